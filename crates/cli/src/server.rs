@@ -1,0 +1,401 @@
+//! `mbadmin server list|show|add|edit|rm`.
+
+use crate::Output;
+use clap::{Args, Subcommand, ValueEnum};
+use mailbox_admin_core::model::{
+    AuthMethod, IncomingServer, Protocol, SecretUpdate, Security, ServerInput,
+};
+use mailbox_admin_core::{ApiError, App};
+use std::io::Read;
+
+#[derive(Subcommand)]
+pub enum ServerCmd {
+    /// List servers, optionally filtered by a full-text search.
+    #[command(alias = "ls")]
+    List {
+        #[arg(long, short, default_value = "")]
+        search: String,
+    },
+    /// Show one server (by name or id).
+    Show { name: String },
+    /// Create a server.
+    Add {
+        #[arg(long)]
+        name: String,
+        #[command(flatten)]
+        fields: FieldArgs,
+    },
+    /// Change a server (by name or id); only the given options change.
+    Edit {
+        server: String,
+        #[arg(long)]
+        name: Option<String>,
+        /// Restore the port derived from protocol and security.
+        #[arg(long, conflicts_with = "port")]
+        default_port: bool,
+        /// Remove the stored password from the keyring.
+        #[arg(long, conflicts_with = "password_stdin")]
+        clear_password: bool,
+        #[command(flatten)]
+        fields: FieldArgs,
+    },
+    /// Delete a server (refused while an account uses it).
+    #[command(alias = "remove", alias = "delete")]
+    Rm { server: String },
+}
+
+#[derive(Args, Default)]
+pub struct FieldArgs {
+    /// imap, pop3 or imap-download; fixed after creation.
+    #[arg(long)]
+    protocol: Option<ProtocolArg>,
+    /// Host name or IP; `host:port` also sets a manual port.
+    #[arg(long)]
+    host: Option<String>,
+    #[arg(long)]
+    security: Option<SecurityArg>,
+    /// A manual port (otherwise derived from protocol and security).
+    #[arg(long, allow_negative_numbers = true)]
+    port: Option<i64>,
+    /// Seconds, 1-600.
+    #[arg(long, allow_negative_numbers = true)]
+    timeout: Option<i64>,
+    #[arg(long)]
+    auth: Option<AuthArg>,
+    #[arg(long)]
+    ntlm_domain: Option<String>,
+    /// Login for a server test without an account.
+    #[arg(long)]
+    user: Option<String>,
+    /// Read the password from standard input (never from the command line).
+    #[arg(long)]
+    password_stdin: bool,
+    /// Allow a password over an unencrypted connection (security "none" only).
+    #[arg(long)]
+    allow_plaintext: Option<bool>,
+    /// Turn certificate verification off (needs --confirm-insecure).
+    #[arg(long)]
+    no_verify: bool,
+    /// Turn certificate verification back on.
+    #[arg(long, conflicts_with = "no_verify")]
+    verify: bool,
+    #[arg(long)]
+    confirm_insecure: bool,
+    /// Alternative expected certificate name.
+    #[arg(long)]
+    alt_name: Option<String>,
+    /// Pinned SHA-256 certificate fingerprint.
+    #[arg(long)]
+    pin: Option<String>,
+    #[arg(long)]
+    folder_trash: Option<String>,
+    #[arg(long)]
+    folder_junk: Option<String>,
+    #[arg(long)]
+    folder_sent: Option<String>,
+    #[arg(long)]
+    folder_deleted: Option<String>,
+    /// POP3 / IMAP download: delete mail after fetching.
+    #[arg(long)]
+    delete_after_fetch: Option<bool>,
+    /// POP3 / IMAP download: delete after N days (0 = never).
+    #[arg(long, allow_negative_numbers = true)]
+    delete_after_days: Option<i64>,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum ProtocolArg {
+    Imap,
+    Pop3,
+    #[value(alias = "imap_download")]
+    ImapDownload,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum SecurityArg {
+    None,
+    Starttls,
+    #[value(alias = "ssl")]
+    Tls,
+    Auto,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum AuthArg {
+    Password,
+    #[value(alias = "cram_md5")]
+    CramMd5,
+    Oauth2,
+    Ntlm,
+}
+
+impl FieldArgs {
+    fn apply(self, i: &mut ServerInput) -> Result<(), ApiError> {
+        if let Some(v) = self.protocol {
+            i.protocol = match v {
+                ProtocolArg::Imap => Protocol::Imap,
+                ProtocolArg::Pop3 => Protocol::Pop3,
+                ProtocolArg::ImapDownload => Protocol::ImapDownload,
+            };
+        }
+        if let Some(v) = self.host {
+            i.host = v;
+        }
+        if let Some(v) = self.security {
+            i.security = match v {
+                SecurityArg::None => Security::None,
+                SecurityArg::Starttls => Security::Starttls,
+                SecurityArg::Tls => Security::Tls,
+                SecurityArg::Auto => Security::Auto,
+            };
+        }
+        if let Some(v) = self.port {
+            i.port = Some(v);
+        }
+        if let Some(v) = self.timeout {
+            i.timeout_secs = v;
+        }
+        if let Some(v) = self.auth {
+            i.auth_method = match v {
+                AuthArg::Password => AuthMethod::Password,
+                AuthArg::CramMd5 => AuthMethod::CramMd5,
+                AuthArg::Oauth2 => AuthMethod::Oauth2,
+                AuthArg::Ntlm => AuthMethod::Ntlm,
+            };
+        }
+        if let Some(v) = self.ntlm_domain {
+            i.ntlm_domain = v;
+        }
+        if let Some(v) = self.user {
+            i.login_user = v;
+        }
+        if self.password_stdin {
+            let mut pw = String::new();
+            std::io::stdin()
+                .read_to_string(&mut pw)
+                .map_err(|e| ApiError::internal(format!("reading the password from stdin: {e}")))?;
+            // One trailing newline is the terminator of `echo`, not part of the password.
+            let pw = pw.strip_suffix('\n').unwrap_or(&pw);
+            let pw = pw.strip_suffix('\r').unwrap_or(pw);
+            i.password = SecretUpdate::Set(pw.to_string());
+        }
+        if let Some(v) = self.allow_plaintext {
+            i.allow_plaintext = v;
+        }
+        if self.no_verify {
+            i.tls_verify = false;
+        }
+        if self.verify {
+            i.tls_verify = true;
+        }
+        if self.confirm_insecure {
+            i.tls_insecure_confirmed = true;
+        }
+        if let Some(v) = self.alt_name {
+            i.tls_alt_name = v;
+        }
+        if let Some(v) = self.pin {
+            i.tls_pin_sha256 = v;
+        }
+        if let Some(v) = self.folder_trash {
+            i.folder_trash = v;
+        }
+        if let Some(v) = self.folder_junk {
+            i.folder_junk = v;
+        }
+        if let Some(v) = self.folder_sent {
+            i.folder_sent = v;
+        }
+        if let Some(v) = self.folder_deleted {
+            i.folder_deleted = v;
+        }
+        if let Some(v) = self.delete_after_fetch {
+            i.pop3_delete_after_fetch = v;
+        }
+        if let Some(v) = self.delete_after_days {
+            i.pop3_delete_after_days = (v != 0).then_some(v);
+        }
+        Ok(())
+    }
+}
+
+pub fn run(app: &App, cmd: ServerCmd) -> Result<Output, ApiError> {
+    let err = |e: mailbox_admin_core::Error| app.api_error(&e);
+    match cmd {
+        ServerCmd::List { search } => {
+            let list = app.list_servers(&search).map_err(err)?;
+            Ok(Output::new(&list, table(&list)))
+        }
+        ServerCmd::Show { name } => {
+            let s = app.find_server(&name).map_err(err)?;
+            Ok(Output::new(&s, details(&s)))
+        }
+        ServerCmd::Add { name, fields } => {
+            let mut input = ServerInput {
+                name,
+                ..Default::default()
+            };
+            fields.apply(&mut input)?;
+            let saved = app.create_server(&input).map_err(err)?;
+            let mut out = Output::new(&saved, format!("created: {}", summary(&saved.item)));
+            out.warnings = saved.warnings;
+            Ok(out)
+        }
+        ServerCmd::Edit {
+            server,
+            name,
+            default_port,
+            clear_password,
+            fields,
+        } => {
+            let current = app.find_server(&server).map_err(err)?;
+            let mut input = ServerInput::from(&current);
+            if let Some(n) = name {
+                input.name = n;
+            }
+            fields.apply(&mut input)?;
+            if default_port {
+                input.port = None;
+            }
+            if clear_password {
+                input.password = SecretUpdate::Clear;
+            }
+            let saved = app
+                .update_server(current.id, current.version, &input)
+                .map_err(err)?;
+            let mut out = Output::new(&saved, format!("saved: {}", summary(&saved.item)));
+            out.warnings = saved.warnings;
+            Ok(out)
+        }
+        ServerCmd::Rm { server } => {
+            let current = app.find_server(&server).map_err(err)?;
+            let removed = app
+                .delete_server(current.id, Some(current.version))
+                .map_err(err)?;
+            let mut out = Output::new(&removed, format!("deleted: {}", current.name));
+            out.warnings = removed.warnings;
+            Ok(out)
+        }
+    }
+}
+
+/// The command-line option that sets a `ServerInput` field, for error messages.
+pub fn flag_for(field: &str) -> String {
+    let flag = match field {
+        "timeout_secs" => "timeout",
+        "auth_method" => "auth",
+        "login_user" => "user",
+        "password" => "password-stdin",
+        "tls_verify" => "no-verify",
+        "tls_alt_name" => "alt-name",
+        "tls_pin_sha256" => "pin",
+        "pop3_delete_after_fetch" => "delete-after-fetch",
+        "pop3_delete_after_days" => "delete-after-days",
+        other => return format!("--{}", other.replace('_', "-")),
+    };
+    format!("--{flag}")
+}
+
+fn summary(s: &IncomingServer) -> String {
+    format!(
+        "{} ({} {}:{} {})",
+        s.name,
+        s.protocol.as_str(),
+        s.host,
+        s.port,
+        s.security.as_str()
+    )
+}
+
+fn table(list: &[IncomingServer]) -> String {
+    let mut rows = vec![[
+        "NAME".to_string(),
+        "PROTOCOL".into(),
+        "HOST".into(),
+        "PORT".into(),
+        "SECURITY".into(),
+    ]];
+    for s in list {
+        rows.push([
+            s.name.clone(),
+            s.protocol.as_str().into(),
+            s.host.clone(),
+            format!("{}{}", s.port, if s.port_manual { "*" } else { "" }),
+            s.security.as_str().into(),
+        ]);
+    }
+    let widths: Vec<usize> = (0..5)
+        .map(|c| rows.iter().map(|r| r[c].chars().count()).max().unwrap_or(0))
+        .collect();
+    let mut out = String::new();
+    for r in &rows {
+        let line: Vec<String> = r
+            .iter()
+            .zip(&widths)
+            .map(|(v, w)| format!("{v:<w$}"))
+            .collect();
+        out.push_str(line.join("  ").trim_end());
+        out.push('\n');
+    }
+    if list.iter().any(|s| s.port_manual) {
+        out.push_str("* port set by hand\n");
+    }
+    out
+}
+
+fn details(s: &IncomingServer) -> String {
+    let yes = |b: bool| if b { "yes" } else { "no" };
+    let mut lines = vec![
+        ("name", s.name.clone()),
+        ("id", s.id.to_string()),
+        ("version", s.version.to_string()),
+        ("protocol", s.protocol.as_str().into()),
+        ("host", s.host.clone()),
+        ("security", s.security.as_str().into()),
+        (
+            "port",
+            format!(
+                "{}{}",
+                s.port,
+                if s.port_manual {
+                    " (manual)"
+                } else {
+                    " (default)"
+                }
+            ),
+        ),
+        ("timeout", format!("{} s", s.timeout_secs)),
+        ("auth", s.auth_method.as_str().into()),
+        ("user", s.login_user.clone()),
+        ("password", s.password.as_str().into()),
+        ("verify certificate", yes(s.tls_verify).into()),
+    ];
+    let optional = [
+        ("ntlm domain", &s.ntlm_domain),
+        ("alt. certificate name", &s.tls_alt_name),
+        ("pinned sha-256", &s.tls_pin_sha256),
+        ("trash", &s.folder_trash),
+        ("junk", &s.folder_junk),
+        ("sent", &s.folder_sent),
+        ("deleted", &s.folder_deleted),
+    ];
+    for (k, v) in optional {
+        if !v.is_empty() {
+            lines.push((k, v.clone()));
+        }
+    }
+    if s.protocol.downloads() {
+        lines.push(("delete after fetch", yes(s.pop3_delete_after_fetch).into()));
+        if let Some(d) = s.pop3_delete_after_days {
+            lines.push(("delete after days", d.to_string()));
+        }
+    }
+    if !s.tls_verify {
+        lines.push(("WARNING", "certificate verification is off".into()));
+    }
+    lines
+        .iter()
+        .map(|(k, v)| format!("{k:<22} {v}"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}

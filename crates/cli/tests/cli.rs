@@ -1,0 +1,311 @@
+//! `mbadmin` as a user runs it: exit codes, errors naming the option, `--json`, and that a
+//! refused command changes nothing.
+
+use std::io::Write;
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+
+fn mbadmin(db: &Path, args: &[&str]) -> Output {
+    mbadmin_stdin(db, args, "")
+}
+
+fn mbadmin_stdin(db: &Path, args: &[&str], stdin: &str) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_mbadmin"))
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .env("LANG", "en_US.UTF-8")
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
+        // No keyring in these tests: the real-keyring tests live in the core.
+        .env("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/bus")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(stdin.as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).to_string()
+}
+
+fn json(o: &Output) -> serde_json::Value {
+    serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("{e}: {}", text(&o.stdout)))
+}
+
+#[test]
+fn add_list_show_edit_remove() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("c.db");
+    let o = mbadmin(
+        &db,
+        &[
+            "server",
+            "add",
+            "--name",
+            "Zentrale",
+            "--host",
+            "imap.example.com:10993",
+        ],
+    );
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let o = mbadmin(&db, &["--json", "server", "list"]);
+    assert!(o.status.success());
+    let list = json(&o);
+    assert_eq!(list[0]["name"], "Zentrale");
+    assert_eq!(list[0]["host"], "imap.example.com");
+    assert_eq!(list[0]["port"], 10993);
+    assert_eq!(list[0]["port_manual"], true);
+
+    let o = mbadmin(
+        &db,
+        &[
+            "server",
+            "edit",
+            "Zentrale",
+            "--default-port",
+            "--security",
+            "starttls",
+        ],
+    );
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let o = mbadmin(&db, &["--json", "server", "show", "zentrale"]);
+    let s = json(&o);
+    assert_eq!(
+        (s["port"].as_i64(), s["port_manual"].as_bool()),
+        (Some(143), Some(false))
+    );
+    assert_eq!(s["version"], 2);
+
+    let o = mbadmin(&db, &["server", "list", "--search", "starttls"]);
+    assert!(text(&o.stdout).contains("Zentrale"));
+    let o = mbadmin(&db, &["server", "list", "--search", "pop3"]);
+    assert!(!text(&o.stdout).contains("Zentrale"));
+
+    let o = mbadmin(&db, &["server", "rm", "Zentrale"]);
+    assert!(o.status.success());
+    let o = mbadmin(&db, &["--json", "server", "list"]);
+    assert_eq!(json(&o), serde_json::json!([]));
+}
+
+#[test]
+fn bad_input_names_the_option_exits_nonzero_and_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("c.db");
+    assert!(mbadmin(
+        &db,
+        &["server", "add", "--name", "A", "--host", "a.example.com"]
+    )
+    .status
+    .success());
+    let before = std::fs::read(&db).unwrap();
+    let cases: &[(&[&str], &str)] = &[
+        (
+            &["server", "add", "--name", "B", "--host", "bad host"],
+            "--host:",
+        ),
+        (
+            &[
+                "server",
+                "add",
+                "--name",
+                "B",
+                "--host",
+                "b.example",
+                "--port",
+                "0",
+            ],
+            "--port:",
+        ),
+        (
+            &[
+                "server",
+                "add",
+                "--name",
+                "B",
+                "--host",
+                "b.example",
+                "--port",
+                "65536",
+            ],
+            "--port:",
+        ),
+        (
+            &[
+                "server",
+                "add",
+                "--name",
+                "B",
+                "--host",
+                "b.example",
+                "--timeout",
+                "601",
+            ],
+            "--timeout:",
+        ),
+        (
+            &["server", "add", "--name", "", "--host", "b.example"],
+            "--name:",
+        ),
+        (
+            &["server", "add", "--name", "a", "--host", "b.example"],
+            "already taken",
+        ),
+        (
+            &[
+                "server",
+                "add",
+                "--name",
+                "B",
+                "--host",
+                "b.example",
+                "--no-verify",
+            ],
+            "--no-verify:",
+        ),
+        (
+            &["server", "add", "--name", "B\r\nX", "--host", "b.example"],
+            "--name:",
+        ),
+        (
+            &[
+                "server",
+                "add",
+                "--name",
+                "B",
+                "--host",
+                "b.example",
+                "--pin",
+                "12:34",
+            ],
+            "--pin:",
+        ),
+        (
+            &[
+                "server",
+                "add",
+                "--name",
+                "B",
+                "--host",
+                "b.example",
+                "--folder-trash",
+                "T",
+                "--protocol",
+                "pop3",
+            ],
+            "--folder-trash:",
+        ),
+        (
+            &["server", "edit", "A", "--protocol", "pop3"],
+            "--protocol:",
+        ),
+        (
+            &["server", "edit", "Nope", "--timeout", "5"],
+            "does not exist",
+        ),
+        (&["server", "rm", "Nope"], "does not exist"),
+    ];
+    for (args, want) in cases {
+        let o = mbadmin(&db, args);
+        assert_eq!(o.status.code(), Some(1), "{args:?}");
+        let err = text(&o.stderr);
+        assert!(err.contains(want), "{args:?}: {err}");
+        assert_eq!(
+            std::fs::read(&db).unwrap(),
+            before,
+            "{args:?} changed the database"
+        );
+    }
+}
+
+#[test]
+fn json_errors_are_machine_readable() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("c.db");
+    let o = mbadmin(
+        &db,
+        &[
+            "--json", "server", "add", "--name", "X", "--host", "x", "--port", "99999",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(1));
+    let e = json(&o);
+    assert_eq!(e["error"]["code"], "validation");
+    assert_eq!(e["error"]["field"], "port");
+    assert_eq!(e["error"]["fields"][0]["code"], "port_range");
+}
+
+#[test]
+fn german_messages_follow_the_locale() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("c.db");
+    let o = mbadmin(
+        &db,
+        &[
+            "--lang",
+            "de",
+            "server",
+            "add",
+            "--name",
+            "X",
+            "--host",
+            "x",
+            "--timeout",
+            "0",
+        ],
+    );
+    assert!(text(&o.stderr).contains("Der Timeout muss zwischen 1 und 600 Sekunden liegen"));
+}
+
+#[test]
+fn password_without_keyring_saves_the_rest_and_fails_loudly() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("c.db");
+    let o = mbadmin_stdin(
+        &db,
+        &[
+            "server",
+            "add",
+            "--name",
+            "P",
+            "--host",
+            "p.example",
+            "--password-stdin",
+        ],
+        "Canary-cli-pw\n",
+    );
+    assert_eq!(
+        o.status.code(),
+        Some(3),
+        "saved with a warning is not a success"
+    );
+    let err = text(&o.stderr);
+    assert!(
+        err.contains("--password-stdin: The password was not saved"),
+        "{err}"
+    );
+    assert!(!err.contains("Canary-cli-pw") && !text(&o.stdout).contains("Canary-cli-pw"));
+    let o = mbadmin(&db, &["--json", "server", "show", "P"]);
+    assert_eq!(json(&o)["password"], "not_stored");
+    assert!(!std::fs::read(&db)
+        .unwrap()
+        .windows(13)
+        .any(|w| w == b"Canary-cli-pw"));
+}
+
+#[test]
+fn unusable_database_path_is_explained() {
+    let dir = tempfile::tempdir().unwrap();
+    // A directory where the file should be.
+    let o = mbadmin(dir.path(), &["server", "list"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(text(&o.stderr).contains("error:"), "{}", text(&o.stderr));
+}

@@ -1,0 +1,326 @@
+use super::*;
+use crate::error::ErrorCode;
+use crate::model::{Protocol, Security};
+use crate::secrets::{self, UnavailableSecrets};
+
+fn app() -> App {
+    App::new(Store::open_in_memory().unwrap(), secrets::mock(), Lang::En)
+}
+
+fn input(name: &str) -> ServerInput {
+    ServerInput {
+        name: name.into(),
+        host: "imap.example.com".into(),
+        ..Default::default()
+    }
+}
+
+fn add_account(app: &App, name: &str, server_id: i64) {
+    app.db()
+        .conn
+        .execute(
+            "INSERT INTO accounts (uid, name, incoming_server_id, created_at, updated_at) \
+             VALUES (?1, ?2, ?3, 'now', 'now')",
+            rusqlite::params![store::new_uid(), name, server_id],
+        )
+        .unwrap();
+}
+
+#[test]
+fn created_server_is_listed_with_derived_port() {
+    let app = app();
+    let s = app.create_server(&input("Main")).unwrap().item;
+    assert_eq!((s.port, s.port_manual, s.version), (993, false, 1));
+    let all = app.list_servers("").unwrap();
+    assert_eq!(all, vec![s]);
+}
+
+#[test]
+fn search_matches_every_word_across_fields() {
+    let app = app();
+    app.create_server(&input("Zentrale")).unwrap();
+    let mut pop = input("Filiale");
+    pop.protocol = Protocol::Pop3;
+    pop.host = "pop.filiale.example".into();
+    pop.login_user = "einkauf@filiale.example".into();
+    app.create_server(&pop).unwrap();
+    let names = |q: &str| -> Vec<String> {
+        app.list_servers(q)
+            .unwrap()
+            .into_iter()
+            .map(|s| s.name)
+            .collect()
+    };
+    assert_eq!(names("EINKAUF"), vec!["Filiale"]);
+    assert_eq!(names("pop3 995"), vec!["Filiale"]);
+    assert_eq!(names("imap.example"), vec!["Zentrale"]);
+    assert_eq!(names("example"), vec!["Filiale", "Zentrale"]);
+    assert!(names("100%").is_empty(), "LIKE wildcards are literal");
+    assert!(names("pop3 993").is_empty());
+}
+
+#[test]
+fn duplicate_name_is_a_field_error_case_insensitively() {
+    let app = app();
+    app.create_server(&input("Main")).unwrap();
+    let e = app
+        .create_server(&input("MAIN"))
+        .unwrap_err()
+        .to_api(Lang::En);
+    assert_eq!(e.code, ErrorCode::Validation);
+    assert_eq!(e.field.as_deref(), Some("name"));
+    assert_eq!(e.fields[0].code, "duplicate");
+    assert_eq!(app.list_servers("").unwrap().len(), 1);
+}
+
+#[test]
+fn stale_edit_is_refused_and_changes_nothing() {
+    let app = app();
+    let s = app.create_server(&input("Main")).unwrap().item;
+    // Two windows read version 1; the first saves, the second must be refused.
+    let mut first = ServerInput::from(&s);
+    first.timeout_secs = 60;
+    let after_first = app.update_server(s.id, s.version, &first).unwrap().item;
+    assert_eq!(after_first.version, 2);
+    let mut second = ServerInput::from(&s);
+    second.host = "other.example.com".into();
+    let e = app.update_server(s.id, s.version, &second).unwrap_err();
+    assert_eq!(e.code(), ErrorCode::Conflict);
+    assert!(e.to_api(Lang::En).message.contains("changed elsewhere"));
+    assert_eq!(app.get_server(s.id).unwrap(), after_first);
+}
+
+#[test]
+fn protocol_change_on_edit_is_refused() {
+    let app = app();
+    let s = app.create_server(&input("Main")).unwrap().item;
+    let mut i = ServerInput::from(&s);
+    i.protocol = Protocol::Pop3;
+    let e = app.update_server(s.id, s.version, &i).unwrap_err();
+    assert_eq!(e.to_api(Lang::De).field.as_deref(), Some("protocol"));
+}
+
+#[test]
+fn manual_port_sticks_and_default_port_action_restores_it() {
+    let app = app();
+    let mut i = input("Main");
+    i.port = Some(10993);
+    let s = app.create_server(&i).unwrap().item;
+    assert_eq!((s.port, s.port_manual), (10993, true));
+    let mut edit = ServerInput::from(&s);
+    edit.security = Security::Starttls;
+    let s = app.update_server(s.id, s.version, &edit).unwrap().item;
+    assert_eq!((s.port, s.port_manual), (10993, true));
+    // "Default port": the form sends port = null.
+    let mut edit = ServerInput::from(&s);
+    edit.port = None;
+    let s = app.update_server(s.id, s.version, &edit).unwrap().item;
+    assert_eq!((s.port, s.port_manual), (143, false));
+}
+
+#[test]
+fn delete_is_refused_while_an_account_uses_the_server() {
+    let app = app();
+    let s = app.create_server(&input("Main")).unwrap().item;
+    add_account(&app, "Vertrieb", s.id);
+    let e = app.delete_server(s.id, Some(s.version)).unwrap_err();
+    assert_eq!(e.code(), ErrorCode::InUse);
+    assert!(e.to_api(Lang::En).message.contains("Vertrieb"));
+    assert!(app.get_server(s.id).is_ok());
+    app.db().conn.execute("DELETE FROM accounts", []).unwrap();
+    app.delete_server(s.id, Some(s.version)).unwrap();
+    assert_eq!(
+        app.get_server(s.id).unwrap_err().code(),
+        ErrorCode::NotFound
+    );
+}
+
+#[test]
+fn the_database_refuses_a_dangling_reference_too() {
+    // Foreign keys are on: even SQL that bypasses the core cannot orphan a row.
+    let app = app();
+    let s = app.create_server(&input("Main")).unwrap().item;
+    add_account(&app, "Vertrieb", s.id);
+    let r = app
+        .db()
+        .conn
+        .execute("DELETE FROM incoming_servers WHERE id = ?1", [s.id]);
+    assert!(r.is_err());
+}
+
+#[test]
+fn password_goes_to_the_keyring_and_only_a_reference_to_the_database() {
+    let app = app();
+    let mut i = input("Main");
+    i.password = SecretUpdate::Set("s3cret-Canary".into());
+    let saved = app.create_server(&i).unwrap();
+    assert!(saved.warnings.is_empty());
+    assert_eq!(saved.item.password, SecretState::Stored);
+    assert_eq!(
+        app.server_password(saved.item.id).unwrap().as_deref(),
+        Some("s3cret-Canary")
+    );
+    let leaked: i64 = app
+        .db()
+        .conn
+        .query_row(
+            "SELECT count(*) FROM incoming_servers WHERE instr(password_ref || name || login_user, 'Canary') > 0",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(leaked, 0);
+    // Keep leaves it; Clear removes it from the keyring.
+    let s = saved.item;
+    let s = app
+        .update_server(s.id, s.version, &ServerInput::from(&s))
+        .unwrap()
+        .item;
+    assert_eq!(
+        app.server_password(s.id).unwrap().as_deref(),
+        Some("s3cret-Canary")
+    );
+    let mut clear = ServerInput::from(&s);
+    clear.password = SecretUpdate::Clear;
+    let s = app.update_server(s.id, s.version, &clear).unwrap().item;
+    assert_eq!(s.password, SecretState::None);
+    assert_eq!(app.server_password(s.id).unwrap(), None);
+}
+
+#[test]
+fn without_a_keyring_the_record_is_saved_and_the_password_marked_not_stored() {
+    let app = App::new(
+        Store::open_in_memory().unwrap(),
+        Arc::new(UnavailableSecrets {
+            reason: "no D-Bus session".into(),
+        }),
+        Lang::De,
+    );
+    let mut i = input("Main");
+    i.password = SecretUpdate::Set("pw-not-to-leak".into());
+    let saved = app.create_server(&i).unwrap();
+    assert_eq!(saved.item.password, SecretState::NotStored);
+    assert_eq!(saved.item.host, "imap.example.com");
+    let w = &saved.warnings[0];
+    assert_eq!(w.code, ErrorCode::SecretsUnavailable);
+    assert_eq!(w.field.as_deref(), Some("password"));
+    assert!(w.message.contains("Secret-Service"), "{}", w.message);
+    assert!(!w.message.contains("pw-not-to-leak"));
+}
+
+#[test]
+fn invalid_input_writes_nothing() {
+    let app = app();
+    let before = app.list_servers("").unwrap();
+    let mut i = input("Main");
+    i.port = Some(70000);
+    i.password = SecretUpdate::Set("pw".into());
+    assert!(app.create_server(&i).is_err());
+    assert_eq!(app.list_servers("").unwrap(), before);
+}
+
+#[test]
+fn debug_output_never_shows_a_password() {
+    let mut i = input("Main");
+    i.password = SecretUpdate::Set("Canary-Debug-123".into());
+    assert!(!format!("{i:?}").contains("Canary-Debug-123"));
+}
+
+mod migrations {
+    use super::*;
+    use crate::store::MIGRATIONS_SQL;
+
+    #[test]
+    fn fresh_database_is_at_the_latest_schema_with_foreign_keys_on() {
+        let dir = tempfile::tempdir().unwrap();
+        let s = Store::open(&dir.path().join("config.db")).unwrap();
+        assert_eq!(s.schema_version().unwrap(), store::latest_version());
+        let fk: i64 = s
+            .conn
+            .query_row("PRAGMA foreign_keys", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(fk, 1);
+        drop(s);
+        // Opening again is a no-op and makes no backup.
+        Store::open(&dir.path().join("config.db")).unwrap();
+        let baks = std::fs::read_dir(dir.path())
+            .unwrap()
+            .filter(|e| {
+                e.as_ref()
+                    .unwrap()
+                    .file_name()
+                    .to_string_lossy()
+                    .ends_with(".bak")
+            })
+            .count();
+        assert_eq!(baks, 0);
+    }
+
+    #[test]
+    fn upgrade_backs_up_the_file_first_and_keeps_the_data() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("config.db");
+        {
+            let app = App::new(Store::open(&db).unwrap(), secrets::mock(), Lang::En);
+            app.create_server(&input("Before upgrade")).unwrap();
+        }
+        let mut longer: Vec<&str> = MIGRATIONS_SQL.to_vec();
+        longer.push("ALTER TABLE incoming_servers ADD COLUMN note TEXT NOT NULL DEFAULT '';");
+        let s = Store::open_with(&db, &longer).unwrap();
+        assert_eq!(s.schema_version().unwrap(), longer.len() as i64);
+        let bak: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.to_string_lossy().ends_with(".bak"))
+            .collect();
+        assert_eq!(bak.len(), 1, "{bak:?}");
+        let name = bak[0].file_name().unwrap().to_string_lossy().to_string();
+        assert!(name.starts_with(&format!("config.db.v{}-", MIGRATIONS_SQL.len())));
+        // The backup is the old schema with the old data.
+        let old = rusqlite::Connection::open(&bak[0]).unwrap();
+        let (v, n): (i64, String) = (
+            old.query_row("PRAGMA user_version", [], |r| r.get(0))
+                .unwrap(),
+            old.query_row("SELECT name FROM incoming_servers", [], |r| r.get(0))
+                .unwrap(),
+        );
+        assert_eq!(
+            (v, n.as_str()),
+            (MIGRATIONS_SQL.len() as i64, "Before upgrade")
+        );
+        let kept: String = s
+            .conn
+            .query_row("SELECT name || note FROM incoming_servers", [], |r| {
+                r.get(0)
+            })
+            .unwrap();
+        assert_eq!(kept, "Before upgrade");
+    }
+
+    #[test]
+    fn a_database_from_a_newer_version_is_refused_untouched() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("config.db");
+        drop(Store::open(&db).unwrap());
+        rusqlite::Connection::open(&db)
+            .unwrap()
+            .pragma_update(None, "user_version", 99)
+            .unwrap();
+        let e = Store::open(&db).err().expect("must refuse");
+        assert!(matches!(e, Error::TooNew { found: 99, .. }));
+        assert!(e.to_api(Lang::En).message.contains("newer version"));
+    }
+
+    #[test]
+    fn a_failing_migration_leaves_the_previous_schema() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("config.db");
+        drop(Store::open(&db).unwrap());
+        let mut broken: Vec<&str> = MIGRATIONS_SQL.to_vec();
+        broken.push("ALTER TABLE nope ADD COLUMN x TEXT;");
+        let e = Store::open_with(&db, &broken).err().expect("must fail");
+        assert_eq!(e.code(), ErrorCode::Database);
+        let s = Store::open(&db).unwrap();
+        assert_eq!(s.schema_version().unwrap(), MIGRATIONS_SQL.len() as i64);
+    }
+}

@@ -1,0 +1,81 @@
+//! The TypeScript side of IPC, generated from the Rust types: `ui/src/lib/backend/bindings.ts`.
+//! A test regenerates it and fails when the committed file differs (run with
+//! `UPDATE_BINDINGS=1 cargo test -p mailbox-admin-core bindings` to refresh it).
+
+use crate::app::{AppInfo, Removed};
+use crate::error::{ApiError, ErrorCode, FieldError};
+use crate::i18n::Lang;
+use crate::model::*;
+use ts_rs::{Config, TS};
+
+fn decl<T: TS>(cfg: &Config, out: &mut String) {
+    out.push_str("export ");
+    out.push_str(&T::decl(cfg));
+    out.push_str("\n\n");
+}
+
+/// The whole generated file.
+pub fn render() -> String {
+    let cfg = Config::new().with_large_int("number");
+    let mut out = String::from(
+        "// Generated from the Rust types in crates/core by `bindings::render`. Do not edit:\n\
+         // run `UPDATE_BINDINGS=1 cargo test -p mailbox-admin-core bindings` instead.\n\n",
+    );
+    decl::<Lang>(&cfg, &mut out);
+    decl::<ErrorCode>(&cfg, &mut out);
+    decl::<FieldError>(&cfg, &mut out);
+    decl::<ApiError>(&cfg, &mut out);
+    decl::<SecretState>(&cfg, &mut out);
+    decl::<SecretUpdate>(&cfg, &mut out);
+    decl::<Saved<()>>(&cfg, &mut out);
+    decl::<Removed>(&cfg, &mut out);
+    decl::<AppInfo>(&cfg, &mut out);
+    decl::<Protocol>(&cfg, &mut out);
+    decl::<Security>(&cfg, &mut out);
+    decl::<AuthMethod>(&cfg, &mut out);
+    decl::<IncomingServer>(&cfg, &mut out);
+    decl::<ServerInput>(&cfg, &mut out);
+
+    // The port rule as data, so the form can show the derived port while typing.
+    out.push_str(
+        "/** The port an incoming server uses unless typed by hand (`default_incoming_port`). */\n\
+         export const DEFAULT_INCOMING_PORTS: Record<Protocol, Record<Security, number>> = {\n",
+    );
+    for p in Protocol::ALL {
+        out.push_str(&format!("  {}: {{", p.as_str()));
+        let cells: Vec<String> = Security::ALL
+            .iter()
+            .map(|s| format!(" {}: {}", s.as_str(), default_incoming_port(*p, *s)))
+            .collect();
+        out.push_str(&cells.join(","));
+        out.push_str(" },\n");
+    }
+    out.push_str("};\n\n");
+    out.push_str(&format!(
+        "export const DEFAULT_TIMEOUT_SECS = {DEFAULT_TIMEOUT_SECS};\n"
+    ));
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::PathBuf;
+
+    fn path() -> PathBuf {
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../ui/src/lib/backend/bindings.ts")
+    }
+
+    #[test]
+    fn bindings_match_the_committed_file() {
+        let fresh = super::render();
+        if std::env::var_os("UPDATE_BINDINGS").is_some() {
+            std::fs::write(path(), &fresh).unwrap();
+        }
+        let committed = std::fs::read_to_string(path()).unwrap_or_default();
+        assert!(
+            committed == fresh,
+            "ui/src/lib/backend/bindings.ts is out of date with the Rust types; \
+             run `UPDATE_BINDINGS=1 cargo test -p mailbox-admin-core bindings` and commit it"
+        );
+    }
+}

@@ -1,0 +1,176 @@
+//! Messages the core produces (errors, field problems), in German and English. The UI has
+//! its own catalogue for labels; everything a user reads about a failure comes from here so
+//! that the app and the CLI say the same thing.
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum Lang {
+    De,
+    #[default]
+    En,
+}
+
+impl Lang {
+    /// From a locale string such as `de_DE.UTF-8`, `de-AT` or `en_US`.
+    pub fn from_locale(s: &str) -> Lang {
+        if s.to_ascii_lowercase().starts_with("de") {
+            Lang::De
+        } else {
+            Lang::En
+        }
+    }
+
+    /// From the process environment (LC_ALL, LC_MESSAGES, LANG), as a CLI over SSH sees it.
+    pub fn from_env() -> Lang {
+        for var in ["LC_ALL", "LC_MESSAGES", "LANG"] {
+            if let Ok(v) = std::env::var(var) {
+                if !v.is_empty() && v != "C" && v != "POSIX" {
+                    return Lang::from_locale(&v);
+                }
+            }
+        }
+        Lang::En
+    }
+}
+
+/// Looks up `key` and substitutes `{name}` placeholders from `args`.
+pub fn tr(lang: Lang, key: &str, args: &[(&str, String)]) -> String {
+    let (de, en) = catalogue(key);
+    let mut s = match lang {
+        Lang::De => de,
+        Lang::En => en,
+    }
+    .to_string();
+    for (k, v) in args {
+        s = s.replace(&format!("{{{k}}}"), v);
+    }
+    s
+}
+
+fn catalogue(key: &str) -> (&'static str, &'static str) {
+    match key {
+        // Field problems.
+        "field.required" => ("Pflichtfeld: bitte ausfüllen.", "Required: please fill in."),
+        "field.too_long" => (
+            "Zu lang: höchstens {max} Zeichen.",
+            "Too long: at most {max} characters.",
+        ),
+        "field.control_chars" => (
+            "Enthält Steuerzeichen (z. B. Zeilenumbruch oder Tabulator); bitte entfernen.",
+            "Contains control characters (such as a line break or tab); please remove them.",
+        ),
+        "field.duplicate" => (
+            "Der Name „{value}“ ist bereits vergeben.",
+            "The name \"{value}\" is already taken.",
+        ),
+        "field.host_invalid" => (
+            "Kein gültiger Servername und keine IP-Adresse: {reason}",
+            "Not a valid host name or IP address: {reason}",
+        ),
+        "field.host_port_mismatch" => (
+            "Im Server steht Port {host_port}, im Feld Port aber {port}.",
+            "The host says port {host_port} but the port field says {port}.",
+        ),
+        "field.port_range" => (
+            "Der Port muss zwischen 1 und 65535 liegen.",
+            "The port must be between 1 and 65535.",
+        ),
+        "field.timeout_range" => (
+            "Der Timeout muss zwischen 1 und 600 Sekunden liegen.",
+            "The timeout must be between 1 and 600 seconds.",
+        ),
+        "field.days_range" => (
+            "Die Anzahl der Tage muss zwischen 1 und 3650 liegen.",
+            "The number of days must be between 1 and 3650.",
+        ),
+        "field.fixed_after_creation" => (
+            "Der Typ kann nach dem Anlegen nicht mehr geändert werden. Legen Sie einen neuen Server an.",
+            "The protocol cannot be changed after creation. Create a new server instead.",
+        ),
+        "field.confirm_insecure" => (
+            "Das Abschalten der Zertifikatsprüfung muss ausdrücklich bestätigt werden. Sicherer: den Fingerabdruck des Zertifikats hinterlegen.",
+            "Turning certificate verification off must be confirmed explicitly. Safer: pin the certificate's fingerprint instead.",
+        ),
+        "field.fingerprint_invalid" => (
+            "Ein SHA-256-Fingerabdruck besteht aus 64 Hexadezimalziffern (Doppelpunkte erlaubt).",
+            "A SHA-256 fingerprint is 64 hexadecimal digits (colons allowed).",
+        ),
+        "field.imap_only" => (
+            "Sonderordner gibt es nur bei IMAP-Servern.",
+            "Special folders exist only on IMAP servers.",
+        ),
+        "field.pop3_only" => (
+            "Diese Option gilt nur für POP3 und IMAP-Download.",
+            "This option applies only to POP3 and IMAP download.",
+        ),
+        "field.invalid_json" => (
+            "Ungültige Eingabe: {reason}",
+            "Invalid input: {reason}",
+        ),
+        // Errors.
+        "error.validation" => (
+            "Bitte die markierten Felder korrigieren: {fields}",
+            "Please correct the marked fields: {fields}",
+        ),
+        "error.not_found" => (
+            "{entity} „{id}“ existiert nicht (mehr).",
+            "{entity} \"{id}\" does not exist (any more).",
+        ),
+        "error.conflict" => (
+            "{entity} „{name}“ wurde inzwischen an anderer Stelle geändert. Ihre Änderungen wurden nicht gespeichert; bitte neu laden und erneut bearbeiten.",
+            "{entity} \"{name}\" was changed elsewhere in the meantime. Your changes were not saved; reload and edit again.",
+        ),
+        "error.in_use" => (
+            "{entity} „{name}“ wird noch verwendet von: {used_by}. Ändern oder löschen Sie zuerst diese Einträge.",
+            "{entity} \"{name}\" is still used by: {used_by}. Change or delete those first.",
+        ),
+        "error.secrets_unavailable" => (
+            "Das Passwort wurde nicht gespeichert: kein Schlüsselbund erreichbar ({detail}). Unter Linux einen Secret-Service-Dienst (GNOME Keyring, KeePassXC) starten und entsperren, dann das Passwort erneut eingeben. Alle anderen Angaben wurden gespeichert.",
+            "The password was not saved: no keyring is reachable ({detail}). On Linux start and unlock a Secret Service (GNOME Keyring, KeePassXC), then enter the password again. Everything else was saved.",
+        ),
+        "error.secrets_locked" => (
+            "Das Passwort wurde nicht gespeichert: der Schlüsselbund ist gesperrt ({detail}). Bitte entsperren und das Passwort erneut eingeben. Alle anderen Angaben wurden gespeichert.",
+            "The password was not saved: the keyring is locked ({detail}). Unlock it and enter the password again. Everything else was saved.",
+        ),
+        "error.secrets_failed" => (
+            "Schlüsselbund-Fehler: {detail}",
+            "Keyring error: {detail}",
+        ),
+        "error.database" => ("Datenbankfehler: {detail}", "Database error: {detail}"),
+        "error.migration" => (
+            "Die Datenbank {path} konnte nicht aktualisiert werden: {detail}. Eine Sicherung liegt unter {backup}.",
+            "The database {path} could not be upgraded: {detail}. A backup is at {backup}.",
+        ),
+        "error.too_new" => (
+            "Die Datenbank {path} stammt von einer neueren Version (Schema {found}, bekannt bis {known}). Bitte Mailbox Admin aktualisieren.",
+            "The database {path} comes from a newer version (schema {found}, this version knows up to {known}). Please update Mailbox Admin.",
+        ),
+        "error.io" => ("Dateifehler: {detail}", "File error: {detail}"),
+        // Entities.
+        "entity.incoming_server" => ("Posteingangsserver", "Incoming server"),
+        "entity.account" => ("Konto", "Account"),
+        _ => ("{?}", "{?}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn german_locale_strings_select_german() {
+        assert_eq!(Lang::from_locale("de_DE.UTF-8"), Lang::De);
+        assert_eq!(Lang::from_locale("de-AT"), Lang::De);
+        assert_eq!(Lang::from_locale("en_US.UTF-8"), Lang::En);
+        assert_eq!(Lang::from_locale("fr_FR"), Lang::En);
+    }
+
+    #[test]
+    fn placeholders_are_substituted() {
+        let s = tr(Lang::En, "field.too_long", &[("max", "100".into())]);
+        assert_eq!(s, "Too long: at most 100 characters.");
+    }
+}

@@ -1,0 +1,17 @@
+//! Mailbox Admin's domain logic: the configuration model, its SQLite store, the secrets in
+//! the OS keyring, and the operations that the desktop shell and the `mbadmin` CLI adapt.
+//! Nothing here knows about Tauri.
+
+pub mod app;
+pub mod bindings;
+pub mod error;
+pub mod i18n;
+pub mod model;
+pub mod paths;
+pub mod secrets;
+pub mod store;
+pub mod validate;
+
+pub use app::App;
+pub use error::{ApiError, Error, ErrorCode, FieldError};
+pub use i18n::Lang;

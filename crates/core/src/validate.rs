@@ -1,0 +1,204 @@
+//! Field checks shared by every entity: text limits, control characters, host names
+//! (IDN, IPv4/IPv6 literals), `host:port` input, certificate fingerprints.
+
+use crate::error::FieldIssue;
+use std::net::{Ipv4Addr, Ipv6Addr};
+
+/// Collects the problems of one input so that all of them are reported at once.
+#[derive(Debug, Default)]
+pub struct Issues(pub Vec<FieldIssue>);
+
+impl Issues {
+    pub fn push(&mut self, issue: FieldIssue) {
+        // One message per field is enough; the first problem found is the one to fix.
+        if !self.0.iter().any(|i| i.field == issue.field) {
+            self.0.push(issue);
+        }
+    }
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+    pub fn has(&self, field: &str) -> bool {
+        self.0.iter().any(|i| i.field == field)
+    }
+
+    /// A free-text field: trimmed by the caller, at most `max` characters, no control chars.
+    pub fn text(&mut self, field: &'static str, value: &str, max: usize, required: bool) {
+        if required && value.trim().is_empty() {
+            self.push(FieldIssue::new(field, "required"));
+        } else if value.chars().count() > max {
+            self.push(FieldIssue::new(field, "too_long").arg("max", max.to_string()));
+        } else if value.chars().any(char::is_control) {
+            self.push(FieldIssue::new(field, "control_chars"));
+        }
+    }
+}
+
+/// Splits `host:port` and `[v6]:port`; a bare IPv6 literal has no port.
+pub fn split_host_port(input: &str) -> (String, Option<String>) {
+    let s = input.trim();
+    if let Some(rest) = s.strip_prefix('[') {
+        if let Some((h, tail)) = rest.split_once(']') {
+            if let Some(p) = tail.strip_prefix(':') {
+                return (h.to_string(), Some(p.to_string()));
+            }
+            if tail.is_empty() {
+                return (h.to_string(), None);
+            }
+        }
+        return (s.to_string(), None);
+    }
+    if s.matches(':').count() == 1 {
+        let (h, p) = s.split_once(':').unwrap();
+        return (h.to_string(), Some(p.to_string()));
+    }
+    (s.to_string(), None)
+}
+
+/// Checks a host as entered (IDN allowed, stored as entered) and returns why it is not valid.
+pub fn host_problem(host: &str) -> Option<String> {
+    if host.is_empty() {
+        return Some("empty".into());
+    }
+    if host.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Some("contains spaces or line breaks".into());
+    }
+    if host.parse::<Ipv4Addr>().is_ok() || host.parse::<Ipv6Addr>().is_ok() {
+        return None;
+    }
+    if host.contains(':') {
+        return Some("contains ':' (IPv6 literal invalid, or a port in the wrong place)".into());
+    }
+    // All-numeric dotted names that are not valid IPv4 (e.g. 300.1.1.1) are typos.
+    if host
+        .split('.')
+        .all(|l| !l.is_empty() && l.chars().all(|c| c.is_ascii_digit()))
+    {
+        return Some("not a valid IPv4 address".into());
+    }
+    let ascii = match to_ascii_host(host) {
+        Ok(a) => a,
+        Err(e) => return Some(e),
+    };
+    let name = ascii.strip_suffix('.').unwrap_or(&ascii);
+    if name.len() > 253 {
+        return Some("longer than 253 characters".into());
+    }
+    for label in name.split('.') {
+        if label.is_empty() {
+            return Some("empty label (two dots in a row?)".into());
+        }
+        if label.len() > 63 {
+            return Some(format!("label '{label}' longer than 63 characters"));
+        }
+        if label.starts_with('-') || label.ends_with('-') {
+            return Some(format!("label '{label}' starts or ends with '-'"));
+        }
+        if let Some(c) = label
+            .chars()
+            .find(|c| !(c.is_ascii_alphanumeric() || *c == '-'))
+        {
+            return Some(format!("character '{c}' is not allowed"));
+        }
+    }
+    None
+}
+
+/// The punycode (A-label) form of a host, as it is resolved and tested.
+pub fn to_ascii_host(host: &str) -> Result<String, String> {
+    idna::domain_to_ascii(host).map_err(|_| "not a valid international domain name".to_string())
+}
+
+/// Accepts `AB:CD:…`, `abcd…` or with spaces; returns the canonical `AB:CD:…` form.
+pub fn normalize_fingerprint(input: &str) -> Option<String> {
+    let hex: String = input
+        .chars()
+        .filter(|c| !matches!(c, ':' | ' ' | '-'))
+        .collect();
+    if hex.len() != 64 || !hex.chars().all(|c| c.is_ascii_hexdigit()) {
+        return None;
+    }
+    let up = hex.to_ascii_uppercase();
+    Some(
+        up.as_bytes()
+            .chunks(2)
+            .map(|c| std::str::from_utf8(c).unwrap())
+            .collect::<Vec<_>>()
+            .join(":"),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hosts_that_are_valid() {
+        for h in [
+            "imap.example.com",
+            "mail.müller-bau.de",
+            "127.0.0.1",
+            "::1",
+            "2001:db8::25",
+            "localhost",
+            "imap.example.com.",
+            "xn--mller-kva.de",
+        ] {
+            assert_eq!(host_problem(h), None, "{h}");
+        }
+    }
+
+    #[test]
+    fn hosts_that_are_refused() {
+        for h in [
+            "",
+            "imap example.com",
+            "imap.example.com\r\nRCPT TO:<x>",
+            "imap..example.com",
+            "-bad.example.com",
+            "bad_.example.com",
+            "300.1.1.1",
+            "a:b:c",
+            &"a".repeat(64),
+            &format!("{}.de", "a.".repeat(130)),
+        ] {
+            assert!(host_problem(h).is_some(), "{h:?} should be refused");
+        }
+    }
+
+    #[test]
+    fn host_port_input_is_split() {
+        assert_eq!(
+            split_host_port("mail.example.com:587"),
+            ("mail.example.com".into(), Some("587".into()))
+        );
+        assert_eq!(
+            split_host_port("[2001:db8::1]:993"),
+            ("2001:db8::1".into(), Some("993".into()))
+        );
+        assert_eq!(split_host_port("2001:db8::1"), ("2001:db8::1".into(), None));
+        assert_eq!(
+            split_host_port("imap.example.com"),
+            ("imap.example.com".into(), None)
+        );
+    }
+
+    #[test]
+    fn idn_is_tested_as_punycode() {
+        assert_eq!(
+            to_ascii_host("mail.müller.de").unwrap(),
+            "mail.xn--mller-kva.de"
+        );
+    }
+
+    #[test]
+    fn fingerprints_are_normalized() {
+        let raw = "ab".repeat(32);
+        let n = normalize_fingerprint(&raw).unwrap();
+        assert_eq!(n.len(), 95);
+        assert!(n.starts_with("AB:AB:"));
+        assert_eq!(normalize_fingerprint(&n), Some(n.clone()));
+        assert_eq!(normalize_fingerprint("abc"), None);
+        assert_eq!(normalize_fingerprint(&"zz".repeat(32)), None);
+    }
+}

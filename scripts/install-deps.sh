@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Installs what Mailbox Admin needs on a fresh Debian 12 / Ubuntu machine (as root).
+#   scripts/install-deps.sh app   - build and run the desktop app
+#   scripts/install-deps.sh test  - the above plus everything the test suite starts
+# Idempotent: safe to run again; each step is skipped when already satisfied.
+set -euo pipefail
+mode=${1:-app}
+cd "$(dirname "$0")/.."
+
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO="sudo"
+
+app_pkgs=(libwebkit2gtk-4.1-dev libgtk-3-dev libayatana-appindicator3-dev librsvg2-dev
+  libsoup-3.0-dev libjavascriptcoregtk-4.1-dev libxdo-dev build-essential pkg-config
+  libssl-dev libdbus-1-dev file curl ca-certificates xdg-utils)
+# Launching the window on a machine without a display (a server, CI) needs Xvfb.
+app_pkgs+=(xvfb xauth dbus dbus-x11 gnome-keyring libsecret-tools)
+test_pkgs=(webkit2gtk-driver imagemagick)
+
+pkgs=("${app_pkgs[@]}")
+[ "$mode" = test ] && pkgs+=("${test_pkgs[@]}")
+
+missing=()
+for p in "${pkgs[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  # Keep packaged daemons (dbus, later dovecot/postfix) from starting system services.
+  printf '#!/bin/sh\nexit 101\n' | $SUDO tee /usr/sbin/policy-rc.d >/dev/null
+  $SUDO chmod +x /usr/sbin/policy-rc.d
+  $SUDO apt-get update -q
+  $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi
+
+command -v cargo >/dev/null || { echo "cargo not found: install Rust with rustup first" >&2; exit 1; }
+command -v npm >/dev/null || { echo "npm not found: install Node.js 20+ first" >&2; exit 1; }
+
+if [ "$mode" = test ]; then
+  command -v tauri-driver >/dev/null || cargo install tauri-driver --locked
+  rustup component list --installed 2>/dev/null | grep -q clippy || rustup component add clippy rustfmt
+fi
+
+# JavaScript dependencies of the UI, the Tauri CLI and the end-to-end tests.
+(cd ui && npm ci --no-audit --no-fund)
+

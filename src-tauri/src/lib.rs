@@ -1,0 +1,77 @@
+//! The desktop shell: opens the core `App` (database + keyring) and exposes its operations
+//! as Tauri commands. No domain logic lives here.
+
+mod commands;
+
+use mailbox_admin_core::{paths, App, Lang};
+use std::path::PathBuf;
+
+/// `--db PATH` (or `--db=PATH`) from the command line; `MAILBOX_ADMIN_DB` and the OS data
+/// directory are the fall-backs, as for `mbadmin`.
+fn db_arg(args: impl Iterator<Item = String>) -> Option<PathBuf> {
+    let mut args = args.skip(1);
+    while let Some(a) = args.next() {
+        if a == "--db" {
+            return args.next().map(PathBuf::from);
+        }
+        if let Some(p) = a.strip_prefix("--db=") {
+            return Some(PathBuf::from(p));
+        }
+    }
+    None
+}
+
+pub fn run() {
+    let db = paths::resolve_db_path(db_arg(std::env::args()));
+    let app = match App::open(&db, Lang::from_env()) {
+        Ok(app) => app,
+        Err(e) => {
+            // Nothing sensible can be shown without a database: say why and where.
+            eprintln!(
+                "Mailbox Admin cannot open {}: {}",
+                db.display(),
+                e.to_api(Lang::from_env()).message
+            );
+            std::process::exit(1);
+        }
+    };
+    tauri::Builder::default()
+        .manage(app)
+        .invoke_handler(tauri::generate_handler![
+            commands::app::app_info,
+            commands::app::set_language,
+            commands::servers::list_servers,
+            commands::servers::get_server,
+            commands::servers::create_server,
+            commands::servers::update_server,
+            commands::servers::delete_server,
+        ])
+        .run(tauri::generate_context!())
+        .expect("error while running Mailbox Admin");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::db_arg;
+    use std::path::PathBuf;
+
+    fn args(v: &[&str]) -> impl Iterator<Item = String> {
+        v.iter()
+            .map(|s| s.to_string())
+            .collect::<Vec<_>>()
+            .into_iter()
+    }
+
+    #[test]
+    fn db_path_is_taken_from_either_form_of_the_flag() {
+        assert_eq!(
+            db_arg(args(&["app", "--db", "/x.db"])),
+            Some(PathBuf::from("/x.db"))
+        );
+        assert_eq!(
+            db_arg(args(&["app", "--db=/y.db"])),
+            Some(PathBuf::from("/y.db"))
+        );
+        assert_eq!(db_arg(args(&["app"])), None);
+    }
+}

@@ -1,0 +1,141 @@
+// A minimal W3C WebDriver client over fetch, enough to drive the real app window through
+// tauri-driver (which forwards to WebKitWebDriver). No dependencies.
+import { spawn } from "node:child_process";
+import { createServer } from "node:net";
+import { setTimeout as sleep } from "node:timers/promises";
+
+const ELEMENT = "element-6066-11e4-a52e-4f735466cecf";
+
+export async function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.listen(0, "127.0.0.1", () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+    srv.on("error", reject);
+  });
+}
+
+/** Starts tauri-driver on loopback and waits until it answers /status (bounded). */
+export async function startDriver() {
+  const port = await freePort();
+  const nativePort = await freePort();
+  const proc = spawn("tauri-driver", ["--port", String(port), "--native-port", String(nativePort)], {
+    stdio: ["ignore", "inherit", "inherit"],
+  });
+  const base = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 100; i++) {
+    try {
+      const r = await fetch(`${base}/status`);
+      if (r.ok) return { base, stop: () => proc.kill() };
+    } catch {
+      /* not up yet */
+    }
+    await sleep(100);
+  }
+  proc.kill();
+  throw new Error("tauri-driver did not start within 10 s");
+}
+
+async function call(base, method, path, body) {
+  const r = await fetch(base + path, {
+    method,
+    headers: { "content-type": "application/json" },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const json = await r.json();
+  if (!r.ok || (json.value && json.value.error)) {
+    throw new Error(`${method} ${path}: ${JSON.stringify(json.value ?? json)}`);
+  }
+  return json.value;
+}
+
+export class Session {
+  static async start(base, application, args = []) {
+    const caps = {
+      capabilities: {
+        alwaysMatch: { "tauri:options": { application, args } },
+      },
+    };
+    const v = await call(base, "POST", "/session", caps);
+    const s = new Session(base, v.sessionId);
+    return s;
+  }
+  constructor(base, id) {
+    this.base = base;
+    this.id = id;
+  }
+  cmd(method, path, body) {
+    return call(this.base, method, `/session/${this.id}${path}`, body);
+  }
+  async quit() {
+    await this.cmd("DELETE", "");
+  }
+  /** Waits (bounded) for a CSS selector and returns the element id. */
+  async find(css, timeoutMs = 10000) {
+    const end = Date.now() + timeoutMs;
+    let last;
+    while (Date.now() < end) {
+      try {
+        const v = await this.cmd("POST", "/element", { using: "css selector", value: css });
+        return v[ELEMENT];
+      } catch (e) {
+        last = e;
+        await sleep(100);
+      }
+    }
+    throw new Error(`no element ${css} within ${timeoutMs} ms: ${last}`);
+  }
+  async findAll(css) {
+    const v = await this.cmd("POST", "/elements", { using: "css selector", value: css });
+    return v.map((e) => e[ELEMENT]);
+  }
+  async click(css) {
+    await this.cmd("POST", `/element/${await this.find(css)}/click`, {});
+  }
+  async clear(css) {
+    await this.cmd("POST", `/element/${await this.find(css)}/clear`, {});
+  }
+  async type(css, text) {
+    await this.cmd("POST", `/element/${await this.find(css)}/value`, { text });
+  }
+  async replace(css, text) {
+    await this.clear(css);
+    await this.type(css, text);
+  }
+  async text(elementId) {
+    return this.cmd("GET", `/element/${elementId}/text`);
+  }
+  async value(css) {
+    return this.cmd("GET", `/element/${await this.find(css)}/property/value`);
+  }
+  async select(css, value) {
+    // Setting a <select> through script and dispatching change is what a user's pick does.
+    await this.cmd("POST", "/execute/sync", {
+      script:
+        "const el = document.querySelector(arguments[0]); el.value = arguments[1];" +
+        "el.dispatchEvent(new Event('change', { bubbles: true }));" +
+        "el.dispatchEvent(new Event('input', { bubbles: true }));",
+      args: [css, value],
+    });
+  }
+  /** Polls `fn` until it returns a truthy value (bounded). */
+  async until(fn, what, timeoutMs = 10000) {
+    const end = Date.now() + timeoutMs;
+    let last;
+    while (Date.now() < end) {
+      try {
+        const v = await fn();
+        if (v) return v;
+      } catch (e) {
+        last = e;
+      }
+      await sleep(100);
+    }
+    throw new Error(`timed out waiting for ${what}${last ? `: ${last}` : ""}`);
+  }
+  async screenshot() {
+    return Buffer.from(await this.cmd("GET", "/screenshot"), "base64");
+  }
+}
