@@ -21,10 +21,15 @@ before(async () => {
 });
 after(() => driver?.stop());
 
+// The rows' text as the user reads it (WebKitWebDriver's element text leaves out parts of
+// the styled row, so ask the page).
 async function serverRows(s) {
-  const rows = [];
-  for (const el of await s.findAll('[data-testid="server-item"]')) rows.push(await s.text(el));
-  return rows;
+  return s.cmd("POST", "/execute/sync", {
+    script:
+      "return [...document.querySelectorAll('[data-testid=\"server-item\"]')]" +
+      ".map((e) => e.textContent.replace(/\\s+/g, ' ').trim());",
+    args: [],
+  });
 }
 
 async function createServer(s, { name, host, port, protocol }) {

@@ -76,7 +76,10 @@ impl SecretStore for KeyringSecrets {
         }
     }
     fn describe(&self) -> String {
-        self.store.vendor()
+        // Vendors read "Secret Service store, https://…": the part before the comma is
+        // what an administrator recognises.
+        let v = self.store.vendor();
+        v.split(',').next().unwrap_or(&v).trim().to_string()
     }
 }
 

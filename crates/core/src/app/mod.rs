@@ -25,6 +25,9 @@ pub struct AppInfo {
     pub schema_version: i64,
     pub keyring: String,
     pub keyring_available: bool,
+    /// The operating system's language (LANG / LC_*), which the UI follows until the user
+    /// picks one: WebKit's `navigator.language` does not reliably reflect it.
+    pub os_lang: Lang,
 }
 
 /// The result of a delete, with anything that could not be cleaned up.
@@ -79,6 +82,7 @@ impl App {
             schema_version: db.schema_version()?,
             keyring: self.secrets.describe(),
             keyring_available: self.secrets.available(),
+            os_lang: Lang::from_env(),
         })
     }
 

@@ -21,7 +21,12 @@ export type Saved<T> = { item: T, warnings: Array<ApiError>, };
 
 export type Removed = { id: number, warnings: Array<ApiError>, };
 
-export type AppInfo = { version: string, db_path: string, schema_version: number, keyring: string, keyring_available: boolean, };
+export type AppInfo = { version: string, db_path: string, schema_version: number, keyring: string, keyring_available: boolean, 
+/**
+ * The operating system's language (LANG / LC_*), which the UI follows until the user
+ * picks one: WebKit's `navigator.language` does not reliably reflect it.
+ */
+os_lang: Lang, };
 
 export type Protocol = "imap" | "pop3" | "imap_download";
 

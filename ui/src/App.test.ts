@@ -1,0 +1,109 @@
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { render, screen, waitFor } from '@testing-library/svelte';
+import userEvent from '@testing-library/user-event';
+import App from './App.svelte';
+import { STORAGE_KEY, resetLangForTests } from '$lib/i18n.svelte';
+import { INFO, api, resetBackend } from './test/fixtures';
+
+vi.mock('$lib/backend');
+
+beforeEach(() => {
+  resetBackend();
+  localStorage.clear();
+  resetLangForTests('de');
+});
+
+describe('language', () => {
+  it('german_english_switch_changes_labels', async () => {
+    const u = userEvent.setup();
+    render(App);
+    expect(screen.getByTestId('tab-servers')).toHaveTextContent('Server');
+    expect(screen.getByTestId('tab-outgoing')).toHaveTextContent('Postausgang');
+    expect(screen.getByTestId('tab-settings')).toHaveTextContent('Einstellungen');
+    await u.click(screen.getByTestId('server-new'));
+    expect(screen.getByLabelText('Bezeichnung')).toBeInTheDocument();
+    expect(screen.getByTestId('server-new')).toHaveTextContent('Neuer Server');
+
+    await u.selectOptions(screen.getByTestId('lang-switch'), 'en');
+
+    expect(screen.getByTestId('tab-servers')).toHaveTextContent('Servers');
+    expect(screen.getByTestId('tab-outgoing')).toHaveTextContent('Outgoing');
+    expect(screen.getByTestId('tab-calendar')).toHaveTextContent('Calendar');
+    expect(screen.getByLabelText('Name')).toBeInTheDocument();
+    expect(screen.queryByLabelText('Bezeichnung')).not.toBeInTheDocument();
+    expect(screen.getByTestId('server-new')).toHaveTextContent('New server');
+    expect(screen.getByTestId('server-save')).toHaveTextContent('Save');
+    // Backend messages follow, and the choice is remembered.
+    await waitFor(() => expect(api.setLanguage).toHaveBeenLastCalledWith('en'));
+    expect(localStorage.getItem(STORAGE_KEY)).toBe('en');
+    expect(document.documentElement.lang).toBe('en');
+
+    await u.selectOptions(screen.getByTestId('lang-switch'), 'de');
+    expect(screen.getByTestId('tab-servers')).toHaveTextContent(/^\s*Server\s*$/);
+    await waitFor(() => expect(api.setLanguage).toHaveBeenLastCalledWith('de'));
+  });
+
+  it('follows the OS language the backend reports when nothing was chosen', async () => {
+    resetLangForTests('en');
+    api.appInfo.mockResolvedValue({ ...INFO, os_lang: 'de' });
+    render(App);
+    await waitFor(() => expect(screen.getByTestId('tab-outgoing')).toHaveTextContent('Postausgang'));
+    await waitFor(() => expect(api.setLanguage).toHaveBeenLastCalledWith('de'));
+  });
+
+  it('keeps the saved choice over the OS language', async () => {
+    localStorage.setItem(STORAGE_KEY, 'en');
+    resetLangForTests('en');
+    api.appInfo.mockResolvedValue({ ...INFO, os_lang: 'de' });
+    render(App);
+    await waitFor(() => expect(api.appInfo).toHaveBeenCalled());
+    await waitFor(() => expect(api.setLanguage).toHaveBeenCalledWith('en'));
+    expect(screen.getByTestId('tab-outgoing')).toHaveTextContent('Outgoing');
+  });
+
+  it('tells the backend the UI language at start', async () => {
+    render(App);
+    await waitFor(() => expect(api.setLanguage).toHaveBeenCalledWith('de'));
+  });
+});
+
+describe('status line', () => {
+  it('shows the database path from app_info', async () => {
+    render(App);
+    expect(await screen.findByText(/config\.db/)).toHaveTextContent(`Datenbank: ${INFO.db_path}`);
+    expect(screen.queryByTestId('keyring-warning')).not.toBeInTheDocument();
+  });
+
+  it('warns when no keyring is reachable', async () => {
+    api.appInfo.mockResolvedValue({ ...INFO, keyring_available: false });
+    render(App);
+    expect(await screen.findByTestId('keyring-warning')).toHaveTextContent(
+      'Kein Schlüsselbund erreichbar – Passwörter können nicht gespeichert werden',
+    );
+  });
+});
+
+describe('tabs', () => {
+  it('arrow_keys_move_between_tabs_and_others_say_coming_soon', async () => {
+    const u = userEvent.setup();
+    render(App);
+    const servers = screen.getByTestId('tab-servers');
+    expect(screen.getByRole('tablist')).toBeInTheDocument();
+    expect(servers).toHaveAttribute('aria-selected', 'true');
+    expect(screen.getAllByRole('tab')).toHaveLength(7);
+
+    servers.focus();
+    await u.keyboard('{ArrowRight}');
+    const outgoing = screen.getByTestId('tab-outgoing');
+    expect(outgoing).toHaveAttribute('aria-selected', 'true');
+    expect(outgoing).toHaveFocus();
+    expect(servers).toHaveAttribute('aria-selected', 'false');
+    expect(screen.getByRole('tabpanel')).toHaveTextContent('Folgt in Kürze');
+
+    await u.keyboard('{ArrowLeft}{ArrowLeft}');
+    expect(screen.getByTestId('tab-settings')).toHaveAttribute('aria-selected', 'true');
+    await u.keyboard('{Home}');
+    expect(servers).toHaveAttribute('aria-selected', 'true');
+    expect(screen.getByRole('tabpanel')).toContainElement(screen.getByTestId('server-search'));
+  });
+});

@@ -1,0 +1,62 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { STORAGE_KEY, changeLang, detectLang, lang, resetLangForTests, t } from './i18n.svelte';
+import { api, resetBackend } from '../test/fixtures';
+
+vi.mock('$lib/backend');
+
+beforeEach(() => {
+  resetBackend();
+  localStorage.clear();
+});
+
+afterEach(() => {
+  vi.unstubAllGlobals();
+});
+
+function stubLocale(language: string) {
+  vi.stubGlobal('navigator', { ...navigator, language });
+}
+
+describe('detectLang', () => {
+  it('uses the saved choice first', () => {
+    stubLocale('de-DE');
+    localStorage.setItem(STORAGE_KEY, 'en');
+    expect(detectLang()).toBe('en');
+  });
+
+  it('falls back to a German locale', () => {
+    stubLocale('de-AT');
+    expect(detectLang()).toBe('de');
+  });
+
+  it('else English', () => {
+    stubLocale('fr-FR');
+    expect(detectLang()).toBe('en');
+    localStorage.setItem(STORAGE_KEY, 'xx');
+    expect(detectLang()).toBe('en');
+  });
+});
+
+describe('t', () => {
+  it('substitutes placeholders in the current language', () => {
+    resetLangForTests('de');
+    expect(t('servers.deleted', { name: 'X' })).toBe('Server „X“ gelöscht.');
+    resetLangForTests('en');
+    expect(t('servers.deleted', { name: 'X' })).toBe('Server "X" deleted.');
+  });
+
+  it('changeLang persists and informs the backend', async () => {
+    resetLangForTests('de');
+    await changeLang('en');
+    expect(lang()).toBe('en');
+    expect(localStorage.getItem(STORAGE_KEY)).toBe('en');
+    expect(api.setLanguage).toHaveBeenCalledWith('en');
+  });
+
+  it('changeLang still switches when the backend is unreachable', async () => {
+    resetLangForTests('en');
+    api.setLanguage.mockRejectedValue(new Error('no tauri'));
+    await changeLang('de');
+    expect(lang()).toBe('de');
+  });
+});

@@ -1,0 +1,548 @@
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { render, screen, waitFor, within } from '@testing-library/svelte';
+import userEvent from '@testing-library/user-event';
+import ServersTab from './ServersTab.svelte';
+import { resetLangForTests } from '$lib/i18n.svelte';
+import { api, apiError, resetBackend, server } from '../../test/fixtures';
+import type { IncomingServer, ServerInput } from '$lib/backend';
+
+vi.mock('$lib/backend');
+
+const user = () => userEvent.setup();
+
+function field<T extends HTMLElement = HTMLInputElement>(name: string): T {
+  const el = screen.getByTestId('server-form').querySelector<T>(`[name="${name}"]`);
+  if (!el) throw new Error(`no input named ${name}`);
+  return el;
+}
+
+function queryField(name: string): HTMLElement | null {
+  return screen.getByTestId('server-form').querySelector(`[name="${name}"]`);
+}
+
+async function openNew(u = user()) {
+  render(ServersTab);
+  await u.click(screen.getByTestId('server-new'));
+  await screen.findByTestId('server-form');
+  return u;
+}
+
+/** Renders the tab with `servers` in the list and opens the first one. */
+async function openExisting(s: IncomingServer, u = user()) {
+  api.listServers.mockResolvedValue([s]);
+  api.getServer.mockResolvedValue(s);
+  render(ServersTab);
+  await u.click(await screen.findByTestId('server-item'));
+  await screen.findByRole('heading', { name: s.name });
+  return u;
+}
+
+const BASE_INPUT: ServerInput = {
+  name: 'Hauptserver',
+  protocol: 'imap',
+  host: 'imap.example.com',
+  security: 'tls',
+  port: null,
+  timeout_secs: 30,
+  auth_method: 'password',
+  ntlm_domain: '',
+  login_user: '',
+  password: { action: 'keep' },
+  allow_plaintext: false,
+  tls_verify: true,
+  tls_insecure_confirmed: false,
+  tls_alt_name: '',
+  tls_pin_sha256: '',
+  folder_trash: '',
+  folder_junk: '',
+  folder_sent: '',
+  folder_deleted: '',
+  pop3_delete_after_fetch: false,
+  pop3_delete_after_days: null,
+};
+
+beforeEach(() => {
+  resetBackend();
+  resetLangForTests('de');
+});
+
+describe('server list', () => {
+  it('shows name, protocol, host and port of every server', async () => {
+    api.listServers.mockResolvedValue([
+      server({ name: 'Dovecot', host: 'mail.firma.de', port: 993 }),
+      server({ name: 'Alt-POP', protocol: 'pop3', host: 'pop.firma.de', port: 110, security: 'starttls' }),
+    ]);
+    render(ServersTab);
+    const items = await screen.findAllByTestId('server-item');
+    expect(items).toHaveLength(2);
+    expect(within(items[0]).getByTestId('server-item-name')).toHaveTextContent('Dovecot');
+    expect(items[0]).toHaveTextContent('IMAP');
+    expect(items[0]).toHaveTextContent('mail.firma.de');
+    expect(within(items[0]).getByTestId('server-item-port')).toHaveTextContent('993');
+    expect(items[1]).toHaveTextContent('POP3');
+    expect(within(items[1]).getByTestId('server-item-port')).toHaveTextContent('110');
+    expect(api.listServers).toHaveBeenCalledWith('');
+  });
+
+  it('search_calls_backend_with_typed_query_debounced', async () => {
+    const u = user();
+    render(ServersTab);
+    await waitFor(() => expect(api.listServers).toHaveBeenCalledTimes(1));
+    api.listServers.mockResolvedValue([server({ name: 'Dovecot Test' })]);
+
+    await u.type(screen.getByTestId('server-search'), 'dove');
+
+    await waitFor(() => expect(api.listServers).toHaveBeenLastCalledWith('dove'));
+    // Typing four letters quickly is one search, not four.
+    expect(api.listServers).toHaveBeenCalledTimes(2);
+    expect(await screen.findByTestId('server-item-name')).toHaveTextContent('Dovecot Test');
+  });
+
+  it('says so when a search finds nothing', async () => {
+    const u = user();
+    render(ServersTab);
+    await u.type(screen.getByTestId('server-search'), 'xyz');
+    await waitFor(() => expect(api.listServers).toHaveBeenLastCalledWith('xyz'));
+    expect(await screen.findByTestId('server-list-empty')).toHaveTextContent('Keine Treffer für „xyz“');
+  });
+});
+
+describe('port', () => {
+  it('port_follows_protocol_and_security_until_edited', async () => {
+    const u = await openNew();
+    const port = field('port');
+    expect(port).toHaveValue('993');
+    expect(screen.queryByTestId('port-manual-badge')).not.toBeInTheDocument();
+
+    await u.selectOptions(field('security'), 'starttls');
+    expect(port).toHaveValue('143');
+    await u.selectOptions(field('protocol'), 'pop3');
+    expect(port).toHaveValue('110');
+    await u.selectOptions(field('security'), 'tls');
+    expect(port).toHaveValue('995');
+    await u.selectOptions(field('security'), 'auto');
+    expect(port).toHaveValue('995');
+
+    await u.clear(port);
+    await u.type(port, '1995');
+    expect(screen.getByTestId('port-manual-badge')).toHaveTextContent('manuell');
+    await u.selectOptions(field('security'), 'none');
+    await u.selectOptions(field('protocol'), 'imap');
+    expect(port).toHaveValue('1995');
+  });
+
+  it('default_port_button_restores_the_derived_port', async () => {
+    const u = await openNew();
+    const port = field('port');
+    await u.clear(port);
+    await u.type(port, '10993');
+    expect(screen.getByTestId('port-manual-badge')).toBeInTheDocument();
+
+    await u.click(screen.getByTestId('port-default'));
+    expect(port).toHaveValue('993');
+    expect(screen.queryByTestId('port-manual-badge')).not.toBeInTheDocument();
+    // Derived again: follows security once more.
+    await u.selectOptions(field('security'), 'starttls');
+    expect(port).toHaveValue('143');
+  });
+
+  it('shows a stored manual port as manual', async () => {
+    await openExisting(server({ name: 'Manuell', port: 10143, port_manual: true, security: 'starttls' }));
+    expect(field('port')).toHaveValue('10143');
+    expect(screen.getByTestId('port-manual-badge')).toBeInTheDocument();
+  });
+});
+
+describe('creating a server', () => {
+  it('create_sends_port_null_and_keep_password_when_untouched', async () => {
+    const saved = server({ id: 42, name: 'Hauptserver' });
+    api.createServer.mockResolvedValue({ item: saved, warnings: [] });
+    const u = await openNew();
+
+    await u.type(field('name'), 'Hauptserver');
+    await u.type(field('host'), 'imap.example.com');
+    await u.click(screen.getByTestId('server-save'));
+
+    await waitFor(() => expect(api.createServer).toHaveBeenCalledTimes(1));
+    expect(api.createServer).toHaveBeenCalledWith(BASE_INPUT);
+    expect(api.updateServer).not.toHaveBeenCalled();
+  });
+
+  it('create_sends_manual_port_and_typed_password', async () => {
+    api.createServer.mockResolvedValue({ item: server({ id: 7 }), warnings: [] });
+    const u = await openNew();
+
+    await u.type(field('name'), 'Hauptserver');
+    await u.type(field('host'), 'imap.example.com');
+    await u.selectOptions(field('security'), 'starttls');
+    await u.clear(field('port'));
+    await u.type(field('port'), '10143');
+    await u.type(field('login_user'), 'admin');
+    await u.type(field('password'), 'geheim');
+    await u.click(screen.getByTestId('server-save'));
+
+    await waitFor(() => expect(api.createServer).toHaveBeenCalledTimes(1));
+    expect(api.createServer).toHaveBeenCalledWith({
+      ...BASE_INPUT,
+      security: 'starttls',
+      port: 10143,
+      login_user: 'admin',
+      password: { action: 'set', value: 'geheim' },
+    });
+  });
+
+  it('enter_in_a_field_submits_the_form', async () => {
+    api.createServer.mockResolvedValue({ item: server({ id: 8 }), warnings: [] });
+    const u = await openNew();
+    await u.type(field('name'), 'Hauptserver');
+    await u.type(field('host'), 'imap.example.com{Enter}');
+    await waitFor(() => expect(api.createServer).toHaveBeenCalledWith(BASE_INPUT));
+  });
+
+  it('after_save_the_list_refreshes_and_the_server_stays_selected', async () => {
+    const saved = server({ id: 42, name: 'Hauptserver' });
+    api.createServer.mockResolvedValue({ item: saved, warnings: [] });
+    const u = await openNew();
+    await waitFor(() => expect(api.listServers).toHaveBeenCalledTimes(1));
+    api.listServers.mockResolvedValue([server({ id: 1, name: 'Anderer' }), saved]);
+
+    await u.type(field('name'), 'Hauptserver');
+    await u.type(field('host'), 'imap.example.com');
+    await u.click(screen.getByTestId('server-save'));
+
+    await waitFor(() => expect(api.listServers).toHaveBeenCalledTimes(2));
+    const items = await screen.findAllByTestId('server-item');
+    expect(items[1]).toHaveAttribute('aria-current', 'true');
+    expect(items[0]).not.toHaveAttribute('aria-current');
+    expect(screen.getByRole('heading', { name: 'Hauptserver' })).toBeInTheDocument();
+    expect(screen.getByTestId('server-notice')).toHaveTextContent('Server „Hauptserver“ angelegt.');
+    // Now an existing server: the type is fixed.
+    expect(field('protocol')).toBeDisabled();
+  });
+
+  it('shows warnings of a save that succeeded', async () => {
+    const keyring = apiError({
+      code: 'secrets_unavailable',
+      message: 'Das Passwort wurde nicht gespeichert: kein Schlüsselbund erreichbar (dbus).',
+    });
+    api.createServer.mockResolvedValue({
+      item: server({ id: 9, name: 'Hauptserver', password: 'not_stored' }),
+      warnings: [keyring],
+    });
+    const u = await openNew();
+    await u.type(field('name'), 'Hauptserver');
+    await u.type(field('host'), 'imap.example.com');
+    await u.type(field('password'), 'geheim');
+    await u.click(screen.getByTestId('server-save'));
+
+    const notice = await screen.findByTestId('server-notice');
+    expect(notice).toHaveTextContent('Gespeichert, aber:');
+    expect(notice).toHaveTextContent('kein Schlüsselbund erreichbar');
+    expect(screen.getByTestId('password-state')).toHaveTextContent('nicht gespeichert – bitte erneut eingeben');
+  });
+
+  it('client_checks_block_empty_name_and_bad_ranges', async () => {
+    const u = await openNew();
+    await u.clear(field('timeout_secs'));
+    await u.type(field('timeout_secs'), '601');
+    await u.clear(field('port'));
+    await u.type(field('port'), '70000');
+    await u.click(screen.getByTestId('server-save'));
+
+    expect(api.createServer).not.toHaveBeenCalled();
+    expect(screen.getByTestId('form-error')).toHaveTextContent('Bitte die markierten Felder korrigieren.');
+    expect(screen.getByTestId('field-error-name')).toHaveTextContent('Pflichtfeld');
+    expect(screen.getByTestId('field-error-host')).toHaveTextContent('Pflichtfeld');
+    expect(screen.getByTestId('field-error-port')).toHaveTextContent('zwischen 1 und 65535');
+    expect(screen.getByTestId('field-error-timeout_secs')).toHaveTextContent('zwischen 1 und 600');
+    expect(field('name')).toHaveFocus();
+  });
+});
+
+describe('backend errors', () => {
+  it('backend_field_errors_are_shown_next_to_their_inputs', async () => {
+    api.createServer.mockRejectedValue(
+      apiError({
+        code: 'validation',
+        message: 'Bitte die markierten Felder korrigieren: host (Kein gültiger Servername)',
+        field: 'host',
+        fields: [
+          { field: 'host', code: 'host_invalid', message: 'Kein gültiger Servername und keine IP-Adresse: leer' },
+          { field: 'tls_pin_sha256', code: 'fingerprint_invalid', message: 'Ein SHA-256-Fingerabdruck besteht aus 64 Hexadezimalziffern' },
+        ],
+      }),
+    );
+    const u = await openNew();
+    await u.type(field('name'), 'Hauptserver');
+    await u.type(field('host'), 'bad host!');
+    await u.type(field('tls_pin_sha256'), 'zz');
+    await u.click(screen.getByTestId('server-save'));
+
+    const alert = await screen.findByTestId('form-error');
+    expect(alert).toHaveAttribute('role', 'alert');
+    expect(alert).toHaveTextContent('Bitte die markierten Felder korrigieren: host (Kein gültiger Servername)');
+
+    const hostError = screen.getByTestId('field-error-host');
+    expect(hostError).toHaveTextContent('Kein gültiger Servername und keine IP-Adresse: leer');
+    expect(field('host')).toHaveAttribute('aria-invalid', 'true');
+    expect(field('host').getAttribute('aria-describedby')).toContain(hostError.id);
+    expect(field('host').closest('.control')).toContainElement(hostError);
+
+    const pinError = screen.getByTestId('field-error-tls_pin_sha256');
+    expect(pinError).toHaveTextContent('64 Hexadezimalziffern');
+    expect(field('tls_pin_sha256').closest('.control')).toContainElement(pinError);
+
+    expect(field('name')).toHaveAttribute('aria-invalid', 'false');
+    expect(screen.queryByTestId('field-error-name')).not.toBeInTheDocument();
+    await waitFor(() => expect(field('host')).toHaveFocus());
+  });
+
+  it('lists errors of fields the form does not show in the alert', async () => {
+    api.createServer.mockRejectedValue(
+      apiError({
+        message: 'Bitte die markierten Felder korrigieren.',
+        fields: [{ field: 'folder_trash', code: 'imap_only', message: 'Sonderordner gibt es nur bei IMAP-Servern.' }],
+      }),
+    );
+    const u = await openNew();
+    await u.type(field('name'), 'P');
+    await u.type(field('host'), 'pop.example.com');
+    await u.selectOptions(field('protocol'), 'pop3');
+    await u.click(screen.getByTestId('server-save'));
+    expect(await screen.findByTestId('form-error')).toHaveTextContent(
+      'Papierkorb: Sonderordner gibt es nur bei IMAP-Servern.',
+    );
+  });
+
+  it('conflict_offers_reload_which_fetches_the_server_again', async () => {
+    const s = server({ id: 5, version: 3, name: 'Hauptserver' });
+    const u = await openExisting(s);
+    api.updateServer.mockRejectedValue(
+      apiError({ code: 'conflict', message: 'Posteingangsserver „Hauptserver“ wurde inzwischen an anderer Stelle geändert.' }),
+    );
+    await u.clear(field('host'));
+    await u.type(field('host'), 'neu.example.com');
+    await u.click(screen.getByTestId('server-save'));
+
+    expect(await screen.findByTestId('form-error')).toHaveTextContent('an anderer Stelle geändert');
+    expect(api.updateServer).toHaveBeenCalledWith(5, 3, expect.objectContaining({ host: 'neu.example.com' }));
+
+    api.getServer.mockResolvedValue({ ...s, version: 4, host: 'fremd.example.com' });
+    await u.click(screen.getByTestId('form-reload'));
+    await waitFor(() => expect(field('host')).toHaveValue('fremd.example.com'));
+    expect(api.getServer).toHaveBeenLastCalledWith(5);
+    expect(screen.queryByTestId('form-error')).not.toBeInTheDocument();
+
+    // The next save is based on the reloaded version.
+    api.updateServer.mockResolvedValue({ item: { ...s, version: 5 }, warnings: [] });
+    await u.click(screen.getByTestId('server-save'));
+    await waitFor(() => expect(api.updateServer).toHaveBeenLastCalledWith(5, 4, expect.anything()));
+  });
+});
+
+describe('editing an existing server', () => {
+  it('protocol_select_is_disabled_for_an_existing_server', async () => {
+    await openExisting(server({ name: 'Fest', protocol: 'imap_download' }));
+    expect(field('protocol')).toBeDisabled();
+    expect(field<HTMLSelectElement>('protocol').value).toBe('imap_download');
+    expect(screen.getByTestId('protocol-hint')).toHaveTextContent(
+      'Der Typ ist nach dem Anlegen fest. Für ein anderes Protokoll einen neuen Server anlegen.',
+    );
+  });
+
+  it('protocol is selectable for a new server', async () => {
+    await openNew();
+    expect(field('protocol')).toBeEnabled();
+  });
+
+  it('update_keeps_password_and_derived_port', async () => {
+    const s = server({ id: 3, version: 7, name: 'Alt', password: 'stored', login_user: 'u1' });
+    api.updateServer.mockResolvedValue({ item: { ...s, version: 8, name: 'Neu' }, warnings: [] });
+    const u = await openExisting(s);
+    expect(screen.getByTestId('password-state')).toHaveTextContent('im Schlüsselbund gespeichert');
+
+    await u.clear(field('name'));
+    await u.type(field('name'), 'Neu');
+    await u.click(screen.getByTestId('server-save'));
+
+    await waitFor(() => expect(api.updateServer).toHaveBeenCalledTimes(1));
+    expect(api.updateServer).toHaveBeenCalledWith(3, 7, {
+      ...BASE_INPUT,
+      name: 'Neu',
+      login_user: 'u1',
+      port: null,
+      password: { action: 'keep' },
+    });
+  });
+
+  it('remove_password_sends_clear', async () => {
+    const s = server({ id: 3, password: 'stored' });
+    api.updateServer.mockResolvedValue({ item: { ...s, password: 'none' }, warnings: [] });
+    const u = await openExisting(s);
+    await u.click(screen.getByTestId('password-remove'));
+    expect(screen.getByTestId('password-state')).toHaveTextContent('wird beim Speichern');
+    await u.click(screen.getByTestId('server-save'));
+    await waitFor(() =>
+      expect(api.updateServer).toHaveBeenCalledWith(3, 1, expect.objectContaining({ password: { action: 'clear' } })),
+    );
+  });
+
+  it('shows a password that could not be stored as a warning', async () => {
+    await openExisting(server({ password: 'not_stored' }));
+    const state = screen.getByTestId('password-state');
+    expect(state).toHaveTextContent('nicht gespeichert – bitte erneut eingeben');
+    expect(state).toHaveClass('not_stored');
+  });
+
+  it('escape_cancels_editing', async () => {
+    const u = await openExisting(server({ name: 'Orig', host: 'orig.example.com' }));
+    await u.clear(field('host'));
+    await u.type(field('host'), 'anders.example.com');
+    await u.keyboard('{Escape}');
+    expect(field('host')).toHaveValue('orig.example.com');
+    expect(api.updateServer).not.toHaveBeenCalled();
+  });
+
+  it('delete_asks_inside_the_page_then_deletes_with_version', async () => {
+    const s = server({ id: 11, version: 2, name: 'Weg' });
+    api.deleteServer.mockResolvedValue({ id: 11, warnings: [] });
+    const confirmSpy = vi.spyOn(window, 'confirm');
+    const u = await openExisting(s);
+    api.listServers.mockResolvedValue([]);
+
+    await u.click(screen.getByTestId('server-delete'));
+    expect(api.deleteServer).not.toHaveBeenCalled();
+    expect(screen.getByTestId('delete-confirm')).toHaveTextContent('Server „Weg“ wirklich löschen?');
+
+    await u.click(screen.getByTestId('server-delete-confirm'));
+    await waitFor(() => expect(api.deleteServer).toHaveBeenCalledWith(11, 2));
+    expect(confirmSpy).not.toHaveBeenCalled();
+    expect(await screen.findByTestId('server-notice')).toHaveTextContent('Server „Weg“ gelöscht.');
+    expect(screen.queryByTestId('server-form')).not.toBeInTheDocument();
+  });
+
+  it('asks before discarding unsaved edits when another server is picked', async () => {
+    const a = server({ id: 21, name: 'A' });
+    const b = server({ id: 22, name: 'B' });
+    api.listServers.mockResolvedValue([a, b]);
+    api.getServer.mockImplementation(async (id) => (id === 21 ? a : b));
+    const u = user();
+    render(ServersTab);
+    const items = await screen.findAllByTestId('server-item');
+    await u.click(items[0]);
+    await screen.findByRole('heading', { name: 'A' });
+    await u.type(field('host'), '.x');
+
+    await u.click(items[1]);
+    expect(screen.getByTestId('unsaved-guard')).toBeInTheDocument();
+    expect(screen.getByRole('heading', { name: 'A' })).toBeInTheDocument();
+
+    await u.click(within(screen.getByTestId('unsaved-guard')).getByRole('button', { name: 'Verwerfen' }));
+    expect(await screen.findByRole('heading', { name: 'B' })).toBeInTheDocument();
+  });
+});
+
+describe('TLS', () => {
+  it('turning_off_tls_verify_requires_confirmation', async () => {
+    api.createServer.mockResolvedValue({ item: server({ id: 30, tls_verify: false }), warnings: [] });
+    const u = await openNew();
+    await u.type(field('name'), 'Selbstsigniert');
+    await u.type(field('host'), 'intern.example.com');
+    expect(screen.queryByTestId('tls-off-warning')).not.toBeInTheDocument();
+    expect(queryField('tls_insecure_confirmed')).toBeNull();
+
+    await u.click(field('tls_verify'));
+    expect(screen.getByTestId('tls-off-warning')).toHaveTextContent('Fingerabdruck');
+    const confirm = field('tls_insecure_confirmed');
+    expect(confirm).not.toBeChecked();
+
+    await u.click(screen.getByTestId('server-save'));
+    expect(api.createServer).not.toHaveBeenCalled();
+    expect(screen.getByTestId('field-error-tls_verify')).toHaveTextContent('ausdrücklich bestätigt');
+    expect(confirm).toHaveAttribute('aria-invalid', 'true');
+    expect(confirm).toHaveFocus();
+
+    await u.click(confirm);
+    await u.click(screen.getByTestId('server-save'));
+    await waitFor(() => expect(api.createServer).toHaveBeenCalledTimes(1));
+    expect(api.createServer).toHaveBeenCalledWith(
+      expect.objectContaining({ tls_verify: false, tls_insecure_confirmed: true }),
+    );
+    // The warning stays while verification is off.
+    expect(screen.getByTestId('tls-off-warning')).toBeInTheDocument();
+  });
+
+  it('turning verification back on withdraws the confirmation', async () => {
+    const u = await openNew();
+    await u.click(field('tls_verify'));
+    await u.click(field('tls_insecure_confirmed'));
+    await u.click(field('tls_verify'));
+    await u.click(field('tls_verify'));
+    expect(field('tls_insecure_confirmed')).not.toBeChecked();
+  });
+});
+
+describe('fields that depend on protocol, security and auth', () => {
+  it('folders only for IMAP kinds, POP3 options only for POP3 kinds', async () => {
+    const u = await openNew();
+    expect(queryField('folder_trash')).not.toBeNull();
+    expect(queryField('pop3_delete_after_fetch')).toBeNull();
+
+    await u.selectOptions(field('protocol'), 'pop3');
+    expect(queryField('folder_trash')).toBeNull();
+    expect(queryField('pop3_delete_after_fetch')).not.toBeNull();
+    expect(queryField('pop3_delete_after_days')).not.toBeNull();
+
+    await u.selectOptions(field('protocol'), 'imap_download');
+    expect(queryField('folder_sent')).not.toBeNull();
+    expect(queryField('pop3_delete_after_days')).not.toBeNull();
+  });
+
+  it('sends folders empty for POP3 even if typed before switching', async () => {
+    api.createServer.mockResolvedValue({ item: server({ id: 31 }), warnings: [] });
+    const u = await openNew();
+    await u.type(field('name'), 'P');
+    await u.type(field('host'), 'pop.example.com');
+    await u.type(field('folder_trash'), 'Trash');
+    await u.selectOptions(field('protocol'), 'pop3');
+    await u.click(field('pop3_delete_after_fetch'));
+    await u.type(field('pop3_delete_after_days'), '14');
+    await u.click(screen.getByTestId('server-save'));
+    await waitFor(() => expect(api.createServer).toHaveBeenCalledTimes(1));
+    expect(api.createServer).toHaveBeenCalledWith(
+      expect.objectContaining({
+        protocol: 'pop3',
+        folder_trash: '',
+        pop3_delete_after_fetch: true,
+        pop3_delete_after_days: 14,
+      }),
+    );
+  });
+
+  it('NTLM domain only for Windows authentication', async () => {
+    const u = await openNew();
+    expect(queryField('ntlm_domain')).toBeNull();
+    await u.selectOptions(field('auth_method'), 'ntlm');
+    expect(field('ntlm_domain')).toBeVisible();
+  });
+
+  it('security none asks to allow an unencrypted password, with a warning', async () => {
+    const u = await openNew();
+    expect(queryField('allow_plaintext')).toBeNull();
+    await u.selectOptions(field('security'), 'none');
+    expect(field('allow_plaintext')).not.toBeChecked();
+    expect(screen.getByTestId('plaintext-warning')).toBeInTheDocument();
+    expect(screen.getByLabelText('Passwort unverschlüsselt senden erlauben')).toBe(field('allow_plaintext'));
+  });
+
+  it('every input has a real label', async () => {
+    await openNew();
+    const form = screen.getByTestId('server-form');
+    for (const el of form.querySelectorAll<HTMLInputElement>('input[name], select[name]')) {
+      expect(el.labels?.length, el.name).toBeGreaterThan(0);
+    }
+    expect(screen.getByLabelText('Bezeichnung')).toBe(field('name'));
+    expect(screen.getByLabelText('Verschlüsselung')).toBe(field('security'));
+    expect(screen.getByLabelText('Timeout (Sekunden)')).toBe(field('timeout_secs'));
+  });
+});
