@@ -32,14 +32,53 @@ impl FieldIssue {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Entity {
     IncomingServer,
+    OutgoingServer,
     Account,
+    Company,
+    User,
+    Group,
+    Employee,
+    CalendarAccount,
+    Certificate,
+    Template,
 }
 
 impl Entity {
     fn key(self) -> &'static str {
         match self {
             Entity::IncomingServer => "entity.incoming_server",
+            Entity::OutgoingServer => "entity.outgoing_server",
             Entity::Account => "entity.account",
+            Entity::Company => "entity.company",
+            Entity::User => "entity.user",
+            Entity::Group => "entity.group",
+            Entity::Employee => "entity.employee",
+            Entity::CalendarAccount => "entity.calendar_account",
+            Entity::Certificate => "entity.certificate",
+            Entity::Template => "entity.template",
+        }
+    }
+
+    pub fn table(self) -> &'static str {
+        match self {
+            Entity::IncomingServer => "incoming_servers",
+            Entity::OutgoingServer => "outgoing_servers",
+            Entity::Account => "accounts",
+            Entity::Company => "companies",
+            Entity::User => "users",
+            Entity::Group => "groups",
+            Entity::Employee => "employees",
+            Entity::CalendarAccount => "calendar_accounts",
+            Entity::Certificate => "certificates",
+            Entity::Template => "templates",
+        }
+    }
+
+    /// The column that names a row for people (unique, case-insensitive).
+    pub fn label_column(self) -> &'static str {
+        match self {
+            Entity::User => "login",
+            _ => "name",
         }
     }
 }

@@ -106,6 +106,54 @@ fn catalogue(key: &str) -> (&'static str, &'static str) {
             "Diese Option gilt nur für POP3 und IMAP-Download.",
             "This option applies only to POP3 and IMAP download.",
         ),
+        "field.email_invalid" => (
+            "Keine gültige E-Mail-Adresse: {reason}",
+            "Not a valid e-mail address: {reason}",
+        ),
+        "field.missing_ref" => (
+            "Der gewählte Eintrag (Nr. {id}) existiert nicht (mehr).",
+            "The selected entry (no. {id}) does not exist (any more).",
+        ),
+        "field.owner_required" => (
+            "Ein Konto gehört genau einem Benutzer (persönliches Postfach) oder einer Gruppe (gemeinsames Postfach).",
+            "An account belongs to exactly one user (personal mailbox) or one group (shared mailbox).",
+        ),
+        "field.locked_mailbox_path" => (
+            "Der Mailbox-Pfad ist gesperrt: für dieses Konto wurden bereits E-Mails empfangen. Eine Änderung würde die Zuordnung der empfangenen E-Mails zerstören.",
+            "The mailbox path is locked: mail has already been received for this account. Changing it would break the link to the received mail.",
+        ),
+        "field.range" => (
+            "Der Wert muss zwischen {min} und {max} liegen.",
+            "The value must be between {min} and {max}.",
+        ),
+        "field.m365_auth" => (
+            "Microsoft 365 / Exchange Online erlaubt nur OAuth2 (Basic Auth ist abgeschaltet).",
+            "Microsoft 365 / Exchange Online only allows OAuth2 (basic authentication is turned off).",
+        ),
+        "field.certificate_no_key" => (
+            "Dieses Zertifikat hat keinen privaten Schlüssel; zum Signieren und als Client-Zertifikat wird einer benötigt.",
+            "This certificate has no private key; signing and client authentication need one.",
+        ),
+        "field.certificate_invalid" => (
+            "Das Zertifikat konnte nicht gelesen werden: {reason}",
+            "The certificate could not be read: {reason}",
+        ),
+        "field.passphrase_wrong" => (
+            "Die Passphrase passt nicht zu dieser PKCS#12-Datei.",
+            "The passphrase does not open this PKCS#12 file.",
+        ),
+        "field.template_kind" => (
+            "Diese Vorlage ist für {kind}.",
+            "This template is for {kind}.",
+        ),
+        "field.no_spaces" => (
+            "Darf keine Leerzeichen enthalten.",
+            "Must not contain spaces.",
+        ),
+        "field.url_invalid" => (
+            "Die Adresse muss mit https:// (oder http://) beginnen.",
+            "The address must start with https:// (or http://).",
+        ),
         "field.invalid_json" => (
             "Ungültige Eingabe: {reason}",
             "Invalid input: {reason}",
@@ -151,7 +199,15 @@ fn catalogue(key: &str) -> (&'static str, &'static str) {
         "error.io" => ("Dateifehler: {detail}", "File error: {detail}"),
         // Entities.
         "entity.incoming_server" => ("Posteingangsserver", "Incoming server"),
+        "entity.outgoing_server" => ("Postausgangsserver", "Outgoing server"),
         "entity.account" => ("Konto", "Account"),
+        "entity.company" => ("Betrieb", "Company"),
+        "entity.user" => ("Benutzer", "User"),
+        "entity.group" => ("Gruppe", "Group"),
+        "entity.employee" => ("Mitarbeiter", "Employee"),
+        "entity.calendar_account" => ("Kalenderkonto", "Calendar account"),
+        "entity.certificate" => ("Zertifikat", "Certificate"),
+        "entity.template" => ("Vorlage", "Template"),
         _ => ("{?}", "{?}"),
     }
 }

@@ -109,6 +109,72 @@ pub fn to_ascii_host(host: &str) -> Result<String, String> {
     idna::domain_to_ascii(host).map_err(|_| "not a valid international domain name".to_string())
 }
 
+/// Checks an e-mail address: RFC 5322 addr-spec (dot-atom or quoted local part), the
+/// domain a host name (IDN allowed) or a bracketed IP literal.
+pub fn email_problem(addr: &str) -> Option<String> {
+    if addr.chars().any(|c| c.is_control()) {
+        return Some("contains line breaks or control characters".into());
+    }
+    let Some((local, domain)) = addr.rsplit_once('@') else {
+        return Some("missing '@'".into());
+    };
+    if local.is_empty() {
+        return Some("nothing before '@'".into());
+    }
+    if local.len() > 64 {
+        return Some("more than 64 characters before '@'".into());
+    }
+    if local.len() >= 2 && local.starts_with('"') && local.ends_with('"') {
+        let inner = &local[1..local.len() - 1];
+        let mut escaped = false;
+        for c in inner.chars() {
+            if escaped {
+                escaped = false;
+            } else if c == '\\' {
+                escaped = true;
+            } else if c == '"' || !c.is_ascii() {
+                return Some("invalid quoted local part".into());
+            }
+        }
+        if escaped {
+            return Some("invalid quoted local part".into());
+        }
+    } else {
+        if local.starts_with('.') || local.ends_with('.') || local.contains("..") {
+            return Some("dots at the start, end or twice in a row before '@'".into());
+        }
+        if let Some(c) = local
+            .chars()
+            .find(|c| !(c.is_ascii_alphanumeric() || "!#$%&'*+-/=?^_`{|}~.".contains(*c)))
+        {
+            return Some(if c == ' ' {
+                "contains spaces".to_string()
+            } else if c.is_ascii() {
+                format!("character '{c}' is not allowed before '@'")
+            } else {
+                format!("'{c}' is only allowed in the domain part, not before '@'")
+            });
+        }
+    }
+    if domain.is_empty() {
+        return Some("nothing after '@'".into());
+    }
+    if let Some(lit) = domain.strip_prefix('[').and_then(|d| d.strip_suffix(']')) {
+        let ip = lit.strip_prefix("IPv6:").unwrap_or(lit);
+        return if ip.parse::<std::net::IpAddr>().is_ok() {
+            None
+        } else {
+            Some("invalid address literal after '@'".into())
+        };
+    }
+    if domain.parse::<std::net::IpAddr>().is_ok() {
+        return Some(format!(
+            "an IP address after '@' must be written [{domain}]"
+        ));
+    }
+    host_problem(domain).map(|r| format!("domain: {r}"))
+}
+
 /// Accepts `AB:CD:…`, `abcd…` or with spaces; returns the canonical `AB:CD:…` form.
 pub fn normalize_fingerprint(input: &str) -> Option<String> {
     let hex: String = input
@@ -189,6 +255,37 @@ mod tests {
             to_ascii_host("mail.müller.de").unwrap(),
             "mail.xn--mller-kva.de"
         );
+    }
+
+    #[test]
+    fn addresses() {
+        for ok in [
+            "info@example.com",
+            "max.mustermann@müller-bau.de",
+            "a+tag@example.com",
+            "\"john doe\"@example.com",
+            "postmaster@[127.0.0.1]",
+            "x@localhost",
+        ] {
+            assert_eq!(email_problem(ok), None, "{ok}");
+        }
+        for bad in [
+            "",
+            "info",
+            "@example.com",
+            "info@",
+            "a..b@example.com",
+            ".a@example.com",
+            "jörg@example.com",
+            "a b@example.com",
+            "a@exa mple.com",
+            "a@example.com\r\nBcc: x@evil.example",
+            "a@127.0.0.1",
+            "a@-x.example",
+            &format!("{}@example.com", "a".repeat(65)),
+        ] {
+            assert!(email_problem(bad).is_some(), "{bad:?} should be refused");
+        }
     }
 
     #[test]

@@ -16,12 +16,19 @@ fn input(name: &str) -> ServerInput {
 }
 
 fn add_account(app: &App, name: &str, server_id: i64) {
-    app.db()
-        .conn
+    let db = app.db();
+    db.conn
         .execute(
-            "INSERT INTO accounts (uid, name, incoming_server_id, created_at, updated_at) \
-             VALUES (?1, ?2, ?3, 'now', 'now')",
-            rusqlite::params![store::new_uid(), name, server_id],
+            "INSERT INTO users (uid, login, created_at, updated_at) VALUES (?1, ?2, 'now', 'now')",
+            rusqlite::params![store::new_uid(), format!("owner-of-{name}")],
+        )
+        .unwrap();
+    let owner = db.conn.last_insert_rowid();
+    db.conn
+        .execute(
+            "INSERT INTO accounts (uid, name, email, owner_user_id, incoming_server_id, \
+             created_at, updated_at) VALUES (?1, ?2, 'a@example.com', ?3, ?4, 'now', 'now')",
+            rusqlite::params![store::new_uid(), name, owner, server_id],
         )
         .unwrap();
 }

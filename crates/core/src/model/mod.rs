@@ -1,9 +1,35 @@
 //! The configuration model: records as stored and shown, inputs as entered, and the rules
 //! that turn one into the other.
 
-pub mod server;
+/// `as_str`, `parse` and `ALL` for a fieldless enum stored as text.
+#[macro_export]
+macro_rules! str_enum {
+    ($t:ty { $($v:ident => $s:literal),* $(,)? }) => {
+        impl $t {
+            pub fn as_str(self) -> &'static str { match self { $(<$t>::$v => $s),* } }
+            pub fn parse(s: &str) -> Option<$t> { match s { $($s => Some(<$t>::$v),)* _ => None } }
+            pub const ALL: &'static [$t] = &[$(<$t>::$v),*];
+        }
+    };
+}
 
+pub mod account;
+pub mod calendar;
+pub mod cert;
+pub mod outgoing;
+pub mod people;
+pub mod server;
+pub mod settings;
+pub mod template;
+
+pub use account::*;
+pub use calendar::*;
+pub use cert::*;
+pub use outgoing::*;
+pub use people::*;
 pub use server::*;
+pub use settings::*;
+pub use template::*;
 
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;

@@ -41,18 +41,9 @@ pub enum AuthMethod {
     Ntlm,
 }
 
-macro_rules! str_enum {
-    ($t:ty { $($v:ident => $s:literal),* $(,)? }) => {
-        impl $t {
-            pub fn as_str(self) -> &'static str { match self { $(<$t>::$v => $s),* } }
-            pub fn parse(s: &str) -> Option<$t> { match s { $($s => Some(<$t>::$v),)* _ => None } }
-            pub const ALL: &'static [$t] = &[$(<$t>::$v),*];
-        }
-    };
-}
-str_enum!(Protocol { Imap => "imap", Pop3 => "pop3", ImapDownload => "imap_download" });
-str_enum!(Security { None => "none", Starttls => "starttls", Tls => "tls", Auto => "auto" });
-str_enum!(AuthMethod { Password => "password", CramMd5 => "cram_md5", Oauth2 => "oauth2", Ntlm => "ntlm" });
+crate::str_enum!(Protocol { Imap => "imap", Pop3 => "pop3", ImapDownload => "imap_download" });
+crate::str_enum!(Security { None => "none", Starttls => "starttls", Tls => "tls", Auto => "auto" });
+crate::str_enum!(AuthMethod { Password => "password", CramMd5 => "cram_md5", Oauth2 => "oauth2", Ntlm => "ntlm" });
 
 impl Protocol {
     pub fn is_imap(self) -> bool {

@@ -5,7 +5,7 @@ use rusqlite_migration::{Migrations, M};
 
 /// Each entry is one schema version (`PRAGMA user_version` = its position, from 1).
 pub const MIGRATIONS_SQL: &[&str] = &[
-    // 1: incoming servers, and the account stub that references them.
+    // 1: the configuration model (servers, accounts, people, certificates, settings).
     r#"
 CREATE TABLE incoming_servers (
     id                      INTEGER PRIMARY KEY,
@@ -37,17 +37,217 @@ CREATE TABLE incoming_servers (
     updated_at              TEXT    NOT NULL
 ) STRICT;
 
+CREATE TABLE certificates (
+    id                 INTEGER PRIMARY KEY,
+    uid                TEXT    NOT NULL UNIQUE,
+    version            INTEGER NOT NULL DEFAULT 1,
+    name               TEXT    NOT NULL UNIQUE COLLATE NOCASE,
+    format             TEXT    NOT NULL CHECK (format IN ('pem','pkcs12')),
+    subject            TEXT    NOT NULL,
+    issuer             TEXT    NOT NULL,
+    serial             TEXT    NOT NULL,
+    not_before         TEXT    NOT NULL,
+    not_after          TEXT    NOT NULL,
+    sha256             TEXT    NOT NULL,
+    email_addresses    TEXT    NOT NULL DEFAULT '',
+    has_private_key    INTEGER NOT NULL DEFAULT 0 CHECK (has_private_key IN (0,1)),
+    data               BLOB    NOT NULL,
+    -- What the keyring holds for this certificate: the PKCS#12 / key passphrase, or an
+    -- unencrypted PEM private key (which is never written to this file).
+    secret_kind        TEXT    NOT NULL DEFAULT 'none' CHECK (secret_kind IN ('none','passphrase','private_key')),
+    secret_ref         TEXT,
+    secret_state       TEXT    NOT NULL DEFAULT 'none' CHECK (secret_state IN ('none','stored','not_stored')),
+    created_at         TEXT    NOT NULL,
+    updated_at         TEXT    NOT NULL
+) STRICT;
+
+CREATE TABLE outgoing_servers (
+    id                    INTEGER PRIMARY KEY,
+    uid                   TEXT    NOT NULL UNIQUE,
+    version               INTEGER NOT NULL DEFAULT 1,
+    name                  TEXT    NOT NULL UNIQUE COLLATE NOCASE,
+    enabled               INTEGER NOT NULL DEFAULT 1 CHECK (enabled IN (0,1)),
+    kind                  TEXT    NOT NULL CHECK (kind IN ('smtp','microsoft365')),
+    m365_send_via         TEXT    NOT NULL DEFAULT 'smtp' CHECK (m365_send_via IN ('smtp','graph')),
+    host                  TEXT    NOT NULL DEFAULT '',
+    security              TEXT    NOT NULL CHECK (security IN ('none','starttls','tls','auto')),
+    port                  INTEGER NOT NULL CHECK (port BETWEEN 1 AND 65535),
+    port_manual           INTEGER NOT NULL DEFAULT 0 CHECK (port_manual IN (0,1)),
+    timeout_secs          INTEGER NOT NULL DEFAULT 30 CHECK (timeout_secs BETWEEN 1 AND 600),
+    auth_method           TEXT    NOT NULL CHECK (auth_method IN ('none','password','cram_md5','ntlm','oauth2')),
+    username              TEXT    NOT NULL DEFAULT '',
+    ntlm_domain           TEXT    NOT NULL DEFAULT '',
+    password_ref          TEXT,
+    password_state        TEXT    NOT NULL DEFAULT 'none' CHECK (password_state IN ('none','stored','not_stored')),
+    allow_plaintext       INTEGER NOT NULL DEFAULT 0 CHECK (allow_plaintext IN (0,1)),
+    sender_address        TEXT    NOT NULL DEFAULT '',
+    bcc_to_sender         INTEGER NOT NULL DEFAULT 0 CHECK (bcc_to_sender IN (0,1)),
+    tls_verify            INTEGER NOT NULL DEFAULT 1 CHECK (tls_verify IN (0,1)),
+    tls_alt_name          TEXT    NOT NULL DEFAULT '',
+    tls_pin_sha256        TEXT    NOT NULL DEFAULT '',
+    smime_sign            INTEGER NOT NULL DEFAULT 0 CHECK (smime_sign IN (0,1)),
+    smime_encrypt         INTEGER NOT NULL DEFAULT 0 CHECK (smime_encrypt IN (0,1)),
+    smime_certificate_id  INTEGER REFERENCES certificates(id) ON DELETE RESTRICT,
+    client_certificate_id INTEGER REFERENCES certificates(id) ON DELETE RESTRICT,
+    is_default            INTEGER NOT NULL DEFAULT 0 CHECK (is_default IN (0,1)),
+    created_at            TEXT    NOT NULL,
+    updated_at            TEXT    NOT NULL
+) STRICT;
+-- At most one installation default.
+CREATE UNIQUE INDEX outgoing_servers_one_default ON outgoing_servers(is_default) WHERE is_default = 1;
+
+CREATE TABLE companies (
+    id                         INTEGER PRIMARY KEY,
+    uid                        TEXT    NOT NULL UNIQUE,
+    version                    INTEGER NOT NULL DEFAULT 1,
+    name                       TEXT    NOT NULL UNIQUE COLLATE NOCASE,
+    code                       TEXT    NOT NULL DEFAULT '',
+    default_outgoing_server_id INTEGER REFERENCES outgoing_servers(id) ON DELETE RESTRICT,
+    created_at                 TEXT    NOT NULL,
+    updated_at                 TEXT    NOT NULL
+) STRICT;
+
+CREATE TABLE users (
+    id            INTEGER PRIMARY KEY,
+    uid           TEXT    NOT NULL UNIQUE,
+    version       INTEGER NOT NULL DEFAULT 1,
+    login         TEXT    NOT NULL UNIQUE COLLATE NOCASE,
+    display_name  TEXT    NOT NULL DEFAULT '',
+    email         TEXT    NOT NULL DEFAULT '',
+    created_at    TEXT    NOT NULL,
+    updated_at    TEXT    NOT NULL
+) STRICT;
+
+CREATE TABLE groups (
+    id            INTEGER PRIMARY KEY,
+    uid           TEXT    NOT NULL UNIQUE,
+    version       INTEGER NOT NULL DEFAULT 1,
+    name          TEXT    NOT NULL UNIQUE COLLATE NOCASE,
+    description   TEXT    NOT NULL DEFAULT '',
+    created_at    TEXT    NOT NULL,
+    updated_at    TEXT    NOT NULL
+) STRICT;
+
+CREATE TABLE group_members (
+    group_id INTEGER NOT NULL REFERENCES groups(id) ON DELETE CASCADE,
+    user_id  INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    PRIMARY KEY (group_id, user_id)
+) STRICT;
+CREATE INDEX group_members_user ON group_members(user_id);
+
+CREATE TABLE employees (
+    id               INTEGER PRIMARY KEY,
+    uid              TEXT    NOT NULL UNIQUE,
+    version          INTEGER NOT NULL DEFAULT 1,
+    name             TEXT    NOT NULL UNIQUE COLLATE NOCASE,
+    email            TEXT    NOT NULL DEFAULT '',
+    personnel_number TEXT    NOT NULL DEFAULT '',
+    user_id          INTEGER REFERENCES users(id) ON DELETE SET NULL,
+    created_at       TEXT    NOT NULL,
+    updated_at       TEXT    NOT NULL
+) STRICT;
+
 CREATE TABLE accounts (
     id                 INTEGER PRIMARY KEY,
     uid                TEXT    NOT NULL UNIQUE,
     version            INTEGER NOT NULL DEFAULT 1,
     name               TEXT    NOT NULL UNIQUE COLLATE NOCASE,
-    email              TEXT    NOT NULL DEFAULT '',
+    email              TEXT    NOT NULL,
+    sender_name        TEXT    NOT NULL DEFAULT '',
+    reply_to           TEXT    NOT NULL DEFAULT '',
+    owner_user_id      INTEGER REFERENCES users(id) ON DELETE RESTRICT,
+    owner_group_id     INTEGER REFERENCES groups(id) ON DELETE RESTRICT,
+    company_id         INTEGER REFERENCES companies(id) ON DELETE RESTRICT,
     incoming_server_id INTEGER REFERENCES incoming_servers(id) ON DELETE RESTRICT,
+    outgoing_server_id INTEGER REFERENCES outgoing_servers(id) ON DELETE RESTRICT,
+    username           TEXT    NOT NULL DEFAULT '',
+    password_ref       TEXT,
+    password_state     TEXT    NOT NULL DEFAULT 'none' CHECK (password_state IN ('none','stored','not_stored')),
+    mailbox_path       TEXT    NOT NULL DEFAULT 'INBOX',
+    mail_received      INTEGER NOT NULL DEFAULT 0 CHECK (mail_received IN (0,1)),
+    folder_trash       TEXT    NOT NULL DEFAULT '',
+    folder_junk        TEXT    NOT NULL DEFAULT '',
+    folder_sent        TEXT    NOT NULL DEFAULT '',
+    only_subscribed    INTEGER NOT NULL DEFAULT 0 CHECK (only_subscribed IN (0,1)),
+    may_send           INTEGER NOT NULL DEFAULT 1 CHECK (may_send IN (0,1)),
+    may_receive        INTEGER NOT NULL DEFAULT 1 CHECK (may_receive IN (0,1)),
+    may_out_of_office  INTEGER NOT NULL DEFAULT 0 CHECK (may_out_of_office IN (0,1)),
+    send_bcc           TEXT    NOT NULL DEFAULT '',
+    signature          TEXT    NOT NULL DEFAULT '',
+    auto_fetch         INTEGER NOT NULL DEFAULT 1 CHECK (auto_fetch IN (0,1)),
+    verbose_log        INTEGER NOT NULL DEFAULT 0 CHECK (verbose_log IN (0,1)),
     created_at         TEXT    NOT NULL,
-    updated_at         TEXT    NOT NULL
+    updated_at         TEXT    NOT NULL,
+    -- A personal mailbox has a user as owner, a shared one a group: exactly one of them.
+    CHECK ((owner_user_id IS NULL) <> (owner_group_id IS NULL))
 ) STRICT;
 CREATE INDEX accounts_incoming_server ON accounts(incoming_server_id);
+CREATE INDEX accounts_outgoing_server ON accounts(outgoing_server_id);
+CREATE INDEX accounts_owner_user ON accounts(owner_user_id);
+CREATE INDEX accounts_owner_group ON accounts(owner_group_id);
+CREATE INDEX accounts_company ON accounts(company_id);
+
+-- Users assigned to an account (Zuordnung zu mehreren Usern).
+CREATE TABLE account_users (
+    account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+    user_id    INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    PRIMARY KEY (account_id, user_id)
+) STRICT;
+CREATE INDEX account_users_user ON account_users(user_id);
+
+-- Folders chosen from the server's real tree: subscribed and/or fetched automatically.
+CREATE TABLE account_folders (
+    account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+    folder     TEXT    NOT NULL,
+    subscribed INTEGER NOT NULL DEFAULT 0 CHECK (subscribed IN (0,1)),
+    auto_fetch INTEGER NOT NULL DEFAULT 0 CHECK (auto_fetch IN (0,1)),
+    PRIMARY KEY (account_id, folder)
+) STRICT;
+
+CREATE TABLE calendar_accounts (
+    id               INTEGER PRIMARY KEY,
+    uid              TEXT    NOT NULL UNIQUE,
+    version          INTEGER NOT NULL DEFAULT 1,
+    name             TEXT    NOT NULL UNIQUE COLLATE NOCASE,
+    employee_id      INTEGER NOT NULL REFERENCES employees(id) ON DELETE RESTRICT,
+    backend          TEXT    NOT NULL DEFAULT 'outlook' CHECK (backend IN ('outlook','caldav','microsoft365')),
+    outlook_profile  TEXT    NOT NULL DEFAULT '',
+    calendar_name    TEXT    NOT NULL DEFAULT '',
+    caldav_url       TEXT    NOT NULL DEFAULT '',
+    username         TEXT    NOT NULL DEFAULT '',
+    password_ref     TEXT,
+    password_state   TEXT    NOT NULL DEFAULT 'none' CHECK (password_state IN ('none','stored','not_stored')),
+    sync_days_back   INTEGER NOT NULL DEFAULT 30 CHECK (sync_days_back BETWEEN 0 AND 3650),
+    sync_days_ahead  INTEGER NOT NULL DEFAULT 365 CHECK (sync_days_ahead BETWEEN 0 AND 3650),
+    created_at       TEXT    NOT NULL,
+    updated_at       TEXT    NOT NULL
+) STRICT;
+
+-- General settings (Allgemeine Einstellungen): exactly one row.
+CREATE TABLE general_settings (
+    id                     INTEGER PRIMARY KEY CHECK (id = 1),
+    version                INTEGER NOT NULL DEFAULT 1,
+    fetch_interval_minutes INTEGER NOT NULL DEFAULT 15 CHECK (fetch_interval_minutes BETWEEN 0 AND 1440),
+    hide_mailbox           INTEGER NOT NULL DEFAULT 0 CHECK (hide_mailbox IN (0,1)),
+    show_outbox            INTEGER NOT NULL DEFAULT 0 CHECK (show_outbox IN (0,1)),
+    no_manual_fetch        INTEGER NOT NULL DEFAULT 0 CHECK (no_manual_fetch IN (0,1)),
+    users_may_redownload   INTEGER NOT NULL DEFAULT 0 CHECK (users_may_redownload IN (0,1)),
+    lock_after_send        INTEGER NOT NULL DEFAULT 0 CHECK (lock_after_send IN (0,1)),
+    updated_at             TEXT    NOT NULL DEFAULT ''
+) STRICT;
+INSERT INTO general_settings (id) VALUES (1);
+
+-- Saved templates (Vorlagen): the input of a server or account, without secrets, as JSON.
+CREATE TABLE templates (
+    id         INTEGER PRIMARY KEY,
+    uid        TEXT    NOT NULL UNIQUE,
+    version    INTEGER NOT NULL DEFAULT 1,
+    name       TEXT    NOT NULL UNIQUE COLLATE NOCASE,
+    kind       TEXT    NOT NULL CHECK (kind IN ('incoming','outgoing','account')),
+    data       TEXT    NOT NULL,
+    created_at TEXT    NOT NULL,
+    updated_at TEXT    NOT NULL
+) STRICT;
 "#,
 ];
 

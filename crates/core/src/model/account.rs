@@ -1,0 +1,263 @@
+//! Accounts (E-Mail-Konten / Postfächer): personal (owner = user) or shared (owner =
+//! group), servers, credential, mailbox path and its lock, folders, permissions.
+
+use crate::error::{Error, FieldIssue, Result};
+use crate::model::SecretState;
+use crate::model::SecretUpdate;
+use crate::validate::Issues;
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use super::people::check_email;
+use super::server::{NAME_MAX, PASSWORD_MAX, TEXT_MAX};
+
+pub const SIGNATURE_MAX: usize = 20_000;
+
+/// Who owns a mailbox: a user (personal, "Meine Postfächer") or a group (shared,
+/// "Gemeinsame Postfächer").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(tag = "kind", content = "id", rename_all = "snake_case")]
+pub enum Owner {
+    User(i64),
+    Group(i64),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct AccountFolder {
+    pub folder: String,
+    pub subscribed: bool,
+    /// Fetched automatically (Ausgewählte Unterordner abrufen).
+    pub auto_fetch: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct Account {
+    pub id: i64,
+    pub version: i64,
+    pub name: String,
+    pub email: String,
+    /// Absendername / alias.
+    pub sender_name: String,
+    pub reply_to: String,
+    pub owner: Owner,
+    /// Users assigned to the mailbox (Zuordnung zu mehreren Usern).
+    pub user_ids: Vec<i64>,
+    pub company_id: Option<i64>,
+    pub incoming_server_id: Option<i64>,
+    /// `None`: inherited from the company, else the installation default.
+    pub outgoing_server_id: Option<i64>,
+    pub username: String,
+    pub password: SecretState,
+    pub mailbox_path: String,
+    /// Set by the business application once mail was received: locks `mailbox_path`.
+    pub mail_received: bool,
+    pub folder_trash: String,
+    pub folder_junk: String,
+    pub folder_sent: String,
+    pub only_subscribed: bool,
+    pub folders: Vec<AccountFolder>,
+    pub may_send: bool,
+    pub may_receive: bool,
+    pub may_out_of_office: bool,
+    pub send_bcc: String,
+    pub signature: String,
+    pub auto_fetch: bool,
+    pub verbose_log: bool,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(default)]
+pub struct AccountInput {
+    pub name: String,
+    pub email: String,
+    pub sender_name: String,
+    pub reply_to: String,
+    pub owner: Option<Owner>,
+    pub user_ids: Vec<i64>,
+    pub company_id: Option<i64>,
+    pub incoming_server_id: Option<i64>,
+    pub outgoing_server_id: Option<i64>,
+    pub username: String,
+    pub password: SecretUpdate,
+    pub mailbox_path: String,
+    pub folder_trash: String,
+    pub folder_junk: String,
+    pub folder_sent: String,
+    pub only_subscribed: bool,
+    pub folders: Vec<AccountFolder>,
+    pub may_send: bool,
+    pub may_receive: bool,
+    pub may_out_of_office: bool,
+    pub send_bcc: String,
+    pub signature: String,
+    pub auto_fetch: bool,
+    pub verbose_log: bool,
+}
+
+impl Default for AccountInput {
+    fn default() -> Self {
+        AccountInput {
+            name: String::new(),
+            email: String::new(),
+            sender_name: String::new(),
+            reply_to: String::new(),
+            owner: None,
+            user_ids: Vec::new(),
+            company_id: None,
+            incoming_server_id: None,
+            outgoing_server_id: None,
+            username: String::new(),
+            password: SecretUpdate::Keep,
+            mailbox_path: "INBOX".into(),
+            folder_trash: String::new(),
+            folder_junk: String::new(),
+            folder_sent: String::new(),
+            only_subscribed: false,
+            folders: Vec::new(),
+            may_send: true,
+            may_receive: true,
+            may_out_of_office: false,
+            send_bcc: String::new(),
+            signature: String::new(),
+            auto_fetch: true,
+            verbose_log: false,
+        }
+    }
+}
+
+impl From<&Account> for AccountInput {
+    fn from(a: &Account) -> Self {
+        AccountInput {
+            name: a.name.clone(),
+            email: a.email.clone(),
+            sender_name: a.sender_name.clone(),
+            reply_to: a.reply_to.clone(),
+            owner: Some(a.owner),
+            user_ids: a.user_ids.clone(),
+            company_id: a.company_id,
+            incoming_server_id: a.incoming_server_id,
+            outgoing_server_id: a.outgoing_server_id,
+            username: a.username.clone(),
+            password: SecretUpdate::Keep,
+            mailbox_path: a.mailbox_path.clone(),
+            folder_trash: a.folder_trash.clone(),
+            folder_junk: a.folder_junk.clone(),
+            folder_sent: a.folder_sent.clone(),
+            only_subscribed: a.only_subscribed,
+            folders: a.folders.clone(),
+            may_send: a.may_send,
+            may_receive: a.may_receive,
+            may_out_of_office: a.may_out_of_office,
+            send_bcc: a.send_bcc.clone(),
+            signature: a.signature.clone(),
+            auto_fetch: a.auto_fetch,
+            verbose_log: a.verbose_log,
+        }
+    }
+}
+
+impl AccountInput {
+    /// Checks every field; `existing` is the stored account when editing (the mailbox path
+    /// is locked once mail was received). Returns the normalized input.
+    pub fn validate(&self, existing: Option<&Account>) -> Result<AccountInput> {
+        let mut issues = Issues::default();
+        let mut v = self.clone();
+        v.name = v.name.trim().into();
+        v.email = v.email.trim().into();
+        v.sender_name = v.sender_name.trim().into();
+        v.reply_to = v.reply_to.trim().into();
+        v.username = v.username.trim().into();
+        v.mailbox_path = v.mailbox_path.trim().into();
+        v.folder_trash = v.folder_trash.trim().into();
+        v.folder_junk = v.folder_junk.trim().into();
+        v.folder_sent = v.folder_sent.trim().into();
+        v.send_bcc = v.send_bcc.trim().into();
+        v.user_ids.sort_unstable();
+        v.user_ids.dedup();
+
+        issues.text("name", &v.name, NAME_MAX, true);
+        check_email(&mut issues, "email", &v.email, true);
+        issues.text("sender_name", &v.sender_name, NAME_MAX, false);
+        check_email(&mut issues, "reply_to", &v.reply_to, false);
+        check_email(&mut issues, "send_bcc", &v.send_bcc, false);
+        if v.owner.is_none() {
+            issues.push(FieldIssue::new("owner", "owner_required"));
+        }
+        issues.text("username", &v.username, TEXT_MAX, false);
+        if let SecretUpdate::Set(pw) = &v.password {
+            if pw.is_empty() {
+                issues.push(FieldIssue::new("password", "required"));
+            } else if pw.chars().count() > PASSWORD_MAX {
+                issues.push(
+                    FieldIssue::new("password", "too_long").arg("max", PASSWORD_MAX.to_string()),
+                );
+            } else if pw.chars().any(char::is_control) {
+                issues.push(FieldIssue::new("password", "control_chars"));
+            }
+        }
+        if v.mailbox_path.is_empty() {
+            v.mailbox_path = "INBOX".into();
+        }
+        issues.text("mailbox_path", &v.mailbox_path, TEXT_MAX, false);
+        if let Some(e) = existing {
+            if e.mail_received && e.mailbox_path != v.mailbox_path {
+                issues.push(FieldIssue::new("mailbox_path", "locked_mailbox_path"));
+            }
+        }
+        for (f, val) in [
+            ("folder_trash", &v.folder_trash),
+            ("folder_junk", &v.folder_junk),
+            ("folder_sent", &v.folder_sent),
+        ] {
+            issues.text(f, val, TEXT_MAX, false);
+        }
+        let mut seen = std::collections::BTreeSet::new();
+        for f in &mut v.folders {
+            f.folder = f.folder.trim().into();
+            issues.text("folders", &f.folder, TEXT_MAX, true);
+            if !seen.insert(f.folder.clone()) {
+                issues.push(FieldIssue::new("folders", "duplicate").arg("value", f.folder.clone()));
+            }
+        }
+        // A signature is multi-line text: line breaks and tabs are fine, other controls not.
+        if v.signature.chars().count() > SIGNATURE_MAX {
+            issues.push(
+                FieldIssue::new("signature", "too_long").arg("max", SIGNATURE_MAX.to_string()),
+            );
+        } else if v
+            .signature
+            .chars()
+            .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
+        {
+            issues.push(FieldIssue::new("signature", "control_chars"));
+        }
+        if issues.is_empty() {
+            Ok(v)
+        } else {
+            Err(Error::Validation(issues.0))
+        }
+    }
+}
+
+/// Where an account's outgoing server comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum OutgoingSource {
+    Account,
+    Company,
+    Installation,
+    /// Nothing configured at any level.
+    None,
+}
+
+/// The outgoing server an account really sends with, and the level it came from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct EffectiveOutgoing {
+    pub server_id: Option<i64>,
+    pub server_name: Option<String>,
+    pub source: OutgoingSource,
+    /// The company it was inherited from, when `source` is `company`.
+    pub company_name: Option<String>,
+}

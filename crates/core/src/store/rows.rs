@@ -1,0 +1,251 @@
+//! Generic row operations shared by every entity table: insert with uid and timestamps,
+//! version-checked update, delete, uniqueness checks. Entity modules supply column lists.
+
+use crate::error::{Entity, Error, FieldIssue, Result};
+use rusqlite::types::Value;
+use rusqlite::{params_from_iter, Connection, OptionalExtension};
+
+/// Column name and value, in the order of the table's definition.
+pub type Cols = Vec<(&'static str, Value)>;
+
+/// Inserts a row with a fresh uid, version 1 and both timestamps; returns the row id.
+pub fn insert(conn: &Connection, table: &str, cols: Cols) -> Result<i64> {
+    let now = super::now();
+    let mut names = vec!["uid", "created_at", "updated_at"];
+    let mut values = vec![
+        Value::Text(super::new_uid()),
+        Value::Text(now.clone()),
+        Value::Text(now),
+    ];
+    for (n, v) in cols {
+        names.push(n);
+        values.push(v);
+    }
+    let marks: Vec<String> = (1..=values.len()).map(|i| format!("?{i}")).collect();
+    conn.execute(
+        &format!(
+            "INSERT INTO {table} ({}) VALUES ({})",
+            names.join(", "),
+            marks.join(", ")
+        ),
+        params_from_iter(values),
+    )?;
+    Ok(conn.last_insert_rowid())
+}
+
+/// Writes `cols` over row `id` if it is still at `version`; otherwise `Conflict` (or
+/// `NotFound` if it was deleted meanwhile).
+pub fn update(
+    conn: &Connection,
+    entity: Entity,
+    table: &str,
+    id: i64,
+    version: i64,
+    cols: Cols,
+) -> Result<()> {
+    let mut sets = vec!["version = version + 1".to_string(), "updated_at = ?1".into()];
+    let mut values = vec![Value::Text(super::now())];
+    for (n, v) in cols {
+        values.push(v);
+        sets.push(format!("{n} = ?{}", values.len()));
+    }
+    values.push(Value::Integer(id));
+    values.push(Value::Integer(version));
+    let n = values.len();
+    let changed = conn.execute(
+        &format!(
+            "UPDATE {table} SET {} WHERE id = ?{} AND version = ?{}",
+            sets.join(", "),
+            n - 1,
+            n
+        ),
+        params_from_iter(values),
+    )?;
+    if changed == 0 {
+        let name = label(conn, entity, id)?;
+        return Err(Error::Conflict { entity, name });
+    }
+    Ok(())
+}
+
+/// The row's current version (NotFound if it is gone).
+pub fn version(conn: &Connection, entity: Entity, id: i64) -> Result<i64> {
+    conn.query_row(
+        &format!("SELECT version FROM {} WHERE id = ?1", entity.table()),
+        [id],
+        |r| r.get(0),
+    )
+    .optional()?
+    .ok_or_else(|| not_found(entity, id))
+}
+
+/// Refuses when `version` is given and the row has moved on since.
+pub fn check_version(conn: &Connection, entity: Entity, id: i64, version: Option<i64>) -> Result<()> {
+    let current = self::version(conn, entity, id)?;
+    if version.is_some_and(|v| v != current) {
+        return Err(Error::Conflict {
+            entity,
+            name: label(conn, entity, id)?,
+        });
+    }
+    Ok(())
+}
+
+pub fn delete(conn: &Connection, entity: Entity, id: i64) -> Result<()> {
+    conn.execute(&format!("DELETE FROM {} WHERE id = ?1", entity.table()), [id])?;
+    Ok(())
+}
+
+pub fn not_found(entity: Entity, id: impl ToString) -> Error {
+    Error::NotFound {
+        entity,
+        id: id.to_string(),
+    }
+}
+
+/// The human label of a row (its name or login).
+pub fn label(conn: &Connection, entity: Entity, id: i64) -> Result<String> {
+    conn.query_row(
+        &format!(
+            "SELECT {} FROM {} WHERE id = ?1",
+            entity.label_column(),
+            entity.table()
+        ),
+        [id],
+        |r| r.get(0),
+    )
+    .optional()?
+    .ok_or_else(|| not_found(entity, id))
+}
+
+/// Finds a row by its label (case-insensitive) or, failing that, by numeric id.
+pub fn resolve(conn: &Connection, entity: Entity, name_or_id: &str) -> Result<i64> {
+    let by_name: Option<i64> = conn
+        .query_row(
+            &format!(
+                "SELECT id FROM {} WHERE {} = ?1",
+                entity.table(),
+                entity.label_column()
+            ),
+            [name_or_id],
+            |r| r.get(0),
+        )
+        .optional()?;
+    if let Some(id) = by_name {
+        return Ok(id);
+    }
+    if let Ok(id) = name_or_id.parse::<i64>() {
+        if let Ok(_v) = self::version(conn, entity, id) {
+            return Ok(id);
+        }
+    }
+    Err(not_found(entity, name_or_id))
+}
+
+/// `field` must not repeat another row's label (the column is UNIQUE COLLATE NOCASE).
+pub fn check_unique(
+    conn: &Connection,
+    entity: Entity,
+    field: &'static str,
+    value: &str,
+    except_id: Option<i64>,
+) -> Result<()> {
+    let taken: Option<i64> = conn
+        .query_row(
+            &format!(
+                "SELECT id FROM {} WHERE {} = ?1 AND id IS NOT ?2",
+                entity.table(),
+                entity.label_column()
+            ),
+            rusqlite::params![value, except_id],
+            |r| r.get(0),
+        )
+        .optional()?;
+    if taken.is_some() {
+        return Err(Error::Validation(vec![
+            FieldIssue::new(field, "duplicate").arg("value", value)
+        ]));
+    }
+    Ok(())
+}
+
+/// A referenced row must exist: otherwise a field error on `field`.
+pub fn check_ref(
+    conn: &Connection,
+    target: Entity,
+    field: &'static str,
+    id: Option<i64>,
+) -> Result<()> {
+    if let Some(id) = id {
+        if self::version(conn, target, id).is_err() {
+            return Err(Error::Validation(vec![
+                FieldIssue::new(field, "missing_ref").arg("id", id.to_string())
+            ]));
+        }
+    }
+    Ok(())
+}
+
+/// Labels of rows of `entity` whose `column` equals `id` (who uses a row).
+pub fn labels_where(conn: &Connection, entity: Entity, column: &str, id: i64) -> Result<Vec<String>> {
+    let mut stmt = conn.prepare(&format!(
+        "SELECT {l} FROM {t} WHERE {column} = ?1 ORDER BY {l} COLLATE NOCASE",
+        l = entity.label_column(),
+        t = entity.table()
+    ))?;
+    let rows = stmt.query_map([id], |r| r.get::<_, String>(0))?;
+    Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+}
+
+/// Replaces the rows of a link table (`group_members`, `account_users`) for one owner.
+pub fn set_links(
+    conn: &Connection,
+    table: &str,
+    owner_col: &str,
+    owner: i64,
+    other_col: &str,
+    others: &[i64],
+) -> Result<()> {
+    conn.execute(&format!("DELETE FROM {table} WHERE {owner_col} = ?1"), [owner])?;
+    let mut stmt = conn.prepare(&format!(
+        "INSERT OR IGNORE INTO {table} ({owner_col}, {other_col}) VALUES (?1, ?2)"
+    ))?;
+    for o in others {
+        stmt.execute([owner, *o])?;
+    }
+    Ok(())
+}
+
+pub fn links(conn: &Connection, table: &str, owner_col: &str, owner: i64, other_col: &str) -> Result<Vec<i64>> {
+    let mut stmt = conn.prepare(&format!(
+        "SELECT {other_col} FROM {table} WHERE {owner_col} = ?1 ORDER BY {other_col}"
+    ))?;
+    let rows = stmt.query_map([owner], |r| r.get::<_, i64>(0))?;
+    Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+}
+
+/// A `LIKE` pattern per search word, with the wildcards of the words taken literally.
+pub fn like_patterns(query: &str) -> Vec<String> {
+    query
+        .split_whitespace()
+        .map(|w| {
+            let esc = w
+                .to_lowercase()
+                .replace('\\', "\\\\")
+                .replace('%', "\\%")
+                .replace('_', "\\_");
+            format!("%{esc}%")
+        })
+        .collect()
+}
+
+/// `WHERE` clause requiring every pattern somewhere in `haystack` (an SQL expression).
+pub fn search_clause(haystack: &str, n: usize) -> String {
+    if n == 0 {
+        return String::new();
+    }
+    let conds: Vec<String> = (1..=n)
+        .map(|i| format!("lower({haystack}) LIKE ?{i} ESCAPE '\\'"))
+        .collect();
+    format!(" WHERE {}", conds.join(" AND "))
+}
