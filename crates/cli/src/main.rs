@@ -1,7 +1,14 @@
 //! `mbadmin`: Mailbox Admin on the command line. Same database, keyring and engine as the
 //! app; every command takes `--json`; the exit code is 0 only on success.
 
+mod account;
+mod calendar;
+mod common;
+mod fmt;
+mod outgoing;
+mod people;
 mod server;
+mod settings;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use mailbox_admin_core::{paths, ApiError, App, Lang};
@@ -42,6 +49,54 @@ enum Command {
     /// Incoming servers (E-Mail-Server).
     #[command(subcommand)]
     Server(Box<server::ServerCmd>),
+    /// Outgoing servers (Postausgangsserver).
+    #[command(subcommand)]
+    Outgoing(Box<outgoing::Cmd>),
+    /// Mailbox accounts (E-Mail-Konten), personal and shared.
+    #[command(subcommand)]
+    Account(Box<account::Cmd>),
+    /// Companies (Betrieb/Mandant).
+    #[command(subcommand)]
+    Company(people::CompanyCmd),
+    /// Users.
+    #[command(subcommand)]
+    User(people::UserCmd),
+    /// Groups and their members.
+    #[command(subcommand)]
+    Group(people::GroupCmd),
+    /// Employees (whose calendars sync).
+    #[command(subcommand)]
+    Employee(people::EmployeeCmd),
+    /// Outlook / calendar accounts.
+    #[command(subcommand)]
+    Calendar(Box<calendar::Cmd>),
+    /// The certificate store.
+    #[command(subcommand)]
+    Cert(settings::CertCmd),
+    /// General settings (Allgemeine Einstellungen).
+    #[command(subcommand)]
+    Settings(settings::SettingsCmd),
+    /// Templates (Vorlagen) and provider presets.
+    #[command(subcommand)]
+    Template(settings::TemplateCmd),
+    /// Export the whole configuration as JSON (secrets left out unless --with-secrets).
+    Export {
+        /// Write to this file (default: standard output).
+        #[arg(long, short)]
+        out: Option<PathBuf>,
+        /// Include the secrets, encrypted with a passphrase read from standard input.
+        #[arg(long)]
+        with_secrets: bool,
+    },
+    /// Import an export; refuses (changing nothing) when names exist, unless --skip-existing.
+    Import {
+        file: PathBuf,
+        #[arg(long)]
+        skip_existing: bool,
+        /// Read the passphrase of an export with secrets from standard input.
+        #[arg(long)]
+        passphrase_stdin: bool,
+    },
 }
 
 /// What a command produced: a value to print, plus warnings that make it a partial success.
@@ -49,6 +104,8 @@ pub struct Output {
     pub json: serde_json::Value,
     pub human: String,
     pub warnings: Vec<ApiError>,
+    /// Part of the work was refused (e.g. rows of an import): exit code 3.
+    pub partial: bool,
 }
 
 impl Output {
@@ -57,7 +114,31 @@ impl Output {
             json: serde_json::to_value(value).expect("serializable"),
             human,
             warnings: Vec::new(),
+            partial: false,
         }
+    }
+
+    /// A saved record with its warnings (e.g. the keyring refused the password).
+    pub fn saved<T: Serialize>(
+        saved: mailbox_admin_core::model::Saved<T>,
+        verb: &str,
+    ) -> Result<Output, ApiError> {
+        let v = serde_json::to_value(&saved.item).expect("serializable");
+        let label = v
+            .get("name")
+            .or_else(|| v.get("login"))
+            .and_then(|n| n.as_str())
+            .unwrap_or("")
+            .to_string();
+        let mut out = Output::new(&saved, format!("{verb}: {label}"));
+        out.warnings = saved.warnings;
+        Ok(out)
+    }
+
+    pub fn removed(r: mailbox_admin_core::app::Removed, label: &str) -> Result<Output, ApiError> {
+        let mut out = Output::new(&r, format!("deleted: {label}"));
+        out.warnings = r.warnings;
+        Ok(out)
     }
 }
 
@@ -82,7 +163,7 @@ fn main() -> ExitCode {
             for w in &out.warnings {
                 print_error(w, cli.json, "warning");
             }
-            if out.warnings.is_empty() {
+            if out.warnings.is_empty() && !out.partial {
                 ExitCode::SUCCESS
             } else {
                 ExitCode::from(3)
@@ -121,5 +202,21 @@ fn run(app: &App, cmd: Command) -> Result<Output, ApiError> {
             Ok(Output::new(&info, human))
         }
         Command::Server(c) => server::run(app, *c),
+        Command::Outgoing(c) => outgoing::run(app, *c),
+        Command::Account(c) => account::run(app, *c),
+        Command::Company(c) => people::company(app, c),
+        Command::User(c) => people::user(app, c),
+        Command::Group(c) => people::group(app, c),
+        Command::Employee(c) => people::employee(app, c),
+        Command::Calendar(c) => calendar::run(app, *c),
+        Command::Cert(c) => settings::cert(app, c),
+        Command::Settings(c) => settings::settings(app, c),
+        Command::Template(c) => settings::template(app, c),
+        Command::Export { out, with_secrets } => settings::export(app, out, with_secrets),
+        Command::Import {
+            file,
+            skip_existing,
+            passphrase_stdin,
+        } => settings::import(app, file, skip_existing, passphrase_stdin),
     }
 }

@@ -120,6 +120,17 @@ pub enum SecurityArg {
     Auto,
 }
 
+impl From<SecurityArg> for Security {
+    fn from(v: SecurityArg) -> Security {
+        match v {
+            SecurityArg::None => Security::None,
+            SecurityArg::Starttls => Security::Starttls,
+            SecurityArg::Tls => Security::Tls,
+            SecurityArg::Auto => Security::Auto,
+        }
+    }
+}
+
 #[derive(Clone, Copy, ValueEnum)]
 pub enum AuthArg {
     Password,
@@ -142,12 +153,7 @@ impl FieldArgs {
             i.host = v;
         }
         if let Some(v) = self.security {
-            i.security = match v {
-                SecurityArg::None => Security::None,
-                SecurityArg::Starttls => Security::Starttls,
-                SecurityArg::Tls => Security::Tls,
-                SecurityArg::Auto => Security::Auto,
-            };
+            i.security = v.into();
         }
         if let Some(v) = self.port {
             i.port = Some(v);
@@ -291,6 +297,20 @@ pub fn flag_for(field: &str) -> String {
         "tls_pin_sha256" => "pin",
         "pop3_delete_after_fetch" => "delete-after-fetch",
         "pop3_delete_after_days" => "delete-after-days",
+        // Fields that are not options of their own: say them as they are.
+        "import" | "file" | "csv" | "data" | "folders" => return field.to_string(),
+        "owner" => "owner-user/--owner-group",
+        "incoming_server_id" => "incoming",
+        "outgoing_server_id" => "outgoing",
+        "company_id" => "company",
+        "user_ids" => "users",
+        "member_ids" => "members",
+        "employee_id" => "employee",
+        "default_outgoing_server_id" => "default-outgoing",
+        "smime_certificate_id" => "smime-cert",
+        "client_certificate_id" => "client-cert",
+        "sender_address" => "sender",
+        "fetch_interval_minutes" => "fetch-interval",
         other => return format!("--{}", other.replace('_', "-")),
     };
     format!("--{flag}")

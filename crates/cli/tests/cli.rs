@@ -309,3 +309,159 @@ fn unusable_database_path_is_explained() {
     assert_eq!(o.status.code(), Some(1));
     assert!(text(&o.stderr).contains("error:"), "{}", text(&o.stderr));
 }
+
+#[test]
+fn shared_mailbox_shows_the_inherited_outgoing_server() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("c.db");
+    let steps: &[&[&str]] = &[
+        &[
+            "outgoing",
+            "add",
+            "--name",
+            "Versand Zentrale",
+            "--host",
+            "smtp.example.com",
+        ],
+        &[
+            "company",
+            "add",
+            "--name",
+            "Müller Bau GmbH",
+            "--default-outgoing",
+            "Versand Zentrale",
+        ],
+        &["user", "add", "--login", "anna"],
+        &["user", "add", "--login", "bernd"],
+        &["user", "add", "--login", "clara"],
+        &[
+            "group",
+            "add",
+            "--name",
+            "Vertrieb",
+            "--members",
+            "anna,bernd,clara",
+        ],
+        &[
+            "account",
+            "add",
+            "--name",
+            "Vertrieb Postfach",
+            "--email",
+            "vertrieb@example.com",
+            "--owner-group",
+            "Vertrieb",
+            "--users",
+            "anna,bernd,clara",
+            "--company",
+            "Müller Bau GmbH",
+        ],
+    ];
+    for s in steps {
+        let o = mbadmin(&db, s);
+        assert!(o.status.success(), "{s:?}: {}", text(&o.stderr));
+    }
+    let o = mbadmin(&db, &["account", "show", "Vertrieb Postfach"]);
+    assert!(
+        text(&o.stdout).contains("Versand Zentrale (from company Müller Bau GmbH)"),
+        "{}",
+        text(&o.stdout)
+    );
+    let j = json(&mbadmin(
+        &db,
+        &["--json", "account", "show", "Vertrieb Postfach"],
+    ));
+    assert_eq!(j["effective_outgoing"]["source"], "company");
+    assert_eq!(j["user_ids"].as_array().unwrap().len(), 3);
+
+    // The group owns a shared mailbox: deleting it says how to decide.
+    let o = mbadmin(&db, &["group", "rm", "Vertrieb"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        text(&o.stderr).contains("--reassign-to"),
+        "{}",
+        text(&o.stderr)
+    );
+    let o = mbadmin(&db, &["outgoing", "rm", "Versand Zentrale"]);
+    assert!(text(&o.stderr).contains("Müller Bau GmbH"));
+    let o = mbadmin(
+        &db,
+        &[
+            "account",
+            "add",
+            "--name",
+            "X",
+            "--email",
+            "x@",
+            "--owner-user",
+            "anna",
+        ],
+    );
+    assert!(text(&o.stderr).contains("--email:"), "{}", text(&o.stderr));
+}
+
+#[test]
+fn export_then_import_into_an_empty_database_round_trips() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = dir.path().join("a.db");
+    let b = dir.path().join("b.db");
+    assert!(mbadmin(
+        &a,
+        &[
+            "server",
+            "add",
+            "--name",
+            "IMAP",
+            "--host",
+            "imap.example.com"
+        ]
+    )
+    .status
+    .success());
+    assert!(mbadmin(
+        &a,
+        &[
+            "user",
+            "add",
+            "--login",
+            "anna",
+            "--email",
+            "anna@example.com"
+        ]
+    )
+    .status
+    .success());
+    let file = dir.path().join("export.json");
+    let o = mbadmin(&a, &["export", "--out", file.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let o = mbadmin(&b, &["import", file.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let ea = mbadmin(&a, &["export"]).stdout;
+    let eb = mbadmin(&b, &["export"]).stdout;
+    assert_eq!(text(&ea), text(&eb));
+    // A second import conflicts and changes nothing.
+    let before = std::fs::read(&b).unwrap();
+    let o = mbadmin(&b, &["import", file.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(text(&o.stderr).contains("already exists"));
+    assert_eq!(std::fs::read(&b).unwrap(), before);
+    let o = mbadmin(&b, &["import", "--skip-existing", file.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+}
+
+#[test]
+fn csv_user_import_reports_refused_rows_and_exits_3() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("c.db");
+    let csv = dir.path().join("users.csv");
+    std::fs::write(
+        &csv,
+        "login;name;email\nanna;Anna;anna@example.com\nbad login;X;x@example.com\n",
+    )
+    .unwrap();
+    let o = mbadmin(&db, &["user", "import", csv.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(3));
+    let out = text(&o.stdout);
+    assert!(out.contains("line 2: anna created"), "{out}");
+    assert!(out.contains("line 3: bad login refused"), "{out}");
+}

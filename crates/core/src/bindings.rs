@@ -35,6 +35,44 @@ pub fn render() -> String {
     decl::<AuthMethod>(&cfg, &mut out);
     decl::<IncomingServer>(&cfg, &mut out);
     decl::<ServerInput>(&cfg, &mut out);
+    decl::<OutgoingKind>(&cfg, &mut out);
+    decl::<M365SendVia>(&cfg, &mut out);
+    decl::<SmtpAuth>(&cfg, &mut out);
+    decl::<OutgoingServer>(&cfg, &mut out);
+    decl::<OutgoingInput>(&cfg, &mut out);
+    decl::<Company>(&cfg, &mut out);
+    decl::<CompanyInput>(&cfg, &mut out);
+    decl::<User>(&cfg, &mut out);
+    decl::<UserInput>(&cfg, &mut out);
+    decl::<Group>(&cfg, &mut out);
+    decl::<GroupInput>(&cfg, &mut out);
+    decl::<MailboxFate>(&cfg, &mut out);
+    decl::<Employee>(&cfg, &mut out);
+    decl::<EmployeeInput>(&cfg, &mut out);
+    decl::<ImportRow>(&cfg, &mut out);
+    decl::<Owner>(&cfg, &mut out);
+    decl::<AccountFolder>(&cfg, &mut out);
+    decl::<Account>(&cfg, &mut out);
+    decl::<AccountInput>(&cfg, &mut out);
+    decl::<OutgoingSource>(&cfg, &mut out);
+    decl::<EffectiveOutgoing>(&cfg, &mut out);
+    decl::<CalendarBackend>(&cfg, &mut out);
+    decl::<CalendarAccount>(&cfg, &mut out);
+    decl::<CalendarInput>(&cfg, &mut out);
+    decl::<CertFormat>(&cfg, &mut out);
+    decl::<CertSecretKind>(&cfg, &mut out);
+    decl::<Certificate>(&cfg, &mut out);
+    decl::<CertImport>(&cfg, &mut out);
+    decl::<GeneralSettings>(&cfg, &mut out);
+    decl::<TemplateKind>(&cfg, &mut out);
+    decl::<Template>(&cfg, &mut out);
+    decl::<TemplateInput>(&cfg, &mut out);
+    decl::<PresetServer>(&cfg, &mut out);
+    decl::<Preset>(&cfg, &mut out);
+    decl::<crate::export::ExportOptions>(&cfg, &mut out);
+    decl::<crate::export::OnConflict>(&cfg, &mut out);
+    decl::<crate::export::ImportOptions>(&cfg, &mut out);
+    decl::<crate::export::ImportReport>(&cfg, &mut out);
 
     // The port rule as data, so the form can show the derived port while typing.
     out.push_str(
@@ -51,6 +89,19 @@ pub fn render() -> String {
         out.push_str(" },\n");
     }
     out.push_str("};\n\n");
+    out.push_str(
+        "/** The port an outgoing server uses unless typed by hand (`default_outgoing_port`). */\n\
+         export const DEFAULT_OUTGOING_PORTS: Record<Security, number> = {",
+    );
+    let cells: Vec<String> = Security::ALL
+        .iter()
+        .map(|s| format!(" {}: {}", s.as_str(), default_outgoing_port(*s)))
+        .collect();
+    out.push_str(&cells.join(","));
+    out.push_str(" };\n\n");
+    out.push_str(&format!(
+        "export const M365_SMTP_HOST = \"{M365_SMTP_HOST}\";\n\n"
+    ));
     out.push_str(&format!(
         "export const DEFAULT_TIMEOUT_SECS = {DEFAULT_TIMEOUT_SECS};\n"
     ));

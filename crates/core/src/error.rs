@@ -41,10 +41,11 @@ pub enum Entity {
     CalendarAccount,
     Certificate,
     Template,
+    Settings,
 }
 
 impl Entity {
-    fn key(self) -> &'static str {
+    pub fn key(self) -> &'static str {
         match self {
             Entity::IncomingServer => "entity.incoming_server",
             Entity::OutgoingServer => "entity.outgoing_server",
@@ -56,6 +57,7 @@ impl Entity {
             Entity::CalendarAccount => "entity.calendar_account",
             Entity::Certificate => "entity.certificate",
             Entity::Template => "entity.template",
+            Entity::Settings => "entity.settings",
         }
     }
 
@@ -71,6 +73,24 @@ impl Entity {
             Entity::CalendarAccount => "calendar_accounts",
             Entity::Certificate => "certificates",
             Entity::Template => "templates",
+            Entity::Settings => "general_settings",
+        }
+    }
+
+    /// The first part of keyring references of this entity's secrets.
+    pub fn ref_prefix(self) -> &'static str {
+        match self {
+            Entity::IncomingServer => "incoming_server",
+            Entity::OutgoingServer => "outgoing_server",
+            Entity::Account => "account",
+            Entity::Company => "company",
+            Entity::User => "user",
+            Entity::Group => "group",
+            Entity::Employee => "employee",
+            Entity::CalendarAccount => "calendar_account",
+            Entity::Certificate => "certificate",
+            Entity::Template => "template",
+            Entity::Settings => "settings",
         }
     }
 

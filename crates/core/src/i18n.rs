@@ -154,6 +154,18 @@ fn catalogue(key: &str) -> (&'static str, &'static str) {
             "Die Adresse muss mit https:// (oder http://) beginnen.",
             "The address must start with https:// (or http://).",
         ),
+        "field.csv_header" => (
+            "Die erste Zeile muss die Spaltennamen enthalten, mindestens „login“ (oder „Benutzer“); dazu optional „display_name“/„Name“ und „email“/„E-Mail“.",
+            "The first line must name the columns, at least \"login\"; optionally \"display_name\" and \"email\".",
+        ),
+        "field.too_short" => (
+            "Zu kurz: mindestens {min} Zeichen.",
+            "Too short: at least {min} characters.",
+        ),
+        "field.import_conflict" => (
+            "{kind} „{name}“ existiert bereits. Nichts wurde importiert; zum Zusammenführen vorhandene Einträge überspringen lassen.",
+            "{kind} \"{name}\" already exists. Nothing was imported; choose to skip existing entries to merge.",
+        ),
         "field.invalid_json" => (
             "Ungültige Eingabe: {reason}",
             "Invalid input: {reason}",
@@ -208,6 +220,7 @@ fn catalogue(key: &str) -> (&'static str, &'static str) {
         "entity.calendar_account" => ("Kalenderkonto", "Calendar account"),
         "entity.certificate" => ("Zertifikat", "Certificate"),
         "entity.template" => ("Vorlage", "Template"),
+        "entity.settings" => ("Allgemeine Einstellungen", "General settings"),
         _ => ("{?}", "{?}"),
     }
 }

@@ -5,6 +5,7 @@
 pub mod app;
 pub mod bindings;
 pub mod error;
+pub mod export;
 pub mod i18n;
 pub mod model;
 pub mod paths;

@@ -1,7 +1,12 @@
 //! Tauri commands, one module per domain; each is a few lines that call the core.
 
+pub mod accounts;
 pub mod app;
+pub mod calendar;
+pub mod outgoing;
+pub mod people;
 pub mod servers;
+pub mod settings;
 
 use mailbox_admin_core::{ApiError, App, Error};
 

@@ -1,11 +1,11 @@
 //! The operations, written once: the Tauri shell and the CLI call these and only adapt
 //! arguments and output. An `App` owns the database connection and the secret store.
 
-use crate::error::{ApiError, Error, Result};
+use crate::error::{ApiError, Entity, Error, Result};
 use crate::i18n::Lang;
 use crate::model::{IncomingServer, Saved, SecretState, SecretUpdate, ServerInput};
 use crate::secrets::SecretStore;
-use crate::store::{self, servers, Store};
+use crate::store::{self, rows, servers, Store};
 use serde::{Deserialize, Serialize};
 use std::path::Path;
 use std::sync::{Arc, Mutex, MutexGuard, RwLock};
@@ -37,10 +37,6 @@ pub struct Removed {
     pub warnings: Vec<ApiError>,
 }
 
-fn server_password_ref(uid: &str) -> String {
-    format!("incoming_server/{uid}/password")
-}
-
 impl App {
     pub fn new(store: Store, secrets: Arc<dyn SecretStore>, lang: Lang) -> App {
         App {
@@ -69,7 +65,7 @@ impl App {
         e.to_api(self.lang())
     }
 
-    fn db(&self) -> MutexGuard<'_, Store> {
+    pub(crate) fn db(&self) -> MutexGuard<'_, Store> {
         // A panic while holding the lock leaves SQLite consistent (transactions roll back).
         self.store.lock().unwrap_or_else(|e| e.into_inner())
     }
@@ -112,26 +108,27 @@ impl App {
     }
 
     pub fn create_server(&self, input: &ServerInput) -> Result<Saved<IncomingServer>> {
-        let fields = input.validate(None)?;
         let mut db = self.db();
         let tx = db.conn.transaction()?;
-        let uid = store::new_uid();
-        let pref = server_password_ref(&uid);
-        let (stored_ref, state) = match &input.password {
-            SecretUpdate::Set(_) => (Some(pref.as_str()), SecretState::Stored),
-            _ => (None, SecretState::None),
-        };
-        let id = servers::insert(&tx, &fields, &uid, stored_ref, state, &store::now())?;
-        let mut warnings = Vec::new();
-        if let SecretUpdate::Set(pw) = &input.password {
-            if let Err(e) = self.secrets.set(&pref, pw) {
-                servers::set_password_state(&tx, id, SecretState::NotStored)?;
-                warnings.push(Error::from(e).to_api(self.lang()));
-            }
-        }
-        let item = servers::get(&tx, id)?;
+        let saved = self.create_server_in(&tx, input)?;
         tx.commit()?;
-        Ok(Saved { item, warnings })
+        Ok(saved)
+    }
+
+    pub(crate) fn create_server_in(
+        &self,
+        c: &rusqlite::Connection,
+        input: &ServerInput,
+    ) -> Result<Saved<IncomingServer>> {
+        let fields = input.validate(None)?;
+        let uid = store::new_uid();
+        let id = servers::insert(c, &fields, &uid, None, SecretState::None, &store::now())?;
+        let warnings =
+            self.store_secret(c, Entity::IncomingServer, "password", id, &input.password)?;
+        Ok(Saved {
+            item: servers::get(c, id)?,
+            warnings,
+        })
     }
 
     /// Saves `input` over server `id` if nobody changed it since `version` was read.
@@ -145,44 +142,18 @@ impl App {
         let tx = db.conn.transaction()?;
         let existing = servers::get(&tx, id)?;
         let fields = input.validate(Some(&existing))?;
-        let uid: String = tx.query_row(
-            "SELECT uid FROM incoming_servers WHERE id = ?1",
-            [id],
-            |r| r.get(0),
-        )?;
-        let pref = server_password_ref(&uid);
         let old_ref = servers::password_ref(&tx, id)?;
-        let (new_ref, state) = match &input.password {
-            SecretUpdate::Keep => (old_ref.clone(), existing.password),
-            SecretUpdate::Set(_) => (Some(pref.clone()), SecretState::Stored),
-            SecretUpdate::Clear => (None, SecretState::None),
-        };
         servers::update(
             &tx,
             id,
             version,
             &fields,
-            new_ref.as_deref(),
-            state,
+            old_ref.as_deref(),
+            existing.password,
             &store::now(),
         )?;
-        let mut warnings = Vec::new();
-        match &input.password {
-            SecretUpdate::Set(pw) => {
-                if let Err(e) = self.secrets.set(&pref, pw) {
-                    servers::set_password_state(&tx, id, SecretState::NotStored)?;
-                    warnings.push(Error::from(e).to_api(self.lang()));
-                }
-            }
-            SecretUpdate::Clear => {
-                if let Some(r) = &old_ref {
-                    if let Err(e) = self.secrets.delete(r) {
-                        warnings.push(Error::from(e).to_api(self.lang()));
-                    }
-                }
-            }
-            SecretUpdate::Keep => {}
-        }
+        let warnings =
+            self.store_secret(&tx, Entity::IncomingServer, "password", id, &input.password)?;
         let item = servers::get(&tx, id)?;
         tx.commit()?;
         Ok(Saved { item, warnings })
@@ -195,24 +166,78 @@ impl App {
         let pref = servers::password_ref(&tx, id)?;
         servers::delete(&tx, id, version)?;
         tx.commit()?;
+        Ok(Removed {
+            id,
+            warnings: self.forget_secrets(pref.into_iter()),
+        })
+    }
+
+    // ---- secrets, for every entity ----------------------------------------------------
+
+    /// Applies `update` to the secret of row `id`: writes the keyring, then records the
+    /// reference and state in `<column>_ref` / `<column>_state`. A keyring failure is not
+    /// an error of the save: the row keeps its other fields, the secret is marked
+    /// `not_stored`, and the failure comes back as a warning.
+    pub(crate) fn store_secret(
+        &self,
+        conn: &rusqlite::Connection,
+        entity: Entity,
+        column: &str,
+        id: i64,
+        update: &SecretUpdate,
+    ) -> Result<Vec<ApiError>> {
         let mut warnings = Vec::new();
-        if let Some(r) = pref {
-            if let Err(e) = self.secrets.delete(&r) {
-                warnings.push(Error::from(e).to_api(self.lang()));
+        match update {
+            SecretUpdate::Keep => {}
+            SecretUpdate::Set(value) => {
+                let uid = rows::uid(conn, entity, id)?;
+                let r = format!("{}/{uid}/{column}", entity.ref_prefix());
+                let state = match self.secrets.set(&r, value) {
+                    Ok(()) => SecretState::Stored,
+                    Err(e) => {
+                        let mut w = Error::from(e).to_api(self.lang());
+                        for f in &mut w.fields {
+                            f.field = column.to_string();
+                        }
+                        w.field = Some(column.to_string());
+                        warnings.push(w);
+                        SecretState::NotStored
+                    }
+                };
+                rows::set_secret(conn, entity, column, id, Some(&r), state)?;
+            }
+            SecretUpdate::Clear => {
+                let old = rows::secret_ref(conn, entity, column, id)?;
+                warnings.extend(self.forget_secrets(old.into_iter()));
+                rows::set_secret(conn, entity, column, id, None, SecretState::None)?;
             }
         }
-        Ok(Removed { id, warnings })
+        Ok(warnings)
+    }
+
+    /// Removes keyring entries; what could not be removed is reported, not fatal.
+    pub(crate) fn forget_secrets(&self, refs: impl Iterator<Item = String>) -> Vec<ApiError> {
+        refs.filter_map(|r| self.secrets.delete(&r).err())
+            .map(|e| Error::from(e).to_api(self.lang()))
+            .collect()
+    }
+
+    /// Reads a secret by its reference (for connection tests; never shown in the UI).
+    pub(crate) fn read_secret(&self, r: Option<String>) -> Result<Option<String>> {
+        match r {
+            Some(r) => Ok(self.secrets.get(&r)?),
+            None => Ok(None),
+        }
     }
 
     /// The stored password of a server, for its connection test. Never shown in the UI.
     pub fn server_password(&self, id: i64) -> Result<Option<String>> {
         let pref = servers::password_ref(&self.db().conn, id)?;
-        match pref {
-            Some(r) => Ok(self.secrets.get(&r)?),
-            None => Ok(None),
-        }
+        self.read_secret(pref)
     }
 }
+
+mod entities;
 
 #[cfg(test)]
 mod tests;

@@ -1,8 +1,15 @@
 //! The SQLite store: opening the database, migrating it (with a backup of the file first),
 //! and the SQL of each entity. Foreign keys are on; every row carries a `version`.
 
+pub mod accounts;
+pub mod calendar;
+pub mod certs;
 mod migrations;
+pub mod outgoing;
+pub mod people;
+pub mod rows;
 pub mod servers;
+pub mod settings;
 
 use crate::error::{Error, Result};
 use rusqlite::{Connection, OpenFlags};

@@ -3,7 +3,7 @@
 
 use crate::error::{Entity, Error, FieldIssue, Result};
 use rusqlite::types::Value;
-use rusqlite::{params_from_iter, Connection, OptionalExtension};
+use rusqlite::{params_from_iter, Connection, OptionalExtension, Row};
 
 /// Column name and value, in the order of the table's definition.
 pub type Cols = Vec<(&'static str, Value)>;
@@ -43,7 +43,10 @@ pub fn update(
     version: i64,
     cols: Cols,
 ) -> Result<()> {
-    let mut sets = vec!["version = version + 1".to_string(), "updated_at = ?1".into()];
+    let mut sets = vec![
+        "version = version + 1".to_string(),
+        "updated_at = ?1".into(),
+    ];
     let mut values = vec![Value::Text(super::now())];
     for (n, v) in cols {
         values.push(v);
@@ -80,7 +83,12 @@ pub fn version(conn: &Connection, entity: Entity, id: i64) -> Result<i64> {
 }
 
 /// Refuses when `version` is given and the row has moved on since.
-pub fn check_version(conn: &Connection, entity: Entity, id: i64, version: Option<i64>) -> Result<()> {
+pub fn check_version(
+    conn: &Connection,
+    entity: Entity,
+    id: i64,
+    version: Option<i64>,
+) -> Result<()> {
     let current = self::version(conn, entity, id)?;
     if version.is_some_and(|v| v != current) {
         return Err(Error::Conflict {
@@ -92,7 +100,10 @@ pub fn check_version(conn: &Connection, entity: Entity, id: i64, version: Option
 }
 
 pub fn delete(conn: &Connection, entity: Entity, id: i64) -> Result<()> {
-    conn.execute(&format!("DELETE FROM {} WHERE id = ?1", entity.table()), [id])?;
+    conn.execute(
+        &format!("DELETE FROM {} WHERE id = ?1", entity.table()),
+        [id],
+    )?;
     Ok(())
 }
 
@@ -118,20 +129,24 @@ pub fn label(conn: &Connection, entity: Entity, id: i64) -> Result<String> {
     .ok_or_else(|| not_found(entity, id))
 }
 
-/// Finds a row by its label (case-insensitive) or, failing that, by numeric id.
-pub fn resolve(conn: &Connection, entity: Entity, name_or_id: &str) -> Result<i64> {
-    let by_name: Option<i64> = conn
+/// The row whose label is `name` (case-insensitive), if any.
+pub fn find_label(conn: &Connection, entity: Entity, name: &str) -> Result<Option<i64>> {
+    Ok(conn
         .query_row(
             &format!(
                 "SELECT id FROM {} WHERE {} = ?1",
                 entity.table(),
                 entity.label_column()
             ),
-            [name_or_id],
+            [name],
             |r| r.get(0),
         )
-        .optional()?;
-    if let Some(id) = by_name {
+        .optional()?)
+}
+
+/// Finds a row by its label (case-insensitive) or, failing that, by numeric id.
+pub fn resolve(conn: &Connection, entity: Entity, name_or_id: &str) -> Result<i64> {
+    if let Some(id) = find_label(conn, entity, name_or_id)? {
         return Ok(id);
     }
     if let Ok(id) = name_or_id.parse::<i64>() {
@@ -178,16 +193,23 @@ pub fn check_ref(
 ) -> Result<()> {
     if let Some(id) = id {
         if self::version(conn, target, id).is_err() {
-            return Err(Error::Validation(vec![
-                FieldIssue::new(field, "missing_ref").arg("id", id.to_string())
-            ]));
+            return Err(Error::Validation(vec![FieldIssue::new(
+                field,
+                "missing_ref",
+            )
+            .arg("id", id.to_string())]));
         }
     }
     Ok(())
 }
 
 /// Labels of rows of `entity` whose `column` equals `id` (who uses a row).
-pub fn labels_where(conn: &Connection, entity: Entity, column: &str, id: i64) -> Result<Vec<String>> {
+pub fn labels_where(
+    conn: &Connection,
+    entity: Entity,
+    column: &str,
+    id: i64,
+) -> Result<Vec<String>> {
     let mut stmt = conn.prepare(&format!(
         "SELECT {l} FROM {t} WHERE {column} = ?1 ORDER BY {l} COLLATE NOCASE",
         l = entity.label_column(),
@@ -206,7 +228,10 @@ pub fn set_links(
     other_col: &str,
     others: &[i64],
 ) -> Result<()> {
-    conn.execute(&format!("DELETE FROM {table} WHERE {owner_col} = ?1"), [owner])?;
+    conn.execute(
+        &format!("DELETE FROM {table} WHERE {owner_col} = ?1"),
+        [owner],
+    )?;
     let mut stmt = conn.prepare(&format!(
         "INSERT OR IGNORE INTO {table} ({owner_col}, {other_col}) VALUES (?1, ?2)"
     ))?;
@@ -216,7 +241,13 @@ pub fn set_links(
     Ok(())
 }
 
-pub fn links(conn: &Connection, table: &str, owner_col: &str, owner: i64, other_col: &str) -> Result<Vec<i64>> {
+pub fn links(
+    conn: &Connection,
+    table: &str,
+    owner_col: &str,
+    owner: i64,
+    other_col: &str,
+) -> Result<Vec<i64>> {
     let mut stmt = conn.prepare(&format!(
         "SELECT {other_col} FROM {table} WHERE {owner_col} = ?1 ORDER BY {other_col}"
     ))?;
@@ -248,4 +279,112 @@ pub fn search_clause(haystack: &str, n: usize) -> String {
         .map(|i| format!("lower({haystack}) LIKE ?{i} ESCAPE '\\'"))
         .collect();
     format!(" WHERE {}", conds.join(" AND "))
+}
+
+/// The keyring reference stored in `<column>_ref` of a row.
+pub fn secret_ref(
+    conn: &Connection,
+    entity: Entity,
+    column: &str,
+    id: i64,
+) -> Result<Option<String>> {
+    Ok(conn
+        .query_row(
+            &format!("SELECT {column}_ref FROM {} WHERE id = ?1", entity.table()),
+            [id],
+            |r| r.get::<_, Option<String>>(0),
+        )
+        .optional()?
+        .flatten())
+}
+
+/// Records where a row's secret is (`<column>_ref`) and whether it is there (`<column>_state`).
+pub fn set_secret(
+    conn: &Connection,
+    entity: Entity,
+    column: &str,
+    id: i64,
+    r: Option<&str>,
+    state: crate::model::SecretState,
+) -> Result<()> {
+    conn.execute(
+        &format!(
+            "UPDATE {} SET {column}_ref = ?2, {column}_state = ?3 WHERE id = ?1",
+            entity.table()
+        ),
+        rusqlite::params![id, r, state.as_str()],
+    )?;
+    Ok(())
+}
+
+pub fn uid(conn: &Connection, entity: Entity, id: i64) -> Result<String> {
+    conn.query_row(
+        &format!("SELECT uid FROM {} WHERE id = ?1", entity.table()),
+        [id],
+        |r| r.get(0),
+    )
+    .optional()?
+    .ok_or_else(|| not_found(entity, id))
+}
+
+pub fn query<T>(
+    conn: &Connection,
+    sql: &str,
+    params: impl rusqlite::Params,
+    f: fn(&Row) -> rusqlite::Result<T>,
+) -> Result<Vec<T>> {
+    let mut stmt = conn.prepare(sql)?;
+    let it = stmt.query_map(params, f)?;
+    Ok(it.collect::<rusqlite::Result<Vec<_>>>()?)
+}
+
+/// Rows of `table` matching every word of `q` in `hay`, ordered by `order`.
+pub fn searched<T>(
+    conn: &Connection,
+    table: &str,
+    hay: &str,
+    order: &str,
+    q: &str,
+    f: fn(&Row) -> rusqlite::Result<T>,
+) -> Result<Vec<T>> {
+    let pats = like_patterns(q);
+    let sql = format!(
+        "SELECT * FROM {table}{} ORDER BY {order} COLLATE NOCASE",
+        search_clause(hay, pats.len())
+    );
+    query(conn, &sql, rusqlite::params_from_iter(pats.iter()), f)
+}
+
+/// Row `id` of `e`, or NotFound.
+pub fn one<T>(
+    conn: &Connection,
+    e: Entity,
+    id: i64,
+    f: fn(&Row) -> rusqlite::Result<T>,
+) -> Result<T> {
+    conn.query_row(
+        &format!("SELECT * FROM {} WHERE id = ?1", e.table()),
+        [id],
+        f,
+    )
+    .optional()?
+    .ok_or_else(|| not_found(e, id))
+}
+
+/// Whether a row's secret is stored, missing, or was entered but not stored.
+pub fn secret_state(
+    conn: &Connection,
+    entity: Entity,
+    column: &str,
+    id: i64,
+) -> Result<crate::model::SecretState> {
+    let s: String = conn.query_row(
+        &format!(
+            "SELECT {column}_state FROM {} WHERE id = ?1",
+            entity.table()
+        ),
+        [id],
+        |r| r.get(0),
+    )?;
+    Ok(crate::model::SecretState::parse(&s))
 }

@@ -238,15 +238,6 @@ pub fn update(
     Ok(())
 }
 
-/// Marks the password as entered-but-not-stored (the keyring refused it).
-pub fn set_password_state(conn: &Connection, id: i64, state: SecretState) -> Result<()> {
-    conn.execute(
-        "UPDATE incoming_servers SET password_state = ?2 WHERE id = ?1",
-        params![id, state.as_str()],
-    )?;
-    Ok(())
-}
-
 /// Names of the accounts that use server `id`.
 pub fn used_by(conn: &Connection, id: i64) -> Result<Vec<String>> {
     let mut stmt = conn.prepare(

@@ -78,11 +78,236 @@ port: number | null, timeout_secs: number, auth_method: AuthMethod, ntlm_domain:
  */
 tls_insecure_confirmed: boolean, tls_alt_name: string, tls_pin_sha256: string, folder_trash: string, folder_junk: string, folder_sent: string, folder_deleted: string, pop3_delete_after_fetch: boolean, pop3_delete_after_days: number | null, };
 
+export type OutgoingKind = "smtp" | "microsoft365";
+
+export type M365SendVia = "smtp" | "graph";
+
+export type SmtpAuth = "none" | "password" | "cram_md5" | "ntlm" | "oauth2";
+
+export type OutgoingServer = { id: number, version: number, name: string, enabled: boolean, kind: OutgoingKind, m365_send_via: M365SendVia, host: string, security: Security, port: number, port_manual: boolean, timeout_secs: number, auth_method: SmtpAuth, username: string, ntlm_domain: string, password: SecretState, allow_plaintext: boolean, 
+/**
+ * Absenderadresse: MAIL FROM when the account does not set one.
+ */
+sender_address: string, 
+/**
+ * BCC an Absender.
+ */
+bcc_to_sender: boolean, tls_verify: boolean, tls_alt_name: string, tls_pin_sha256: string, smime_sign: boolean, smime_encrypt: boolean, smime_certificate_id: number | null, client_certificate_id: number | null, 
+/**
+ * The installation default (at most one server).
+ */
+is_default: boolean, created_at: string, updated_at: string, };
+
+export type OutgoingInput = { name: string, enabled: boolean, kind: OutgoingKind, m365_send_via: M365SendVia, 
+/**
+ * `host` or `host:port`.
+ */
+host: string, security: Security, port: number | null, timeout_secs: number, auth_method: SmtpAuth, username: string, ntlm_domain: string, password: SecretUpdate, allow_plaintext: boolean, sender_address: string, bcc_to_sender: boolean, tls_verify: boolean, tls_insecure_confirmed: boolean, tls_alt_name: string, tls_pin_sha256: string, smime_sign: boolean, smime_encrypt: boolean, smime_certificate_id: number | null, client_certificate_id: number | null, is_default: boolean, };
+
+export type Company = { id: number, version: number, name: string, 
+/**
+ * Short code (Mandantennummer), optional.
+ */
+code: string, 
+/**
+ * The company's default outgoing server, inherited by its accounts.
+ */
+default_outgoing_server_id: number | null, created_at: string, updated_at: string, };
+
+export type CompanyInput = { name: string, code: string, default_outgoing_server_id: number | null, };
+
+export type User = { id: number, version: number, login: string, display_name: string, email: string, group_ids: Array<number>, created_at: string, updated_at: string, };
+
+export type UserInput = { login: string, display_name: string, email: string, };
+
+export type Group = { id: number, version: number, name: string, description: string, member_ids: Array<number>, created_at: string, updated_at: string, };
+
+export type GroupInput = { name: string, description: string, member_ids: Array<number>, };
+
+export type MailboxFate = { "action": "refuse" } | { "action": "reassign", "group_id": number } | { "action": "delete" };
+
+export type Employee = { id: number, version: number, name: string, email: string, personnel_number: string, 
+/**
+ * The app user this employee is, if any.
+ */
+user_id: number | null, created_at: string, updated_at: string, };
+
+export type EmployeeInput = { name: string, email: string, personnel_number: string, user_id: number | null, };
+
+export type ImportRow = { 
+/**
+ * 1-based line number in the file (the header is line 1).
+ */
+line: number, login: string, created: boolean, 
+/**
+ * Why the row was refused, per field.
+ */
+errors: Array<FieldError>, };
+
+export type Owner = { "kind": "user", "id": number } | { "kind": "group", "id": number };
+
+export type AccountFolder = { folder: string, subscribed: boolean, 
+/**
+ * Fetched automatically (Ausgewählte Unterordner abrufen).
+ */
+auto_fetch: boolean, };
+
+export type Account = { id: number, version: number, name: string, email: string, 
+/**
+ * Absendername / alias.
+ */
+sender_name: string, reply_to: string, owner: Owner, 
+/**
+ * Users assigned to the mailbox (Zuordnung zu mehreren Usern).
+ */
+user_ids: Array<number>, company_id: number | null, incoming_server_id: number | null, 
+/**
+ * `None`: inherited from the company, else the installation default.
+ */
+outgoing_server_id: number | null, username: string, password: SecretState, mailbox_path: string, 
+/**
+ * Set by the business application once mail was received: locks `mailbox_path`.
+ */
+mail_received: boolean, folder_trash: string, folder_junk: string, folder_sent: string, only_subscribed: boolean, folders: Array<AccountFolder>, may_send: boolean, may_receive: boolean, may_out_of_office: boolean, send_bcc: string, signature: string, auto_fetch: boolean, verbose_log: boolean, created_at: string, updated_at: string, };
+
+export type AccountInput = { name: string, email: string, sender_name: string, reply_to: string, owner: Owner | null, user_ids: Array<number>, company_id: number | null, incoming_server_id: number | null, outgoing_server_id: number | null, username: string, password: SecretUpdate, mailbox_path: string, folder_trash: string, folder_junk: string, folder_sent: string, only_subscribed: boolean, folders: Array<AccountFolder>, may_send: boolean, may_receive: boolean, may_out_of_office: boolean, send_bcc: string, signature: string, auto_fetch: boolean, verbose_log: boolean, };
+
+export type OutgoingSource = "account" | "company" | "installation" | "none";
+
+export type EffectiveOutgoing = { server_id: number | null, server_name: string | null, source: OutgoingSource, 
+/**
+ * The company it was inherited from, when `source` is `company`.
+ */
+company_name: string | null, };
+
+export type CalendarBackend = "outlook" | "caldav" | "microsoft365";
+
+export type CalendarAccount = { id: number, version: number, name: string, 
+/**
+ * The employee whose calendar syncs (need not be an app user).
+ */
+employee_id: number, backend: CalendarBackend, outlook_profile: string, calendar_name: string, caldav_url: string, username: string, password: SecretState, sync_days_back: number, sync_days_ahead: number, created_at: string, updated_at: string, };
+
+export type CalendarInput = { name: string, employee_id: number | null, backend: CalendarBackend, outlook_profile: string, calendar_name: string, caldav_url: string, username: string, password: SecretUpdate, sync_days_back: number, sync_days_ahead: number, };
+
+export type CertFormat = "pem" | "pkcs12";
+
+export type CertSecretKind = "none" | "passphrase" | "private_key";
+
+export type Certificate = { id: number, version: number, name: string, format: CertFormat, subject: string, issuer: string, serial: string, 
+/**
+ * RFC 3339.
+ */
+not_before: string, not_after: string, 
+/**
+ * `AB:CD:…` of the leaf certificate's DER.
+ */
+sha256: string, 
+/**
+ * Addresses from the subject and SANs (for S/MIME).
+ */
+email_addresses: Array<string>, has_private_key: boolean, secret_kind: CertSecretKind, secret: SecretState, 
+/**
+ * Days until `not_after` (negative when expired), at the time of reading.
+ */
+days_left: number, 
+/**
+ * Expired, or expiring within 30 days.
+ */
+expiry_warning: boolean, created_at: string, updated_at: string, };
+
+export type CertImport = { name: string, data_base64: string, 
+/**
+ * The PKCS#12 or encrypted-key passphrase; goes to the keyring.
+ */
+passphrase: string | null, };
+
+export type GeneralSettings = { version: number, 
+/**
+ * Automatic fetch every N minutes (0 = off). Default 15.
+ */
+fetch_interval_minutes: number, 
+/**
+ * Postfach ausblenden.
+ */
+hide_mailbox: boolean, 
+/**
+ * Ordner Ausgang im E-Mail-Postfach anzeigen.
+ */
+show_outbox: boolean, 
+/**
+ * Keinen manuellen Abruf erlauben.
+ */
+no_manual_fetch: boolean, 
+/**
+ * Benutzer können E-Mail neu laden (downloads again what was already fetched).
+ */
+users_may_redownload: boolean, 
+/**
+ * E-Mails nach dem Versand sperren (Revisionssicherheit).
+ */
+lock_after_send: boolean, updated_at: string, };
+
+export type TemplateKind = "incoming" | "outgoing" | "account";
+
+export type Template = { id: number, version: number, name: string, kind: TemplateKind, 
+/**
+ * The input (ServerInput, OutgoingInput or AccountInput) without any secret.
+ */
+data: unknown, created_at: string, updated_at: string, };
+
+export type TemplateInput = { name: string, kind: TemplateKind, data: unknown, };
+
+export type PresetServer = { host: string, port: number, security: Security, };
+
+export type Preset = { id: string, name: string, 
+/**
+ * Domains whose addresses belong to this provider.
+ */
+domains: Array<string>, imap: PresetServer | null, pop3: PresetServer | null, smtp: PresetServer, incoming_auth: AuthMethod, outgoing_auth: SmtpAuth, 
+/**
+ * What to do at the provider before the account works, in German and English.
+ */
+hint_de: string, hint_en: string, };
+
+export type ExportOptions = { 
+/**
+ * Include the secrets, encrypted with `passphrase`.
+ */
+include_secrets: boolean, passphrase: string | null, };
+
+export type OnConflict = "fail" | "skip";
+
+export type ImportOptions = { on_conflict: OnConflict, 
+/**
+ * Decrypts the secrets of an export made with secrets.
+ */
+passphrase: string | null, };
+
+export type ImportReport = { 
+/**
+ * Per kind, how many rows were created.
+ */
+created: { [key in string]: number }, 
+/**
+ * `kind "name"` of rows kept because they existed (with `skip`).
+ */
+skipped: Array<string>, secrets_restored: number, 
+/**
+ * Secrets that must be entered again (`kind "name": field`).
+ */
+secrets_to_reenter: Array<string>, warnings: Array<ApiError>, };
+
 /** The port an incoming server uses unless typed by hand (`default_incoming_port`). */
 export const DEFAULT_INCOMING_PORTS: Record<Protocol, Record<Security, number>> = {
   imap: { none: 143, starttls: 143, tls: 993, auto: 993 },
   pop3: { none: 110, starttls: 110, tls: 995, auto: 995 },
   imap_download: { none: 143, starttls: 143, tls: 993, auto: 993 },
 };
+
+/** The port an outgoing server uses unless typed by hand (`default_outgoing_port`). */
+export const DEFAULT_OUTGOING_PORTS: Record<Security, number> = { none: 25, starttls: 587, tls: 465, auto: 465 };
+
+export const M365_SMTP_HOST = "smtp.office365.com";
 
 export const DEFAULT_TIMEOUT_SECS = 30;

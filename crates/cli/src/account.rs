@@ -1,0 +1,233 @@
+//! `mbadmin account list|show|add|edit|rm|mail-received`.
+
+use crate::common::{find, opt_ref, refs, stdin_secret};
+use crate::{fmt, Output};
+use clap::{Args, Subcommand};
+use mailbox_admin_core::error::Entity;
+use mailbox_admin_core::model::*;
+use mailbox_admin_core::{ApiError, App};
+use serde::Serialize;
+
+#[derive(Subcommand)]
+pub enum Cmd {
+    #[command(alias = "ls")]
+    List {
+        #[arg(long, short, default_value = "")]
+        search: String,
+    },
+    /// One account, with the outgoing server it really uses and where that comes from.
+    Show { name: String },
+    Add {
+        #[arg(long)]
+        name: String,
+        #[command(flatten)]
+        f: Fields,
+    },
+    Edit {
+        account: String,
+        #[arg(long)]
+        name: Option<String>,
+        #[arg(long, conflicts_with = "password_stdin")]
+        clear_password: bool,
+        #[command(flatten)]
+        f: Fields,
+    },
+    #[command(alias = "remove", alias = "delete")]
+    Rm { account: String },
+    /// Set or clear the flag the business application sets once mail was received
+    /// (it locks the mailbox path).
+    MailReceived { account: String, received: bool },
+}
+
+#[derive(Args)]
+pub struct Fields {
+    #[arg(long)]
+    email: Option<String>,
+    /// Absendername.
+    #[arg(long)]
+    sender_name: Option<String>,
+    #[arg(long)]
+    reply_to: Option<String>,
+    /// Personal mailbox of this user (login).
+    #[arg(long, conflicts_with = "owner_group")]
+    owner_user: Option<String>,
+    /// Shared mailbox of this group.
+    #[arg(long)]
+    owner_group: Option<String>,
+    /// Assigned users: comma-separated logins (replaces the list).
+    #[arg(long)]
+    users: Option<String>,
+    #[arg(long)]
+    company: Option<String>,
+    /// Incoming server (name), or `none`.
+    #[arg(long)]
+    incoming: Option<String>,
+    /// Outgoing server (name), or `inherit` (company, then installation default).
+    #[arg(long)]
+    outgoing: Option<String>,
+    #[arg(long)]
+    user: Option<String>,
+    #[arg(long)]
+    password_stdin: bool,
+    #[arg(long)]
+    mailbox_path: Option<String>,
+    #[arg(long)]
+    folder_trash: Option<String>,
+    #[arg(long)]
+    folder_junk: Option<String>,
+    #[arg(long)]
+    folder_sent: Option<String>,
+    #[arg(long)]
+    only_subscribed: Option<bool>,
+    /// Senden.
+    #[arg(long)]
+    may_send: Option<bool>,
+    /// E-Mail-Monitor.
+    #[arg(long)]
+    may_receive: Option<bool>,
+    /// Abwesenheitsnotiz.
+    #[arg(long)]
+    may_out_of_office: Option<bool>,
+    #[arg(long)]
+    send_bcc: Option<String>,
+    /// Signature text from a file.
+    #[arg(long)]
+    signature_file: Option<std::path::PathBuf>,
+    #[arg(long)]
+    auto_fetch: Option<bool>,
+    #[arg(long)]
+    verbose_log: Option<bool>,
+}
+
+impl Fields {
+    fn apply(self, app: &App, i: &mut AccountInput) -> Result<(), ApiError> {
+        macro_rules! set {
+            ($($f:ident => $t:ident),*) => { $( if let Some(v) = self.$f { i.$t = v; } )* };
+        }
+        set!(email => email, sender_name => sender_name, reply_to => reply_to, user => username,
+             mailbox_path => mailbox_path, folder_trash => folder_trash, folder_junk => folder_junk,
+             folder_sent => folder_sent, only_subscribed => only_subscribed, may_send => may_send,
+             may_receive => may_receive, may_out_of_office => may_out_of_office, send_bcc => send_bcc,
+             auto_fetch => auto_fetch, verbose_log => verbose_log);
+        if let Some(u) = self.owner_user {
+            i.owner = Some(Owner::User(find(app, Entity::User, &u)?));
+        }
+        if let Some(g) = self.owner_group {
+            i.owner = Some(Owner::Group(find(app, Entity::Group, &g)?));
+        }
+        if let Some(v) = self.users {
+            i.user_ids = refs(app, Entity::User, &v)?;
+        }
+        if let Some(v) = self.company {
+            i.company_id = opt_ref(app, Entity::Company, &v)?;
+        }
+        if let Some(v) = self.incoming {
+            i.incoming_server_id = opt_ref(app, Entity::IncomingServer, &v)?;
+        }
+        if let Some(v) = self.outgoing {
+            i.outgoing_server_id = opt_ref(app, Entity::OutgoingServer, &v)?;
+        }
+        if self.password_stdin {
+            i.password = SecretUpdate::Set(stdin_secret()?);
+        }
+        if let Some(p) = self.signature_file {
+            i.signature = std::fs::read_to_string(&p)
+                .map_err(|e| ApiError::internal(format!("{}: {e}", p.display())))?;
+        }
+        Ok(())
+    }
+}
+
+/// An account as `show` prints it: the record plus its effective outgoing server.
+#[derive(Serialize)]
+struct Shown {
+    #[serde(flatten)]
+    account: Account,
+    effective_outgoing: EffectiveOutgoing,
+}
+
+fn effective_text(e: &EffectiveOutgoing) -> String {
+    match (&e.server_name, e.source) {
+        (Some(n), OutgoingSource::Company) => format!(
+            "{n} (from company {})",
+            e.company_name.as_deref().unwrap_or("?")
+        ),
+        (Some(n), OutgoingSource::Installation) => format!("{n} (installation default)"),
+        (Some(n), _) => format!("{n} (set on the account)"),
+        (None, _) => "none configured: the account cannot send".into(),
+    }
+}
+
+pub fn run(app: &App, cmd: Cmd) -> Result<Output, ApiError> {
+    let err = |e: mailbox_admin_core::Error| app.api_error(&e);
+    match cmd {
+        Cmd::List { search } => {
+            let l = app.list_accounts(&search).map_err(err)?;
+            Ok(Output::new(
+                &l,
+                fmt::table(&l, &["name", "email", "owner", "username"]),
+            ))
+        }
+        Cmd::Show { name } => {
+            let id = find(app, Entity::Account, &name)?;
+            let shown = Shown {
+                account: app.get_account(id).map_err(err)?,
+                effective_outgoing: app.effective_outgoing(id).map_err(err)?,
+            };
+            let human = format!(
+                "{}\noutgoing (effective)  {}",
+                fmt::record(&shown.account),
+                effective_text(&shown.effective_outgoing)
+            );
+            Ok(Output::new(&shown, human))
+        }
+        Cmd::Add { name, f } => {
+            let mut i = AccountInput {
+                name,
+                ..Default::default()
+            };
+            f.apply(app, &mut i)?;
+            Output::saved(app.create_account(&i).map_err(err)?, "created")
+        }
+        Cmd::Edit {
+            account,
+            name,
+            clear_password,
+            f,
+        } => {
+            let cur = app
+                .get_account(find(app, Entity::Account, &account)?)
+                .map_err(err)?;
+            let mut i = AccountInput::from(&cur);
+            if let Some(n) = name {
+                i.name = n;
+            }
+            f.apply(app, &mut i)?;
+            if clear_password {
+                i.password = SecretUpdate::Clear;
+            }
+            Output::saved(
+                app.update_account(cur.id, cur.version, &i).map_err(err)?,
+                "saved",
+            )
+        }
+        Cmd::Rm { account } => {
+            let cur = app
+                .get_account(find(app, Entity::Account, &account)?)
+                .map_err(err)?;
+            Output::removed(
+                app.delete_account(cur.id, Some(cur.version)).map_err(err)?,
+                &cur.name,
+            )
+        }
+        Cmd::MailReceived { account, received } => {
+            let a = app
+                .set_mail_received(find(app, Entity::Account, &account)?, received)
+                .map_err(err)?;
+            Ok(Output::new(
+                &a,
+                format!("{}: mail received = {received}", a.name),
+            ))
+        }
+    }
+}

@@ -1,0 +1,36 @@
+//! Small helpers shared by the command modules: stdin secrets, name references, lists.
+
+use mailbox_admin_core::error::Entity;
+use mailbox_admin_core::{ApiError, App};
+use std::io::Read;
+
+/// Reads a secret from standard input (never from the command line, where `ps` shows it).
+/// One trailing newline (from `echo`) is not part of it.
+pub fn stdin_secret() -> Result<String, ApiError> {
+    let mut s = String::new();
+    std::io::stdin()
+        .read_to_string(&mut s)
+        .map_err(|e| ApiError::internal(format!("reading standard input: {e}")))?;
+    let s = s.strip_suffix('\n').unwrap_or(&s);
+    Ok(s.strip_suffix('\r').unwrap_or(s).to_string())
+}
+
+/// A reference by name or id; `none`/`inherit`/empty clears it.
+pub fn opt_ref(app: &App, e: Entity, v: &str) -> Result<Option<i64>, ApiError> {
+    match v.trim() {
+        "" | "none" | "inherit" | "-" => Ok(None),
+        n => app.resolve(e, n).map(Some).map_err(|x| app.api_error(&x)),
+    }
+}
+
+pub fn refs(app: &App, e: Entity, list: &str) -> Result<Vec<i64>, ApiError> {
+    list.split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(|n| app.resolve(e, n).map_err(|x| app.api_error(&x)))
+        .collect()
+}
+
+pub fn find(app: &App, e: Entity, name: &str) -> Result<i64, ApiError> {
+    app.resolve(e, name).map_err(|x| app.api_error(&x))
+}

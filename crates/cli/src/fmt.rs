@@ -1,0 +1,65 @@
+//! Human output shared by every command: a record as aligned `key  value` lines, a list as
+//! a table of chosen columns.
+
+use serde::Serialize;
+use serde_json::Value;
+
+fn scalar(v: &Value) -> String {
+    match v {
+        Value::Null => "-".into(),
+        Value::Bool(b) => if *b { "yes" } else { "no" }.into(),
+        Value::String(s) if s.is_empty() => "-".into(),
+        Value::String(s) => s.clone(),
+        Value::Array(a) => a.iter().map(scalar).collect::<Vec<_>>().join(", "),
+        Value::Object(o) => o
+            .iter()
+            .map(|(k, v)| format!("{k}={}", scalar(v)))
+            .collect::<Vec<_>>()
+            .join(" "),
+        other => other.to_string(),
+    }
+}
+
+/// One record: every field on its own line (multi-line text indented).
+pub fn record<T: Serialize>(v: &T) -> String {
+    let v = serde_json::to_value(v).unwrap_or(Value::Null);
+    let Value::Object(map) = v else {
+        return scalar(&v);
+    };
+    let width = map.keys().map(|k| k.len()).max().unwrap_or(0);
+    map.iter()
+        .map(|(k, v)| {
+            let text = scalar(v).replace('\n', &format!("\n{:width$}  ", ""));
+            format!("{k:<width$}  {text}")
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// A list as a table of `columns` (JSON field names), headers upper-cased.
+pub fn table<T: Serialize>(items: &[T], columns: &[&str]) -> String {
+    let mut rows: Vec<Vec<String>> = vec![columns.iter().map(|c| c.to_uppercase()).collect()];
+    for it in items {
+        let v = serde_json::to_value(it).unwrap_or(Value::Null);
+        rows.push(
+            columns
+                .iter()
+                .map(|c| scalar(v.get(*c).unwrap_or(&Value::Null)))
+                .collect(),
+        );
+    }
+    let widths: Vec<usize> = (0..columns.len())
+        .map(|i| rows.iter().map(|r| r[i].chars().count()).max().unwrap_or(0))
+        .collect();
+    let mut out = String::new();
+    for r in rows {
+        let line: Vec<String> = r
+            .iter()
+            .zip(&widths)
+            .map(|(c, w)| format!("{c:<w$}"))
+            .collect();
+        out.push_str(line.join("  ").trim_end());
+        out.push('\n');
+    }
+    out
+}

@@ -1,0 +1,366 @@
+//! `mbadmin cert|settings|template|export|import`.
+
+use crate::common::{find, stdin_secret};
+use crate::{fmt, Output};
+use base64::Engine;
+use clap::Subcommand;
+use mailbox_admin_core::error::Entity;
+use mailbox_admin_core::export::{ExportOptions, ImportOptions, OnConflict};
+use mailbox_admin_core::model::*;
+use mailbox_admin_core::{ApiError, App};
+use std::path::PathBuf;
+
+#[derive(Subcommand)]
+pub enum CertCmd {
+    #[command(alias = "ls")]
+    List {
+        #[arg(long, short, default_value = "")]
+        search: String,
+    },
+    Show {
+        name: String,
+    },
+    /// Import a PEM or PKCS#12 file; its passphrase goes to the keyring.
+    Import {
+        file: PathBuf,
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        passphrase_stdin: bool,
+    },
+    Rename {
+        cert: String,
+        new_name: String,
+    },
+    #[command(alias = "remove", alias = "delete")]
+    Rm {
+        cert: String,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum SettingsCmd {
+    Show,
+    /// Change general settings; only the given options change.
+    Set {
+        /// Automatic fetch every N minutes (0 = off).
+        #[arg(long)]
+        fetch_interval: Option<u32>,
+        #[arg(long)]
+        hide_mailbox: Option<bool>,
+        #[arg(long)]
+        show_outbox: Option<bool>,
+        #[arg(long)]
+        no_manual_fetch: Option<bool>,
+        /// Users may download mail again (downloads already fetched mail once more).
+        #[arg(long)]
+        users_may_redownload: Option<bool>,
+        /// Lock mail after sending (Revisionssicherheit).
+        #[arg(long)]
+        lock_after_send: Option<bool>,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum TemplateCmd {
+    #[command(alias = "ls")]
+    List {
+        #[arg(long, short, default_value = "")]
+        search: String,
+    },
+    Show {
+        name: String,
+    },
+    /// Save an incoming server, outgoing server or account (by name) as a template.
+    Save {
+        #[arg(long)]
+        name: String,
+        #[arg(long, value_parser = ["incoming", "outgoing", "account"])]
+        from_kind: String,
+        #[arg(long)]
+        from: String,
+    },
+    #[command(alias = "remove", alias = "delete")]
+    Rm {
+        name: String,
+    },
+    /// The built-in provider presets.
+    Presets,
+}
+
+type R = Result<Output, ApiError>;
+
+pub fn cert(app: &App, cmd: CertCmd) -> R {
+    let err = |e: mailbox_admin_core::Error| app.api_error(&e);
+    match cmd {
+        CertCmd::List { search } => {
+            let l = app.list_certificates(&search).map_err(err)?;
+            Ok(Output::new(
+                &l,
+                fmt::table(
+                    &l,
+                    &[
+                        "name",
+                        "subject",
+                        "not_after",
+                        "days_left",
+                        "has_private_key",
+                    ],
+                ),
+            ))
+        }
+        CertCmd::Show { name } => {
+            let c = app
+                .get_certificate(find(app, Entity::Certificate, &name)?)
+                .map_err(err)?;
+            let mut human = fmt::record(&c);
+            if c.expiry_warning {
+                human.push_str(&format!("\nWARNING: expires in {} days", c.days_left));
+            }
+            Ok(Output::new(&c, human))
+        }
+        CertCmd::Import {
+            file,
+            name,
+            passphrase_stdin,
+        } => {
+            let bytes = std::fs::read(&file)
+                .map_err(|e| ApiError::internal(format!("{}: {e}", file.display())))?;
+            let input = CertImport {
+                name,
+                data_base64: base64::engine::general_purpose::STANDARD.encode(bytes),
+                passphrase: if passphrase_stdin {
+                    Some(stdin_secret()?)
+                } else {
+                    None
+                },
+            };
+            Output::saved(app.import_certificate(&input).map_err(err)?, "imported")
+        }
+        CertCmd::Rename { cert, new_name } => {
+            let cur = app
+                .get_certificate(find(app, Entity::Certificate, &cert)?)
+                .map_err(err)?;
+            let c = app
+                .rename_certificate(cur.id, cur.version, &new_name)
+                .map_err(err)?;
+            Ok(Output::new(&c, format!("renamed: {}", c.name)))
+        }
+        CertCmd::Rm { cert } => {
+            let cur = app
+                .get_certificate(find(app, Entity::Certificate, &cert)?)
+                .map_err(err)?;
+            Output::removed(
+                app.delete_certificate(cur.id, Some(cur.version))
+                    .map_err(err)?,
+                &cur.name,
+            )
+        }
+    }
+}
+
+pub fn settings(app: &App, cmd: SettingsCmd) -> R {
+    let err = |e: mailbox_admin_core::Error| app.api_error(&e);
+    match cmd {
+        SettingsCmd::Show => {
+            let s = app.get_settings().map_err(err)?;
+            Ok(Output::new(&s, fmt::record(&s)))
+        }
+        SettingsCmd::Set {
+            fetch_interval,
+            hide_mailbox,
+            show_outbox,
+            no_manual_fetch,
+            users_may_redownload,
+            lock_after_send,
+        } => {
+            let mut s = app.get_settings().map_err(err)?;
+            if let Some(v) = fetch_interval {
+                s.fetch_interval_minutes = v;
+            }
+            if let Some(v) = hide_mailbox {
+                s.hide_mailbox = v;
+            }
+            if let Some(v) = show_outbox {
+                s.show_outbox = v;
+            }
+            if let Some(v) = no_manual_fetch {
+                s.no_manual_fetch = v;
+            }
+            if let Some(v) = users_may_redownload {
+                s.users_may_redownload = v;
+            }
+            if let Some(v) = lock_after_send {
+                s.lock_after_send = v;
+            }
+            let s = app.save_settings(&s).map_err(err)?;
+            Ok(Output::new(&s, fmt::record(&s)))
+        }
+    }
+}
+
+pub fn template(app: &App, cmd: TemplateCmd) -> R {
+    let err = |e: mailbox_admin_core::Error| app.api_error(&e);
+    match cmd {
+        TemplateCmd::List { search } => {
+            let l = app.list_templates(&search).map_err(err)?;
+            Ok(Output::new(&l, fmt::table(&l, &["name", "kind"])))
+        }
+        TemplateCmd::Show { name } => {
+            let t = app
+                .get_template(find(app, Entity::Template, &name)?)
+                .map_err(err)?;
+            Ok(Output::new(&t, fmt::record(&t)))
+        }
+        TemplateCmd::Save {
+            name,
+            from_kind,
+            from,
+        } => {
+            let (kind, data) = match from_kind.as_str() {
+                "incoming" => {
+                    let s = app.find_server(&from).map_err(err)?;
+                    (
+                        TemplateKind::Incoming,
+                        serde_json::to_value(ServerInput::from(&s)),
+                    )
+                }
+                "outgoing" => {
+                    let s = app
+                        .get_outgoing(find(app, Entity::OutgoingServer, &from)?)
+                        .map_err(err)?;
+                    (
+                        TemplateKind::Outgoing,
+                        serde_json::to_value(OutgoingInput::from(&s)),
+                    )
+                }
+                _ => {
+                    let a = app
+                        .get_account(find(app, Entity::Account, &from)?)
+                        .map_err(err)?;
+                    (
+                        TemplateKind::Account,
+                        serde_json::to_value(AccountInput::from(&a)),
+                    )
+                }
+            };
+            let data = data.map_err(|e| ApiError::internal(e.to_string()))?;
+            let t = app
+                .create_template(&TemplateInput { name, kind, data })
+                .map_err(err)?;
+            Ok(Output::new(&t, format!("saved template: {}", t.name)))
+        }
+        TemplateCmd::Rm { name } => {
+            let t = app
+                .get_template(find(app, Entity::Template, &name)?)
+                .map_err(err)?;
+            Output::removed(
+                app.delete_template(t.id, Some(t.version)).map_err(err)?,
+                &t.name,
+            )
+        }
+        TemplateCmd::Presets => {
+            let p = app.presets();
+            let mut human = String::new();
+            for x in &p {
+                human.push_str(&format!(
+                    "{:<12} {:<32} IMAP {}:{}  SMTP {}:{}\n             {}\n",
+                    x.id,
+                    x.name,
+                    x.imap.as_ref().map(|s| s.host.as_str()).unwrap_or("-"),
+                    x.imap.as_ref().map(|s| s.port).unwrap_or(0),
+                    x.smtp.host,
+                    x.smtp.port,
+                    x.hint_en
+                ));
+            }
+            Ok(Output::new(&p, human))
+        }
+    }
+}
+
+pub fn export(app: &App, out: Option<PathBuf>, with_secrets: bool) -> R {
+    let err = |e: mailbox_admin_core::Error| app.api_error(&e);
+    let opts = ExportOptions {
+        include_secrets: with_secrets,
+        passphrase: if with_secrets {
+            Some(stdin_secret()?)
+        } else {
+            None
+        },
+    };
+    let doc = app.export_config(&opts).map_err(err)?;
+    let text = serde_json::to_string_pretty(&doc).expect("json");
+    match out {
+        Some(p) => {
+            std::fs::write(&p, format!("{text}\n"))
+                .map_err(|e| ApiError::internal(format!("{}: {e}", p.display())))?;
+            let reenter = doc["secrets_to_reenter"]
+                .as_array()
+                .map(Vec::len)
+                .unwrap_or(0);
+            Ok(Output::new(
+                &serde_json::json!({ "file": p, "secrets_to_reenter": doc["secrets_to_reenter"] }),
+                format!(
+                    "exported to {}{}",
+                    p.display(),
+                    if reenter > 0 {
+                        format!(" ({reenter} secrets not included: to be re-entered after import)")
+                    } else {
+                        String::new()
+                    }
+                ),
+            ))
+        }
+        None => Ok(Output {
+            json: doc,
+            human: text,
+            warnings: Vec::new(),
+            partial: false,
+        }),
+    }
+}
+
+pub fn import(app: &App, file: PathBuf, skip_existing: bool, passphrase_stdin: bool) -> R {
+    let err = |e: mailbox_admin_core::Error| app.api_error(&e);
+    let text = std::fs::read_to_string(&file)
+        .map_err(|e| ApiError::internal(format!("{}: {e}", file.display())))?;
+    let doc: serde_json::Value = serde_json::from_str(&text).map_err(|e| {
+        app.api_error(&mailbox_admin_core::Error::Validation(vec![
+            mailbox_admin_core::error::FieldIssue::new("file", "invalid_json")
+                .arg("reason", e.to_string()),
+        ]))
+    })?;
+    let opts = ImportOptions {
+        on_conflict: if skip_existing {
+            OnConflict::Skip
+        } else {
+            OnConflict::Fail
+        },
+        passphrase: if passphrase_stdin {
+            Some(stdin_secret()?)
+        } else {
+            None
+        },
+    };
+    let report = app.import_config(&doc, &opts).map_err(err)?;
+    let mut human = String::new();
+    for (k, n) in &report.created {
+        human.push_str(&format!("created {n} {k}\n"));
+    }
+    for s in &report.skipped {
+        human.push_str(&format!("kept existing {s}\n"));
+    }
+    if report.secrets_restored > 0 {
+        human.push_str(&format!(
+            "{} secrets restored to the keyring\n",
+            report.secrets_restored
+        ));
+    }
+    for s in &report.secrets_to_reenter {
+        human.push_str(&format!("to re-enter: {s}\n"));
+    }
+    let mut out = Output::new(&report, human);
+    out.warnings = report.warnings.clone();
+    Ok(out)
+}

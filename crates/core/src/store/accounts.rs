@@ -1,0 +1,212 @@
+//! SQL for accounts, their assigned users and folders, and the resolution of the effective
+//! outgoing server (account → company → installation default).
+
+use super::rows::{self, Cols};
+use crate::error::{Entity, Result};
+use crate::model::{
+    Account, AccountFolder, AccountInput, EffectiveOutgoing, OutgoingSource, Owner, SecretState,
+};
+use rusqlite::{Connection, OptionalExtension, Row};
+
+const E: Entity = Entity::Account;
+
+fn row(r: &Row) -> rusqlite::Result<Account> {
+    let user: Option<i64> = r.get("owner_user_id")?;
+    let group: Option<i64> = r.get("owner_group_id")?;
+    Ok(Account {
+        id: r.get("id")?,
+        version: r.get("version")?,
+        name: r.get("name")?,
+        email: r.get("email")?,
+        sender_name: r.get("sender_name")?,
+        reply_to: r.get("reply_to")?,
+        owner: match (user, group) {
+            (Some(u), _) => Owner::User(u),
+            (None, Some(g)) => Owner::Group(g),
+            // The CHECK constraint makes this unreachable.
+            (None, None) => Owner::User(0),
+        },
+        user_ids: Vec::new(),
+        company_id: r.get("company_id")?,
+        incoming_server_id: r.get("incoming_server_id")?,
+        outgoing_server_id: r.get("outgoing_server_id")?,
+        username: r.get("username")?,
+        password: SecretState::parse(&r.get::<_, String>("password_state")?),
+        mailbox_path: r.get("mailbox_path")?,
+        mail_received: r.get("mail_received")?,
+        folder_trash: r.get("folder_trash")?,
+        folder_junk: r.get("folder_junk")?,
+        folder_sent: r.get("folder_sent")?,
+        only_subscribed: r.get("only_subscribed")?,
+        folders: Vec::new(),
+        may_send: r.get("may_send")?,
+        may_receive: r.get("may_receive")?,
+        may_out_of_office: r.get("may_out_of_office")?,
+        send_bcc: r.get("send_bcc")?,
+        signature: r.get("signature")?,
+        auto_fetch: r.get("auto_fetch")?,
+        verbose_log: r.get("verbose_log")?,
+        created_at: r.get("created_at")?,
+        updated_at: r.get("updated_at")?,
+    })
+}
+
+pub fn cols(v: &AccountInput) -> Cols {
+    let (user, group) = match v.owner {
+        Some(Owner::User(u)) => (Some(u), None),
+        Some(Owner::Group(g)) => (None, Some(g)),
+        None => (None, None),
+    };
+    vec![
+        ("name", v.name.clone().into()),
+        ("email", v.email.clone().into()),
+        ("sender_name", v.sender_name.clone().into()),
+        ("reply_to", v.reply_to.clone().into()),
+        ("owner_user_id", user.into()),
+        ("owner_group_id", group.into()),
+        ("company_id", v.company_id.into()),
+        ("incoming_server_id", v.incoming_server_id.into()),
+        ("outgoing_server_id", v.outgoing_server_id.into()),
+        ("username", v.username.clone().into()),
+        ("mailbox_path", v.mailbox_path.clone().into()),
+        ("folder_trash", v.folder_trash.clone().into()),
+        ("folder_junk", v.folder_junk.clone().into()),
+        ("folder_sent", v.folder_sent.clone().into()),
+        ("only_subscribed", v.only_subscribed.into()),
+        ("may_send", v.may_send.into()),
+        ("may_receive", v.may_receive.into()),
+        ("may_out_of_office", v.may_out_of_office.into()),
+        ("send_bcc", v.send_bcc.clone().into()),
+        ("signature", v.signature.clone().into()),
+        ("auto_fetch", v.auto_fetch.into()),
+        ("verbose_log", v.verbose_log.into()),
+    ]
+}
+
+fn complete(conn: &Connection, mut a: Account) -> Result<Account> {
+    a.user_ids = rows::links(conn, "account_users", "account_id", a.id, "user_id")?;
+    let mut stmt = conn.prepare(
+        "SELECT folder, subscribed, auto_fetch FROM account_folders WHERE account_id = ?1 \
+         ORDER BY folder",
+    )?;
+    let it = stmt.query_map([a.id], |r| {
+        Ok(AccountFolder {
+            folder: r.get(0)?,
+            subscribed: r.get(1)?,
+            auto_fetch: r.get(2)?,
+        })
+    })?;
+    a.folders = it.collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(a)
+}
+
+pub fn list(conn: &Connection, q: &str) -> Result<Vec<Account>> {
+    let hay = "name || ' ' || email || ' ' || sender_name || ' ' || username || ' ' || \
+               reply_to || ' ' || mailbox_path";
+    rows::searched(conn, "accounts", hay, "name", q, row)?
+        .into_iter()
+        .map(|a| complete(conn, a))
+        .collect()
+}
+
+pub fn get(conn: &Connection, id: i64) -> Result<Account> {
+    complete(conn, rows::one(conn, E, id, row)?)
+}
+
+/// Replaces the assigned users and the folder choices of account `id`.
+pub fn set_children(conn: &Connection, id: i64, v: &AccountInput) -> Result<()> {
+    rows::set_links(
+        conn,
+        "account_users",
+        "account_id",
+        id,
+        "user_id",
+        &v.user_ids,
+    )?;
+    conn.execute("DELETE FROM account_folders WHERE account_id = ?1", [id])?;
+    let mut stmt = conn.prepare(
+        "INSERT INTO account_folders (account_id, folder, subscribed, auto_fetch) \
+         VALUES (?1, ?2, ?3, ?4)",
+    )?;
+    for f in &v.folders {
+        stmt.execute(rusqlite::params![id, f.folder, f.subscribed, f.auto_fetch])?;
+    }
+    Ok(())
+}
+
+/// Sets the flag the business application sets when mail was received (locks the path).
+pub fn set_mail_received(conn: &Connection, id: i64, received: bool) -> Result<()> {
+    conn.execute(
+        "UPDATE accounts SET mail_received = ?2, version = version + 1 WHERE id = ?1",
+        rusqlite::params![id, received],
+    )?;
+    Ok(())
+}
+
+/// The outgoing server account `id` really uses: its own, else its company's default,
+/// else the installation default.
+pub fn effective_outgoing(conn: &Connection, id: i64) -> Result<EffectiveOutgoing> {
+    let (own, company): (Option<i64>, Option<i64>) = conn
+        .query_row(
+            "SELECT outgoing_server_id, company_id FROM accounts WHERE id = ?1",
+            [id],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?
+        .ok_or_else(|| rows::not_found(E, id))?;
+    let name = |sid: i64| rows::label(conn, Entity::OutgoingServer, sid);
+    if let Some(sid) = own {
+        return Ok(EffectiveOutgoing {
+            server_id: Some(sid),
+            server_name: Some(name(sid)?),
+            source: OutgoingSource::Account,
+            company_name: None,
+        });
+    }
+    if let Some(cid) = company {
+        let (cname, cdef): (String, Option<i64>) = conn.query_row(
+            "SELECT name, default_outgoing_server_id FROM companies WHERE id = ?1",
+            [cid],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?;
+        if let Some(sid) = cdef {
+            return Ok(EffectiveOutgoing {
+                server_id: Some(sid),
+                server_name: Some(name(sid)?),
+                source: OutgoingSource::Company,
+                company_name: Some(cname),
+            });
+        }
+    }
+    let def: Option<(i64, String)> = conn
+        .query_row(
+            "SELECT id, name FROM outgoing_servers WHERE is_default = 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?;
+    Ok(match def {
+        Some((sid, n)) => EffectiveOutgoing {
+            server_id: Some(sid),
+            server_name: Some(n),
+            source: OutgoingSource::Installation,
+            company_name: None,
+        },
+        None => EffectiveOutgoing {
+            server_id: None,
+            server_name: None,
+            source: OutgoingSource::None,
+            company_name: None,
+        },
+    })
+}
+
+/// Accounts owned by group `id`.
+pub fn owned_by_group(conn: &Connection, id: i64) -> Result<Vec<(i64, String)>> {
+    rows::query(
+        conn,
+        "SELECT id, name FROM accounts WHERE owner_group_id = ?1 ORDER BY name COLLATE NOCASE",
+        [id],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )
+}

@@ -1,0 +1,85 @@
+//! SQL for the one-row general settings and for templates.
+
+use super::rows::{self, Cols};
+use crate::error::{Entity, Error, Result};
+use crate::model::{GeneralSettings, Template, TemplateInput, TemplateKind};
+use rusqlite::{Connection, Row};
+
+pub fn get(conn: &Connection) -> Result<GeneralSettings> {
+    Ok(
+        conn.query_row("SELECT * FROM general_settings WHERE id = 1", [], |r| {
+            Ok(GeneralSettings {
+                version: r.get("version")?,
+                fetch_interval_minutes: r.get("fetch_interval_minutes")?,
+                hide_mailbox: r.get("hide_mailbox")?,
+                show_outbox: r.get("show_outbox")?,
+                no_manual_fetch: r.get("no_manual_fetch")?,
+                users_may_redownload: r.get("users_may_redownload")?,
+                lock_after_send: r.get("lock_after_send")?,
+                updated_at: r.get("updated_at")?,
+            })
+        })?,
+    )
+}
+
+/// Saves `s` if the row is still at `s.version`.
+pub fn save(conn: &Connection, s: &GeneralSettings) -> Result<()> {
+    let n = conn.execute(
+        "UPDATE general_settings SET version = version + 1, fetch_interval_minutes = ?2, \
+         hide_mailbox = ?3, show_outbox = ?4, no_manual_fetch = ?5, users_may_redownload = ?6, \
+         lock_after_send = ?7, updated_at = ?8 WHERE id = 1 AND version = ?1",
+        rusqlite::params![
+            s.version,
+            s.fetch_interval_minutes,
+            s.hide_mailbox,
+            s.show_outbox,
+            s.no_manual_fetch,
+            s.users_may_redownload,
+            s.lock_after_send,
+            super::now()
+        ],
+    )?;
+    if n == 0 {
+        return Err(Error::Conflict {
+            entity: Entity::Settings,
+            name: String::new(),
+        });
+    }
+    Ok(())
+}
+
+fn template(r: &Row) -> rusqlite::Result<Template> {
+    let data: String = r.get("data")?;
+    Ok(Template {
+        id: r.get("id")?,
+        version: r.get("version")?,
+        name: r.get("name")?,
+        kind: TemplateKind::parse(&r.get::<_, String>("kind")?).unwrap_or(TemplateKind::Incoming),
+        data: serde_json::from_str(&data).unwrap_or(serde_json::Value::Null),
+        created_at: r.get("created_at")?,
+        updated_at: r.get("updated_at")?,
+    })
+}
+
+pub fn template_cols(v: &TemplateInput) -> Cols {
+    vec![
+        ("name", v.name.clone().into()),
+        ("kind", v.kind.as_str().to_string().into()),
+        ("data", v.data.to_string().into()),
+    ]
+}
+
+pub fn templates(conn: &Connection, q: &str) -> Result<Vec<Template>> {
+    rows::searched(
+        conn,
+        "templates",
+        "name || ' ' || kind",
+        "name",
+        q,
+        template,
+    )
+}
+
+pub fn get_template(conn: &Connection, id: i64) -> Result<Template> {
+    rows::one(conn, Entity::Template, id, template)
+}

@@ -1,0 +1,964 @@
+//! A corpus of bad input across every entity: each case is refused with an error that names
+//! the field, and the database file is byte-for-byte what it was before. Valid edge cases
+//! (IDN domains, quoted local parts, multi-line signatures) are accepted.
+
+use mailbox_admin_core::error::{Entity, Error};
+use mailbox_admin_core::model::*;
+use mailbox_admin_core::secrets::{KeyringSecrets, SecretStore};
+use mailbox_admin_core::store::Store;
+use mailbox_admin_core::{App, Lang};
+use std::path::Path;
+use std::sync::Arc;
+
+fn snapshot(db: &Path) -> Vec<u8> {
+    let c = rusqlite::Connection::open(db).unwrap();
+    c.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))
+        .unwrap();
+    drop(c);
+    std::fs::read(db).unwrap()
+}
+
+struct Ids {
+    server: i64,
+    outgoing: i64,
+    company: i64,
+    user: i64,
+    group: i64,
+    employee: i64,
+    account: i64,
+}
+
+fn setup(app: &App) -> Ids {
+    let server = app
+        .create_server(&ServerInput {
+            name: "IMAP".into(),
+            host: "imap.example.com".into(),
+            ..Default::default()
+        })
+        .unwrap()
+        .item
+        .id;
+    let outgoing = app
+        .create_outgoing(&OutgoingInput {
+            name: "SMTP".into(),
+            host: "smtp.example.com".into(),
+            ..Default::default()
+        })
+        .unwrap()
+        .item
+        .id;
+    let company = app
+        .create_company(&CompanyInput {
+            name: "Firma".into(),
+            ..Default::default()
+        })
+        .unwrap()
+        .id;
+    let user = app
+        .create_user(&UserInput {
+            login: "anna".into(),
+            ..Default::default()
+        })
+        .unwrap()
+        .id;
+    let group = app
+        .create_group(&GroupInput {
+            name: "Vertrieb".into(),
+            member_ids: vec![user],
+            ..Default::default()
+        })
+        .unwrap()
+        .id;
+    let employee = app
+        .create_employee(&EmployeeInput {
+            name: "Erika".into(),
+            ..Default::default()
+        })
+        .unwrap()
+        .id;
+    let account = app
+        .create_account(&AccountInput {
+            name: "Postfach".into(),
+            email: "info@example.com".into(),
+            owner: Some(Owner::User(user)),
+            ..Default::default()
+        })
+        .unwrap()
+        .item
+        .id;
+    Ids {
+        server,
+        outgoing,
+        company,
+        user,
+        group,
+        employee,
+        account,
+    }
+}
+
+type Case<'a> = (
+    &'a str,
+    &'a str,
+    Box<dyn Fn(&App, &Ids) -> Result<(), Error> + 'a>,
+);
+
+fn ok<T>(r: Result<T, Error>) -> Result<(), Error> {
+    r.map(|_| ())
+}
+
+fn account(ids: &Ids) -> AccountInput {
+    AccountInput {
+        name: "Neu".into(),
+        email: "neu@example.com".into(),
+        owner: Some(Owner::User(ids.user)),
+        ..Default::default()
+    }
+}
+
+fn server() -> ServerInput {
+    ServerInput {
+        name: "Neu".into(),
+        host: "imap.example.org".into(),
+        ..Default::default()
+    }
+}
+
+fn outgoing() -> OutgoingInput {
+    OutgoingInput {
+        name: "Neu".into(),
+        host: "smtp.example.org".into(),
+        ..Default::default()
+    }
+}
+
+#[test]
+fn every_bad_input_is_a_field_error_and_changes_no_byte() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("config.db");
+    let secrets: Arc<dyn SecretStore> = Arc::new(KeyringSecrets::new(
+        keyring_core::mock::Store::new().unwrap(),
+    ));
+    let app = App::new(Store::open(&db).unwrap(), secrets, Lang::En);
+    let ids = setup(&app);
+    let huge = "x".repeat(100 * 1024);
+    let crlf = "a\r\nb";
+
+    let cases: Vec<Case> = vec![
+        // Incoming servers.
+        (
+            "name",
+            "empty server name",
+            Box::new(|a, _| {
+                ok(a.create_server(&ServerInput {
+                    name: " ".into(),
+                    ..server()
+                }))
+            }),
+        ),
+        (
+            "name",
+            "duplicate server name",
+            Box::new(|a, _| {
+                ok(a.create_server(&ServerInput {
+                    name: "imap".into(),
+                    ..server()
+                }))
+            }),
+        ),
+        (
+            "name",
+            "CR/LF in server name",
+            Box::new(|a, _| {
+                ok(a.create_server(&ServerInput {
+                    name: crlf.into(),
+                    ..server()
+                }))
+            }),
+        ),
+        (
+            "name",
+            "100 KB server name",
+            Box::new(|a, _| {
+                ok(a.create_server(&ServerInput {
+                    name: huge.clone(),
+                    ..server()
+                }))
+            }),
+        ),
+        (
+            "host",
+            "empty host",
+            Box::new(|a, _| {
+                ok(a.create_server(&ServerInput {
+                    host: "".into(),
+                    ..server()
+                }))
+            }),
+        ),
+        (
+            "host",
+            "host with space",
+            Box::new(|a, _| {
+                ok(a.create_server(&ServerInput {
+                    host: "imap example.org".into(),
+                    ..server()
+                }))
+            }),
+        ),
+        (
+            "host",
+            "CR/LF in host",
+            Box::new(|a, _| {
+                ok(a.create_server(&ServerInput {
+                    host: "imap.example.org\r\nQUIT".into(),
+                    ..server()
+                }))
+            }),
+        ),
+        (
+            "host",
+            "100 KB host",
+            Box::new(|a, _| {
+                ok(a.create_server(&ServerInput {
+                    host: huge.clone(),
+                    ..server()
+                }))
+            }),
+        ),
+        (
+            "host",
+            "IDN with an empty label",
+            Box::new(|a, _| {
+                ok(a.create_server(&ServerInput {
+                    host: "mail.müller..de".into(),
+                    ..server()
+                }))
+            }),
+        ),
+        (
+            "host",
+            "broken punycode",
+            Box::new(|a, _| {
+                ok(a.create_server(&ServerInput {
+                    host: "xn--zz-.de".into(),
+                    ..server()
+                }))
+            }),
+        ),
+        (
+            "host",
+            "invalid IPv4",
+            Box::new(|a, _| {
+                ok(a.create_server(&ServerInput {
+                    host: "256.1.1.1".into(),
+                    ..server()
+                }))
+            }),
+        ),
+        (
+            "port",
+            "port 0",
+            Box::new(|a, _| {
+                ok(a.create_server(&ServerInput {
+                    port: Some(0),
+                    ..server()
+                }))
+            }),
+        ),
+        (
+            "port",
+            "port 65536",
+            Box::new(|a, _| {
+                ok(a.create_server(&ServerInput {
+                    port: Some(65536),
+                    ..server()
+                }))
+            }),
+        ),
+        (
+            "port",
+            "negative port",
+            Box::new(|a, _| {
+                ok(a.create_server(&ServerInput {
+                    port: Some(-993),
+                    ..server()
+                }))
+            }),
+        ),
+        (
+            "timeout_secs",
+            "timeout 0",
+            Box::new(|a, _| {
+                ok(a.create_server(&ServerInput {
+                    timeout_secs: 0,
+                    ..server()
+                }))
+            }),
+        ),
+        (
+            "timeout_secs",
+            "timeout 601",
+            Box::new(|a, _| {
+                ok(a.create_server(&ServerInput {
+                    timeout_secs: 601,
+                    ..server()
+                }))
+            }),
+        ),
+        (
+            "tls_verify",
+            "verification off unconfirmed",
+            Box::new(|a, _| {
+                ok(a.create_server(&ServerInput {
+                    tls_verify: false,
+                    ..server()
+                }))
+            }),
+        ),
+        (
+            "tls_pin_sha256",
+            "short fingerprint",
+            Box::new(|a, _| {
+                ok(a.create_server(&ServerInput {
+                    tls_pin_sha256: "AB:CD".into(),
+                    ..server()
+                }))
+            }),
+        ),
+        (
+            "password",
+            "CR/LF in password",
+            Box::new(|a, _| {
+                ok(a.create_server(&ServerInput {
+                    password: SecretUpdate::Set(crlf.into()),
+                    ..server()
+                }))
+            }),
+        ),
+        (
+            "folder_trash",
+            "folder on POP3",
+            Box::new(|a, _| {
+                ok(a.create_server(&ServerInput {
+                    protocol: Protocol::Pop3,
+                    folder_trash: "Trash".into(),
+                    ..server()
+                }))
+            }),
+        ),
+        (
+            "protocol",
+            "protocol changed on edit",
+            Box::new(|a, i| {
+                let s = a.get_server(i.server)?;
+                ok(a.update_server(
+                    s.id,
+                    s.version,
+                    &ServerInput {
+                        protocol: Protocol::Pop3,
+                        ..ServerInput::from(&s)
+                    },
+                ))
+            }),
+        ),
+        // Outgoing servers.
+        (
+            "name",
+            "duplicate outgoing name",
+            Box::new(|a, _| {
+                ok(a.create_outgoing(&OutgoingInput {
+                    name: "SMTP".into(),
+                    ..outgoing()
+                }))
+            }),
+        ),
+        (
+            "host",
+            "outgoing host:port mismatch",
+            Box::new(|a, _| {
+                ok(a.create_outgoing(&OutgoingInput {
+                    host: "smtp.example.org:25".into(),
+                    port: Some(587),
+                    ..outgoing()
+                }))
+            }),
+        ),
+        (
+            "port",
+            "outgoing port 99999",
+            Box::new(|a, _| {
+                ok(a.create_outgoing(&OutgoingInput {
+                    port: Some(99999),
+                    ..outgoing()
+                }))
+            }),
+        ),
+        (
+            "sender_address",
+            "sender without @",
+            Box::new(|a, _| {
+                ok(a.create_outgoing(&OutgoingInput {
+                    sender_address: "info".into(),
+                    ..outgoing()
+                }))
+            }),
+        ),
+        (
+            "sender_address",
+            "sender with header injection",
+            Box::new(|a, _| {
+                ok(a.create_outgoing(&OutgoingInput {
+                    sender_address: "a@example.com\r\nBcc: x@evil.example".into(),
+                    ..outgoing()
+                }))
+            }),
+        ),
+        (
+            "auth_method",
+            "Microsoft 365 with password",
+            Box::new(|a, _| {
+                ok(a.create_outgoing(&OutgoingInput {
+                    kind: OutgoingKind::Microsoft365,
+                    ..outgoing()
+                }))
+            }),
+        ),
+        (
+            "smime_certificate_id",
+            "S/MIME certificate missing",
+            Box::new(|a, _| {
+                ok(a.create_outgoing(&OutgoingInput {
+                    smime_certificate_id: Some(999),
+                    ..outgoing()
+                }))
+            }),
+        ),
+        (
+            "host",
+            "disabled but CR/LF host",
+            Box::new(|a, _| {
+                ok(a.create_outgoing(&OutgoingInput {
+                    enabled: false,
+                    host: crlf.into(),
+                    ..outgoing()
+                }))
+            }),
+        ),
+        // Companies, users, groups, employees.
+        (
+            "name",
+            "empty company",
+            Box::new(|a, _| ok(a.create_company(&CompanyInput::default()))),
+        ),
+        (
+            "name",
+            "duplicate company",
+            Box::new(|a, _| {
+                ok(a.create_company(&CompanyInput {
+                    name: "FIRMA".into(),
+                    ..Default::default()
+                }))
+            }),
+        ),
+        (
+            "default_outgoing_server_id",
+            "company default server missing",
+            Box::new(|a, _| {
+                ok(a.create_company(&CompanyInput {
+                    name: "X".into(),
+                    default_outgoing_server_id: Some(999),
+                    ..Default::default()
+                }))
+            }),
+        ),
+        (
+            "login",
+            "empty login",
+            Box::new(|a, _| ok(a.create_user(&UserInput::default()))),
+        ),
+        (
+            "login",
+            "login with space",
+            Box::new(|a, _| {
+                ok(a.create_user(&UserInput {
+                    login: "a b".into(),
+                    ..Default::default()
+                }))
+            }),
+        ),
+        (
+            "login",
+            "duplicate login",
+            Box::new(|a, _| {
+                ok(a.create_user(&UserInput {
+                    login: "ANNA".into(),
+                    ..Default::default()
+                }))
+            }),
+        ),
+        (
+            "email",
+            "user email umlaut local part",
+            Box::new(|a, _| {
+                ok(a.create_user(&UserInput {
+                    login: "jörg".into(),
+                    email: "jörg@example.com".into(),
+                    ..Default::default()
+                }))
+            }),
+        ),
+        (
+            "display_name",
+            "100 KB display name",
+            Box::new(|a, _| {
+                ok(a.create_user(&UserInput {
+                    login: "x".into(),
+                    display_name: huge.clone(),
+                    ..Default::default()
+                }))
+            }),
+        ),
+        (
+            "name",
+            "empty group",
+            Box::new(|a, _| ok(a.create_group(&GroupInput::default()))),
+        ),
+        (
+            "member_ids",
+            "group member missing",
+            Box::new(|a, _| {
+                ok(a.create_group(&GroupInput {
+                    name: "G".into(),
+                    member_ids: vec![999],
+                    ..Default::default()
+                }))
+            }),
+        ),
+        (
+            "description",
+            "CR/LF in description",
+            Box::new(|a, _| {
+                ok(a.create_group(&GroupInput {
+                    name: "G".into(),
+                    description: crlf.into(),
+                    ..Default::default()
+                }))
+            }),
+        ),
+        (
+            "user_id",
+            "employee user missing",
+            Box::new(|a, _| {
+                ok(a.create_employee(&EmployeeInput {
+                    name: "E".into(),
+                    user_id: Some(999),
+                    ..Default::default()
+                }))
+            }),
+        ),
+        (
+            "email",
+            "employee email invalid",
+            Box::new(|a, _| {
+                ok(a.create_employee(&EmployeeInput {
+                    name: "E".into(),
+                    email: "e@@example.com".into(),
+                    ..Default::default()
+                }))
+            }),
+        ),
+        // Accounts.
+        (
+            "email",
+            "account without email",
+            Box::new(|a, i| {
+                ok(a.create_account(&AccountInput {
+                    email: "".into(),
+                    ..account(i)
+                }))
+            }),
+        ),
+        (
+            "email",
+            "account email two @",
+            Box::new(|a, i| {
+                ok(a.create_account(&AccountInput {
+                    email: "a@b@example.com".into(),
+                    ..account(i)
+                }))
+            }),
+        ),
+        (
+            "email",
+            "account email IP without brackets",
+            Box::new(|a, i| {
+                ok(a.create_account(&AccountInput {
+                    email: "a@10.0.0.1".into(),
+                    ..account(i)
+                }))
+            }),
+        ),
+        (
+            "reply_to",
+            "reply-to invalid",
+            Box::new(|a, i| {
+                ok(a.create_account(&AccountInput {
+                    reply_to: "antwort".into(),
+                    ..account(i)
+                }))
+            }),
+        ),
+        (
+            "send_bcc",
+            "send-BCC with CR/LF",
+            Box::new(|a, i| {
+                ok(a.create_account(&AccountInput {
+                    send_bcc: "x@example.com\nRCPT TO:<y>".into(),
+                    ..account(i)
+                }))
+            }),
+        ),
+        (
+            "owner",
+            "account without owner",
+            Box::new(|a, i| {
+                ok(a.create_account(&AccountInput {
+                    owner: None,
+                    ..account(i)
+                }))
+            }),
+        ),
+        (
+            "owner",
+            "account owner user missing",
+            Box::new(|a, i| {
+                ok(a.create_account(&AccountInput {
+                    owner: Some(Owner::User(999)),
+                    ..account(i)
+                }))
+            }),
+        ),
+        (
+            "owner",
+            "account owner group missing",
+            Box::new(|a, i| {
+                ok(a.create_account(&AccountInput {
+                    owner: Some(Owner::Group(999)),
+                    ..account(i)
+                }))
+            }),
+        ),
+        (
+            "user_ids",
+            "assigned user missing",
+            Box::new(|a, i| {
+                ok(a.create_account(&AccountInput {
+                    user_ids: vec![i.user, 999],
+                    ..account(i)
+                }))
+            }),
+        ),
+        (
+            "company_id",
+            "company missing",
+            Box::new(|a, i| {
+                ok(a.create_account(&AccountInput {
+                    company_id: Some(999),
+                    ..account(i)
+                }))
+            }),
+        ),
+        (
+            "incoming_server_id",
+            "incoming server missing",
+            Box::new(|a, i| {
+                ok(a.create_account(&AccountInput {
+                    incoming_server_id: Some(999),
+                    ..account(i)
+                }))
+            }),
+        ),
+        (
+            "outgoing_server_id",
+            "outgoing server missing",
+            Box::new(|a, i| {
+                ok(a.create_account(&AccountInput {
+                    outgoing_server_id: Some(999),
+                    ..account(i)
+                }))
+            }),
+        ),
+        (
+            "name",
+            "duplicate account",
+            Box::new(|a, i| {
+                ok(a.create_account(&AccountInput {
+                    name: "postfach".into(),
+                    ..account(i)
+                }))
+            }),
+        ),
+        (
+            "signature",
+            "signature with NUL",
+            Box::new(|a, i| {
+                ok(a.create_account(&AccountInput {
+                    signature: "Gruß\u{0}".into(),
+                    ..account(i)
+                }))
+            }),
+        ),
+        (
+            "signature",
+            "signature of 100 KB",
+            Box::new(|a, i| {
+                ok(a.create_account(&AccountInput {
+                    signature: huge.clone(),
+                    ..account(i)
+                }))
+            }),
+        ),
+        (
+            "mailbox_path",
+            "100 KB mailbox path",
+            Box::new(|a, i| {
+                ok(a.create_account(&AccountInput {
+                    mailbox_path: huge.clone(),
+                    ..account(i)
+                }))
+            }),
+        ),
+        (
+            "folders",
+            "duplicate folder choice",
+            Box::new(|a, i| {
+                ok(a.create_account(&AccountInput {
+                    folders: vec![
+                        AccountFolder {
+                            folder: "INBOX/A".into(),
+                            subscribed: true,
+                            auto_fetch: false,
+                        },
+                        AccountFolder {
+                            folder: "INBOX/A".into(),
+                            subscribed: false,
+                            auto_fetch: true,
+                        },
+                    ],
+                    ..account(i)
+                }))
+            }),
+        ),
+        (
+            "mailbox_path",
+            "locked mailbox path changed",
+            Box::new(|a, i| {
+                // The lock is set directly in the file by the business application.
+                let acc = a.get_account(i.account)?;
+                ok(a.update_account(
+                    acc.id,
+                    acc.version,
+                    &AccountInput {
+                        mailbox_path: "INBOX/Neu".into(),
+                        ..AccountInput::from(&acc)
+                    },
+                ))
+            }),
+        ),
+        // Calendar accounts.
+        (
+            "employee_id",
+            "calendar without employee",
+            Box::new(|a, _| {
+                ok(a.create_calendar(&CalendarInput {
+                    name: "K".into(),
+                    ..Default::default()
+                }))
+            }),
+        ),
+        (
+            "employee_id",
+            "calendar employee missing",
+            Box::new(|a, _| {
+                ok(a.create_calendar(&CalendarInput {
+                    name: "K".into(),
+                    employee_id: Some(999),
+                    ..Default::default()
+                }))
+            }),
+        ),
+        (
+            "sync_days_back",
+            "negative sync range",
+            Box::new(|a, i| {
+                ok(a.create_calendar(&CalendarInput {
+                    name: "K".into(),
+                    employee_id: Some(i.employee),
+                    sync_days_back: -1,
+                    ..Default::default()
+                }))
+            }),
+        ),
+        (
+            "caldav_url",
+            "CalDAV URL without scheme",
+            Box::new(|a, i| {
+                ok(a.create_calendar(&CalendarInput {
+                    name: "K".into(),
+                    employee_id: Some(i.employee),
+                    backend: CalendarBackend::Caldav,
+                    caldav_url: "dav.example.com".into(),
+                    ..Default::default()
+                }))
+            }),
+        ),
+        // Certificates, settings, templates.
+        (
+            "data",
+            "certificate garbage",
+            Box::new(|a, _| {
+                ok(a.import_certificate(&CertImport {
+                    name: "C".into(),
+                    data_base64: "bm90IGEgY2VydGlmaWNhdGU=".into(),
+                    passphrase: None,
+                }))
+            }),
+        ),
+        (
+            "data",
+            "certificate not base64",
+            Box::new(|a, _| {
+                ok(a.import_certificate(&CertImport {
+                    name: "C".into(),
+                    data_base64: "%%%".into(),
+                    passphrase: None,
+                }))
+            }),
+        ),
+        (
+            "name",
+            "certificate without name",
+            Box::new(|a, _| {
+                ok(a.import_certificate(&CertImport {
+                    name: "".into(),
+                    data_base64: "AA==".into(),
+                    passphrase: None,
+                }))
+            }),
+        ),
+        (
+            "fetch_interval_minutes",
+            "fetch interval over a day",
+            Box::new(|a, _| {
+                let mut s = a.get_settings()?;
+                s.fetch_interval_minutes = 5000;
+                ok(a.save_settings(&s))
+            }),
+        ),
+        (
+            "name",
+            "template without name",
+            Box::new(|a, _| {
+                ok(a.create_template(&TemplateInput {
+                    name: "".into(),
+                    kind: TemplateKind::Incoming,
+                    data: serde_json::json!({}),
+                }))
+            }),
+        ),
+        (
+            "data",
+            "template of the wrong shape",
+            Box::new(|a, _| {
+                ok(a.create_template(&TemplateInput {
+                    name: "T".into(),
+                    kind: TemplateKind::Outgoing,
+                    data: serde_json::json!({ "port": "x" }),
+                }))
+            }),
+        ),
+        (
+            "csv",
+            "CSV without header",
+            Box::new(|a, _| ok(a.import_users_csv(""))),
+        ),
+    ];
+    assert!(cases.len() >= 50, "{} cases", cases.len());
+
+    // The lock case needs the flag set first (as the business application does).
+    app.set_mail_received(ids.account, true).unwrap();
+    let before = snapshot(&db);
+    let _ = (ids.outgoing, ids.company, ids.group);
+    for (field, what, run) in &cases {
+        let err = match run(&app, &ids) {
+            Ok(()) => panic!("{what}: accepted"),
+            Err(e) => e,
+        };
+        let api = err.to_api(Lang::En);
+        let fields: Vec<&str> = api.fields.iter().map(|f| f.field.as_str()).collect();
+        assert!(
+            fields.contains(field),
+            "{what}: expected field {field}, got {fields:?} ({})",
+            api.message
+        );
+        assert!(
+            !api.fields
+                .iter()
+                .any(|f| f.message.is_empty() || f.message.contains("{?}")),
+            "{what}: {:?}",
+            api.fields
+        );
+        assert_eq!(snapshot(&db), before, "{what}: the database changed");
+    }
+}
+
+#[test]
+fn valid_edge_cases_are_accepted() {
+    let dir = tempfile::tempdir().unwrap();
+    let secrets: Arc<dyn SecretStore> = Arc::new(KeyringSecrets::new(
+        keyring_core::mock::Store::new().unwrap(),
+    ));
+    let app = App::new(
+        Store::open(&dir.path().join("c.db")).unwrap(),
+        secrets,
+        Lang::De,
+    );
+    let ids = setup(&app);
+    for (i, host) in [
+        "mail.müller-bau.de",
+        "xn--mller-bau-q9a.de",
+        "2001:db8::25",
+        "[2001:db8::25]:993",
+        "192.0.2.10",
+    ]
+    .iter()
+    .enumerate()
+    {
+        app.create_server(&ServerInput {
+            name: format!("S{i}"),
+            host: host.to_string(),
+            ..Default::default()
+        })
+        .unwrap_or_else(|e| panic!("{host}: {e:?}"));
+    }
+    for (i, addr) in [
+        "info@müller-bau.de",
+        "\"Max Mustermann\"@example.com",
+        "a.b+c@example.co.uk",
+        "x@[192.0.2.1]",
+    ]
+    .iter()
+    .enumerate()
+    {
+        app.create_account(&AccountInput {
+            name: format!("A{i}"),
+            email: addr.to_string(),
+            owner: Some(Owner::User(ids.user)),
+            signature: "Mit freundlichen Grüßen\r\n\tIhr Team".into(),
+            ..Default::default()
+        })
+        .unwrap_or_else(|e| panic!("{addr}: {e:?}"));
+    }
+    assert_eq!(app.resolve(Entity::User, "ANNA").unwrap(), ids.user);
+}

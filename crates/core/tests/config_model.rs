@@ -1,0 +1,790 @@
+//! The configuration model through the core's operations: references and deletes,
+//! inheritance of the outgoing server, the mailbox-path lock, CSV import, certificates,
+//! templates, and export/import (round trip, conflicts, encrypted secrets, canaries).
+
+use mailbox_admin_core::error::ErrorCode;
+use mailbox_admin_core::export::{ExportOptions, ImportOptions, OnConflict};
+use mailbox_admin_core::model::*;
+use mailbox_admin_core::secrets::{KeyringSecrets, SecretStore};
+use mailbox_admin_core::store::Store;
+use mailbox_admin_core::{App, Lang};
+use std::path::Path;
+use std::sync::Arc;
+
+/// An app on a file database with keyring-core's in-memory mock keyring (unit-test level:
+/// the real Secret Service is exercised in tests/secret_service.rs).
+pub fn app_at(db: &Path) -> (App, Arc<dyn SecretStore>) {
+    let secrets: Arc<dyn SecretStore> = Arc::new(KeyringSecrets::new(
+        keyring_core::mock::Store::new().unwrap(),
+    ));
+    (
+        App::new(Store::open(db).unwrap(), secrets.clone(), Lang::En),
+        secrets,
+    )
+}
+
+fn tmp_app() -> (tempfile::TempDir, App) {
+    let dir = tempfile::tempdir().unwrap();
+    let (app, _) = app_at(&dir.path().join("config.db"));
+    (dir, app)
+}
+
+struct Fixture {
+    imap: i64,
+    smtp: i64,
+    company: i64,
+    users: Vec<i64>,
+    group: i64,
+}
+
+fn fixture(app: &App) -> Fixture {
+    let imap = app
+        .create_server(&ServerInput {
+            name: "IMAP Zentrale".into(),
+            host: "imap.example.com".into(),
+            ..Default::default()
+        })
+        .unwrap()
+        .item
+        .id;
+    let smtp = app
+        .create_outgoing(&OutgoingInput {
+            name: "Versand Zentrale".into(),
+            host: "smtp.example.com".into(),
+            ..Default::default()
+        })
+        .unwrap()
+        .item
+        .id;
+    let company = app
+        .create_company(&CompanyInput {
+            name: "Müller Bau GmbH".into(),
+            default_outgoing_server_id: Some(smtp),
+            ..Default::default()
+        })
+        .unwrap()
+        .id;
+    let users: Vec<i64> = ["anna", "bernd", "clara"]
+        .iter()
+        .map(|l| {
+            app.create_user(&UserInput {
+                login: l.to_string(),
+                email: format!("{l}@example.com"),
+                ..Default::default()
+            })
+            .unwrap()
+            .id
+        })
+        .collect();
+    let group = app
+        .create_group(&GroupInput {
+            name: "Vertrieb".into(),
+            member_ids: users.clone(),
+            ..Default::default()
+        })
+        .unwrap()
+        .id;
+    Fixture {
+        imap,
+        smtp,
+        company,
+        users,
+        group,
+    }
+}
+
+fn shared_mailbox(f: &Fixture) -> AccountInput {
+    AccountInput {
+        name: "Vertrieb Postfach".into(),
+        email: "vertrieb@example.com".into(),
+        owner: Some(Owner::Group(f.group)),
+        user_ids: f.users.clone(),
+        company_id: Some(f.company),
+        incoming_server_id: Some(f.imap),
+        ..Default::default()
+    }
+}
+
+#[test]
+fn effective_outgoing_is_resolved_account_then_company_then_installation() {
+    let (_d, app) = tmp_app();
+    let f = fixture(&app);
+    let acc = app.create_account(&shared_mailbox(&f)).unwrap().item;
+    assert_eq!(acc.user_ids, f.users);
+    let e = app.effective_outgoing(acc.id).unwrap();
+    assert_eq!(
+        (
+            e.source,
+            e.server_name.as_deref(),
+            e.company_name.as_deref()
+        ),
+        (
+            OutgoingSource::Company,
+            Some("Versand Zentrale"),
+            Some("Müller Bau GmbH")
+        )
+    );
+
+    // Without a company default: the installation default.
+    let inst = app
+        .create_outgoing(&OutgoingInput {
+            name: "Standard".into(),
+            host: "mail.example.com".into(),
+            is_default: true,
+            ..Default::default()
+        })
+        .unwrap()
+        .item;
+    let c = app.get_company(f.company).unwrap();
+    let mut ci = CompanyInput::from(&c);
+    ci.default_outgoing_server_id = None;
+    app.update_company(c.id, c.version, &ci).unwrap();
+    let e = app.effective_outgoing(acc.id).unwrap();
+    assert_eq!(
+        (e.source, e.server_id),
+        (OutgoingSource::Installation, Some(inst.id))
+    );
+
+    // Set on the account wins.
+    let mut ai = AccountInput::from(&acc);
+    ai.outgoing_server_id = Some(f.smtp);
+    app.update_account(acc.id, acc.version, &ai).unwrap();
+    let e = app.effective_outgoing(acc.id).unwrap();
+    assert_eq!(
+        (e.source, e.server_id),
+        (OutgoingSource::Account, Some(f.smtp))
+    );
+
+    // Nothing anywhere: none.
+    let a2 = app
+        .create_account(&AccountInput {
+            name: "Ohne".into(),
+            email: "ohne@example.com".into(),
+            owner: Some(Owner::User(f.users[0])),
+            ..Default::default()
+        })
+        .unwrap()
+        .item;
+    let s = app.get_outgoing(inst.id).unwrap();
+    let mut si = OutgoingInput::from(&s);
+    si.is_default = false;
+    app.update_outgoing(s.id, s.version, &si).unwrap();
+    assert_eq!(
+        app.effective_outgoing(a2.id).unwrap().source,
+        OutgoingSource::None
+    );
+}
+
+#[test]
+fn only_one_installation_default() {
+    let (_d, app) = tmp_app();
+    let mk = |n: &str| {
+        app.create_outgoing(&OutgoingInput {
+            name: n.into(),
+            host: "smtp.example.com".into(),
+            is_default: true,
+            ..Default::default()
+        })
+        .unwrap()
+        .item
+    };
+    let a = mk("A");
+    let b = mk("B");
+    assert!(b.is_default);
+    assert!(!app.get_outgoing(a.id).unwrap().is_default);
+    assert!(
+        app.get_outgoing(a.id).unwrap().version > a.version,
+        "A was changed: its version moves"
+    );
+}
+
+#[test]
+fn servers_in_use_cannot_be_deleted() {
+    let (_d, app) = tmp_app();
+    let f = fixture(&app);
+    let acc = app.create_account(&shared_mailbox(&f)).unwrap().item;
+    for e in [
+        app.delete_server(f.imap, None).unwrap_err(),
+        app.delete_outgoing(f.smtp, None).unwrap_err(),
+        app.delete_company(f.company, None).unwrap_err(),
+    ] {
+        assert_eq!(e.code(), ErrorCode::InUse);
+    }
+    let msg = app
+        .delete_outgoing(f.smtp, None)
+        .unwrap_err()
+        .to_api(Lang::En)
+        .message;
+    assert!(msg.contains("Müller Bau GmbH"), "{msg}");
+    app.delete_account(acc.id, None).unwrap();
+    app.delete_server(f.imap, None).unwrap();
+    app.delete_company(f.company, None).unwrap();
+    app.delete_outgoing(f.smtp, None).unwrap();
+}
+
+#[test]
+fn deleting_a_group_with_a_shared_mailbox_asks_what_becomes_of_it() {
+    let (_d, app) = tmp_app();
+    let f = fixture(&app);
+    let acc = app.create_account(&shared_mailbox(&f)).unwrap().item;
+    let e = app
+        .delete_group(f.group, None, MailboxFate::Refuse)
+        .unwrap_err();
+    assert_eq!(e.code(), ErrorCode::InUse);
+    assert!(e.to_api(Lang::De).message.contains("Vertrieb Postfach"));
+
+    let other = app
+        .create_group(&GroupInput {
+            name: "Innendienst".into(),
+            ..Default::default()
+        })
+        .unwrap();
+    assert!(app
+        .delete_group(f.group, None, MailboxFate::Reassign(f.group))
+        .is_err());
+    app.delete_group(f.group, None, MailboxFate::Reassign(other.id))
+        .unwrap();
+    assert_eq!(
+        app.get_account(acc.id).unwrap().owner,
+        Owner::Group(other.id)
+    );
+
+    app.delete_group(other.id, None, MailboxFate::Delete)
+        .unwrap();
+    assert_eq!(
+        app.get_account(acc.id).unwrap_err().code(),
+        ErrorCode::NotFound
+    );
+}
+
+#[test]
+fn users_owning_a_personal_mailbox_stay_and_assignments_go_with_deleted_users() {
+    let (_d, app) = tmp_app();
+    let f = fixture(&app);
+    let acc = app.create_account(&shared_mailbox(&f)).unwrap().item;
+    let personal = app
+        .create_account(&AccountInput {
+            name: "Anna".into(),
+            email: "anna@example.com".into(),
+            owner: Some(Owner::User(f.users[0])),
+            ..Default::default()
+        })
+        .unwrap()
+        .item;
+    assert_eq!(
+        app.delete_user(f.users[0], None).unwrap_err().code(),
+        ErrorCode::InUse
+    );
+    app.delete_account(personal.id, None).unwrap();
+    app.delete_user(f.users[0], None).unwrap();
+    assert_eq!(
+        app.get_account(acc.id).unwrap().user_ids,
+        f.users[1..].to_vec()
+    );
+    assert_eq!(
+        app.get_group(f.group).unwrap().member_ids,
+        f.users[1..].to_vec()
+    );
+}
+
+#[test]
+fn mailbox_path_is_locked_once_mail_was_received() {
+    let (_d, app) = tmp_app();
+    let f = fixture(&app);
+    let acc = app.create_account(&shared_mailbox(&f)).unwrap().item;
+    let acc = app.set_mail_received(acc.id, true).unwrap();
+    let mut i = AccountInput::from(&acc);
+    i.mailbox_path = "INBOX/Vertrieb".into();
+    let e = app
+        .update_account(acc.id, acc.version, &i)
+        .unwrap_err()
+        .to_api(Lang::De);
+    assert_eq!(e.field.as_deref(), Some("mailbox_path"));
+    assert!(e.fields[0].message.contains("bereits E-Mails empfangen"));
+    // Other fields still save.
+    let mut i = AccountInput::from(&acc);
+    i.signature = "Mit freundlichen Grüßen\nIhr Vertrieb".into();
+    assert!(app.update_account(acc.id, acc.version, &i).is_ok());
+}
+
+#[test]
+fn csv_import_reports_each_refused_row() {
+    let (_d, app) = tmp_app();
+    app.create_user(&UserInput {
+        login: "anna".into(),
+        ..Default::default()
+    })
+    .unwrap();
+    let csv = "Benutzer;Anzeigename;E-Mail\n\
+               bernd;Bernd Beispiel;bernd@example.com\n\
+               anna;Anna Doppelt;anna@example.com\n\
+               ;Ohne Login;x@example.com\n\
+               clara;Clara;kein-at-zeichen\n\
+               \"dora\";\"Dora; mit Semikolon\";dora@müller-bau.de\n";
+    let report = app.import_users_csv(csv).unwrap();
+    let created: Vec<&str> = report
+        .iter()
+        .filter(|r| r.created)
+        .map(|r| r.login.as_str())
+        .collect();
+    assert_eq!(created, vec!["bernd", "dora"]);
+    let refused: Vec<(u32, &str)> = report
+        .iter()
+        .filter(|r| !r.created)
+        .map(|r| (r.line, r.errors[0].field.as_str()))
+        .collect();
+    assert_eq!(refused, vec![(3, "login"), (4, "login"), (5, "email")]);
+    assert_eq!(report[1].errors[0].code, "duplicate");
+    let dora = app.list_users("dora").unwrap();
+    assert_eq!(dora[0].display_name, "Dora; mit Semikolon");
+    // A file without a usable header creates nothing.
+    let e = app.import_users_csv("foo,bar\nx,y\n").unwrap_err();
+    assert_eq!(e.code(), ErrorCode::Validation);
+}
+
+fn openssl(args: &[&str], dir: &Path) {
+    let st = std::process::Command::new("openssl")
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("openssl CLI (Debian package openssl)");
+    assert!(
+        st.status.success(),
+        "{}",
+        String::from_utf8_lossy(&st.stderr)
+    );
+}
+
+#[test]
+fn certificates_import_from_pem_and_pkcs12_with_the_secret_in_the_keyring() {
+    use base64::Engine;
+    let dir = tempfile::tempdir().unwrap();
+    let (app, secrets) = app_at(&dir.path().join("config.db"));
+    let d = dir.path();
+    openssl(
+        &[
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-keyout",
+            "key.pem",
+            "-out",
+            "cert.pem",
+            "-days",
+            "10",
+            "-subj",
+            "/CN=Vertrieb/emailAddress=vertrieb@example.com",
+        ],
+        d,
+    );
+    openssl(
+        &[
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-keyout",
+            "key2.pem",
+            "-out",
+            "cert2.pem",
+            "-days",
+            "400",
+            "-subj",
+            "/CN=Zentrale",
+        ],
+        d,
+    );
+    openssl(
+        &[
+            "pkcs12",
+            "-export",
+            "-in",
+            "cert.pem",
+            "-inkey",
+            "key.pem",
+            "-out",
+            "id.p12",
+            "-passout",
+            "pass:Canary-P12-pass",
+        ],
+        d,
+    );
+    let b64 = |f: &str| {
+        base64::engine::general_purpose::STANDARD.encode(std::fs::read(d.join(f)).unwrap())
+    };
+
+    // Certificate only.
+    let c = app
+        .import_certificate(&CertImport {
+            name: "Nur Zertifikat".into(),
+            data_base64: b64("cert.pem"),
+            passphrase: None,
+        })
+        .unwrap()
+        .item;
+    assert!(c.subject.contains("CN=Vertrieb"));
+    assert_eq!(c.email_addresses, vec!["vertrieb@example.com"]);
+    assert!(!c.has_private_key);
+    assert!(c.expiry_warning, "10 days left: {}", c.days_left);
+    assert_eq!(c.sha256.len(), 95);
+
+    // The same certificate again is refused by fingerprint.
+    let e = app
+        .import_certificate(&CertImport {
+            name: "Doppelt".into(),
+            data_base64: b64("cert.pem"),
+            passphrase: None,
+        })
+        .unwrap_err();
+    assert_eq!(e.to_api(Lang::En).field.as_deref(), Some("data"));
+    app.delete_certificate(c.id, None).unwrap();
+
+    // PKCS#12: wrong passphrase is a field error; the right one goes to the keyring.
+    let e = app
+        .import_certificate(&CertImport {
+            name: "S/MIME".into(),
+            data_base64: b64("id.p12"),
+            passphrase: Some("wrong".into()),
+        })
+        .unwrap_err();
+    assert_eq!(e.to_api(Lang::En).field.as_deref(), Some("passphrase"));
+    let p12 = app
+        .import_certificate(&CertImport {
+            name: "S/MIME".into(),
+            data_base64: b64("id.p12"),
+            passphrase: Some("Canary-P12-pass".into()),
+        })
+        .unwrap()
+        .item;
+    assert!(p12.has_private_key);
+    assert_eq!(p12.secret, SecretState::Stored);
+    assert!(secrets
+        .get(&format!(
+            "certificate/{}/secret",
+            uid_of(&dir.path().join("config.db"), p12.id)
+        ))
+        .unwrap()
+        .is_some());
+
+    // A PEM with an unencrypted key: the key goes to the keyring, never to the database.
+    let mut both = std::fs::read(d.join("cert2.pem")).unwrap();
+    both.extend(std::fs::read(d.join("key2.pem")).unwrap());
+    let pem = app
+        .import_certificate(&CertImport {
+            name: "Mit Schlüssel".into(),
+            data_base64: base64::engine::general_purpose::STANDARD.encode(&both),
+            passphrase: None,
+        })
+        .unwrap()
+        .item;
+    assert_eq!(
+        (pem.has_private_key, pem.secret_kind),
+        (true, CertSecretKind::PrivateKey)
+    );
+    assert!(!pem.expiry_warning);
+    let key_body: String = std::fs::read_to_string(d.join("key2.pem"))
+        .unwrap()
+        .lines()
+        .nth(1)
+        .unwrap()
+        .to_string();
+    drop(app);
+    for f in std::fs::read_dir(dir.path()).unwrap() {
+        let p = f.unwrap().path();
+        if p.to_string_lossy().contains("config.db") {
+            let bytes = std::fs::read(&p).unwrap();
+            assert!(
+                !contains(&bytes, key_body.as_bytes()),
+                "private key in {}",
+                p.display()
+            );
+            assert!(
+                !contains(&bytes, b"Canary-P12-pass"),
+                "passphrase in {}",
+                p.display()
+            );
+        }
+    }
+
+    // S/MIME signing needs a certificate with a key.
+    let (app, _) = app_at(&dir.path().join("config.db"));
+    let nokey = app.import_certificate(&CertImport {
+        name: "Ohne Schlüssel".into(),
+        data_base64: b64("cert.pem"),
+        passphrase: None,
+    });
+    assert!(nokey.is_err(), "same fingerprint as 'S/MIME'");
+    let e = app
+        .create_outgoing(&OutgoingInput {
+            name: "Signiert".into(),
+            host: "smtp.example.com".into(),
+            smime_sign: true,
+            ..Default::default()
+        })
+        .unwrap_err();
+    assert_eq!(
+        e.to_api(Lang::En).field.as_deref(),
+        Some("smime_certificate_id")
+    );
+    let ok = app
+        .create_outgoing(&OutgoingInput {
+            name: "Signiert".into(),
+            host: "smtp.example.com".into(),
+            smime_sign: true,
+            smime_certificate_id: Some(p12.id),
+            ..Default::default()
+        })
+        .unwrap()
+        .item;
+    assert_eq!(
+        app.delete_certificate(p12.id, None).unwrap_err().code(),
+        ErrorCode::InUse
+    );
+    app.delete_outgoing(ok.id, None).unwrap();
+}
+
+fn uid_of(db: &Path, id: i64) -> String {
+    rusqlite::Connection::open(db)
+        .unwrap()
+        .query_row("SELECT uid FROM certificates WHERE id = ?1", [id], |r| {
+            r.get(0)
+        })
+        .unwrap()
+}
+
+fn contains(hay: &[u8], needle: &[u8]) -> bool {
+    hay.windows(needle.len()).any(|w| w == needle)
+}
+
+#[test]
+fn templates_keep_no_secret_and_presets_fill_a_server() {
+    let (_d, app) = tmp_app();
+    let mut input = ServerInput {
+        name: "Vorlage Quelle".into(),
+        host: "imap.example.com".into(),
+        password: SecretUpdate::Set("Canary-Template".into()),
+        ..Default::default()
+    };
+    let s = app.create_server(&input).unwrap().item;
+    input = ServerInput::from(&s);
+    let t = app
+        .create_template(&TemplateInput {
+            name: "Standard-IMAP".into(),
+            kind: TemplateKind::Incoming,
+            data: serde_json::to_value(&input).unwrap(),
+        })
+        .unwrap();
+    assert!(!t.data.to_string().contains("Canary"));
+    let bad = app.create_template(&TemplateInput {
+        name: "Kaputt".into(),
+        kind: TemplateKind::Incoming,
+        data: serde_json::json!({ "port": "not a number" }),
+    });
+    assert!(bad.is_err());
+    let gmx = preset_by_id("gmx").unwrap();
+    let from_preset = preset_incoming(&gmx, Protocol::Imap).unwrap();
+    let saved = app.create_server(&from_preset).unwrap().item;
+    assert_eq!((saved.host.as_str(), saved.port), ("imap.gmx.net", 993));
+    assert!(gmx.hint_de.contains("POP3/IMAP"));
+}
+
+fn full_config(app: &App) -> Fixture {
+    let f = fixture(app);
+    let mut acc = shared_mailbox(&f);
+    acc.password = SecretUpdate::Set("Canary-Account-Pw".into());
+    acc.folders = vec![AccountFolder {
+        folder: "INBOX/Aufträge".into(),
+        subscribed: true,
+        auto_fetch: true,
+    }];
+    acc.signature = "Viele Grüße\n„Vertrieb“".into();
+    let a = app.create_account(&acc).unwrap().item;
+    app.set_mail_received(a.id, true).unwrap();
+    let s = app.get_server(f.imap).unwrap();
+    let mut si = ServerInput::from(&s);
+    si.password = SecretUpdate::Set("Canary-Server-Pw".into());
+    app.update_server(s.id, s.version, &si).unwrap();
+    let emp = app
+        .create_employee(&EmployeeInput {
+            name: "Erika Muster".into(),
+            user_id: Some(f.users[1]),
+            ..Default::default()
+        })
+        .unwrap();
+    app.create_calendar(&CalendarInput {
+        name: "Kalender Erika".into(),
+        employee_id: Some(emp.id),
+        outlook_profile: "Outlook".into(),
+        password: SecretUpdate::Set("Canary-Calendar-Pw".into()),
+        ..Default::default()
+    })
+    .unwrap();
+    let mut st = app.get_settings().unwrap();
+    st.fetch_interval_minutes = 5;
+    st.lock_after_send = true;
+    app.save_settings(&st).unwrap();
+    app.create_template(&TemplateInput {
+        name: "Konto-Vorlage".into(),
+        kind: TemplateKind::Account,
+        data: serde_json::to_value(AccountInput::default()).unwrap(),
+    })
+    .unwrap();
+    f
+}
+
+#[test]
+fn export_import_export_is_identical_and_contains_no_secret() {
+    let dir = tempfile::tempdir().unwrap();
+    let (a, _) = app_at(&dir.path().join("a.db"));
+    full_config(&a);
+    let first = a.export_config(&ExportOptions::default()).unwrap();
+    let text = serde_json::to_string_pretty(&first).unwrap();
+    for canary in [
+        "Canary-Account-Pw",
+        "Canary-Server-Pw",
+        "Canary-Calendar-Pw",
+    ] {
+        assert!(!text.contains(canary), "{canary} in the export");
+    }
+    let reenter = first["secrets_to_reenter"].as_array().unwrap();
+    assert_eq!(reenter.len(), 3, "{reenter:?}");
+
+    let (b, _) = app_at(&dir.path().join("b.db"));
+    let report = b.import_config(&first, &ImportOptions::default()).unwrap();
+    assert_eq!(report.created["users"], 3);
+    assert_eq!(report.secrets_to_reenter.len(), 3);
+    let second = b.export_config(&ExportOptions::default()).unwrap();
+    assert_eq!(
+        serde_json::to_string_pretty(&first).unwrap(),
+        serde_json::to_string_pretty(&second).unwrap()
+    );
+    // The relationships survived: the shared mailbox still inherits from the company.
+    let acc = b.list_accounts("Vertrieb").unwrap().remove(0);
+    assert!(acc.mail_received);
+    assert_eq!(
+        b.effective_outgoing(acc.id).unwrap().source,
+        OutgoingSource::Company
+    );
+}
+
+#[test]
+fn an_import_with_conflicts_changes_nothing_unless_told_to_skip() {
+    let dir = tempfile::tempdir().unwrap();
+    let (a, _) = app_at(&dir.path().join("a.db"));
+    full_config(&a);
+    let doc = a.export_config(&ExportOptions::default()).unwrap();
+
+    let (b, _) = app_at(&dir.path().join("b.db"));
+    b.create_user(&UserInput {
+        login: "ANNA".into(),
+        display_name: "Already here".into(),
+        ..Default::default()
+    })
+    .unwrap();
+    b.create_server(&ServerInput {
+        name: "IMAP Zentrale".into(),
+        host: "other.example.com".into(),
+        ..Default::default()
+    })
+    .unwrap();
+    let before = b.export_config(&ExportOptions::default()).unwrap();
+    let e = b
+        .import_config(&doc, &ImportOptions::default())
+        .unwrap_err()
+        .to_api(Lang::En);
+    assert_eq!(e.fields.len(), 2, "{:?}", e.fields);
+    assert!(
+        e.message.contains("anna") && e.message.contains("IMAP Zentrale"),
+        "{}",
+        e.message
+    );
+    assert_eq!(b.export_config(&ExportOptions::default()).unwrap(), before);
+
+    let report = b
+        .import_config(
+            &doc,
+            &ImportOptions {
+                on_conflict: OnConflict::Skip,
+                passphrase: None,
+            },
+        )
+        .unwrap();
+    assert_eq!(report.skipped.len(), 2);
+    assert_eq!(
+        b.get_user(
+            b.resolve(mailbox_admin_core::error::Entity::User, "anna")
+                .unwrap()
+        )
+        .unwrap()
+        .display_name,
+        "Already here"
+    );
+    // The imported account refers to the existing server.
+    let acc = b.list_accounts("Vertrieb").unwrap().remove(0);
+    assert_eq!(
+        b.get_server(acc.incoming_server_id.unwrap()).unwrap().host,
+        "other.example.com"
+    );
+}
+
+#[test]
+fn secrets_travel_only_encrypted_and_only_with_the_passphrase() {
+    let dir = tempfile::tempdir().unwrap();
+    let (a, _) = app_at(&dir.path().join("a.db"));
+    full_config(&a);
+    assert!(a
+        .export_config(&ExportOptions {
+            include_secrets: true,
+            passphrase: Some("short".into()),
+        })
+        .is_err());
+    let doc = a
+        .export_config(&ExportOptions {
+            include_secrets: true,
+            passphrase: Some("Passphrase-für-Export".into()),
+        })
+        .unwrap();
+    let text = doc.to_string();
+    assert!(!text.contains("Canary"), "a secret in clear text");
+    assert!(doc["encrypted_secrets"]["ciphertext"].is_string());
+
+    let (b, _) = app_at(&dir.path().join("b.db"));
+    let wrong = b
+        .import_config(
+            &doc,
+            &ImportOptions {
+                on_conflict: OnConflict::Fail,
+                passphrase: Some("falsch".into()),
+            },
+        )
+        .unwrap_err();
+    assert_eq!(wrong.to_api(Lang::En).field.as_deref(), Some("passphrase"));
+    assert!(
+        b.list_users("").unwrap().is_empty(),
+        "nothing imported with a wrong passphrase"
+    );
+    let report = b
+        .import_config(
+            &doc,
+            &ImportOptions {
+                on_conflict: OnConflict::Fail,
+                passphrase: Some("Passphrase-für-Export".into()),
+            },
+        )
+        .unwrap();
+    assert_eq!(report.secrets_restored, 3);
+    assert!(report.secrets_to_reenter.is_empty());
+    let acc = b.list_accounts("Vertrieb").unwrap().remove(0);
+    assert_eq!(
+        b.account_password(acc.id).unwrap().as_deref(),
+        Some("Canary-Account-Pw")
+    );
+    let srv = b.list_servers("IMAP").unwrap().remove(0);
+    assert_eq!(
+        b.server_password(srv.id).unwrap().as_deref(),
+        Some("Canary-Server-Pw")
+    );
+}
