@@ -22,6 +22,111 @@ impl Issues {
         self.0.iter().any(|i| i.field == field)
     }
 
+    /// A new secret: not empty, at most 1024 characters, no control characters.
+    pub fn secret(&mut self, field: &'static str, update: &crate::model::SecretUpdate) {
+        const MAX: usize = crate::model::server::PASSWORD_MAX;
+        if let crate::model::SecretUpdate::Set(v) = update {
+            if v.is_empty() {
+                self.push(FieldIssue::new(field, "required"));
+            } else if v.chars().count() > MAX {
+                self.push(FieldIssue::new(field, "too_long").arg("max", MAX.to_string()));
+            } else if v.chars().any(char::is_control) {
+                self.push(FieldIssue::new(field, "control_chars"));
+            }
+        }
+    }
+
+    /// `host`, `host:port` or `[v6]:port` and the port field: returns the host, the port
+    /// (typed, attached to the host, or `derived`) and whether it was set by hand.
+    /// `required` is false for a disabled server, which may be stored without a host.
+    pub fn endpoint(
+        &mut self,
+        raw_host: &str,
+        port: Option<i64>,
+        derived: u16,
+        required: bool,
+    ) -> (String, u16, bool) {
+        const MAX: usize = 255;
+        let raw = raw_host.trim();
+        let (host, host_port) = if raw.chars().any(|c| c.is_control()) {
+            (raw.to_string(), None)
+        } else {
+            split_host_port(raw)
+        };
+        if raw.chars().count() > MAX {
+            self.push(FieldIssue::new("host", "too_long").arg("max", MAX.to_string()));
+        } else if host.chars().any(|c| c.is_control()) {
+            self.push(FieldIssue::new("host", "control_chars"));
+        } else if host.is_empty() {
+            if required {
+                self.push(FieldIssue::new("host", "required"));
+            }
+        } else if let Some(reason) = host_problem(&host) {
+            self.push(FieldIssue::new("host", "host_invalid").arg("reason", reason));
+        }
+        let mut port = port;
+        if let Some(hp) = host_port {
+            match hp.parse::<i64>() {
+                Ok(p) if port.is_none() || port == Some(p) => port = Some(p),
+                Ok(p) => self.push(
+                    FieldIssue::new("host", "host_port_mismatch")
+                        .arg("host_port", p.to_string())
+                        .arg("port", port.unwrap_or_default().to_string()),
+                ),
+                Err(_) => self.push(
+                    FieldIssue::new("host", "host_invalid").arg("reason", format!("port '{hp}'")),
+                ),
+            }
+        }
+        match port {
+            None => (host, derived, false),
+            Some(p) if (1..=65535).contains(&p) => (host, p as u16, true),
+            Some(_) => {
+                self.push(FieldIssue::new("port", "port_range"));
+                (host, derived, true)
+            }
+        }
+    }
+
+    pub fn timeout(&mut self, secs: i64) {
+        if !(1..=600).contains(&secs) {
+            self.push(FieldIssue::new("timeout_secs", "timeout_range"));
+        }
+    }
+
+    /// The TLS options of a server: verification off needs confirmation (when `strict`),
+    /// the alternative name is a host name (wildcard allowed), the pin a SHA-256
+    /// fingerprint. Returns the normalized alternative name and pin.
+    pub fn tls(
+        &mut self,
+        verify: bool,
+        confirmed: bool,
+        alt_name: &str,
+        pin: &str,
+        strict: bool,
+    ) -> (String, String) {
+        if strict && !verify && !confirmed {
+            self.push(FieldIssue::new("tls_verify", "confirm_insecure"));
+        }
+        let alt = alt_name.trim().to_string();
+        self.text("tls_alt_name", &alt, 255, false);
+        if !alt.is_empty() && !self.has("tls_alt_name") {
+            let bare = alt.strip_prefix("*.").unwrap_or(&alt);
+            if let Some(reason) = host_problem(bare) {
+                self.push(FieldIssue::new("tls_alt_name", "host_invalid").arg("reason", reason));
+            }
+        }
+        let pin = if pin.trim().is_empty() {
+            String::new()
+        } else {
+            normalize_fingerprint(pin.trim()).unwrap_or_else(|| {
+                self.push(FieldIssue::new("tls_pin_sha256", "fingerprint_invalid"));
+                String::new()
+            })
+        };
+        (alt, pin)
+    }
+
     /// A free-text field: trimmed by the caller, at most `max` characters, no control chars.
     pub fn text(&mut self, field: &'static str, value: &str, max: usize, required: bool) {
         if required && value.trim().is_empty() {

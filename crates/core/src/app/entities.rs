@@ -22,6 +22,13 @@ fn in_use(conn: &Connection, entity: Entity, id: i64, users: Vec<String>) -> Res
     })
 }
 
+/// Who uses a row (for "in use" refusals); nobody for entities nothing refers to.
+type UsedBy = fn(&Connection, i64) -> Result<Vec<String>>;
+
+fn nobody(_: &Connection, _: i64) -> Result<Vec<String>> {
+    Ok(Vec::new())
+}
+
 /// Runs `f` in a transaction and commits only if it succeeds.
 fn tx<T>(app: &App, f: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
     let mut db = app.db();
@@ -53,6 +60,32 @@ fn check_users_exist(conn: &Connection, field: &'static str, ids: &[i64]) -> Res
 }
 
 impl App {
+    /// Deletes row `id` of `e` if it is still at `version` and `used_by` finds nobody, then
+    /// removes its secret (`<secret>_ref`) from the keyring.
+    fn remove(
+        &self,
+        e: Entity,
+        id: i64,
+        version: Option<i64>,
+        secret: Option<&str>,
+        used_by: UsedBy,
+    ) -> Result<Removed> {
+        let r = tx(self, |c| {
+            rows::check_version(c, e, id, version)?;
+            in_use(c, e, id, used_by(c, id)?)?;
+            let r = match secret {
+                Some(col) => rows::secret_ref(c, e, col, id)?,
+                None => None,
+            };
+            rows::delete(c, e, id)?;
+            Ok(r)
+        })?;
+        Ok(Removed {
+            id,
+            warnings: self.forget_secrets(r.into_iter()),
+        })
+    }
+
     /// The id of the `entity` row named `name_or_id` (its name/login, or its number).
     pub fn resolve(&self, entity: Entity, name_or_id: &str) -> Result<i64> {
         rows::resolve(&self.db().conn, entity, name_or_id)
@@ -164,17 +197,13 @@ impl App {
     }
 
     pub fn delete_outgoing(&self, id: i64, version: Option<i64>) -> Result<Removed> {
-        let r = tx(self, |c| {
-            rows::check_version(c, Entity::OutgoingServer, id, version)?;
-            in_use(c, Entity::OutgoingServer, id, outgoing::used_by(c, id)?)?;
-            let r = rows::secret_ref(c, Entity::OutgoingServer, "password", id)?;
-            rows::delete(c, Entity::OutgoingServer, id)?;
-            Ok(r)
-        })?;
-        Ok(Removed {
+        self.remove(
+            Entity::OutgoingServer,
             id,
-            warnings: self.forget_secrets(r.into_iter()),
-        })
+            version,
+            Some("password"),
+            outgoing::used_by,
+        )
     }
 
     pub fn outgoing_password(&self, id: i64) -> Result<Option<String>> {
@@ -240,19 +269,8 @@ impl App {
     }
 
     pub fn delete_company(&self, id: i64, version: Option<i64>) -> Result<Removed> {
-        tx(self, |c| {
-            rows::check_version(c, Entity::Company, id, version)?;
-            in_use(
-                c,
-                Entity::Company,
-                id,
-                rows::labels_where(c, Entity::Account, "company_id", id)?,
-            )?;
-            rows::delete(c, Entity::Company, id)
-        })?;
-        Ok(Removed {
-            id,
-            warnings: Vec::new(),
+        self.remove(Entity::Company, id, version, None, |c, id| {
+            rows::labels_where(c, Entity::Account, "company_id", id)
         })
     }
 
@@ -286,22 +304,11 @@ impl App {
         })
     }
 
-    /// Refused while the user owns a personal mailbox; group memberships, account
-    /// assignments and employee links go with the user.
     pub fn delete_user(&self, id: i64, version: Option<i64>) -> Result<Removed> {
-        tx(self, |c| {
-            rows::check_version(c, Entity::User, id, version)?;
-            in_use(
-                c,
-                Entity::User,
-                id,
-                rows::labels_where(c, Entity::Account, "owner_user_id", id)?,
-            )?;
-            rows::delete(c, Entity::User, id)
-        })?;
-        Ok(Removed {
-            id,
-            warnings: Vec::new(),
+        // Refused while the user owns a personal mailbox; memberships, assignments and
+        // employee links go with the user.
+        self.remove(Entity::User, id, version, None, |c, id| {
+            rows::labels_where(c, Entity::Account, "owner_user_id", id)
         })
     }
 
@@ -509,19 +516,8 @@ impl App {
     }
 
     pub fn delete_employee(&self, id: i64, version: Option<i64>) -> Result<Removed> {
-        tx(self, |c| {
-            rows::check_version(c, Entity::Employee, id, version)?;
-            in_use(
-                c,
-                Entity::Employee,
-                id,
-                rows::labels_where(c, Entity::CalendarAccount, "employee_id", id)?,
-            )?;
-            rows::delete(c, Entity::Employee, id)
-        })?;
-        Ok(Removed {
-            id,
-            warnings: Vec::new(),
+        self.remove(Entity::Employee, id, version, None, |c, id| {
+            rows::labels_where(c, Entity::CalendarAccount, "employee_id", id)
         })
     }
 
@@ -612,16 +608,7 @@ impl App {
     }
 
     pub fn delete_account(&self, id: i64, version: Option<i64>) -> Result<Removed> {
-        let r = tx(self, |c| {
-            rows::check_version(c, Entity::Account, id, version)?;
-            let r = rows::secret_ref(c, Entity::Account, "password", id)?;
-            rows::delete(c, Entity::Account, id)?;
-            Ok(r)
-        })?;
-        Ok(Removed {
-            id,
-            warnings: self.forget_secrets(r.into_iter()),
-        })
+        self.remove(Entity::Account, id, version, Some("password"), nobody)
     }
 
     /// What the business application sets once mail was received (locks the mailbox path).
@@ -702,16 +689,13 @@ impl App {
     }
 
     pub fn delete_calendar(&self, id: i64, version: Option<i64>) -> Result<Removed> {
-        let r = tx(self, |c| {
-            rows::check_version(c, Entity::CalendarAccount, id, version)?;
-            let r = rows::secret_ref(c, Entity::CalendarAccount, "password", id)?;
-            rows::delete(c, Entity::CalendarAccount, id)?;
-            Ok(r)
-        })?;
-        Ok(Removed {
+        self.remove(
+            Entity::CalendarAccount,
             id,
-            warnings: self.forget_secrets(r.into_iter()),
-        })
+            version,
+            Some("password"),
+            nobody,
+        )
     }
 
     // ---- certificates -----------------------------------------------------------------
@@ -808,17 +792,13 @@ impl App {
     }
 
     pub fn delete_certificate(&self, id: i64, version: Option<i64>) -> Result<Removed> {
-        let r = tx(self, |c| {
-            rows::check_version(c, Entity::Certificate, id, version)?;
-            in_use(c, Entity::Certificate, id, certs::used_by(c, id)?)?;
-            let r = rows::secret_ref(c, Entity::Certificate, "secret", id)?;
-            rows::delete(c, Entity::Certificate, id)?;
-            Ok(r)
-        })?;
-        Ok(Removed {
+        self.remove(
+            Entity::Certificate,
             id,
-            warnings: self.forget_secrets(r.into_iter()),
-        })
+            version,
+            Some("secret"),
+            certs::used_by,
+        )
     }
 
     // ---- general settings -------------------------------------------------------------
@@ -883,14 +863,7 @@ impl App {
     }
 
     pub fn delete_template(&self, id: i64, version: Option<i64>) -> Result<Removed> {
-        tx(self, |c| {
-            rows::check_version(c, Entity::Template, id, version)?;
-            rows::delete(c, Entity::Template, id)
-        })?;
-        Ok(Removed {
-            id,
-            warnings: Vec::new(),
-        })
+        self.remove(Entity::Template, id, version, None, nobody)
     }
 
     pub fn presets(&self) -> Vec<Preset> {

@@ -5,7 +5,7 @@ use crate::error::{ApiError, Entity, Error, Result};
 use crate::i18n::Lang;
 use crate::model::{IncomingServer, Saved, SecretState, SecretUpdate, ServerInput};
 use crate::secrets::SecretStore;
-use crate::store::{self, rows, servers, Store};
+use crate::store::{rows, servers, Store};
 use serde::{Deserialize, Serialize};
 use std::path::Path;
 use std::sync::{Arc, Mutex, MutexGuard, RwLock};
@@ -121,8 +121,8 @@ impl App {
         input: &ServerInput,
     ) -> Result<Saved<IncomingServer>> {
         let fields = input.validate(None)?;
-        let uid = store::new_uid();
-        let id = servers::insert(c, &fields, &uid, None, SecretState::None, &store::now())?;
+        rows::check_unique(c, Entity::IncomingServer, "name", &fields.name, None)?;
+        let id = rows::insert(c, "incoming_servers", servers::cols(&fields))?;
         let warnings =
             self.store_secret(c, Entity::IncomingServer, "password", id, &input.password)?;
         Ok(Saved {
@@ -142,15 +142,16 @@ impl App {
         let tx = db.conn.transaction()?;
         let existing = servers::get(&tx, id)?;
         let fields = input.validate(Some(&existing))?;
-        let old_ref = servers::password_ref(&tx, id)?;
-        servers::update(
+        rows::check_unique(&tx, Entity::IncomingServer, "name", &fields.name, Some(id))?;
+        let mut cols = servers::cols(&fields);
+        cols.retain(|(c, _)| *c != "protocol");
+        rows::update(
             &tx,
+            Entity::IncomingServer,
+            "incoming_servers",
             id,
             version,
-            &fields,
-            old_ref.as_deref(),
-            existing.password,
-            &store::now(),
+            cols,
         )?;
         let warnings =
             self.store_secret(&tx, Entity::IncomingServer, "password", id, &input.password)?;

@@ -2,6 +2,7 @@ use super::*;
 use crate::error::ErrorCode;
 use crate::model::{Protocol, Security};
 use crate::secrets::{self, UnavailableSecrets};
+use crate::store;
 
 fn app() -> App {
     App::new(Store::open_in_memory().unwrap(), secrets::mock(), Lang::En)

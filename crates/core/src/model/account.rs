@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use super::people::check_email;
-use super::server::{NAME_MAX, PASSWORD_MAX, TEXT_MAX};
+use super::server::{NAME_MAX, TEXT_MAX};
 
 pub const SIGNATURE_MAX: usize = 20_000;
 
@@ -186,17 +186,7 @@ impl AccountInput {
             issues.push(FieldIssue::new("owner", "owner_required"));
         }
         issues.text("username", &v.username, TEXT_MAX, false);
-        if let SecretUpdate::Set(pw) = &v.password {
-            if pw.is_empty() {
-                issues.push(FieldIssue::new("password", "required"));
-            } else if pw.chars().count() > PASSWORD_MAX {
-                issues.push(
-                    FieldIssue::new("password", "too_long").arg("max", PASSWORD_MAX.to_string()),
-                );
-            } else if pw.chars().any(char::is_control) {
-                issues.push(FieldIssue::new("password", "control_chars"));
-            }
-        }
+        issues.secret("password", &v.password);
         if v.mailbox_path.is_empty() {
             v.mailbox_path = "INBOX".into();
         }

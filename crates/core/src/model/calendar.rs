@@ -6,7 +6,7 @@ use crate::validate::Issues;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use super::server::{NAME_MAX, PASSWORD_MAX, TEXT_MAX};
+use super::server::{NAME_MAX, TEXT_MAX};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS, Default)]
 #[serde(rename_all = "snake_case")]
@@ -113,17 +113,7 @@ impl CalendarInput {
             issues.push(FieldIssue::new("caldav_url", "url_invalid"));
         }
         issues.text("username", &v.username, TEXT_MAX, false);
-        if let SecretUpdate::Set(pw) = &v.password {
-            if pw.is_empty() {
-                issues.push(FieldIssue::new("password", "required"));
-            } else if pw.chars().count() > PASSWORD_MAX {
-                issues.push(
-                    FieldIssue::new("password", "too_long").arg("max", PASSWORD_MAX.to_string()),
-                );
-            } else if pw.chars().any(char::is_control) {
-                issues.push(FieldIssue::new("password", "control_chars"));
-            }
-        }
+        issues.secret("password", &v.password);
         for (f, d) in [
             ("sync_days_back", v.sync_days_back),
             ("sync_days_ahead", v.sync_days_ahead),

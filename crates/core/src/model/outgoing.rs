@@ -3,13 +3,11 @@
 
 use crate::error::{Error, FieldIssue, Result};
 use crate::model::{SecretState, SecretUpdate, Security};
-use crate::validate::{
-    email_problem, host_problem, normalize_fingerprint, split_host_port, Issues,
-};
+use crate::validate::{email_problem, Issues};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use super::server::{NAME_MAX, PASSWORD_MAX, TEXT_MAX};
+use super::server::{NAME_MAX, TEXT_MAX};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS, Default)]
 #[serde(rename_all = "snake_case")]
@@ -223,53 +221,18 @@ impl OutgoingInput {
         issues.text("name", &name, NAME_MAX, true);
 
         let m365 = self.kind == OutgoingKind::Microsoft365;
-        let raw_host = self.host.trim();
-        let raw_host = if m365 && raw_host.is_empty() {
+        let host = if m365 && self.host.trim().is_empty() {
             M365_SMTP_HOST
         } else {
-            raw_host
+            &self.host
         };
-        let (host, host_port) = if raw_host.chars().any(|c| c.is_control()) {
-            (raw_host.to_string(), None)
-        } else {
-            split_host_port(raw_host)
-        };
-        if raw_host.chars().count() > TEXT_MAX {
-            issues.push(FieldIssue::new("host", "too_long").arg("max", TEXT_MAX.to_string()));
-        } else if host.chars().any(|c| c.is_control()) {
-            issues.push(FieldIssue::new("host", "control_chars"));
-        } else if strict && host.is_empty() {
-            issues.push(FieldIssue::new("host", "required"));
-        } else if !host.is_empty() {
-            if let Some(reason) = host_problem(&host) {
-                issues.push(FieldIssue::new("host", "host_invalid").arg("reason", reason));
-            }
-        }
-        let mut port = self.port;
-        if let Some(hp) = host_port {
-            match hp.parse::<i64>() {
-                Ok(p) if port.is_none() || port == Some(p) => port = Some(p),
-                Ok(p) => issues.push(
-                    FieldIssue::new("host", "host_port_mismatch")
-                        .arg("host_port", p.to_string())
-                        .arg("port", port.unwrap_or_default().to_string()),
-                ),
-                Err(_) => issues.push(
-                    FieldIssue::new("host", "host_invalid").arg("reason", format!("port '{hp}'")),
-                ),
-            }
-        }
-        let (port, port_manual) = match port {
-            None => (default_outgoing_port(self.security), false),
-            Some(p) if (1..=65535).contains(&p) => (p as u16, true),
-            Some(_) => {
-                issues.push(FieldIssue::new("port", "port_range"));
-                (1, true)
-            }
-        };
-        if !(1..=600).contains(&self.timeout_secs) {
-            issues.push(FieldIssue::new("timeout_secs", "timeout_range"));
-        }
+        let (host, port, port_manual) = issues.endpoint(
+            host,
+            self.port,
+            default_outgoing_port(self.security),
+            strict,
+        );
+        issues.timeout(self.timeout_secs);
         if m365 && strict && self.auth_method != SmtpAuth::Oauth2 {
             issues.push(FieldIssue::new("auth_method", "m365_auth"));
         }
@@ -277,17 +240,7 @@ impl OutgoingInput {
         issues.text("username", &username, TEXT_MAX, false);
         let ntlm_domain = self.ntlm_domain.trim().to_string();
         issues.text("ntlm_domain", &ntlm_domain, TEXT_MAX, false);
-        if let SecretUpdate::Set(pw) = &self.password {
-            if pw.is_empty() {
-                issues.push(FieldIssue::new("password", "required"));
-            } else if pw.chars().count() > PASSWORD_MAX {
-                issues.push(
-                    FieldIssue::new("password", "too_long").arg("max", PASSWORD_MAX.to_string()),
-                );
-            } else if pw.chars().any(char::is_control) {
-                issues.push(FieldIssue::new("password", "control_chars"));
-            }
-        }
+        issues.secret("password", &self.password);
         let sender_address = self.sender_address.trim().to_string();
         issues.text("sender_address", &sender_address, TEXT_MAX, false);
         if !sender_address.is_empty() && !issues.has("sender_address") {
@@ -296,25 +249,13 @@ impl OutgoingInput {
                     .push(FieldIssue::new("sender_address", "email_invalid").arg("reason", reason));
             }
         }
-        if strict && !self.tls_verify && !self.tls_insecure_confirmed {
-            issues.push(FieldIssue::new("tls_verify", "confirm_insecure"));
-        }
-        let tls_alt_name = self.tls_alt_name.trim().to_string();
-        issues.text("tls_alt_name", &tls_alt_name, TEXT_MAX, false);
-        if !tls_alt_name.is_empty() && !issues.has("tls_alt_name") {
-            let bare = tls_alt_name.strip_prefix("*.").unwrap_or(&tls_alt_name);
-            if let Some(reason) = host_problem(bare) {
-                issues.push(FieldIssue::new("tls_alt_name", "host_invalid").arg("reason", reason));
-            }
-        }
-        let tls_pin_sha256 = if self.tls_pin_sha256.trim().is_empty() {
-            String::new()
-        } else {
-            normalize_fingerprint(self.tls_pin_sha256.trim()).unwrap_or_else(|| {
-                issues.push(FieldIssue::new("tls_pin_sha256", "fingerprint_invalid"));
-                String::new()
-            })
-        };
+        let (tls_alt_name, tls_pin_sha256) = issues.tls(
+            self.tls_verify,
+            self.tls_insecure_confirmed,
+            &self.tls_alt_name,
+            &self.tls_pin_sha256,
+            strict,
+        );
         if strict && (self.smime_sign || self.smime_encrypt) && self.smime_certificate_id.is_none()
         {
             issues.push(FieldIssue::new("smime_certificate_id", "required"));

@@ -2,7 +2,7 @@
 
 use crate::error::{Error, FieldIssue, Result};
 use crate::model::{SecretState, SecretUpdate};
-use crate::validate::{host_problem, normalize_fingerprint, split_host_port, Issues};
+use crate::validate::Issues;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -235,88 +235,25 @@ impl ServerInput {
             }
         }
 
-        // Host, possibly with a port attached.
-        let raw_host = self.host.trim();
-        let (host, host_port) = if raw_host.chars().any(|c| c.is_control()) {
-            (raw_host.to_string(), None)
-        } else {
-            split_host_port(raw_host)
-        };
-        if raw_host.chars().count() > TEXT_MAX {
-            issues.push(FieldIssue::new("host", "too_long").arg("max", TEXT_MAX.to_string()));
-        } else if host.is_empty() {
-            issues.push(FieldIssue::new("host", "required"));
-        } else if let Some(reason) = host_problem(&host) {
-            issues.push(FieldIssue::new("host", "host_invalid").arg("reason", reason));
-        }
-        let mut port = self.port;
-        if let Some(hp) = host_port {
-            match hp.parse::<i64>() {
-                Ok(p) if port.is_none() || port == Some(p) => port = Some(p),
-                Ok(p) => issues.push(
-                    FieldIssue::new("host", "host_port_mismatch")
-                        .arg("host_port", p.to_string())
-                        .arg("port", port.unwrap_or_default().to_string()),
-                ),
-                Err(_) => issues.push(
-                    FieldIssue::new("host", "host_invalid").arg("reason", format!("port '{hp}'")),
-                ),
-            }
-        }
-        let (port, port_manual) = match port {
-            None => (default_incoming_port(self.protocol, self.security), false),
-            Some(p) if (1..=65535).contains(&p) => (p as u16, true),
-            Some(_) => {
-                issues.push(FieldIssue::new("port", "port_range"));
-                (0, true)
-            }
-        };
-
-        if !(1..=600).contains(&self.timeout_secs) {
-            issues.push(FieldIssue::new("timeout_secs", "timeout_range"));
-        }
-
+        let (host, port, port_manual) = issues.endpoint(
+            &self.host,
+            self.port,
+            default_incoming_port(self.protocol, self.security),
+            true,
+        );
+        issues.timeout(self.timeout_secs);
         let ntlm_domain = self.ntlm_domain.trim().to_string();
         issues.text("ntlm_domain", &ntlm_domain, TEXT_MAX, false);
         let login_user = self.login_user.trim().to_string();
         issues.text("login_user", &login_user, TEXT_MAX, false);
-        if let SecretUpdate::Set(pw) = &self.password {
-            if pw.is_empty() {
-                issues.push(FieldIssue::new("password", "required"));
-            } else if pw.chars().count() > PASSWORD_MAX {
-                issues.push(
-                    FieldIssue::new("password", "too_long").arg("max", PASSWORD_MAX.to_string()),
-                );
-            } else if pw.chars().any(char::is_control) {
-                issues.push(FieldIssue::new("password", "control_chars"));
-            }
-        }
-
-        if !self.tls_verify && !self.tls_insecure_confirmed {
-            issues.push(FieldIssue::new("tls_verify", "confirm_insecure"));
-        }
-        let tls_alt_name = self.tls_alt_name.trim().to_string();
-        if !tls_alt_name.is_empty() {
-            let bare = tls_alt_name.strip_prefix("*.").unwrap_or(&tls_alt_name);
-            if tls_alt_name.chars().count() > TEXT_MAX {
-                issues.push(
-                    FieldIssue::new("tls_alt_name", "too_long").arg("max", TEXT_MAX.to_string()),
-                );
-            } else if let Some(reason) = host_problem(bare) {
-                issues.push(FieldIssue::new("tls_alt_name", "host_invalid").arg("reason", reason));
-            }
-        }
-        let tls_pin_sha256 = if self.tls_pin_sha256.trim().is_empty() {
-            String::new()
-        } else {
-            match normalize_fingerprint(self.tls_pin_sha256.trim()) {
-                Some(f) => f,
-                None => {
-                    issues.push(FieldIssue::new("tls_pin_sha256", "fingerprint_invalid"));
-                    String::new()
-                }
-            }
-        };
+        issues.secret("password", &self.password);
+        let (tls_alt_name, tls_pin_sha256) = issues.tls(
+            self.tls_verify,
+            self.tls_insecure_confirmed,
+            &self.tls_alt_name,
+            &self.tls_pin_sha256,
+            true,
+        );
 
         let folders = [
             ("folder_trash", self.folder_trash.trim()),
