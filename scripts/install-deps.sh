@@ -15,7 +15,11 @@ app_pkgs=(libwebkit2gtk-4.1-dev libgtk-3-dev libayatana-appindicator3-dev librsv
   libssl-dev libdbus-1-dev file curl ca-certificates xdg-utils)
 # Launching the window on a machine without a display (a server, CI) needs Xvfb.
 app_pkgs+=(xvfb xauth dbus dbus-x11 gnome-keyring libsecret-tools)
-test_pkgs=(webkit2gtk-driver imagemagick)
+# openssl: the certificate-store tests make PEM and PKCS#12 files with it.
+test_pkgs=(webkit2gtk-driver imagemagick openssl)
+# The real mail servers the connection tests start on loopback (crates/core/tests/support/
+# servers.rs); `unshare` (util-linux) gives one test a network namespace without a route.
+test_pkgs+=(dovecot-imapd dovecot-pop3d dovecot-lmtpd postfix util-linux)
 
 pkgs=("${app_pkgs[@]}")
 [ "$mode" = test ] && pkgs+=("${test_pkgs[@]}")
@@ -29,6 +33,8 @@ if [ ${#missing[@]} -gt 0 ]; then
   printf '#!/bin/sh\nexit 101\n' | $SUDO tee /usr/sbin/policy-rc.d >/dev/null
   $SUDO chmod +x /usr/sbin/policy-rc.d
   $SUDO apt-get update -q
+  # Postfix asks how to configure itself; the tests write their own configuration.
+  echo "postfix postfix/main_mailer_type select No configuration" | $SUDO debconf-set-selections
   $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}"
 fi
 

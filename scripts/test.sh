@@ -17,7 +17,7 @@ step "ui: svelte-check, component tests, build"
 step "clippy"
 cargo clippy --workspace --all-targets -- -D warnings
 
-step "rust tests (unit, CLI, Secret Service)"
+step "rust tests (unit, CLI, Secret Service, connection tests against Dovecot/Postfix)"
 cargo test --workspace
 
 step "build the app and the CLI for the end-to-end test"

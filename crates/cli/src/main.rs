@@ -7,6 +7,7 @@ mod common;
 mod fmt;
 mod outgoing;
 mod people;
+mod probe;
 mod server;
 mod settings;
 
@@ -97,6 +98,9 @@ enum Command {
         #[arg(long)]
         passphrase_stdin: bool,
     },
+    /// Connection tests (Verbindung testen): each step live, exit code 0 only if all passed.
+    #[command(subcommand)]
+    Test(probe::TestCmd),
 }
 
 /// What a command produced: a value to print, plus warnings that make it a partial success.
@@ -106,6 +110,8 @@ pub struct Output {
     pub warnings: Vec<ApiError>,
     /// Part of the work was refused (e.g. rows of an import): exit code 3.
     pub partial: bool,
+    /// The command ran but its check did not pass (a failed connection test): exit code 1.
+    pub failed: bool,
 }
 
 impl Output {
@@ -115,6 +121,7 @@ impl Output {
             human,
             warnings: Vec::new(),
             partial: false,
+            failed: false,
         }
     }
 
@@ -152,7 +159,7 @@ fn main() -> ExitCode {
     let db = paths::resolve_db_path(cli.db.clone());
     let result = App::open(&db, lang)
         .map_err(|e| e.to_api(lang))
-        .and_then(|app| run(&app, cli.command));
+        .and_then(|app| run(&app, cli.command, cli.json));
     match result {
         Ok(out) => {
             if cli.json {
@@ -163,7 +170,9 @@ fn main() -> ExitCode {
             for w in &out.warnings {
                 print_error(w, cli.json, "warning");
             }
-            if out.warnings.is_empty() && !out.partial {
+            if out.failed {
+                ExitCode::FAILURE
+            } else if out.warnings.is_empty() && !out.partial {
                 ExitCode::SUCCESS
             } else {
                 ExitCode::from(3)
@@ -191,7 +200,7 @@ fn print_error(e: &ApiError, json: bool, kind: &str) {
     }
 }
 
-fn run(app: &App, cmd: Command) -> Result<Output, ApiError> {
+fn run(app: &App, cmd: Command, json: bool) -> Result<Output, ApiError> {
     match cmd {
         Command::Info => {
             let info = app.info().map_err(|e| app.api_error(&e))?;
@@ -218,5 +227,6 @@ fn run(app: &App, cmd: Command) -> Result<Output, ApiError> {
             skip_existing,
             passphrase_stdin,
         } => settings::import(app, file, skip_existing, passphrase_stdin),
+        Command::Test(c) => probe::run(app, c, json),
     }
 }

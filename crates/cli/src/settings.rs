@@ -317,6 +317,7 @@ pub fn export(app: &App, out: Option<PathBuf>, with_secrets: bool) -> R {
             human: text,
             warnings: Vec::new(),
             partial: false,
+            failed: false,
         }),
     }
 }

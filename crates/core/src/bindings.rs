@@ -73,6 +73,31 @@ pub fn render() -> String {
     decl::<crate::export::OnConflict>(&cfg, &mut out);
     decl::<crate::export::ImportOptions>(&cfg, &mut out);
     decl::<crate::export::ImportReport>(&cfg, &mut out);
+    // Connection tests (crate::probe, crate::app::probe).
+    {
+        use crate::app::probe::{TestOptions, TestRun, TestTargetKind};
+        use crate::probe::*;
+        decl::<ProbeProtocol>(&cfg, &mut out);
+        decl::<ProbeAuth>(&cfg, &mut out);
+        decl::<Severity>(&cfg, &mut out);
+        decl::<Evidence>(&cfg, &mut out);
+        decl::<Diagnosis>(&cfg, &mut out);
+        decl::<Dir>(&cfg, &mut out);
+        decl::<TranscriptLine>(&cfg, &mut out);
+        decl::<Role>(&cfg, &mut out);
+        decl::<StepKind>(&cfg, &mut out);
+        decl::<StepStatus>(&cfg, &mut out);
+        decl::<CertInfo>(&cfg, &mut out);
+        decl::<TlsEvidence>(&cfg, &mut out);
+        decl::<Step>(&cfg, &mut out);
+        decl::<Folder>(&cfg, &mut out);
+        decl::<TargetSummary>(&cfg, &mut out);
+        decl::<TestReport>(&cfg, &mut out);
+        decl::<ProbeEvent>(&cfg, &mut out);
+        decl::<TestOptions>(&cfg, &mut out);
+        decl::<TestTargetKind>(&cfg, &mut out);
+        decl::<TestRun>(&cfg, &mut out);
+    }
 
     // The port rule as data, so the form can show the derived port while typing.
     out.push_str(

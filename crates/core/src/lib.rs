@@ -9,6 +9,7 @@ pub mod export;
 pub mod i18n;
 pub mod model;
 pub mod paths;
+pub mod probe;
 pub mod secrets;
 pub mod store;
 pub mod validate;

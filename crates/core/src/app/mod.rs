@@ -239,6 +239,7 @@ impl App {
 }
 
 mod entities;
+pub mod probe;
 
 #[cfg(test)]
 mod tests;

@@ -249,6 +249,23 @@ CREATE TABLE templates (
     updated_at TEXT    NOT NULL
 ) STRICT;
 "#,
+    // 2: the history of connection tests (SPEC §3), one row per run.
+    r#"
+CREATE TABLE test_runs (
+    id          INTEGER PRIMARY KEY,
+    target_kind TEXT    NOT NULL CHECK (target_kind IN ('incoming_server','outgoing_server','account')),
+    target_id   INTEGER NOT NULL,
+    started_at  TEXT    NOT NULL,
+    duration_ms INTEGER NOT NULL,
+    ok          INTEGER NOT NULL CHECK (ok IN (0,1)),
+    cancelled   INTEGER NOT NULL DEFAULT 0 CHECK (cancelled IN (0,1)),
+    -- Diagnosis codes of failures and warnings, space-separated, e.g. 'tls.expired'.
+    codes       TEXT    NOT NULL DEFAULT '',
+    -- The whole report as JSON (steps, transcripts with secrets redacted, TLS evidence).
+    report      TEXT    NOT NULL
+) STRICT;
+CREATE INDEX test_runs_target ON test_runs(target_kind, target_id, id);
+"#,
 ];
 
 pub fn migrations<'a>(list: &[&'a str]) -> Migrations<'a> {

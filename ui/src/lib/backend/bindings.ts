@@ -298,6 +298,135 @@ skipped: Array<string>, secrets_restored: number,
  */
 secrets_to_reenter: Array<string>, warnings: Array<ApiError>, };
 
+export type ProbeProtocol = "imap" | "pop3" | "imap_download" | "smtp";
+
+export type ProbeAuth = "none" | "password" | "plain" | "login" | "cram_md5" | "oauth2" | "ntlm";
+
+export type Severity = "error" | "warning";
+
+export type Evidence = { 
+/**
+ * A stable key such as `server_said`, `certificate_names`, `not_after`.
+ */
+key: string, value: string, };
+
+export type Diagnosis = { 
+/**
+ * Stable, e.g. `tls.hostname_mismatch`; scripts and the UI branch on it.
+ */
+code: string, severity: Severity, title: string, explanation: string, fix: string, evidence: Array<Evidence>, };
+
+export type Dir = "client" | "server" | "info";
+
+export type TranscriptLine = { dir: Dir, text: string, };
+
+export type Role = "incoming" | "outgoing";
+
+export type StepKind = "resolve" | "connect" | "tls" | "greeting" | "capabilities" | "login" | "folders" | "mailbox" | "special_folders" | "stat" | "sender" | "send" | "roundtrip" | "logout";
+
+export type StepStatus = "running" | "ok" | "warning" | "failed" | "skipped" | "cancelled";
+
+export type CertInfo = { subject: string, issuer: string, 
+/**
+ * DNS names and IP addresses the certificate is valid for.
+ */
+names: Array<string>, 
+/**
+ * RFC 3339.
+ */
+not_before: string, not_after: string, 
+/**
+ * `AB:CD:…`, as pinned in the server settings.
+ */
+sha256: string, self_signed: boolean, };
+
+export type TlsEvidence = { 
+/**
+ * `TLSv1.3`; empty when the handshake did not finish.
+ */
+version: string, cipher: string, 
+/**
+ * `verified`, `pinned`, `not_verified` (verification off) or `failed`.
+ */
+trust: string, 
+/**
+ * The name the certificate was checked against.
+ */
+checked_name: string, 
+/**
+ * Leaf first.
+ */
+chain: Array<CertInfo>, };
+
+export type Step = { role: Role, kind: StepKind, status: StepStatus, duration_ms: number, summary: string, 
+/**
+ * Why it failed, or the first warning.
+ */
+diagnosis: Diagnosis | null, 
+/**
+ * Further warnings of the same step.
+ */
+more_diagnoses: Array<Diagnosis>, transcript: Array<TranscriptLine>, 
+/**
+ * For TLS steps: what the handshake and the certificate showed.
+ */
+tls: TlsEvidence | null, };
+
+export type Folder = { 
+/**
+ * Decoded (UTF-8) name, as shown and stored in the settings.
+ */
+name: string, delimiter: string | null, 
+/**
+ * `\Sent`, `\Trash`, `\Junk`, `\Drafts`, `\Archive`, `\All`, `\Flagged`.
+ */
+special_use: string | null, subscribed: boolean, selectable: boolean, };
+
+export type TargetSummary = { role: Role, protocol: ProbeProtocol, host: string, 
+/**
+ * The punycode form that was resolved.
+ */
+ascii_host: string, port: number, security: Security, auth: ProbeAuth, user: string, tls_verify: boolean, };
+
+export type TestReport = { targets: Array<TargetSummary>, 
+/**
+ * RFC 3339 UTC.
+ */
+started_at: string, duration_ms: number, 
+/**
+ * Every step passed (warnings allowed) and the test was not cancelled.
+ */
+ok: boolean, cancelled: boolean, 
+/**
+ * The diagnosis codes of all failures and warnings, in order.
+ */
+codes: Array<string>, steps: Array<Step>, 
+/**
+ * The first TLS evidence (the incoming server's, if tested).
+ */
+tls: TlsEvidence | null, 
+/**
+ * IMAP: the server's folder tree.
+ */
+folders: Array<Folder> | null, };
+
+export type ProbeEvent = { 
+/**
+ * Position of the step in `TestReport::steps`.
+ */
+index: number, step: Step, };
+
+export type TestOptions = { 
+/**
+ * Additional trusted CA certificates (PEM) besides the OS trust store, e.g. a company
+ * CA (`mbadmin test --ca-file`).
+ */
+extra_roots: Array<string>, };
+
+export type TestTargetKind = "incoming_server" | "outgoing_server" | "account";
+
+export type TestRun = { id: number, target_kind: TestTargetKind, target_id: number, started_at: string, duration_ms: number, ok: boolean, cancelled: boolean, codes: Array<string>, report: TestReport, };
+
 /** The port an incoming server uses unless typed by hand (`default_incoming_port`). */
 export const DEFAULT_INCOMING_PORTS: Record<Protocol, Record<Security, number>> = {
   imap: { none: 143, starttls: 143, tls: 993, auto: 993 },

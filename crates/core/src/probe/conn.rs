@@ -1,0 +1,189 @@
+//! A connection as the protocol code sees it: bounded line reads, writes that go to the
+//! transcript (credentials only in redacted form), and the switch to TLS in place.
+
+use super::runner::{Done, Failure};
+use super::tls;
+use super::transcript::Transcript;
+use super::{TlsEvidence, TlsSettings};
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
+
+pub(crate) trait Io: AsyncRead + AsyncWrite + Unpin + Send {}
+impl<T: AsyncRead + AsyncWrite + Unpin + Send> Io for T {}
+
+/// Longest line accepted from a server; more is a protocol violation, not a memory problem.
+pub(crate) const MAX_LINE: usize = 64 * 1024;
+
+pub(crate) struct Conn {
+    io: Option<Box<dyn Io>>,
+    buf: Vec<u8>,
+    pub transcript: Transcript,
+    pub peer: SocketAddr,
+    pub local: SocketAddr,
+    pub tls: bool,
+    /// Set once the server has sent anything (read without borrowing the connection).
+    pub heard: Arc<AtomicBool>,
+}
+
+/// A short, printable preview of raw bytes for evidence.
+pub(crate) fn preview(bytes: &[u8]) -> String {
+    let cut = &bytes[..bytes.len().min(120)];
+    let s: String = String::from_utf8_lossy(cut)
+        .chars()
+        .map(|c| if c.is_control() { '·' } else { c })
+        .collect();
+    if bytes.len() > cut.len() {
+        format!("{s}… ({} bytes)", bytes.len())
+    } else {
+        s
+    }
+}
+
+impl Conn {
+    pub fn new(
+        io: Box<dyn Io>,
+        peer: SocketAddr,
+        local: SocketAddr,
+        transcript: Transcript,
+    ) -> Conn {
+        Conn {
+            io: Some(io),
+            buf: Vec::new(),
+            transcript,
+            peer,
+            local,
+            tls: false,
+            heard: Arc::new(AtomicBool::new(false)),
+        }
+    }
+
+    fn closed(&self, detail: String) -> Failure {
+        let mut f = Failure::new("net.closed").with("detail", detail);
+        if let Some(last) = self.transcript.last(super::Dir::Client) {
+            f = f.with("after", last);
+        }
+        f
+    }
+
+    async fn fill(&mut self) -> Result<(), Failure> {
+        let mut chunk = [0u8; 8192];
+        let res = match self.io.as_mut() {
+            Some(io) => io.read(&mut chunk).await,
+            None => return Err(self.closed("connection already closed".into())),
+        };
+        match res {
+            Ok(0) => Err(self.closed("the server closed the connection".into())),
+            Ok(n) => {
+                self.heard.store(true, Ordering::Relaxed);
+                self.buf.extend_from_slice(&chunk[..n]);
+                Ok(())
+            }
+            Err(e) => Err(self.closed(e.to_string())),
+        }
+    }
+
+    /// One line without CRLF, not written to the transcript.
+    pub async fn read_line_raw(&mut self) -> Result<Vec<u8>, Failure> {
+        let mut scanned = 0;
+        loop {
+            if let Some(pos) = self.buf[scanned..].iter().position(|&b| b == b'\n') {
+                let end = scanned + pos;
+                let mut line: Vec<u8> = self.buf.drain(..=end).collect();
+                line.pop();
+                if line.last() == Some(&b'\r') {
+                    line.pop();
+                }
+                return Ok(line);
+            }
+            scanned = self.buf.len();
+            if self.buf.len() > MAX_LINE {
+                let f = Failure::new("protocol.invalid_response")
+                    .with("problem", format!("a line longer than {MAX_LINE} bytes"))
+                    .with("server_sent", preview(&self.buf));
+                self.transcript.server(&preview(&self.buf));
+                self.buf.clear();
+                return Err(f);
+            }
+            self.fill().await?;
+        }
+    }
+
+    /// One line, written to the transcript.
+    pub async fn read_line(&mut self) -> Result<String, Failure> {
+        let raw = self.read_line_raw().await?;
+        let s = String::from_utf8_lossy(&raw).into_owned();
+        self.transcript.server(&s);
+        Ok(s)
+    }
+
+    /// Exactly `n` bytes (an IMAP literal), not written to the transcript.
+    pub async fn read_exact_raw(&mut self, n: usize) -> Result<Vec<u8>, Failure> {
+        while self.buf.len() < n {
+            self.fill().await?;
+        }
+        Ok(self.buf.drain(..n).collect())
+    }
+
+    async fn write_all(&mut self, data: &[u8]) -> Result<(), Failure> {
+        let res = match self.io.as_mut() {
+            Some(io) => match io.write_all(data).await {
+                Ok(()) => io.flush().await,
+                Err(e) => Err(e),
+            },
+            None => return Err(self.closed("connection already closed".into())),
+        };
+        res.map_err(|e| self.closed(e.to_string()))
+    }
+
+    /// Sends `line` + CRLF and logs it (credential commands are redacted by the transcript).
+    pub async fn write_line(&mut self, line: &str) -> Result<(), Failure> {
+        self.transcript.client(line);
+        self.write_all(format!("{line}\r\n").as_bytes()).await
+    }
+
+    /// Sends a line that carries a secret; the transcript shows `shown` instead.
+    pub async fn write_secret(&mut self, line: &str, shown: &str) -> Result<(), Failure> {
+        self.transcript.client(shown);
+        self.write_all(format!("{line}\r\n").as_bytes()).await
+    }
+
+    /// Sends raw bytes (a message body); the caller logs what it wants shown.
+    pub async fn write_raw(&mut self, data: &[u8]) -> Result<(), Failure> {
+        self.write_all(data).await
+    }
+
+    /// Switches the connection to TLS (after STARTTLS, or right after connect).
+    pub async fn start_tls(
+        &mut self,
+        host: &str,
+        settings: &TlsSettings,
+    ) -> Result<Done<TlsEvidence>, Failure> {
+        if !self.buf.is_empty() {
+            // Bytes before the handshake could be injected by an attacker (CVE-2011-0411).
+            return Err(Failure::new("protocol.invalid_response")
+                .with(
+                    "problem",
+                    "the server sent data after agreeing to start TLS",
+                )
+                .with("server_sent", preview(&self.buf)));
+        }
+        let io = self
+            .io
+            .take()
+            .ok_or_else(|| self.closed("connection already closed".into()))?;
+        let (io, done) = tls::handshake(io, host, settings, &self.transcript).await?;
+        self.io = Some(io);
+        self.tls = true;
+        Ok(done)
+    }
+
+    /// Closes the connection without waiting for the server.
+    pub async fn close(&mut self) {
+        if let Some(mut io) = self.io.take() {
+            let _ =
+                tokio::time::timeout(std::time::Duration::from_millis(200), io.shutdown()).await;
+        }
+    }
+}

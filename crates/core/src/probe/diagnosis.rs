@@ -1,0 +1,660 @@
+//! Diagnoses of connection tests: stable codes with a plain-language title, explanation and
+//! fix in German and English, for an administrator at the customer's desk. Also the short
+//! step summaries. The UI and the CLI show these texts as they are.
+
+use crate::i18n::Lang;
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum Severity {
+    /// The step failed.
+    Error,
+    /// The step worked, but something needs attention (e.g. verification is off).
+    Warning,
+}
+
+/// One fact behind a diagnosis: what the server sent, what the certificate says, …
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct Evidence {
+    /// A stable key such as `server_said`, `certificate_names`, `not_after`.
+    pub key: String,
+    pub value: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct Diagnosis {
+    /// Stable, e.g. `tls.hostname_mismatch`; scripts and the UI branch on it.
+    pub code: String,
+    pub severity: Severity,
+    pub title: String,
+    pub explanation: String,
+    pub fix: String,
+    pub evidence: Vec<Evidence>,
+}
+
+/// Every code the probe can produce.
+pub const CODES: &[&str] = &[
+    "dns.not_found",
+    "dns.failed",
+    "net.refused",
+    "net.timeout",
+    "net.unreachable",
+    "net.closed",
+    "tls.expected_implicit",
+    "tls.expected_starttls",
+    "tls.starttls_unsupported",
+    "tls.hostname_mismatch",
+    "tls.expired",
+    "tls.not_yet_valid",
+    "tls.self_signed",
+    "tls.untrusted_issuer",
+    "tls.pin_mismatch",
+    "tls.handshake_failed",
+    "tls.verify_disabled",
+    "tls.expires_soon",
+    "protocol.wrong_service",
+    "protocol.invalid_response",
+    "protocol.service_unavailable",
+    "auth.failed",
+    "auth.mechanism_unsupported",
+    "auth.plaintext_disabled",
+    "auth.unencrypted_not_allowed",
+    "auth.password_missing",
+    "auth.method_not_available",
+    "auth.plaintext_sent",
+    "oauth.token_invalid",
+    "oauth.consent_missing",
+    "imap.mailbox_missing",
+    "imap.folder_missing",
+    "smtp.sender_rejected",
+    "smtp.relay_denied",
+    "smtp.recipient_rejected",
+    "smtp.message_rejected",
+    "roundtrip.not_received",
+];
+
+type Pair = (&'static str, &'static str);
+
+/// (title, explanation, fix), each (German, English).
+fn texts(code: &str) -> Option<(Pair, Pair, Pair)> {
+    Some(match code {
+        "dns.not_found" => (
+            ("Servername nicht gefunden", "Server name not found"),
+            (
+                "Der Name „{host}“ ist im DNS nicht bekannt: Er ist falsch geschrieben, oder die Domain hat keinen solchen Eintrag.",
+                "The name \"{host}\" does not exist in DNS: it is misspelled, or the domain has no such record.",
+            ),
+            (
+                "Servernamen prüfen (Tippfehler, richtige Domain). Den korrekten Namen nennt der E-Mail-Anbieter in seiner Anleitung.",
+                "Check the server name (typos, the right domain). The mail provider's instructions give the correct name.",
+            ),
+        ),
+        "dns.failed" => (
+            ("Namensauflösung fehlgeschlagen", "Name lookup failed"),
+            (
+                "Der DNS-Server dieses Rechners hat für „{host}“ nicht geantwortet oder einen Fehler gemeldet.",
+                "This computer's DNS server did not answer for \"{host}\" or reported an error.",
+            ),
+            (
+                "Netzwerk- und DNS-Einstellungen dieses Rechners prüfen (werden andere Namen aufgelöst?); notfalls die IP-Adresse des Servers eintragen.",
+                "Check this computer's network and DNS settings (do other names resolve?); if needed, enter the server's IP address.",
+            ),
+        ),
+        "net.refused" => (
+            ("Verbindung abgelehnt", "Connection refused"),
+            (
+                "{host} ist erreichbar, aber auf Port {port} nimmt kein Dienst Verbindungen an.",
+                "{host} is reachable, but no service accepts connections on port {port}.",
+            ),
+            (
+                "Port prüfen: üblich für {protocol} sind {implicit_port} (SSL/TLS) und {starttls_port} (STARTTLS). Läuft der Dienst auf dem Server? Sperrt eine Firewall den Port?",
+                "Check the port: {protocol} usually uses {implicit_port} (SSL/TLS) and {starttls_port} (STARTTLS). Is the service running on the server? Does a firewall block the port?",
+            ),
+        ),
+        "net.timeout" => (
+            ("Zeitüberschreitung", "Timed out"),
+            (
+                "Der Server hat innerhalb des Timeouts nicht geantwortet. Oft verwirft eine Firewall die Pakete, der Port gehört zu einem anderen Dienst, oder der Server ist überlastet.",
+                "The server did not answer within the timeout. Often a firewall drops the packets, the port belongs to another service, or the server is overloaded.",
+            ),
+            (
+                "Port und Firewall prüfen (auch die ausgehende Firewall dieses Netzes). Ist der Server nur langsam, den Timeout erhöhen.",
+                "Check the port and the firewall (including this network's outgoing firewall). If the server is merely slow, raise the timeout.",
+            ),
+        ),
+        "net.unreachable" => (
+            ("Netz nicht erreichbar", "Network unreachable"),
+            (
+                "Dieser Rechner hat keinen Weg zu {host}: keine Netzwerkverbindung, keine Route (z. B. IPv6 ohne IPv6-Anschluss) oder ein nicht verbundenes VPN.",
+                "This computer has no route to {host}: no network connection, no route (e.g. IPv6 without IPv6 connectivity) or a VPN that is not connected.",
+            ),
+            (
+                "Netzwerkverbindung und ggf. VPN prüfen; bei einer IPv6-Adresse den Namen oder die IPv4-Adresse verwenden.",
+                "Check the network connection and any VPN; instead of an IPv6 address use the name or the IPv4 address.",
+            ),
+        ),
+        "net.closed" => (
+            ("Verbindung vom Server getrennt", "Connection closed by the server"),
+            (
+                "Der Server hat die Verbindung unerwartet beendet – z. B. wegen falschem Port oder falscher Verschlüsselung, einer Sperre (zu viele Verbindungen, gesperrte IP-Adresse) oder eines Fehlers auf dem Server.",
+                "The server closed the connection unexpectedly, e.g. because of a wrong port or encryption, a block (too many connections, a blocked IP address) or an error on the server.",
+            ),
+            (
+                "Verschlüsselung und Port prüfen; im Protokoll nachsehen, nach welcher Zeile getrennt wurde; ggf. beim Betreiber nach Sperren fragen.",
+                "Check encryption and port; see in the transcript after which line the server hung up; ask the operator about blocks if needed.",
+            ),
+        ),
+        "tls.expected_implicit" => (
+            ("Port erwartet SSL/TLS", "The port expects SSL/TLS"),
+            (
+                "Auf Port {port} erwartet der Server sofort eine verschlüsselte Verbindung (SSL/TLS), eingestellt ist aber eine zunächst unverschlüsselte Verbindung (STARTTLS oder keine Verschlüsselung).",
+                "On port {port} the server expects an encrypted connection right away (SSL/TLS), but the settings start unencrypted (STARTTLS or no encryption).",
+            ),
+            (
+                "Verschlüsselung auf „SSL/TLS“ stellen – oder für STARTTLS den Port {starttls_port} verwenden.",
+                "Set the encryption to \"SSL/TLS\" – or use port {starttls_port} for STARTTLS.",
+            ),
+        ),
+        "tls.expected_starttls" => (
+            ("Port beginnt unverschlüsselt", "The port starts unencrypted"),
+            (
+                "Auf Port {port} meldet sich der Server unverschlüsselt (ein STARTTLS-Port), eingestellt ist aber SSL/TLS von Anfang an.",
+                "On port {port} the server greets unencrypted (a STARTTLS port), but the settings expect SSL/TLS from the start.",
+            ),
+            (
+                "Verschlüsselung auf „STARTTLS“ stellen – oder für SSL/TLS den Port {implicit_port} verwenden.",
+                "Set the encryption to \"STARTTLS\" – or use port {implicit_port} for SSL/TLS.",
+            ),
+        ),
+        "tls.starttls_unsupported" => (
+            ("Server bietet kein STARTTLS an", "The server offers no STARTTLS"),
+            (
+                "Eingestellt ist STARTTLS, aber der Server bietet auf Port {port} keine Umschaltung auf Verschlüsselung an. Der Test bricht ab, statt unverschlüsselt weiterzumachen – sonst ginge das Passwort im Klartext über das Netz.",
+                "STARTTLS is configured, but the server offers no switch to encryption on port {port}. The test stops rather than carry on unencrypted, which would send the password in clear text.",
+            ),
+            (
+                "SSL/TLS mit Port {implicit_port} versuchen oder den Betreiber bitten, STARTTLS einzuschalten. Nur in einem vertrauenswürdigen Netz: Verschlüsselung „Keine“ mit ausdrücklicher Bestätigung.",
+                "Try SSL/TLS on port {implicit_port}, or ask the operator to enable STARTTLS. Only on a trusted network: encryption \"none\" with explicit confirmation.",
+            ),
+        ),
+        "tls.hostname_mismatch" => (
+            ("Zertifikat passt nicht zum Servernamen", "The certificate does not match the server name"),
+            (
+                "Das Zertifikat des Servers ist für andere Namen ausgestellt als „{host}“ (siehe Nachweise). Das passiert, wenn ein anderer Name desselben Servers eingetragen ist – oder wenn sich jemand dazwischen geschaltet hat.",
+                "The server's certificate is issued for other names than \"{host}\" (see evidence). This happens when another name of the same server is configured – or when someone sits in between.",
+            ),
+            (
+                "Einen Namen aus dem Zertifikat als Server eintragen (oft der Name des Hosters) oder ihn unter „Abweichender Common Name“ hinterlegen, wenn der Name bewusst abweicht.",
+                "Enter a name from the certificate as the server (often the hoster's name), or put it under \"Alternative certificate name\" if the difference is intended.",
+            ),
+        ),
+        "tls.expired" => (
+            ("Zertifikat abgelaufen", "Certificate expired"),
+            (
+                "Das Zertifikat des Servers ist abgelaufen (Gültigkeit siehe Nachweise). Der Verbindung kann so nicht vertraut werden.",
+                "The server's certificate has expired (validity see evidence). The connection cannot be trusted like this.",
+            ),
+            (
+                "Der Serverbetreiber muss das Zertifikat erneuern. Geht die Uhr dieses Rechners falsch, Datum und Uhrzeit korrigieren.",
+                "The server's operator must renew the certificate. If this computer's clock is wrong, correct date and time.",
+            ),
+        ),
+        "tls.not_yet_valid" => (
+            ("Zertifikat noch nicht gültig", "Certificate not yet valid"),
+            (
+                "Das Zertifikat des Servers gilt erst ab einem späteren Zeitpunkt (siehe Nachweise). Meist geht die Uhr dieses Rechners oder des Servers falsch.",
+                "The server's certificate only becomes valid later (see evidence). Usually the clock of this computer or of the server is wrong.",
+            ),
+            (
+                "Datum, Uhrzeit und Zeitzone dieses Rechners prüfen; stimmen sie, den Serverbetreiber informieren.",
+                "Check this computer's date, time and time zone; if they are right, tell the server's operator.",
+            ),
+        ),
+        "tls.self_signed" => (
+            ("Selbst signiertes Zertifikat", "Self-signed certificate"),
+            (
+                "Der Server weist sich mit einem selbst ausgestellten Zertifikat aus, dem kein Rechner von sich aus vertraut. Es kann echt sein (kleiner eigener Server) – oder von einem Angreifer stammen.",
+                "The server identifies itself with a certificate it issued itself, which no computer trusts by default. It may be genuine (a small in-house server) – or come from an attacker.",
+            ),
+            (
+                "Am besten auf dem Server ein Zertifikat einer öffentlichen Stelle (z. B. Let's Encrypt) einrichten. Sonst den SHA-256-Fingerabdruck (siehe Nachweise) beim Betreiber bestätigen lassen und in den TLS-Optionen hinterlegen – sicherer, als die Prüfung abzuschalten.",
+                "Best: install a certificate from a public authority (e.g. Let's Encrypt) on the server. Otherwise have the operator confirm the SHA-256 fingerprint (see evidence) and pin it in the TLS options – safer than turning verification off.",
+            ),
+        ),
+        "tls.untrusted_issuer" => (
+            ("Aussteller nicht vertrauenswürdig", "Untrusted issuer"),
+            (
+                "Das Zertifikat stammt von einer Zertifizierungsstelle, der dieser Rechner nicht vertraut (z. B. eine firmeneigene CA), oder der Server sendet das Zwischenzertifikat nicht mit.",
+                "The certificate comes from an authority this computer does not trust (e.g. a company CA), or the server does not send the intermediate certificate.",
+            ),
+            (
+                "Die Stamm-CA der Firma im Zertifikatsspeicher oder im Betriebssystem hinterlegen, oder den Server die vollständige Zertifikatskette senden lassen. Alternativ den Fingerabdruck hinterlegen.",
+                "Add the company's root CA to the certificate store or the operating system, or have the server send the full chain. Alternatively pin the fingerprint.",
+            ),
+        ),
+        "tls.pin_mismatch" => (
+            ("Fingerabdruck stimmt nicht", "Fingerprint does not match"),
+            (
+                "Das Zertifikat des Servers hat einen anderen SHA-256-Fingerabdruck als hinterlegt. Entweder wurde das Zertifikat erneuert, oder jemand gibt sich als der Server aus.",
+                "The server's certificate has a different SHA-256 fingerprint than the pinned one. Either the certificate was renewed, or someone is impersonating the server.",
+            ),
+            (
+                "Beim Betreiber nachfragen, ob das Zertifikat erneuert wurde, und erst dann den neuen Fingerabdruck (siehe Nachweise) hinterlegen.",
+                "Ask the operator whether the certificate was renewed, and only then pin the new fingerprint (see evidence).",
+            ),
+        ),
+        "tls.handshake_failed" => (
+            ("TLS-Aushandlung fehlgeschlagen", "TLS handshake failed"),
+            (
+                "Die verschlüsselte Verbindung kam nicht zustande (Details siehe Nachweise): Der Server spricht nur veraltete Protokolle (SSL 3, TLS 1.0/1.1), auf dem Port läuft kein TLS-Dienst, oder die Verbindung brach ab.",
+                "The encrypted connection could not be set up (details see evidence): the server only speaks outdated protocols (SSL 3, TLS 1.0/1.1), no TLS service runs on the port, or the connection broke off.",
+            ),
+            (
+                "Port und Verschlüsselung prüfen. Kann der Server nur TLS 1.0/1.1, muss er aktualisiert werden – diese Versionen gelten als unsicher.",
+                "Check port and encryption. If the server only supports TLS 1.0/1.1 it must be updated – these versions are insecure.",
+            ),
+        ),
+        "tls.verify_disabled" => (
+            ("Zertifikatsprüfung ist abgeschaltet", "Certificate verification is off"),
+            (
+                "Die Verbindung ist verschlüsselt, aber es wird nicht geprüft, ob das Gegenüber wirklich {host} ist. Ein Angreifer im Netz könnte das Passwort mitlesen.",
+                "The connection is encrypted, but nothing checks that the other end really is {host}. An attacker on the network could read the password.",
+            ),
+            (
+                "Die Prüfung wieder einschalten; bei einem selbst signierten Zertifikat stattdessen den SHA-256-Fingerabdruck hinterlegen.",
+                "Turn verification back on; for a self-signed certificate pin its SHA-256 fingerprint instead.",
+            ),
+        ),
+        "tls.expires_soon" => (
+            ("Zertifikat läuft bald ab", "Certificate expires soon"),
+            (
+                "Das Zertifikat des Servers läuft in wenigen Tagen ab (siehe Nachweise). Danach schlagen die Verbindungen fehl.",
+                "The server's certificate expires in a few days (see evidence). After that, connections will fail.",
+            ),
+            (
+                "Den Serverbetreiber bitten, das Zertifikat rechtzeitig zu erneuern.",
+                "Ask the server's operator to renew the certificate in time.",
+            ),
+        ),
+        "protocol.wrong_service" => (
+            ("Falscher Dienst auf diesem Port", "Wrong service on this port"),
+            (
+                "Auf Port {port} antwortet ein anderer Dienst als {protocol} (siehe Nachweise) – z. B. ein SMTP-Server auf dem IMAP-Port.",
+                "On port {port} a service other than {protocol} answers (see evidence) – e.g. an SMTP server on the IMAP port.",
+            ),
+            (
+                "Port prüfen: üblich für {protocol} sind {implicit_port} (SSL/TLS) und {starttls_port} (STARTTLS). Prüfen, ob Posteingangs- und Postausgangsserver vertauscht sind.",
+                "Check the port: {protocol} usually uses {implicit_port} (SSL/TLS) and {starttls_port} (STARTTLS). Check that incoming and outgoing server are not swapped.",
+            ),
+        ),
+        "protocol.invalid_response" => (
+            ("Ungültige Antwort des Servers", "Invalid answer from the server"),
+            (
+                "Der Server hat etwas gesendet, das nicht dem Protokoll {protocol} entspricht (zu lange Zeilen, zu viele Daten oder eine unverständliche Antwort). Ein defekter Server, ein Proxy oder ein fremder Dienst kann die Ursache sein.",
+                "The server sent something that is not {protocol} (overlong lines, too much data or an answer that makes no sense). A broken server, a proxy or a foreign service may be the cause.",
+            ),
+            (
+                "Port und Verschlüsselung prüfen; bleibt der Fehler, das Protokoll dieses Tests an den Serverbetreiber geben.",
+                "Check port and encryption; if it persists, give this test's transcript to the server's operator.",
+            ),
+        ),
+        "protocol.service_unavailable" => (
+            ("Server verweigert den Dienst", "The server refuses service"),
+            (
+                "Der Server hat sich gemeldet, lehnt die Verbindung aber ab (siehe Serverantwort) – z. B. wegen Wartung, Überlast oder weil diese IP-Adresse gesperrt ist.",
+                "The server answered but refuses the connection (see its reply) – e.g. maintenance, overload, or this IP address is blocked.",
+            ),
+            (
+                "Später erneut testen; bei einer Sperre den Betreiber bitten, die öffentliche IP-Adresse dieses Standorts freizugeben.",
+                "Test again later; if blocked, ask the operator to allow this site's public IP address.",
+            ),
+        ),
+        "auth.failed" => (
+            ("Anmeldung fehlgeschlagen", "Login failed"),
+            (
+                "Der Server hat Benutzername oder Passwort abgelehnt.",
+                "The server rejected the user name or the password.",
+            ),
+            (
+                "Benutzername (oft die vollständige E-Mail-Adresse) und Passwort prüfen. Bei Zwei-Faktor-Anmeldung (z. B. Gmail, T-Online) ist ein App-Passwort nötig; bei GMX und WEB.DE muss IMAP/POP3 erst im Webportal freigeschaltet werden.",
+                "Check the user name (often the full e-mail address) and the password. With two-factor sign-in (e.g. Gmail, T-Online) an app password is needed; GMX and WEB.DE require IMAP/POP3 to be enabled in their web portal first.",
+            ),
+        ),
+        "auth.mechanism_unsupported" => (
+            ("Anmeldeverfahren nicht angeboten", "Authentication method not offered"),
+            (
+                "Der Server bietet das eingestellte Anmeldeverfahren nicht an (angebotene Verfahren siehe Nachweise).",
+                "The server does not offer the configured authentication method (offered methods see evidence).",
+            ),
+            (
+                "Unter „Authentifikation“ ein angebotenes Verfahren wählen – meist „Passwort“ (PLAIN/LOGIN) über eine verschlüsselte Verbindung.",
+                "Choose an offered method under \"Authentication\" – usually \"Password\" (PLAIN/LOGIN) over an encrypted connection.",
+            ),
+        ),
+        "auth.plaintext_disabled" => (
+            ("Server verbietet Anmeldung ohne Verschlüsselung", "The server refuses login without encryption"),
+            (
+                "Der Server erlaubt die Anmeldung mit Passwort erst, wenn die Verbindung verschlüsselt ist.",
+                "The server only accepts a password login once the connection is encrypted.",
+            ),
+            (
+                "Verschlüsselung auf „STARTTLS“ (Port {starttls_port}) oder „SSL/TLS“ (Port {implicit_port}) stellen.",
+                "Set the encryption to \"STARTTLS\" (port {starttls_port}) or \"SSL/TLS\" (port {implicit_port}).",
+            ),
+        ),
+        "auth.unencrypted_not_allowed" => (
+            ("Passwort würde unverschlüsselt gesendet", "The password would travel unencrypted"),
+            (
+                "Die Verschlüsselung steht auf „Keine“. Ohne ausdrückliche Bestätigung sendet Mailbox Admin kein Passwort über eine unverschlüsselte Verbindung.",
+                "The encryption is set to \"none\". Without explicit confirmation Mailbox Admin sends no password over an unencrypted connection.",
+            ),
+            (
+                "Besser STARTTLS oder SSL/TLS einstellen. Nur in einem vertrauenswürdigen Netz: die unverschlüsselte Anmeldung in den Einstellungen ausdrücklich erlauben.",
+                "Better set STARTTLS or SSL/TLS. Only on a trusted network: explicitly allow the unencrypted login in the settings.",
+            ),
+        ),
+        "auth.password_missing" => (
+            ("Kein Passwort verfügbar", "No password available"),
+            (
+                "Für die Anmeldung ist ein Passwort nötig, im Schlüsselbund ist aber keins hinterlegt oder er war nicht erreichbar (siehe Nachweise).",
+                "The login needs a password, but none is stored in the keyring or the keyring was not reachable (see evidence).",
+            ),
+            (
+                "Das Passwort in den Einstellungen erneut eingeben und speichern; ggf. den Schlüsselbund entsperren.",
+                "Enter the password again in the settings and save; unlock the keyring if needed.",
+            ),
+        ),
+        "auth.method_not_available" => (
+            ("Anmeldeverfahren noch nicht testbar", "Authentication method not testable yet"),
+            (
+                "Dieses Anmeldeverfahren (OAuth2 bzw. Windows/NTLM) kann der Verbindungstest in dieser Version noch nicht prüfen. Verbindung und Verschlüsselung wurden geprüft.",
+                "The connection test of this version cannot check this method (OAuth2 or Windows/NTLM) yet. Connection and encryption were checked.",
+            ),
+            (
+                "Die Anmeldung in der Geschäftsanwendung selbst prüfen.",
+                "Check the login in the business application itself.",
+            ),
+        ),
+        "auth.plaintext_sent" => (
+            ("Passwort unverschlüsselt übertragen", "Password sent unencrypted"),
+            (
+                "Die Anmeldung hat geklappt, das Passwort ging aber – wie bestätigt – unverschlüsselt über das Netz.",
+                "The login worked, but – as confirmed – the password crossed the network unencrypted.",
+            ),
+            (
+                "Wenn der Server es kann, STARTTLS (Port {starttls_port}) oder SSL/TLS (Port {implicit_port}) verwenden.",
+                "If the server supports it, use STARTTLS (port {starttls_port}) or SSL/TLS (port {implicit_port}).",
+            ),
+        ),
+        "oauth.token_invalid" => (
+            ("OAuth-Token ungültig", "OAuth token invalid"),
+            (
+                "Der Server hat das OAuth2-Zugriffstoken abgelehnt: abgelaufen, widerrufen, für einen anderen Benutzer oder ohne die nötige Berechtigung.",
+                "The server rejected the OAuth2 access token: expired, revoked, issued for another user or without the required permission.",
+            ),
+            (
+                "Das Konto erneut verbinden („Verbinden“) und mit dem richtigen Benutzer zustimmen.",
+                "Connect the account again (\"Connect\") and consent as the right user.",
+            ),
+        ),
+        "oauth.consent_missing" => (
+            ("Zustimmung fehlt", "Consent missing"),
+            (
+                "Für den Zugriff fehlt die Zustimmung (bei Microsoft 365 oft die Administratorzustimmung).",
+                "The access lacks consent (with Microsoft 365 often the administrator's consent).",
+            ),
+            (
+                "Einen Administrator des Mandanten die Berechtigungen der Anwendung genehmigen lassen und dann erneut verbinden.",
+                "Have an administrator of the tenant approve the application's permissions, then connect again.",
+            ),
+        ),
+        "imap.mailbox_missing" => (
+            ("Mailbox-Pfad nicht gefunden", "Mailbox path not found"),
+            (
+                "Der eingestellte Mailbox-Pfad existiert auf dem Server nicht (vorhandene Ordner siehe Nachweise).",
+                "The configured mailbox path does not exist on the server (existing folders see evidence).",
+            ),
+            (
+                "Den Mailbox-Pfad aus der Ordnerliste wählen, meist „INBOX“. Auf das Trennzeichen des Servers achten (z. B. „INBOX.Archiv“ statt „INBOX/Archiv“).",
+                "Pick the mailbox path from the folder list, usually \"INBOX\". Mind the server's separator (e.g. \"INBOX.Archive\" instead of \"INBOX/Archive\").",
+            ),
+        ),
+        "imap.folder_missing" => (
+            ("Sonderordner nicht gefunden", "Special folder not found"),
+            (
+                "Ein eingestellter Sonderordner (Papierkorb, Spam, Gesendet oder Gelöscht) existiert auf dem Server nicht (siehe Nachweise).",
+                "A configured special folder (trash, junk, sent or deleted) does not exist on the server (see evidence).",
+            ),
+            (
+                "Den Ordner aus der Ordnerliste wählen – der Server markiert seine Sonderordner (SPECIAL-USE) – oder das Feld leeren, dann wird er automatisch erkannt.",
+                "Pick the folder from the folder list – the server marks its special folders (SPECIAL-USE) – or clear the field to have it detected automatically.",
+            ),
+        ),
+        "smtp.sender_rejected" => (
+            ("Absenderadresse abgelehnt", "Sender address rejected"),
+            (
+                "Der Postausgangsserver nimmt keine Mail mit dieser Absenderadresse an – meist, weil sie nicht zum angemeldeten Benutzer gehört.",
+                "The outgoing server does not accept mail from this sender address – usually because it does not belong to the logged-in user.",
+            ),
+            (
+                "Als Absenderadresse die Adresse des Postfachs eintragen, mit dem angemeldet wird, oder beim Betreiber „Senden als“ für diese Adresse einrichten lassen.",
+                "Use the address of the mailbox that logs in as the sender, or have the operator grant \"send as\" for this address.",
+            ),
+        ),
+        "smtp.relay_denied" => (
+            ("Weiterleitung verweigert (Relay)", "Relaying denied"),
+            (
+                "Der Postausgangsserver leitet Mail an diesen Empfänger nicht weiter. Meist fehlt die Anmeldung (SMTP-Authentifizierung), oder der Server ist nur für eingehende Mail da.",
+                "The outgoing server does not relay mail to this recipient. Usually the login (SMTP authentication) is missing, or the server only handles incoming mail.",
+            ),
+            (
+                "Authentifizierung mit Benutzer und Passwort einschalten und den Postausgangsserver des Anbieters verwenden (Port 587 mit STARTTLS oder 465 mit SSL/TLS).",
+                "Turn on authentication with user and password and use the provider's outgoing server (port 587 with STARTTLS or 465 with SSL/TLS).",
+            ),
+        ),
+        "smtp.recipient_rejected" => (
+            ("Empfänger abgelehnt", "Recipient rejected"),
+            (
+                "Der Server hat die Empfängeradresse abgelehnt (siehe Serverantwort), z. B. weil es sie nicht gibt.",
+                "The server rejected the recipient address (see its reply), e.g. because it does not exist.",
+            ),
+            ("Die Empfängeradresse prüfen.", "Check the recipient address."),
+        ),
+        "smtp.message_rejected" => (
+            ("Nachricht abgelehnt", "Message rejected"),
+            (
+                "Der Server hat die Testnachricht nach der Übertragung des Inhalts abgelehnt (siehe Serverantwort), z. B. durch einen Spamfilter.",
+                "The server rejected the test message after its content was sent (see its reply), e.g. by a spam filter.",
+            ),
+            (
+                "Die Serverantwort prüfen und ggf. den Betreiber fragen.",
+                "Check the server's reply and ask the operator if needed.",
+            ),
+        ),
+        "roundtrip.not_received" => (
+            ("Testnachricht nicht angekommen", "Test message did not arrive"),
+            (
+                "Der Postausgangsserver hat die Testnachricht angenommen, im Posteingang kam sie innerhalb der Wartezeit aber nicht an.",
+                "The outgoing server accepted the test message, but it did not arrive in the inbox within the waiting time.",
+            ),
+            (
+                "Spam-Ordner, Weiterleitungen und Filter des Postfachs prüfen; prüfen, ob die Adresse zu diesem Postfach gehört. Bei langsamer Zustellung später erneut testen.",
+                "Check the mailbox's junk folder, forwarding and filters; check that the address belongs to this mailbox. If delivery is slow, test again later.",
+            ),
+        ),
+        _ => return None,
+    })
+}
+
+/// The usual ports of a protocol, for the texts: (implicit TLS, STARTTLS).
+fn usual_ports(protocol: &str) -> (u16, u16) {
+    match protocol {
+        "POP3" => (995, 110),
+        "SMTP" => (465, 587),
+        _ => (993, 143),
+    }
+}
+
+/// The context a text is rendered in.
+#[derive(Debug, Clone, Default)]
+pub struct Context {
+    pub host: String,
+    pub port: u16,
+    /// `IMAP`, `POP3` or `SMTP`.
+    pub protocol: String,
+}
+
+fn fill(text: &str, ctx: &Context) -> String {
+    let (implicit, starttls) = usual_ports(&ctx.protocol);
+    text.replace("{host}", &ctx.host)
+        .replace("{port}", &ctx.port.to_string())
+        .replace("{protocol}", &ctx.protocol)
+        .replace("{implicit_port}", &implicit.to_string())
+        .replace("{starttls_port}", &starttls.to_string())
+}
+
+/// The translated diagnosis for `code`.
+pub fn diagnose(
+    code: &str,
+    severity: Severity,
+    lang: Lang,
+    ctx: &Context,
+    evidence: Vec<Evidence>,
+) -> Diagnosis {
+    let pick = |p: Pair| match lang {
+        Lang::De => p.0,
+        Lang::En => p.1,
+    };
+    let (title, explanation, fix) = match texts(code) {
+        Some((t, e, f)) => (pick(t), pick(e), pick(f)),
+        None => (code, "", ""),
+    };
+    Diagnosis {
+        code: code.to_string(),
+        severity,
+        title: fill(title, ctx),
+        explanation: fill(explanation, ctx),
+        fix: fill(fix, ctx),
+        evidence,
+    }
+}
+
+/// A step summary in the user's language.
+pub(crate) fn summary(lang: Lang, key: &str, args: &[(&str, String)]) -> String {
+    let (de, en) = match key {
+        "resolved_ip" => ("{host} ist eine IP-Adresse", "{host} is an IP address"),
+        "resolved" => ("{host} → {addrs}", "{host} → {addrs}"),
+        "connected" => ("Verbunden mit {addr}", "Connected to {addr}"),
+        "tls" => (
+            "{version}, {cipher}; Zertifikat für {names}",
+            "{version}, {cipher}; certificate for {names}",
+        ),
+        "tls_auto_fallback" => (
+            "Kein SSL/TLS auf Port {port}; weiter mit STARTTLS",
+            "No SSL/TLS on port {port}; continuing with STARTTLS",
+        ),
+        "greeting" => ("{text}", "{text}"),
+        "capabilities" => ("{caps}", "{caps}"),
+        "login" => (
+            "Angemeldet als {user} ({mech})",
+            "Logged in as {user} ({mech})",
+        ),
+        "login_no_user" => (
+            "Keine Anmeldedaten hinterlegt: nur die Verbindung wurde geprüft",
+            "No login configured: only the connection was checked",
+        ),
+        "login_no_auth" => (
+            "Keine Authentifizierung eingestellt",
+            "No authentication configured",
+        ),
+        "folders" => (
+            "{count} Ordner; Sonderordner: {special}",
+            "{count} folders; special folders: {special}",
+        ),
+        "mailbox" => ("{path}: {count} Nachrichten", "{path}: {count} messages"),
+        "special_folders" => ("{list}", "{list}"),
+        "special_none" => (
+            "Keine Sonderordner eingestellt oder vom Server markiert",
+            "No special folders configured or marked by the server",
+        ),
+        "stat" => (
+            "{count} Nachrichten, {size} Bytes",
+            "{count} messages, {size} bytes",
+        ),
+        "sender" => ("Absender {sender} angenommen", "Sender {sender} accepted"),
+        "sender_none" => (
+            "Keine Absenderadresse eingestellt",
+            "No sender address configured",
+        ),
+        "sent" => (
+            "Testnachricht an {to} angenommen: {reply}",
+            "Test message to {to} accepted: {reply}",
+        ),
+        "roundtrip" => (
+            "Nach {secs} s im Posteingang angekommen und wieder gelöscht",
+            "Arrived in the inbox after {secs} s and was deleted again",
+        ),
+        "roundtrip_skipped" => (
+            "Übersprungen: Posteingang oder Postausgang nicht erfolgreich geprüft",
+            "Skipped: incoming or outgoing server did not pass",
+        ),
+        "logout" => ("Abgemeldet", "Logged out"),
+        _ => ("{?}", "{?}"),
+    };
+    let mut s = match lang {
+        Lang::De => de,
+        Lang::En => en,
+    }
+    .to_string();
+    for (k, v) in args {
+        s = s.replace(&format!("{{{k}}}"), v);
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_code_has_german_and_english_texts_without_open_placeholders() {
+        let ctx = Context {
+            host: "mail.example.com".into(),
+            port: 993,
+            protocol: "IMAP".into(),
+        };
+        for code in CODES {
+            assert!(texts(code).is_some(), "{code} has no texts");
+            for lang in [Lang::De, Lang::En] {
+                let d = diagnose(code, Severity::Error, lang, &ctx, vec![]);
+                for s in [&d.title, &d.explanation, &d.fix] {
+                    assert!(s.len() > 5, "{code} {lang:?}: {s:?}");
+                    assert!(!s.contains('{'), "{code} {lang:?}: {s}");
+                }
+            }
+            let de = diagnose(code, Severity::Error, Lang::De, &ctx, vec![]);
+            let en = diagnose(code, Severity::Error, Lang::En, &ctx, vec![]);
+            assert_ne!(de.explanation, en.explanation, "{code} is not translated");
+        }
+    }
+
+    #[test]
+    fn texts_name_the_usual_ports_of_the_protocol() {
+        let ctx = Context {
+            host: "smtp.example.com".into(),
+            port: 25,
+            protocol: "SMTP".into(),
+        };
+        let d = diagnose(
+            "tls.expected_starttls",
+            Severity::Error,
+            Lang::De,
+            &ctx,
+            vec![],
+        );
+        assert!(d.explanation.contains("Port 25"), "{}", d.explanation);
+        assert!(d.fix.contains("465"), "{}", d.fix);
+    }
+}

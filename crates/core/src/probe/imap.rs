@@ -1,0 +1,893 @@
+//! IMAP (RFC 3501/9051) as the probe needs it: greeting, CAPABILITY, STARTTLS, LOGIN and
+//! AUTHENTICATE, the folder list with SPECIAL-USE (RFC 6154), the mailbox path and special
+//! folders, and the search-and-delete of a round trip. Literals are read with a size limit.
+
+use super::conn::{preview, Conn};
+use super::flow::{self, soft, Proto, Session};
+use super::runner::{Done, Failure, Runner, Stop};
+use super::sasl::{self, Authenticator};
+use super::{Folder, ProbeAuth, ProbeProtocol, ProbeTarget, SpecialFolders, StepKind};
+use crate::i18n::Lang;
+use base64::Engine;
+use std::sync::OnceLock;
+use std::time::{Duration, Instant};
+
+const MAX_LITERAL: usize = 1024 * 1024;
+const MAX_RESPONSE_LINES: usize = 200_000;
+const MAX_RESPONSE_BYTES: usize = 32 * 1024 * 1024;
+
+/// One response line with its literals read in.
+pub(crate) struct Line {
+    text: Vec<u8>,
+    literals: Vec<Vec<u8>>,
+}
+
+impl Line {
+    fn text(&self) -> String {
+        String::from_utf8_lossy(&self.text).into_owned()
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Tok {
+    Atom(String),
+    Str(Vec<u8>),
+    Open,
+    Close,
+}
+
+/// `… {123}` or `{123+}` at the end of a line announces a literal of 123 bytes.
+fn literal_len(raw: &[u8]) -> Option<usize> {
+    let s = std::str::from_utf8(raw).ok()?;
+    let s = s.strip_suffix('}')?;
+    let open = s.rfind('{')?;
+    let n = s[open + 1..].trim_end_matches('+');
+    n.parse().ok()
+}
+
+async fn read_line(c: &mut Conn) -> Result<Line, Failure> {
+    let mut text = Vec::new();
+    let mut literals = Vec::new();
+    loop {
+        let raw = c.read_line_raw().await?;
+        c.transcript.server(&String::from_utf8_lossy(&raw));
+        text.extend_from_slice(&raw);
+        match literal_len(&raw) {
+            Some(n) if n > MAX_LITERAL || literals.len() > 1000 => {
+                return Err(Failure::new("protocol.invalid_response")
+                    .with("problem", format!("a literal of {n} bytes"))
+                    .with("server_sent", preview(&text)));
+            }
+            Some(n) => {
+                let lit = c.read_exact_raw(n).await?;
+                c.transcript
+                    .server(&format!("[{n} bytes] {}", preview(&lit)));
+                literals.push(lit);
+                if text.len() > MAX_LITERAL {
+                    return Err(Failure::new("protocol.invalid_response")
+                        .with("problem", "a response line that never ends")
+                        .with("server_sent", preview(&text)));
+                }
+            }
+            None => return Ok(Line { text, literals }),
+        }
+    }
+}
+
+fn tokenize(line: &Line) -> Vec<Tok> {
+    let b = &line.text;
+    let mut lits = line.literals.iter();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            b' ' => i += 1,
+            b'(' => {
+                out.push(Tok::Open);
+                i += 1;
+            }
+            b')' => {
+                out.push(Tok::Close);
+                i += 1;
+            }
+            b'"' => {
+                let mut s = Vec::new();
+                i += 1;
+                while i < b.len() && b[i] != b'"' {
+                    if b[i] == b'\\' && i + 1 < b.len() {
+                        i += 1;
+                    }
+                    s.push(b[i]);
+                    i += 1;
+                }
+                i += 1;
+                out.push(Tok::Str(s));
+            }
+            b'{' if b[i..].contains(&b'}') => {
+                let end = b[i..].iter().position(|&x| x == b'}').map(|p| i + p + 1);
+                match (end, lits.next()) {
+                    (Some(end), Some(l)) => {
+                        out.push(Tok::Str(l.clone()));
+                        i = end;
+                    }
+                    _ => {
+                        out.push(Tok::Atom(String::from_utf8_lossy(&b[i..]).into_owned()));
+                        i = b.len();
+                    }
+                }
+            }
+            _ => {
+                let start = i;
+                while i < b.len() && !matches!(b[i], b' ' | b'(' | b')') {
+                    i += 1;
+                }
+                out.push(Tok::Atom(
+                    String::from_utf8_lossy(&b[start..i]).into_owned(),
+                ));
+            }
+        }
+    }
+    out
+}
+
+/// An IMAP quoted string.
+fn quote(s: &str) -> String {
+    format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""))
+}
+
+fn mutf7_engine() -> &'static base64::engine::GeneralPurpose {
+    static E: OnceLock<base64::engine::GeneralPurpose> = OnceLock::new();
+    E.get_or_init(|| {
+        let alphabet = base64::alphabet::Alphabet::new(
+            "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+,",
+        )
+        .expect("valid alphabet");
+        base64::engine::GeneralPurpose::new(
+            &alphabet,
+            base64::engine::GeneralPurposeConfig::new()
+                .with_encode_padding(false)
+                .with_decode_padding_mode(base64::engine::DecodePaddingMode::Indifferent),
+        )
+    })
+}
+
+/// Folder names travel in modified UTF-7 (RFC 3501 §5.1.3).
+pub(crate) fn decode_mutf7(s: &str) -> String {
+    let mut out = String::new();
+    let mut rest = s;
+    while let Some(amp) = rest.find('&') {
+        out.push_str(&rest[..amp]);
+        let after = &rest[amp + 1..];
+        let Some(dash) = after.find('-') else {
+            out.push_str(&rest[amp..]);
+            return out;
+        };
+        let chunk = &after[..dash];
+        if chunk.is_empty() {
+            out.push('&');
+        } else {
+            match mutf7_engine().decode(chunk) {
+                Ok(bytes) if bytes.len() % 2 == 0 => {
+                    let units: Vec<u16> = bytes
+                        .chunks(2)
+                        .map(|c| u16::from_be_bytes([c[0], c[1]]))
+                        .collect();
+                    out.push_str(&String::from_utf16_lossy(&units));
+                }
+                _ => {
+                    out.push('&');
+                    out.push_str(chunk);
+                    out.push('-');
+                }
+            }
+        }
+        rest = &after[dash + 1..];
+    }
+    out.push_str(rest);
+    out
+}
+
+pub(crate) fn encode_mutf7(s: &str) -> String {
+    let mut out = String::new();
+    let mut pending: Vec<u16> = Vec::new();
+    let flush = |pending: &mut Vec<u16>, out: &mut String| {
+        if !pending.is_empty() {
+            let bytes: Vec<u8> = pending.iter().flat_map(|u| u.to_be_bytes()).collect();
+            out.push('&');
+            out.push_str(&mutf7_engine().encode(bytes));
+            out.push('-');
+            pending.clear();
+        }
+    };
+    for ch in s.chars() {
+        if (' '..='~').contains(&ch) {
+            flush(&mut pending, &mut out);
+            if ch == '&' {
+                out.push_str("&-");
+            } else {
+                out.push(ch);
+            }
+        } else {
+            let mut buf = [0u16; 2];
+            pending.extend_from_slice(ch.encode_utf16(&mut buf));
+        }
+    }
+    flush(&mut pending, &mut out);
+    out
+}
+
+/// A tagged completion: `OK|NO|BAD [CODE …] text`.
+struct Tagged {
+    status: String,
+    code: String,
+    text: String,
+}
+
+impl Tagged {
+    fn ok(&self) -> bool {
+        self.status == "OK"
+    }
+    fn said(&self) -> String {
+        if self.code.is_empty() {
+            format!("{} {}", self.status, self.text)
+        } else {
+            format!("{} [{}] {}", self.status, self.code, self.text)
+        }
+    }
+}
+
+fn parse_status(rest: &str) -> Tagged {
+    let rest = rest.trim_start();
+    let (status, after) = rest.split_once(' ').unwrap_or((rest, ""));
+    let after = after.trim_start();
+    let (code, text) = match after.strip_prefix('[') {
+        Some(inner) => match inner.split_once(']') {
+            Some((code, text)) => (code.to_string(), text.trim().to_string()),
+            None => (String::new(), after.to_string()),
+        },
+        None => (String::new(), after.to_string()),
+    };
+    Tagged {
+        status: status.to_ascii_uppercase(),
+        code,
+        text,
+    }
+}
+
+fn parse_caps(list: &str) -> Vec<String> {
+    list.split_whitespace()
+        .map(|c| c.to_ascii_uppercase())
+        .collect()
+}
+
+pub(crate) struct Imap {
+    tag: u32,
+    caps: Vec<String>,
+    preauth: bool,
+}
+
+impl Imap {
+    pub fn new() -> Imap {
+        Imap {
+            tag: 0,
+            caps: Vec::new(),
+            preauth: false,
+        }
+    }
+
+    fn has(&self, cap: &str) -> bool {
+        self.caps.iter().any(|c| c == cap)
+    }
+
+    fn auth_mechs(&self) -> Vec<String> {
+        self.caps
+            .iter()
+            .filter_map(|c| c.strip_prefix("AUTH=").map(str::to_string))
+            .collect()
+    }
+
+    fn next_tag(&mut self) -> String {
+        self.tag += 1;
+        format!("a{}", self.tag)
+    }
+
+    fn note_caps(&mut self, code: &str) {
+        if let Some(list) = code
+            .strip_prefix("CAPABILITY ")
+            .or_else(|| code.strip_prefix("capability "))
+        {
+            self.caps = parse_caps(list);
+        }
+    }
+
+    /// Reads until the completion of `tag`, collecting untagged responses.
+    async fn collect(&mut self, c: &mut Conn, tag: &str) -> Result<(Vec<Line>, Tagged), Failure> {
+        let mut untagged = Vec::new();
+        let mut bytes = 0usize;
+        let mut bye: Option<String> = None;
+        loop {
+            let line = match read_line(c).await {
+                Ok(l) => l,
+                Err(f) => {
+                    return Err(match bye {
+                        Some(b) => f.with("server_said", b),
+                        None => f,
+                    })
+                }
+            };
+            let s = line.text();
+            if let Some(rest) = s.strip_prefix("* ") {
+                let up = rest.to_ascii_uppercase();
+                if let Some(list) = up.strip_prefix("CAPABILITY ") {
+                    self.caps = parse_caps(list);
+                }
+                if up.starts_with("BYE") {
+                    bye = Some(s.clone());
+                }
+                bytes += line.text.len() + line.literals.iter().map(Vec::len).sum::<usize>();
+                if untagged.len() >= MAX_RESPONSE_LINES || bytes > MAX_RESPONSE_BYTES {
+                    return Err(Failure::new("protocol.invalid_response")
+                        .with("problem", "an endless response"));
+                }
+                untagged.push(line);
+                continue;
+            }
+            if let Some(rest) = s.strip_prefix(tag).filter(|r| r.starts_with(' ')) {
+                let t = parse_status(rest);
+                self.note_caps(&t.code);
+                return Ok((untagged, t));
+            }
+            return Err(Failure::new("protocol.invalid_response")
+                .with("problem", format!("expected the answer to {tag}"))
+                .with("server_sent", s));
+        }
+    }
+
+    async fn command(&mut self, c: &mut Conn, cmd: &str) -> Result<(Vec<Line>, Tagged), Failure> {
+        let tag = self.next_tag();
+        c.write_line(&format!("{tag} {cmd}")).await?;
+        self.collect(c, &tag).await
+    }
+
+    async fn sasl(
+        &mut self,
+        c: &mut Conn,
+        auth: &mut dyn Authenticator,
+    ) -> Result<Tagged, Failure> {
+        let tag = self.next_tag();
+        let mech = auth.mechanism();
+        match auth.initial_response().filter(|_| self.has("SASL-IR")) {
+            Some(ir) => {
+                let line = format!("{tag} AUTHENTICATE {mech} {ir}");
+                c.write_secret(&line, &format!("{tag} AUTHENTICATE {mech} <redacted>"))
+                    .await?
+            }
+            None => c.write_line(&format!("{tag} AUTHENTICATE {mech}")).await?,
+        }
+        for _ in 0..8 {
+            let line = read_line(c).await?;
+            let s = line.text();
+            if let Some(ch) = s.strip_prefix('+') {
+                let challenge = sasl::unb64(ch.trim()).unwrap_or_default();
+                let resp = auth
+                    .respond(&challenge)
+                    .map_err(|e| Failure::new("protocol.invalid_response").with("problem", e))?;
+                c.write_secret(&resp, super::transcript::REDACTED).await?;
+                continue;
+            }
+            if s.starts_with("* ") {
+                continue;
+            }
+            if let Some(rest) = s.strip_prefix(tag.as_str()).filter(|r| r.starts_with(' ')) {
+                let t = parse_status(rest);
+                self.note_caps(&t.code);
+                return Ok(t);
+            }
+            return Err(Failure::new("protocol.invalid_response").with("server_sent", s));
+        }
+        Err(Failure::new("protocol.invalid_response").with("problem", "too many SASL rounds"))
+    }
+
+    async fn list_folders(&mut self, c: &mut Conn) -> Result<Done<Vec<Folder>>, Failure> {
+        let extended = self.has("LIST-EXTENDED") && self.has("SPECIAL-USE");
+        let cmd = if extended {
+            r#"LIST "" "*" RETURN (SPECIAL-USE SUBSCRIBED)"#
+        } else {
+            r#"LIST "" "*""#
+        };
+        let (lines, t) = self.command(c, cmd).await?;
+        if !t.ok() {
+            return Err(Failure::new("protocol.invalid_response")
+                .with("command", "LIST")
+                .with("server_said", t.said()));
+        }
+        let mut folders: Vec<Folder> = lines.iter().filter_map(|l| parse_list(l, "LIST")).collect();
+        if !extended {
+            let (lines, t) = self.command(c, r#"LSUB "" "*""#).await?;
+            if t.ok() {
+                for f in lines.iter().filter_map(|l| parse_list(l, "LSUB")) {
+                    if let Some(x) = folders.iter_mut().find(|x| x.name == f.name) {
+                        x.subscribed = true;
+                    }
+                }
+            }
+        }
+        folders.sort_by_key(|f| !f.name.eq_ignore_ascii_case("INBOX"));
+        let special: Vec<String> = folders
+            .iter()
+            .filter_map(|f| f.special_use.as_ref().map(|u| format!("{} ({u})", f.name)))
+            .collect();
+        let n = folders.len();
+        Ok(Done::new(folders, "folders")
+            .arg("count", n.to_string())
+            .arg(
+                "special",
+                if special.is_empty() {
+                    "-".to_string()
+                } else {
+                    special.join(", ")
+                },
+            ))
+    }
+
+    async fn examine(
+        &mut self,
+        c: &mut Conn,
+        path: &str,
+        folders: &[Folder],
+    ) -> Result<Done<()>, Failure> {
+        let (lines, t) = self
+            .command(c, &format!("EXAMINE {}", quote(&encode_mutf7(path))))
+            .await?;
+        if t.ok() {
+            let count = lines
+                .iter()
+                .filter_map(|l| {
+                    let toks = tokenize(l);
+                    match (toks.get(1), toks.get(2)) {
+                        (Some(Tok::Atom(n)), Some(Tok::Atom(w)))
+                            if w.eq_ignore_ascii_case("EXISTS") =>
+                        {
+                            n.parse::<u64>().ok()
+                        }
+                        _ => None,
+                    }
+                })
+                .next_back()
+                .unwrap_or(0);
+            return Ok(Done::new((), "mailbox")
+                .arg("path", path)
+                .arg("count", count.to_string()));
+        }
+        if t.status == "BAD" {
+            return Err(Failure::new("protocol.invalid_response")
+                .with("command", "EXAMINE")
+                .with("server_said", t.said()));
+        }
+        let names: Vec<&str> = folders.iter().take(30).map(|f| f.name.as_str()).collect();
+        let mut f = Failure::new("imap.mailbox_missing")
+            .with("mailbox_path", path)
+            .with("server_said", t.said())
+            .with("existing_folders", names.join(", "));
+        if let Some(d) = folders.iter().find_map(|f| f.delimiter.clone()) {
+            f = f.with("delimiter", d);
+        }
+        Err(f)
+    }
+}
+
+/// `* LIST (\HasNoChildren \Sent) "." Sent` → a folder.
+fn parse_list(line: &Line, kind: &str) -> Option<Folder> {
+    let toks = tokenize(line);
+    match toks.get(1) {
+        Some(Tok::Atom(k)) if k.eq_ignore_ascii_case(kind) => {}
+        _ => return None,
+    }
+    let mut i = 2;
+    let mut attrs = Vec::new();
+    if toks.get(i) == Some(&Tok::Open) {
+        i += 1;
+        while let Some(t) = toks.get(i) {
+            i += 1;
+            match t {
+                Tok::Close => break,
+                Tok::Atom(a) => attrs.push(a.clone()),
+                _ => {}
+            }
+        }
+    }
+    let delimiter = match toks.get(i)? {
+        Tok::Str(s) => Some(String::from_utf8_lossy(s).into_owned()),
+        Tok::Atom(a) if a.eq_ignore_ascii_case("NIL") => None,
+        Tok::Atom(a) => Some(a.clone()),
+        _ => None,
+    };
+    let raw = match toks.get(i + 1)? {
+        Tok::Str(s) => String::from_utf8_lossy(s).into_owned(),
+        Tok::Atom(a) => a.clone(),
+        _ => return None,
+    };
+    let has = |a: &str| attrs.iter().any(|x| x.eq_ignore_ascii_case(a));
+    const SPECIAL: [&str; 7] = [
+        "\\Sent",
+        "\\Trash",
+        "\\Junk",
+        "\\Drafts",
+        "\\Archive",
+        "\\All",
+        "\\Flagged",
+    ];
+    let special_use = SPECIAL.iter().find(|s| has(s)).map(|s| s.to_string());
+    Some(Folder {
+        name: decode_mutf7(&raw),
+        delimiter,
+        special_use,
+        subscribed: has("\\Subscribed"),
+        selectable: !has("\\Noselect") && !has("\\NonExistent"),
+    })
+}
+
+impl Proto for Imap {
+    async fn greeting(&mut self, c: &mut Conn) -> Result<Done<()>, Failure> {
+        let line = read_line(c).await?;
+        let s = line.text();
+        let up = s.to_ascii_uppercase();
+        if up.starts_with("* OK") || up.starts_with("* PREAUTH") {
+            self.preauth = up.starts_with("* PREAUTH");
+            let t = parse_status(&s[2..]);
+            self.note_caps(&t.code);
+            return Ok(Done::new((), "greeting").arg("text", s));
+        }
+        if up.starts_with("* BYE") {
+            return Err(Failure::new("protocol.service_unavailable").with("server_said", s));
+        }
+        Err(flow::unexpected_greeting(&s, ProbeProtocol::Imap))
+    }
+
+    async fn capabilities(&mut self, c: &mut Conn) -> Result<Done<()>, Failure> {
+        if self.caps.is_empty() {
+            let (_, t) = self.command(c, "CAPABILITY").await?;
+            if !t.ok() {
+                return Err(Failure::new("protocol.invalid_response")
+                    .with("command", "CAPABILITY")
+                    .with("server_said", t.said()));
+            }
+        }
+        Ok(Done::new((), "capabilities").arg("caps", self.caps.join(" ")))
+    }
+
+    fn offers_starttls(&self) -> bool {
+        self.has("STARTTLS")
+    }
+
+    fn caps_text(&self) -> String {
+        self.caps.join(" ")
+    }
+
+    async fn starttls(&mut self, c: &mut Conn) -> Result<(), Failure> {
+        let (_, t) = self.command(c, "STARTTLS").await?;
+        if !t.ok() {
+            return Err(Failure::new("tls.starttls_unsupported").with("server_said", t.said()));
+        }
+        self.caps.clear();
+        Ok(())
+    }
+
+    async fn login(
+        &mut self,
+        c: &mut Conn,
+        t: &ProbeTarget,
+        password: &str,
+    ) -> Result<Done<()>, Failure> {
+        if self.preauth {
+            return Ok(Done::new((), "login")
+                .arg("user", t.user.clone())
+                .arg("mech", "PREAUTH"));
+        }
+        let offered = self.auth_mechs();
+        let want = match t.auth {
+            ProbeAuth::Password if offered.iter().any(|m| m == "PLAIN") => "PLAIN",
+            ProbeAuth::Password | ProbeAuth::Login => "LOGIN-COMMAND",
+            ProbeAuth::Plain => "PLAIN",
+            ProbeAuth::CramMd5 => "CRAM-MD5",
+            _ => "PLAIN",
+        };
+        let plaintext = want != "CRAM-MD5";
+        if plaintext && !c.tls && self.has("LOGINDISABLED") {
+            return Err(
+                Failure::new("auth.plaintext_disabled").with("capabilities", self.caps_text())
+            );
+        }
+        if want == "LOGIN-COMMAND" && self.has("LOGINDISABLED") {
+            return Err(Failure::new("auth.mechanism_unsupported")
+                .with("wanted", "LOGIN")
+                .with("capabilities", self.caps_text()));
+        }
+        if want != "LOGIN-COMMAND" && !offered.iter().any(|m| m == want) {
+            return Err(Failure::new("auth.mechanism_unsupported")
+                .with("wanted", want)
+                .with("offered", offered.join(" ")));
+        }
+        let (tagged, mech) = if want == "LOGIN-COMMAND" {
+            let tag = self.next_tag();
+            let user = quote(&t.user);
+            c.write_secret(
+                &format!("{tag} LOGIN {user} {}", quote(password)),
+                &format!("{tag} LOGIN {user} {}", super::transcript::REDACTED),
+            )
+            .await?;
+            (self.collect(c, &tag).await?.1, "LOGIN")
+        } else {
+            let mut auth: Box<dyn Authenticator> = match want {
+                "CRAM-MD5" => Box::new(sasl::CramMd5 {
+                    user: t.user.clone(),
+                    password: password.to_string(),
+                }),
+                _ => Box::new(sasl::Plain {
+                    user: t.user.clone(),
+                    password: password.to_string(),
+                }),
+            };
+            (self.sasl(c, auth.as_mut()).await?, want)
+        };
+        if tagged.ok() {
+            if !tagged.code.to_ascii_uppercase().starts_with("CAPABILITY") {
+                // Capabilities change after login (SPECIAL-USE, LIST-EXTENDED).
+                self.caps.clear();
+                let _ = self.command(c, "CAPABILITY").await?;
+            }
+            return Ok(Done::new((), "login")
+                .arg("user", t.user.clone())
+                .arg("mech", mech));
+        }
+        let code = tagged.code.to_ascii_uppercase();
+        let f = if code.starts_with("PRIVACYREQUIRED") {
+            Failure::new("auth.plaintext_disabled")
+        } else if tagged.status == "BAD" && mech != "LOGIN" {
+            Failure::new("auth.mechanism_unsupported").with("wanted", mech)
+        } else {
+            Failure::new("auth.failed").with("user", t.user.clone())
+        };
+        Err(f.with("server_said", tagged.said()))
+    }
+
+    async fn logout(&mut self, c: &mut Conn) -> Result<(), Failure> {
+        self.command(c, "LOGOUT").await.map(|_| ())
+    }
+}
+
+fn role_label(lang: Lang, role: &str) -> &'static str {
+    match (lang, role) {
+        (Lang::De, "trash") => "Papierkorb",
+        (Lang::De, "junk") => "Spam",
+        (Lang::De, "sent") => "Gesendet",
+        (Lang::De, "deleted") => "Gelöscht",
+        (_, "trash") => "Trash",
+        (_, "junk") => "Junk",
+        (_, "sent") => "Sent",
+        _ => "Deleted",
+    }
+}
+
+/// Checks the configured special folders against the server's list.
+fn check_special(
+    lang: Lang,
+    cfg: &SpecialFolders,
+    folders: &[Folder],
+) -> Result<Done<()>, Failure> {
+    let roles = [
+        ("trash", "\\Trash", cfg.trash.trim()),
+        ("junk", "\\Junk", cfg.junk.trim()),
+        ("sent", "\\Sent", cfg.sent.trim()),
+        ("deleted", "\\Trash", cfg.deleted.trim()),
+    ];
+    let exists = |name: &str| {
+        folders.iter().any(|f| {
+            f.name == name
+                || (name.eq_ignore_ascii_case("INBOX") && f.name.eq_ignore_ascii_case("INBOX"))
+        })
+    };
+    let marked = |flag: &str| {
+        folders
+            .iter()
+            .find(|f| f.special_use.as_deref() == Some(flag))
+            .map(|f| f.name.clone())
+    };
+    let mut shown = Vec::new();
+    let mut missing = Vec::new();
+    for (role, flag, configured) in roles {
+        let label = role_label(lang, role);
+        if configured.is_empty() {
+            if let Some(name) = marked(flag).filter(|_| role != "deleted") {
+                shown.push(format!("{label}: {name} (auto, {flag})"));
+            }
+        } else if exists(configured) {
+            shown.push(format!("{label}: {configured}"));
+        } else {
+            let hint = marked(flag)
+                .map(|n| format!(" – the server marks \"{n}\" as {flag}"))
+                .unwrap_or_default();
+            missing.push((role, format!("\"{configured}\" does not exist{hint}")));
+        }
+    }
+    if !missing.is_empty() {
+        let mut f = Failure::new("imap.folder_missing");
+        for (role, text) in missing {
+            f = f.with(role, text);
+        }
+        return Err(f);
+    }
+    if shown.is_empty() {
+        Ok(Done::new((), "special_none"))
+    } else {
+        Ok(Done::new((), "special_folders").arg("list", shown.join("; ")))
+    }
+}
+
+/// The IMAP test: connection, login, folder list, mailbox path, special folders.
+pub(crate) async fn test(r: &mut Runner<'_>, t: &ProbeTarget) -> Result<(), Stop> {
+    let limit = t.timeout;
+    let mut s = flow::establish(r, t, Imap::new()).await?;
+    if flow::login_step(r, t, &mut s).await? {
+        let Session { conn, proto } = &mut s;
+        let folders = r
+            .step(StepKind::Folders, limit, proto.list_folders(conn))
+            .await?;
+        r.folders = Some(folders.clone());
+        let path = match (t.protocol, t.mailbox_path.trim()) {
+            (ProbeProtocol::ImapDownload, _) | (_, "") => "INBOX",
+            (_, p) => p,
+        };
+        soft(
+            r.step(
+                StepKind::Mailbox,
+                limit,
+                proto.examine(conn, path, &folders),
+            )
+            .await,
+        )?;
+        if t.protocol == ProbeProtocol::Imap {
+            let lang = r.lang;
+            let cfg = t.folders.clone();
+            soft(
+                r.step(StepKind::SpecialFolders, limit, async move {
+                    check_special(lang, &cfg, &folders)
+                })
+                .await,
+            )?;
+        }
+    }
+    flow::logout_step(r, t, &mut s).await
+}
+
+/// Round trip: polls INBOX for the mail whose `X-Mailbox-Admin-Test` header is `token`,
+/// deletes it, and says whether it came before `deadline`.
+pub(crate) async fn take_marked(
+    r: &mut Runner<'_>,
+    t: &ProbeTarget,
+    token: &str,
+    deadline: Instant,
+) -> Result<bool, Stop> {
+    let mut s = flow::establish(r, t, Imap::new()).await?;
+    if !flow::login_step(r, t, &mut s).await? {
+        return Err(Stop::Failed(Failure::new("auth.password_missing")));
+    }
+    let Session { conn, proto } = &mut s;
+    let fail = |t: Tagged, cmd: &str| {
+        Stop::Failed(
+            Failure::new("protocol.invalid_response")
+                .with("command", cmd.to_string())
+                .with("server_said", t.said()),
+        )
+    };
+    let (_, tg) = proto
+        .command(conn, "SELECT INBOX")
+        .await
+        .map_err(Stop::Failed)?;
+    if !tg.ok() {
+        return Err(fail(tg, "SELECT"));
+    }
+    let search = format!("UID SEARCH HEADER X-Mailbox-Admin-Test {}", quote(token));
+    let found = loop {
+        let (lines, tg) = proto.command(conn, &search).await.map_err(Stop::Failed)?;
+        if !tg.ok() {
+            return Err(fail(tg, "SEARCH"));
+        }
+        let uids: Vec<String> = lines
+            .iter()
+            .flat_map(|l| {
+                let toks = tokenize(l);
+                let is_search =
+                    matches!(toks.get(1), Some(Tok::Atom(a)) if a.eq_ignore_ascii_case("SEARCH"));
+                toks.into_iter()
+                    .skip(2)
+                    .filter(move |_| is_search)
+                    .filter_map(|t| match t {
+                        Tok::Atom(a) if a.chars().all(|c| c.is_ascii_digit()) => Some(a),
+                        _ => None,
+                    })
+            })
+            .collect();
+        if !uids.is_empty() {
+            let set = uids.join(",");
+            proto
+                .command(conn, &format!("UID STORE {set} +FLAGS.SILENT (\\Deleted)"))
+                .await
+                .map_err(Stop::Failed)?;
+            let expunge = if proto.has("UIDPLUS") {
+                format!("UID EXPUNGE {set}")
+            } else {
+                "EXPUNGE".to_string()
+            };
+            proto.command(conn, &expunge).await.map_err(Stop::Failed)?;
+            break true;
+        }
+        let now = Instant::now();
+        if now >= deadline {
+            break false;
+        }
+        tokio::time::sleep((deadline - now).min(Duration::from_millis(500))).await;
+        proto.command(conn, "NOOP").await.map_err(Stop::Failed)?;
+    };
+    let _ = proto.logout(conn).await;
+    conn.close().await;
+    Ok(found)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn line(s: &str, lits: &[&str]) -> Line {
+        Line {
+            text: s.as_bytes().to_vec(),
+            literals: lits.iter().map(|l| l.as_bytes().to_vec()).collect(),
+        }
+    }
+
+    #[test]
+    fn modified_utf7_round_trips() {
+        for (plain, enc) in [
+            ("INBOX", "INBOX"),
+            ("Gelöschte Elemente", "Gel&APY-schte Elemente"),
+            ("Entwürfe", "Entw&APw-rfe"),
+            ("A&B", "A&-B"),
+            ("日本語", "&ZeVnLIqe-"),
+        ] {
+            assert_eq!(encode_mutf7(plain), enc, "{plain}");
+            assert_eq!(decode_mutf7(enc), plain, "{enc}");
+        }
+    }
+
+    #[test]
+    fn list_responses_are_parsed() {
+        let f = parse_list(&line(r#"* LIST (\Subscribed \Sent) "." Sent"#, &[]), "LIST").unwrap();
+        assert_eq!(f.name, "Sent");
+        assert_eq!(f.delimiter.as_deref(), Some("."));
+        assert_eq!(f.special_use.as_deref(), Some("\\Sent"));
+        assert!(f.subscribed && f.selectable);
+
+        let f = parse_list(
+            &line(r#"* LIST (\Noselect) "/" {11}"#, &["Ordner \"x\""]),
+            "LIST",
+        )
+        .unwrap();
+        assert_eq!(f.name, "Ordner \"x\"");
+        assert!(!f.selectable);
+
+        let f = parse_list(&line(r#"* LIST () NIL "Gel&APY-scht""#, &[]), "LIST").unwrap();
+        assert_eq!(f.name, "Gelöscht");
+        assert_eq!(f.delimiter, None);
+    }
+
+    #[test]
+    fn tagged_status_with_code() {
+        let t = parse_status(" NO [AUTHENTICATIONFAILED] Authentication failed.");
+        assert_eq!(t.status, "NO");
+        assert_eq!(t.code, "AUTHENTICATIONFAILED");
+        assert_eq!(t.text, "Authentication failed.");
+        assert_eq!(literal_len(b"* LIST () \"/\" {12}"), Some(12));
+        assert_eq!(literal_len(b"a1 LOGIN {5+}"), Some(5));
+        assert_eq!(literal_len(b"* OK fine"), None);
+    }
+}

@@ -1,0 +1,359 @@
+//! Connection tests (SPEC §3): the probe engine that resolves, connects, negotiates TLS,
+//! logs in and checks IMAP, POP3 and SMTP servers step by step, with a redacted transcript
+//! and a diagnosis for every failure. It works on plain target structs, not on the database.
+//!
+//! The protocols are spoken directly (not through an IMAP/SMTP client library) so that
+//! every line can be shown, every read is bounded in size and time, and a failure can be
+//! pinned to the exact step and server answer.
+
+mod conn;
+pub mod diagnosis;
+mod flow;
+mod imap;
+mod net;
+mod pop3;
+mod runner;
+mod sasl;
+mod smtp;
+mod tls;
+pub mod transcript;
+
+pub use diagnosis::{Diagnosis, Evidence, Severity};
+pub use flow::run;
+pub use tokio_util::sync::CancellationToken;
+pub use transcript::{Dir, TranscriptLine};
+
+use crate::model::Security;
+use serde::{Deserialize, Serialize};
+use std::net::IpAddr;
+use std::time::Duration;
+use ts_rs::TS;
+
+/// What kind of server a target is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum ProbeProtocol {
+    Imap,
+    Pop3,
+    /// IMAP used like POP3 (fetch, then delete or move): checked like IMAP, on INBOX.
+    ImapDownload,
+    Smtp,
+}
+
+impl ProbeProtocol {
+    /// The protocol's name as administrators know it.
+    pub fn label(self) -> &'static str {
+        match self {
+            ProbeProtocol::Imap | ProbeProtocol::ImapDownload => "IMAP",
+            ProbeProtocol::Pop3 => "POP3",
+            ProbeProtocol::Smtp => "SMTP",
+        }
+    }
+}
+
+impl From<crate::model::Protocol> for ProbeProtocol {
+    fn from(p: crate::model::Protocol) -> Self {
+        match p {
+            crate::model::Protocol::Imap => ProbeProtocol::Imap,
+            crate::model::Protocol::Pop3 => ProbeProtocol::Pop3,
+            crate::model::Protocol::ImapDownload => ProbeProtocol::ImapDownload,
+        }
+    }
+}
+
+/// How to log in. `Password` picks PLAIN when the server offers it, else LOGIN; the
+/// explicit variants force one mechanism (IMAP: `Login` is the LOGIN command, POP3: USER/PASS).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum ProbeAuth {
+    /// No login (SMTP without authentication).
+    None,
+    Password,
+    Plain,
+    Login,
+    CramMd5,
+    /// XOAUTH2 / OAUTHBEARER: comes with the OAuth connections.
+    Oauth2,
+    Ntlm,
+}
+
+impl From<crate::model::AuthMethod> for ProbeAuth {
+    fn from(a: crate::model::AuthMethod) -> Self {
+        match a {
+            crate::model::AuthMethod::Password => ProbeAuth::Password,
+            crate::model::AuthMethod::CramMd5 => ProbeAuth::CramMd5,
+            crate::model::AuthMethod::Oauth2 => ProbeAuth::Oauth2,
+            crate::model::AuthMethod::Ntlm => ProbeAuth::Ntlm,
+        }
+    }
+}
+
+/// A secret that never shows in Debug output and is never serialized.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(s: impl Into<String>) -> Secret {
+        Secret(s.into())
+    }
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("<redacted>")
+    }
+}
+
+/// TLS options of a target (SPEC §2.1).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TlsSettings {
+    /// Verify chain, validity and name. Off is honoured but reported on every run.
+    pub verify: bool,
+    /// Alternative expected certificate name (Abweichender Common Name).
+    pub alt_name: String,
+    /// Pinned SHA-256 fingerprint of the leaf certificate (any hex format). A match is
+    /// trusted whatever the chain says.
+    pub pin_sha256: String,
+    /// Additional trusted CA certificates (PEM), besides the OS trust store.
+    pub extra_roots: Vec<String>,
+}
+
+impl Default for TlsSettings {
+    fn default() -> Self {
+        TlsSettings {
+            verify: true,
+            alt_name: String::new(),
+            pin_sha256: String::new(),
+            extra_roots: Vec::new(),
+        }
+    }
+}
+
+/// Configured special folders (IMAP); empty means "detect via SPECIAL-USE".
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SpecialFolders {
+    pub trash: String,
+    pub junk: String,
+    pub sent: String,
+    pub deleted: String,
+}
+
+/// One server to test, as plain data.
+#[derive(Debug, Clone)]
+pub struct ProbeTarget {
+    pub protocol: ProbeProtocol,
+    /// As entered: a name (IDN allowed, tested as punycode) or an IP literal.
+    pub host: String,
+    pub port: u16,
+    pub security: Security,
+    /// Bounds every step.
+    pub timeout: Duration,
+    pub auth: ProbeAuth,
+    /// Empty: no login, only the connection is checked (SMTP: same as `ProbeAuth::None`).
+    pub user: String,
+    pub password: Option<Secret>,
+    /// Why no password is available (e.g. the keyring was locked), for the diagnosis.
+    pub password_error: Option<String>,
+    /// The user confirmed that a password may travel unencrypted (security "none" only).
+    pub allow_plaintext: bool,
+    pub tls: TlsSettings,
+    /// SMTP: the address for MAIL FROM (and From: of a test mail).
+    pub sender: String,
+    /// IMAP: the mailbox path to check (empty: INBOX).
+    pub mailbox_path: String,
+    pub folders: SpecialFolders,
+    /// Bind the client side to this address (a multi-homed host; tests use 127.0.0.2).
+    pub local_addr: Option<IpAddr>,
+}
+
+impl ProbeTarget {
+    pub fn new(protocol: ProbeProtocol, host: &str, port: u16, security: Security) -> Self {
+        ProbeTarget {
+            protocol,
+            host: host.to_string(),
+            port,
+            security,
+            timeout: Duration::from_secs(crate::model::DEFAULT_TIMEOUT_SECS as u64),
+            auth: ProbeAuth::Password,
+            user: String::new(),
+            password: None,
+            password_error: None,
+            allow_plaintext: false,
+            tls: TlsSettings::default(),
+            sender: String::new(),
+            mailbox_path: String::new(),
+            folders: SpecialFolders::default(),
+            local_addr: None,
+        }
+    }
+}
+
+/// Send a mail to the account's own address and wait until it arrives.
+#[derive(Debug, Clone)]
+pub struct RoundTrip {
+    /// Where the outgoing server sends it; the incoming target must receive it.
+    pub address: String,
+    /// How long to poll the incoming server.
+    pub wait: Duration,
+}
+
+/// What one test run covers: an incoming server, an outgoing server, or both (an account).
+#[derive(Debug, Clone, Default)]
+pub struct TestPlan {
+    pub incoming: Option<ProbeTarget>,
+    pub outgoing: Option<ProbeTarget>,
+    /// Send a test mail to this address through the outgoing server.
+    pub send_to: Option<String>,
+    /// Needs both servers.
+    pub roundtrip: Option<RoundTrip>,
+}
+
+// ---- results --------------------------------------------------------------------------
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    Incoming,
+    Outgoing,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum StepKind {
+    Resolve,
+    Connect,
+    Tls,
+    Greeting,
+    Capabilities,
+    Login,
+    /// IMAP: the folder list with SPECIAL-USE.
+    Folders,
+    /// IMAP: the mailbox path exists.
+    Mailbox,
+    /// IMAP: the configured special folders exist.
+    SpecialFolders,
+    /// POP3: STAT.
+    Stat,
+    /// SMTP: MAIL FROM with the sender address.
+    Sender,
+    /// SMTP: a test mail.
+    Send,
+    /// Wait for the test mail in the incoming server, then delete it.
+    Roundtrip,
+    Logout,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum StepStatus {
+    Running,
+    Ok,
+    Warning,
+    Failed,
+    Skipped,
+    Cancelled,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct Step {
+    pub role: Role,
+    pub kind: StepKind,
+    pub status: StepStatus,
+    pub duration_ms: u64,
+    pub summary: String,
+    /// Why it failed, or the first warning.
+    pub diagnosis: Option<Diagnosis>,
+    /// Further warnings of the same step.
+    pub more_diagnoses: Vec<Diagnosis>,
+    pub transcript: Vec<TranscriptLine>,
+    /// For TLS steps: what the handshake and the certificate showed.
+    pub tls: Option<TlsEvidence>,
+}
+
+/// One certificate as the server presented it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct CertInfo {
+    pub subject: String,
+    pub issuer: String,
+    /// DNS names and IP addresses the certificate is valid for.
+    pub names: Vec<String>,
+    /// RFC 3339.
+    pub not_before: String,
+    pub not_after: String,
+    /// `AB:CD:…`, as pinned in the server settings.
+    pub sha256: String,
+    pub self_signed: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct TlsEvidence {
+    /// `TLSv1.3`; empty when the handshake did not finish.
+    pub version: String,
+    pub cipher: String,
+    /// `verified`, `pinned`, `not_verified` (verification off) or `failed`.
+    pub trust: String,
+    /// The name the certificate was checked against.
+    pub checked_name: String,
+    /// Leaf first.
+    pub chain: Vec<CertInfo>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct Folder {
+    /// Decoded (UTF-8) name, as shown and stored in the settings.
+    pub name: String,
+    pub delimiter: Option<String>,
+    /// `\Sent`, `\Trash`, `\Junk`, `\Drafts`, `\Archive`, `\All`, `\Flagged`.
+    pub special_use: Option<String>,
+    pub subscribed: bool,
+    pub selectable: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct TargetSummary {
+    pub role: Role,
+    pub protocol: ProbeProtocol,
+    pub host: String,
+    /// The punycode form that was resolved.
+    pub ascii_host: String,
+    pub port: u16,
+    pub security: Security,
+    pub auth: ProbeAuth,
+    pub user: String,
+    pub tls_verify: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct TestReport {
+    pub targets: Vec<TargetSummary>,
+    /// RFC 3339 UTC.
+    pub started_at: String,
+    pub duration_ms: u64,
+    /// Every step passed (warnings allowed) and the test was not cancelled.
+    pub ok: bool,
+    pub cancelled: bool,
+    /// The diagnosis codes of all failures and warnings, in order.
+    pub codes: Vec<String>,
+    pub steps: Vec<Step>,
+    /// The first TLS evidence (the incoming server's, if tested).
+    pub tls: Option<TlsEvidence>,
+    /// IMAP: the server's folder tree.
+    pub folders: Option<Vec<Folder>>,
+}
+
+/// A step as it starts (status `running`) and again as it ends.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct ProbeEvent {
+    /// Position of the step in `TestReport::steps`.
+    pub index: u32,
+    pub step: Step,
+}
+
+/// Receives every step as it starts and as it ends.
+pub type Progress<'a> = &'a (dyn Fn(&ProbeEvent) + Send + Sync);
+
+/// A progress receiver that ignores everything.
+pub fn no_progress(_: &ProbeEvent) {}

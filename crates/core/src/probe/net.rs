@@ -1,0 +1,218 @@
+//! Name resolution (IDN as punycode) and the TCP connect, with their errors classified
+//! into diagnosis codes.
+
+use super::conn::Conn;
+use super::runner::{Done, Failure};
+use super::transcript::Transcript;
+use std::io;
+use std::net::{IpAddr, SocketAddr};
+use std::time::Duration;
+use tokio::net::TcpSocket;
+
+/// The host as it is resolved: an IP literal, or the punycode (A-label) form of a name.
+pub(crate) fn ascii_host(host: &str) -> String {
+    let h = host.trim().trim_start_matches('[').trim_end_matches(']');
+    if h.parse::<IpAddr>().is_ok() {
+        return h.to_string();
+    }
+    crate::validate::to_ascii_host(h).unwrap_or_else(|_| h.to_string())
+}
+
+/// Resolves `host` to addresses (A and AAAA through the system resolver).
+pub(crate) async fn resolve(
+    host: &str,
+    port: u16,
+) -> Result<Done<(String, Vec<SocketAddr>)>, Failure> {
+    let raw = host.trim().trim_start_matches('[').trim_end_matches(']');
+    if let Ok(ip) = raw.parse::<IpAddr>() {
+        return Ok(Done::new(
+            (ip.to_string(), vec![SocketAddr::new(ip, port)]),
+            "resolved_ip",
+        )
+        .arg("host", ip.to_string()));
+    }
+    let ascii = match crate::validate::to_ascii_host(raw) {
+        Ok(a) if !a.is_empty() => a,
+        _ => {
+            return Err(Failure::new("dns.not_found")
+                .with("name", raw)
+                .with("resolver_said", "not a valid host name"))
+        }
+    };
+    // RFC 6761 §6.4: names under .invalid never exist; answer without asking the network.
+    let bare = ascii.trim_end_matches('.').to_ascii_lowercase();
+    if bare == "invalid" || bare.ends_with(".invalid") {
+        return Err(Failure::new("dns.not_found")
+            .with("name", ascii.clone())
+            .with("resolver_said", "reserved name (.invalid, RFC 6761)"));
+    }
+    let looked = tokio::net::lookup_host((ascii.clone(), port)).await;
+    match looked {
+        Ok(addrs) => {
+            let mut list: Vec<SocketAddr> = Vec::new();
+            for a in addrs {
+                if !list.contains(&a) {
+                    list.push(a);
+                }
+            }
+            if list.is_empty() {
+                return Err(Failure::new("dns.not_found")
+                    .with("name", ascii)
+                    .with("resolver_said", "no A or AAAA record"));
+            }
+            let shown = list
+                .iter()
+                .map(|a| a.ip().to_string())
+                .collect::<Vec<_>>()
+                .join(", ");
+            let name = if ascii != raw {
+                format!("{raw} ({ascii})")
+            } else {
+                ascii.clone()
+            };
+            Ok(Done::new((ascii, list), "resolved")
+                .arg("host", name)
+                .arg("addrs", shown))
+        }
+        Err(e) => Err(Failure::new(classify_dns(&e))
+            .with("name", ascii)
+            .with("resolver_said", e.to_string())),
+    }
+}
+
+/// getaddrinfo reports "no such name" with platform-specific messages only.
+pub(crate) fn classify_dns(e: &io::Error) -> &'static str {
+    let msg = e.to_string().to_ascii_lowercase();
+    let not_found = [
+        "not known",
+        "no address associated",
+        "no such host",
+        "nodename nor servname",
+        "name does not resolve",
+        "host not found",
+    ];
+    if not_found.iter().any(|n| msg.contains(n)) {
+        "dns.not_found"
+    } else {
+        "dns.failed"
+    }
+}
+
+pub(crate) fn classify_connect(e: &io::Error) -> &'static str {
+    use io::ErrorKind::*;
+    match e.kind() {
+        ConnectionRefused => "net.refused",
+        TimedOut => "net.timeout",
+        NetworkUnreachable | HostUnreachable | AddrNotAvailable | NetworkDown => "net.unreachable",
+        _ => match e.raw_os_error() {
+            Some(111) | Some(61) | Some(10061) => "net.refused",
+            Some(110) | Some(60) | Some(10060) => "net.timeout",
+            _ => "net.unreachable",
+        },
+    }
+}
+
+/// Connects to the first address that answers. Each address gets an equal share of `limit`
+/// (at most three are tried), so one dead address does not eat the whole timeout.
+pub(crate) async fn connect(
+    addrs: &[SocketAddr],
+    local: Option<IpAddr>,
+    limit: Duration,
+    transcript: &Transcript,
+) -> Result<Done<Conn>, Failure> {
+    let tried = &addrs[..addrs.len().min(3)];
+    let share = limit / tried.len().max(1) as u32;
+    let mut errors: Vec<(SocketAddr, &'static str, String)> = Vec::new();
+    for addr in tried {
+        match tokio::time::timeout(share, connect_one(*addr, local)).await {
+            Ok(Ok(stream)) => {
+                let _ = stream.set_nodelay(true);
+                let local_addr = stream
+                    .local_addr()
+                    .unwrap_or_else(|_| SocketAddr::new(addr.ip(), 0));
+                transcript.info(&format!("connected {local_addr} → {addr}"));
+                let conn = Conn::new(Box::new(stream), *addr, local_addr, transcript.clone());
+                return Ok(Done::new(conn, "connected").arg("addr", addr.to_string()));
+            }
+            Ok(Err(e)) => errors.push((*addr, classify_connect(&e), e.to_string())),
+            Err(_) => errors.push((
+                *addr,
+                "net.timeout",
+                format!("no answer within {:.1} s", share.as_secs_f32()),
+            )),
+        }
+    }
+    // The most telling failure wins: a refusal proves the host is there.
+    let code = ["net.refused", "net.timeout", "net.unreachable"]
+        .into_iter()
+        .find(|c| errors.iter().any(|e| e.1 == *c))
+        .unwrap_or("net.unreachable");
+    let mut f = Failure::new(code);
+    for (addr, _, msg) in errors {
+        f = f.with("address", format!("{addr}: {msg}"));
+    }
+    Err(f)
+}
+
+async fn connect_one(addr: SocketAddr, local: Option<IpAddr>) -> io::Result<tokio::net::TcpStream> {
+    let socket = if addr.is_ipv4() {
+        TcpSocket::new_v4()?
+    } else {
+        TcpSocket::new_v6()?
+    };
+    if let Some(ip) = local {
+        socket.bind(SocketAddr::new(ip, 0))?;
+    }
+    socket.connect(addr).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn resolver_messages_are_classified() {
+        let e = |m: &str| io::Error::other(m.to_string());
+        assert_eq!(
+            classify_dns(&e(
+                "failed to lookup address information: Name or service not known"
+            )),
+            "dns.not_found"
+        );
+        assert_eq!(
+            classify_dns(&e("failed to lookup address information: nodename nor servname provided, or not known")),
+            "dns.not_found"
+        );
+        assert_eq!(
+            classify_dns(&e("No such host is known. (os error 11001)")),
+            "dns.not_found"
+        );
+        assert_eq!(
+            classify_dns(&e(
+                "failed to lookup address information: Temporary failure in name resolution"
+            )),
+            "dns.failed"
+        );
+    }
+
+    #[test]
+    fn connect_errors_are_classified() {
+        use io::ErrorKind::*;
+        assert_eq!(classify_connect(&ConnectionRefused.into()), "net.refused");
+        assert_eq!(classify_connect(&TimedOut.into()), "net.timeout");
+        assert_eq!(
+            classify_connect(&NetworkUnreachable.into()),
+            "net.unreachable"
+        );
+        assert_eq!(classify_connect(&HostUnreachable.into()), "net.unreachable");
+    }
+
+    #[test]
+    fn idn_hosts_are_resolved_as_punycode() {
+        assert_eq!(
+            ascii_host("mail.müller-bau.de"),
+            "mail.xn--mller-bau-q9a.de"
+        );
+        assert_eq!(ascii_host("[2001:db8::1]"), "2001:db8::1");
+    }
+}

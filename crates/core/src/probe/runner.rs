@@ -1,0 +1,364 @@
+//! Runs the steps of a test: announces each step, bounds it by the timeout, stops it at once
+//! on cancellation, and turns its outcome into a `Step` with transcript and diagnosis.
+
+use super::diagnosis::{self, Context, Evidence, Severity};
+use super::transcript::{Dir, Transcript};
+use super::{
+    Folder, ProbeEvent, Progress, Role, Step, StepKind, StepStatus, TargetSummary, TestReport,
+    TlsEvidence,
+};
+use crate::i18n::Lang;
+use std::future::Future;
+use std::time::{Duration, Instant};
+use tokio_util::sync::CancellationToken;
+
+/// Why a step failed: a diagnosis code and its evidence.
+#[derive(Debug, Clone)]
+pub(crate) struct Failure {
+    pub code: &'static str,
+    pub evidence: Vec<Evidence>,
+    /// Boxed: failures travel in every `Result` of the probe and should stay small.
+    pub tls: Option<Box<TlsEvidence>>,
+}
+
+impl Failure {
+    pub fn new(code: &'static str) -> Failure {
+        Failure {
+            code,
+            evidence: Vec::new(),
+            tls: None,
+        }
+    }
+
+    pub fn with(mut self, key: &str, value: impl Into<String>) -> Failure {
+        self.evidence.push(Evidence {
+            key: key.to_string(),
+            value: value.into(),
+        });
+        self
+    }
+
+    pub fn tls(mut self, ev: Option<TlsEvidence>) -> Failure {
+        self.tls = ev.map(Box::new);
+        self
+    }
+}
+
+/// A step's successful outcome: its value and how to summarize it.
+pub(crate) struct Done<T> {
+    pub value: T,
+    key: &'static str,
+    args: Vec<(&'static str, String)>,
+    warnings: Vec<Failure>,
+    tls: Option<TlsEvidence>,
+    status: Option<StepStatus>,
+}
+
+impl<T> Done<T> {
+    pub fn new(value: T, summary_key: &'static str) -> Done<T> {
+        Done {
+            value,
+            key: summary_key,
+            args: Vec::new(),
+            warnings: Vec::new(),
+            tls: None,
+            status: None,
+        }
+    }
+    pub fn arg(mut self, k: &'static str, v: impl Into<String>) -> Done<T> {
+        self.args.push((k, v.into()));
+        self
+    }
+    pub fn warn(mut self, w: Failure) -> Done<T> {
+        self.warnings.push(w);
+        self
+    }
+    pub fn warnings(mut self, ws: Vec<Failure>) -> Done<T> {
+        self.warnings.extend(ws);
+        self
+    }
+    pub fn tls(mut self, ev: TlsEvidence) -> Done<T> {
+        self.tls = Some(ev);
+        self
+    }
+    pub fn map<U>(self, f: impl FnOnce(T) -> U) -> Done<U> {
+        Done {
+            value: f(self.value),
+            key: self.key,
+            args: self.args,
+            warnings: self.warnings,
+            tls: self.tls,
+            status: self.status,
+        }
+    }
+    /// Report the step as skipped (e.g. "no implicit TLS here, trying STARTTLS").
+    pub fn skipped(mut self) -> Done<T> {
+        self.status = Some(StepStatus::Skipped);
+        self
+    }
+}
+
+/// How a test ends early.
+#[derive(Debug, Clone)]
+pub(crate) enum Stop {
+    Failed(Failure),
+    Cancelled,
+}
+
+impl Stop {
+    /// The failure inside a step that runs nested sessions (the round trip). Cancellation
+    /// never gets here in practice: the outer step sees the token first.
+    pub fn failure(self) -> Failure {
+        match self {
+            Stop::Failed(f) => f,
+            Stop::Cancelled => Failure::new("net.timeout"),
+        }
+    }
+}
+
+pub(crate) struct Runner<'a> {
+    pub lang: Lang,
+    progress: Progress<'a>,
+    cancel: CancellationToken,
+    pub transcript: Transcript,
+    pub steps: Vec<Step>,
+    pub role: Role,
+    pub ctx: Context,
+    /// Quiet runners (the sessions of a round trip) record no steps: their transcript goes
+    /// to the step that runs them.
+    quiet: bool,
+    pub cancelled: bool,
+    pub first_tls: Option<TlsEvidence>,
+    pub folders: Option<Vec<Folder>>,
+    pub targets: Vec<TargetSummary>,
+}
+
+impl<'a> Runner<'a> {
+    pub fn new(
+        lang: Lang,
+        progress: Progress<'a>,
+        cancel: CancellationToken,
+        transcript: Transcript,
+    ) -> Runner<'a> {
+        Runner {
+            lang,
+            progress,
+            cancel,
+            transcript,
+            steps: Vec::new(),
+            role: Role::Incoming,
+            ctx: Context::default(),
+            quiet: false,
+            cancelled: false,
+            first_tls: None,
+            folders: None,
+            targets: Vec::new(),
+        }
+    }
+
+    /// A runner whose steps are not recorded; lines go to `transcript`.
+    pub fn quiet(&self) -> Runner<'a> {
+        let mut r = Runner::new(
+            self.lang,
+            self.progress,
+            self.cancel.clone(),
+            self.transcript.clone(),
+        );
+        r.quiet = true;
+        r.role = self.role;
+        r.ctx = self.ctx.clone();
+        r
+    }
+
+    fn emit(&self, index: usize) {
+        if !self.quiet {
+            (self.progress)(&ProbeEvent {
+                index: index as u32,
+                step: self.steps[index].clone(),
+            });
+        }
+    }
+
+    fn begin(&mut self, kind: StepKind) -> usize {
+        self.steps.push(Step {
+            role: self.role,
+            kind,
+            status: StepStatus::Running,
+            duration_ms: 0,
+            summary: String::new(),
+            diagnosis: None,
+            more_diagnoses: Vec::new(),
+            transcript: Vec::new(),
+            tls: None,
+        });
+        let i = self.steps.len() - 1;
+        self.emit(i);
+        i
+    }
+
+    pub fn diagnose(&self, f: &Failure, severity: Severity) -> diagnosis::Diagnosis {
+        let evidence = f
+            .evidence
+            .iter()
+            .map(|e| Evidence {
+                key: e.key.clone(),
+                value: self.transcript.scrub(&e.value),
+            })
+            .collect();
+        diagnosis::diagnose(f.code, severity, self.lang, &self.ctx, evidence)
+    }
+
+    /// Runs one step, bounded by `limit` and by cancellation.
+    pub async fn step<T>(
+        &mut self,
+        kind: StepKind,
+        limit: Duration,
+        fut: impl Future<Output = Result<Done<T>, Failure>>,
+    ) -> Result<T, Stop> {
+        let index = (!self.quiet).then(|| self.begin(kind));
+        let started = Instant::now();
+        let cancel = self.cancel.clone();
+        let outcome = tokio::select! {
+            biased;
+            _ = cancel.cancelled() => None,
+            r = tokio::time::timeout(limit, fut) => Some(r),
+        };
+        let result = match outcome {
+            None => Err(Stop::Cancelled),
+            Some(Err(_)) => {
+                let mut f = Failure::new("net.timeout")
+                    .with("step", step_name(kind))
+                    .with("timeout", format!("{} s", limit.as_secs_f32()));
+                if let Some(last) = self.transcript.last(Dir::Client) {
+                    f = f.with("last_sent", last);
+                }
+                if let Some(last) = self.transcript.last(Dir::Server) {
+                    f = f.with("last_received", last);
+                }
+                Err(Stop::Failed(f))
+            }
+            Some(Ok(Err(f))) => Err(Stop::Failed(f)),
+            Some(Ok(Ok(done))) => Ok(done),
+        };
+        let Some(index) = index else {
+            return result.map(|d| d.value);
+        };
+        let transcript = self.transcript.take();
+        let step = &mut self.steps[index];
+        step.duration_ms = started.elapsed().as_millis() as u64;
+        step.transcript = transcript;
+        match result {
+            Ok(done) => {
+                let mut diags: Vec<_> = done
+                    .warnings
+                    .iter()
+                    .map(|w| self.diagnose(w, Severity::Warning))
+                    .collect();
+                let step = &mut self.steps[index];
+                step.status = done.status.unwrap_or(if diags.is_empty() {
+                    StepStatus::Ok
+                } else {
+                    StepStatus::Warning
+                });
+                step.summary = self
+                    .transcript
+                    .scrub(&diagnosis::summary(self.lang, done.key, &done.args));
+                if !diags.is_empty() {
+                    step.diagnosis = Some(diags.remove(0));
+                    step.more_diagnoses = diags;
+                }
+                if let Some(ev) = done.tls {
+                    if self.first_tls.is_none() {
+                        self.first_tls = Some(ev.clone());
+                    }
+                    self.steps[index].tls = Some(ev);
+                }
+                self.emit(index);
+                Ok(done.value)
+            }
+            Err(Stop::Cancelled) => {
+                self.cancelled = true;
+                let step = &mut self.steps[index];
+                step.status = StepStatus::Cancelled;
+                step.summary = match self.lang {
+                    crate::i18n::Lang::De => "Abgebrochen".into(),
+                    crate::i18n::Lang::En => "Cancelled".into(),
+                };
+                self.emit(index);
+                Err(Stop::Cancelled)
+            }
+            Err(Stop::Failed(f)) => {
+                let d = self.diagnose(&f, Severity::Error);
+                let step = &mut self.steps[index];
+                step.status = StepStatus::Failed;
+                step.summary = d.title.clone();
+                step.diagnosis = Some(d);
+                if let Some(ev) = &f.tls {
+                    step.tls = Some((**ev).clone());
+                    if self.first_tls.is_none() {
+                        self.first_tls = Some((**ev).clone());
+                    }
+                }
+                self.emit(index);
+                Err(Stop::Failed(f))
+            }
+        }
+    }
+
+    /// Records a step that did not run, with the reason as its summary.
+    pub fn skip(&mut self, kind: StepKind, key: &'static str, args: &[(&str, String)]) {
+        if self.quiet {
+            return;
+        }
+        let i = self.begin(kind);
+        let step = &mut self.steps[i];
+        step.status = StepStatus::Skipped;
+        step.summary = diagnosis::summary(self.lang, key, args);
+        step.transcript = self.transcript.take();
+        self.emit(i);
+    }
+
+    /// The finished report.
+    pub fn report(self, started_at: String, started: Instant) -> TestReport {
+        let mut codes = Vec::new();
+        for s in &self.steps {
+            for d in s.diagnosis.iter().chain(&s.more_diagnoses) {
+                codes.push(d.code.clone());
+            }
+        }
+        let failed = self
+            .steps
+            .iter()
+            .any(|s| matches!(s.status, StepStatus::Failed | StepStatus::Cancelled));
+        TestReport {
+            targets: self.targets,
+            started_at,
+            duration_ms: started.elapsed().as_millis() as u64,
+            ok: !failed && !self.cancelled,
+            cancelled: self.cancelled,
+            codes,
+            steps: self.steps,
+            tls: self.first_tls,
+            folders: self.folders,
+        }
+    }
+}
+
+pub(crate) fn step_name(kind: StepKind) -> &'static str {
+    match kind {
+        StepKind::Resolve => "resolve",
+        StepKind::Connect => "connect",
+        StepKind::Tls => "tls",
+        StepKind::Greeting => "greeting",
+        StepKind::Capabilities => "capabilities",
+        StepKind::Login => "login",
+        StepKind::Folders => "folders",
+        StepKind::Mailbox => "mailbox",
+        StepKind::SpecialFolders => "special_folders",
+        StepKind::Stat => "stat",
+        StepKind::Sender => "sender",
+        StepKind::Send => "send",
+        StepKind::Roundtrip => "roundtrip",
+        StepKind::Logout => "logout",
+    }
+}

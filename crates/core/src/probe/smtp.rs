@@ -1,0 +1,460 @@
+//! SMTP submission (RFC 5321, 4954, 3207): greeting, EHLO, STARTTLS, AUTH, MAIL FROM with
+//! the sender address (then RSET — nothing is sent unless asked), and the optional test
+//! mail. Replies are read with bounded lines and a bounded number of continuation lines.
+
+use super::conn::Conn;
+use super::flow::{self, soft, Proto, Session};
+use super::runner::{Done, Failure, Runner, Stop};
+use super::sasl::{self, Authenticator};
+use super::{ProbeAuth, ProbeProtocol, ProbeTarget, StepKind};
+use std::net::SocketAddr;
+
+const MAX_REPLY_LINES: usize = 200;
+
+/// A test mail to send: where to, and the token that marks it.
+#[derive(Debug, Clone)]
+pub(crate) struct Mail {
+    pub to: String,
+    pub token: String,
+}
+
+struct Reply {
+    code: u16,
+    lines: Vec<String>,
+}
+
+impl Reply {
+    fn said(&self) -> String {
+        format!("{} {}", self.code, self.lines.join(" / "))
+    }
+    fn text_lower(&self) -> String {
+        self.lines.join(" ").to_ascii_lowercase()
+    }
+    /// The enhanced status code (RFC 3463), e.g. `5.7.1`.
+    fn enhanced(&self) -> Option<&str> {
+        let first = self.lines.first()?.split_whitespace().next()?;
+        let parts: Vec<&str> = first.split('.').collect();
+        (parts.len() == 3
+            && parts
+                .iter()
+                .all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit())))
+        .then_some(first)
+    }
+}
+
+async fn reply(c: &mut Conn) -> Result<Reply, Failure> {
+    let mut lines = Vec::new();
+    let mut code: Option<u16> = None;
+    loop {
+        let line = c.read_line().await?;
+        let b = line.as_bytes();
+        let this = (b.len() >= 3 && b[..3].iter().all(u8::is_ascii_digit))
+            .then(|| line[..3].parse::<u16>().ok())
+            .flatten();
+        let (Some(this), sep) = (this, b.get(3).copied()) else {
+            return Err(Failure::new("protocol.invalid_response")
+                .with("problem", "not an SMTP reply")
+                .with("server_sent", line));
+        };
+        if code.is_some_and(|c| c != this) || !matches!(sep, None | Some(b' ') | Some(b'-')) {
+            return Err(Failure::new("protocol.invalid_response")
+                .with("problem", "malformed SMTP reply")
+                .with("server_sent", line));
+        }
+        code = Some(this);
+        lines.push(line.get(4..).unwrap_or("").to_string());
+        if sep != Some(b'-') {
+            return Ok(Reply { code: this, lines });
+        }
+        if lines.len() >= MAX_REPLY_LINES {
+            return Err(Failure::new("protocol.invalid_response").with(
+                "problem",
+                format!("a reply of more than {MAX_REPLY_LINES} lines"),
+            ));
+        }
+    }
+}
+
+/// What we call ourselves in EHLO: the address literal of our side of the connection.
+fn ehlo_name(local: SocketAddr) -> String {
+    match local.ip() {
+        std::net::IpAddr::V4(ip) => format!("[{ip}]"),
+        std::net::IpAddr::V6(ip) => format!("[IPv6:{ip}]"),
+    }
+}
+
+/// An address usable in MAIL FROM / RCPT TO (no brackets, spaces or line breaks).
+fn clean_address(a: &str) -> Option<&str> {
+    let a = a.trim();
+    (!a.chars()
+        .any(|c| c.is_whitespace() || c.is_control() || c == '<' || c == '>'))
+    .then_some(a)
+}
+
+/// The test mail, CRLF line ends, dot-stuffed, ending with the terminating dot.
+pub(crate) fn test_message(from: &str, to: &str, token: &str) -> String {
+    let date = time::OffsetDateTime::now_utc()
+        .format(&time::format_description::well_known::Rfc2822)
+        .unwrap_or_default();
+    let from_hdr = if from.is_empty() {
+        "mailbox-admin@localhost"
+    } else {
+        from
+    };
+    let lines = [
+        format!("From: Mailbox Admin <{from_hdr}>"),
+        format!("To: <{to}>"),
+        "Subject: Mailbox Admin: Testnachricht / test message".to_string(),
+        format!("Date: {date}"),
+        format!("Message-ID: <{token}@mailbox-admin.invalid>"),
+        format!("X-Mailbox-Admin-Test: {token}"),
+        "MIME-Version: 1.0".to_string(),
+        "Content-Type: text/plain; charset=us-ascii".to_string(),
+        "Content-Transfer-Encoding: 7bit".to_string(),
+        String::new(),
+        "Diese Nachricht hat Mailbox Admin beim Verbindungstest gesendet.".to_string(),
+        "Sie kann geloescht werden.".to_string(),
+        String::new(),
+        "This message was sent by Mailbox Admin while testing the connection.".to_string(),
+        "It can be deleted.".to_string(),
+    ];
+    let mut out = String::new();
+    for l in lines {
+        if l.starts_with('.') {
+            out.push('.');
+        }
+        out.push_str(&l);
+        out.push_str("\r\n");
+    }
+    out.push_str(".\r\n");
+    out
+}
+
+pub(crate) struct Smtp {
+    ext: Vec<String>,
+}
+
+impl Smtp {
+    pub fn new() -> Smtp {
+        Smtp { ext: Vec::new() }
+    }
+
+    fn has(&self, keyword: &str) -> bool {
+        self.ext.iter().any(|e| {
+            e.split_whitespace()
+                .next()
+                .is_some_and(|k| k.eq_ignore_ascii_case(keyword))
+        })
+    }
+
+    fn auth_mechs(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        for e in &self.ext {
+            let up = e.to_ascii_uppercase();
+            let rest = up
+                .strip_prefix("AUTH ")
+                .or_else(|| up.strip_prefix("AUTH="));
+            for m in rest.unwrap_or("").split_whitespace() {
+                if !out.iter().any(|x| x == m) {
+                    out.push(m.to_string());
+                }
+            }
+        }
+        out
+    }
+
+    async fn sasl(&mut self, c: &mut Conn, auth: &mut dyn Authenticator) -> Result<(), Failure> {
+        let mech = auth.mechanism();
+        match auth.initial_response() {
+            Some(ir) => {
+                c.write_secret(
+                    &format!("AUTH {mech} {ir}"),
+                    &format!("AUTH {mech} <redacted>"),
+                )
+                .await?
+            }
+            None => c.write_line(&format!("AUTH {mech}")).await?,
+        }
+        for _ in 0..8 {
+            let r = reply(c).await?;
+            match r.code {
+                334 => {
+                    let challenge = sasl::unb64(r.lines.first().map(String::as_str).unwrap_or(""))
+                        .unwrap_or_default();
+                    let resp = auth.respond(&challenge).map_err(|e| {
+                        Failure::new("protocol.invalid_response").with("problem", e)
+                    })?;
+                    c.write_secret(&resp, super::transcript::REDACTED).await?;
+                }
+                235 => return Ok(()),
+                // 538: encryption required; 530: "must issue STARTTLS first".
+                538 | 530 => {
+                    return Err(
+                        Failure::new("auth.plaintext_disabled").with("server_said", r.said())
+                    )
+                }
+                504 | 534 => {
+                    return Err(Failure::new("auth.mechanism_unsupported")
+                        .with("wanted", mech)
+                        .with("server_said", r.said()))
+                }
+                _ => return Err(Failure::new("auth.failed").with("server_said", r.said())),
+            }
+        }
+        Err(Failure::new("protocol.invalid_response").with("problem", "too many SASL rounds"))
+    }
+
+    async fn mail_from(&mut self, c: &mut Conn, from: &str) -> Result<(), Failure> {
+        c.write_line(&format!("MAIL FROM:<{from}>")).await?;
+        let r = reply(c).await?;
+        if r.code == 250 {
+            return Ok(());
+        }
+        Err(Failure::new("smtp.sender_rejected")
+            .with("sender", if from.is_empty() { "<>" } else { from })
+            .with("server_said", r.said()))
+    }
+
+    async fn rset(&mut self, c: &mut Conn) -> Result<(), Failure> {
+        c.write_line("RSET").await?;
+        reply(c).await.map(|_| ())
+    }
+
+    async fn sender_check(&mut self, c: &mut Conn, sender: &str) -> Result<Done<()>, Failure> {
+        let Some(from) = clean_address(sender) else {
+            return Err(Failure::new("smtp.sender_rejected")
+                .with("sender", sender)
+                .with("problem", "not a usable address"));
+        };
+        self.mail_from(c, from).await?;
+        self.rset(c).await?;
+        Ok(Done::new((), "sender").arg("sender", from))
+    }
+
+    async fn send(&mut self, c: &mut Conn, from: &str, mail: &Mail) -> Result<Done<()>, Failure> {
+        let Some(to) = clean_address(&mail.to).filter(|a| !a.is_empty()) else {
+            return Err(Failure::new("smtp.recipient_rejected")
+                .with("recipient", mail.to.clone())
+                .with("problem", "not a usable address"));
+        };
+        let from = clean_address(from).unwrap_or("");
+        self.mail_from(c, from).await?;
+        c.write_line(&format!("RCPT TO:<{to}>")).await?;
+        let r = reply(c).await?;
+        if !(r.code == 250 || r.code == 251) {
+            let relay = r.text_lower().contains("relay")
+                || (r.code == 554 && r.enhanced() == Some("5.7.1"));
+            let code = if relay {
+                "smtp.relay_denied"
+            } else {
+                "smtp.recipient_rejected"
+            };
+            let _ = self.rset(c).await;
+            return Err(Failure::new(code)
+                .with("recipient", to)
+                .with("server_said", r.said()));
+        }
+        c.write_line("DATA").await?;
+        let r = reply(c).await?;
+        if r.code != 354 {
+            let _ = self.rset(c).await;
+            return Err(Failure::new("smtp.message_rejected").with("server_said", r.said()));
+        }
+        let msg = test_message(from, to, &mail.token);
+        for line in msg.lines().take_while(|l| !l.is_empty()) {
+            c.transcript.client(line);
+        }
+        c.transcript
+            .info(&format!("[message body, {} bytes in all]", msg.len()));
+        c.write_raw(msg.as_bytes()).await?;
+        c.transcript.client(".");
+        let r = reply(c).await?;
+        if r.code != 250 {
+            return Err(Failure::new("smtp.message_rejected").with("server_said", r.said()));
+        }
+        Ok(Done::new((), "sent").arg("to", to).arg("reply", r.said()))
+    }
+}
+
+impl Proto for Smtp {
+    async fn greeting(&mut self, c: &mut Conn) -> Result<Done<()>, Failure> {
+        let first = c.read_line().await?;
+        let is_reply = first.len() >= 3 && first.as_bytes()[..3].iter().all(u8::is_ascii_digit);
+        if !is_reply {
+            return Err(flow::unexpected_greeting(&first, ProbeProtocol::Smtp));
+        }
+        let mut last = first.clone();
+        let mut n = 1;
+        while last.as_bytes().get(3) == Some(&b'-') {
+            if n >= MAX_REPLY_LINES {
+                return Err(Failure::new("protocol.invalid_response")
+                    .with(
+                        "problem",
+                        format!("a greeting of more than {MAX_REPLY_LINES} lines"),
+                    )
+                    .with("server_sent", first));
+            }
+            last = c.read_line().await?;
+            n += 1;
+        }
+        match &first[..3] {
+            "220" => Ok(Done::new((), "greeting").arg("text", first)),
+            "421" | "554" => {
+                Err(Failure::new("protocol.service_unavailable").with("server_said", last))
+            }
+            _ => Err(flow::unexpected_greeting(&first, ProbeProtocol::Smtp)),
+        }
+    }
+
+    async fn capabilities(&mut self, c: &mut Conn) -> Result<Done<()>, Failure> {
+        let name = ehlo_name(c.local);
+        c.write_line(&format!("EHLO {name}")).await?;
+        let r = reply(c).await?;
+        if r.code == 250 {
+            self.ext = r.lines.iter().skip(1).cloned().collect();
+            return Ok(Done::new((), "capabilities").arg("caps", self.ext.join(", ")));
+        }
+        if r.code >= 500 {
+            c.write_line(&format!("HELO {name}")).await?;
+            let h = reply(c).await?;
+            if h.code == 250 {
+                self.ext.clear();
+                return Ok(Done::new((), "capabilities").arg("caps", "HELO"));
+            }
+        }
+        if r.code == 421 {
+            return Err(Failure::new("protocol.service_unavailable").with("server_said", r.said()));
+        }
+        Err(Failure::new("protocol.invalid_response")
+            .with("command", "EHLO")
+            .with("server_said", r.said()))
+    }
+
+    fn offers_starttls(&self) -> bool {
+        self.has("STARTTLS")
+    }
+
+    fn caps_text(&self) -> String {
+        self.ext.join(", ")
+    }
+
+    async fn starttls(&mut self, c: &mut Conn) -> Result<(), Failure> {
+        c.write_line("STARTTLS").await?;
+        let r = reply(c).await?;
+        if r.code != 220 {
+            return Err(Failure::new("tls.starttls_unsupported").with("server_said", r.said()));
+        }
+        self.ext.clear();
+        Ok(())
+    }
+
+    async fn login(
+        &mut self,
+        c: &mut Conn,
+        t: &ProbeTarget,
+        password: &str,
+    ) -> Result<Done<()>, Failure> {
+        let offered = self.auth_mechs();
+        if offered.is_empty() {
+            let code = if !c.tls && self.offers_starttls() {
+                "auth.plaintext_disabled"
+            } else {
+                "auth.mechanism_unsupported"
+            };
+            return Err(Failure::new(code)
+                .with("offered", "no AUTH in the EHLO answer")
+                .with("capabilities", self.caps_text()));
+        }
+        let has = |m: &str| offered.iter().any(|x| x == m);
+        let want = match t.auth {
+            ProbeAuth::Password if has("PLAIN") => "PLAIN",
+            ProbeAuth::Password | ProbeAuth::Login => "LOGIN",
+            ProbeAuth::CramMd5 => "CRAM-MD5",
+            _ => "PLAIN",
+        };
+        if !has(want) {
+            return Err(Failure::new("auth.mechanism_unsupported")
+                .with("wanted", want)
+                .with("offered", offered.join(" ")));
+        }
+        let mut auth: Box<dyn Authenticator> = match want {
+            "CRAM-MD5" => Box::new(sasl::CramMd5 {
+                user: t.user.clone(),
+                password: password.to_string(),
+            }),
+            "LOGIN" => Box::new(sasl::Login {
+                user: t.user.clone(),
+                password: password.to_string(),
+                sent_user: false,
+            }),
+            _ => Box::new(sasl::Plain {
+                user: t.user.clone(),
+                password: password.to_string(),
+            }),
+        };
+        self.sasl(c, auth.as_mut()).await?;
+        Ok(Done::new((), "login")
+            .arg("user", t.user.clone())
+            .arg("mech", want))
+    }
+
+    async fn logout(&mut self, c: &mut Conn) -> Result<(), Failure> {
+        c.write_line("QUIT").await?;
+        reply(c).await.map(|_| ())
+    }
+}
+
+/// The SMTP test: connection, login, MAIL FROM with the sender, and the given test mails.
+pub(crate) async fn test(r: &mut Runner<'_>, t: &ProbeTarget, mails: &[Mail]) -> Result<(), Stop> {
+    let limit = t.timeout;
+    let mut s = flow::establish(r, t, Smtp::new()).await?;
+    flow::login_step(r, t, &mut s).await?;
+    let Session { conn, proto } = &mut s;
+    let sender_ok = if t.sender.trim().is_empty() {
+        r.skip(StepKind::Sender, "sender_none", &[]);
+        true
+    } else {
+        soft(
+            r.step(StepKind::Sender, limit, proto.sender_check(conn, &t.sender))
+                .await,
+        )?
+        .is_some()
+    };
+    if sender_ok {
+        // Without a sender address, the login name if it is an address, else the null sender.
+        let from = if !t.sender.trim().is_empty() {
+            t.sender.trim().to_string()
+        } else if t.user.contains('@') {
+            t.user.trim().to_string()
+        } else {
+            String::new()
+        };
+        for mail in mails {
+            soft(
+                r.step(StepKind::Send, limit, proto.send(conn, &from, mail))
+                    .await,
+            )?;
+        }
+    }
+    flow::logout_step(r, t, &mut s).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn test_message_is_dot_safe_and_marked() {
+        let m = test_message("a@example.test", "b@example.test", "tok123");
+        assert!(m.ends_with("\r\n.\r\n"));
+        assert!(m.contains("\r\nX-Mailbox-Admin-Test: tok123\r\n"));
+        assert_eq!(m.matches("\r\n.\r\n").count(), 1);
+        assert!(m.lines().all(|l| l.len() < 998));
+    }
+
+    #[test]
+    fn addresses_with_line_breaks_are_not_used() {
+        assert_eq!(clean_address(" a@b.c "), Some("a@b.c"));
+        assert_eq!(clean_address("a@b.c>\r\nRCPT TO:<x@y"), None);
+    }
+}

@@ -1,0 +1,631 @@
+//! TLS for the probe: rustls on ring, the OS trust store plus extra roots, and a verifier
+//! that records the certificate chain and why verification failed, honours the alternative
+//! name and the pinned fingerprint, and — when verification is off — still says what it
+//! would have found. Every outcome becomes evidence for the TLS step.
+
+use super::conn::Io;
+use super::runner::{Done, Failure};
+use super::transcript::Transcript;
+use super::{CertInfo, TlsEvidence, TlsSettings};
+use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
+use rustls::client::WebPkiServerVerifier;
+use rustls::crypto::CryptoProvider;
+use rustls::pki_types::pem::PemObject;
+use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
+use rustls::{
+    CertificateError, ClientConfig, DigitallySignedStruct, RootCertStore, SignatureScheme,
+};
+use sha2::{Digest, Sha256};
+use std::io;
+use std::pin::Pin;
+use std::sync::{Arc, Mutex, OnceLock};
+use std::task::{Context, Poll};
+use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
+
+fn provider() -> Arc<CryptoProvider> {
+    static P: OnceLock<Arc<CryptoProvider>> = OnceLock::new();
+    P.get_or_init(|| Arc::new(rustls::crypto::ring::default_provider()))
+        .clone()
+}
+
+/// The OS trust store, loaded once per process.
+fn native_roots() -> Arc<RootCertStore> {
+    static R: OnceLock<Arc<RootCertStore>> = OnceLock::new();
+    R.get_or_init(|| {
+        let mut store = RootCertStore::empty();
+        let loaded = rustls_native_certs::load_native_certs();
+        store.add_parsable_certificates(loaded.certs);
+        Arc::new(store)
+    })
+    .clone()
+}
+
+fn roots(extra: &[String]) -> Arc<RootCertStore> {
+    if extra.is_empty() {
+        return native_roots();
+    }
+    let mut store = (*native_roots()).clone();
+    for pem in extra {
+        for cert in CertificateDer::pem_slice_iter(pem.as_bytes()).flatten() {
+            let _ = store.add(cert);
+        }
+    }
+    Arc::new(store)
+}
+
+/// `AB:CD:…` SHA-256 of a DER certificate.
+pub(crate) fn fingerprint(der: &[u8]) -> String {
+    Sha256::digest(der)
+        .iter()
+        .map(|b| format!("{b:02X}"))
+        .collect::<Vec<_>>()
+        .join(":")
+}
+
+fn rfc3339(t: time::OffsetDateTime) -> String {
+    t.format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_default()
+}
+
+pub(crate) fn cert_info(der: &[u8]) -> CertInfo {
+    use x509_parser::prelude::*;
+    let sha256 = fingerprint(der);
+    match X509Certificate::from_der(der) {
+        Ok((_, c)) => {
+            let mut names = Vec::new();
+            if let Ok(Some(san)) = c.subject_alternative_name() {
+                for n in &san.value.general_names {
+                    match n {
+                        GeneralName::DNSName(d) => names.push(d.to_string()),
+                        GeneralName::IPAddress(b) => names.push(ip_text(b)),
+                        _ => {}
+                    }
+                }
+            }
+            if names.is_empty() {
+                for cn in c.subject().iter_common_name() {
+                    if let Ok(s) = cn.as_str() {
+                        names.push(s.to_string());
+                    }
+                }
+            }
+            CertInfo {
+                subject: c.subject().to_string(),
+                issuer: c.issuer().to_string(),
+                names,
+                not_before: rfc3339(c.validity().not_before.to_datetime()),
+                not_after: rfc3339(c.validity().not_after.to_datetime()),
+                sha256,
+                self_signed: c.subject().as_raw() == c.issuer().as_raw(),
+            }
+        }
+        Err(e) => CertInfo {
+            subject: format!("(unreadable certificate: {e})"),
+            issuer: String::new(),
+            names: Vec::new(),
+            not_before: String::new(),
+            not_after: String::new(),
+            sha256,
+            self_signed: false,
+        },
+    }
+}
+
+fn ip_text(b: &[u8]) -> String {
+    match b.len() {
+        4 => std::net::Ipv4Addr::new(b[0], b[1], b[2], b[3]).to_string(),
+        16 => {
+            let mut a = [0u8; 16];
+            a.copy_from_slice(b);
+            std::net::Ipv6Addr::from(a).to_string()
+        }
+        _ => format!("{b:02x?}"),
+    }
+}
+
+/// What the verifier found.
+#[derive(Debug, Clone)]
+enum Verdict {
+    Verified,
+    Pinned,
+    /// Verification is off; `would_fail` is what it would have said.
+    Unverified {
+        would_fail: Option<&'static str>,
+    },
+    Failed {
+        code: &'static str,
+        detail: String,
+    },
+}
+
+#[derive(Debug, Default)]
+struct Seen {
+    chain: Vec<CertificateDer<'static>>,
+    verdict: Option<Verdict>,
+}
+
+#[derive(Debug)]
+struct Verifier {
+    webpki: Option<Arc<WebPkiServerVerifier>>,
+    provider: Arc<CryptoProvider>,
+    verify: bool,
+    alt_name: Option<ServerName<'static>>,
+    pin: Option<String>,
+    seen: Arc<Mutex<Seen>>,
+}
+
+/// Maps a webpki verdict to a diagnosis code.
+fn classify_cert_error(e: &rustls::Error, leaf: &CertificateDer<'_>) -> (&'static str, String) {
+    let detail = e.to_string();
+    let code = match e {
+        rustls::Error::InvalidCertificate(ce) => match ce {
+            CertificateError::Expired | CertificateError::ExpiredContext { .. } => "tls.expired",
+            CertificateError::NotValidYet | CertificateError::NotValidYetContext { .. } => {
+                "tls.not_yet_valid"
+            }
+            CertificateError::NotValidForName | CertificateError::NotValidForNameContext { .. } => {
+                "tls.hostname_mismatch"
+            }
+            // A self-signed leaf fails path building in several ways (no issuer, or a
+            // trust anchor of the same name with another key): all mean "self-signed".
+            _ if cert_info(leaf).self_signed => "tls.self_signed",
+            CertificateError::UnknownIssuer
+            | CertificateError::BadSignature
+            | CertificateError::UnsupportedSignatureAlgorithmContext { .. }
+            | CertificateError::UnsupportedSignatureAlgorithmForPublicKeyContext { .. } => {
+                "tls.untrusted_issuer"
+            }
+            _ => "tls.handshake_failed",
+        },
+        _ => "tls.handshake_failed",
+    };
+    (code, detail)
+}
+
+impl ServerCertVerifier for Verifier {
+    fn verify_server_cert(
+        &self,
+        end_entity: &CertificateDer<'_>,
+        intermediates: &[CertificateDer<'_>],
+        server_name: &ServerName<'_>,
+        ocsp_response: &[u8],
+        now: UnixTime,
+    ) -> Result<ServerCertVerified, rustls::Error> {
+        let mut seen = self.seen.lock().unwrap_or_else(|e| e.into_inner());
+        seen.chain = std::iter::once(end_entity)
+            .chain(intermediates)
+            .map(|c| c.clone().into_owned())
+            .collect();
+        if let Some(pin) = &self.pin {
+            // Compared here, not by webpki: a pinned self-signed CA certificate would fail
+            // there as an end entity (CaUsedAsEndEntity).
+            if fingerprint(end_entity) == *pin {
+                seen.verdict = Some(Verdict::Pinned);
+                return Ok(ServerCertVerified::assertion());
+            }
+            seen.verdict = Some(Verdict::Failed {
+                code: "tls.pin_mismatch",
+                detail: "the certificate's fingerprint is not the pinned one".into(),
+            });
+            return Err(rustls::Error::InvalidCertificate(
+                CertificateError::ApplicationVerificationFailure,
+            ));
+        }
+        let name = self.alt_name.as_ref().unwrap_or(server_name);
+        let result = match &self.webpki {
+            Some(w) => w.verify_server_cert(end_entity, intermediates, name, ocsp_response, now),
+            None => Err(rustls::Error::InvalidCertificate(
+                CertificateError::UnknownIssuer,
+            )),
+        };
+        match result {
+            Ok(v) => {
+                seen.verdict = Some(if self.verify {
+                    Verdict::Verified
+                } else {
+                    Verdict::Unverified { would_fail: None }
+                });
+                Ok(v)
+            }
+            Err(e) => {
+                let (code, detail) = classify_cert_error(&e, end_entity);
+                if self.verify {
+                    seen.verdict = Some(Verdict::Failed { code, detail });
+                    Err(e)
+                } else {
+                    seen.verdict = Some(Verdict::Unverified {
+                        would_fail: Some(code),
+                    });
+                    Ok(ServerCertVerified::assertion())
+                }
+            }
+        }
+    }
+
+    // Signatures are always checked, pinned or not: they prove the server holds the key.
+    fn verify_tls12_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        rustls::crypto::verify_tls12_signature(
+            message,
+            cert,
+            dss,
+            &self.provider.signature_verification_algorithms,
+        )
+    }
+
+    fn verify_tls13_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        rustls::crypto::verify_tls13_signature(
+            message,
+            cert,
+            dss,
+            &self.provider.signature_verification_algorithms,
+        )
+    }
+
+    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
+        self.provider
+            .signature_verification_algorithms
+            .supported_schemes()
+    }
+}
+
+/// Records the first bytes the server sends during the handshake, to tell a plaintext
+/// greeting from garbage when the handshake fails.
+struct Peek<S> {
+    inner: S,
+    state: Arc<Mutex<PeekState>>,
+}
+
+#[derive(Default)]
+struct PeekState {
+    bytes: Vec<u8>,
+    eof: bool,
+}
+
+impl<S: AsyncRead + Unpin> AsyncRead for Peek<S> {
+    fn poll_read(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<io::Result<()>> {
+        let this = self.get_mut();
+        let before = buf.filled().len();
+        let r = Pin::new(&mut this.inner).poll_read(cx, buf);
+        if let Poll::Ready(Ok(())) = &r {
+            let new = &buf.filled()[before..];
+            let mut st = this.state.lock().unwrap_or_else(|e| e.into_inner());
+            if new.is_empty() {
+                st.eof = true;
+            } else if st.bytes.len() < 512 {
+                let room = 512 - st.bytes.len();
+                st.bytes.extend_from_slice(&new[..new.len().min(room)]);
+            }
+        }
+        r
+    }
+}
+
+impl<S: AsyncWrite + Unpin> AsyncWrite for Peek<S> {
+    fn poll_write(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<io::Result<usize>> {
+        Pin::new(&mut self.get_mut().inner).poll_write(cx, buf)
+    }
+    fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.get_mut().inner).poll_flush(cx)
+    }
+    fn poll_shutdown(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.get_mut().inner).poll_shutdown(cx)
+    }
+}
+
+/// Printable text with a line end: a plaintext protocol greeting, not a TLS record.
+pub(crate) fn looks_like_text(bytes: &[u8]) -> bool {
+    let line: Vec<u8> = bytes
+        .iter()
+        .copied()
+        .take_while(|b| *b != b'\r' && *b != b'\n')
+        .collect();
+    line.len() >= 3 && line.len() < bytes.len() && line.iter().all(|b| (0x20..0x7f).contains(b))
+}
+
+fn first_line(bytes: &[u8]) -> String {
+    let line: Vec<u8> = bytes
+        .iter()
+        .copied()
+        .take_while(|b| *b != b'\r' && *b != b'\n')
+        .collect();
+    String::from_utf8_lossy(&line).into_owned()
+}
+
+fn version_name(v: Option<rustls::ProtocolVersion>) -> String {
+    match v {
+        Some(rustls::ProtocolVersion::TLSv1_3) => "TLSv1.3".into(),
+        Some(rustls::ProtocolVersion::TLSv1_2) => "TLSv1.2".into(),
+        Some(other) => format!("{other:?}"),
+        None => String::new(),
+    }
+}
+
+/// The name the certificate is checked against: the alternative name if set, else the host.
+fn checked_name(host: &str, settings: &TlsSettings) -> String {
+    let alt = settings.alt_name.trim();
+    if alt.is_empty() {
+        host.to_string()
+    } else {
+        alt.to_string()
+    }
+}
+
+fn cert_evidence(mut f: Failure, chain: &[CertInfo]) -> Failure {
+    if let Some(leaf) = chain.first() {
+        f = f
+            .with("certificate_names", leaf.names.join(", "))
+            .with("subject", leaf.subject.clone())
+            .with("issuer", leaf.issuer.clone())
+            .with("not_before", leaf.not_before.clone())
+            .with("not_after", leaf.not_after.clone())
+            .with("sha256", leaf.sha256.clone());
+    }
+    f
+}
+
+/// Runs the TLS handshake on `io` for `host` (the punycode name or IP literal).
+pub(crate) async fn handshake(
+    io: Box<dyn Io>,
+    host: &str,
+    settings: &TlsSettings,
+    transcript: &Transcript,
+) -> Result<(Box<dyn Io>, Done<TlsEvidence>), Failure> {
+    let provider = provider();
+    let store = roots(&settings.extra_roots);
+    let webpki = if store.is_empty() {
+        None
+    } else {
+        WebPkiServerVerifier::builder_with_provider(store, provider.clone())
+            .build()
+            .ok()
+    };
+    let checked = checked_name(host, settings);
+    let alt_name = if settings.alt_name.trim().is_empty() {
+        None
+    } else {
+        // A wildcard entered as the expected name matches any one label below it.
+        let alt = settings.alt_name.trim();
+        let alt = match alt.strip_prefix("*.") {
+            Some(rest) => format!("mailbox-admin-check.{rest}"),
+            None => alt.to_string(),
+        };
+        let ascii = super::net::ascii_host(&alt);
+        Some(ServerName::try_from(ascii).map_err(|e| {
+            Failure::new("tls.handshake_failed")
+                .with("detail", format!("alternative name is not usable: {e}"))
+        })?)
+    };
+    let pin = if settings.pin_sha256.trim().is_empty() {
+        None
+    } else {
+        crate::validate::normalize_fingerprint(settings.pin_sha256.trim())
+    };
+    let seen = Arc::new(Mutex::new(Seen::default()));
+    let verifier = Verifier {
+        webpki,
+        provider: provider.clone(),
+        verify: settings.verify,
+        alt_name,
+        pin: pin.clone(),
+        seen: seen.clone(),
+    };
+    let config = ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .map_err(|e| Failure::new("tls.handshake_failed").with("detail", e.to_string()))?
+        .dangerous()
+        .with_custom_certificate_verifier(Arc::new(verifier))
+        .with_no_client_auth();
+    let server_name = ServerName::try_from(host.to_string()).map_err(|e| {
+        Failure::new("tls.handshake_failed").with("detail", format!("server name {host:?}: {e}"))
+    })?;
+    let peek_state = Arc::new(Mutex::new(PeekState::default()));
+    let peek = Peek {
+        inner: io,
+        state: peek_state.clone(),
+    };
+    transcript.info("TLS handshake");
+    let connector = tokio_rustls::TlsConnector::from(Arc::new(config));
+    let result = connector.connect(server_name, peek).await;
+    let seen = std::mem::take(&mut *seen.lock().unwrap_or_else(|e| e.into_inner()));
+    let chain: Vec<CertInfo> = seen.chain.iter().map(|c| cert_info(c)).collect();
+    match result {
+        Ok(stream) => {
+            let (_, conn) = stream.get_ref();
+            let version = version_name(conn.protocol_version());
+            let cipher = conn
+                .negotiated_cipher_suite()
+                .map(|s| format!("{:?}", s.suite()))
+                .unwrap_or_default();
+            let mut warnings = Vec::new();
+            let trust = match &seen.verdict {
+                Some(Verdict::Verified) => "verified",
+                Some(Verdict::Pinned) => "pinned",
+                Some(Verdict::Unverified { would_fail }) => {
+                    let mut w = Failure::new("tls.verify_disabled");
+                    if let Some(code) = would_fail {
+                        w = w.with("verification_would_report", *code);
+                    }
+                    warnings.push(cert_evidence(w, &chain));
+                    "not_verified"
+                }
+                _ => "verified",
+            };
+            if let Some(leaf) = chain.first() {
+                if let Ok(end) = time::OffsetDateTime::parse(
+                    &leaf.not_after,
+                    &time::format_description::well_known::Rfc3339,
+                ) {
+                    let left = end - time::OffsetDateTime::now_utc();
+                    if left > time::Duration::ZERO && left < time::Duration::days(14) {
+                        warnings.push(
+                            Failure::new("tls.expires_soon")
+                                .with("not_after", leaf.not_after.clone())
+                                .with("days_left", left.whole_days().to_string()),
+                        );
+                    }
+                }
+            }
+            let evidence = TlsEvidence {
+                version: version.clone(),
+                cipher: cipher.clone(),
+                trust: trust.into(),
+                checked_name: checked.clone(),
+                chain: chain.clone(),
+            };
+            transcript.info(&format!(
+                "{version} {cipher}, certificate {} ({trust})",
+                chain.first().map(|c| c.subject.as_str()).unwrap_or("-")
+            ));
+            let names = chain
+                .first()
+                .map(|c| c.names.join(", "))
+                .unwrap_or_default();
+            let done = Done::new(evidence.clone(), "tls")
+                .arg("version", version)
+                .arg("cipher", cipher)
+                .arg("names", names)
+                .warnings(warnings)
+                .tls(evidence);
+            Ok((Box::new(stream), done))
+        }
+        Err(e) => {
+            let peeked = std::mem::take(&mut *peek_state.lock().unwrap_or_else(|e| e.into_inner()));
+            let evidence = (!chain.is_empty()).then(|| TlsEvidence {
+                version: String::new(),
+                cipher: String::new(),
+                trust: "failed".into(),
+                checked_name: checked.clone(),
+                chain: chain.clone(),
+            });
+            let f = classify_handshake(&e, seen.verdict, &peeked, &checked, pin.as_deref());
+            let f = cert_evidence(f, &chain).tls(evidence);
+            transcript.info(&format!("TLS failed: {e}"));
+            Err(f)
+        }
+    }
+}
+
+fn classify_handshake(
+    e: &io::Error,
+    verdict: Option<Verdict>,
+    peeked: &PeekState,
+    checked: &str,
+    pin: Option<&str>,
+) -> Failure {
+    if let Some(Verdict::Failed { code, detail }) = verdict {
+        let mut f = Failure::new(code).with("detail", detail);
+        if code == "tls.hostname_mismatch" {
+            f = f.with("expected_name", checked);
+        }
+        if let Some(p) = pin {
+            f = f.with("pinned_sha256", p);
+        }
+        return f;
+    }
+    if looks_like_text(&peeked.bytes) {
+        return Failure::new("tls.expected_starttls")
+            .with("server_sent", first_line(&peeked.bytes));
+    }
+    let inner = e.get_ref().and_then(|i| i.downcast_ref::<rustls::Error>());
+    let detail = match inner {
+        Some(rustls::Error::AlertReceived(alert)) => format!(
+            "the server ended the handshake with the alert \"{alert:?}\" (e.g. no common TLS version or cipher)"
+        ),
+        Some(rustls::Error::PeerIncompatible(why)) => {
+            format!("no common TLS version or cipher: {why:?}")
+        }
+        Some(rustls::Error::InvalidMessage(_))
+        | Some(rustls::Error::InappropriateMessage { .. })
+        | Some(rustls::Error::InappropriateHandshakeMessage { .. }) => {
+            "the server's answer is not a TLS handshake".to_string()
+        }
+        Some(other) => other.to_string(),
+        None if e.kind() == io::ErrorKind::UnexpectedEof || peeked.eof => {
+            "the server closed the connection during the TLS handshake".to_string()
+        }
+        None => e.to_string(),
+    };
+    let mut f = Failure::new("tls.handshake_failed").with("detail", detail);
+    if !peeked.bytes.is_empty() {
+        f = f.with(
+            "server_sent",
+            format!(
+                "{} bytes: {}",
+                peeked.bytes.len(),
+                hex_preview(&peeked.bytes)
+            ),
+        );
+    }
+    f
+}
+
+fn hex_preview(b: &[u8]) -> String {
+    let shown: Vec<String> = b.iter().take(24).map(|x| format!("{x:02x}")).collect();
+    let mut s = shown.join(" ");
+    if b.len() > 24 {
+        s.push_str(" …");
+    }
+    s
+}
+
+/// Does `addr` answer with a TLS handshake? Used when a plaintext connection gets no
+/// greeting: an implicit-TLS port waits silently for the client's hello.
+pub(crate) async fn answers_tls(
+    addr: std::net::SocketAddr,
+    local: Option<std::net::IpAddr>,
+    host: &str,
+) -> bool {
+    // The caller bounds the whole check; this limit only keeps the connect finite.
+    let limit = std::time::Duration::from_secs(30);
+    let Ok(done) = super::net::connect(&[addr], local, limit, &Transcript::default()).await else {
+        return false;
+    };
+    let mut conn = done.value;
+    let settings = TlsSettings {
+        verify: false,
+        ..TlsSettings::default()
+    };
+    let ok = conn.start_tls(host, &settings).await.is_ok();
+    conn.close().await;
+    ok
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plaintext_greetings_are_told_from_tls_records() {
+        assert!(looks_like_text(b"* OK [CAPABILITY IMAP4rev1] ready\r\n"));
+        assert!(looks_like_text(b"220 mail.example.com ESMTP\r\n"));
+        assert!(looks_like_text(b"+OK Dovecot ready.\r\n"));
+        assert!(!looks_like_text(&[0x16, 0x03, 0x03, 0x00, 0x7a, 0x02]));
+        assert!(!looks_like_text(b"\xff\xfe garbage"));
+        assert!(!looks_like_text(b"* OK no line end yet"));
+    }
+
+    #[test]
+    fn fingerprints_are_colon_separated_upper_hex() {
+        let f = fingerprint(b"abc");
+        assert_eq!(f.len(), 95);
+        assert!(f.starts_with("BA:78:16:BF"), "{f}");
+    }
+}

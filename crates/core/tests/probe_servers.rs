@@ -1,0 +1,1145 @@
+//! The probe engine against real Dovecot and Postfix (started by the test setup) and against
+//! small hostile servers: happy paths for every protocol, security and mechanism, one test
+//! per diagnosis code, the round trip, cancellation, and the password canary.
+
+#[path = "support/hostile.rs"]
+mod hostile;
+#[path = "support/servers.rs"]
+mod servers;
+
+use hostile::Hostile;
+use mailbox_admin_core::model::Security;
+use mailbox_admin_core::probe::*;
+use mailbox_admin_core::Lang;
+use servers::*;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+fn target(protocol: ProbeProtocol, host: &str, port: u16, security: Security) -> ProbeTarget {
+    let s = servers();
+    let mut t = ProbeTarget::new(protocol, host, port, security);
+    t.timeout = Duration::from_secs(10);
+    t.user = ALICE.name.into();
+    t.password = Some(Secret::new(ALICE.password));
+    t.tls.extra_roots = vec![s.ca_pem.clone()];
+    t
+}
+
+fn imap(port: u16, security: Security) -> ProbeTarget {
+    target(ProbeProtocol::Imap, HOST_GOOD, port, security)
+}
+fn pop3(port: u16, security: Security) -> ProbeTarget {
+    target(ProbeProtocol::Pop3, HOST_GOOD, port, security)
+}
+fn smtp(port: u16, security: Security) -> ProbeTarget {
+    let mut t = target(ProbeProtocol::Smtp, HOST_GOOD, port, security);
+    t.sender = ALICE.name.into();
+    t
+}
+
+async fn test(t: ProbeTarget) -> TestReport {
+    run_plan(TestPlan::single(t)).await
+}
+
+async fn run_plan(plan: TestPlan) -> TestReport {
+    let r = run(&plan, Lang::En, &no_progress, &CancellationToken::new()).await;
+    assert_no_canary(&r);
+    r
+}
+
+/// Every step with its status and summary, and the transcripts: printed when a test fails.
+fn show(r: &TestReport) -> String {
+    let mut s = String::new();
+    for st in &r.steps {
+        s.push_str(&format!(
+            "{:?} {:?} {} ms: {}\n",
+            st.kind, st.status, st.duration_ms, st.summary
+        ));
+        if let Some(d) = &st.diagnosis {
+            s.push_str(&format!("   {} {:?}\n", d.code, d.evidence));
+        }
+        for l in &st.transcript {
+            s.push_str(&format!("   {:?} {}\n", l.dir, l.text));
+        }
+    }
+    s
+}
+
+fn assert_ok(r: &TestReport) {
+    assert!(r.ok, "expected success:\n{}", show(r));
+    assert!(
+        r.steps.iter().all(|s| matches!(
+            s.status,
+            StepStatus::Ok | StepStatus::Warning | StepStatus::Skipped
+        )),
+        "{}",
+        show(r)
+    );
+}
+
+/// The test failed, and the failing step carries `code`.
+fn assert_fails_with(r: &TestReport, code: &str) -> Step {
+    assert!(!r.ok, "expected {code}, but the test passed:\n{}", show(r));
+    let failed: Vec<&Step> = r
+        .steps
+        .iter()
+        .filter(|s| s.status == StepStatus::Failed)
+        .collect();
+    let hit = failed
+        .iter()
+        .find(|s| s.diagnosis.as_ref().is_some_and(|d| d.code == code));
+    let Some(step) = hit else {
+        panic!("expected {code}, got {:?}:\n{}", r.codes, show(r));
+    };
+    let d = step.diagnosis.as_ref().unwrap();
+    assert!(!d.title.is_empty() && !d.explanation.is_empty() && !d.fix.is_empty());
+    assert!(r.codes.contains(&code.to_string()));
+    (*step).clone()
+}
+
+fn evidence<'a>(step: &'a Step, key: &str) -> &'a str {
+    step.diagnosis
+        .as_ref()
+        .and_then(|d| d.evidence.iter().find(|e| e.key == key))
+        .map(|e| e.value.as_str())
+        .unwrap_or_else(|| panic!("no evidence {key}: {:?}", step.diagnosis))
+}
+
+fn transcript(r: &TestReport) -> String {
+    r.steps
+        .iter()
+        .flat_map(|s| s.transcript.iter())
+        .map(|l| format!("{:?} {}\n", l.dir, l.text))
+        .collect()
+}
+
+/// The canary: no form of any test password may appear in a report.
+fn assert_no_canary(r: &TestReport) {
+    use base64::Engine;
+    let json = serde_json::to_string(r).unwrap();
+    let b64 = |s: &str| base64::engine::general_purpose::STANDARD.encode(s);
+    for u in [&ALICE, &BOB, &CAROL, &DAVE] {
+        for needle in [
+            u.password.to_string(),
+            u.password.replace('\\', "\\\\").replace('"', "\\\""),
+            b64(u.password),
+            b64(&format!("\0{}\0{}", u.name, u.password)),
+        ] {
+            assert!(
+                !json.contains(&needle),
+                "password of {} leaked: {json}",
+                u.name
+            );
+        }
+    }
+}
+
+// ---- happy paths ----------------------------------------------------------------------
+
+#[tokio::test]
+async fn imap_implicit_tls_logs_in_with_plain_and_lists_the_folders() {
+    let s = servers();
+    let r = test(imap(s.ports.imaps, Security::Tls)).await;
+    assert_ok(&r);
+    use StepKind::*;
+    let kinds: Vec<StepKind> = r.steps.iter().map(|s| s.kind).collect();
+    assert_eq!(
+        kinds,
+        vec![
+            Resolve,
+            Connect,
+            Tls,
+            Greeting,
+            Capabilities,
+            Login,
+            Folders,
+            Mailbox,
+            SpecialFolders,
+            Logout
+        ]
+    );
+    let login = r.steps.iter().find(|s| s.kind == Login).unwrap();
+    assert!(login.summary.contains("PLAIN"), "{}", login.summary);
+    let tls = r.tls.as_ref().expect("TLS evidence");
+    assert_eq!(tls.trust, "verified");
+    assert!(tls.version.starts_with("TLSv1."), "{tls:?}");
+    assert!(!tls.cipher.is_empty());
+    assert_eq!(tls.chain[0].sha256, s.good_sha256);
+    assert!(tls.chain[0].names.contains(&"127.0.0.1".to_string()));
+    assert!(tls.chain[0].issuer.contains("Mailbox Admin Test CA"));
+    let folders = r.folders.as_ref().expect("folders");
+    assert_eq!(folders[0].name, "INBOX");
+    let sent = folders.iter().find(|f| f.name == "Sent").expect("Sent");
+    assert_eq!(sent.special_use.as_deref(), Some("\\Sent"));
+    assert!(sent.subscribed);
+    assert_eq!(sent.delimiter.as_deref(), Some("."));
+    let junk = folders.iter().find(|f| f.name == "Junk").expect("Junk");
+    assert!(!junk.subscribed);
+    let special = r.steps.iter().find(|s| s.kind == SpecialFolders).unwrap();
+    assert!(special.summary.contains("Trash"), "{}", special.summary);
+}
+
+#[tokio::test]
+async fn imap_starttls_logs_in_with_the_login_command() {
+    let s = servers();
+    let mut t = imap(s.ports.imap, Security::Starttls);
+    t.auth = ProbeAuth::Login;
+    let r = test(t).await;
+    assert_ok(&r);
+    use StepKind::*;
+    let kinds: Vec<StepKind> = r.steps.iter().take(7).map(|s| s.kind).collect();
+    assert_eq!(
+        kinds,
+        vec![
+            Resolve,
+            Connect,
+            Greeting,
+            Capabilities,
+            Tls,
+            Capabilities,
+            Login
+        ]
+    );
+    let tr = transcript(&r);
+    assert!(tr.contains("STARTTLS"), "{tr}");
+    assert!(
+        tr.contains(r#"LOGIN "alice@example.test" <redacted>"#),
+        "{tr}"
+    );
+    // Credentials only after the switch to TLS.
+    let tls_at = r.steps.iter().position(|s| s.kind == Tls).unwrap();
+    let login_at = r.steps.iter().position(|s| s.kind == Login).unwrap();
+    assert!(tls_at < login_at);
+}
+
+#[tokio::test]
+async fn imap_cram_md5_login() {
+    let s = servers();
+    let mut t = imap(s.ports.imaps, Security::Tls);
+    t.auth = ProbeAuth::CramMd5;
+    let r = test(t).await;
+    assert_ok(&r);
+    let login = r.steps.iter().find(|s| s.kind == StepKind::Login).unwrap();
+    assert!(login.summary.contains("CRAM-MD5"), "{}", login.summary);
+}
+
+#[tokio::test]
+async fn imap_automatic_security_prefers_implicit_tls() {
+    let s = servers();
+    let r = test(imap(s.ports.imaps, Security::Auto)).await;
+    assert_ok(&r);
+    let tls: Vec<&Step> = r.steps.iter().filter(|s| s.kind == StepKind::Tls).collect();
+    assert_eq!(tls.len(), 1);
+    assert_eq!(tls[0].status, StepStatus::Ok);
+}
+
+#[tokio::test]
+async fn imap_automatic_security_falls_back_to_starttls_never_to_plaintext() {
+    let s = servers();
+    let r = test(imap(s.ports.imap, Security::Auto)).await;
+    assert_ok(&r);
+    let tls: Vec<&Step> = r.steps.iter().filter(|s| s.kind == StepKind::Tls).collect();
+    assert_eq!(tls.len(), 2, "{}", show(&r));
+    assert_eq!(tls[0].status, StepStatus::Skipped);
+    assert!(tls[0].summary.contains("STARTTLS"), "{}", tls[0].summary);
+    assert_eq!(tls[1].status, StepStatus::Ok);
+    assert!(!r.codes.iter().any(|c| c == "auth.plaintext_sent"));
+}
+
+#[tokio::test]
+async fn imap_download_checks_the_inbox_only() {
+    let s = servers();
+    let mut t = imap(s.ports.imaps, Security::Tls);
+    t.protocol = ProbeProtocol::ImapDownload;
+    t.mailbox_path = "Sent".into(); // ignored: IMAP download works on INBOX
+    let r = test(t).await;
+    assert_ok(&r);
+    let mailbox = r
+        .steps
+        .iter()
+        .find(|s| s.kind == StepKind::Mailbox)
+        .unwrap();
+    assert!(mailbox.summary.starts_with("INBOX"), "{}", mailbox.summary);
+    assert!(!r.steps.iter().any(|s| s.kind == StepKind::SpecialFolders));
+}
+
+#[tokio::test]
+async fn pop3_implicit_tls_and_stat() {
+    let s = servers();
+    let r = test(pop3(s.ports.pop3s, Security::Tls)).await;
+    assert_ok(&r);
+    use StepKind::*;
+    let kinds: Vec<StepKind> = r.steps.iter().map(|s| s.kind).collect();
+    assert_eq!(
+        kinds,
+        vec![
+            Resolve,
+            Connect,
+            Tls,
+            Greeting,
+            Capabilities,
+            Login,
+            Stat,
+            Logout
+        ]
+    );
+    let login = r.steps.iter().find(|s| s.kind == Login).unwrap();
+    assert!(login.summary.contains("PLAIN"), "{}", login.summary);
+    let stat = r.steps.iter().find(|s| s.kind == Stat).unwrap();
+    assert!(stat.summary.contains("messages"), "{}", stat.summary);
+}
+
+#[tokio::test]
+async fn pop3_starttls_with_user_and_pass() {
+    let s = servers();
+    let mut t = pop3(s.ports.pop3, Security::Starttls);
+    t.auth = ProbeAuth::Login;
+    let r = test(t).await;
+    assert_ok(&r);
+    let tr = transcript(&r);
+    assert!(tr.contains("STLS"), "{tr}");
+    assert!(tr.contains("PASS <redacted>"), "{tr}");
+}
+
+#[tokio::test]
+async fn pop3_cram_md5_login() {
+    let s = servers();
+    let mut t = pop3(s.ports.pop3s, Security::Tls);
+    t.auth = ProbeAuth::CramMd5;
+    let r = test(t).await;
+    assert_ok(&r);
+    assert!(transcript(&r).contains("AUTH CRAM-MD5"));
+}
+
+#[tokio::test]
+async fn smtp_submission_starttls_plain_and_sender_check() {
+    let s = servers();
+    let r = test(smtp(s.ports.submission, Security::Starttls)).await;
+    assert_ok(&r);
+    use StepKind::*;
+    let kinds: Vec<StepKind> = r.steps.iter().map(|s| s.kind).collect();
+    assert_eq!(
+        kinds,
+        vec![
+            Resolve,
+            Connect,
+            Greeting,
+            Capabilities,
+            Tls,
+            Capabilities,
+            Login,
+            Sender,
+            Logout
+        ]
+    );
+    let tr = transcript(&r);
+    assert!(tr.contains("AUTH PLAIN <redacted>"), "{tr}");
+    assert!(tr.contains("MAIL FROM:<alice@example.test>"), "{tr}");
+    assert!(tr.contains("RSET"), "nothing may be sent: {tr}");
+    assert!(!tr.contains("DATA"), "{tr}");
+}
+
+#[tokio::test]
+async fn smtp_implicit_tls_with_login_mechanism() {
+    let s = servers();
+    let mut t = smtp(s.ports.smtps, Security::Tls);
+    t.auth = ProbeAuth::Login;
+    let r = test(t).await;
+    assert_ok(&r);
+    let login = r.steps.iter().find(|s| s.kind == StepKind::Login).unwrap();
+    assert!(login.summary.contains("LOGIN"), "{}", login.summary);
+}
+
+#[tokio::test]
+async fn smtp_cram_md5_login() {
+    let s = servers();
+    let mut t = smtp(s.ports.smtps, Security::Tls);
+    t.auth = ProbeAuth::CramMd5;
+    let r = test(t).await;
+    assert_ok(&r);
+    assert!(transcript(&r).contains("AUTH CRAM-MD5"));
+}
+
+#[tokio::test]
+async fn smtp_plaintext_login_only_when_confirmed_and_then_with_a_warning() {
+    let s = servers();
+    let mut t = smtp(s.ports.smtp_plain, Security::None);
+    t.allow_plaintext = true;
+    let r = test(t).await;
+    assert_ok(&r);
+    let login = r.steps.iter().find(|s| s.kind == StepKind::Login).unwrap();
+    assert_eq!(login.status, StepStatus::Warning);
+    assert_eq!(
+        login.diagnosis.as_ref().unwrap().code,
+        "auth.plaintext_sent"
+    );
+}
+
+#[tokio::test]
+async fn a_server_test_without_login_checks_the_connection_only() {
+    let s = servers();
+    let mut t = imap(s.ports.imaps, Security::Tls);
+    t.user.clear();
+    t.password = None;
+    let r = test(t).await;
+    assert_ok(&r);
+    let login = r.steps.iter().find(|s| s.kind == StepKind::Login).unwrap();
+    assert_eq!(login.status, StepStatus::Skipped);
+    assert!(!r.steps.iter().any(|s| s.kind == StepKind::Folders));
+}
+
+// ---- diagnosis codes: authentication --------------------------------------------------
+
+#[tokio::test]
+async fn auth_failed_on_imap_pop3_and_smtp() {
+    let s = servers();
+    for mut t in [
+        imap(s.ports.imaps, Security::Tls),
+        pop3(s.ports.pop3s, Security::Tls),
+        smtp(s.ports.smtps, Security::Tls),
+    ] {
+        t.password = Some(Secret::new("wrong-password-123"));
+        let r = test(t).await;
+        let step = assert_fails_with(&r, "auth.failed");
+        assert_eq!(step.kind, StepKind::Login);
+    }
+}
+
+#[tokio::test]
+async fn auth_mechanism_unsupported_when_the_server_does_not_offer_it() {
+    let s = servers();
+    // The plain SMTP port offers PLAIN and LOGIN only.
+    let mut t = smtp(s.ports.smtp_plain, Security::None);
+    t.allow_plaintext = true;
+    t.auth = ProbeAuth::CramMd5;
+    let r = test(t).await;
+    let step = assert_fails_with(&r, "auth.mechanism_unsupported");
+    assert!(evidence(&step, "offered").contains("PLAIN"));
+    assert!(!transcript(&r).contains("AUTH CRAM-MD5"));
+}
+
+#[tokio::test]
+async fn auth_plaintext_disabled_when_the_server_refuses_login_before_tls() {
+    let s = servers();
+    // Dovecot treats 127.0.0.1 → 127.0.0.1 as secure; from 127.0.0.2 it is not.
+    let remote = Some(REMOTE_CLIENT.parse().unwrap());
+    for mut t in [
+        imap(s.ports.imap, Security::None),
+        pop3(s.ports.pop3, Security::None),
+        smtp(s.ports.submission, Security::None),
+    ] {
+        t.allow_plaintext = true;
+        t.local_addr = remote;
+        let r = test(t).await;
+        let step = assert_fails_with(&r, "auth.plaintext_disabled");
+        assert_eq!(step.kind, StepKind::Login);
+        // Refused before anything secret was sent.
+        let tr = transcript(&r);
+        assert!(!tr.contains("<redacted>"), "{tr}");
+    }
+}
+
+#[tokio::test]
+async fn auth_unencrypted_not_allowed_without_confirmation() {
+    let s = servers();
+    let t = imap(s.ports.imap, Security::None);
+    let r = test(t).await;
+    let step = assert_fails_with(&r, "auth.unencrypted_not_allowed");
+    assert_eq!(step.kind, StepKind::Login);
+    assert!(!transcript(&r).contains("LOGIN \""));
+}
+
+#[tokio::test]
+async fn auth_password_missing_and_method_not_available() {
+    let s = servers();
+    let mut t = imap(s.ports.imaps, Security::Tls);
+    t.password = None;
+    t.password_error = Some("keyring locked".into());
+    let r = test(t).await;
+    let step = assert_fails_with(&r, "auth.password_missing");
+    assert_eq!(evidence(&step, "keyring"), "keyring locked");
+
+    let mut t = imap(s.ports.imaps, Security::Tls);
+    t.auth = ProbeAuth::Oauth2;
+    let r = test(t).await;
+    assert_fails_with(&r, "auth.method_not_available");
+    // Connection and TLS were still checked.
+    assert!(r
+        .steps
+        .iter()
+        .any(|s| s.kind == StepKind::Tls && s.status == StepStatus::Ok));
+}
+
+// ---- diagnosis codes: TLS -------------------------------------------------------------
+
+fn cert_target(host: &str) -> ProbeTarget {
+    imap(servers().ports.imaps_certs, Security::Tls).with_host(host)
+}
+
+trait WithHost {
+    fn with_host(self, host: &str) -> Self;
+}
+impl WithHost for ProbeTarget {
+    fn with_host(mut self, host: &str) -> Self {
+        self.host = host.into();
+        self
+    }
+}
+
+#[tokio::test]
+async fn tls_hostname_mismatch_and_the_alternative_name_that_fixes_it() {
+    let r = test(cert_target(HOST_OTHER_NAME)).await;
+    let step = assert_fails_with(&r, "tls.hostname_mismatch");
+    assert_eq!(step.kind, StepKind::Tls);
+    assert!(evidence(&step, "certificate_names").contains(OTHER_NAME));
+    assert_eq!(evidence(&step, "expected_name"), HOST_OTHER_NAME);
+    assert!(step
+        .tls
+        .as_ref()
+        .is_some_and(|t| t.chain[0].names == vec![OTHER_NAME.to_string()]));
+
+    let mut t = cert_target(HOST_OTHER_NAME);
+    t.tls.alt_name = OTHER_NAME.into();
+    let r = test(t).await;
+    assert_ok(&r);
+    assert_eq!(r.tls.as_ref().unwrap().checked_name, OTHER_NAME);
+}
+
+#[tokio::test]
+async fn tls_expired() {
+    let r = test(cert_target(HOST_EXPIRED)).await;
+    let step = assert_fails_with(&r, "tls.expired");
+    assert!(evidence(&step, "not_after").starts_with("2021-01-01"));
+}
+
+#[tokio::test]
+async fn tls_not_yet_valid() {
+    let r = test(cert_target(HOST_NOT_YET_VALID)).await;
+    let step = assert_fails_with(&r, "tls.not_yet_valid");
+    assert!(evidence(&step, "not_before").starts_with("2090-01-01"));
+}
+
+#[tokio::test]
+async fn tls_self_signed_and_the_pin_that_fixes_it() {
+    let s = servers();
+    let r = test(cert_target(HOST_SELF_SIGNED)).await;
+    let step = assert_fails_with(&r, "tls.self_signed");
+    assert_eq!(evidence(&step, "sha256"), s.self_signed_sha256);
+    assert!(!transcript(&r).contains("LOGIN"));
+
+    let mut t = cert_target(HOST_SELF_SIGNED);
+    t.tls.pin_sha256 = s.self_signed_sha256.to_lowercase().replace(':', "");
+    let r = test(t).await;
+    assert_ok(&r);
+    assert_eq!(r.tls.as_ref().unwrap().trust, "pinned");
+}
+
+#[tokio::test]
+async fn tls_untrusted_issuer() {
+    let r = test(cert_target(HOST_UNTRUSTED)).await;
+    let step = assert_fails_with(&r, "tls.untrusted_issuer");
+    assert!(evidence(&step, "issuer").contains("Untrusted Test CA"));
+    // The good certificate, without the test CA as an extra root, is just as untrusted.
+    let mut t = imap(servers().ports.imaps, Security::Tls);
+    t.tls.extra_roots.clear();
+    assert_fails_with(&test(t).await, "tls.untrusted_issuer");
+}
+
+#[tokio::test]
+async fn tls_pin_mismatch() {
+    let s = servers();
+    let mut t = imap(s.ports.imaps, Security::Tls);
+    t.tls.pin_sha256 = s.self_signed_sha256.clone();
+    let r = test(t).await;
+    let step = assert_fails_with(&r, "tls.pin_mismatch");
+    assert_eq!(evidence(&step, "sha256"), s.good_sha256);
+}
+
+#[tokio::test]
+async fn tls_verification_off_is_honoured_but_warned_about_every_run() {
+    for _ in 0..2 {
+        let mut t = cert_target(HOST_SELF_SIGNED);
+        t.tls.verify = false;
+        let r = test(t).await;
+        assert_ok(&r);
+        let tls = r.steps.iter().find(|s| s.kind == StepKind::Tls).unwrap();
+        assert_eq!(tls.status, StepStatus::Warning);
+        assert_eq!(tls.diagnosis.as_ref().unwrap().code, "tls.verify_disabled");
+        assert_eq!(
+            evidence(tls, "verification_would_report"),
+            "tls.self_signed"
+        );
+        assert!(r.codes.contains(&"tls.verify_disabled".to_string()));
+    }
+}
+
+#[tokio::test]
+async fn tls_expires_soon_is_a_warning() {
+    let r = test(cert_target(HOST_EXPIRES_SOON)).await;
+    assert_ok(&r);
+    assert!(
+        r.codes.contains(&"tls.expires_soon".to_string()),
+        "{:?}",
+        r.codes
+    );
+}
+
+#[tokio::test]
+async fn tls_expected_implicit_when_starttls_is_spoken_to_a_tls_port() {
+    let s = servers();
+    let mut t = imap(s.ports.imaps, Security::Starttls);
+    t.timeout = Duration::from_secs(5);
+    let started = Instant::now();
+    let r = test(t).await;
+    let step = assert_fails_with(&r, "tls.expected_implicit");
+    assert_eq!(step.kind, StepKind::Greeting);
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "{:?}",
+        started.elapsed()
+    );
+}
+
+#[tokio::test]
+async fn tls_expected_starttls_when_tls_is_spoken_to_a_plaintext_port() {
+    let s = servers();
+    let r = test(imap(s.ports.imap, Security::Tls)).await;
+    let step = assert_fails_with(&r, "tls.expected_starttls");
+    assert!(evidence(&step, "server_sent").starts_with("* OK"));
+    let r = test(smtp(s.ports.submission, Security::Tls)).await;
+    let step = assert_fails_with(&r, "tls.expected_starttls");
+    assert!(evidence(&step, "server_sent").starts_with("220 "));
+}
+
+#[tokio::test]
+async fn tls_starttls_unsupported_stops_instead_of_going_on_in_plaintext() {
+    let s = servers();
+    let r = test(smtp(s.ports.smtp_plain, Security::Starttls)).await;
+    let step = assert_fails_with(&r, "tls.starttls_unsupported");
+    assert_eq!(step.kind, StepKind::Tls);
+    let tr = transcript(&r);
+    assert!(!tr.contains("Client AUTH"), "{tr}");
+    assert!(!r.steps.iter().any(|s| s.kind == StepKind::Login));
+}
+
+// ---- diagnosis codes: network, DNS, protocol ------------------------------------------
+
+#[tokio::test]
+async fn dns_not_found_for_an_unknown_name_resolved_as_punycode() {
+    let mut t = imap(993, Security::Tls);
+    t.host = "mail.bücher.invalid".into();
+    let r = test(t).await;
+    let step = assert_fails_with(&r, "dns.not_found");
+    assert_eq!(step.kind, StepKind::Resolve);
+    assert_eq!(evidence(&step, "name"), "mail.xn--bcher-kva.invalid");
+    assert_eq!(r.targets[0].ascii_host, "mail.xn--bcher-kva.invalid");
+}
+
+#[tokio::test]
+async fn localhost_is_resolved_by_name() {
+    let s = servers();
+    let mut t = imap(s.ports.imaps, Security::Tls);
+    t.host = "localhost".into();
+    let r = test(t).await;
+    assert_ok(&r);
+    assert!(
+        r.steps[0].summary.contains("127.0.0.1"),
+        "{}",
+        r.steps[0].summary
+    );
+}
+
+#[tokio::test]
+async fn net_refused_on_a_closed_port() {
+    let r = test(imap(closed_port(), Security::Tls)).await;
+    let step = assert_fails_with(&r, "net.refused");
+    assert_eq!(step.kind, StepKind::Connect);
+}
+
+#[test]
+fn net_unreachable_without_a_route() {
+    // A fresh network namespace for this thread only: its loopback is down, so even
+    // 127.0.0.1 has no route. Nothing leaves the machine.
+    let s = servers();
+    let port = s.ports.imaps;
+    let r = std::thread::spawn(move || {
+        let rc = unsafe { libc::unshare(libc::CLONE_NEWNET) };
+        assert_eq!(
+            rc,
+            0,
+            "unshare(CLONE_NEWNET) needs root: {}",
+            std::io::Error::last_os_error()
+        );
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        rt.block_on(test(imap(port, Security::Tls)))
+    })
+    .join()
+    .unwrap();
+    let step = assert_fails_with(&r, "net.unreachable");
+    assert_eq!(step.kind, StepKind::Connect);
+}
+
+#[tokio::test]
+async fn protocol_wrong_service_for_smtp_on_the_imap_port() {
+    let s = servers();
+    let r = test(imap(s.ports.submission, Security::Starttls)).await;
+    let step = assert_fails_with(&r, "protocol.wrong_service");
+    assert_eq!(evidence(&step, "sounds_like"), "SMTP");
+    let r = test(pop3(s.ports.imap, Security::Starttls)).await;
+    let step = assert_fails_with(&r, "protocol.wrong_service");
+    assert_eq!(evidence(&step, "sounds_like"), "IMAP");
+    // Through TLS too.
+    let r = test(imap(s.ports.smtps, Security::Tls)).await;
+    assert_fails_with(&r, "protocol.wrong_service");
+}
+
+// ---- diagnosis codes: IMAP folders ----------------------------------------------------
+
+#[tokio::test]
+async fn imap_mailbox_missing_names_the_existing_folders() {
+    let s = servers();
+    let mut t = imap(s.ports.imaps, Security::Tls);
+    t.mailbox_path = "Archiv/2019".into();
+    let r = test(t).await;
+    let step = assert_fails_with(&r, "imap.mailbox_missing");
+    assert_eq!(step.kind, StepKind::Mailbox);
+    assert!(evidence(&step, "existing_folders").contains("INBOX"));
+    assert_eq!(evidence(&step, "delimiter"), ".");
+    // The other checks still ran.
+    assert!(r.steps.iter().any(|s| s.kind == StepKind::SpecialFolders));
+}
+
+#[tokio::test]
+async fn imap_folder_missing_suggests_the_server_marked_folder() {
+    let s = servers();
+    let mut t = imap(s.ports.imaps, Security::Tls);
+    t.folders.trash = "Papierkorb".into();
+    t.folders.sent = "Sent".into();
+    let r = test(t).await;
+    let step = assert_fails_with(&r, "imap.folder_missing");
+    assert!(
+        evidence(&step, "trash").contains("Trash"),
+        "{:?}",
+        step.diagnosis
+    );
+    assert!(step
+        .diagnosis
+        .as_ref()
+        .unwrap()
+        .evidence
+        .iter()
+        .all(|e| e.key != "sent"));
+}
+
+#[tokio::test]
+async fn special_folders_are_checked_with_non_ascii_names() {
+    let s = servers();
+    let mut t = imap(s.ports.imaps, Security::Tls);
+    t.folders.trash = "Trash".into();
+    t.folders.junk = "Junk".into();
+    t.folders.deleted = "Gelöschte Elemente".into();
+    let r = test(t).await;
+    let step = assert_fails_with(&r, "imap.folder_missing");
+    assert!(evidence(&step, "deleted").contains("Gelöschte Elemente"));
+}
+
+// ---- diagnosis codes: SMTP ------------------------------------------------------------
+
+#[tokio::test]
+async fn smtp_sender_rejected_when_the_address_is_not_the_users() {
+    let s = servers();
+    let mut t = smtp(s.ports.submission, Security::Starttls);
+    t.sender = BOB.name.into();
+    let r = test(t).await;
+    let step = assert_fails_with(&r, "smtp.sender_rejected");
+    assert_eq!(step.kind, StepKind::Sender);
+    assert!(evidence(&step, "server_said").starts_with("553"));
+}
+
+#[tokio::test]
+async fn smtp_relay_denied_and_recipient_and_message_rejected() {
+    let s = servers();
+    let mut t = smtp(s.ports.smtp_plain, Security::None);
+    t.allow_plaintext = true;
+    let r = run_plan(TestPlan {
+        outgoing: Some(t),
+        send_to: Some("someone@example.net".into()),
+        ..Default::default()
+    })
+    .await;
+    let step = assert_fails_with(&r, "smtp.relay_denied");
+    assert_eq!(step.kind, StepKind::Send);
+
+    for (to, code) in [
+        ("nobody@example.test", "smtp.recipient_rejected"),
+        (SPAMTRAP_ADDRESS, "smtp.message_rejected"),
+    ] {
+        let r = run_plan(TestPlan {
+            outgoing: Some(smtp(s.ports.submission, Security::Starttls)),
+            send_to: Some(to.into()),
+            ..Default::default()
+        })
+        .await;
+        assert_fails_with(&r, code);
+    }
+}
+
+// ---- hostile servers: a diagnosis within timeout + 1 s ---------------------------------
+
+async fn hostile_test(kind: Hostile, protocol: ProbeProtocol, security: Security) -> TestReport {
+    let port = hostile::start(kind).await;
+    let mut t = target(protocol, HOST_GOOD, port, security);
+    t.timeout = Duration::from_secs(2);
+    let started = Instant::now();
+    let r = run(
+        &TestPlan::single(t),
+        Lang::En,
+        &no_progress,
+        &CancellationToken::new(),
+    )
+    .await;
+    let took = started.elapsed();
+    assert!(
+        took <= Duration::from_secs(3),
+        "{kind:?}: took {took:?}\n{}",
+        show(&r)
+    );
+    assert!(!r.ok);
+    r
+}
+
+#[tokio::test]
+async fn hostile_silent_server() {
+    let r = hostile_test(Hostile::Silent, ProbeProtocol::Imap, Security::Starttls).await;
+    let step = assert_fails_with(&r, "net.timeout");
+    assert_eq!(step.kind, StepKind::Greeting);
+    let r = hostile_test(Hostile::Silent, ProbeProtocol::Imap, Security::Tls).await;
+    let step = assert_fails_with(&r, "net.timeout");
+    assert_eq!(step.kind, StepKind::Tls);
+}
+
+#[tokio::test]
+async fn hostile_close_at_once() {
+    let r = hostile_test(
+        Hostile::CloseAtOnce,
+        ProbeProtocol::Pop3,
+        Security::Starttls,
+    )
+    .await;
+    assert_fails_with(&r, "net.closed");
+    let r = hostile_test(Hostile::CloseAtOnce, ProbeProtocol::Pop3, Security::Tls).await;
+    assert_fails_with(&r, "tls.handshake_failed");
+}
+
+#[tokio::test]
+async fn hostile_endless_banner() {
+    let r = hostile_test(
+        Hostile::EndlessBanner,
+        ProbeProtocol::Smtp,
+        Security::Starttls,
+    )
+    .await;
+    assert_fails_with(&r, "protocol.invalid_response");
+}
+
+#[tokio::test]
+async fn hostile_trickling_banner() {
+    let r = hostile_test(
+        Hostile::TrickleBanner,
+        ProbeProtocol::Imap,
+        Security::Starttls,
+    )
+    .await;
+    assert_fails_with(&r, "net.timeout");
+}
+
+#[tokio::test]
+async fn hostile_huge_line() {
+    let r = hostile_test(Hostile::HugeLine, ProbeProtocol::Imap, Security::Starttls).await;
+    let step = assert_fails_with(&r, "protocol.invalid_response");
+    assert!(evidence(&step, "problem").contains("longer than"));
+    // The transcript keeps a short preview, not megabytes.
+    assert!(serde_json::to_string(&r).unwrap().len() < 64 * 1024);
+}
+
+#[tokio::test]
+async fn hostile_garbage_instead_of_tls() {
+    let r = hostile_test(Hostile::GarbageTls, ProbeProtocol::Imap, Security::Tls).await;
+    let step = assert_fails_with(&r, "tls.handshake_failed");
+    assert!(evidence(&step, "server_sent").contains("bytes"));
+}
+
+#[tokio::test]
+async fn hostile_close_mid_handshake() {
+    let r = hostile_test(
+        Hostile::CloseMidHandshake,
+        ProbeProtocol::Smtp,
+        Security::Tls,
+    )
+    .await;
+    assert_fails_with(&r, "tls.handshake_failed");
+}
+
+#[tokio::test]
+async fn hostile_wrong_protocol_greeting() {
+    let r = hostile_test(
+        Hostile::Greeting("220 mail.example.com ESMTP Postfix"),
+        ProbeProtocol::Imap,
+        Security::Starttls,
+    )
+    .await;
+    let step = assert_fails_with(&r, "protocol.wrong_service");
+    assert_eq!(evidence(&step, "sounds_like"), "SMTP");
+    let r = hostile_test(
+        Hostile::Greeting("* BYE Too many connections from your IP"),
+        ProbeProtocol::Imap,
+        Security::Starttls,
+    )
+    .await;
+    assert_fails_with(&r, "protocol.service_unavailable");
+}
+
+// ---- test mail and round trip ---------------------------------------------------------
+
+fn marker_sent_in(r: &TestReport) -> String {
+    let step = r
+        .steps
+        .iter()
+        .find(|s| s.kind == StepKind::Send)
+        .expect("a send step");
+    step.transcript
+        .iter()
+        .find_map(|l| l.text.strip_prefix("X-Mailbox-Admin-Test: "))
+        .expect("marker in the transcript")
+        .to_string()
+}
+
+#[tokio::test]
+async fn a_test_mail_goes_through_postfix_into_dovecot() {
+    let s = servers();
+    let r = run_plan(TestPlan {
+        outgoing: Some(smtp(s.ports.submission, Security::Starttls)),
+        send_to: Some(BOB.name.into()),
+        ..Default::default()
+    })
+    .await;
+    assert_ok(&r);
+    let token = marker_sent_in(&r);
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        if s.inbox_messages(BOB.name)
+            .iter()
+            .any(|m| m.contains(&token))
+        {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "test mail did not arrive: {}",
+            s.postfix_log()
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
+fn roundtrip_plan(user: &User, incoming: ProbeTarget, address: &str, wait: u64) -> TestPlan {
+    let s = servers();
+    let mut incoming = incoming;
+    incoming.user = user.name.into();
+    incoming.password = Some(Secret::new(user.password));
+    let mut out = smtp(s.ports.submission, Security::Starttls);
+    out.user = user.name.into();
+    out.sender = user.name.into();
+    out.password = Some(Secret::new(user.password));
+    TestPlan {
+        incoming: Some(incoming),
+        outgoing: Some(out),
+        send_to: None,
+        roundtrip: Some(RoundTrip {
+            address: address.into(),
+            wait: Duration::from_secs(wait),
+        }),
+    }
+}
+
+#[tokio::test]
+async fn imap_round_trip_arrives_and_is_deleted() {
+    let s = servers();
+    let plan = roundtrip_plan(&CAROL, imap(s.ports.imaps, Security::Tls), CAROL.name, 20);
+    let r = run_plan(plan).await;
+    assert_ok(&r);
+    let rt = r.steps.last().unwrap();
+    assert_eq!(
+        (rt.kind, rt.status),
+        (StepKind::Roundtrip, StepStatus::Ok),
+        "{}",
+        show(&r)
+    );
+    assert_eq!(rt.role, Role::Incoming);
+    let token = marker_sent_in(&r);
+    assert!(
+        !s.inbox_messages(CAROL.name)
+            .iter()
+            .any(|m| m.contains(&token)),
+        "the round-trip mail must be deleted"
+    );
+    assert!(r.targets.len() == 2);
+}
+
+#[tokio::test]
+async fn pop3_round_trip_arrives_and_is_deleted() {
+    let s = servers();
+    let plan = roundtrip_plan(&DAVE, pop3(s.ports.pop3s, Security::Tls), DAVE.name, 20);
+    let r = run_plan(plan).await;
+    assert_ok(&r);
+    let rt = r.steps.last().unwrap();
+    assert_eq!(
+        (rt.kind, rt.status),
+        (StepKind::Roundtrip, StepStatus::Ok),
+        "{}",
+        show(&r)
+    );
+    let token = marker_sent_in(&r);
+    assert!(!s
+        .inbox_messages(DAVE.name)
+        .iter()
+        .any(|m| m.contains(&token)));
+}
+
+#[tokio::test]
+async fn roundtrip_not_received_when_the_mail_goes_elsewhere() {
+    let s = servers();
+    let plan = roundtrip_plan(&CAROL, imap(s.ports.imaps, Security::Tls), LOST_ADDRESS, 3);
+    let r = run_plan(plan).await;
+    let step = assert_fails_with(&r, "roundtrip.not_received");
+    assert_eq!(evidence(&step, "address"), LOST_ADDRESS);
+}
+
+// ---- cancellation, progress, language, canary -----------------------------------------
+
+#[tokio::test]
+async fn cancel_stops_the_test_at_once() {
+    let port = hostile::start(Hostile::Silent).await;
+    let mut t = target(ProbeProtocol::Imap, HOST_GOOD, port, Security::Tls);
+    t.timeout = Duration::from_secs(60);
+    let cancel = CancellationToken::new();
+    let c2 = cancel.clone();
+    tokio::spawn(async move {
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        c2.cancel();
+    });
+    let started = Instant::now();
+    let r = run(&TestPlan::single(t), Lang::En, &no_progress, &cancel).await;
+    assert!(
+        started.elapsed() < Duration::from_secs(2),
+        "{:?}",
+        started.elapsed()
+    );
+    assert!(r.cancelled && !r.ok);
+    let last = r.steps.last().unwrap();
+    assert_eq!(
+        (last.kind, last.status),
+        (StepKind::Tls, StepStatus::Cancelled)
+    );
+}
+
+#[tokio::test]
+async fn progress_sees_every_step_start_and_end_in_order() {
+    let s = servers();
+    let seen: Mutex<Vec<(u32, StepKind, StepStatus)>> = Mutex::new(Vec::new());
+    let progress = |e: &ProbeEvent| {
+        seen.lock()
+            .unwrap()
+            .push((e.index, e.step.kind, e.step.status));
+    };
+    let r = run(
+        &TestPlan::single(pop3(s.ports.pop3s, Security::Tls)),
+        Lang::En,
+        &progress,
+        &CancellationToken::new(),
+    )
+    .await;
+    assert_ok(&r);
+    let seen = seen.into_inner().unwrap();
+    assert_eq!(seen.len(), r.steps.len() * 2);
+    for (i, step) in r.steps.iter().enumerate() {
+        assert_eq!(seen[2 * i], (i as u32, step.kind, StepStatus::Running));
+        assert_eq!(seen[2 * i + 1], (i as u32, step.kind, step.status));
+    }
+}
+
+#[tokio::test]
+async fn diagnoses_and_summaries_are_german_when_asked() {
+    let t = imap(closed_port(), Security::Tls);
+    let r = run(
+        &TestPlan::single(t),
+        Lang::De,
+        &no_progress,
+        &CancellationToken::new(),
+    )
+    .await;
+    let step = assert_fails_with(&r, "net.refused");
+    let d = step.diagnosis.unwrap();
+    assert_eq!(d.title, "Verbindung abgelehnt");
+    assert!(d.fix.contains("993 (SSL/TLS)"), "{}", d.fix);
+    assert!(
+        r.steps[0].summary.contains("IP-Adresse"),
+        "{}",
+        r.steps[0].summary
+    );
+}
+
+#[tokio::test]
+async fn the_password_appears_in_no_transcript_or_report() {
+    let s = servers();
+    let mut targets = Vec::new();
+    for auth in [
+        ProbeAuth::Password,
+        ProbeAuth::Plain,
+        ProbeAuth::Login,
+        ProbeAuth::CramMd5,
+    ] {
+        targets.push({
+            let mut t = imap(s.ports.imap, Security::Starttls);
+            t.auth = auth;
+            t
+        });
+        targets.push({
+            let mut t = pop3(s.ports.pop3s, Security::Tls);
+            t.auth = auth;
+            t
+        });
+        targets.push({
+            let mut t = smtp(s.ports.smtps, Security::Tls);
+            t.auth = auth;
+            t
+        });
+    }
+    // Plaintext (confirmed), and a failed login that echoes nothing back.
+    let mut t = imap(s.ports.imap, Security::None);
+    t.allow_plaintext = true;
+    targets.push(t);
+    let mut t = pop3(s.ports.pop3, Security::None);
+    t.allow_plaintext = true;
+    t.auth = ProbeAuth::Login;
+    targets.push(t);
+    let n = targets.len();
+    let mut logged_in = 0;
+    for t in targets {
+        let r = test(t).await; // asserts the canary on every report
+        if r.steps
+            .iter()
+            .any(|s| s.kind == StepKind::Login && s.status != StepStatus::Failed)
+        {
+            logged_in += 1;
+        }
+        // The transcripts do show that something was redacted.
+        assert!(transcript(&r).contains("<redacted>"), "{}", show(&r));
+    }
+    // PLAIN on the POP3S port works; LOGIN as SASL is not used for IMAP/POP3 (LOGIN
+    // command / USER-PASS instead), so every variant logs in.
+    assert_eq!(logged_in, n);
+}

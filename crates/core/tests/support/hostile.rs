@@ -1,0 +1,113 @@
+//! Small hostile servers on 127.0.0.1: each misbehaves in one way a broken or malicious
+//! server does. They run on the test's tokio runtime and end with it; every loop is bounded.
+
+#![allow(dead_code)]
+
+use std::time::Duration;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{TcpListener, TcpStream};
+
+#[derive(Debug, Clone, Copy)]
+pub enum Hostile {
+    /// Accepts and never says a word.
+    Silent,
+    /// Accepts and closes at once.
+    CloseAtOnce,
+    /// An SMTP greeting that never ends: `220-…` continuation lines without a last line.
+    EndlessBanner,
+    /// A greeting trickling in one byte at a time, never finishing the line.
+    TrickleBanner,
+    /// One line of many megabytes.
+    HugeLine,
+    /// Random bytes in answer to the TLS client hello.
+    GarbageTls,
+    /// Starts a TLS server hello, then closes.
+    CloseMidHandshake,
+    /// This greeting line (e.g. an SMTP greeting on the IMAP port).
+    Greeting(&'static str),
+}
+
+/// Starts `kind` on a free loopback port and returns the port.
+pub async fn start(kind: Hostile) -> u16 {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    tokio::spawn(async move {
+        for _ in 0..50 {
+            let Ok((sock, _)) = listener.accept().await else {
+                return;
+            };
+            tokio::spawn(serve(kind, sock));
+        }
+    });
+    port
+}
+
+async fn serve(kind: Hostile, mut sock: TcpStream) {
+    let hold = Duration::from_secs(60);
+    match kind {
+        Hostile::Silent => {
+            tokio::time::sleep(hold).await;
+        }
+        Hostile::CloseAtOnce => {}
+        Hostile::EndlessBanner => {
+            for _ in 0..200_000 {
+                if sock
+                    .write_all(b"220-Welcome to the banner that never ends\r\n")
+                    .await
+                    .is_err()
+                {
+                    return;
+                }
+            }
+        }
+        Hostile::TrickleBanner => {
+            let _ = sock.write_all(b"* OK ").await;
+            for _ in 0..600 {
+                if sock.write_all(b"z").await.is_err() {
+                    return;
+                }
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+        }
+        Hostile::HugeLine => {
+            let chunk = vec![b'A'; 64 * 1024];
+            let _ = sock.write_all(b"* OK ").await;
+            for _ in 0..160 {
+                if sock.write_all(&chunk).await.is_err() {
+                    return;
+                }
+            }
+            tokio::time::sleep(hold).await;
+        }
+        Hostile::GarbageTls => {
+            let mut buf = [0u8; 4096];
+            let _ = tokio::time::timeout(Duration::from_secs(5), sock.read(&mut buf)).await;
+            let mut junk = vec![0u8; 4096];
+            for (i, b) in junk.iter_mut().enumerate() {
+                *b = (i as u8).wrapping_mul(73).wrapping_add(0x9b) | 0x80;
+            }
+            let _ = sock.write_all(&junk).await;
+            tokio::time::sleep(hold).await;
+        }
+        Hostile::CloseMidHandshake => {
+            let mut buf = [0u8; 4096];
+            let _ = tokio::time::timeout(Duration::from_secs(5), sock.read(&mut buf)).await;
+            // A handshake record header announcing 0x40 bytes, then only a few of them.
+            let _ = sock
+                .write_all(&[
+                    0x16, 0x03, 0x03, 0x00, 0x40, 0x02, 0x00, 0x00, 0x3c, 0x03, 0x03,
+                ])
+                .await;
+        }
+        Hostile::Greeting(line) => {
+            let _ = sock.write_all(format!("{line}\r\n").as_bytes()).await;
+            let mut buf = [0u8; 1024];
+            for _ in 0..100 {
+                match tokio::time::timeout(hold, sock.read(&mut buf)).await {
+                    Ok(Ok(n)) if n > 0 => {}
+                    _ => return,
+                }
+            }
+        }
+    }
+}

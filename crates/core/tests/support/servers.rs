@@ -1,0 +1,727 @@
+//! Real mail servers for the connection tests, started once per test process on loopback
+//! high ports with all state in a temp directory: Dovecot (IMAP, POP3, LMTP, SASL) and
+//! Postfix (submission with STARTTLS, SMTPS, a plain port; SASL through Dovecot; delivery to
+//! Dovecot by LMTP), plus the certificates they serve, made here: a test CA, a good
+//! certificate, one for another name, an expired, a not-yet-valid, a soon-expiring, a
+//! self-signed one and one from an untrusted CA — each on its own loopback address.
+//!
+//! Stopped when the test process exits (atexit, plus PR_SET_PDEATHSIG if it is killed).
+//! Needs root and `scripts/install-deps.sh test` (dovecot-imapd dovecot-pop3d dovecot-lmtpd
+//! postfix).
+
+#![allow(dead_code)]
+
+use std::net::{Ipv4Addr, SocketAddr, TcpListener, TcpStream};
+use std::os::unix::fs::PermissionsExt;
+use std::os::unix::process::CommandExt;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::sync::{Mutex, OnceLock};
+use std::time::{Duration, Instant};
+
+/// Where each certificate is served (Dovecot picks it by the local address).
+pub const HOST_GOOD: &str = "127.0.0.1";
+pub const HOST_OTHER_NAME: &str = "127.0.0.3";
+pub const HOST_EXPIRED: &str = "127.0.0.4";
+pub const HOST_NOT_YET_VALID: &str = "127.0.0.5";
+pub const HOST_SELF_SIGNED: &str = "127.0.0.6";
+pub const HOST_UNTRUSTED: &str = "127.0.0.7";
+pub const HOST_EXPIRES_SOON: &str = "127.0.0.8";
+/// The name in the certificate served on `HOST_OTHER_NAME`.
+pub const OTHER_NAME: &str = "mail.example.org";
+/// A client bound here is not "secured" for Dovecot (client IP ≠ server IP).
+pub const REMOTE_CLIENT: &str = "127.0.0.2";
+
+pub struct User {
+    pub name: &'static str,
+    pub password: &'static str,
+}
+
+/// General tests. The password is the canary: it must never show up anywhere.
+pub const ALICE: User = User {
+    name: "alice@example.test",
+    password: "Canary-Alice-\"q\"-7Qz\\x",
+};
+/// Receives test mails.
+pub const BOB: User = User {
+    name: "bob@example.test",
+    password: "bob-Pw-20ZZ",
+};
+/// IMAP round trips.
+pub const CAROL: User = User {
+    name: "carol@example.test",
+    password: "carol-Pw-31QQ",
+};
+/// POP3 round trips.
+pub const DAVE: User = User {
+    name: "dave@example.test",
+    password: "dave-Pw-42RR",
+};
+/// Accepted by Postfix, then discarded: a round trip to it never arrives.
+pub const LOST_ADDRESS: &str = "lost@example.test";
+/// Accepted at RCPT, refused at DATA.
+pub const SPAMTRAP_ADDRESS: &str = "spamtrap@example.test";
+
+pub struct Ports {
+    /// IMAP with STARTTLS (and plaintext), 127.0.0.1.
+    pub imap: u16,
+    /// IMAPS (implicit TLS), good certificate, 127.0.0.1.
+    pub imaps: u16,
+    /// IMAPS on 127.0.0.3–8, one certificate per address.
+    pub imaps_certs: u16,
+    pub pop3: u16,
+    pub pop3s: u16,
+    /// SMTP submission: STARTTLS, AUTH only after TLS, sender must belong to the login.
+    pub submission: u16,
+    /// SMTPS (implicit TLS).
+    pub smtps: u16,
+    /// SMTP without TLS: AUTH PLAIN/LOGIN only, no relaying even when logged in.
+    pub smtp_plain: u16,
+}
+
+pub struct MailServers {
+    pub dir: PathBuf,
+    pub ports: Ports,
+    /// The test CA (PEM) to pass as an extra root.
+    pub ca_pem: String,
+    /// SHA-256 (`AB:CD:…`) of the self-signed certificate.
+    pub self_signed_sha256: String,
+    /// SHA-256 of the good certificate.
+    pub good_sha256: String,
+}
+
+impl MailServers {
+    pub fn maildir(&self, user: &str) -> PathBuf {
+        self.dir.join("mail").join(user).join("Maildir")
+    }
+
+    /// Every message file of a user's INBOX, read.
+    pub fn inbox_messages(&self, user: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        for sub in ["new", "cur"] {
+            if let Ok(rd) = std::fs::read_dir(self.maildir(user).join(sub)) {
+                for e in rd.flatten() {
+                    if let Ok(s) = std::fs::read_to_string(e.path()) {
+                        out.push(s);
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    pub fn dovecot_log(&self) -> String {
+        std::fs::read_to_string(self.dir.join("dovecot/dovecot.log")).unwrap_or_default()
+    }
+
+    pub fn postfix_log(&self) -> String {
+        std::fs::read_to_string(self.dir.join("postfix/postfix.log")).unwrap_or_default()
+    }
+}
+
+static SERVERS: OnceLock<MailServers> = OnceLock::new();
+/// Process groups to stop at exit.
+static GROUPS: Mutex<Vec<i32>> = Mutex::new(Vec::new());
+static CLEANUP_DIR: Mutex<Option<PathBuf>> = Mutex::new(None);
+
+/// The servers of this test process, started on first use.
+pub fn servers() -> &'static MailServers {
+    SERVERS.get_or_init(|| {
+        // Spawned from a thread that lives as long as the process: PR_SET_PDEATHSIG fires
+        // when the spawning *thread* ends, and test threads end after each test.
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::Builder::new()
+            .name("mail-servers".into())
+            .spawn(move || {
+                let r = std::panic::catch_unwind(start_with_retries);
+                let _ = tx.send(r);
+                loop {
+                    std::thread::park();
+                }
+            })
+            .unwrap();
+        match rx.recv().unwrap() {
+            Ok(s) => s,
+            Err(p) => std::panic::resume_unwind(p),
+        }
+    })
+}
+
+fn start_with_retries() -> MailServers {
+    unsafe {
+        libc::atexit(stop_all);
+    }
+    let mut last = String::new();
+    // A port picked as free may be taken by another test process before the server binds.
+    for _ in 0..3 {
+        match start() {
+            Ok(s) => return s,
+            Err(e) => {
+                last = e;
+                stop_all();
+            }
+        }
+    }
+    panic!("could not start the test mail servers: {last}");
+}
+
+extern "C" fn stop_all() {
+    let groups: Vec<i32> = std::mem::take(&mut *GROUPS.lock().unwrap_or_else(|e| e.into_inner()));
+    for g in &groups {
+        unsafe {
+            libc::kill(-g, libc::SIGTERM);
+        }
+    }
+    let deadline = Instant::now() + Duration::from_secs(3);
+    for g in &groups {
+        loop {
+            let mut status = 0;
+            let r = unsafe { libc::waitpid(*g, &mut status, libc::WNOHANG) };
+            if r != 0 || Instant::now() > deadline {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        // Whatever is left of the group (workers of the daemon).
+        unsafe {
+            libc::kill(-g, libc::SIGKILL);
+        }
+    }
+    if let Some(dir) = CLEANUP_DIR.lock().unwrap_or_else(|e| e.into_inner()).take() {
+        let _ = std::fs::remove_dir_all(dir);
+    }
+}
+
+fn free_port(ip: &str) -> u16 {
+    let l = TcpListener::bind((ip, 0)).expect("bind a loopback port");
+    l.local_addr().unwrap().port()
+}
+
+fn wait_for_port(ip: &str, port: u16, deadline: Instant) -> bool {
+    let addr: SocketAddr = format!("{ip}:{port}").parse().unwrap();
+    while Instant::now() < deadline {
+        if TcpStream::connect_timeout(&addr, Duration::from_millis(200)).is_ok() {
+            return true;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    false
+}
+
+fn write(path: &Path, text: &str) {
+    if let Some(d) = path.parent() {
+        std::fs::create_dir_all(d).unwrap();
+    }
+    std::fs::write(path, text).unwrap();
+}
+
+fn chmod(path: &Path, mode: u32) {
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).unwrap();
+}
+
+fn chown(path: &Path, user: &str) {
+    let st = Command::new("chown")
+        .arg(user)
+        .arg(path)
+        .status()
+        .expect("chown");
+    assert!(st.success(), "chown {user} {}", path.display());
+}
+
+fn sha256(der: &[u8]) -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(der)
+        .iter()
+        .map(|b| format!("{b:02X}"))
+        .collect::<Vec<_>>()
+        .join(":")
+}
+
+struct Pki {
+    ca_pem: String,
+    self_signed_sha256: String,
+    good_sha256: String,
+}
+
+/// Writes `<name>.crt` / `<name>.key` for every certificate into `dir`.
+fn make_certs(dir: &Path) -> Pki {
+    use rcgen::{
+        BasicConstraints, CertificateParams, DnType, ExtendedKeyUsagePurpose, IsCa, Issuer,
+        KeyPair, KeyUsagePurpose,
+    };
+    let ca = |cn: &str| {
+        let key = KeyPair::generate().unwrap();
+        let mut p = CertificateParams::new(Vec::<String>::new()).unwrap();
+        p.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+        p.distinguished_name.push(DnType::CommonName, cn);
+        p.distinguished_name
+            .push(DnType::OrganizationName, "Mailbox Admin tests");
+        p.key_usages = vec![
+            KeyUsagePurpose::KeyCertSign,
+            KeyUsagePurpose::CrlSign,
+            KeyUsagePurpose::DigitalSignature,
+        ];
+        p.not_before = rcgen::date_time_ymd(2020, 1, 1);
+        p.not_after = rcgen::date_time_ymd(2060, 1, 1);
+        let cert = p.self_signed(&key).unwrap();
+        (p, key, cert)
+    };
+    let (ca_params, ca_key, ca_cert) = ca("Mailbox Admin Test CA");
+    let (bad_params, bad_key, _) = ca("Untrusted Test CA");
+    let ca_issuer = Issuer::from_params(&ca_params, &ca_key);
+    let bad_issuer = Issuer::from_params(&bad_params, &bad_key);
+
+    let leaf_params = |names: &[&str], from: time::OffsetDateTime, to: time::OffsetDateTime| {
+        let mut p = CertificateParams::new(names.iter().map(|s| s.to_string()).collect::<Vec<_>>())
+            .unwrap();
+        p.distinguished_name.push(DnType::CommonName, names[0]);
+        p.extended_key_usages = vec![ExtendedKeyUsagePurpose::ServerAuth];
+        p.not_before = from;
+        p.not_after = to;
+        p
+    };
+    let now = time::OffsetDateTime::now_utc();
+    let long_ago = rcgen::date_time_ymd(2020, 1, 1);
+    let far = rcgen::date_time_ymd(2060, 1, 1);
+    let save = |name: &str, cert: &rcgen::Certificate, key: &KeyPair| {
+        write(&dir.join(format!("{name}.crt")), &cert.pem());
+        write(&dir.join(format!("{name}.key")), &key.serialize_pem());
+    };
+
+    let signed = |params: CertificateParams, issuer: &Issuer<'_, &KeyPair>| {
+        let key = KeyPair::generate().unwrap();
+        let cert = params.signed_by(&key, issuer).unwrap();
+        (cert, key)
+    };
+    let (good, k) = signed(
+        leaf_params(&["localhost", "127.0.0.1"], long_ago, far),
+        &ca_issuer,
+    );
+    save("good", &good, &k);
+    let good_sha256 = sha256(good.der());
+    let (c, k) = signed(leaf_params(&[OTHER_NAME], long_ago, far), &ca_issuer);
+    save("other", &c, &k);
+    let (c, k) = signed(
+        leaf_params(
+            &["localhost", HOST_EXPIRED],
+            long_ago,
+            rcgen::date_time_ymd(2021, 1, 1),
+        ),
+        &ca_issuer,
+    );
+    save("expired", &c, &k);
+    let (c, k) = signed(
+        leaf_params(
+            &["localhost", HOST_NOT_YET_VALID],
+            rcgen::date_time_ymd(2090, 1, 1),
+            rcgen::date_time_ymd(2091, 1, 1),
+        ),
+        &ca_issuer,
+    );
+    save("future", &c, &k);
+    let (c, k) = signed(
+        leaf_params(
+            &["localhost", HOST_EXPIRES_SOON],
+            long_ago,
+            now + time::Duration::days(5),
+        ),
+        &ca_issuer,
+    );
+    save("soon", &c, &k);
+    let (c, k) = signed(
+        leaf_params(&["localhost", HOST_UNTRUSTED], long_ago, far),
+        &bad_issuer,
+    );
+    save("untrusted", &c, &k);
+    let self_key = KeyPair::generate().unwrap();
+    let self_cert = leaf_params(&["localhost", HOST_SELF_SIGNED], long_ago, far)
+        .self_signed(&self_key)
+        .unwrap();
+    save("selfsigned", &self_cert, &self_key);
+    let self_signed_sha256 = sha256(self_cert.der());
+    write(&dir.join("ca.crt"), &ca_cert.pem());
+    Pki {
+        ca_pem: ca_cert.pem(),
+        self_signed_sha256,
+        good_sha256,
+    }
+}
+
+const DOVECOT_CONF: &str = r#"
+base_dir = @DIR@/dovecot/run
+state_dir = @DIR@/dovecot/state
+instance_name = @INSTANCE@
+listen = 127.0.0.1
+protocols = imap pop3 lmtp
+log_path = @DIR@/dovecot/dovecot.log
+ssl = yes
+ssl_cert = <@DIR@/certs/good.crt
+ssl_key = <@DIR@/certs/good.key
+ssl_min_protocol = TLSv1.2
+auth_mechanisms = plain login cram-md5
+# Failed logins are what many tests provoke: no delay, no penalty.
+auth_failure_delay = 0
+disable_plaintext_auth = yes
+first_valid_uid = 1
+mail_location = maildir:~/Maildir
+passdb {
+  driver = passwd-file
+  args = scheme=PLAIN username_format=%u @DIR@/dovecot/passwd
+}
+userdb {
+  driver = static
+  args = uid=nobody gid=nogroup home=@DIR@/mail/%u
+}
+namespace inbox {
+  inbox = yes
+  separator = .
+  mailbox Sent {
+    special_use = \Sent
+    auto = subscribe
+  }
+  mailbox Trash {
+    special_use = \Trash
+    auto = subscribe
+  }
+  mailbox Junk {
+    special_use = \Junk
+    auto = create
+  }
+  mailbox Drafts {
+    special_use = \Drafts
+    auto = subscribe
+  }
+}
+service imap-login {
+  inet_listener imap {
+    address = 127.0.0.1
+    port = @IMAP@
+  }
+  inet_listener imaps {
+    address = 127.0.0.1
+    port = @IMAPS@
+    ssl = yes
+  }
+  inet_listener imaps_certs {
+    address = 127.0.0.3 127.0.0.4 127.0.0.5 127.0.0.6 127.0.0.7 127.0.0.8
+    port = @IMAPS_CERTS@
+    ssl = yes
+  }
+}
+service pop3-login {
+  inet_listener pop3 {
+    address = 127.0.0.1
+    port = @POP3@
+  }
+  inet_listener pop3s {
+    address = 127.0.0.1
+    port = @POP3S@
+    ssl = yes
+  }
+}
+service lmtp {
+  unix_listener lmtp {
+    mode = 0666
+  }
+}
+service auth {
+  unix_listener auth-client {
+    mode = 0666
+  }
+}
+service anvil {
+  unix_listener anvil-auth-penalty {
+    mode = 0
+  }
+}
+local 127.0.0.3 {
+  ssl_cert = <@DIR@/certs/other.crt
+  ssl_key = <@DIR@/certs/other.key
+}
+local 127.0.0.4 {
+  ssl_cert = <@DIR@/certs/expired.crt
+  ssl_key = <@DIR@/certs/expired.key
+}
+local 127.0.0.5 {
+  ssl_cert = <@DIR@/certs/future.crt
+  ssl_key = <@DIR@/certs/future.key
+}
+local 127.0.0.6 {
+  ssl_cert = <@DIR@/certs/selfsigned.crt
+  ssl_key = <@DIR@/certs/selfsigned.key
+}
+local 127.0.0.7 {
+  ssl_cert = <@DIR@/certs/untrusted.crt
+  ssl_key = <@DIR@/certs/untrusted.key
+}
+local 127.0.0.8 {
+  ssl_cert = <@DIR@/certs/soon.crt
+  ssl_key = <@DIR@/certs/soon.key
+}
+"#;
+
+const POSTFIX_MAIN: &str = r#"
+compatibility_level = 3.6
+queue_directory = @DIR@/postfix/queue
+data_directory = @DIR@/postfix/data
+mail_owner = postfix
+setgid_group = postdrop
+myhostname = mbtest.localhost
+mydomain = localhost
+myorigin = $myhostname
+mydestination =
+inet_interfaces = 127.0.0.1
+inet_protocols = ipv4
+mynetworks = 127.0.0.99/32
+alias_maps =
+alias_database =
+maillog_file = @DIR@/postfix/postfix.log
+maillog_file_prefixes = @DIR@
+smtputf8_enable = no
+biff = no
+in_flow_delay = 0
+smtpd_error_sleep_time = 0
+smtpd_soft_error_limit = 100
+smtpd_hard_error_limit = 200
+# Nothing ever leaves this machine: no DNS, and every non-local destination bounces.
+smtp_dns_support_level = disabled
+disable_dns_lookups = yes
+default_transport = error:external delivery is disabled in tests
+relay_transport = error:external delivery is disabled in tests
+virtual_mailbox_domains = example.test
+virtual_mailbox_maps = texthash:@DIR@/postfix/conf/vmailbox
+virtual_transport = lmtp:unix:@DIR@/dovecot/run/lmtp
+transport_maps = texthash:@DIR@/postfix/conf/transport
+smtpd_sasl_type = dovecot
+smtpd_sasl_path = @DIR@/dovecot/run/auth-client
+smtpd_sasl_auth_enable = yes
+smtpd_sasl_security_options = noanonymous
+smtpd_tls_cert_file = @DIR@/certs/good.crt
+smtpd_tls_key_file = @DIR@/certs/good.key
+smtpd_tls_security_level = may
+smtpd_tls_auth_only = yes
+# Restrictions apply at the command that triggers them (MAIL FROM), not at RCPT.
+smtpd_delay_reject = no
+smtpd_sender_login_maps = texthash:@DIR@/postfix/conf/senders
+smtpd_sender_restrictions = reject_sender_login_mismatch
+smtpd_relay_restrictions = permit_sasl_authenticated, reject_unauth_destination
+smtpd_recipient_restrictions =
+smtpd_data_restrictions = check_recipient_access texthash:@DIR@/postfix/conf/data_access
+"#;
+
+const POSTFIX_MASTER: &str = r#"
+127.0.0.1:@SUBMISSION@ inet n - n - - smtpd
+127.0.0.1:@SMTPS@ inet n - n - - smtpd -o smtpd_tls_wrappermode=yes
+127.0.0.1:@PLAIN@ inet n - n - - smtpd -o smtpd_tls_security_level=none -o smtpd_tls_auth_only=no -o smtpd_relay_restrictions=reject_unauth_destination -o smtpd_sasl_mechanism_filter=plain,login
+pickup    unix  n       -       n       60      1       pickup
+cleanup   unix  n       -       n       -       0       cleanup
+qmgr      unix  n       -       n       300     1       qmgr
+tlsmgr    unix  -       -       n       1000?   1       tlsmgr
+rewrite   unix  -       -       n       -       -       trivial-rewrite
+bounce    unix  -       -       n       -       0       bounce
+defer     unix  -       -       n       -       0       bounce
+trace     unix  -       -       n       -       0       bounce
+verify    unix  -       -       n       -       1       verify
+flush     unix  n       -       n       1000?   0       flush
+proxymap  unix  -       -       n       -       -       proxymap
+smtp      unix  -       -       n       -       -       smtp
+relay     unix  -       -       n       -       -       smtp
+showq     unix  n       -       n       -       -       showq
+error     unix  -       -       n       -       -       error
+retry     unix  -       -       n       -       -       error
+discard   unix  -       -       n       -       -       discard
+lmtp      unix  -       -       n       -       -       lmtp
+anvil     unix  -       -       n       -       1       anvil
+scache    unix  -       -       n       -       1       scache
+postlog   unix-dgram n  -       n       -       1       postlogd
+"#;
+
+fn spawn_daemon(cmd: &mut Command, log: &Path) -> Result<i32, String> {
+    let out = std::fs::File::create(log).map_err(|e| e.to_string())?;
+    let err = out.try_clone().map_err(|e| e.to_string())?;
+    cmd.stdin(Stdio::null())
+        .stdout(out)
+        .stderr(err)
+        .process_group(0);
+    unsafe {
+        cmd.pre_exec(|| {
+            libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGTERM);
+            Ok(())
+        });
+    }
+    let child = cmd.spawn().map_err(|e| format!("{cmd:?}: {e}"))?;
+    let pid = child.id() as i32;
+    GROUPS.lock().unwrap().push(pid);
+    // The child is reaped by stop_all; dropping `Child` does not kill it.
+    std::mem::forget(child);
+    Ok(pid)
+}
+
+fn exited(pid: i32) -> bool {
+    let mut status = 0;
+    unsafe { libc::waitpid(pid, &mut status, libc::WNOHANG) == pid }
+}
+
+fn start() -> Result<MailServers, String> {
+    for (bin, pkg) in [
+        (
+            "/usr/sbin/dovecot",
+            "dovecot-imapd dovecot-pop3d dovecot-lmtpd",
+        ),
+        ("/usr/sbin/postfix", "postfix"),
+    ] {
+        if !Path::new(bin).exists() {
+            panic!("{bin} is missing: install {pkg} (scripts/install-deps.sh test)");
+        }
+    }
+    let tmp = tempfile::Builder::new()
+        .prefix("mbtest-")
+        .tempdir()
+        .map_err(|e| e.to_string())?;
+    let dir = tmp.keep();
+    *CLEANUP_DIR.lock().unwrap() = Some(dir.clone());
+    chmod(&dir, 0o755);
+    let d = dir.display().to_string();
+    let pki = make_certs(&dir.join("certs"));
+    chmod(&dir.join("certs"), 0o755);
+
+    let ports = Ports {
+        imap: free_port(HOST_GOOD),
+        imaps: free_port(HOST_GOOD),
+        imaps_certs: free_port(HOST_OTHER_NAME),
+        pop3: free_port(HOST_GOOD),
+        pop3s: free_port(HOST_GOOD),
+        submission: free_port(HOST_GOOD),
+        smtps: free_port(HOST_GOOD),
+        smtp_plain: free_port(HOST_GOOD),
+    };
+
+    // Dovecot.
+    let conf = DOVECOT_CONF
+        .replace("@DIR@", &d)
+        .replace("@INSTANCE@", &format!("mbtest-{}", std::process::id()))
+        .replace("@IMAP@", &ports.imap.to_string())
+        .replace("@IMAPS@", &ports.imaps.to_string())
+        .replace("@IMAPS_CERTS@", &ports.imaps_certs.to_string())
+        .replace("@POP3@", &ports.pop3.to_string())
+        .replace("@POP3S@", &ports.pop3s.to_string());
+    write(&dir.join("dovecot/dovecot.conf"), &conf);
+    let users = [&ALICE, &BOB, &CAROL, &DAVE];
+    let passwd: String = users
+        .iter()
+        .map(|u| format!("{}:{{PLAIN}}{}\n", u.name, u.password))
+        .collect();
+    write(&dir.join("dovecot/passwd"), &passwd);
+    std::fs::create_dir_all(dir.join("mail")).unwrap();
+    chmod(&dir.join("mail"), 0o1777);
+    chmod(&dir.join("dovecot"), 0o755);
+    let dovecot = spawn_daemon(
+        Command::new("/usr/sbin/dovecot")
+            .arg("-F")
+            .arg("-c")
+            .arg(dir.join("dovecot/dovecot.conf")),
+        &dir.join("dovecot/stderr.log"),
+    )?;
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let dovecot_up = [
+        (HOST_GOOD, ports.imap),
+        (HOST_GOOD, ports.imaps),
+        (HOST_OTHER_NAME, ports.imaps_certs),
+        (HOST_GOOD, ports.pop3),
+        (HOST_GOOD, ports.pop3s),
+    ]
+    .iter()
+    .all(|(h, p)| !exited(dovecot) && wait_for_port(h, *p, deadline));
+    if !dovecot_up {
+        return Err(format!(
+            "dovecot did not come up: {}{}",
+            std::fs::read_to_string(dir.join("dovecot/stderr.log")).unwrap_or_default(),
+            std::fs::read_to_string(dir.join("dovecot/dovecot.log")).unwrap_or_default()
+        ));
+    }
+
+    // Postfix.
+    let pf = dir.join("postfix");
+    let main = POSTFIX_MAIN.replace("@DIR@", &d);
+    let master = POSTFIX_MASTER
+        .replace("@SUBMISSION@", &ports.submission.to_string())
+        .replace("@SMTPS@", &ports.smtps.to_string())
+        .replace("@PLAIN@", &ports.smtp_plain.to_string());
+    write(&pf.join("conf/main.cf"), &main);
+    write(&pf.join("conf/master.cf"), &master);
+    let mut vmailbox: String = users.iter().map(|u| format!("{} x\n", u.name)).collect();
+    vmailbox.push_str(&format!("{LOST_ADDRESS} x\n{SPAMTRAP_ADDRESS} x\n"));
+    write(&pf.join("conf/vmailbox"), &vmailbox);
+    write(
+        &pf.join("conf/transport"),
+        &format!("{LOST_ADDRESS} discard:\n"),
+    );
+    let senders: String = users
+        .iter()
+        .map(|u| format!("{} {}\n", u.name, u.name))
+        .collect();
+    write(&pf.join("conf/senders"), &senders);
+    write(
+        &pf.join("conf/data_access"),
+        &format!("{SPAMTRAP_ADDRESS} REJECT 5.7.1 message refused by test policy\n"),
+    );
+    std::fs::create_dir_all(pf.join("queue")).unwrap();
+    std::fs::create_dir_all(pf.join("data")).unwrap();
+    write(&pf.join("postfix.log"), "");
+    chmod(&pf, 0o755);
+    chown(&pf.join("data"), "postfix");
+    chown(&pf.join("postfix.log"), "postfix");
+    // `postfix check` creates the queue directories with their owners and modes.
+    let check = Command::new("/usr/sbin/postfix")
+        .arg("-c")
+        .arg(pf.join("conf"))
+        .arg("check")
+        .output()
+        .map_err(|e| e.to_string())?;
+    if !check.status.success() {
+        return Err(format!(
+            "postfix check: {}",
+            String::from_utf8_lossy(&check.stderr)
+        ));
+    }
+    let daemon_dir = Command::new("/usr/sbin/postconf")
+        .args(["-d", "-h", "daemon_directory"])
+        .output()
+        .ok()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
+        .filter(|s| !s.is_empty())
+        .unwrap_or_else(|| "/usr/lib/postfix/sbin".into());
+    let postfix = spawn_daemon(
+        Command::new(format!("{daemon_dir}/master"))
+            .arg("-c")
+            .arg(pf.join("conf"))
+            .arg("-d"),
+        &pf.join("stderr.log"),
+    )?;
+    let postfix_up = [ports.submission, ports.smtps, ports.smtp_plain]
+        .iter()
+        .all(|p| !exited(postfix) && wait_for_port(HOST_GOOD, *p, deadline));
+    if !postfix_up {
+        return Err(format!(
+            "postfix did not come up: {}{}",
+            std::fs::read_to_string(pf.join("stderr.log")).unwrap_or_default(),
+            std::fs::read_to_string(pf.join("postfix.log")).unwrap_or_default()
+        ));
+    }
+    Ok(MailServers {
+        dir,
+        ports,
+        ca_pem: pki.ca_pem,
+        self_signed_sha256: pki.self_signed_sha256,
+        good_sha256: pki.good_sha256,
+    })
+}
+
+/// A loopback address that nothing listens on at `port` (for `net.refused`).
+pub fn closed_port() -> u16 {
+    free_port(HOST_GOOD)
+}
+
+pub fn is_loopback(ip: &str) -> bool {
+    ip.parse::<Ipv4Addr>().is_ok_and(|a| a.is_loopback())
+}
