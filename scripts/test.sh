@@ -22,6 +22,7 @@ cargo test --workspace
 
 step "build the app and the CLI for the end-to-end test"
 cargo build -p mailbox-admin -p mbadmin
+cargo build -p mailbox-admin-core --example mailservers
 
 step "end to end through the real window (tauri-driver + WebKitWebDriver, Xvfb)"
 scripts/with-keyring.sh xvfb-run -a -s "-screen 0 1280x900x24" \

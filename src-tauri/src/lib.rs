@@ -37,6 +37,7 @@ pub fn run() {
     };
     tauri::Builder::default()
         .manage(app)
+        .manage(commands::probe::Running::default())
         .invoke_handler(tauri::generate_handler![
             commands::app::app_info,
             commands::app::set_language,
@@ -89,6 +90,12 @@ pub fn run() {
             commands::settings::list_presets,
             commands::settings::export_config,
             commands::settings::import_config,
+            commands::probe::test_server,
+            commands::probe::test_outgoing,
+            commands::probe::test_account,
+            commands::probe::test_all,
+            commands::probe::cancel_test,
+            commands::probe::test_history,
         ])
         .run(tauri::generate_context!())
         .expect("error while running Mailbox Admin");

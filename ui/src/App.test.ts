@@ -84,7 +84,7 @@ describe('status line', () => {
 });
 
 describe('tabs', () => {
-  it('arrow_keys_move_between_tabs_and_others_say_coming_soon', async () => {
+  it('arrow_keys_move_between_tabs_and_unbuilt_ones_say_coming_soon', async () => {
     const u = userEvent.setup();
     render(App);
     const servers = screen.getByTestId('tab-servers');
@@ -98,12 +98,44 @@ describe('tabs', () => {
     expect(outgoing).toHaveAttribute('aria-selected', 'true');
     expect(outgoing).toHaveFocus();
     expect(servers).toHaveAttribute('aria-selected', 'false');
+    expect(screen.getByRole('tabpanel')).toContainElement(await screen.findByTestId('outgoing-search'));
+
+    await u.keyboard('{ArrowRight}{ArrowRight}');
+    expect(screen.getByTestId('tab-oauth')).toHaveAttribute('aria-selected', 'true');
     expect(screen.getByRole('tabpanel')).toHaveTextContent('Folgt in Kürze');
 
-    await u.keyboard('{ArrowLeft}{ArrowLeft}');
+    await u.keyboard('{ArrowLeft}{ArrowLeft}{ArrowLeft}{ArrowLeft}');
     expect(screen.getByTestId('tab-settings')).toHaveAttribute('aria-selected', 'true');
     await u.keyboard('{Home}');
     expect(servers).toHaveAttribute('aria-selected', 'true');
     expect(screen.getByRole('tabpanel')).toContainElement(screen.getByTestId('server-search'));
+  });
+});
+
+describe('tab lifetime', () => {
+  it('a tab keeps unsaved edits when left and reloads its lists when shown again', async () => {
+    const u = userEvent.setup();
+    render(App);
+    await u.click(screen.getByTestId('tab-outgoing'));
+    await u.click(await screen.findByTestId('outgoing-new'));
+    await u.type(screen.getByTestId('outgoing-form').querySelector<HTMLInputElement>('[name="name"]')!, 'Entwurf');
+    await waitFor(() => expect(api.listOutgoing).toHaveBeenCalledTimes(1));
+
+    await u.click(screen.getByTestId('tab-servers'));
+    await u.click(screen.getByTestId('tab-outgoing'));
+    await waitFor(() => expect(api.listOutgoing).toHaveBeenCalledTimes(2));
+    expect(screen.getByTestId('outgoing-form').querySelector('[name="name"]')).toHaveValue('Entwurf');
+  });
+
+  it('element ids stay unique with several forms open', async () => {
+    const u = userEvent.setup();
+    render(App);
+    await u.click(screen.getByTestId('server-new'));
+    await u.click(screen.getByTestId('tab-outgoing'));
+    await u.click(await screen.findByTestId('outgoing-new'));
+    await u.click(screen.getByTestId('tab-calendar'));
+    await u.click(await screen.findByTestId('calendar-new'));
+    const ids = [...document.querySelectorAll('[id]')].map((e) => e.id);
+    expect(ids.filter((id, i) => ids.indexOf(id) !== i)).toEqual([]);
   });
 });

@@ -99,8 +99,7 @@ enum Command {
         passphrase_stdin: bool,
     },
     /// Connection tests (Verbindung testen): each step live, exit code 0 only if all passed.
-    #[command(subcommand)]
-    Test(probe::TestCmd),
+    Test(probe::TestArgs),
 }
 
 /// What a command produced: a value to print, plus warnings that make it a partial success.

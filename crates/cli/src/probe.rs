@@ -2,11 +2,31 @@
 //! `mbadmin test history NAME`. Ctrl-C cancels the running test (it is stored as cancelled).
 
 use crate::Output;
-use clap::Subcommand;
-use mailbox_admin_core::app::probe::{TestOptions, TestTargetKind};
+use clap::{Args, Subcommand};
+use mailbox_admin_core::app::probe::{AccountTestOptions, BulkResult, TestOptions, TestTargetKind};
 use mailbox_admin_core::probe::{CancellationToken, ProbeEvent, Step, StepStatus, TestReport};
 use mailbox_admin_core::{ApiError, App, Lang};
 use std::path::PathBuf;
+
+/// `mbadmin test ...` or `mbadmin test --all`.
+#[derive(Args)]
+#[command(args_conflicts_with_subcommands = true)]
+pub struct TestArgs {
+    #[command(subcommand)]
+    cmd: Option<TestCmd>,
+    /// Test every account (bulk), one line per account and a summary.
+    #[arg(long)]
+    all: bool,
+    /// With --all: how many tests run at the same time.
+    #[arg(long, default_value_t = 8)]
+    concurrency: usize,
+    /// With --all: only accounts whose fields match this text.
+    #[arg(long, default_value = "")]
+    search: String,
+    /// Also trust these CA certificates (PEM file; repeatable).
+    #[arg(long, value_name = "PATH")]
+    ca_file: Vec<PathBuf>,
+}
 
 #[derive(Subcommand)]
 pub enum TestCmd {
@@ -17,8 +37,60 @@ pub enum TestCmd {
         #[arg(long, value_name = "PATH")]
         ca_file: Vec<PathBuf>,
     },
+    /// Test an outgoing server: connect, TLS, EHLO, AUTH, MAIL FROM (no mail is sent).
+    Outgoing {
+        name: String,
+        #[arg(long, value_name = "PATH")]
+        ca_file: Vec<PathBuf>,
+    },
+    /// Test an account: its incoming server with its login and folders, and its effective
+    /// outgoing server sending as the account.
+    Account {
+        name: String,
+        /// Also send a test mail to this address.
+        #[arg(long, value_name = "ADDRESS")]
+        send_to: Option<String>,
+        /// Send a mail to the account itself and wait until it arrives.
+        #[arg(long)]
+        roundtrip: bool,
+        /// How long the round trip waits, in seconds.
+        #[arg(long, default_value_t = 60)]
+        wait: u32,
+        #[arg(long, value_name = "PATH")]
+        ca_file: Vec<PathBuf>,
+    },
     /// The stored test runs of an incoming server, newest first.
     History { name: String },
+}
+
+fn read_roots(paths: &[PathBuf]) -> Result<Vec<String>, ApiError> {
+    paths
+        .iter()
+        .map(|p| {
+            std::fs::read_to_string(p)
+                .map_err(|e| ApiError::internal(format!("--ca-file {}: {e}", p.display())))
+        })
+        .collect()
+}
+
+/// Runs `fut` on a one-thread async runtime; Ctrl-C cancels `cancel`, which `fut` watches.
+fn block_on<F: std::future::Future>(
+    cancel: &CancellationToken,
+    fut: F,
+) -> Result<F::Output, ApiError> {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| ApiError::internal(format!("async runtime: {e}")))?;
+    Ok(rt.block_on(async {
+        let c = cancel.clone();
+        tokio::spawn(async move {
+            if tokio::signal::ctrl_c().await.is_ok() {
+                c.cancel();
+            }
+        });
+        fut.await
+    }))
 }
 
 fn status_word(lang: Lang, s: StepStatus) -> &'static str {
@@ -69,6 +141,23 @@ pub fn step_lines(lang: Lang, step: &Step) -> String {
     out
 }
 
+/// One line of a bulk test: status, account, duration, codes or why it could not run.
+fn bulk_line(lang: Lang, r: &BulkResult) -> String {
+    let status = match (lang, r.ok) {
+        (_, true) => "ok",
+        (Lang::De, false) => "FEHLER",
+        (Lang::En, false) => "FAILED",
+    };
+    let detail = match &r.error {
+        Some(e) => e.clone(),
+        None => r.codes.join(", "),
+    };
+    format!(
+        "{status:<7} {:<40} {:>6} ms  {detail}",
+        r.account, r.duration_ms
+    )
+}
+
 fn verdict(lang: Lang, name: &str, r: &TestReport) -> String {
     let (de, en) = if r.cancelled {
         ("abgebrochen", "cancelled")
@@ -85,9 +174,107 @@ fn verdict(lang: Lang, name: &str, r: &TestReport) -> String {
     s
 }
 
-pub fn run(app: &App, cmd: TestCmd, json: bool) -> Result<Output, ApiError> {
+pub fn run(app: &App, args: TestArgs, json: bool) -> Result<Output, ApiError> {
     let err = |e: mailbox_admin_core::Error| app.api_error(&e);
+    let lang = app.lang();
+    let cmd = match (args.cmd, args.all) {
+        (Some(c), _) => c,
+        (None, true) => {
+            let opts = AccountTestOptions {
+                base: TestOptions {
+                    extra_roots: read_roots(&args.ca_file)?,
+                },
+                ..Default::default()
+            };
+            let line = |r: &BulkResult| {
+                if !json {
+                    println!("{}", bulk_line(lang, r));
+                }
+            };
+            let cancel = CancellationToken::new();
+            let summary = block_on(
+                &cancel,
+                app.test_all(&args.search, args.concurrency, &opts, &line, &cancel),
+            )?
+            .map_err(err)?;
+            let human = match lang {
+                Lang::De => format!(
+                    "{} bestanden, {} fehlgeschlagen ({} ms)",
+                    summary.passed, summary.failed, summary.duration_ms
+                ),
+                Lang::En => format!(
+                    "{} passed, {} failed ({} ms)",
+                    summary.passed, summary.failed, summary.duration_ms
+                ),
+            };
+            let mut out = Output::new(&summary, human);
+            out.failed = summary.failed > 0;
+            return Ok(out);
+        }
+        (None, false) => {
+            return Err(ApiError::internal(
+                "say what to test: `test server NAME`, `test outgoing NAME`, `test account NAME` or `test --all`",
+            ))
+        }
+    };
     match cmd {
+        TestCmd::Outgoing { name, ca_file } => {
+            let id = app
+                .resolve(mailbox_admin_core::error::Entity::OutgoingServer, &name)
+                .map_err(err)?;
+            let s = app.get_outgoing(id).map_err(err)?;
+            let opts = TestOptions {
+                extra_roots: read_roots(&ca_file)?,
+            };
+            let print = |e: &ProbeEvent| {
+                if !json && e.step.status != StepStatus::Running {
+                    print!("{}", step_lines(lang, &e.step));
+                }
+            };
+            if !json {
+                println!("{} ({}:{})", s.name, s.host, s.port);
+            }
+            let cancel = CancellationToken::new();
+            let report =
+                block_on(&cancel, app.test_outgoing(id, &opts, &print, &cancel))?.map_err(err)?;
+            let mut out = Output::new(&report, verdict(lang, &s.name, &report));
+            out.failed = !report.ok;
+            Ok(out)
+        }
+        TestCmd::Account {
+            name,
+            send_to,
+            roundtrip,
+            wait,
+            ca_file,
+        } => {
+            let id = app
+                .resolve(mailbox_admin_core::error::Entity::Account, &name)
+                .map_err(err)?;
+            let a = app.get_account(id).map_err(err)?;
+            let opts = AccountTestOptions {
+                base: TestOptions {
+                    extra_roots: read_roots(&ca_file)?,
+                },
+                send_to,
+                roundtrip,
+                roundtrip_wait_secs: Some(wait),
+            };
+            let print = |e: &ProbeEvent| {
+                if !json && e.step.status != StepStatus::Running {
+                    print!("{}", step_lines(lang, &e.step));
+                }
+            };
+            if !json {
+                println!("{} <{}>", a.name, a.email);
+            }
+            let cancel = CancellationToken::new();
+            let report =
+                block_on(&cancel, app.test_account(id, &opts, &print, &cancel))?.map_err(err)?;
+            let mut out = Output::new(&report, verdict(lang, &a.name, &report));
+            out.failed = !report.ok;
+            Ok(out)
+        }
         TestCmd::Server { name, ca_file } => {
             let server = app.find_server(&name).map_err(err)?;
             let mut opts = TestOptions::default();
@@ -103,24 +290,12 @@ pub fn run(app: &App, cmd: TestCmd, json: bool) -> Result<Output, ApiError> {
                     print!("{}", step_lines(lang, &e.step));
                 }
             };
-            let rt = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .map_err(|e| ApiError::internal(format!("async runtime: {e}")))?;
+            if !json {
+                println!("{} ({}:{})", server.name, server.host, server.port);
+            }
             let cancel = CancellationToken::new();
-            let report = rt.block_on(async {
-                let c = cancel.clone();
-                tokio::spawn(async move {
-                    if tokio::signal::ctrl_c().await.is_ok() {
-                        c.cancel();
-                    }
-                });
-                if !json {
-                    println!("{} ({}:{})", server.name, server.host, server.port);
-                }
-                app.test_server(server.id, &opts, &print, &cancel).await
-            });
-            let report = report.map_err(err)?;
+            let report = block_on(&cancel, app.test_server(server.id, &opts, &print, &cancel))?
+                .map_err(err)?;
             let mut out = Output::new(&report, verdict(lang, &server.name, &report));
             out.failed = !report.ok;
             Ok(out)

@@ -75,7 +75,7 @@ fn codes(v: &serde_json::Value) -> Vec<String> {
 
 #[test]
 fn test_server_prints_steps_live_stores_history_and_diagnoses_failures() {
-    let _keyring = support::SecretService::start();
+    let _keyring = support::SecretService::shared();
     let mail = servers();
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("c.db");
@@ -238,4 +238,133 @@ fn test_server_prints_steps_live_stores_history_and_diagnoses_failures() {
             f.display()
         );
     }
+}
+
+#[test]
+fn test_account_and_test_all_report_per_account_and_exit_nonzero_on_failure() {
+    let _keyring = support::SecretService::shared();
+    let mail = servers();
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("c.db");
+    let ca = dir.path().join("ca.pem");
+    std::fs::write(&ca, &mail.ca_pem).unwrap();
+    let ca = ca.to_str().unwrap();
+    let imaps = mail.ports.imaps.to_string();
+    let sub = mail.ports.submission.to_string();
+    let setup: &[(&[&str], &str)] = &[
+        (
+            &[
+                "server", "add", "--name", "Dovecot", "--host", HOST_GOOD, "--port", &imaps,
+            ],
+            "",
+        ),
+        (
+            &[
+                "outgoing",
+                "add",
+                "--name",
+                "Postfix",
+                "--host",
+                HOST_GOOD,
+                "--port",
+                &sub,
+                "--security",
+                "starttls",
+                "--default",
+                "true",
+            ],
+            "",
+        ),
+        (&["user", "add", "--login", "alice"], ""),
+        (
+            &[
+                "account",
+                "add",
+                "--name",
+                "Alice",
+                "--email",
+                ALICE.name,
+                "--owner-user",
+                "alice",
+                "--incoming",
+                "Dovecot",
+                "--password-stdin",
+            ],
+            ALICE.password,
+        ),
+        (
+            &[
+                "account",
+                "add",
+                "--name",
+                "Alice falsch",
+                "--email",
+                ALICE.name,
+                "--owner-user",
+                "alice",
+                "--incoming",
+                "Dovecot",
+                "--password-stdin",
+            ],
+            "not-the-password",
+        ),
+    ];
+    for (args, stdin) in setup {
+        let o = mbadmin(&db, args, stdin);
+        assert!(o.status.success(), "{args:?}: {}", text(&o.stderr));
+    }
+
+    let o = mbadmin(&db, &["test", "account", "Alice", "--ca-file", ca], "");
+    assert!(o.status.success(), "{}{}", text(&o.stdout), text(&o.stderr));
+    let out = text(&o.stdout);
+    assert!(out.contains("Alice: passed"), "{out}");
+    assert!(
+        out.contains("Sender alice@example.test accepted"),
+        "the SMTP side was tested: {out}"
+    );
+    assert_no_password(&o);
+
+    let o = mbadmin(
+        &db,
+        &[
+            "--json",
+            "test",
+            "--all",
+            "--concurrency",
+            "2",
+            "--ca-file",
+            ca,
+        ],
+        "",
+    );
+    assert_eq!(o.status.code(), Some(1), "one account fails");
+    let v = json(&o);
+    assert_eq!(
+        (v["passed"].as_u64(), v["failed"].as_u64()),
+        (Some(1), Some(1))
+    );
+    let bad = v["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["account"] == "Alice falsch")
+        .unwrap();
+    assert!(
+        bad["codes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c == "auth.failed"),
+        "{bad}"
+    );
+    assert_no_password(&o);
+
+    let o = mbadmin(&db, &["test", "--all", "--ca-file", ca], "");
+    let out = text(&o.stdout);
+    assert!(out.contains("1 passed, 1 failed"), "{out}");
+    assert!(
+        out.lines()
+            .any(|l| l.starts_with("FAILED") && l.contains("Alice falsch")),
+        "{out}"
+    );
 }

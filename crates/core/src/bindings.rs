@@ -75,7 +75,9 @@ pub fn render() -> String {
     decl::<crate::export::ImportReport>(&cfg, &mut out);
     // Connection tests (crate::probe, crate::app::probe).
     {
-        use crate::app::probe::{TestOptions, TestRun, TestTargetKind};
+        use crate::app::probe::{
+            AccountTestOptions, BulkResult, BulkSummary, TestOptions, TestRun, TestTargetKind,
+        };
         use crate::probe::*;
         decl::<ProbeProtocol>(&cfg, &mut out);
         decl::<ProbeAuth>(&cfg, &mut out);
@@ -97,6 +99,9 @@ pub fn render() -> String {
         decl::<TestOptions>(&cfg, &mut out);
         decl::<TestTargetKind>(&cfg, &mut out);
         decl::<TestRun>(&cfg, &mut out);
+        decl::<AccountTestOptions>(&cfg, &mut out);
+        decl::<BulkResult>(&cfg, &mut out);
+        decl::<BulkSummary>(&cfg, &mut out);
     }
 
     // The port rule as data, so the form can show the derived port while typing.

@@ -166,6 +166,14 @@ fn catalogue(key: &str) -> (&'static str, &'static str) {
             "{kind} „{name}“ existiert bereits. Nichts wurde importiert; zum Zusammenführen vorhandene Einträge überspringen lassen.",
             "{kind} \"{name}\" already exists. Nothing was imported; choose to skip existing entries to merge.",
         ),
+        "field.nothing_to_test" => (
+            "Das Konto hat weder einen Posteingangs- noch einen Postausgangsserver (auch nicht über Betrieb oder Installation).",
+            "The account has neither an incoming nor an outgoing server (not even through its company or the installation).",
+        ),
+        "field.default_disabled" => (
+            "Ein deaktivierter Server kann nicht der Standard-Postausgangsserver sein: Konten ohne eigenen Server würden nicht mehr senden.",
+            "A disabled server cannot be the default outgoing server: accounts without their own server could no longer send.",
+        ),
         "field.invalid_json" => (
             "Ungültige Eingabe: {reason}",
             "Invalid input: {reason}",

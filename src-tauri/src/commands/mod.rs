@@ -5,6 +5,7 @@ pub mod app;
 pub mod calendar;
 pub mod outgoing;
 pub mod people;
+pub mod probe;
 pub mod servers;
 pub mod settings;
 

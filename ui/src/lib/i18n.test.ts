@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { STORAGE_KEY, changeLang, detectLang, lang, resetLangForTests, t } from './i18n.svelte';
+import { STORAGE_KEY, changeLang, detectLang, lang, resetLangForTests, t, tn } from './i18n.svelte';
 import { api, resetBackend } from '../test/fixtures';
 
 vi.mock('$lib/backend');
@@ -58,5 +58,17 @@ describe('t', () => {
     api.setLanguage.mockRejectedValue(new Error('no tauri'));
     await changeLang('de');
     expect(lang()).toBe('de');
+  });
+});
+
+describe('tn', () => {
+  it('uses the singular form for one, the plural otherwise', () => {
+    resetLangForTests('de');
+    expect(tn('account.count', 1)).toBe('1 Konto');
+    expect(tn('account.count', 3)).toBe('3 Konten');
+    expect(tn('account.count', 0)).toBe('0 Konten');
+    resetLangForTests('en');
+    expect(tn('group.members_count', 1)).toBe('1 member');
+    expect(tn('group.members_count', 2)).toBe('2 members');
   });
 });

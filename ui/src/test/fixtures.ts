@@ -1,6 +1,21 @@
 // Test data and the mocked backend shared by the component tests.
 import { vi } from 'vitest';
-import type { ApiError, AppInfo, IncomingServer } from '$lib/backend';
+import type {
+  Account,
+  ApiError,
+  AppInfo,
+  CalendarAccount,
+  Certificate,
+  Company,
+  Employee,
+  GeneralSettings,
+  Group,
+  IncomingServer,
+  OutgoingServer,
+  Preset,
+  Template,
+  User,
+} from '$lib/backend';
 import * as backend from '$lib/backend';
 
 /** The backend module; test files call `vi.mock('$lib/backend')` (see `__mocks__`). */
@@ -53,10 +68,191 @@ export const INFO: AppInfo = {
   os_lang: 'de',
 };
 
+const STAMP = { created_at: '2025-01-01T10:00:00Z', updated_at: '2025-01-01T10:00:00Z' };
+
+export function outgoing(overrides: Partial<OutgoingServer> = {}): OutgoingServer {
+  const id = overrides.id ?? nextId++;
+  return {
+    id,
+    version: 1,
+    name: `Versand ${id}`,
+    enabled: true,
+    kind: 'smtp',
+    m365_send_via: 'smtp',
+    host: 'smtp.example.com',
+    security: 'starttls',
+    port: 587,
+    port_manual: false,
+    timeout_secs: 30,
+    auth_method: 'password',
+    username: '',
+    ntlm_domain: '',
+    password: 'none',
+    allow_plaintext: false,
+    sender_address: '',
+    bcc_to_sender: false,
+    tls_verify: true,
+    tls_alt_name: '',
+    tls_pin_sha256: '',
+    smime_sign: false,
+    smime_encrypt: false,
+    smime_certificate_id: null,
+    client_certificate_id: null,
+    is_default: false,
+    ...STAMP,
+    ...overrides,
+  };
+}
+
+export function company(overrides: Partial<Company> = {}): Company {
+  const id = overrides.id ?? nextId++;
+  return { id, version: 1, name: `Betrieb ${id}`, code: '', default_outgoing_server_id: null, ...STAMP, ...overrides };
+}
+
+export function user(overrides: Partial<User> = {}): User {
+  const id = overrides.id ?? nextId++;
+  return { id, version: 1, login: `user${id}`, display_name: '', email: '', group_ids: [], ...STAMP, ...overrides };
+}
+
+export function group(overrides: Partial<Group> = {}): Group {
+  const id = overrides.id ?? nextId++;
+  return { id, version: 1, name: `Gruppe ${id}`, description: '', member_ids: [], ...STAMP, ...overrides };
+}
+
+export function employee(overrides: Partial<Employee> = {}): Employee {
+  const id = overrides.id ?? nextId++;
+  return { id, version: 1, name: `Mitarbeiter ${id}`, email: '', personnel_number: '', user_id: null, ...STAMP, ...overrides };
+}
+
+export function account(overrides: Partial<Account> = {}): Account {
+  const id = overrides.id ?? nextId++;
+  return {
+    id,
+    version: 1,
+    name: `Konto ${id}`,
+    email: `konto${id}@example.com`,
+    sender_name: '',
+    reply_to: '',
+    owner: { kind: 'user', id: 1 },
+    user_ids: [],
+    company_id: null,
+    incoming_server_id: null,
+    outgoing_server_id: null,
+    username: '',
+    password: 'none',
+    mailbox_path: 'INBOX',
+    mail_received: false,
+    folder_trash: '',
+    folder_junk: '',
+    folder_sent: '',
+    only_subscribed: false,
+    folders: [],
+    may_send: true,
+    may_receive: true,
+    may_out_of_office: false,
+    send_bcc: '',
+    signature: '',
+    auto_fetch: true,
+    verbose_log: false,
+    ...STAMP,
+    ...overrides,
+  };
+}
+
+export function calendar(overrides: Partial<CalendarAccount> = {}): CalendarAccount {
+  const id = overrides.id ?? nextId++;
+  return {
+    id,
+    version: 1,
+    name: `Kalender ${id}`,
+    employee_id: 1,
+    backend: 'outlook',
+    outlook_profile: '',
+    calendar_name: '',
+    caldav_url: '',
+    username: '',
+    password: 'none',
+    sync_days_back: 30,
+    sync_days_ahead: 365,
+    ...STAMP,
+    ...overrides,
+  };
+}
+
+export function certificate(overrides: Partial<Certificate> = {}): Certificate {
+  const id = overrides.id ?? nextId++;
+  return {
+    id,
+    version: 1,
+    name: `Zertifikat ${id}`,
+    format: 'pem',
+    subject: 'CN=mail.example.com',
+    issuer: 'CN=Example CA',
+    serial: '01',
+    not_before: '2025-01-01T00:00:00Z',
+    not_after: '2027-01-01T00:00:00Z',
+    sha256: 'AB:'.repeat(31) + 'AB',
+    email_addresses: [],
+    has_private_key: true,
+    secret_kind: 'none',
+    secret: 'none',
+    days_left: 400,
+    expiry_warning: false,
+    ...STAMP,
+    ...overrides,
+  };
+}
+
+export function settings(overrides: Partial<GeneralSettings> = {}): GeneralSettings {
+  return {
+    version: 1,
+    fetch_interval_minutes: 15,
+    hide_mailbox: false,
+    show_outbox: false,
+    no_manual_fetch: false,
+    users_may_redownload: false,
+    lock_after_send: false,
+    updated_at: '2025-01-01T10:00:00Z',
+    ...overrides,
+  };
+}
+
+export function template(overrides: Partial<Template> = {}): Template {
+  const id = overrides.id ?? nextId++;
+  return { id, version: 1, name: `Vorlage ${id}`, kind: 'account', data: {}, ...STAMP, ...overrides };
+}
+
+export const GMX: Preset = {
+  id: 'gmx',
+  name: 'GMX',
+  domains: ['gmx.de', 'gmx.net'],
+  imap: { host: 'imap.gmx.net', port: 993, security: 'tls' },
+  pop3: { host: 'pop.gmx.net', port: 995, security: 'tls' },
+  smtp: { host: 'mail.gmx.net', port: 587, security: 'starttls' },
+  incoming_auth: 'password',
+  outgoing_auth: 'password',
+  hint_de: 'Zuerst im GMX-Webmailer unter Einstellungen → POP3/IMAP-Abruf den Zugriff per POP3/IMAP erlauben.',
+  hint_en: 'First allow POP3/IMAP access in the GMX web mailer under Settings → POP3/IMAP.',
+};
+
 /** Default answers: an empty installation with a working keyring. */
 export function resetBackend() {
   vi.resetAllMocks();
   api.appInfo.mockResolvedValue(INFO);
   api.setLanguage.mockResolvedValue(undefined);
   api.listServers.mockResolvedValue([]);
+  api.listOutgoing.mockResolvedValue([]);
+  api.listCompanies.mockResolvedValue([]);
+  api.listUsers.mockResolvedValue([]);
+  api.listGroups.mockResolvedValue([]);
+  api.listEmployees.mockResolvedValue([]);
+  api.listAccounts.mockResolvedValue([]);
+  api.listCalendars.mockResolvedValue([]);
+  api.listCertificates.mockResolvedValue([]);
+  api.listTemplates.mockResolvedValue([]);
+  api.listPresets.mockResolvedValue([GMX]);
+  api.getSettings.mockResolvedValue(settings());
+  api.effectiveOutgoing.mockResolvedValue({ server_id: null, server_name: null, source: 'none', company_name: null });
+  api.testHistory.mockResolvedValue([]);
+  api.cancelTest.mockResolvedValue(true);
 }

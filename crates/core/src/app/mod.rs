@@ -15,6 +15,21 @@ pub struct App {
     store: Mutex<Store>,
     secrets: Arc<dyn SecretStore>,
     lang: RwLock<Lang>,
+    /// CA certificates (PEM) trusted in connection tests besides the OS trust store, from
+    /// the files named in `MAILBOX_ADMIN_EXTRA_CA` (separated by `:`), e.g. a company CA.
+    pub(crate) extra_roots: Vec<String>,
+}
+
+/// Names PEM files of additional CAs trusted by connection tests.
+pub const EXTRA_CA_ENV: &str = "MAILBOX_ADMIN_EXTRA_CA";
+
+fn extra_roots_from_env() -> Vec<String> {
+    std::env::var(EXTRA_CA_ENV)
+        .unwrap_or_default()
+        .split(':')
+        .filter(|p| !p.trim().is_empty())
+        .filter_map(|p| std::fs::read_to_string(p.trim()).ok())
+        .collect()
 }
 
 /// What the status bar and `mbadmin info` show.
@@ -43,6 +58,7 @@ impl App {
             store: Mutex::new(store),
             secrets,
             lang: RwLock::new(lang),
+            extra_roots: extra_roots_from_env(),
         }
     }
 

@@ -3,10 +3,10 @@
 
 use super::App;
 use crate::error::{Error, Result};
-use crate::model::{AuthMethod, IncomingServer, SecretState};
+use crate::model::{AuthMethod, IncomingServer, OutgoingServer, SecretState, SmtpAuth};
 use crate::probe::{
-    self, CancellationToken, ProbeAuth, ProbeTarget, Progress, Secret, SpecialFolders, TestPlan,
-    TestReport, TlsSettings,
+    self, CancellationToken, ProbeAuth, ProbeProtocol, ProbeTarget, Progress, RoundTrip, Secret,
+    SpecialFolders, TestPlan, TestReport, TlsSettings,
 };
 use rusqlite::params;
 use serde::{Deserialize, Serialize};
@@ -42,6 +42,42 @@ impl TestTargetKind {
             TestTargetKind::Account => "account",
         }
     }
+}
+
+/// What an account test does beyond checking both servers.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(default)]
+pub struct AccountTestOptions {
+    #[serde(flatten)]
+    pub base: TestOptions,
+    /// Send a test mail to this address through the account's outgoing server.
+    pub send_to: Option<String>,
+    /// Send a mail to the account itself and wait until it arrives by IMAP/POP3.
+    pub roundtrip: bool,
+    /// How long the round trip waits for the mail (seconds; default 60).
+    pub roundtrip_wait_secs: Option<u32>,
+}
+
+/// One account's line of a bulk test.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct BulkResult {
+    pub account_id: i64,
+    pub account: String,
+    pub ok: bool,
+    pub cancelled: bool,
+    pub duration_ms: u64,
+    pub codes: Vec<String>,
+    /// Why the account could not be tested at all (no server configured, …).
+    pub error: Option<String>,
+}
+
+/// A bulk test's summary.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct BulkSummary {
+    pub results: Vec<BulkResult>,
+    pub passed: u32,
+    pub failed: u32,
+    pub duration_ms: u64,
 }
 
 /// One stored test run.
@@ -80,7 +116,214 @@ pub fn incoming_target(s: &IncomingServer, opts: &TestOptions) -> ProbeTarget {
     t
 }
 
+/// The probe target of a stored outgoing server (without its password).
+pub fn outgoing_target(s: &OutgoingServer, opts: &TestOptions) -> ProbeTarget {
+    let mut t = ProbeTarget::new(ProbeProtocol::Smtp, &s.host, s.port, s.security);
+    t.timeout = Duration::from_secs(u64::from(s.timeout_secs.clamp(1, 600)));
+    t.auth = match s.auth_method {
+        SmtpAuth::None => ProbeAuth::None,
+        SmtpAuth::Password => ProbeAuth::Password,
+        SmtpAuth::CramMd5 => ProbeAuth::CramMd5,
+        SmtpAuth::Ntlm => ProbeAuth::Ntlm,
+        SmtpAuth::Oauth2 => ProbeAuth::Oauth2,
+    };
+    t.user = if s.auth_method == SmtpAuth::None {
+        String::new()
+    } else {
+        s.username.clone()
+    };
+    t.allow_plaintext = s.allow_plaintext;
+    t.sender = s.sender_address.clone();
+    t.tls = TlsSettings {
+        verify: s.tls_verify,
+        alt_name: s.tls_alt_name.clone(),
+        pin_sha256: s.tls_pin_sha256.clone(),
+        extra_roots: opts.extra_roots.clone(),
+    };
+    t
+}
+
 impl App {
+    /// Fills `t.password` from the keyring (or says why it cannot), unless no login is used.
+    fn attach_password(
+        &self,
+        t: &mut ProbeTarget,
+        state: SecretState,
+        read: impl FnOnce() -> Result<Option<String>>,
+    ) {
+        if t.user.trim().is_empty() || matches!(t.auth, ProbeAuth::None | ProbeAuth::Oauth2) {
+            return;
+        }
+        match state {
+            SecretState::Stored => match read() {
+                Ok(Some(pw)) => t.password = Some(Secret::new(pw)),
+                Ok(None) => t.password_error = Some("not found in the keyring".into()),
+                // The test still checks connection and TLS; the login step says why.
+                Err(e) => t.password_error = Some(self.api_error(&e).message),
+            },
+            SecretState::NotStored => {
+                t.password_error = Some("entered, but the keyring did not store it".into())
+            }
+            SecretState::None => {}
+        }
+    }
+
+    /// Tests outgoing server `id` (EHLO, TLS, AUTH, MAIL FROM) and stores the run.
+    pub async fn test_outgoing(
+        &self,
+        id: i64,
+        opts: &TestOptions,
+        progress: Progress<'_>,
+        cancel: &CancellationToken,
+    ) -> Result<TestReport> {
+        let s = self.get_outgoing(id)?;
+        let mut t = outgoing_target(&s, &self.with_roots(opts));
+        self.attach_password(&mut t, s.password, || self.outgoing_password(id));
+        let report = probe::run(&TestPlan::single(t), self.lang(), progress, cancel).await;
+        self.record_test(TestTargetKind::OutgoingServer, id, &report)?;
+        Ok(report)
+    }
+
+    /// The plan of an account test: its incoming server with the account's login, mailbox
+    /// path and folders, and its effective outgoing server sending as the account.
+    pub fn account_plan(&self, id: i64, opts: &AccountTestOptions) -> Result<TestPlan> {
+        let a = self.get_account(id)?;
+        let base = self.with_roots(&opts.base);
+        let login = if a.username.trim().is_empty() {
+            a.email.clone()
+        } else {
+            a.username.clone()
+        };
+        let incoming = match a.incoming_server_id {
+            Some(sid) => {
+                let s = self.get_server(sid)?;
+                let mut t = incoming_target(&s, &base);
+                t.user = login.clone();
+                t.mailbox_path = a.mailbox_path.clone();
+                for (slot, own) in [
+                    (&mut t.folders.trash, &a.folder_trash),
+                    (&mut t.folders.junk, &a.folder_junk),
+                    (&mut t.folders.sent, &a.folder_sent),
+                ] {
+                    if !own.is_empty() {
+                        *slot = own.clone();
+                    }
+                }
+                self.attach_password(&mut t, a.password, || self.account_password(id));
+                Some(t)
+            }
+            None => None,
+        };
+        let outgoing = match self.effective_outgoing(id)?.server_id {
+            Some(sid) => {
+                let s = self.get_outgoing(sid)?;
+                let mut t = outgoing_target(&s, &base);
+                t.sender = a.email.clone();
+                if s.auth_method != SmtpAuth::None && s.username.trim().is_empty() {
+                    // No login of its own: the server is used with the mailbox's login.
+                    t.user = login.clone();
+                    self.attach_password(&mut t, a.password, || self.account_password(id));
+                } else {
+                    self.attach_password(&mut t, s.password, || self.outgoing_password(sid));
+                }
+                Some(t)
+            }
+            None => None,
+        };
+        if incoming.is_none() && outgoing.is_none() {
+            return Err(Error::field("incoming_server_id", "nothing_to_test"));
+        }
+        Ok(TestPlan {
+            incoming,
+            outgoing,
+            send_to: opts.send_to.clone().filter(|s| !s.trim().is_empty()),
+            roundtrip: opts.roundtrip.then(|| RoundTrip {
+                address: a.email.clone(),
+                wait: Duration::from_secs(u64::from(opts.roundtrip_wait_secs.unwrap_or(60))),
+            }),
+        })
+    }
+
+    /// Tests account `id`: both of its servers with its login, optionally a test mail and
+    /// the round trip; stores the run in the account's history.
+    pub async fn test_account(
+        &self,
+        id: i64,
+        opts: &AccountTestOptions,
+        progress: Progress<'_>,
+        cancel: &CancellationToken,
+    ) -> Result<TestReport> {
+        if let Some(to) = opts.send_to.as_deref().filter(|s| !s.trim().is_empty()) {
+            if let Some(reason) = crate::validate::email_problem(to.trim()) {
+                return Err(Error::Validation(vec![crate::error::FieldIssue::new(
+                    "send_to",
+                    "email_invalid",
+                )
+                .arg("reason", reason)]));
+            }
+        }
+        let plan = self.account_plan(id, opts)?;
+        let report = probe::run(&plan, self.lang(), progress, cancel).await;
+        self.record_test(TestTargetKind::Account, id, &report)?;
+        Ok(report)
+    }
+
+    /// Tests every account (or those whose name matches `query`) with at most
+    /// `concurrency` tests at a time; `each` sees every result as it comes in.
+    pub async fn test_all(
+        &self,
+        query: &str,
+        concurrency: usize,
+        opts: &AccountTestOptions,
+        each: &(dyn Fn(&BulkResult) + Send + Sync),
+        cancel: &CancellationToken,
+    ) -> Result<BulkSummary> {
+        use futures_util::stream::{self, StreamExt};
+        let started = std::time::Instant::now();
+        let accounts = self.list_accounts(query)?;
+        let results: Vec<BulkResult> = stream::iter(accounts)
+            .map(|a| async move {
+                let t0 = std::time::Instant::now();
+                let r = self
+                    .test_account(a.id, opts, &probe::no_progress, cancel)
+                    .await;
+                let res = match r {
+                    Ok(rep) => BulkResult {
+                        account_id: a.id,
+                        account: a.name.clone(),
+                        ok: rep.ok,
+                        cancelled: rep.cancelled,
+                        duration_ms: rep.duration_ms,
+                        codes: rep.codes,
+                        error: None,
+                    },
+                    Err(e) => BulkResult {
+                        account_id: a.id,
+                        account: a.name.clone(),
+                        ok: false,
+                        cancelled: false,
+                        duration_ms: t0.elapsed().as_millis() as u64,
+                        codes: Vec::new(),
+                        error: Some(self.api_error(&e).message),
+                    },
+                };
+                each(&res);
+                res
+            })
+            .buffer_unordered(concurrency.clamp(1, 256))
+            .collect()
+            .await;
+        let mut results = results;
+        results.sort_by_key(|r| r.account.to_lowercase());
+        let passed = results.iter().filter(|r| r.ok).count() as u32;
+        Ok(BulkSummary {
+            passed,
+            failed: results.len() as u32 - passed,
+            results,
+            duration_ms: started.elapsed().as_millis() as u64,
+        })
+    }
+
     /// Tests incoming server `id` step by step (SPEC §3) and stores the run in its history.
     /// `progress` sees each step as it starts and ends; `cancel` stops the test at once.
     pub async fn test_server(
@@ -96,27 +339,21 @@ impl App {
         Ok(report)
     }
 
+    /// The options with the installation's extra CAs added.
+    fn with_roots(&self, opts: &TestOptions) -> TestOptions {
+        let mut o = opts.clone();
+        o.extra_roots.extend(self.extra_roots.iter().cloned());
+        o
+    }
+
     fn server_target(&self, id: i64, opts: &TestOptions) -> Result<ProbeTarget> {
         let server = self.get_server(id)?;
-        let mut t = incoming_target(&server, opts);
-        let needs_password = !server.login_user.trim().is_empty()
-            && matches!(
-                server.auth_method,
-                AuthMethod::Password | AuthMethod::CramMd5
-            );
-        if needs_password {
-            match server.password {
-                SecretState::Stored => match self.server_password(id) {
-                    Ok(Some(pw)) => t.password = Some(Secret::new(pw)),
-                    Ok(None) => t.password_error = Some("not found in the keyring".into()),
-                    // The test still checks connection and TLS; the login step says why.
-                    Err(e) => t.password_error = Some(self.api_error(&e).message),
-                },
-                SecretState::NotStored => {
-                    t.password_error = Some("entered, but the keyring did not store it".into())
-                }
-                SecretState::None => {}
-            }
+        let mut t = incoming_target(&server, &self.with_roots(opts));
+        if matches!(
+            server.auth_method,
+            AuthMethod::Password | AuthMethod::CramMd5
+        ) {
+            self.attach_password(&mut t, server.password, || self.server_password(id));
         }
         Ok(t)
     }

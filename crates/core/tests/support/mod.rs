@@ -16,10 +16,37 @@ pub struct SecretService {
 }
 
 impl SecretService {
-    /// Starts the bus and the keyring and points this process at them.
+    /// One Secret Service for every test of this process (tests run as threads of one
+    /// process and share its environment). Its daemons die with the process.
+    pub fn shared() -> &'static SecretService {
+        static SHARED: std::sync::OnceLock<SecretService> = std::sync::OnceLock::new();
+        SHARED.get_or_init(|| {
+            // Spawned from a thread that lives as long as the process, so that
+            // PR_SET_PDEATHSIG (which fires when the spawning thread ends) fires only at exit.
+            let (tx, rx) = std::sync::mpsc::channel();
+            std::thread::spawn(move || {
+                tx.send(SecretService::spawn(true)).unwrap();
+                loop {
+                    std::thread::park();
+                }
+            });
+            rx.recv().unwrap()
+        })
+    }
+
+    /// Starts the bus and the keyring and points this process at them (one test per
+    /// process; several tests in one binary use `shared`).
     pub fn start() -> SecretService {
+        SecretService::spawn(false)
+    }
+
+    fn spawn(die_with_process: bool) -> SecretService {
         let dir = tempfile::tempdir().unwrap();
-        let mut dbus = Command::new("dbus-daemon")
+        let mut dbus_cmd = Command::new("dbus-daemon");
+        if die_with_process {
+            die_with_parent(&mut dbus_cmd);
+        }
+        let mut dbus = dbus_cmd
             .args(["--session", "--nofork", "--print-address=1"])
             .arg(format!(
                 "--address=unix:path={}",
@@ -39,7 +66,11 @@ impl SecretService {
         for sub in ["data", "run", "home"] {
             std::fs::create_dir_all(dir.path().join(sub)).unwrap();
         }
-        let mut keyring = Command::new("gnome-keyring-daemon")
+        let mut keyring_cmd = Command::new("gnome-keyring-daemon");
+        if die_with_process {
+            die_with_parent(&mut keyring_cmd);
+        }
+        let mut keyring = keyring_cmd
             .args(["--foreground", "--unlock", "--components=secrets"])
             .env("DBUS_SESSION_BUS_ADDRESS", &bus)
             .env("XDG_DATA_HOME", dir.path().join("data"))
@@ -111,6 +142,18 @@ impl Drop for SecretService {
         let _ = self.keyring.wait();
         let _ = self.dbus.kill();
         let _ = self.dbus.wait();
+    }
+}
+
+/// The child gets SIGTERM when the thread that spawned it ends.
+fn die_with_parent(cmd: &mut Command) {
+    use std::os::unix::process::CommandExt;
+    // SAFETY: prctl is async-signal-safe and touches only the child.
+    unsafe {
+        cmd.pre_exec(|| {
+            libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGTERM);
+            Ok(())
+        });
     }
 }
 

@@ -427,6 +427,33 @@ export type TestTargetKind = "incoming_server" | "outgoing_server" | "account";
 
 export type TestRun = { id: number, target_kind: TestTargetKind, target_id: number, started_at: string, duration_ms: number, ok: boolean, cancelled: boolean, codes: Array<string>, report: TestReport, };
 
+export type AccountTestOptions = { 
+/**
+ * Send a test mail to this address through the account's outgoing server.
+ */
+send_to: string | null, 
+/**
+ * Send a mail to the account itself and wait until it arrives by IMAP/POP3.
+ */
+roundtrip: boolean, 
+/**
+ * How long the round trip waits for the mail (seconds; default 60).
+ */
+roundtrip_wait_secs: number | null, 
+/**
+ * Additional trusted CA certificates (PEM) besides the OS trust store, e.g. a company
+ * CA (`mbadmin test --ca-file`).
+ */
+extra_roots: Array<string>, };
+
+export type BulkResult = { account_id: number, account: string, ok: boolean, cancelled: boolean, duration_ms: number, codes: Array<string>, 
+/**
+ * Why the account could not be tested at all (no server configured, …).
+ */
+error: string | null, };
+
+export type BulkSummary = { results: Array<BulkResult>, passed: number, failed: number, duration_ms: number, };
+
 /** The port an incoming server uses unless typed by hand (`default_incoming_port`). */
 export const DEFAULT_INCOMING_PORTS: Record<Protocol, Record<Security, number>> = {
   imap: { none: 143, starttls: 143, tls: 993, auto: 993 },

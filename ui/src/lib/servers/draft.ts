@@ -6,10 +6,12 @@ import type {
   IncomingServer,
   Protocol,
   Security,
-  SecretUpdate,
   ServerInput,
 } from '$lib/backend';
-import type { MessageKey } from '$lib/i18n.svelte';
+import { secretUpdate, toInt } from '$lib/form/values';
+import type { ClientIssue } from '$lib/form/values';
+
+export type { ClientIssue } from '$lib/form/values';
 
 export const PROTOCOLS: readonly Protocol[] = ['imap', 'pop3', 'imap_download'];
 export const SECURITIES: readonly Security[] = ['tls', 'starttls', 'auto', 'none'];
@@ -144,18 +146,6 @@ export function visibleFields(d: ServerDraft): Set<string> {
   return f;
 }
 
-const INTEGER = /^\s*\d+\s*$/;
-
-function toInt(text: string): number {
-  return INTEGER.test(text) ? Number(text.trim()) : NaN;
-}
-
-function passwordUpdate(d: ServerDraft): SecretUpdate {
-  if (d.password !== '') return { action: 'set', value: d.password };
-  if (d.password_clear) return { action: 'clear' };
-  return { action: 'keep' };
-}
-
 /**
  * The input sent to `create_server` / `update_server`. Fields that do not apply to the
  * protocol or options are sent empty, so a value typed before switching cannot linger.
@@ -174,7 +164,7 @@ export function toInput(d: ServerDraft): ServerInput {
     auth_method: d.auth_method,
     ntlm_domain: d.auth_method === 'ntlm' ? d.ntlm_domain : '',
     login_user: d.login_user,
-    password: passwordUpdate(d),
+    password: secretUpdate(d.password, d.password_clear),
     allow_plaintext: d.security === 'none' && d.allow_plaintext,
     tls_verify: d.tls_verify,
     tls_insecure_confirmed: !d.tls_verify && d.tls_insecure_confirmed,
@@ -189,15 +179,13 @@ export function toInput(d: ServerDraft): ServerInput {
   };
 }
 
-export type ClientIssue = { field: string; message: MessageKey };
-
 /**
  * Quick checks for instant feedback, a subset of the backend's rules (which stay
  * authoritative): required fields, number ranges, the TLS confirmation.
  */
 export function clientIssues(d: ServerDraft): ClientIssue[] {
   const issues: ClientIssue[] = [];
-  const push = (field: string, message: MessageKey) => issues.push({ field, message });
+  const push = (field: string, message: ClientIssue['message']) => issues.push({ field, message });
   if (d.name.trim() === '') push('name', 'error.required');
   if (d.host.trim() === '') push('host', 'error.required');
   if (d.port_manual) {

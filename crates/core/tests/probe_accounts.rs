@@ -1,0 +1,240 @@
+//! Account tests against the real Dovecot and Postfix: the account's own login on its
+//! incoming server, the inherited outgoing server sending as the account, a test mail, the
+//! round trip, and the bulk test with bounded concurrency.
+
+#[path = "support/servers.rs"]
+mod servers;
+
+use mailbox_admin_core::app::probe::{AccountTestOptions, BulkResult, TestOptions, TestTargetKind};
+use mailbox_admin_core::model::*;
+use mailbox_admin_core::probe::{CancellationToken, Role, StepKind, StepStatus};
+use mailbox_admin_core::secrets::{KeyringSecrets, SecretStore};
+use mailbox_admin_core::store::Store;
+use mailbox_admin_core::{App, Lang};
+use servers::{servers, ALICE, BOB, CAROL, HOST_GOOD};
+use std::sync::{Arc, Mutex};
+
+struct Setup {
+    _dir: tempfile::TempDir,
+    app: App,
+    company: i64,
+    user: i64,
+    imap: i64,
+}
+
+/// Dovecot IMAPS without a server login, Postfix submission (STARTTLS) without a login of
+/// its own (it takes the account's), as the company's default outgoing server.
+fn setup() -> Setup {
+    let mail = servers();
+    let dir = tempfile::tempdir().unwrap();
+    let secrets: Arc<dyn SecretStore> = Arc::new(KeyringSecrets::new(
+        keyring_core::mock::Store::new().unwrap(),
+    ));
+    let app = App::new(
+        Store::open(&dir.path().join("c.db")).unwrap(),
+        secrets,
+        Lang::En,
+    );
+    let imap = app
+        .create_server(&ServerInput {
+            name: "Dovecot".into(),
+            host: HOST_GOOD.into(),
+            port: Some(mail.ports.imaps as i64),
+            ..Default::default()
+        })
+        .unwrap()
+        .item
+        .id;
+    let smtp = app
+        .create_outgoing(&OutgoingInput {
+            name: "Postfix".into(),
+            host: HOST_GOOD.into(),
+            port: Some(mail.ports.submission as i64),
+            security: Security::Starttls,
+            ..Default::default()
+        })
+        .unwrap()
+        .item
+        .id;
+    let company = app
+        .create_company(&CompanyInput {
+            name: "Firma".into(),
+            default_outgoing_server_id: Some(smtp),
+            ..Default::default()
+        })
+        .unwrap()
+        .id;
+    let user = app
+        .create_user(&UserInput {
+            login: "carol".into(),
+            ..Default::default()
+        })
+        .unwrap()
+        .id;
+    Setup {
+        _dir: dir,
+        app,
+        company,
+        user,
+        imap,
+    }
+}
+
+fn account(s: &Setup, name: &str, login: &str, password: &str) -> i64 {
+    s.app
+        .create_account(&AccountInput {
+            name: name.into(),
+            email: login.into(),
+            owner: Some(Owner::User(s.user)),
+            company_id: Some(s.company),
+            incoming_server_id: Some(s.imap),
+            password: SecretUpdate::Set(password.into()),
+            ..Default::default()
+        })
+        .unwrap()
+        .item
+        .id
+}
+
+fn opts() -> AccountTestOptions {
+    AccountTestOptions {
+        base: TestOptions {
+            extra_roots: vec![servers().ca_pem.clone()],
+        },
+        ..Default::default()
+    }
+}
+
+#[tokio::test]
+async fn an_account_is_tested_with_its_login_and_its_inherited_outgoing_server_round_trip() {
+    let s = setup();
+    let id = account(&s, "Carol", CAROL.name, CAROL.password);
+    let o = AccountTestOptions {
+        roundtrip: true,
+        roundtrip_wait_secs: Some(20),
+        ..opts()
+    };
+    let report = s
+        .app
+        .test_account(id, &o, &|_| {}, &CancellationToken::new())
+        .await
+        .unwrap();
+    assert!(report.ok, "{:#?}", report.codes);
+    let roles: Vec<Role> = report.targets.iter().map(|t| t.role).collect();
+    assert_eq!(roles, vec![Role::Incoming, Role::Outgoing]);
+    assert_eq!(report.targets[1].port, servers().ports.submission);
+    for (role, kind) in [
+        (Role::Incoming, StepKind::Login),
+        (Role::Outgoing, StepKind::Login),
+        (Role::Outgoing, StepKind::Send),
+        (Role::Incoming, StepKind::Roundtrip),
+    ] {
+        assert!(
+            report
+                .steps
+                .iter()
+                .any(|st| st.role == role && st.kind == kind && st.status == StepStatus::Ok),
+            "{role:?} {kind:?} missing: {:#?}",
+            report
+                .steps
+                .iter()
+                .map(|s| (s.role, s.kind, s.status))
+                .collect::<Vec<_>>()
+        );
+    }
+    let history = s.app.test_history(TestTargetKind::Account, id).unwrap();
+    assert_eq!(history.len(), 1);
+    let text = serde_json::to_string(&history).unwrap();
+    assert!(
+        !text.contains(CAROL.password),
+        "the password is in the history"
+    );
+}
+
+#[tokio::test]
+async fn a_test_mail_reaches_the_recipient_through_postfix_and_dovecot() {
+    let s = setup();
+    let id = account(&s, "Alice", ALICE.name, ALICE.password);
+    let before = servers().inbox_messages(BOB.name).len();
+    let o = AccountTestOptions {
+        send_to: Some(BOB.name.into()),
+        ..opts()
+    };
+    let report = s
+        .app
+        .test_account(id, &o, &|_| {}, &CancellationToken::new())
+        .await
+        .unwrap();
+    assert!(report.ok, "{:#?}", report.codes);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(15);
+    while servers().inbox_messages(BOB.name).len() <= before {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the test mail did not arrive"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    // A bad recipient is refused before anything is sent.
+    let bad = AccountTestOptions {
+        send_to: Some("not an address".into()),
+        ..opts()
+    };
+    let e = s
+        .app
+        .test_account(id, &bad, &|_| {}, &CancellationToken::new())
+        .await
+        .unwrap_err();
+    assert_eq!(e.to_api(Lang::En).field.as_deref(), Some("send_to"));
+}
+
+#[tokio::test]
+async fn bulk_test_reports_each_account_and_counts_failures() {
+    let s = setup();
+    for i in 0..10 {
+        account(&s, &format!("Konto {i:02}"), CAROL.name, CAROL.password);
+    }
+    account(&s, "Falsches Passwort", CAROL.name, "wrong-password");
+    // No servers at all: cannot be tested, reported as such.
+    s.app
+        .create_account(&AccountInput {
+            name: "Ohne Server".into(),
+            email: "nobody@example.test".into(),
+            owner: Some(Owner::User(s.user)),
+            ..Default::default()
+        })
+        .unwrap();
+    let seen: Mutex<Vec<BulkResult>> = Mutex::new(Vec::new());
+    let each = |r: &BulkResult| seen.lock().unwrap().push(r.clone());
+    let summary = s
+        .app
+        .test_all("", 4, &opts(), &each, &CancellationToken::new())
+        .await
+        .unwrap();
+    assert_eq!(
+        (summary.passed, summary.failed),
+        (10, 2),
+        "{:#?}",
+        summary.results
+    );
+    assert_eq!(seen.lock().unwrap().len(), 12);
+    let wrong = summary
+        .results
+        .iter()
+        .find(|r| r.account == "Falsches Passwort")
+        .unwrap();
+    assert!(
+        wrong.codes.contains(&"auth.failed".to_string()),
+        "{wrong:?}"
+    );
+    let none = summary
+        .results
+        .iter()
+        .find(|r| r.account == "Ohne Server")
+        .unwrap();
+    assert!(
+        none.error.as_deref().unwrap_or("").contains("neither"),
+        "{none:?}"
+    );
+    // Sorted by name for the report.
+    assert_eq!(summary.results[0].account, "Falsches Passwort");
+}

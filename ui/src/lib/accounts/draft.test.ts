@@ -1,0 +1,68 @@
+import { describe, expect, it } from 'vitest';
+import {
+  accountIssues,
+  applyAccountTemplate,
+  draftFromAccount,
+  inheritedOutgoing,
+  newAccountDraft,
+  toAccountInput,
+} from './draft';
+import { account, company, outgoing } from '../../test/fixtures';
+
+describe('owner', () => {
+  it('is null until picked, then {kind, id}', () => {
+    const d = newAccountDraft();
+    expect(toAccountInput(d).owner).toBeNull();
+    expect(accountIssues({ ...d, name: 'a', email: 'a@b.de' }).map((i) => i.field)).toEqual(['owner']);
+    expect(toAccountInput({ ...d, owner_kind: 'group', owner_id: 4 }).owner).toEqual({ kind: 'group', id: 4 });
+  });
+
+  it('round-trips a stored account', () => {
+    const a = account({ owner: { kind: 'group', id: 9 }, user_ids: [3, 1], outgoing_server_id: null, company_id: 2 });
+    const input = toAccountInput(draftFromAccount(a));
+    expect(input).toMatchObject({ owner: { kind: 'group', id: 9 }, user_ids: [1, 3], company_id: 2, outgoing_server_id: null });
+    expect(input.password).toEqual({ action: 'keep' });
+  });
+});
+
+describe('inherited outgoing server', () => {
+  const own = outgoing({ id: 1, name: 'Eigen' });
+  const comp = outgoing({ id: 2, name: 'Betrieb' });
+  const def = outgoing({ id: 3, name: 'Standard', is_default: true });
+  const c = company({ id: 10, name: 'Müller', default_outgoing_server_id: 2 });
+  const bare = company({ id: 11, name: 'Ohne' });
+
+  it('account → company → installation → none', () => {
+    const all = [own, comp, def];
+    expect(inheritedOutgoing({ outgoing_server_id: 1, company_id: 10 }, [c], all).source).toBe('account');
+    expect(inheritedOutgoing({ outgoing_server_id: null, company_id: 10 }, [c], all)).toEqual({
+      server_id: 2,
+      server_name: 'Betrieb',
+      source: 'company',
+      company_name: 'Müller',
+    });
+    expect(inheritedOutgoing({ outgoing_server_id: null, company_id: 11 }, [c, bare], all).server_name).toBe('Standard');
+    expect(inheritedOutgoing({ outgoing_server_id: null, company_id: null }, [c], [own, comp]).source).toBe('none');
+  });
+});
+
+describe('account template', () => {
+  it('applies servers, folders and permissions but not what identifies the mailbox', () => {
+    const d = { ...newAccountDraft(), name: 'Neu', email: 'neu@example.com', owner_id: 5 };
+    const next = applyAccountTemplate(
+      d,
+      { name: 'Vorlage', email: 'x@y.de', incoming_server_id: 7, outgoing_server_id: 99, company_id: 3, may_send: false, signature: 'Gruß' },
+      { companies: new Set([3]), incoming: new Set([7]), outgoing: new Set([8]) },
+    );
+    expect(next).toMatchObject({
+      name: 'Neu',
+      email: 'neu@example.com',
+      owner_id: 5,
+      incoming_server_id: 7,
+      outgoing_server_id: null,
+      company_id: 3,
+      may_send: false,
+      signature: 'Gruß',
+    });
+  });
+});

@@ -1,0 +1,156 @@
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { render, screen, waitFor } from '@testing-library/svelte';
+import userEvent from '@testing-library/user-event';
+import CalendarTab from './CalendarTab.svelte';
+import { resetLangForTests } from '$lib/i18n.svelte';
+import { api, apiError, calendar, employee, resetBackend } from '../../test/fixtures';
+import type { CalendarInput } from '$lib/backend';
+
+vi.mock('$lib/backend');
+
+function field<T extends HTMLElement = HTMLInputElement>(name: string): T {
+  const el = screen.getByTestId('calendar-form').querySelector<T>(`[name="${name}"]`);
+  if (!el) throw new Error(`no input named ${name}`);
+  return el;
+}
+const queryField = (name: string) => screen.getByTestId('calendar-form').querySelector(`[name="${name}"]`);
+
+const EVA = employee({ id: 7, name: 'Eva Extern', personnel_number: 'P-17' });
+
+async function openNew() {
+  const u = userEvent.setup();
+  render(CalendarTab);
+  await waitFor(() => expect(api.listEmployees).toHaveBeenCalled());
+  await u.click(screen.getByTestId('calendar-new'));
+  await screen.findByTestId('calendar-form');
+  await waitFor(() => expect(field<HTMLSelectElement>('employee_id').options).toHaveLength(2));
+  return u;
+}
+
+const BASE: CalendarInput = {
+  name: 'Eva Kalender',
+  employee_id: 7,
+  backend: 'outlook',
+  outlook_profile: 'Outlook',
+  calendar_name: '',
+  caldav_url: '',
+  username: '',
+  password: { action: 'keep' },
+  sync_days_back: 30,
+  sync_days_ahead: 365,
+};
+
+beforeEach(() => {
+  resetBackend();
+  resetLangForTests('de');
+  api.listEmployees.mockResolvedValue([EVA]);
+});
+
+describe('calendar accounts', () => {
+  it('lists accounts with the employee and searches', async () => {
+    api.listCalendars.mockResolvedValue([calendar({ name: 'Eva Kalender', employee_id: 7, backend: 'caldav' })]);
+    const u = userEvent.setup();
+    render(CalendarTab);
+    const item = await screen.findByTestId('calendar-item');
+    expect(item).toHaveTextContent('Eva Kalender');
+    expect(item).toHaveTextContent('CalDAV');
+    await waitFor(() => expect(item).toHaveTextContent('Eva Extern'));
+    await u.type(screen.getByTestId('calendar-search'), 'eva');
+    await waitFor(() => expect(api.listCalendars).toHaveBeenLastCalledWith('eva'));
+  });
+
+  it('create sends the employee, the Outlook profile and the sync range as numbers', async () => {
+    api.createCalendar.mockResolvedValue({ item: calendar({ id: 3, name: 'Eva Kalender' }), warnings: [] });
+    const u = await openNew();
+    await u.type(field('name'), 'Eva Kalender');
+    await u.selectOptions(field('employee_id'), 'Eva Extern (P-17)');
+    await u.type(field('outlook_profile'), 'Outlook');
+    expect(queryField('caldav_url')).toBeNull();
+    await u.clear(field('sync_days_back'));
+    await u.type(field('sync_days_back'), '30');
+    await u.click(screen.getByTestId('calendar-save'));
+    await waitFor(() => expect(api.createCalendar).toHaveBeenCalledWith(BASE));
+    expect(await screen.findByTestId('calendar-notice')).toHaveTextContent('Kalender-Konto „Eva Kalender“ angelegt.');
+  });
+
+  it('CalDAV asks for the address and drops the Outlook profile', async () => {
+    api.createCalendar.mockResolvedValue({ item: calendar({ id: 4 }), warnings: [] });
+    const u = await openNew();
+    await u.type(field('name'), 'Eva Kalender');
+    await u.selectOptions(field('employee_id'), 'Eva Extern (P-17)');
+    await u.type(field('outlook_profile'), 'Outlook');
+    await u.selectOptions(field('backend'), 'caldav');
+    expect(queryField('outlook_profile')).toBeNull();
+    await u.click(screen.getByTestId('calendar-save'));
+    expect(screen.getByTestId('field-error-caldav_url')).toHaveTextContent('Pflichtfeld');
+    await u.type(field('caldav_url'), 'https://dav.example.com/eva/');
+    await u.type(field('username'), 'eva');
+    await u.type(field('password'), 'pw');
+    await u.clear(field('sync_days_ahead'));
+    await u.type(field('sync_days_ahead'), '90');
+    await u.click(screen.getByTestId('calendar-save'));
+    await waitFor(() =>
+      expect(api.createCalendar).toHaveBeenCalledWith({
+        ...BASE,
+        backend: 'caldav',
+        outlook_profile: '',
+        caldav_url: 'https://dav.example.com/eva/',
+        username: 'eva',
+        password: { action: 'set', value: 'pw' },
+        sync_days_ahead: 90,
+      }),
+    );
+  });
+
+  it('an address typed for CalDAV is not sent once the back end is Outlook again', async () => {
+    api.createCalendar.mockResolvedValue({ item: calendar({ id: 5 }), warnings: [] });
+    const u = await openNew();
+    await u.type(field('name'), 'Eva Kalender');
+    await u.selectOptions(field('employee_id'), 'Eva Extern (P-17)');
+    await u.selectOptions(field('backend'), 'caldav');
+    await u.type(field('caldav_url'), 'https://dav.example.com/eva/');
+    await u.selectOptions(field('backend'), 'outlook');
+    await u.type(field('outlook_profile'), 'Outlook');
+    await u.click(screen.getByTestId('calendar-save'));
+    await waitFor(() => expect(api.createCalendar).toHaveBeenCalledWith(BASE));
+  });
+
+  it('the employee is required; range and backend errors are shown at the inputs', async () => {
+    const u = await openNew();
+    await u.type(field('name'), 'X');
+    await u.clear(field('sync_days_back'));
+    await u.type(field('sync_days_back'), '5000');
+    await u.click(screen.getByTestId('calendar-save'));
+    expect(api.createCalendar).not.toHaveBeenCalled();
+    expect(screen.getByTestId('field-error-employee_id')).toHaveTextContent('Pflichtfeld');
+    expect(screen.getByTestId('field-error-sync_days_back')).toHaveTextContent('0 bis 3650');
+
+    api.createCalendar.mockRejectedValue(
+      apiError({
+        message: 'Bitte die markierten Felder korrigieren.',
+        fields: [{ field: 'employee_id', code: 'missing_ref', message: 'Der gewählte Eintrag (Nr. 7) existiert nicht (mehr).' }],
+      }),
+    );
+    await u.selectOptions(field('employee_id'), 'Eva Extern (P-17)');
+    await u.clear(field('sync_days_back'));
+    await u.type(field('sync_days_back'), '10');
+    await u.click(screen.getByTestId('calendar-save'));
+    const err = await screen.findByTestId('field-error-employee_id');
+    expect(err).toHaveTextContent('existiert nicht');
+    expect(field('employee_id').closest('.control')).toContainElement(err);
+  });
+
+  it('update sends the version; a stored calendar shows its password state', async () => {
+    const c = calendar({ id: 9, version: 5, name: 'Eva', employee_id: 7, password: 'stored' });
+    api.listCalendars.mockResolvedValue([c]);
+    api.updateCalendar.mockResolvedValue({ item: c, warnings: [] });
+    const u = userEvent.setup();
+    render(CalendarTab);
+    await u.click(await screen.findByTestId('calendar-item'));
+    expect(screen.getByTestId('password-state')).toHaveTextContent('im Schlüsselbund gespeichert');
+    await u.click(screen.getByTestId('calendar-save'));
+    await waitFor(() =>
+      expect(api.updateCalendar).toHaveBeenCalledWith(9, 5, expect.objectContaining({ employee_id: 7, name: 'Eva' })),
+    );
+  });
+});

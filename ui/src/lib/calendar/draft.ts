@@ -1,0 +1,102 @@
+// The edit form's state for a calendar (Outlook) account and how it becomes a
+// `CalendarInput`: which fields each back end uses, and quick checks.
+import type { CalendarAccount, CalendarBackend, CalendarInput } from '$lib/backend';
+import { checkInt, secretUpdate, toInt } from '$lib/form/values';
+import type { ClientIssue } from '$lib/form/values';
+
+export const CALENDAR_BACKENDS: readonly CalendarBackend[] = ['outlook', 'caldav', 'microsoft365'];
+
+export type CalendarDraft = {
+  name: string;
+  employee_id: number | null;
+  backend: CalendarBackend;
+  outlook_profile: string;
+  calendar_name: string;
+  caldav_url: string;
+  username: string;
+  password: string;
+  password_clear: boolean;
+  sync_days_back: string;
+  sync_days_ahead: string;
+};
+
+export function newCalendarDraft(): CalendarDraft {
+  return {
+    name: '',
+    employee_id: null,
+    backend: 'outlook',
+    outlook_profile: '',
+    calendar_name: '',
+    caldav_url: '',
+    username: '',
+    password: '',
+    password_clear: false,
+    sync_days_back: '30',
+    sync_days_ahead: '365',
+  };
+}
+
+export function draftFromCalendar(c: CalendarAccount): CalendarDraft {
+  return {
+    name: c.name,
+    employee_id: c.employee_id,
+    backend: c.backend,
+    outlook_profile: c.outlook_profile,
+    calendar_name: c.calendar_name,
+    caldav_url: c.caldav_url,
+    username: c.username,
+    password: '',
+    password_clear: false,
+    sync_days_back: String(c.sync_days_back),
+    sync_days_ahead: String(c.sync_days_ahead),
+  };
+}
+
+export function visibleCalendarFields(d: CalendarDraft): Set<string> {
+  const f = new Set([
+    'name',
+    'employee_id',
+    'backend',
+    'calendar_name',
+    'username',
+    'password',
+    'sync_days_back',
+    'sync_days_ahead',
+  ]);
+  if (d.backend === 'outlook') f.add('outlook_profile');
+  if (d.backend === 'caldav') f.add('caldav_url');
+  return f;
+}
+
+export function toCalendarInput(d: CalendarDraft): CalendarInput {
+  return {
+    name: d.name,
+    employee_id: d.employee_id,
+    backend: d.backend,
+    outlook_profile: d.backend === 'outlook' ? d.outlook_profile : '',
+    calendar_name: d.calendar_name,
+    caldav_url: d.backend === 'caldav' ? d.caldav_url : '',
+    username: d.username,
+    password: secretUpdate(d.password, d.password_clear),
+    sync_days_back: toInt(d.sync_days_back),
+    sync_days_ahead: toInt(d.sync_days_ahead),
+  };
+}
+
+export function calendarIssues(d: CalendarDraft): ClientIssue[] {
+  const issues: ClientIssue[] = [];
+  if (d.name.trim() === '') issues.push({ field: 'name', message: 'error.required' });
+  if (d.employee_id === null) issues.push({ field: 'employee_id', message: 'error.required' });
+  if (d.backend === 'caldav') {
+    const url = d.caldav_url.trim();
+    if (url === '') issues.push({ field: 'caldav_url', message: 'error.required' });
+    else if (!/^https?:\/\//i.test(url)) issues.push({ field: 'caldav_url', message: 'error.url' });
+  }
+  checkInt(issues, 'sync_days_back', d.sync_days_back, 0, 3650, 'error.sync_days_range');
+  checkInt(issues, 'sync_days_ahead', d.sync_days_ahead, 0, 3650, 'error.sync_days_range');
+  return issues;
+}
+
+export function calendarKey(d: CalendarDraft): string {
+  return JSON.stringify(d);
+}

@@ -1,0 +1,181 @@
+// The state behind a list + detail tab: the searchable list, which entry is selected, the
+// guard against losing unsaved edits, and the notice after a save or delete. Used by every
+// tab (servers, outgoing, accounts, calendar) and every settings section with a list.
+import { asApiError } from '$lib/backend';
+import type { ApiError, Removed } from '$lib/backend';
+import type { MessageKey } from '$lib/i18n.svelte';
+
+export const SEARCH_DEBOUNCE_MS = 150;
+
+export type Selection = { kind: 'none' } | { kind: 'new' } | { kind: 'item'; id: number };
+
+export type Notice = {
+  kind: 'success' | 'warning' | 'error';
+  key?: MessageKey;
+  params?: Record<string, string | number>;
+  text?: string;
+  items: string[];
+};
+
+/** The texts of a list pane. */
+export type ListLabels = {
+  list: string;
+  new: string;
+  placeholder: string;
+  empty: string;
+  noMatch: (query: string) => string;
+  count: (n: number) => string;
+  pick: string;
+};
+
+export type CollectionOptions<T> = {
+  list: (query: string) => Promise<T[]>;
+  /** Fetches one entry fresh; without it, the entry is taken from the (reloaded) list. */
+  get?: (id: number) => Promise<T>;
+  name: (item: T) => string;
+  messages: { created: MessageKey; saved: MessageKey; deleted: MessageKey };
+};
+
+export class Collection<T extends { id: number }> {
+  query = $state('');
+  items = $state.raw<T[]>([]);
+  loading = $state(true);
+  listError = $state<string | null>(null);
+  selection = $state<Selection>({ kind: 'none' });
+  /** The stored entry the form shows (null for a new one). */
+  current = $state.raw<T | null>(null);
+  /** Changes whenever the form must start over from `current`. */
+  formKey = $state(0);
+  /** Bound to the form: true while it differs from what is stored. */
+  dirty = $state(false);
+  /** A selection waiting for the user to discard unsaved edits. */
+  pending = $state<Selection | null>(null);
+  notice = $state<Notice | null>(null);
+
+  #opts: CollectionOptions<T>;
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #seq = 0;
+
+  constructor(opts: CollectionOptions<T>) {
+    this.#opts = opts;
+  }
+
+  get selectedId(): number | null {
+    return this.selection.kind === 'item' ? this.selection.id : null;
+  }
+
+  refresh = async (): Promise<void> => {
+    const mine = ++this.#seq;
+    try {
+      const list = await this.#opts.list(this.query);
+      if (mine !== this.#seq) return; // a newer search answered (or will answer) instead
+      this.items = list;
+      this.listError = null;
+    } catch (e) {
+      if (mine === this.#seq) this.listError = asApiError(e).message;
+    } finally {
+      if (mine === this.#seq) this.loading = false;
+    }
+  };
+
+  /** Searches after a short pause in typing. */
+  search = (): void => {
+    clearTimeout(this.#timer);
+    this.#timer = setTimeout(() => void this.refresh(), SEARCH_DEBOUNCE_MS);
+  };
+
+  dispose = (): void => clearTimeout(this.#timer);
+
+  /** Changes the selection, or asks first when the form has unsaved edits. */
+  request = (next: Selection): void => {
+    if (next.kind === 'item' && this.selection.kind === 'item' && this.selection.id === next.id) return;
+    if (this.dirty) {
+      this.pending = next;
+      return;
+    }
+    void this.apply(next);
+  };
+
+  async #fetch(id: number): Promise<T> {
+    if (this.#opts.get) return this.#opts.get(id);
+    const found = (await this.#opts.list('')).find((x) => x.id === id);
+    if (!found) throw { code: 'not_found', message: `#${id}`, field: null, fields: [] } satisfies ApiError;
+    return found;
+  }
+
+  apply = async (next: Selection, after?: Notice, fresh = false): Promise<void> => {
+    this.pending = null;
+    if (next.kind === 'item') {
+      const listed = this.items.find((x) => x.id === next.id);
+      try {
+        this.current = this.#opts.get || fresh || !listed ? await this.#fetch(next.id) : listed;
+      } catch (e) {
+        const err = asApiError(e);
+        this.notice = { kind: 'error', text: err.message, items: [] };
+        if (err.code === 'not_found') {
+          this.selection = { kind: 'none' };
+          this.current = null;
+          void this.refresh();
+        }
+        return;
+      }
+    } else {
+      this.current = null;
+    }
+    this.selection = next;
+    this.dirty = false;
+    this.notice = after ?? null;
+    this.formKey++;
+  };
+
+  discard = (): void => {
+    if (this.pending) void this.apply(this.pending);
+  };
+
+  /** After a successful save: show the stored entry, say so, refresh the list. */
+  saved = async (item: T, warnings: ApiError[], created: boolean): Promise<void> => {
+    this.current = item;
+    this.selection = { kind: 'item', id: item.id };
+    this.dirty = false;
+    this.formKey++;
+    const name = this.#opts.name(item);
+    this.notice =
+      warnings.length > 0
+        ? { kind: 'warning', key: 'common.saved_with_warnings', items: warnings.map((w) => w.message) }
+        : {
+            kind: 'success',
+            key: created ? this.#opts.messages.created : this.#opts.messages.saved,
+            params: { name },
+            items: [],
+          };
+    await this.refresh();
+  };
+
+  deleted = async (removed: Removed, name: string): Promise<void> => {
+    this.selection = { kind: 'none' };
+    this.current = null;
+    this.dirty = false;
+    this.notice = {
+      kind: removed.warnings.length > 0 ? 'warning' : 'success',
+      key: this.#opts.messages.deleted,
+      params: { name },
+      items: removed.warnings.map((w) => w.message),
+    };
+    await this.refresh();
+  };
+
+  /** Cancel on a new entry: nothing selected any more. */
+  cancel = (): void => {
+    this.dirty = false;
+    this.selection = { kind: 'none' };
+    this.current = null;
+  };
+
+  /** After a conflict: fetch the stored entry again, dropping the edits. */
+  reload = async (): Promise<void> => {
+    if (this.selection.kind !== 'item') return;
+    const id = this.selection.id;
+    await this.apply({ kind: 'item', id }, { kind: 'success', key: 'common.reloaded', items: [] }, true);
+    void this.refresh();
+  };
+}

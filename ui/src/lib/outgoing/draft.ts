@@ -1,0 +1,289 @@
+// The edit form's state for an outgoing server and how it becomes an `OutgoingInput`: the
+// SMTP port rule (25 / 587 STARTTLS / 465 TLS, derived until typed), the Microsoft 365
+// defaults, which fields apply, and quick checks (relaxed while the server is disabled).
+import { DEFAULT_OUTGOING_PORTS, DEFAULT_TIMEOUT_SECS, M365_SMTP_HOST } from '$lib/backend';
+import type {
+  M365SendVia,
+  OutgoingInput,
+  OutgoingKind,
+  OutgoingServer,
+  Preset,
+  Security,
+  SmtpAuth,
+} from '$lib/backend';
+import { checkInt, secretUpdate, splitHostPort, toInt } from '$lib/form/values';
+import type { ClientIssue } from '$lib/form/values';
+
+export const OUTGOING_KINDS: readonly OutgoingKind[] = ['smtp', 'microsoft365'];
+export const OUTGOING_SECURITIES: readonly Security[] = ['starttls', 'tls', 'auto', 'none'];
+export const SMTP_AUTHS: readonly SmtpAuth[] = ['none', 'password', 'cram_md5', 'ntlm', 'oauth2'];
+export const SEND_VIA: readonly M365SendVia[] = ['smtp', 'graph'];
+
+export type OutgoingDraft = {
+  name: string;
+  enabled: boolean;
+  kind: OutgoingKind;
+  m365_send_via: M365SendVia;
+  host: string;
+  security: Security;
+  port_manual: boolean;
+  port: string;
+  timeout_secs: string;
+  auth_method: SmtpAuth;
+  username: string;
+  ntlm_domain: string;
+  password: string;
+  password_clear: boolean;
+  allow_plaintext: boolean;
+  sender_address: string;
+  bcc_to_sender: boolean;
+  tls_verify: boolean;
+  tls_insecure_confirmed: boolean;
+  tls_alt_name: string;
+  tls_pin_sha256: string;
+  smime_sign: boolean;
+  smime_encrypt: boolean;
+  smime_certificate_id: number | null;
+  client_certificate_id: number | null;
+  is_default: boolean;
+};
+
+export function newOutgoingDraft(): OutgoingDraft {
+  return {
+    name: '',
+    enabled: true,
+    kind: 'smtp',
+    m365_send_via: 'smtp',
+    host: '',
+    security: 'starttls',
+    port_manual: false,
+    port: '',
+    timeout_secs: String(DEFAULT_TIMEOUT_SECS),
+    auth_method: 'password',
+    username: '',
+    ntlm_domain: '',
+    password: '',
+    password_clear: false,
+    allow_plaintext: false,
+    sender_address: '',
+    bcc_to_sender: false,
+    tls_verify: true,
+    tls_insecure_confirmed: false,
+    tls_alt_name: '',
+    tls_pin_sha256: '',
+    smime_sign: false,
+    smime_encrypt: false,
+    smime_certificate_id: null,
+    client_certificate_id: null,
+    is_default: false,
+  };
+}
+
+export function draftFromOutgoing(s: OutgoingServer): OutgoingDraft {
+  return {
+    name: s.name,
+    enabled: s.enabled,
+    kind: s.kind,
+    m365_send_via: s.m365_send_via,
+    host: s.host,
+    security: s.security,
+    port_manual: s.port_manual,
+    port: s.port_manual ? String(s.port) : '',
+    timeout_secs: String(s.timeout_secs),
+    auth_method: s.auth_method,
+    username: s.username,
+    ntlm_domain: s.ntlm_domain,
+    password: '',
+    password_clear: false,
+    allow_plaintext: s.allow_plaintext,
+    sender_address: s.sender_address,
+    bcc_to_sender: s.bcc_to_sender,
+    tls_verify: s.tls_verify,
+    tls_insecure_confirmed: !s.tls_verify,
+    tls_alt_name: s.tls_alt_name,
+    tls_pin_sha256: s.tls_pin_sha256,
+    smime_sign: s.smime_sign,
+    smime_encrypt: s.smime_encrypt,
+    smime_certificate_id: s.smime_certificate_id,
+    client_certificate_id: s.client_certificate_id,
+    is_default: s.is_default,
+  };
+}
+
+/** A new server's draft filled from a saved template's `OutgoingInput` (no secret). */
+export function draftFromTemplate(data: unknown): OutgoingDraft {
+  const d = newOutgoingDraft();
+  if (typeof data !== 'object' || data === null) return d;
+  const i = data as Partial<OutgoingInput>;
+  const pick = <K extends keyof OutgoingDraft & keyof OutgoingInput>(k: K) => {
+    if (i[k] !== undefined && typeof i[k] === typeof d[k]) (d as Record<K, unknown>)[k] = i[k];
+  };
+  for (const k of [
+    'enabled',
+    'kind',
+    'm365_send_via',
+    'host',
+    'security',
+    'auth_method',
+    'username',
+    'ntlm_domain',
+    'allow_plaintext',
+    'sender_address',
+    'bcc_to_sender',
+    'tls_verify',
+    'tls_insecure_confirmed',
+    'tls_alt_name',
+    'tls_pin_sha256',
+    'smime_sign',
+    'smime_encrypt',
+  ] as const) {
+    pick(k);
+  }
+  if (typeof i.port === 'number') {
+    d.port_manual = true;
+    d.port = String(i.port);
+  }
+  if (typeof i.timeout_secs === 'number') d.timeout_secs = String(i.timeout_secs);
+  return d;
+}
+
+/** A new server's draft filled from a provider preset's SMTP settings. */
+export function draftFromPreset(p: Preset, d: OutgoingDraft = newOutgoingDraft()): OutgoingDraft {
+  const next: OutgoingDraft = {
+    ...d,
+    name: d.name || `${p.name} SMTP`,
+    kind: p.id === 'microsoft365' ? 'microsoft365' : 'smtp',
+    host: p.smtp.host,
+    security: p.smtp.security,
+    auth_method: p.outgoing_auth,
+  };
+  const derived = derivedOutgoingPort(p.smtp.security);
+  next.port_manual = p.smtp.port !== derived;
+  next.port = next.port_manual ? String(p.smtp.port) : '';
+  return next;
+}
+
+export function derivedOutgoingPort(security: Security): number {
+  return DEFAULT_OUTGOING_PORTS[security];
+}
+
+export function shownOutgoingPort(d: OutgoingDraft): string {
+  return d.port_manual ? d.port : String(derivedOutgoingPort(d.security));
+}
+
+/**
+ * Switching the type to Microsoft 365 / Exchange Online fills what it needs: its SMTP host,
+ * STARTTLS on the derived port 587, and OAuth2 (Basic Auth is off in Exchange Online).
+ */
+export function applyKind(d: OutgoingDraft, kind: OutgoingKind): void {
+  d.kind = kind;
+  if (kind === 'microsoft365') {
+    d.host = M365_SMTP_HOST;
+    d.security = 'starttls';
+    d.port_manual = false;
+    d.port = '';
+    d.auth_method = 'oauth2';
+  }
+}
+
+/** Moves a port typed as `host:port` into the port field (it then counts as manual). */
+export function splitHost(d: OutgoingDraft): void {
+  const { host, port } = splitHostPort(d.host);
+  if (port === null) return;
+  d.host = host;
+  d.port = port;
+  d.port_manual = true;
+}
+
+export const usesPassword = (a: SmtpAuth) => a === 'password' || a === 'cram_md5' || a === 'ntlm';
+
+export function visibleOutgoingFields(d: OutgoingDraft): Set<string> {
+  const f = new Set<string>([
+    'name',
+    'enabled',
+    'kind',
+    'host',
+    'security',
+    'port',
+    'timeout_secs',
+    'auth_method',
+    'sender_address',
+    'bcc_to_sender',
+    'tls_verify',
+    'tls_alt_name',
+    'tls_pin_sha256',
+    'smime_sign',
+    'smime_encrypt',
+    'smime_certificate_id',
+    'client_certificate_id',
+    'is_default',
+  ]);
+  if (d.kind === 'microsoft365') f.add('m365_send_via');
+  if (d.security === 'none') f.add('allow_plaintext');
+  if (d.auth_method !== 'none') f.add('username');
+  if (usesPassword(d.auth_method)) f.add('password');
+  if (d.auth_method === 'ntlm') f.add('ntlm_domain');
+  if (!d.tls_verify) f.add('tls_insecure_confirmed');
+  return f;
+}
+
+export function toOutgoingInput(d: OutgoingDraft): OutgoingInput {
+  const pw = usesPassword(d.auth_method)
+    ? secretUpdate(d.password, d.password_clear)
+    : secretUpdate('', d.password_clear);
+  return {
+    name: d.name,
+    enabled: d.enabled,
+    kind: d.kind,
+    m365_send_via: d.m365_send_via,
+    host: d.host,
+    security: d.security,
+    port: d.port_manual ? toInt(d.port) : null,
+    timeout_secs: toInt(d.timeout_secs),
+    auth_method: d.auth_method,
+    username: d.auth_method === 'none' ? '' : d.username,
+    ntlm_domain: d.auth_method === 'ntlm' ? d.ntlm_domain : '',
+    password: pw,
+    allow_plaintext: d.security === 'none' && d.allow_plaintext,
+    sender_address: d.sender_address,
+    bcc_to_sender: d.bcc_to_sender,
+    tls_verify: d.tls_verify,
+    tls_insecure_confirmed: !d.tls_verify && d.tls_insecure_confirmed,
+    tls_alt_name: d.tls_alt_name,
+    tls_pin_sha256: d.tls_pin_sha256,
+    smime_sign: d.smime_sign,
+    smime_encrypt: d.smime_encrypt,
+    smime_certificate_id: d.smime_certificate_id,
+    client_certificate_id: d.client_certificate_id,
+    is_default: d.is_default,
+  };
+}
+
+/**
+ * Quick checks (the backend's rules stay authoritative). A disabled server may be saved
+ * incomplete: then only the name and the number formats are checked.
+ */
+export function outgoingIssues(d: OutgoingDraft): ClientIssue[] {
+  const issues: ClientIssue[] = [];
+  const strict = d.enabled;
+  if (d.name.trim() === '') issues.push({ field: 'name', message: 'error.required' });
+  if (strict && d.host.trim() === '' && d.kind === 'smtp') {
+    issues.push({ field: 'host', message: 'error.required' });
+  }
+  if (d.port_manual) checkInt(issues, 'port', d.port, 1, 65535, 'error.port_range');
+  checkInt(issues, 'timeout_secs', d.timeout_secs, 1, 600, 'error.timeout_range');
+  if (strict && d.kind === 'microsoft365' && d.auth_method !== 'oauth2') {
+    issues.push({ field: 'auth_method', message: 'error.m365_oauth' });
+  }
+  if (strict && !d.tls_verify && !d.tls_insecure_confirmed) {
+    issues.push({ field: 'tls_verify', message: 'error.confirm_insecure' });
+  }
+  if (strict && (d.smime_sign || d.smime_encrypt) && d.smime_certificate_id === null) {
+    issues.push({ field: 'smime_certificate_id', message: 'error.smime_certificate' });
+  }
+  return issues;
+}
+
+export function outgoingKey(d: OutgoingDraft): string {
+  return JSON.stringify({ ...d, port: shownOutgoingPort(d) });
+}
