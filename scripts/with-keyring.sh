@@ -4,7 +4,8 @@
 # D-Bus session and an unlocked gnome-keyring for the command's lifetime.
 #   KEYRING_DIR       where the keyring files live (default: a fresh temp dir; set it to
 #                     keep secrets between runs, e.g. ~/.local/share for the real one)
-#   KEYRING_PASSWORD  the unlock password (default: empty)
+#   KEYRING_PASSWORD  the unlock password (default: "mailbox-admin"; set your own for a
+#                     keyring kept between runs)
 set -euo pipefail
 
 has_secrets() {
@@ -20,7 +21,8 @@ if ! has_secrets; then
   dir=${KEYRING_DIR:-$(mktemp -d)}
   mkdir -p "$dir"
   export XDG_DATA_HOME="$dir"
-  printf %s "${KEYRING_PASSWORD:-}" | gnome-keyring-daemon --unlock --components=secrets >/dev/null
+  # An empty password leaves the new login keyring unusable ("no result found"): use one.
+  printf %s "${KEYRING_PASSWORD:-mailbox-admin}" | gnome-keyring-daemon --unlock --components=secrets >/dev/null
   for _ in $(seq 1 100); do has_secrets && break; sleep 0.1; done
   has_secrets || { echo "gnome-keyring did not come up on the session bus" >&2; exit 1; }
 fi

@@ -4,6 +4,12 @@ import type {
   Account,
   ApiError,
   AppInfo,
+  BulkResult,
+  Diagnosis,
+  RunningTest,
+  Step,
+  TestReport,
+  TestRun,
   CalendarAccount,
   Certificate,
   Company,
@@ -255,4 +261,97 @@ export function resetBackend() {
   api.effectiveOutgoing.mockResolvedValue({ server_id: null, server_name: null, source: 'none', company_name: null });
   api.testHistory.mockResolvedValue([]);
   api.cancelTest.mockResolvedValue(true);
+}
+
+// ---- connection tests ---------------------------------------------------------------
+
+export function step(overrides: Partial<Step> = {}): Step {
+  return {
+    role: 'incoming',
+    kind: 'resolve',
+    status: 'ok',
+    duration_ms: 12,
+    summary: '',
+    diagnosis: null,
+    more_diagnoses: [],
+    transcript: [],
+    tls: null,
+    ...overrides,
+  };
+}
+
+export function diagnosis(overrides: Partial<Diagnosis> = {}): Diagnosis {
+  return {
+    code: 'net.refused',
+    severity: 'error',
+    title: 'Verbindung abgelehnt',
+    explanation: '127.0.0.1 ist erreichbar, aber auf Port 1993 nimmt kein Dienst Verbindungen an.',
+    fix: 'Port prüfen: üblich für IMAP sind 993 (SSL/TLS) und 143 (STARTTLS).',
+    evidence: [{ key: 'port', value: '1993' }],
+    ...overrides,
+  };
+}
+
+export function probeReport(overrides: Partial<TestReport> = {}): TestReport {
+  return {
+    targets: [],
+    started_at: '2025-05-12T08:30:00Z',
+    duration_ms: 340,
+    ok: true,
+    cancelled: false,
+    codes: [],
+    steps: [],
+    tls: null,
+    folders: null,
+    ...overrides,
+  };
+}
+
+export function testRun(overrides: Partial<TestRun> = {}): TestRun {
+  const id = overrides.id ?? nextId++;
+  const report = overrides.report ?? probeReport();
+  return {
+    id,
+    target_kind: 'incoming_server',
+    target_id: 1,
+    started_at: report.started_at,
+    duration_ms: report.duration_ms,
+    ok: report.ok,
+    cancelled: report.cancelled,
+    codes: report.codes,
+    report,
+    ...overrides,
+  };
+}
+
+export function bulkResult(overrides: Partial<BulkResult> = {}): BulkResult {
+  const id = overrides.account_id ?? nextId++;
+  return { account_id: id, account: `Konto ${id}`, ok: true, cancelled: false, duration_ms: 250, codes: [], error: null, ...overrides };
+}
+
+/**
+ * A streamed backend call (test_server, test_all, …) the test drives by hand: `impl` is
+ * the mock implementation; `emit` sends a channel message, `resolve`/`reject` end the run.
+ */
+export function controlledRun<T, E>(run = 'run-1') {
+  let listener: ((e: E) => void) | null = null;
+  let resolve!: (v: T) => void;
+  let reject!: (e: unknown) => void;
+  const done = new Promise<T>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  return {
+    run,
+    impl: (...args: [...unknown[], (e: E) => void]): RunningTest<T> => {
+      listener = args[args.length - 1] as (e: E) => void;
+      return { run, done };
+    },
+    emit: (e: E) => {
+      if (!listener) throw new Error('the run was not started');
+      listener(e);
+    },
+    resolve: (v: T) => resolve(v),
+    reject: (e: unknown) => reject(e),
+  };
 }

@@ -3,7 +3,7 @@
 
 use super::App;
 use crate::error::{Error, Result};
-use crate::model::{AuthMethod, IncomingServer, OutgoingServer, SecretState, SmtpAuth};
+use crate::model::{Account, AuthMethod, IncomingServer, OutgoingServer, SecretState, SmtpAuth};
 use crate::probe::{
     self, CancellationToken, ProbeAuth, ProbeProtocol, ProbeTarget, Progress, RoundTrip, Secret,
     SpecialFolders, TestPlan, TestReport, TlsSettings,
@@ -149,7 +149,7 @@ impl App {
         &self,
         t: &mut ProbeTarget,
         state: SecretState,
-        read: impl FnOnce() -> Result<Option<String>>,
+        read: impl FnOnce() -> std::result::Result<Option<String>, String>,
     ) {
         if t.user.trim().is_empty() || matches!(t.auth, ProbeAuth::None | ProbeAuth::Oauth2) {
             return;
@@ -159,13 +159,21 @@ impl App {
                 Ok(Some(pw)) => t.password = Some(Secret::new(pw)),
                 Ok(None) => t.password_error = Some("not found in the keyring".into()),
                 // The test still checks connection and TLS; the login step says why.
-                Err(e) => t.password_error = Some(self.api_error(&e).message),
+                Err(e) => t.password_error = Some(e),
             },
             SecretState::NotStored => {
                 t.password_error = Some("entered, but the keyring did not store it".into())
             }
             SecretState::None => {}
         }
+    }
+
+    /// A keyring read with its error as the message the login step shows.
+    fn secret_text(
+        &self,
+        r: Result<Option<String>>,
+    ) -> std::result::Result<Option<String>, String> {
+        r.map_err(|e| self.api_error(&e).message)
     }
 
     /// Tests outgoing server `id` (EHLO, TLS, AUTH, MAIL FROM) and stores the run.
@@ -178,7 +186,9 @@ impl App {
     ) -> Result<TestReport> {
         let s = self.get_outgoing(id)?;
         let mut t = outgoing_target(&s, &self.with_roots(opts));
-        self.attach_password(&mut t, s.password, || self.outgoing_password(id));
+        self.attach_password(&mut t, s.password, || {
+            self.secret_text(self.outgoing_password(id))
+        });
         let report = probe::run(&TestPlan::single(t), self.lang(), progress, cancel).await;
         self.record_test(TestTargetKind::OutgoingServer, id, &report)?;
         Ok(report)
@@ -189,6 +199,13 @@ impl App {
     pub fn account_plan(&self, id: i64, opts: &AccountTestOptions) -> Result<TestPlan> {
         let a = self.get_account(id)?;
         let base = self.with_roots(&opts.base);
+        // Read the account's password at most once (each keyring read is a D-Bus round trip).
+        let account_pw = std::cell::OnceCell::new();
+        let account_pw = || {
+            account_pw
+                .get_or_init(|| self.secret_text(self.account_password(id)))
+                .clone()
+        };
         let login = if a.username.trim().is_empty() {
             a.email.clone()
         } else {
@@ -209,7 +226,7 @@ impl App {
                         *slot = own.clone();
                     }
                 }
-                self.attach_password(&mut t, a.password, || self.account_password(id));
+                self.attach_password(&mut t, a.password, account_pw);
                 Some(t)
             }
             None => None,
@@ -222,9 +239,11 @@ impl App {
                 if s.auth_method != SmtpAuth::None && s.username.trim().is_empty() {
                     // No login of its own: the server is used with the mailbox's login.
                     t.user = login.clone();
-                    self.attach_password(&mut t, a.password, || self.account_password(id));
+                    self.attach_password(&mut t, a.password, account_pw);
                 } else {
-                    self.attach_password(&mut t, s.password, || self.outgoing_password(sid));
+                    self.attach_password(&mut t, s.password, || {
+                        self.secret_text(self.outgoing_password(sid))
+                    });
                 }
                 Some(t)
             }
@@ -281,12 +300,27 @@ impl App {
         use futures_util::stream::{self, StreamExt};
         let started = std::time::Instant::now();
         let accounts = self.list_accounts(query)?;
-        let results: Vec<BulkResult> = stream::iter(accounts)
-            .map(|a| async move {
+        // Plans first (database and keyring reads are blocking calls: made here, they do not
+        // stall the tests in flight), then the tests, `concurrency` at a time.
+        let plans: Vec<(Account, Result<TestPlan>)> = accounts
+            .into_iter()
+            .map(|a| {
+                let plan = self.account_plan(a.id, opts);
+                (a, plan)
+            })
+            .collect();
+        let results: Vec<BulkResult> = stream::iter(plans)
+            .map(|(a, plan)| async move {
                 let t0 = std::time::Instant::now();
-                let r = self
-                    .test_account(a.id, opts, &probe::no_progress, cancel)
-                    .await;
+                let r = match plan {
+                    Ok(plan) => {
+                        let report =
+                            probe::run(&plan, self.lang(), &probe::no_progress, cancel).await;
+                        self.record_test(TestTargetKind::Account, a.id, &report)
+                            .map(|_| report)
+                    }
+                    Err(e) => Err(e),
+                };
                 let res = match r {
                     Ok(rep) => BulkResult {
                         account_id: a.id,
@@ -353,7 +387,9 @@ impl App {
             server.auth_method,
             AuthMethod::Password | AuthMethod::CramMd5
         ) {
-            self.attach_password(&mut t, server.password, || self.server_password(id));
+            self.attach_password(&mut t, server.password, || {
+                self.secret_text(self.server_password(id))
+            });
         }
         Ok(t)
     }

@@ -363,6 +363,9 @@ auth_mechanisms = plain login cram-md5
 auth_failure_delay = 0
 disable_plaintext_auth = yes
 first_valid_uid = 1
+# Many sessions of one user at once (bulk tests and their benchmark log in as one user).
+mail_max_userip_connections = 2000
+default_client_limit = 2000
 mail_location = maildir:~/Maildir
 passdb {
   driver = passwd-file
@@ -393,6 +396,9 @@ namespace inbox {
   }
 }
 service imap-login {
+  # High-performance mode: login processes serve many connections instead of one each.
+  service_count = 0
+  process_min_avail = 2
   inet_listener imap {
     address = 127.0.0.1
     port = @IMAP@
@@ -407,6 +413,12 @@ service imap-login {
     port = @IMAPS_CERTS@
     ssl = yes
   }
+}
+service imap {
+  # Reuse mail processes across sessions (one user's many sessions in bulk tests).
+  service_count = 0
+  client_limit = 50
+  process_min_avail = 2
 }
 service pop3-login {
   inet_listener pop3 {

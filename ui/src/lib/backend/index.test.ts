@@ -161,3 +161,102 @@ describe('asApiError', () => {
     expect(backend.asApiError(null).code).toBe('internal');
   });
 });
+
+describe('connection tests', () => {
+  // Tauri's Channel registers its message handler through `transformCallback`; the stub keeps
+  // it so the test can deliver messages the way the Rust side does ({index, message}).
+  let handlers: Map<number, (raw: unknown) => void>;
+
+  beforeEach(() => {
+    handlers = new Map();
+    let next = 1;
+    vi.stubGlobal('__TAURI_INTERNALS__', {
+      invoke: invokeMock,
+      transformCallback: (cb: (raw: unknown) => void) => {
+        handlers.set(next, cb);
+        return next++;
+      },
+      unregisterCallback: (id: number) => handlers.delete(id),
+    });
+  });
+
+  function channelArg(name: 'onEvent' | 'onResult'): { id: number } {
+    const args = invokeMock.mock.calls[0][1] as Record<string, { id: number }>;
+    return args[name];
+  }
+
+  const step = { role: 'incoming', kind: 'connect', status: 'running' } as const;
+  const opts = { extra_roots: [] };
+  const accOpts = { extra_roots: [], send_to: 'a@b.de', roundtrip: true, roundtrip_wait_secs: null };
+
+  it.each([
+    ['testServer', (on: (e: unknown) => void) => backend.testServer(4, opts, on), 'test_server', { id: 4, options: opts }],
+    ['testOutgoing', (on: (e: unknown) => void) => backend.testOutgoing(4, opts, on), 'test_outgoing', { id: 4, options: opts }],
+    ['testAccount', (on: (e: unknown) => void) => backend.testAccount(4, accOpts, on), 'test_account', { id: 4, options: accOpts }],
+  ] as const)('%s invokes %s with a run id and streams the steps', async (_n, start, command, args) => {
+    invokeMock.mockResolvedValue({ ok: true });
+    const seen: unknown[] = [];
+    const running = start((e) => seen.push(e));
+    expect(running.run).toMatch(/^[0-9a-f-]{36}$/);
+    const [cmd, sent] = invokeMock.mock.calls[0];
+    expect(cmd).toBe(command);
+    expect(sent).toEqual({ ...args, run: running.run, onEvent: expect.anything() });
+    const channel = channelArg('onEvent');
+    handlers.get(channel.id)!({ index: 0, message: { index: 0, step } });
+    handlers.get(channel.id)!({ index: 1, message: { index: 0, step: { ...step, status: 'ok' } } });
+    expect(seen).toEqual([
+      { index: 0, step },
+      { index: 0, step: { ...step, status: 'ok' } },
+    ]);
+    await expect(running.done).resolves.toEqual({ ok: true });
+  });
+
+  it('testAll streams each result', async () => {
+    const seen: unknown[] = [];
+    const running = backend.testAll('vertrieb', 8, accOpts, (r) => seen.push(r));
+    expect(invokeMock.mock.calls[0][0]).toBe('test_all');
+    expect(invokeMock.mock.calls[0][1]).toEqual({
+      query: 'vertrieb',
+      concurrency: 8,
+      options: accOpts,
+      run: running.run,
+      onResult: expect.anything(),
+    });
+    handlers.get(channelArg('onResult').id)!({ index: 0, message: { account_id: 1 } });
+    expect(seen).toEqual([{ account_id: 1 }]);
+    await running.done;
+  });
+
+  it('each run gets its own id', () => {
+    const a = backend.testServer(1, opts, () => {});
+    const b = backend.testServer(1, opts, () => {});
+    expect(a.run).not.toBe(b.run);
+  });
+
+  it('cancelTest and testHistory', async () => {
+    await backend.cancelTest('r-1');
+    await backend.testHistory('account', 9);
+    expect(invokeMock.mock.calls.map((c) => c.slice(0, 2))).toEqual([
+      ['cancel_test', { run: 'r-1' }],
+      ['test_history', { kind: 'account', id: 9 }],
+    ]);
+  });
+
+  it('a rejected test is an ApiError', async () => {
+    const err = { code: 'validation', message: 'send_to', field: 'send_to', fields: [] };
+    invokeMock.mockRejectedValue(err);
+    await expect(backend.testAccount(1, accOpts, () => {}).done).rejects.toEqual(err);
+  });
+
+  it('without the Tauri runtime the test fails like any call', async () => {
+    vi.unstubAllGlobals();
+    const running = backend.testServer(1, opts, () => {});
+    await expect(running.done).rejects.toMatchObject({ code: 'internal' });
+  });
+
+  it('run ids without randomUUID (insecure context) are still version-4 UUIDs', () => {
+    vi.stubGlobal('crypto', { getRandomValues: (b: Uint8Array) => b.map((_, i) => (i * 37) & 0xff) });
+    const id = backend.newRunId();
+    expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+  });
+});

@@ -99,7 +99,9 @@ export async function copyText(text: string): Promise<boolean> {
   area.setAttribute('readonly', '');
   area.style.position = 'fixed';
   area.style.opacity = '0';
+  const before = document.activeElement as HTMLElement | null;
   document.body.appendChild(area);
+  area.focus();
   area.select();
   let ok = false;
   try {
@@ -108,5 +110,6 @@ export async function copyText(text: string): Promise<boolean> {
     ok = false;
   }
   area.remove();
+  before?.focus?.();
   return ok;
 }

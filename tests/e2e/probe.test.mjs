@@ -1,0 +1,239 @@
+// End to end through the real window against real mail servers (Dovecot and Postfix on
+// loopback, started by the `mailservers` example): an account whose IMAP server has a wrong
+// port is checked ("Postfach prüfen"), the steps appear, the diagnosis says the connection
+// was refused and the result is red; with the port fixed the same check is green.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { existsSync, mkdtempSync, writeFileSync, mkdirSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+import { startDriver, freePort, Session } from "./webdriver.mjs";
+
+const root = resolve(import.meta.dirname, "../..");
+const APP = process.env.E2E_APP ?? join(root, "target/debug/mailbox-admin");
+const MAILSERVERS = process.env.E2E_MAILSERVERS ?? join(root, "target/debug/examples/mailservers");
+const dir = mkdtempSync(join(tmpdir(), "mbadmin-e2e-probe-"));
+const db = join(dir, "config.db");
+
+const SERVER = "Dovecot";
+const ACCOUNT = "Carol";
+const EMAIL = "carol@example.test";
+const OWNER = "carol";
+/** How long one connection test may take in the window (the server timeout is 30 s). */
+const RESULT_WAIT_MS = 60_000;
+
+let driver;
+let mail; // the mailservers process
+let info; // what it printed: host, ports, ca_file, users
+
+/**
+ * Starts the test mail servers and reads the one JSON line they print (bounded: Dovecot and
+ * Postfix with fresh certificates take a few seconds). They run until stdin closes.
+ */
+async function startMailServers() {
+  if (!existsSync(MAILSERVERS)) {
+    throw new Error(
+      `${MAILSERVERS} missing: build it with \`cargo build -p mailbox-admin-core --example mailservers\` or set E2E_MAILSERVERS`,
+    );
+  }
+  const proc = spawn(MAILSERVERS, [], { stdio: ["pipe", "pipe", "inherit"] });
+  const line = await new Promise((resolveLine, reject) => {
+    let buf = "";
+    const timer = setTimeout(() => reject(new Error("mailservers printed nothing within 180 s")), 180_000);
+    proc.stdout.setEncoding("utf8");
+    proc.stdout.on("data", (chunk) => {
+      buf += chunk;
+      const nl = buf.indexOf("\n");
+      if (nl >= 0) {
+        clearTimeout(timer);
+        resolveLine(buf.slice(0, nl));
+      }
+    });
+    proc.on("exit", (code) => {
+      clearTimeout(timer);
+      reject(new Error(`mailservers exited (${code}) before printing its ports`));
+    });
+    proc.on("error", (e) => {
+      clearTimeout(timer);
+      reject(e);
+    });
+  });
+  proc.stdout.resume(); // keep draining, in case it prints more
+  return { proc, info: JSON.parse(line) };
+}
+
+async function stopMailServers(proc) {
+  if (!proc || proc.exitCode !== null) return;
+  const exited = new Promise((r) => proc.once("exit", r));
+  proc.stdin.end(); // it stops the daemons when its stdin closes
+  const done = await Promise.race([exited.then(() => true), sleep(20_000).then(() => false)]);
+  if (!done) proc.kill("SIGTERM");
+}
+
+before(async () => {
+  ({ proc: mail, info } = await startMailServers());
+  // The app trusts the test CA through this variable; tauri-driver hands its environment
+  // to the app it starts (WebDriver has no per-session environment).
+  process.env.MAILBOX_ADMIN_EXTRA_CA = info.ca_file;
+  driver = await startDriver();
+});
+
+after(async () => {
+  driver?.stop();
+  await stopMailServers(mail);
+});
+
+async function rows(s, testid) {
+  return s.cmd("POST", "/execute/sync", {
+    script:
+      "return [...document.querySelectorAll(`[data-testid=\"${arguments[0]}\"]`)]" +
+      ".map((e) => e.textContent.replace(/\\s+/g, ' ').trim());",
+    args: [testid],
+  });
+}
+
+async function untilRow(s, testid, text) {
+  await s.until(async () => (await rows(s, testid)).some((r) => r.includes(text)), `"${text}" in ${testid}`);
+}
+
+/** Picks the option whose label contains `text` (waits until the picker has it). */
+async function selectByText(s, css, text) {
+  const value = await s.until(
+    () =>
+      s.cmd("POST", "/execute/sync", {
+        script:
+          "const el = document.querySelector(arguments[0]); if (!el) return null;" +
+          "const o = [...el.options].find((o) => o.textContent.trim() === arguments[1])" +
+          " ?? [...el.options].find((o) => o.textContent.includes(arguments[1]));" +
+          "return o ? o.value : null;",
+        args: [css, text],
+      }),
+    `option "${text}" in ${css}`,
+  );
+  await s.select(css, value);
+}
+
+/** Runs `script` (with `arguments[0]` = `arg`) in the page. */
+function page(s, script, arg) {
+  return s.cmd("POST", "/execute/sync", { script, args: [arg] });
+}
+
+/** The finished test's verdict banner, or null while none is shown. */
+async function result(s) {
+  return page(
+    s,
+    "const r = document.querySelector('[data-testid=\"test-result\"]');" +
+      "return r ? { ok: r.dataset.ok, text: r.textContent.replace(/\\s+/g, ' ').trim() } : null;",
+  );
+}
+
+async function shot(s, name) {
+  if (!process.env.SCREENSHOT_DIR) return;
+  mkdirSync(process.env.SCREENSHOT_DIR, { recursive: true });
+  writeFileSync(join(process.env.SCREENSHOT_DIR, name), await s.screenshot());
+}
+
+const inForm = (form, rest) => `[data-testid="${form}-form"] ${rest}`;
+
+test("a wrong port is diagnosed in the window, and the fixed account tests green", async () => {
+  const carol = info.users.find((u) => u.name === EMAIL) ?? info.users.find((u) => u.name.startsWith(OWNER));
+  assert.ok(carol, `no user ${EMAIL} in ${JSON.stringify(info.users.map((u) => u.name))}`);
+  // A port nothing listens on: the connection is refused at once.
+  const wrongPort = await freePort();
+
+  const s = await Session.start(driver.base, APP, ["--db", db]);
+  try {
+    // The incoming server, deliberately on the wrong port.
+    await s.click('[data-testid="tab-servers"]');
+    await s.click('[data-testid="server-new"]');
+    await s.replace(inForm("server", 'input[name="name"]'), SERVER);
+    await s.replace(inForm("server", 'input[name="host"]'), info.host);
+    await s.replace(inForm("server", 'input[name="port"]'), String(wrongPort));
+    await s.click('[data-testid="server-save"]');
+    await untilRow(s, "server-item", SERVER);
+
+    // The owner.
+    await s.click('[data-testid="tab-settings"]');
+    await s.click('[data-testid="settings-section-users"]');
+    await s.click('[data-testid="user-new"]');
+    await s.replace(inForm("user", 'input[name="login"]'), OWNER);
+    await s.click('[data-testid="user-save"]');
+    await untilRow(s, "user-item", OWNER);
+
+    // The account on that server, with the mailbox's password.
+    await s.click('[data-testid="tab-accounts"]');
+    await s.click('[data-testid="account-new"]');
+    await s.replace(inForm("account", 'input[name="name"]'), ACCOUNT);
+    await s.replace(inForm("account", 'input[name="email"]'), EMAIL);
+    await selectByText(s, inForm("account", 'select[name="owner_id"]'), OWNER);
+    await selectByText(s, inForm("account", 'select[name="incoming_server_id"]'), SERVER);
+    await s.type(inForm("account", 'input[name="password"]'), carol.password);
+    await s.click('[data-testid="account-save"]');
+    await untilRow(s, "account-item", ACCOUNT);
+
+    // "Postfach prüfen": the steps appear, then the diagnosis of the refused connection.
+    await s.click('[data-testid="account-test"]:not([disabled])');
+    await s.until(async () => (await s.findAll('[data-testid="test-step"]')).length > 0, "the first test step", 20_000);
+    const red = await s.until(result.bind(null, s), "the result of the first test", RESULT_WAIT_MS);
+    assert.equal(red.ok, "false", `the wrong port must fail: ${red.text}`);
+    const codes = await page(
+      s,
+      "return [...document.querySelectorAll('[data-testid=\"diagnosis\"]')].map((d) => d.dataset.code);",
+    );
+    assert.ok(
+      codes.includes("net.refused") || codes.includes("net.timeout"),
+      `expected net.refused (or net.timeout), got ${JSON.stringify(codes)}`,
+    );
+    const failedStep = await page(
+      s,
+      "const d = document.querySelector('[data-testid=\"diagnosis\"]');" +
+        "return d.closest('[data-testid=\"test-step\"]').dataset.kind;",
+    );
+    assert.equal(failedStep, "connect", "the connect step carries the diagnosis");
+    await shot(s, "test-red.png");
+
+    // Fix the port of the server (implicit TLS).
+    await s.click('[data-testid="tab-servers"]');
+    await s.click('[data-testid="server-item"]');
+    await s.until(
+      async () => (await s.value(inForm("server", 'input[name="name"]'))) === SERVER,
+      "the server's form",
+    );
+    await s.replace(inForm("server", 'input[name="port"]'), String(info.imaps));
+    await s.click('[data-testid="server-save"]');
+    await untilRow(s, "server-item", String(info.imaps));
+
+    // Test the account again: green.
+    await s.click('[data-testid="tab-accounts"]');
+    await s.click('[data-testid="account-test"]:not([disabled])');
+    const green = await s.until(
+      async () => {
+        const r = await result(s);
+        return r && r.ok === "true" ? r : null;
+      },
+      "a passed test after fixing the port",
+      RESULT_WAIT_MS,
+    ).catch(async (e) => {
+      const last = await result(s);
+      const diag = await page(
+        s,
+        "return [...document.querySelectorAll('[data-testid=\"diagnosis\"]')].map((d) => d.textContent.replace(/\\s+/g, ' ').trim());",
+      );
+      throw new Error(`${e.message}; last result: ${JSON.stringify(last)}; diagnoses: ${JSON.stringify(diag)}`);
+    });
+    assert.equal(green.ok, "true");
+    const steps = await page(
+      s,
+      "return [...document.querySelectorAll('[data-testid=\"test-step\"]')].map((e) => [e.dataset.kind, e.dataset.status]);",
+    );
+    assert.ok(
+      steps.some(([kind, status]) => kind === "login" && status === "ok"),
+      `the login step passed: ${JSON.stringify(steps)}`,
+    );
+    await shot(s, "test-green.png");
+  } finally {
+    await s.quit();
+  }
+});
