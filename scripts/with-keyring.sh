@@ -20,9 +20,10 @@ fi
 if ! has_secrets; then
   dir=${KEYRING_DIR:-$(mktemp -d)}
   mkdir -p "$dir"
-  export XDG_DATA_HOME="$dir"
   # An empty password leaves the new login keyring unusable ("no result found"): use one.
-  printf %s "${KEYRING_PASSWORD:-mailbox-admin}" | gnome-keyring-daemon --unlock --components=secrets >/dev/null
+  # Only the daemon keeps its files in $dir: the command keeps its own data directory.
+  printf %s "${KEYRING_PASSWORD:-mailbox-admin}" |
+    XDG_DATA_HOME="$dir" gnome-keyring-daemon --unlock --components=secrets >/dev/null
   for _ in $(seq 1 100); do has_secrets && break; sleep 0.1; done
   has_secrets || { echo "gnome-keyring did not come up on the session bus" >&2; exit 1; }
 fi

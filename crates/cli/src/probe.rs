@@ -78,7 +78,23 @@ fn block_on<F: std::future::Future>(
     cancel: &CancellationToken,
     fut: F,
 ) -> Result<F::Output, ApiError> {
-    let rt = tokio::runtime::Builder::new_current_thread()
+    run_on(tokio::runtime::Builder::new_current_thread(), cancel, fut)
+}
+
+/// The same on a runtime with one worker per core (bulk tests spread their TLS work).
+fn block_on_all_cores<F: std::future::Future>(
+    cancel: &CancellationToken,
+    fut: F,
+) -> Result<F::Output, ApiError> {
+    run_on(tokio::runtime::Builder::new_multi_thread(), cancel, fut)
+}
+
+fn run_on<F: std::future::Future>(
+    mut builder: tokio::runtime::Builder,
+    cancel: &CancellationToken,
+    fut: F,
+) -> Result<F::Output, ApiError> {
+    let rt = builder
         .enable_all()
         .build()
         .map_err(|e| ApiError::internal(format!("async runtime: {e}")))?;
@@ -192,7 +208,7 @@ pub fn run(app: &App, args: TestArgs, json: bool) -> Result<Output, ApiError> {
                 }
             };
             let cancel = CancellationToken::new();
-            let summary = block_on(
+            let summary = block_on_all_cores(
                 &cancel,
                 app.test_all(&args.search, args.concurrency, &opts, &line, &cancel),
             )?

@@ -297,7 +297,6 @@ impl App {
         each: &(dyn Fn(&BulkResult) + Send + Sync),
         cancel: &CancellationToken,
     ) -> Result<BulkSummary> {
-        use futures_util::stream::{self, StreamExt};
         let started = std::time::Instant::now();
         let accounts = self.list_accounts(query)?;
         // Plans first (database and keyring reads are blocking calls: made here, they do not
@@ -309,45 +308,67 @@ impl App {
                 (a, plan)
             })
             .collect();
-        let results: Vec<BulkResult> = stream::iter(plans)
-            .map(|(a, plan)| async move {
-                let t0 = std::time::Instant::now();
-                let r = match plan {
-                    Ok(plan) => {
-                        let report =
-                            probe::run(&plan, self.lang(), &probe::no_progress, cancel).await;
-                        self.record_test(TestTargetKind::Account, a.id, &report)
-                            .map(|_| report)
-                    }
-                    Err(e) => Err(e),
-                };
-                let res = match r {
-                    Ok(rep) => BulkResult {
-                        account_id: a.id,
-                        account: a.name.clone(),
-                        ok: rep.ok,
-                        cancelled: rep.cancelled,
-                        duration_ms: rep.duration_ms,
-                        codes: rep.codes,
-                        error: None,
-                    },
-                    Err(e) => BulkResult {
-                        account_id: a.id,
-                        account: a.name.clone(),
-                        ok: false,
-                        cancelled: false,
-                        duration_ms: t0.elapsed().as_millis() as u64,
-                        codes: Vec::new(),
-                        error: Some(self.api_error(&e).message),
-                    },
-                };
-                each(&res);
-                res
-            })
-            .buffer_unordered(concurrency.clamp(1, 256))
-            .collect()
-            .await;
-        let mut results = results;
+        // Each test runs as its own task, so a multi-threaded runtime spreads the TLS work
+        // over the cores; recording and reporting stay here, in order of completion.
+        let lang = self.lang();
+        let limit = std::sync::Arc::new(tokio::sync::Semaphore::new(concurrency.clamp(1, 256)));
+        let mut tasks = tokio::task::JoinSet::new();
+        let mut results: Vec<BulkResult> = Vec::new();
+        let mut finish = |a: &Account, r: Result<TestReport>, elapsed: u64| {
+            let r = r.and_then(|rep| {
+                self.record_test(TestTargetKind::Account, a.id, &rep)
+                    .map(|_| rep)
+            });
+            let res = match r {
+                Ok(rep) => BulkResult {
+                    account_id: a.id,
+                    account: a.name.clone(),
+                    ok: rep.ok,
+                    cancelled: rep.cancelled,
+                    duration_ms: rep.duration_ms,
+                    codes: rep.codes,
+                    error: None,
+                },
+                Err(e) => BulkResult {
+                    account_id: a.id,
+                    account: a.name.clone(),
+                    ok: false,
+                    cancelled: false,
+                    duration_ms: elapsed,
+                    codes: Vec::new(),
+                    error: Some(self.api_error(&e).message),
+                },
+            };
+            each(&res);
+            results.push(res);
+        };
+        for (a, plan) in plans {
+            match plan {
+                Err(e) => finish(&a, Err(e), 0),
+                Ok(plan) => {
+                    let permit = limit.clone().acquire_owned().await.expect("semaphore open");
+                    let cancel = cancel.clone();
+                    tasks.spawn(async move {
+                        let report = probe::run(&plan, lang, &probe::no_progress, &cancel).await;
+                        drop(permit);
+                        (a, report)
+                    });
+                }
+            }
+            // Record what has finished meanwhile, so memory stays bounded.
+            while let Some(done) = tasks.try_join_next() {
+                if let Ok((a, rep)) = done {
+                    let ms = rep.duration_ms;
+                    finish(&a, Ok(rep), ms);
+                }
+            }
+        }
+        while let Some(done) = tasks.join_next().await {
+            if let Ok((a, rep)) = done {
+                let ms = rep.duration_ms;
+                finish(&a, Ok(rep), ms);
+            }
+        }
         results.sort_by_key(|r| r.account.to_lowercase());
         let passed = results.iter().filter(|r| r.ok).count() as u32;
         Ok(BulkSummary {
