@@ -4,7 +4,7 @@
 // was refused and the result is red; with the port fixed the same check is green.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { existsSync, mkdtempSync, writeFileSync, mkdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -13,6 +13,7 @@ import { startDriver, freePort, Session } from "./webdriver.mjs";
 
 const root = resolve(import.meta.dirname, "../..");
 const APP = process.env.E2E_APP ?? join(root, "target/debug/mailbox-admin");
+const MBADMIN = process.env.E2E_MBADMIN ?? join(root, "target/debug/mbadmin");
 const MAILSERVERS = process.env.E2E_MAILSERVERS ?? join(root, "target/debug/examples/mailservers");
 const dir = mkdtempSync(join(tmpdir(), "mbadmin-e2e-probe-"));
 const db = join(dir, "config.db");
@@ -233,6 +234,18 @@ test("a wrong port is diagnosed in the window, and the fixed account tests green
       `the login step passed: ${JSON.stringify(steps)}`,
     );
     await shot(s, "test-green.png");
+
+    // The same account through the CLI (same database, same keyring): the same steps with
+    // the same results, and no diagnosis codes.
+    const cli = JSON.parse(
+      execFileSync(MBADMIN, ["--db", db, "--json", "test", "account", ACCOUNT]).toString(),
+    );
+    assert.deepEqual(
+      cli.steps.map((x) => [x.kind, x.status]),
+      steps,
+      "the CLI runs the same steps as the window",
+    );
+    assert.deepEqual(cli.codes, []);
   } finally {
     await s.quit();
   }

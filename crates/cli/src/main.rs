@@ -155,6 +155,10 @@ fn main() -> ExitCode {
         Some(LangArg::En) => Lang::En,
         None => Lang::from_env(),
     };
+    if matches!(cli.command, Command::Test(_)) {
+        // Overlap loading the OS trust store with opening the database and the keyring.
+        mailbox_admin_core::probe::warm_up();
+    }
     let db = paths::resolve_db_path(cli.db.clone());
     let result = App::open(&db, lang)
         .map_err(|e| e.to_api(lang))

@@ -16,6 +16,7 @@ mod runner;
 mod sasl;
 mod smtp;
 mod tls;
+pub use tls::warm_up;
 pub mod transcript;
 
 pub use diagnosis::{Diagnosis, Evidence, Severity};

@@ -40,6 +40,15 @@ fn native_roots() -> Arc<RootCertStore> {
     .clone()
 }
 
+/// Starts loading the OS trust store in the background (it takes a few milliseconds), so
+/// that it is ready when the first TLS step needs it.
+pub fn warm_up() {
+    std::thread::spawn(|| {
+        let _ = native_roots();
+        let _ = provider();
+    });
+}
+
 fn roots(extra: &[String]) -> Arc<RootCertStore> {
     if extra.is_empty() {
         return native_roots();
