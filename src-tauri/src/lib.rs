@@ -9,7 +9,8 @@ use std::path::PathBuf;
 /// `--db PATH` (or `--db=PATH`) from the command line; `MAILBOX_ADMIN_DB` and the OS data
 /// directory are the fall-backs, as for `mbadmin`.
 fn db_arg(args: impl Iterator<Item = String>) -> Option<PathBuf> {
-    let mut args = args.skip(1);
+    let mut args = args;
+    args.next(); // the program's own path
     while let Some(a) = args.next() {
         if a == "--db" {
             return args.next().map(PathBuf::from);

@@ -232,11 +232,11 @@ pub(crate) async fn login_step<P: Proto>(
     s: &mut Session<P>,
 ) -> Result<bool, Stop> {
     if t.auth == ProbeAuth::None {
-        r.skip(StepKind::Login, "login_no_auth", &[]);
+        r.mark_skipped(StepKind::Login, "login_no_auth", &[]);
         return Ok(false);
     }
     if t.user.trim().is_empty() {
-        r.skip(StepKind::Login, "login_no_user", &[]);
+        r.mark_skipped(StepKind::Login, "login_no_user", &[]);
         return Ok(false);
     }
     let conn = &mut s.conn;
@@ -400,7 +400,7 @@ pub async fn run(
                 r.ctx = context(inc);
                 let _ = roundtrip_step(&mut r, inc, rt, &rt_token).await;
             }
-            _ => r.skip(StepKind::Roundtrip, "roundtrip_skipped", &[]),
+            _ => r.mark_skipped(StepKind::Roundtrip, "roundtrip_skipped", &[]),
         }
     }
     r.report(started_at, started)

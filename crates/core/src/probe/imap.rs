@@ -799,9 +799,11 @@ pub(crate) async fn take_marked(
                 let toks = tokenize(l);
                 let is_search =
                     matches!(toks.get(1), Some(Tok::Atom(a)) if a.eq_ignore_ascii_case("SEARCH"));
+                // The numbers follow "* SEARCH".
                 toks.into_iter()
-                    .skip(2)
-                    .filter(move |_| is_search)
+                    .enumerate()
+                    .filter(move |(i, _)| is_search && *i >= 2)
+                    .map(|(_, t)| t)
                     .filter_map(|t| match t {
                         Tok::Atom(a) if a.chars().all(|c| c.is_ascii_digit()) => Some(a),
                         _ => None,

@@ -306,7 +306,7 @@ impl<'a> Runner<'a> {
     }
 
     /// Records a step that did not run, with the reason as its summary.
-    pub fn skip(&mut self, kind: StepKind, key: &'static str, args: &[(&str, String)]) {
+    pub fn mark_skipped(&mut self, kind: StepKind, key: &'static str, args: &[(&str, String)]) {
         if self.quiet {
             return;
         }
