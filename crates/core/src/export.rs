@@ -420,7 +420,7 @@ impl App {
                 match e {
                     Entity::Certificate => {
                         let cert = import_cert_row(&m).ok_or_else(|| bad("certificate"))?;
-                        let id = rows::insert(c, "certificates", cert)?;
+                        let id = rows::insert(c, Entity::Certificate, cert)?;
                         let upd = take_secret(*e, &n, "secret", &mut report);
                         report
                             .warnings

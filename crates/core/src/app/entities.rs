@@ -157,7 +157,7 @@ impl App {
             // Before the insert: the unique index allows one default at a time.
             outgoing::clear_default_except(c, 0)?;
         }
-        let id = rows::insert(c, "outgoing_servers", outgoing::cols(&f))?;
+        let id = rows::insert(c, Entity::OutgoingServer, outgoing::cols(&f))?;
         let warnings =
             self.store_secret(c, Entity::OutgoingServer, "password", id, &input.password)?;
         Ok(Saved {
@@ -179,14 +179,7 @@ impl App {
             if f.is_default {
                 outgoing::clear_default_except(c, id)?;
             }
-            rows::update(
-                c,
-                Entity::OutgoingServer,
-                "outgoing_servers",
-                id,
-                version,
-                outgoing::cols(&f),
-            )?;
+            rows::update(c, Entity::OutgoingServer, id, version, outgoing::cols(&f))?;
             let warnings =
                 self.store_secret(c, Entity::OutgoingServer, "password", id, &input.password)?;
             Ok(Saved {
@@ -240,7 +233,7 @@ impl App {
                 v.default_outgoing_server_id,
             )],
         )?;
-        let id = rows::insert(c, "companies", people::company_cols(&v))?;
+        let id = rows::insert(c, Entity::Company, people::company_cols(&v))?;
         people::get_company(c, id)
     }
 
@@ -256,14 +249,7 @@ impl App {
                     v.default_outgoing_server_id,
                 )],
             )?;
-            rows::update(
-                c,
-                Entity::Company,
-                "companies",
-                id,
-                version,
-                people::company_cols(&v),
-            )?;
+            rows::update(c, Entity::Company, id, version, people::company_cols(&v))?;
             people::get_company(c, id)
         })
     }
@@ -291,7 +277,7 @@ impl App {
     pub(crate) fn create_user_in(&self, c: &Connection, input: &UserInput) -> Result<User> {
         let v = input.validate()?;
         rows::check_unique(c, Entity::User, "login", &v.login, None)?;
-        let id = rows::insert(c, "users", people::user_cols(&v))?;
+        let id = rows::insert(c, Entity::User, people::user_cols(&v))?;
         people::get_user(c, id)
     }
 
@@ -299,7 +285,7 @@ impl App {
         let v = input.validate()?;
         tx(self, |c| {
             rows::check_unique(c, Entity::User, "login", &v.login, Some(id))?;
-            rows::update(c, Entity::User, "users", id, version, people::user_cols(&v))?;
+            rows::update(c, Entity::User, id, version, people::user_cols(&v))?;
             people::get_user(c, id)
         })
     }
@@ -357,7 +343,7 @@ impl App {
                 };
                 let result = input.validate().and_then(|v| {
                     rows::check_unique(c, Entity::User, "login", &v.login, None)?;
-                    rows::insert(c, "users", people::user_cols(&v))
+                    rows::insert(c, Entity::User, people::user_cols(&v))
                 });
                 let errors: Vec<FieldError> = match &result {
                     Ok(_) => Vec::new(),
@@ -392,7 +378,7 @@ impl App {
         let v = input.validate()?;
         rows::check_unique(c, Entity::Group, "name", &v.name, None)?;
         check_users_exist(c, "member_ids", &v.member_ids)?;
-        let id = rows::insert(c, "groups", people::group_cols(&v))?;
+        let id = rows::insert(c, Entity::Group, people::group_cols(&v))?;
         rows::set_links(c, "group_members", "group_id", id, "user_id", &v.member_ids)?;
         people::get_group(c, id)
     }
@@ -402,14 +388,7 @@ impl App {
         tx(self, |c| {
             rows::check_unique(c, Entity::Group, "name", &v.name, Some(id))?;
             check_users_exist(c, "member_ids", &v.member_ids)?;
-            rows::update(
-                c,
-                Entity::Group,
-                "groups",
-                id,
-                version,
-                people::group_cols(&v),
-            )?;
+            rows::update(c, Entity::Group, id, version, people::group_cols(&v))?;
             rows::set_links(c, "group_members", "group_id", id, "user_id", &v.member_ids)?;
             people::get_group(c, id)
         })
@@ -489,7 +468,7 @@ impl App {
         let v = input.validate()?;
         rows::check_unique(c, Entity::Employee, "name", &v.name, None)?;
         refs(c, &[(Entity::User, "user_id", v.user_id)])?;
-        let id = rows::insert(c, "employees", people::employee_cols(&v))?;
+        let id = rows::insert(c, Entity::Employee, people::employee_cols(&v))?;
         people::get_employee(c, id)
     }
 
@@ -503,14 +482,7 @@ impl App {
         tx(self, |c| {
             rows::check_unique(c, Entity::Employee, "name", &v.name, Some(id))?;
             refs(c, &[(Entity::User, "user_id", v.user_id)])?;
-            rows::update(
-                c,
-                Entity::Employee,
-                "employees",
-                id,
-                version,
-                people::employee_cols(&v),
-            )?;
+            rows::update(c, Entity::Employee, id, version, people::employee_cols(&v))?;
             people::get_employee(c, id)
         })
     }
@@ -570,7 +542,7 @@ impl App {
         let v = input.validate(None)?;
         rows::check_unique(c, Entity::Account, "name", &v.name, None)?;
         self.check_account_refs(c, &v)?;
-        let id = rows::insert(c, "accounts", accounts::cols(&v))?;
+        let id = rows::insert(c, Entity::Account, accounts::cols(&v))?;
         accounts::set_children(c, id, &v)?;
         let warnings = self.store_secret(c, Entity::Account, "password", id, &v.password)?;
         Ok(Saved {
@@ -590,14 +562,7 @@ impl App {
             let v = input.validate(Some(&existing))?;
             rows::check_unique(c, Entity::Account, "name", &v.name, Some(id))?;
             self.check_account_refs(c, &v)?;
-            rows::update(
-                c,
-                Entity::Account,
-                "accounts",
-                id,
-                version,
-                accounts::cols(&v),
-            )?;
+            rows::update(c, Entity::Account, id, version, accounts::cols(&v))?;
             accounts::set_children(c, id, &v)?;
             let warnings = self.store_secret(c, Entity::Account, "password", id, &v.password)?;
             Ok(Saved {
@@ -652,7 +617,7 @@ impl App {
         let v = input.validate()?;
         rows::check_unique(c, Entity::CalendarAccount, "name", &v.name, None)?;
         refs(c, &[(Entity::Employee, "employee_id", v.employee_id)])?;
-        let id = rows::insert(c, "calendar_accounts", calendar::cols(&v))?;
+        let id = rows::insert(c, Entity::CalendarAccount, calendar::cols(&v))?;
         let warnings =
             self.store_secret(c, Entity::CalendarAccount, "password", id, &v.password)?;
         Ok(Saved {
@@ -671,14 +636,7 @@ impl App {
         tx(self, |c| {
             rows::check_unique(c, Entity::CalendarAccount, "name", &v.name, Some(id))?;
             refs(c, &[(Entity::Employee, "employee_id", v.employee_id)])?;
-            rows::update(
-                c,
-                Entity::CalendarAccount,
-                "calendar_accounts",
-                id,
-                version,
-                calendar::cols(&v),
-            )?;
+            rows::update(c, Entity::CalendarAccount, id, version, calendar::cols(&v))?;
             let warnings =
                 self.store_secret(c, Entity::CalendarAccount, "password", id, &v.password)?;
             Ok(Saved {
@@ -758,7 +716,7 @@ impl App {
             )
             .arg("value", other)]));
         }
-        let id = rows::insert(c, "certificates", certs::cols(&name, &parsed))?;
+        let id = rows::insert(c, Entity::Certificate, certs::cols(&name, &parsed))?;
         let update = match &parsed.secret {
             Some(s) => SecretUpdate::Set(s.clone()),
             None => SecretUpdate::Keep,
@@ -782,7 +740,6 @@ impl App {
             rows::update(
                 c,
                 Entity::Certificate,
-                "certificates",
                 id,
                 version,
                 vec![("name", name.clone().into())],
@@ -837,7 +794,7 @@ impl App {
     ) -> Result<Template> {
         let v = input.validate()?;
         rows::check_unique(c, Entity::Template, "name", &v.name, None)?;
-        let id = rows::insert(c, "templates", settings::template_cols(&v))?;
+        let id = rows::insert(c, Entity::Template, settings::template_cols(&v))?;
         settings::get_template(c, id)
     }
 
@@ -853,7 +810,6 @@ impl App {
             rows::update(
                 c,
                 Entity::Template,
-                "templates",
                 id,
                 version,
                 settings::template_cols(&v),

@@ -138,7 +138,7 @@ impl App {
     ) -> Result<Saved<IncomingServer>> {
         let fields = input.validate(None)?;
         rows::check_unique(c, Entity::IncomingServer, "name", &fields.name, None)?;
-        let id = rows::insert(c, "incoming_servers", servers::cols(&fields))?;
+        let id = rows::insert(c, Entity::IncomingServer, servers::cols(&fields))?;
         let warnings =
             self.store_secret(c, Entity::IncomingServer, "password", id, &input.password)?;
         Ok(Saved {
@@ -161,14 +161,7 @@ impl App {
         rows::check_unique(&tx, Entity::IncomingServer, "name", &fields.name, Some(id))?;
         let mut cols = servers::cols(&fields);
         cols.retain(|(c, _)| *c != "protocol");
-        rows::update(
-            &tx,
-            Entity::IncomingServer,
-            "incoming_servers",
-            id,
-            version,
-            cols,
-        )?;
+        rows::update(&tx, Entity::IncomingServer, id, version, cols)?;
         let warnings =
             self.store_secret(&tx, Entity::IncomingServer, "password", id, &input.password)?;
         let item = servers::get(&tx, id)?;

@@ -9,7 +9,8 @@ use rusqlite::{params_from_iter, Connection, OptionalExtension, Row};
 pub type Cols = Vec<(&'static str, Value)>;
 
 /// Inserts a row with a fresh uid, version 1 and both timestamps; returns the row id.
-pub fn insert(conn: &Connection, table: &str, cols: Cols) -> Result<i64> {
+pub fn insert(conn: &Connection, entity: Entity, cols: Cols) -> Result<i64> {
+    let table = entity.table();
     let now = super::now();
     let mut names = vec!["uid", "created_at", "updated_at"];
     let mut values = vec![
@@ -35,14 +36,8 @@ pub fn insert(conn: &Connection, table: &str, cols: Cols) -> Result<i64> {
 
 /// Writes `cols` over row `id` if it is still at `version`; otherwise `Conflict` (or
 /// `NotFound` if it was deleted meanwhile).
-pub fn update(
-    conn: &Connection,
-    entity: Entity,
-    table: &str,
-    id: i64,
-    version: i64,
-    cols: Cols,
-) -> Result<()> {
+pub fn update(conn: &Connection, entity: Entity, id: i64, version: i64, cols: Cols) -> Result<()> {
+    let table = entity.table();
     let mut sets = vec![
         "version = version + 1".to_string(),
         "updated_at = ?1".into(),
