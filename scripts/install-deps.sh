@@ -49,3 +49,8 @@ fi
 # JavaScript dependencies of the UI, the Tauri CLI and the end-to-end tests.
 (cd ui && npm ci --no-audit --no-fund)
 
+# The OAuth 2.0 authorization server the connection tests start beside Dovecot and Postfix
+# (tests/oauth/provider.mjs, npm oidc-provider) and its headless browser.
+if [ "$mode" = test ]; then
+  (cd tests/oauth && npm ci --no-audit --no-fund)
+fi

@@ -37,6 +37,7 @@ pub fn run() {
         }
     };
     tauri::Builder::default()
+        .plugin(tauri_plugin_opener::init())
         .manage(app)
         .manage(commands::probe::Running::default())
         .invoke_handler(tauri::generate_handler![
@@ -75,6 +76,14 @@ pub fn run() {
             commands::accounts::update_account,
             commands::accounts::delete_account,
             commands::accounts::effective_outgoing,
+            commands::oauth::list_oauth_providers,
+            commands::oauth::create_oauth_provider,
+            commands::oauth::update_oauth_provider,
+            commands::oauth::delete_oauth_provider,
+            commands::oauth::oauth_provider_defaults,
+            commands::oauth::oauth_status,
+            commands::oauth::oauth_connect,
+            commands::oauth::oauth_disconnect,
             commands::calendar::list_calendars,
             commands::calendar::create_calendar,
             commands::calendar::update_calendar,

@@ -250,3 +250,99 @@ test("a wrong port is diagnosed in the window, and the fixed account tests green
     await s.quit();
   }
 });
+
+test("an OAuth provider is configured, an account connected by device code, and tested green", async () => {
+  const oauth = info.oauth;
+  assert.ok(oauth?.issuer, "mailservers prints the test OAuth server");
+  const alice = info.users.find((u) => u.name === "alice@example.test");
+  const PROVIDER = "Test IdP";
+  const OAUTH_SERVER = "Dovecot OAuth";
+  const OAUTH_ACCOUNT = "Alice OAuth";
+
+  const s = await Session.start(driver.base, APP, ["--db", db]);
+  try {
+    // The provider, from its discovery document ("Standardwerte verwenden").
+    await s.click('[data-testid="tab-oauth"]');
+    await s.click('[data-testid="oauth-provider-new"]');
+    const pf = (rest) => inForm("oauth-provider", rest);
+    await s.replace(pf('input[name="name"]'), PROVIDER);
+    await s.select(pf('select[name="kind"]'), "oidc");
+    await s.replace(pf('input[name="discovery_url"]'), oauth.issuer);
+    await s.click('[data-testid="oauth-provider-defaults"]');
+    await s.until(
+      async () => (await s.value(pf('input[name="token_endpoint"]'))) === oauth.token_endpoint,
+      "the endpoints from discovery",
+    );
+    await s.replace(pf('input[name="client_id"]'), oauth.public_client);
+    await s.click('[data-testid="oauth-provider-save"]');
+    await untilRow(s, "oauth-provider-item", PROVIDER);
+
+    // An IMAP server that logs in with OAuth2 through that provider.
+    await s.click('[data-testid="tab-servers"]');
+    await s.click('[data-testid="server-new"]');
+    await s.replace(inForm("server", 'input[name="name"]'), OAUTH_SERVER);
+    await s.replace(inForm("server", 'input[name="host"]'), info.host);
+    await s.replace(inForm("server", 'input[name="port"]'), String(info.imaps));
+    await s.select(inForm("server", 'select[name="auth_method"]'), "oauth2");
+    await selectByText(s, inForm("server", 'select[name="oauth_provider_id"]'), PROVIDER);
+    await s.click('[data-testid="server-save"]');
+    await untilRow(s, "server-item", OAUTH_SERVER);
+
+    // The account, without a password.
+    await s.click('[data-testid="tab-accounts"]');
+    await s.click('[data-testid="account-new"]');
+    await s.replace(inForm("account", 'input[name="name"]'), OAUTH_ACCOUNT);
+    await s.replace(inForm("account", 'input[name="email"]'), alice.name);
+    await selectByText(s, inForm("account", 'select[name="owner_id"]'), OWNER);
+    await selectByText(s, inForm("account", 'select[name="incoming_server_id"]'), OAUTH_SERVER);
+    await s.click('[data-testid="account-save"]');
+    await untilRow(s, "account-item", OAUTH_ACCOUNT);
+
+    // "Mit Gerätecode verbinden": the code appears; the user enters it in a browser.
+    await s.click('[data-testid="oauth-connect-device"]');
+    const code = await s.until(
+      async () => (await rows(s, "oauth-user-code"))[0] || null,
+      "the device code",
+      30_000,
+    );
+    const uri = (await rows(s, "oauth-verification-uri"))[0];
+    assert.ok(uri.startsWith(oauth.issuer), uri);
+    await shot(s, "oauth-device-code.png");
+    execFileSync("node", [oauth.browser, "device", uri, code, alice.name, alice.password], {
+      timeout: 60_000,
+    });
+    await s.until(
+      async () =>
+        page(
+          s,
+          "const e = document.querySelector('[data-testid=\"oauth-status\"]'); return e && e.dataset.connected === 'true';",
+        ),
+      "the account connected",
+      30_000,
+    );
+    const subject = await rows(s, "oauth-subject");
+    assert.deepEqual(subject, [alice.name], "who consented is shown");
+
+    // "Postfach prüfen": green, logged in with the token.
+    await s.click('[data-testid="account-test"]:not([disabled])');
+    const green = await s.until(
+      async () => {
+        const r = await result(s);
+        return r && r.ok === "true" ? r : null;
+      },
+      "a passed OAuth test",
+      RESULT_WAIT_MS,
+    );
+    assert.equal(green.ok, "true");
+    await shot(s, "oauth-connected-green.png");
+
+    // The CLI sees the same connection (same database and keyring).
+    const status = JSON.parse(
+      execFileSync(MBADMIN, ["--db", db, "--json", "oauth", "status", OAUTH_ACCOUNT]).toString(),
+    );
+    assert.equal(status.connection.subject, alice.name);
+    assert.equal(status.connection.flow, "device_code");
+  } finally {
+    await s.quit();
+  }
+});

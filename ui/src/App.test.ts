@@ -102,9 +102,13 @@ describe('tabs', () => {
 
     await u.keyboard('{ArrowRight}{ArrowRight}');
     expect(screen.getByTestId('tab-oauth')).toHaveAttribute('aria-selected', 'true');
+    expect(screen.getByRole('tabpanel')).toContainElement(await screen.findByTestId('oauth-provider-search'));
+
+    await u.keyboard('{ArrowRight}{ArrowRight}');
+    expect(screen.getByTestId('tab-mobile')).toHaveAttribute('aria-selected', 'true');
     expect(screen.getByRole('tabpanel')).toHaveTextContent('Folgt in Kürze');
 
-    await u.keyboard('{ArrowLeft}{ArrowLeft}{ArrowLeft}{ArrowLeft}');
+    await u.keyboard('{ArrowLeft}{ArrowLeft}{ArrowLeft}{ArrowLeft}{ArrowLeft}{ArrowLeft}');
     expect(screen.getByTestId('tab-settings')).toHaveAttribute('aria-selected', 'true');
     await u.keyboard('{Home}');
     expect(servers).toHaveAttribute('aria-selected', 'true');

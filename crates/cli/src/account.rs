@@ -97,6 +97,9 @@ pub struct Fields {
     auto_fetch: Option<bool>,
     #[arg(long)]
     verbose_log: Option<bool>,
+    /// OAuth2 logins: auto (what the server offers), xoauth2 or oauthbearer.
+    #[arg(long, value_parser = ["auto", "xoauth2", "oauthbearer"])]
+    oauth_mechanism: Option<String>,
 }
 
 impl Fields {
@@ -109,6 +112,13 @@ impl Fields {
              folder_sent => folder_sent, only_subscribed => only_subscribed, may_send => may_send,
              may_receive => may_receive, may_out_of_office => may_out_of_office, send_bcc => send_bcc,
              auto_fetch => auto_fetch, verbose_log => verbose_log);
+        if let Some(m) = self
+            .oauth_mechanism
+            .as_deref()
+            .and_then(OauthMechanism::parse)
+        {
+            i.oauth_mechanism = m;
+        }
         if let Some(u) = self.owner_user {
             i.owner = Some(Owner::User(find(app, Entity::User, &u)?));
         }

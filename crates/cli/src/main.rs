@@ -5,6 +5,7 @@ mod account;
 mod calendar;
 mod common;
 mod fmt;
+mod oauth;
 mod outgoing;
 mod people;
 mod probe;
@@ -100,6 +101,9 @@ enum Command {
     },
     /// Connection tests (Verbindung testen): each step live, exit code 0 only if all passed.
     Test(probe::TestArgs),
+    /// OAuth2: providers, and connecting accounts (device code, browser, app-only).
+    #[command(subcommand)]
+    Oauth(Box<oauth::Cmd>),
 }
 
 /// What a command produced: a value to print, plus warnings that make it a partial success.
@@ -231,5 +235,6 @@ fn run(app: &App, cmd: Command, json: bool) -> Result<Output, ApiError> {
             passphrase_stdin,
         } => settings::import(app, file, skip_existing, passphrase_stdin),
         Command::Test(c) => probe::run(app, c, json),
+        Command::Oauth(c) => oauth::run(app, *c, json),
     }
 }

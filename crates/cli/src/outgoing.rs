@@ -90,6 +90,9 @@ pub struct Fields {
     user: Option<String>,
     #[arg(long)]
     ntlm_domain: Option<String>,
+    /// The OAuth provider for OAuth2 logins (name; `none` to clear).
+    #[arg(long)]
+    oauth_provider: Option<String>,
     /// Read the password from standard input.
     #[arg(long)]
     password_stdin: bool,
@@ -168,6 +171,9 @@ impl Fields {
         }
         if let Some(v) = self.ntlm_domain {
             i.ntlm_domain = v;
+        }
+        if let Some(v) = &self.oauth_provider {
+            i.oauth_provider_id = opt_ref(app, Entity::OauthProvider, v)?;
         }
         if self.password_stdin {
             i.password = SecretUpdate::Set(stdin_secret()?);

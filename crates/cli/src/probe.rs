@@ -74,7 +74,7 @@ fn read_roots(paths: &[PathBuf]) -> Result<Vec<String>, ApiError> {
 }
 
 /// Runs `fut` on a one-thread async runtime; Ctrl-C cancels `cancel`, which `fut` watches.
-fn block_on<F: std::future::Future>(
+pub(crate) fn block_on<F: std::future::Future>(
     cancel: &CancellationToken,
     fut: F,
 ) -> Result<F::Output, ApiError> {

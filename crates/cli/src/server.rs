@@ -64,6 +64,9 @@ pub struct FieldArgs {
     auth: Option<AuthArg>,
     #[arg(long)]
     ntlm_domain: Option<String>,
+    /// The OAuth provider for OAuth2 logins (name; `none` to clear).
+    #[arg(long)]
+    oauth_provider: Option<String>,
     /// Login for a server test without an account.
     #[arg(long)]
     user: Option<String>,
@@ -141,7 +144,11 @@ pub enum AuthArg {
 }
 
 impl FieldArgs {
-    fn apply(self, i: &mut ServerInput) -> Result<(), ApiError> {
+    fn apply(self, app: &App, i: &mut ServerInput) -> Result<(), ApiError> {
+        if let Some(v) = &self.oauth_provider {
+            i.oauth_provider_id =
+                crate::common::opt_ref(app, mailbox_admin_core::error::Entity::OauthProvider, v)?;
+        }
         if let Some(v) = self.protocol {
             i.protocol = match v {
                 ProtocolArg::Imap => Protocol::Imap,
@@ -241,7 +248,7 @@ pub fn run(app: &App, cmd: ServerCmd) -> Result<Output, ApiError> {
                 name,
                 ..Default::default()
             };
-            fields.apply(&mut input)?;
+            fields.apply(app, &mut input)?;
             let saved = app.create_server(&input).map_err(err)?;
             let mut out = Output::new(&saved, format!("created: {}", summary(&saved.item)));
             out.warnings = saved.warnings;
@@ -259,7 +266,7 @@ pub fn run(app: &App, cmd: ServerCmd) -> Result<Output, ApiError> {
             if let Some(n) = name {
                 input.name = n;
             }
-            fields.apply(&mut input)?;
+            fields.apply(app, &mut input)?;
             if default_port {
                 input.port = None;
             }
@@ -290,6 +297,8 @@ pub fn flag_for(field: &str) -> String {
     let flag = match field {
         "timeout_secs" => "timeout",
         "auth_method" => "auth",
+        "oauth_provider_id" => "oauth-provider",
+        "oauth_mechanism" => "oauth-mechanism",
         "login_user" => "user",
         "password" => "password-stdin",
         "tls_verify" => "no-verify",

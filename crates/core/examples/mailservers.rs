@@ -1,12 +1,13 @@
-//! Starts the test mail servers (Dovecot and Postfix on loopback, with the test CA) for the
-//! end-to-end tests and benchmarks, prints where they listen as one JSON line, and stops
-//! them when standard input closes.
+//! Starts the test mail servers (Dovecot and Postfix on loopback, with the test CA, and the
+//! test OAuth server whose tokens they accept) for the end-to-end tests and benchmarks, prints
+//! where they listen as one JSON line, and stops them when standard input closes.
 //!
 //! `cargo run -p mailbox-admin-core --example mailservers`
 
 #[path = "../tests/support/servers.rs"]
 mod servers;
 
+use serde_json::json;
 use std::io::Read;
 
 fn main() {
@@ -18,6 +19,36 @@ fn main() {
             .iter()
             .map(|u| serde_json::json!({ "name": u.name, "password": u.password }))
             .collect();
+    // Built entry by entry: one big json! literal would hit the macro recursion limit.
+    let o = &s.oauth;
+    let oauth: serde_json::Map<String, serde_json::Value> = [
+        ("issuer", json!(o.issuer)),
+        ("port", json!(o.port)),
+        ("discovery", json!(o.discovery_url())),
+        ("authorization_endpoint", json!(o.authorization_endpoint())),
+        ("token_endpoint", json!(o.token_endpoint())),
+        (
+            "device_authorization_endpoint",
+            json!(o.device_authorization_endpoint()),
+        ),
+        ("revocation_endpoint", json!(o.revocation_endpoint())),
+        ("introspection_endpoint", json!(o.introspection_endpoint())),
+        ("userinfo_endpoint", json!(o.userinfo_endpoint())),
+        ("redirect_uri", json!(o.redirect_uri)),
+        ("public_client", json!(o.public_client)),
+        ("short_lived_client", json!(o.short_lived_client)),
+        ("short_ttl", json!(o.short_ttl)),
+        ("service_client", json!(o.service_client)),
+        ("service_secret", json!(o.service_secret)),
+        ("service_email", json!(o.service_email)),
+        ("introspection_client", json!(o.introspection_client)),
+        ("introspection_secret", json!(o.introspection_secret)),
+        ("access_ttl", json!(o.access_ttl)),
+        ("browser", json!(o.browser_script())),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v))
+    .collect();
     let info = serde_json::json!({
         "host": servers::HOST_GOOD,
         "imap": s.ports.imap,
@@ -29,6 +60,7 @@ fn main() {
         "smtp_plain": s.ports.smtp_plain,
         "ca_file": ca_file,
         "users": users,
+        "oauth": oauth,
     });
     println!("{info}");
     // Keep serving until whoever started us closes our stdin (or goes away).

@@ -59,6 +59,16 @@ pub fn render() -> String {
     decl::<CalendarBackend>(&cfg, &mut out);
     decl::<CalendarAccount>(&cfg, &mut out);
     decl::<CalendarInput>(&cfg, &mut out);
+    decl::<ProviderKind>(&cfg, &mut out);
+    decl::<OauthFlow>(&cfg, &mut out);
+    decl::<OauthMechanism>(&cfg, &mut out);
+    decl::<OauthProvider>(&cfg, &mut out);
+    decl::<OauthProviderInput>(&cfg, &mut out);
+    decl::<OauthConnection>(&cfg, &mut out);
+    decl::<crate::app::oauth::OauthStatus>(&cfg, &mut out);
+    decl::<crate::app::oauth::ConnectEvent>(&cfg, &mut out);
+    decl::<crate::app::oauth::ConnectOptions>(&cfg, &mut out);
+    decl::<crate::app::oauth::Disconnected>(&cfg, &mut out);
     decl::<CertFormat>(&cfg, &mut out);
     decl::<CertSecretKind>(&cfg, &mut out);
     decl::<Certificate>(&cfg, &mut out);

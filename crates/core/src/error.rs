@@ -42,6 +42,7 @@ pub enum Entity {
     Certificate,
     Template,
     Settings,
+    OauthProvider,
 }
 
 impl Entity {
@@ -58,6 +59,7 @@ impl Entity {
             Entity::Certificate => "entity.certificate",
             Entity::Template => "entity.template",
             Entity::Settings => "entity.settings",
+            Entity::OauthProvider => "entity.oauth_provider",
         }
     }
 
@@ -74,6 +76,7 @@ impl Entity {
             Entity::Certificate => "certificates",
             Entity::Template => "templates",
             Entity::Settings => "general_settings",
+            Entity::OauthProvider => "oauth_providers",
         }
     }
 
@@ -91,6 +94,7 @@ impl Entity {
             Entity::Certificate => "certificate",
             Entity::Template => "template",
             Entity::Settings => "settings",
+            Entity::OauthProvider => "oauth_provider",
         }
     }
 
@@ -146,6 +150,9 @@ pub enum Error {
     },
     #[error("io: {0}")]
     Io(#[from] std::io::Error),
+    /// An OAuth flow or provider request failed; the code is a diagnosis code (`oauth.*`).
+    #[error("{0}")]
+    Oauth(crate::oauth::OauthFailure),
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -168,6 +175,8 @@ impl Error {
                 ErrorCode::Database
             }
             Error::Io(_) => ErrorCode::Io,
+            Error::Oauth(f) if f.code == "oauth.cancelled" => ErrorCode::Cancelled,
+            Error::Oauth(_) => ErrorCode::Oauth,
         }
     }
 
@@ -257,6 +266,26 @@ impl Error {
                 ],
             ),
             Error::Io(e) => tr(lang, "error.io", &[("detail", e.to_string())]),
+            Error::Oauth(f) => {
+                let d = crate::probe::diagnosis::diagnose(
+                    &f.code,
+                    crate::probe::Severity::Error,
+                    lang,
+                    &Default::default(),
+                    Vec::new(),
+                );
+                let mut m = format!("{}: {} {}", d.title, d.explanation, d.fix);
+                let said = [f.error.as_str(), f.description.as_str()]
+                    .iter()
+                    .filter(|s| !s.is_empty())
+                    .copied()
+                    .collect::<Vec<_>>()
+                    .join(": ");
+                if !said.is_empty() {
+                    m.push_str(&format!(" ({said})"));
+                }
+                m.trim().to_string()
+            }
         };
         let fields = match self {
             Error::Secret(_) => vec![FieldError {
@@ -288,6 +317,10 @@ pub enum ErrorCode {
     SecretsFailed,
     Database,
     Io,
+    /// An OAuth flow or provider request failed (see the message for the fix).
+    Oauth,
+    /// The user cancelled the operation.
+    Cancelled,
     Internal,
 }
 
@@ -303,6 +336,8 @@ impl ErrorCode {
             ErrorCode::SecretsFailed => "secrets_failed",
             ErrorCode::Database => "database",
             ErrorCode::Io => "io",
+            ErrorCode::Oauth => "oauth",
+            ErrorCode::Cancelled => "cancelled",
             ErrorCode::Internal => "internal",
         }
     }

@@ -76,6 +76,7 @@ pub struct ImportReport {
 /// The sections of the file, in dependency order (a section refers only to earlier ones).
 const SECTIONS: &[(&str, Entity)] = &[
     ("certificates", Entity::Certificate),
+    ("oauth_providers", Entity::OauthProvider),
     ("incoming_servers", Entity::IncomingServer),
     ("outgoing_servers", Entity::OutgoingServer),
     ("companies", Entity::Company),
@@ -155,9 +156,23 @@ impl App {
         doc.insert("certificates".into(), Value::Array(certs));
 
         let mut list = Vec::new();
+        for p in crate::store::oauth::list(c, "")? {
+            let mut m = obj(&crate::model::OauthProviderInput::from(&p));
+            m.remove("client_secret");
+            secret_of(Entity::OauthProvider, &p.name, "client_secret", p.id)?;
+            list.push(Value::Object(m));
+        }
+        doc.insert("oauth_providers".into(), Value::Array(list));
+
+        let mut list = Vec::new();
         for s in crate::store::servers::list(c, "")? {
             let mut m = obj(&ServerInput::from(&s));
             m.remove("password");
+            m.remove("oauth_provider_id");
+            m.insert(
+                "oauth_provider".into(),
+                label(c, Entity::OauthProvider, s.oauth_provider_id)?,
+            );
             secret_of(Entity::IncomingServer, &s.name, "password", s.id)?;
             list.push(Value::Object(m));
         }
@@ -169,6 +184,11 @@ impl App {
             m.remove("password");
             m.remove("smime_certificate_id");
             m.remove("client_certificate_id");
+            m.remove("oauth_provider_id");
+            m.insert(
+                "oauth_provider".into(),
+                label(c, Entity::OauthProvider, s.oauth_provider_id)?,
+            );
             m.insert(
                 "smime_certificate".into(),
                 label(c, Entity::Certificate, s.smime_certificate_id)?,
@@ -426,7 +446,20 @@ impl App {
                             .warnings
                             .extend(self.store_secret(c, *e, "secret", id, &upd)?);
                     }
+                    Entity::OauthProvider => {
+                        let mut input: crate::model::OauthProviderInput = from(parse(m))?;
+                        input.client_secret = take_secret(*e, &n, "client_secret", &mut report);
+                        report
+                            .warnings
+                            .extend(self.create_oauth_provider_in(c, &input)?.warnings);
+                    }
                     Entity::IncomingServer => {
+                        let p = id_of(
+                            Entity::OauthProvider,
+                            "oauth_provider",
+                            m.get("oauth_provider"),
+                        )?;
+                        m.insert("oauth_provider_id".into(), json!(p));
                         let mut input: ServerInput = from(parse(m))?;
                         input.password = take_secret(*e, &n, "password", &mut report);
                         report
@@ -444,6 +477,12 @@ impl App {
                             "client_certificate",
                             m.get("client_certificate"),
                         )?;
+                        let p = id_of(
+                            Entity::OauthProvider,
+                            "oauth_provider",
+                            m.get("oauth_provider"),
+                        )?;
+                        m.insert("oauth_provider_id".into(), json!(p));
                         m.insert("smime_certificate_id".into(), json!(smime));
                         m.insert("client_certificate_id".into(), json!(client));
                         let mut input: OutgoingInput = from(parse(m))?;

@@ -154,6 +154,26 @@ fn catalogue(key: &str) -> (&'static str, &'static str) {
             "Die Adresse muss mit https:// (oder http://) beginnen.",
             "The address must start with https:// (or http://).",
         ),
+        "field.https_required" => (
+            "Nur https:// ist erlaubt (http:// nur für diesen Rechner, z. B. 127.0.0.1).",
+            "Only https:// is allowed (http:// only for this machine, e.g. 127.0.0.1).",
+        ),
+        "field.tenant_invalid" => (
+            "Mandanten-ID (GUID) oder Domain des Mandanten eintragen, z. B. contoso.onmicrosoft.com.",
+            "Enter the tenant id (a GUID) or the tenant's domain, e.g. contoso.onmicrosoft.com.",
+        ),
+        "field.oauth_no_flow" => (
+            "Mindestens einen Anmeldeweg angeben: Autorisierungs-Endpunkt (Browser), Gerätecode-Endpunkt oder App-Scopes (Client Credentials).",
+            "Give at least one way to sign in: the authorization endpoint (browser), the device code endpoint or app scopes (client credentials).",
+        ),
+        "field.oauth_flow_unavailable" => (
+            "Dieser Anbieter ist für dieses Anmeldeverfahren nicht eingerichtet (Endpunkt bzw. Client-Geheimnis fehlt).",
+            "This provider is not set up for this sign-in method (an endpoint or the client secret is missing).",
+        ),
+        "field.oauth_provider_required" => (
+            "Einen OAuth-Anbieter wählen (Tab OAuth).",
+            "Choose an OAuth provider (OAuth tab).",
+        ),
         "field.csv_header" => (
             "Die erste Zeile muss die Spaltennamen enthalten, mindestens „login“ (oder „Benutzer“); dazu optional „display_name“/„Name“ und „email“/„E-Mail“.",
             "The first line must name the columns, at least \"login\"; optionally \"display_name\" and \"email\".",
@@ -229,6 +249,7 @@ fn catalogue(key: &str) -> (&'static str, &'static str) {
         "entity.certificate" => ("Zertifikat", "Certificate"),
         "entity.template" => ("Vorlage", "Template"),
         "entity.settings" => ("Allgemeine Einstellungen", "General settings"),
+        "entity.oauth_provider" => ("OAuth-Anbieter", "OAuth provider"),
         _ => ("{?}", "{?}"),
     }
 }

@@ -8,6 +8,7 @@ pub mod error;
 pub mod export;
 pub mod i18n;
 pub mod model;
+pub mod oauth;
 pub mod paths;
 pub mod probe;
 pub mod secrets;

@@ -21,6 +21,11 @@ pub trait SecretStore: Send + Sync {
     fn available(&self) -> bool {
         true
     }
+    /// The longest secret (in characters) the store takes, if it has a limit; longer
+    /// values (OAuth tokens) are stored in parts (`oauth::tokens`).
+    fn max_len(&self) -> Option<usize> {
+        None
+    }
 }
 
 /// Any keyring-core credential store.
@@ -73,6 +78,14 @@ impl SecretStore for KeyringSecrets {
         match self.entry(key)?.delete_credential() {
             Ok(()) | Err(KError::NoEntry) => Ok(()),
             Err(e) => Err(map_err(e)),
+        }
+    }
+    fn max_len(&self) -> Option<usize> {
+        // Windows Credential Manager: 2,560 bytes of UTF-16. Leave room for the header.
+        if cfg!(windows) {
+            Some(1200)
+        } else {
+            None
         }
     }
     fn describe(&self) -> String {

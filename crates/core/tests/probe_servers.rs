@@ -450,7 +450,7 @@ async fn auth_unencrypted_not_allowed_without_confirmation() {
 }
 
 #[tokio::test]
-async fn auth_password_missing_and_method_not_available() {
+async fn auth_password_missing_method_not_available_and_oauth_token_invalid() {
     let s = servers();
     let mut t = imap(s.ports.imaps, Security::Tls);
     t.password = None;
@@ -460,9 +460,26 @@ async fn auth_password_missing_and_method_not_available() {
     assert_eq!(evidence(&step, "keyring"), "keyring locked");
 
     let mut t = imap(s.ports.imaps, Security::Tls);
-    t.auth = ProbeAuth::Oauth2;
+    t.auth = ProbeAuth::Ntlm;
     let r = test(t).await;
     assert_fails_with(&r, "auth.method_not_available");
+
+    // OAuth2: a made-up token is refused by Dovecot's introspection; no token at all is
+    // named before anything is sent.
+    let mut t = imap(s.ports.imaps, Security::Tls);
+    t.auth = ProbeAuth::Oauth2;
+    t.password = Some(Secret::new("not-a-token"));
+    let r = test(t).await;
+    let step = assert_fails_with(&r, "oauth.token_invalid");
+    assert!(
+        evidence(&step, "server_error").contains("invalid_token"),
+        "{step:#?}"
+    );
+    let mut t = imap(s.ports.imaps, Security::Tls);
+    t.auth = ProbeAuth::Oauth2;
+    t.password = None;
+    let r = test(t).await;
+    assert_fails_with(&r, "oauth.not_connected");
     // Connection and TLS were still checked.
     assert!(r
         .steps

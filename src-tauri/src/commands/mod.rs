@@ -3,6 +3,7 @@
 pub mod accounts;
 pub mod app;
 pub mod calendar;
+pub mod oauth;
 pub mod outgoing;
 pub mod people;
 pub mod probe;

@@ -17,7 +17,7 @@ use tauri::State;
 pub struct Running(Mutex<HashMap<String, CancellationToken>>);
 
 impl Running {
-    fn start(&self, run: &str) -> CancellationToken {
+    pub(crate) fn start(&self, run: &str) -> CancellationToken {
         let token = CancellationToken::new();
         self.0
             .lock()
@@ -25,7 +25,7 @@ impl Running {
             .insert(run.to_string(), token.clone());
         token
     }
-    fn finish(&self, run: &str) {
+    pub(crate) fn finish(&self, run: &str) {
         self.0.lock().unwrap_or_else(|e| e.into_inner()).remove(run);
     }
 }

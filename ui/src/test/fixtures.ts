@@ -17,6 +17,9 @@ import type {
   GeneralSettings,
   Group,
   IncomingServer,
+  OauthConnection,
+  OauthProvider,
+  OauthStatus,
   OutgoingServer,
   Preset,
   Template,
@@ -43,6 +46,7 @@ export function server(overrides: Partial<IncomingServer> = {}): IncomingServer 
     timeout_secs: 30,
     auth_method: 'password',
     ntlm_domain: '',
+    oauth_provider_id: null,
     login_user: '',
     password: 'none',
     allow_plaintext: false,
@@ -93,6 +97,7 @@ export function outgoing(overrides: Partial<OutgoingServer> = {}): OutgoingServe
     auth_method: 'password',
     username: '',
     ntlm_domain: '',
+    oauth_provider_id: null,
     password: 'none',
     allow_plaintext: false,
     sender_address: '',
@@ -160,6 +165,7 @@ export function account(overrides: Partial<Account> = {}): Account {
     signature: '',
     auto_fetch: true,
     verbose_log: false,
+    oauth_mechanism: 'auto',
     ...STAMP,
     ...overrides,
   };
@@ -228,6 +234,49 @@ export function template(overrides: Partial<Template> = {}): Template {
   return { id, version: 1, name: `Vorlage ${id}`, kind: 'account', data: {}, ...STAMP, ...overrides };
 }
 
+export function oauthProvider(overrides: Partial<OauthProvider> = {}): OauthProvider {
+  const id = overrides.id ?? nextId++;
+  return {
+    id,
+    version: 1,
+    name: `Anbieter ${id}`,
+    kind: 'oidc',
+    tenant_id: '',
+    discovery_url: 'https://login.example.com/.well-known/openid-configuration',
+    authorization_endpoint: 'https://login.example.com/authorize',
+    token_endpoint: 'https://login.example.com/token',
+    device_endpoint: 'https://login.example.com/device',
+    revocation_endpoint: '',
+    client_id: 'mailbox-admin',
+    client_secret: 'none',
+    scopes: 'openid email offline_access',
+    app_scopes: '',
+    ...STAMP,
+    ...overrides,
+  };
+}
+
+export function oauthConnection(overrides: Partial<OauthConnection> = {}): OauthConnection {
+  return {
+    account_id: 1,
+    provider_id: 1,
+    provider_name: 'Entra ID',
+    flow: 'device_code',
+    subject: 'anna@example.com',
+    scopes: 'openid email offline_access https://outlook.office.com/IMAP.AccessAsUser.All',
+    expires_at: '2025-05-12T09:30:00Z',
+    has_refresh_token: true,
+    tokens: 'stored',
+    connected_at: '2025-05-12T08:30:00Z',
+    refreshed_at: null,
+    ...overrides,
+  };
+}
+
+export function oauthStatus(overrides: Partial<OauthStatus> = {}): OauthStatus {
+  return { account_id: 1, account_name: 'Konto 1', connection: null, missing_scopes: [], ...overrides };
+}
+
 export const GMX: Preset = {
   id: 'gmx',
   name: 'GMX',
@@ -261,6 +310,8 @@ export function resetBackend() {
   api.effectiveOutgoing.mockResolvedValue({ server_id: null, server_name: null, source: 'none', company_name: null });
   api.testHistory.mockResolvedValue([]);
   api.cancelTest.mockResolvedValue(true);
+  api.listOauthProviders.mockResolvedValue([]);
+  api.oauthStatus.mockResolvedValue(oauthStatus());
 }
 
 // ---- connection tests ---------------------------------------------------------------

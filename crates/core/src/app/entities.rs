@@ -115,6 +115,11 @@ impl App {
                     "client_certificate_id",
                     f.client_certificate_id,
                 ),
+                (
+                    Entity::OauthProvider,
+                    "oauth_provider_id",
+                    f.oauth_provider_id,
+                ),
             ],
         )?;
         let mut issues = Vec::new();
@@ -573,7 +578,10 @@ impl App {
     }
 
     pub fn delete_account(&self, id: i64, version: Option<i64>) -> Result<Removed> {
-        self.remove(Entity::Account, id, version, Some("password"), nobody)
+        let tokens = crate::store::oauth::tokens_ref(&self.db().conn, id)?;
+        let mut removed = self.remove(Entity::Account, id, version, Some("password"), nobody)?;
+        removed.warnings.extend(self.forget_oauth_tokens(tokens));
+        Ok(removed)
     }
 
     /// What the business application sets once mail was received (locks the mailbox path).

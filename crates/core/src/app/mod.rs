@@ -138,6 +138,12 @@ impl App {
     ) -> Result<Saved<IncomingServer>> {
         let fields = input.validate(None)?;
         rows::check_unique(c, Entity::IncomingServer, "name", &fields.name, None)?;
+        rows::check_ref(
+            c,
+            Entity::OauthProvider,
+            "oauth_provider_id",
+            fields.oauth_provider_id,
+        )?;
         let id = rows::insert(c, Entity::IncomingServer, servers::cols(&fields))?;
         let warnings =
             self.store_secret(c, Entity::IncomingServer, "password", id, &input.password)?;
@@ -159,6 +165,12 @@ impl App {
         let existing = servers::get(&tx, id)?;
         let fields = input.validate(Some(&existing))?;
         rows::check_unique(&tx, Entity::IncomingServer, "name", &fields.name, Some(id))?;
+        rows::check_ref(
+            &tx,
+            Entity::OauthProvider,
+            "oauth_provider_id",
+            fields.oauth_provider_id,
+        )?;
         let mut cols = servers::cols(&fields);
         cols.retain(|(c, _)| *c != "protocol");
         rows::update(&tx, Entity::IncomingServer, id, version, cols)?;
@@ -248,6 +260,7 @@ impl App {
 }
 
 mod entities;
+pub mod oauth;
 pub mod probe;
 
 #[cfg(test)]

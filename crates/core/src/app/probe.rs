@@ -4,6 +4,7 @@
 use super::App;
 use crate::error::{Error, Result};
 use crate::model::{Account, AuthMethod, IncomingServer, OutgoingServer, SecretState, SmtpAuth};
+use crate::oauth::OauthFailure;
 use crate::probe::{
     self, CancellationToken, ProbeAuth, ProbeProtocol, ProbeTarget, Progress, RoundTrip, Secret,
     SpecialFolders, TestPlan, TestReport, TlsSettings,
@@ -189,6 +190,9 @@ impl App {
         self.attach_password(&mut t, s.password, || {
             self.secret_text(self.outgoing_password(id))
         });
+        if t.auth == ProbeAuth::Oauth2 {
+            self.attach_app_token(&mut t, s.oauth_provider_id).await;
+        }
         let report = probe::run(&TestPlan::single(t), self.lang(), progress, cancel).await;
         self.record_test(TestTargetKind::OutgoingServer, id, &report)?;
         Ok(report)
@@ -252,6 +256,10 @@ impl App {
         if incoming.is_none() && outgoing.is_none() {
             return Err(Error::field("incoming_server_id", "nothing_to_test"));
         }
+        let (mut incoming, mut outgoing) = (incoming, outgoing);
+        for t in [incoming.as_mut(), outgoing.as_mut()].into_iter().flatten() {
+            t.oauth_mechanism = a.oauth_mechanism;
+        }
         Ok(TestPlan {
             incoming,
             outgoing,
@@ -281,7 +289,8 @@ impl App {
                 .arg("reason", reason)]));
             }
         }
-        let plan = self.account_plan(id, opts)?;
+        let mut plan = self.account_plan(id, opts)?;
+        self.attach_oauth(&mut plan, id).await?;
         let report = probe::run(&plan, self.lang(), progress, cancel).await;
         self.record_test(TestTargetKind::Account, id, &report)?;
         Ok(report)
@@ -343,6 +352,10 @@ impl App {
             results.push(res);
         };
         for (a, plan) in plans {
+            let plan = match plan {
+                Ok(mut p) => self.attach_oauth(&mut p, a.id).await.map(|_| p),
+                Err(e) => Err(e),
+            };
             match plan {
                 Err(e) => finish(&a, Err(e), 0),
                 Ok(plan) => {
@@ -388,10 +401,78 @@ impl App {
         progress: Progress<'_>,
         cancel: &CancellationToken,
     ) -> Result<TestReport> {
-        let target = self.server_target(id, opts)?;
+        let mut target = self.server_target(id, opts)?;
+        if target.auth == ProbeAuth::Oauth2 {
+            let provider = self.get_server(id)?.oauth_provider_id;
+            self.attach_app_token(&mut target, provider).await;
+        }
         let report = probe::run(&TestPlan::single(target), self.lang(), progress, cancel).await;
         self.record_test(TestTargetKind::IncomingServer, id, &report)?;
         Ok(report)
+    }
+
+    /// Gives the OAuth2 targets of an account's plan their access token: the account's own
+    /// connection where the target logs in as the account, else an app-only token of the
+    /// server's provider. A token that cannot be had becomes the login step's diagnosis.
+    async fn attach_oauth(&self, plan: &mut TestPlan, account_id: i64) -> Result<()> {
+        let wants =
+            |t: &Option<ProbeTarget>| t.as_ref().is_some_and(|t| t.auth == ProbeAuth::Oauth2);
+        if !wants(&plan.incoming) && !wants(&plan.outgoing) {
+            return Ok(());
+        }
+        let a = self.get_account(account_id)?;
+        let login = if a.username.trim().is_empty() {
+            a.email.clone()
+        } else {
+            a.username.clone()
+        };
+        let mut own = None;
+        if let Some(t) = plan
+            .incoming
+            .as_mut()
+            .filter(|t| t.auth == ProbeAuth::Oauth2)
+        {
+            let r = self.oauth_access_token(account_id).await;
+            set_token(t, r.clone());
+            own = Some(r);
+        }
+        if let Some(t) = plan
+            .outgoing
+            .as_mut()
+            .filter(|t| t.auth == ProbeAuth::Oauth2)
+        {
+            if t.user == login {
+                let r = match own {
+                    Some(r) => r,
+                    None => self.oauth_access_token(account_id).await,
+                };
+                set_token(t, r);
+            } else {
+                let provider = match self.effective_outgoing(account_id)?.server_id {
+                    Some(sid) => self.get_outgoing(sid)?.oauth_provider_id,
+                    None => None,
+                };
+                self.attach_app_token(t, provider).await;
+            }
+        }
+        Ok(())
+    }
+
+    /// A server tested on its own with OAuth2: an app-only token (client credentials) of
+    /// its provider, for its login user.
+    async fn attach_app_token(&self, t: &mut ProbeTarget, provider: Option<i64>) {
+        let r = match provider {
+            Some(p) => self
+                .oauth_app_token(p)
+                .await
+                .map(|tok| (tok, String::new())),
+            None => Err(OauthFailure::new(
+                "oauth.not_connected",
+                "",
+                "the server names no OAuth provider",
+            )),
+        };
+        set_token(t, r);
     }
 
     /// The options with the installation's extra CAs added.
@@ -484,5 +565,15 @@ impl App {
             });
         }
         Ok(out)
+    }
+}
+
+fn set_token(t: &mut ProbeTarget, r: std::result::Result<(Secret, String), OauthFailure>) {
+    match r {
+        Ok((token, subject)) => {
+            t.password = Some(token);
+            t.oauth_subject = subject;
+        }
+        Err(f) => t.oauth_failure = Some(f),
     }
 }

@@ -63,6 +63,8 @@ pub struct Account {
     pub signature: String,
     pub auto_fetch: bool,
     pub verbose_log: bool,
+    /// OAuth2 logins: which SASL mechanism carries the token (`auto`: what the server offers).
+    pub oauth_mechanism: crate::model::OauthMechanism,
     pub created_at: String,
     pub updated_at: String,
 }
@@ -94,6 +96,8 @@ pub struct AccountInput {
     pub signature: String,
     pub auto_fetch: bool,
     pub verbose_log: bool,
+    /// OAuth2 logins: which SASL mechanism carries the token (`auto`: what the server offers).
+    pub oauth_mechanism: crate::model::OauthMechanism,
 }
 
 impl Default for AccountInput {
@@ -123,6 +127,7 @@ impl Default for AccountInput {
             signature: String::new(),
             auto_fetch: true,
             verbose_log: false,
+            oauth_mechanism: crate::model::OauthMechanism::Auto,
         }
     }
 }
@@ -154,6 +159,7 @@ impl From<&Account> for AccountInput {
             signature: a.signature.clone(),
             auto_fetch: a.auto_fetch,
             verbose_log: a.verbose_log,
+            oauth_mechanism: a.oauth_mechanism,
         }
     }
 }

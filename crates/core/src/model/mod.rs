@@ -16,6 +16,7 @@ macro_rules! str_enum {
 pub mod account;
 pub mod calendar;
 pub mod cert;
+pub mod oauth;
 pub mod outgoing;
 pub mod people;
 pub mod server;
@@ -25,6 +26,7 @@ pub mod template;
 pub use account::*;
 pub use calendar::*;
 pub use cert::*;
+pub use oauth::*;
 pub use outgoing::*;
 pub use people::*;
 pub use server::*;

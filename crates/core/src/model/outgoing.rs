@@ -71,6 +71,8 @@ pub struct OutgoingServer {
     pub auth_method: SmtpAuth,
     pub username: String,
     pub ntlm_domain: String,
+    /// The OAuth provider for OAuth2 logins (SPEC §2.1 / §2.2).
+    pub oauth_provider_id: Option<i64>,
     pub password: SecretState,
     pub allow_plaintext: bool,
     /// Absenderadresse: MAIL FROM when the account does not set one.
@@ -105,6 +107,8 @@ pub struct OutgoingInput {
     pub auth_method: SmtpAuth,
     pub username: String,
     pub ntlm_domain: String,
+    /// The OAuth provider for OAuth2 logins (SPEC §2.1 / §2.2).
+    pub oauth_provider_id: Option<i64>,
     pub password: SecretUpdate,
     pub allow_plaintext: bool,
     pub sender_address: String,
@@ -134,6 +138,7 @@ impl Default for OutgoingInput {
             auth_method: SmtpAuth::Password,
             username: String::new(),
             ntlm_domain: String::new(),
+            oauth_provider_id: None,
             password: SecretUpdate::Keep,
             allow_plaintext: false,
             sender_address: String::new(),
@@ -165,6 +170,7 @@ impl From<&OutgoingServer> for OutgoingInput {
             auth_method: s.auth_method,
             username: s.username.clone(),
             ntlm_domain: s.ntlm_domain.clone(),
+            oauth_provider_id: s.oauth_provider_id,
             password: SecretUpdate::Keep,
             allow_plaintext: s.allow_plaintext,
             sender_address: s.sender_address.clone(),
@@ -197,6 +203,8 @@ pub struct OutgoingFields {
     pub auth_method: SmtpAuth,
     pub username: String,
     pub ntlm_domain: String,
+    /// The OAuth provider for OAuth2 logins (SPEC §2.1 / §2.2).
+    pub oauth_provider_id: Option<i64>,
     pub allow_plaintext: bool,
     pub sender_address: String,
     pub bcc_to_sender: bool,
@@ -276,6 +284,10 @@ impl OutgoingInput {
             auth_method: self.auth_method,
             username,
             ntlm_domain,
+            // Only an OAuth2 login names a provider (a stale one would block deleting it).
+            oauth_provider_id: self
+                .oauth_provider_id
+                .filter(|_| self.auth_method == SmtpAuth::Oauth2),
             allow_plaintext: self.allow_plaintext && self.security == Security::None,
             sender_address,
             bcc_to_sender: self.bcc_to_sender,

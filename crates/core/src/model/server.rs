@@ -89,6 +89,8 @@ pub struct IncomingServer {
     pub timeout_secs: u32,
     pub auth_method: AuthMethod,
     pub ntlm_domain: String,
+    /// The OAuth provider for OAuth2 logins (SPEC §2.1 / §2.2).
+    pub oauth_provider_id: Option<i64>,
     /// Login used for a server test without an account.
     pub login_user: String,
     pub password: SecretState,
@@ -123,6 +125,8 @@ pub struct ServerInput {
     pub timeout_secs: i64,
     pub auth_method: AuthMethod,
     pub ntlm_domain: String,
+    /// The OAuth provider for OAuth2 logins (SPEC §2.1 / §2.2).
+    pub oauth_provider_id: Option<i64>,
     pub login_user: String,
     pub password: SecretUpdate,
     pub allow_plaintext: bool,
@@ -150,6 +154,7 @@ impl Default for ServerInput {
             timeout_secs: DEFAULT_TIMEOUT_SECS as i64,
             auth_method: AuthMethod::Password,
             ntlm_domain: String::new(),
+            oauth_provider_id: None,
             login_user: String::new(),
             password: SecretUpdate::Keep,
             allow_plaintext: false,
@@ -179,6 +184,7 @@ impl From<&IncomingServer> for ServerInput {
             timeout_secs: s.timeout_secs as i64,
             auth_method: s.auth_method,
             ntlm_domain: s.ntlm_domain.clone(),
+            oauth_provider_id: s.oauth_provider_id,
             login_user: s.login_user.clone(),
             password: SecretUpdate::Keep,
             allow_plaintext: s.allow_plaintext,
@@ -208,6 +214,8 @@ pub struct ServerFields {
     pub timeout_secs: u32,
     pub auth_method: AuthMethod,
     pub ntlm_domain: String,
+    /// The OAuth provider for OAuth2 logins (SPEC §2.1 / §2.2).
+    pub oauth_provider_id: Option<i64>,
     pub login_user: String,
     pub allow_plaintext: bool,
     pub tls_verify: bool,
@@ -298,6 +306,10 @@ impl ServerInput {
             timeout_secs: self.timeout_secs as u32,
             auth_method: self.auth_method,
             ntlm_domain,
+            // Only an OAuth2 login names a provider (a stale one would block deleting it).
+            oauth_provider_id: self
+                .oauth_provider_id
+                .filter(|_| self.auth_method == AuthMethod::Oauth2),
             login_user,
             // The confirmation only means something when the connection is unencrypted.
             allow_plaintext: self.allow_plaintext && self.security == Security::None,
@@ -512,6 +524,7 @@ mod tests {
             timeout_secs: 30,
             auth_method: AuthMethod::Password,
             ntlm_domain: String::new(),
+            oauth_provider_id: None,
             login_user: String::new(),
             password: SecretState::None,
             allow_plaintext: false,

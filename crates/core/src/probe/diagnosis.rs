@@ -66,6 +66,20 @@ pub const CODES: &[&str] = &[
     "auth.plaintext_sent",
     "oauth.token_invalid",
     "oauth.consent_missing",
+    "oauth.admin_approval",
+    "oauth.scope_missing",
+    "oauth.wrong_user",
+    "oauth.not_connected",
+    "oauth.access_denied",
+    "oauth.client_invalid",
+    "oauth.device_expired",
+    "oauth.provider_unreachable",
+    "oauth.provider_error",
+    "oauth.endpoint_wrong",
+    "oauth.flow_unavailable",
+    "oauth.state_mismatch",
+    "oauth.browser_timeout",
+    "oauth.cancelled",
     "imap.mailbox_missing",
     "imap.folder_missing",
     "smtp.sender_rejected",
@@ -410,6 +424,151 @@ fn texts(code: &str) -> Option<(Pair, Pair, Pair)> {
                 "Have an administrator of the tenant approve the application's permissions, then connect again.",
             ),
         ),
+        "oauth.admin_approval" => (
+            ("Administratorzustimmung nötig", "Administrator approval needed"),
+            (
+                "Der Anbieter verlangt, dass ein Administrator die Anwendung für den Mandanten freigibt, bevor Benutzer zustimmen dürfen.",
+                "The provider requires an administrator to approve the application for the tenant before users may consent.",
+            ),
+            (
+                "Einen globalen Administrator bitten, im Entra Admin Center unter „Unternehmensanwendungen“ → Anwendung → „Berechtigungen“ die Administratorzustimmung zu erteilen; danach erneut verbinden.",
+                "Ask a global administrator to grant admin consent in the Entra admin center under \"Enterprise applications\" → the application → \"Permissions\"; then connect again.",
+            ),
+        ),
+        "oauth.scope_missing" => (
+            ("Berechtigung fehlt", "Permission (scope) missing"),
+            (
+                "Das Token enthält nicht die Berechtigung für diesen Dienst (z. B. IMAP.AccessAsUser.All, POP.AccessAsUser.All oder SMTP.Send).",
+                "The token lacks the permission for this service (e.g. IMAP.AccessAsUser.All, POP.AccessAsUser.All or SMTP.Send).",
+            ),
+            (
+                "Im OAuth-Anbieter die Scopes prüfen („Standardwerte verwenden“), in der App-Registrierung die Berechtigungen ergänzen und das Konto erneut verbinden.",
+                "Check the scopes in the OAuth provider (\"Use defaults\"), add the permissions to the app registration and connect the account again.",
+            ),
+        ),
+        "oauth.wrong_user" => (
+            ("Token gehört einem anderen Benutzer", "Token belongs to another user"),
+            (
+                "Zugestimmt hat ein anderer Benutzer als der, mit dem sich das Konto anmeldet (siehe Nachweise). Der Server nimmt das Token für dieses Postfach nicht an.",
+                "A different user consented than the one the account logs in as (see evidence). The server does not accept the token for this mailbox.",
+            ),
+            (
+                "Erneut verbinden und im Browser mit dem Benutzer des Postfachs anmelden (ggf. privates Fenster oder abmelden); oder den Benutzernamen des Kontos korrigieren.",
+                "Connect again and sign in as the mailbox's user in the browser (use a private window or sign out first); or correct the account's user name.",
+            ),
+        ),
+        "oauth.not_connected" => (
+            ("Konto nicht mit OAuth verbunden", "Account not connected with OAuth"),
+            (
+                "Der Server meldet sich per OAuth2 an, für dieses Konto liegt aber kein Token vor (nie verbunden, getrennt, oder der Schlüsselbund war nicht erreichbar).",
+                "The server logs in with OAuth2, but there is no token for this account (never connected, disconnected, or the keyring was not reachable).",
+            ),
+            (
+                "Im Konto „Verbinden“ wählen (Browser oder Gerätecode) und mit dem Benutzer des Postfachs zustimmen.",
+                "Choose \"Connect\" on the account (browser or device code) and consent as the mailbox's user.",
+            ),
+        ),
+        "oauth.access_denied" => (
+            ("Zustimmung abgelehnt", "Consent declined"),
+            (
+                "Bei der Anmeldung wurde die Zustimmung verweigert oder der Vorgang abgebrochen.",
+                "The consent was declined at sign-in or the sign-in was abandoned.",
+            ),
+            (
+                "Erneut verbinden und den angefragten Berechtigungen zustimmen.",
+                "Connect again and accept the requested permissions.",
+            ),
+        ),
+        "oauth.client_invalid" => (
+            ("Client-ID oder Geheimnis falsch", "Client id or secret wrong"),
+            (
+                "Der Anbieter kennt die Anwendung nicht oder das Client-Geheimnis ist falsch bzw. abgelaufen.",
+                "The provider does not know the application, or the client secret is wrong or expired.",
+            ),
+            (
+                "Client-ID (Anwendungs-ID) und Mandanten-ID aus der App-Registrierung übernehmen; ein abgelaufenes Geheimnis dort neu erzeugen und im OAuth-Anbieter eintragen.",
+                "Copy the client (application) id and the tenant id from the app registration; create a new secret there if it expired and enter it in the OAuth provider.",
+            ),
+        ),
+        "oauth.device_expired" => (
+            ("Gerätecode abgelaufen", "Device code expired"),
+            (
+                "Der Code wurde nicht rechtzeitig eingegeben.",
+                "The code was not entered in time.",
+            ),
+            (
+                "Erneut verbinden und den neuen Code zügig eingeben.",
+                "Connect again and enter the new code promptly.",
+            ),
+        ),
+        "oauth.provider_unreachable" => (
+            ("Anbieter nicht erreichbar", "Provider unreachable"),
+            (
+                "Der Anmeldedienst des OAuth-Anbieters hat nicht geantwortet (Netzwerk, Proxy oder Firewall).",
+                "The OAuth provider's sign-in service did not answer (network, proxy or firewall).",
+            ),
+            (
+                "Internetverbindung und Firewall prüfen; die Endpunkte im OAuth-Anbieter kontrollieren.",
+                "Check the internet connection and the firewall; check the endpoints of the OAuth provider.",
+            ),
+        ),
+        "oauth.provider_error" => (
+            ("Fehler beim Anbieter", "Provider error"),
+            (
+                "Der OAuth-Anbieter hat die Anfrage abgelehnt (Meldung siehe Nachweise).",
+                "The OAuth provider refused the request (its message see evidence).",
+            ),
+            (
+                "Meldung des Anbieters lesen; Einstellungen des OAuth-Anbieters und der App-Registrierung prüfen.",
+                "Read the provider's message; check the OAuth provider's settings and the app registration.",
+            ),
+        ),
+        "oauth.endpoint_wrong" => (
+            ("Endpunkt falsch", "Wrong endpoint"),
+            (
+                "Unter der angegebenen Adresse antwortet kein OAuth-Endpunkt bzw. kein Discovery-Dokument.",
+                "No OAuth endpoint or discovery document answers at the given address.",
+            ),
+            (
+                "Die Adresse prüfen oder „Standardwerte verwenden“.",
+                "Check the address or choose \"Use defaults\".",
+            ),
+        ),
+        "oauth.flow_unavailable" => (
+            ("Anmeldeverfahren nicht eingerichtet", "Sign-in method not set up"),
+            (
+                "Für dieses Verfahren fehlt beim OAuth-Anbieter ein Endpunkt oder das Client-Geheimnis.",
+                "The OAuth provider lacks an endpoint or the client secret for this method.",
+            ),
+            (
+                "Ein anderes Verfahren wählen oder den OAuth-Anbieter vervollständigen.",
+                "Choose another method or complete the OAuth provider.",
+            ),
+        ),
+        "oauth.state_mismatch" => (
+            ("Anmeldung gehört nicht zu dieser Sitzung", "Sign-in from another session"),
+            (
+                "Die Rückleitung aus dem Browser trug einen fremden Sitzungswert (state) und wurde verworfen.",
+                "The redirect from the browser carried a foreign session value (state) and was discarded.",
+            ),
+            ("Erneut verbinden.", "Connect again."),
+        ),
+        "oauth.browser_timeout" => (
+            ("Keine Rückmeldung aus dem Browser", "No answer from the browser"),
+            (
+                "Die Anmeldung im Browser wurde nicht rechtzeitig abgeschlossen.",
+                "The sign-in in the browser was not completed in time.",
+            ),
+            (
+                "Erneut verbinden; ohne nutzbaren Browser das Gerätecode-Verfahren wählen.",
+                "Connect again; without a usable browser choose the device code method.",
+            ),
+        ),
+        "oauth.cancelled" => (
+            ("Abgebrochen", "Cancelled"),
+            ("Die Anmeldung wurde abgebrochen.", "The sign-in was cancelled."),
+            ("Bei Bedarf erneut verbinden.", "Connect again when ready."),
+        ),
         "imap.mailbox_missing" => (
             ("Mailbox-Pfad nicht gefunden", "Mailbox path not found"),
             (
@@ -513,6 +672,16 @@ fn fill(text: &str, ctx: &Context) -> String {
         .replace("{protocol}", &ctx.protocol)
         .replace("{implicit_port}", &implicit.to_string())
         .replace("{starttls_port}", &starttls.to_string())
+}
+
+/// The `'static` form of a known code (codes from outside the probe, e.g. a provider's
+/// error classified by `oauth::classify`); unknown ones become `oauth.provider_error`.
+pub(crate) fn static_code(code: &str) -> &'static str {
+    CODES
+        .iter()
+        .find(|c| **c == code)
+        .copied()
+        .unwrap_or("oauth.provider_error")
 }
 
 /// The translated diagnosis for `code`.

@@ -242,13 +242,23 @@ pub(crate) async fn login_step<P: Proto>(
     let conn = &mut s.conn;
     let proto = &mut s.proto;
     r.step(StepKind::Login, t.timeout, async {
-        if matches!(t.auth, ProbeAuth::Oauth2 | ProbeAuth::Ntlm) {
-            let m = if t.auth == ProbeAuth::Oauth2 {
-                "OAuth2"
-            } else {
-                "NTLM"
-            };
-            return Err(Failure::new("auth.method_not_available").with("method", m));
+        if t.auth == ProbeAuth::Ntlm {
+            return Err(Failure::new("auth.method_not_available").with("method", "NTLM"));
+        }
+        if t.auth == ProbeAuth::Oauth2 {
+            if let Some(f) = &t.oauth_failure {
+                let mut out = Failure::new(super::diagnosis::static_code(&f.code));
+                if !f.error.is_empty() {
+                    out = out.with("provider_error", f.error.clone());
+                }
+                if !f.description.is_empty() {
+                    out = out.with("provider_said", f.description.clone());
+                }
+                return Err(out);
+            }
+            if t.password.is_none() {
+                return Err(Failure::new("oauth.not_connected").with("user", t.user.clone()));
+            }
         }
         let Some(pw) = &t.password else {
             let mut f = Failure::new("auth.password_missing").with("user", t.user.clone());

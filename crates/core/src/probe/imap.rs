@@ -585,6 +585,21 @@ impl Proto for Imap {
                 .arg("mech", "PREAUTH"));
         }
         let offered = self.auth_mechs();
+        if t.auth == ProbeAuth::Oauth2 {
+            let mech = sasl::oauth_mechanism(t, &offered)?;
+            let mut auth = sasl::oauth_authenticator(t, mech, password);
+            let tagged = self.sasl(c, &mut auth).await?;
+            if tagged.ok() {
+                if !tagged.code.to_ascii_uppercase().starts_with("CAPABILITY") {
+                    self.caps.clear();
+                    let _ = self.command(c, "CAPABILITY").await?;
+                }
+                return Ok(Done::new((), "login")
+                    .arg("user", t.user.clone())
+                    .arg("mech", mech));
+            }
+            return Err(sasl::oauth_rejected(t, auth.server_error(), tagged.said()));
+        }
         let want = match t.auth {
             ProbeAuth::Password if offered.iter().any(|m| m == "PLAIN") => "PLAIN",
             ProbeAuth::Password | ProbeAuth::Login => "LOGIN-COMMAND",

@@ -73,7 +73,7 @@ pub enum ProbeAuth {
     Plain,
     Login,
     CramMd5,
-    /// XOAUTH2 / OAUTHBEARER: comes with the OAuth connections.
+    /// XOAUTH2 / OAUTHBEARER with an access token (`ProbeTarget::password`).
     Oauth2,
     Ntlm,
 }
@@ -168,6 +168,11 @@ pub struct ProbeTarget {
     pub folders: SpecialFolders,
     /// Bind the client side to this address (a multi-homed host; tests use 127.0.0.2).
     pub local_addr: Option<IpAddr>,
+    /// OAuth2 logins: the access token is in `password`; the mechanism to use, why no
+    /// token could be had (refresh failed, not connected), and who consented.
+    pub oauth_mechanism: crate::model::OauthMechanism,
+    pub oauth_failure: Option<crate::oauth::OauthFailure>,
+    pub oauth_subject: String,
 }
 
 impl ProbeTarget {
@@ -188,6 +193,9 @@ impl ProbeTarget {
             mailbox_path: String::new(),
             folders: SpecialFolders::default(),
             local_addr: None,
+            oauth_mechanism: crate::model::OauthMechanism::Auto,
+            oauth_failure: None,
+            oauth_subject: String::new(),
         }
     }
 }

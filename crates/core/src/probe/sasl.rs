@@ -22,6 +22,135 @@ pub(crate) trait Authenticator: Send {
     fn initial_response(&mut self) -> Option<String>;
     /// The answer to a (decoded) server challenge.
     fn respond(&mut self, challenge: &[u8]) -> Result<String, String>;
+    /// What the server said about a refused login inside the exchange (OAuth mechanisms
+    /// send a JSON error as a challenge before the final refusal).
+    fn server_error(&self) -> Option<String> {
+        None
+    }
+}
+
+/// XOAUTH2 (Google/Microsoft) or OAUTHBEARER (RFC 7628) with a bearer token.
+pub(crate) struct OauthToken {
+    pub mech: &'static str,
+    pub user: String,
+    pub token: String,
+    pub host: String,
+    pub port: u16,
+    pub error: Option<String>,
+}
+
+/// RFC 5801 saslname: `,` and `=` escaped in the authorization identity.
+fn gs2_escape(s: &str) -> String {
+    s.replace('=', "=3D").replace(',', "=2C")
+}
+
+impl Authenticator for OauthToken {
+    fn mechanism(&self) -> &'static str {
+        self.mech
+    }
+    fn initial_response(&mut self) -> Option<String> {
+        let raw = if self.mech == "XOAUTH2" {
+            format!("user={}\x01auth=Bearer {}\x01\x01", self.user, self.token)
+        } else {
+            format!(
+                "n,a={},\x01host={}\x01port={}\x01auth=Bearer {}\x01\x01",
+                gs2_escape(&self.user),
+                self.host,
+                self.port,
+                self.token
+            )
+        };
+        Some(b64(raw.as_bytes()))
+    }
+    fn respond(&mut self, challenge: &[u8]) -> Result<String, String> {
+        if challenge.is_empty() && self.error.is_none() {
+            // No SASL-IR: the server asks for the initial response.
+            return Ok(self.initial_response().unwrap_or_default());
+        }
+        // A JSON error (RFC 7628 §3.2.2); the client ends the exchange with an empty
+        // response (XOAUTH2) or a single %x01 (OAUTHBEARER), and the server then refuses.
+        self.error = Some(String::from_utf8_lossy(challenge).into_owned());
+        Ok(if self.mech == "XOAUTH2" {
+            String::new()
+        } else {
+            b64(b"\x01")
+        })
+    }
+    fn server_error(&self) -> Option<String> {
+        self.error.clone()
+    }
+}
+
+/// The mechanism for an OAuth2 login: the account's choice, else OAUTHBEARER, else XOAUTH2.
+pub(crate) fn oauth_mechanism(
+    t: &super::ProbeTarget,
+    offered: &[String],
+) -> Result<&'static str, super::runner::Failure> {
+    use crate::model::OauthMechanism;
+    let has = |m: &str| offered.iter().any(|x| x.eq_ignore_ascii_case(m));
+    let want = match t.oauth_mechanism {
+        OauthMechanism::Xoauth2 => "XOAUTH2",
+        OauthMechanism::Oauthbearer => "OAUTHBEARER",
+        OauthMechanism::Auto if has("OAUTHBEARER") => "OAUTHBEARER",
+        OauthMechanism::Auto => "XOAUTH2",
+    };
+    if !has(want) {
+        return Err(super::runner::Failure::new("auth.mechanism_unsupported")
+            .with("wanted", want)
+            .with("offered", offered.join(" ")));
+    }
+    Ok(want)
+}
+
+pub(crate) fn oauth_authenticator(
+    t: &super::ProbeTarget,
+    mech: &'static str,
+    token: &str,
+) -> OauthToken {
+    OauthToken {
+        mech,
+        user: t.user.clone(),
+        token: token.to_string(),
+        host: t.host.clone(),
+        port: t.port,
+        error: None,
+    }
+}
+
+/// Why the server refused the token: its JSON error says invalid or insufficient scope; a
+/// token consented by someone else than the login user is named as such.
+pub(crate) fn oauth_rejected(
+    t: &super::ProbeTarget,
+    error_json: Option<String>,
+    server_said: String,
+) -> super::runner::Failure {
+    use super::runner::Failure;
+    let v: serde_json::Value = error_json
+        .as_deref()
+        .and_then(|j| serde_json::from_str(j).ok())
+        .unwrap_or_default();
+    let status = v
+        .get("status")
+        .and_then(|s| s.as_str())
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    let subject = t.oauth_subject.trim();
+    let mut f = if !subject.is_empty()
+        && !subject.starts_with("app: ")
+        && !subject.eq_ignore_ascii_case(t.user.trim())
+    {
+        Failure::new("oauth.wrong_user")
+            .with("consented_as", subject)
+            .with("login_user", t.user.clone())
+    } else if status == "insufficient_scope" || status == "403" {
+        Failure::new("oauth.scope_missing")
+    } else {
+        Failure::new("oauth.token_invalid")
+    };
+    if let Some(j) = error_json.filter(|j| !j.trim().is_empty()) {
+        f = f.with("server_error", j);
+    }
+    f.with("server_said", server_said)
 }
 
 pub(crate) struct Plain {
@@ -116,6 +245,40 @@ mod tests {
                 b"<1896.697170952@postoffice.reston.mci.net>"
             ),
             "tim b913a602c7eda7a495b4e6e7334d3890"
+        );
+    }
+
+    #[test]
+    fn oauth_mechanisms_encode_as_the_rfcs_say() {
+        let mut x = OauthToken {
+            mech: "XOAUTH2",
+            user: "alice@example.test".into(),
+            token: "tok".into(),
+            host: "mail.example.test".into(),
+            port: 993,
+            error: None,
+        };
+        assert_eq!(
+            unb64(&x.initial_response().unwrap()).unwrap(),
+            b"user=alice@example.test\x01auth=Bearer tok\x01\x01"
+        );
+        // Without SASL-IR the empty challenge asks for the initial response.
+        assert_eq!(x.respond(b"").unwrap(), x.initial_response().unwrap());
+        assert_eq!(x.respond(br#"{"status":"401"}"#).unwrap(), "");
+        assert_eq!(x.server_error().as_deref(), Some(r#"{"status":"401"}"#));
+        let mut b = OauthToken {
+            mech: "OAUTHBEARER",
+            user: "a,b=c@x".into(),
+            error: None,
+            ..x
+        };
+        assert_eq!(
+            unb64(&b.initial_response().unwrap()).unwrap(),
+            b"n,a=a=2Cb=3Dc@x,\x01host=mail.example.test\x01port=993\x01auth=Bearer tok\x01\x01"
+        );
+        assert_eq!(
+            b.respond(br#"{"status":"invalid_token"}"#).unwrap(),
+            b64(b"\x01")
         );
     }
 

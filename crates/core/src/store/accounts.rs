@@ -46,6 +46,10 @@ fn row(r: &Row) -> rusqlite::Result<Account> {
         signature: r.get("signature")?,
         auto_fetch: r.get("auto_fetch")?,
         verbose_log: r.get("verbose_log")?,
+        oauth_mechanism: crate::model::OauthMechanism::parse(
+            &r.get::<_, String>("oauth_mechanism")?,
+        )
+        .unwrap_or_default(),
         created_at: r.get("created_at")?,
         updated_at: r.get("updated_at")?,
     })
@@ -80,6 +84,10 @@ pub fn cols(v: &AccountInput) -> Cols {
         ("signature", v.signature.clone().into()),
         ("auto_fetch", v.auto_fetch.into()),
         ("verbose_log", v.verbose_log.into()),
+        (
+            "oauth_mechanism",
+            v.oauth_mechanism.as_str().to_string().into(),
+        ),
     ]
 }
 

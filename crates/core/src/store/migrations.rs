@@ -266,6 +266,53 @@ CREATE TABLE test_runs (
 ) STRICT;
 CREATE INDEX test_runs_target ON test_runs(target_kind, target_id, id);
 "#,
+    // 3: OAuth providers and the OAuth connections of accounts (SPEC §2.4).
+    r#"
+CREATE TABLE oauth_providers (
+    id                     INTEGER PRIMARY KEY,
+    uid                    TEXT    NOT NULL UNIQUE,
+    version                INTEGER NOT NULL DEFAULT 1,
+    name                   TEXT    NOT NULL UNIQUE COLLATE NOCASE,
+    kind                   TEXT    NOT NULL CHECK (kind IN ('microsoft365','google','oidc')),
+    tenant_id              TEXT    NOT NULL DEFAULT '',
+    discovery_url          TEXT    NOT NULL DEFAULT '',
+    authorization_endpoint TEXT    NOT NULL DEFAULT '',
+    token_endpoint         TEXT    NOT NULL,
+    device_endpoint        TEXT    NOT NULL DEFAULT '',
+    revocation_endpoint    TEXT    NOT NULL DEFAULT '',
+    client_id              TEXT    NOT NULL,
+    client_secret_ref      TEXT,
+    client_secret_state    TEXT    NOT NULL DEFAULT 'none' CHECK (client_secret_state IN ('none','stored','not_stored')),
+    scopes                 TEXT    NOT NULL DEFAULT '',
+    app_scopes             TEXT    NOT NULL DEFAULT '',
+    created_at             TEXT    NOT NULL,
+    updated_at             TEXT    NOT NULL
+) STRICT;
+
+-- One connection per account; the tokens are in the keyring under tokens_ref.
+CREATE TABLE oauth_connections (
+    id           INTEGER PRIMARY KEY,
+    account_id   INTEGER NOT NULL UNIQUE REFERENCES accounts(id) ON DELETE CASCADE,
+    provider_id  INTEGER NOT NULL REFERENCES oauth_providers(id) ON DELETE RESTRICT,
+    flow         TEXT    NOT NULL CHECK (flow IN ('authorization_code','device_code','client_credentials')),
+    subject      TEXT    NOT NULL DEFAULT '',
+    scopes       TEXT    NOT NULL DEFAULT '',
+    expires_at   TEXT,
+    has_refresh  INTEGER NOT NULL DEFAULT 0 CHECK (has_refresh IN (0,1)),
+    tokens_ref   TEXT    NOT NULL,
+    tokens_state TEXT    NOT NULL CHECK (tokens_state IN ('none','stored','not_stored')),
+    connected_at TEXT    NOT NULL,
+    refreshed_at TEXT
+) STRICT;
+CREATE INDEX oauth_connections_provider ON oauth_connections(provider_id);
+
+ALTER TABLE accounts ADD COLUMN oauth_mechanism TEXT NOT NULL DEFAULT 'auto'
+    CHECK (oauth_mechanism IN ('auto','xoauth2','oauthbearer'));
+ALTER TABLE incoming_servers ADD COLUMN oauth_provider_id INTEGER
+    REFERENCES oauth_providers(id) ON DELETE RESTRICT;
+ALTER TABLE outgoing_servers ADD COLUMN oauth_provider_id INTEGER
+    REFERENCES oauth_providers(id) ON DELETE RESTRICT;
+"#,
 ];
 
 pub fn migrations<'a>(list: &[&'a str]) -> Migrations<'a> {

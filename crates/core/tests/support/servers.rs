@@ -4,18 +4,22 @@
 //! Dovecot by LMTP), plus the certificates they serve, made here: a test CA, a good
 //! certificate, one for another name, an expired, a not-yet-valid, a soon-expiring, a
 //! self-signed one and one from an untrusted CA — each on its own loopback address.
+//! Also an OAuth 2.0 authorization server (`tests/oauth/provider.mjs`, see `OAuthServer`):
+//! Dovecot accepts XOAUTH2 and OAUTHBEARER tokens after introspecting them there, and so does
+//! Postfix through Dovecot's SASL; password logins never touch it.
 //!
 //! Stopped when the test process exits (atexit, plus PR_SET_PDEATHSIG if it is killed).
 //! Needs root and `scripts/install-deps.sh test` (dovecot-imapd dovecot-pop3d dovecot-lmtpd
-//! postfix).
+//! postfix, Node.js and `npm ci` in tests/oauth).
 
 #![allow(dead_code)]
 
+use std::io::{BufRead, BufReader};
 use std::net::{Ipv4Addr, SocketAddr, TcpListener, TcpStream};
 use std::os::unix::fs::PermissionsExt;
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::{ChildStdin, Command, Output, Stdio};
 use std::sync::{Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
@@ -88,6 +92,119 @@ pub struct MailServers {
     pub self_signed_sha256: String,
     /// SHA-256 of the good certificate.
     pub good_sha256: String,
+    /// The OAuth 2.0 authorization server whose tokens Dovecot and Postfix accept.
+    pub oauth: OAuthServer,
+}
+
+// The clients of tests/oauth/provider.mjs (it defines them; start_oauth checks that they agree).
+const OAUTH_PUBLIC_CLIENT: &str = "mailbox-admin";
+const OAUTH_SHORT_LIVED_CLIENT: &str = "mailbox-admin-short";
+const OAUTH_SERVICE_CLIENT: &str = "mailbox-admin-service";
+const OAUTH_SERVICE_SECRET: &str = "Canary-Client-Secret-9fK2";
+const OAUTH_SERVICE_EMAIL: &str = CAROL.name;
+const OAUTH_INTROSPECTION_CLIENT: &str = "dovecot";
+const OAUTH_INTROSPECTION_SECRET: &str = "Canary-Dovecot-Introspect-4hT7";
+const OAUTH_REDIRECT_URI: &str = "http://127.0.0.1/callback";
+
+/// The OAuth 2.0 / OpenID Connect authorization server of the tests: npm `oidc-provider`
+/// run by `tests/oauth/provider.mjs` on 127.0.0.1, in memory, stopped with the other servers.
+/// Users are ALICE … DAVE with their passwords (login = e-mail address). Access tokens are
+/// opaque; Dovecot introspects each one (no cache) and maps it to the mailbox in its `email`
+/// (`sub` is the local part, e.g. `alice`, never used for that). Dovecot does not check the
+/// scope: any active token for the mailbox logs in.
+///
+/// A test plays the user with `browser` (`tests/oauth/browser.mjs`, fetch and a cookie jar):
+/// - authorization code: the app listens on 127.0.0.1 and builds the authorization URL; then
+///   `oauth.browser(&["authorize", &url, ALICE.name, ALICE.password])` signs in, allows and
+///   requests the final redirect to the app's listener (stdout: that URL). It blocks, so run
+///   it on a thread (`std::thread::spawn` / `spawn_blocking`) while the app awaits the
+///   redirect. Add `"--deny"` to refuse (the redirect then carries `error=access_denied`).
+/// - device code: after the app's device authorization request,
+///   `oauth.browser(&["device", &verification_uri_complete, &user_code, login, password])`
+///   confirms the code, signs in and allows (stdout `approved`); `"--deny"` refuses on the
+///   sign-in page, `"--abort"` on the code confirmation page (stdout `denied`), after which
+///   the token endpoint answers `access_denied`.
+///
+/// Exit status 0 when the asked outcome happened; otherwise 1 and one line on stderr (e.g.
+/// `browser: login_failed: Invalid e-mail address or password.`, `browser: code_not_found:
+/// …`, `browser: code_expired: …`, `browser: code_used: …`).
+pub struct OAuthServer {
+    /// `http://127.0.0.1:PORT`; the endpoints are below it (see the methods).
+    pub issuer: String,
+    pub port: u16,
+    /// Public native client (no secret): authorization code with PKCE S256 (required) and
+    /// `redirect_uri` on any port, device code, refresh tokens when
+    /// `offline_access` is asked for (rotated on use; reusing an old one revokes the grant).
+    /// Scopes: openid email profile offline_access imap pop smtp.
+    pub public_client: &'static str,
+    /// The same as `public_client`, but its access tokens expire after `short_ttl` seconds.
+    pub short_lived_client: &'static str,
+    pub short_ttl: u64,
+    /// Confidential client for client credentials (secret by HTTP Basic or in the form),
+    /// scopes imap pop smtp. Its tokens are for `service_email`'s mailbox: the server sets
+    /// that `email`, nothing in the token request can change it.
+    pub service_client: &'static str,
+    pub service_secret: &'static str,
+    pub service_email: &'static str,
+    /// Dovecot's client for introspection (the only client allowed to introspect; secret in
+    /// the POST body). Tests may use it too, to see what Dovecot sees.
+    pub introspection_client: &'static str,
+    pub introspection_secret: &'static str,
+    /// `http://127.0.0.1/callback`, registered without a port: any port is accepted
+    /// (RFC 8252 loopback redirect).
+    pub redirect_uri: &'static str,
+    /// Lifetime of access tokens in seconds (all clients but `short_lived_client`), 3600
+    /// unless `OAUTH_ACCESS_TTL` is set for the test process.
+    pub access_ttl: u64,
+    /// The provider's log (its stderr).
+    pub log: PathBuf,
+}
+
+impl OAuthServer {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.issuer)
+    }
+    pub fn discovery_url(&self) -> String {
+        self.url("/.well-known/openid-configuration")
+    }
+    pub fn authorization_endpoint(&self) -> String {
+        self.url("/auth")
+    }
+    pub fn token_endpoint(&self) -> String {
+        self.url("/token")
+    }
+    pub fn device_authorization_endpoint(&self) -> String {
+        self.url("/device/auth")
+    }
+    pub fn revocation_endpoint(&self) -> String {
+        self.url("/token/revocation")
+    }
+    pub fn introspection_endpoint(&self) -> String {
+        self.url("/token/introspection")
+    }
+    pub fn userinfo_endpoint(&self) -> String {
+        self.url("/me")
+    }
+
+    /// `tests/oauth/browser.mjs`, for tests that run it themselves (`node PATH ARGS`).
+    pub fn browser_script(&self) -> PathBuf {
+        oauth_dir().join("browser.mjs")
+    }
+
+    /// Runs `node tests/oauth/browser.mjs ARGS` (see the type's documentation) and returns
+    /// what it did. Bounded: at most 20 redirects, 10 s per request, 60 s in all.
+    pub fn browser(&self, args: &[&str]) -> Output {
+        Command::new("node")
+            .arg(self.browser_script())
+            .args(args)
+            .stdin(Stdio::null())
+            .output()
+            .expect("run node tests/oauth/browser.mjs")
+    }
+
+    pub fn log_text(&self) -> String {
+        std::fs::read_to_string(&self.log).unwrap_or_default()
+    }
 }
 
 impl MailServers {
@@ -123,6 +240,8 @@ static SERVERS: OnceLock<MailServers> = OnceLock::new();
 /// Process groups to stop at exit.
 static GROUPS: Mutex<Vec<i32>> = Mutex::new(Vec::new());
 static CLEANUP_DIR: Mutex<Option<PathBuf>> = Mutex::new(None);
+/// The OAuth server's stdin: it exits when this is closed.
+static OAUTH_STDIN: Mutex<Option<ChildStdin>> = Mutex::new(None);
 
 /// The servers of this test process, started on first use.
 pub fn servers() -> &'static MailServers {
@@ -166,6 +285,7 @@ fn start_with_retries() -> MailServers {
 }
 
 extern "C" fn stop_all() {
+    drop(OAUTH_STDIN.lock().unwrap_or_else(|e| e.into_inner()).take());
     let groups: Vec<i32> = std::mem::take(&mut *GROUPS.lock().unwrap_or_else(|e| e.into_inner()));
     for g in &groups {
         unsafe {
@@ -358,7 +478,7 @@ ssl = yes
 ssl_cert = <@DIR@/certs/good.crt
 ssl_key = <@DIR@/certs/good.key
 ssl_min_protocol = TLSv1.2
-auth_mechanisms = plain login cram-md5
+auth_mechanisms = plain login cram-md5 xoauth2 oauthbearer
 # Failed logins are what many tests provoke: no delay, no penalty.
 auth_failure_delay = 0
 disable_plaintext_auth = yes
@@ -369,7 +489,16 @@ default_client_limit = 2000
 mail_location = maildir:~/Maildir
 passdb {
   driver = passwd-file
+  # Passwords only (and lookups without a mechanism): a token never meets this passdb.
+  mechanisms = plain login cram-md5 none
   args = scheme=PLAIN username_format=%u @DIR@/dovecot/passwd
+}
+# Tokens only, validated by introspection at the test OAuth server (oauth2.conf.ext); a
+# password login never reaches it.
+passdb {
+  driver = oauth2
+  mechanisms = xoauth2 oauthbearer
+  args = @DIR@/dovecot/oauth2.conf.ext
 }
 userdb {
   driver = static
@@ -472,6 +601,24 @@ local 127.0.0.8 {
 }
 "#;
 
+/// Dovecot's oauth2 passdb: every token is introspected (no tokeninfo, no local validation,
+/// no cache); the mailbox is the token's `email`; `active` must be `true`. No `scope`: this
+/// Dovecot (Debian 2.3.19.1+deb12u7) requires *every* listed scope, upstream only one of
+/// them, so a scope list would mean different things on different machines. On failure
+/// Dovecot's challenge names the discovery document.
+const DOVECOT_OAUTH2_CONF: &str = r#"
+introspection_mode = post
+introspection_url = @ISSUER@/token/introspection
+client_id = @CLIENT@
+client_secret = @SECRET@
+force_introspection = yes
+username_attribute = email
+active_attribute = active
+active_value = true
+openid_configuration_url = @ISSUER@/.well-known/openid-configuration
+timeout_msecs = 5000
+"#;
+
 const POSTFIX_MAIN: &str = r#"
 compatibility_level = 3.6
 queue_directory = @DIR@/postfix/queue
@@ -569,6 +716,127 @@ fn spawn_daemon(cmd: &mut Command, log: &Path) -> Result<i32, String> {
     Ok(pid)
 }
 
+/// `tests/oauth` of the repository.
+fn oauth_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/oauth")
+}
+
+/// Starts `node tests/oauth/provider.mjs` (it picks a free port on 127.0.0.1 and prints one
+/// JSON line when ready); it stops when `OAUTH_STDIN` is closed, on SIGTERM, and with us.
+fn start_oauth(dir: &Path) -> Result<OAuthServer, String> {
+    let oauth = oauth_dir();
+    if !oauth.join("node_modules/oidc-provider").exists() {
+        panic!(
+            "{} is missing: run scripts/install-deps.sh test (npm ci in tests/oauth)",
+            oauth.join("node_modules/oidc-provider").display()
+        );
+    }
+    std::fs::create_dir_all(dir.join("oauth")).map_err(|e| e.to_string())?;
+    let log = dir.join("oauth/provider.log");
+    let err = std::fs::File::create(&log).map_err(|e| e.to_string())?;
+    let users: Vec<serde_json::Value> = [&ALICE, &BOB, &CAROL, &DAVE]
+        .iter()
+        .map(|u| serde_json::json!({ "name": u.name, "password": u.password }))
+        .collect();
+    let mut cmd = Command::new("node");
+    cmd.arg(oauth.join("provider.mjs"))
+        .env("OAUTH_USERS", serde_json::Value::Array(users).to_string())
+        .env("OAUTH_SERVICE_EMAIL", OAUTH_SERVICE_EMAIL)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(err)
+        .process_group(0);
+    unsafe {
+        cmd.pre_exec(|| {
+            libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGTERM);
+            Ok(())
+        });
+    }
+    let mut child = match cmd.spawn() {
+        Ok(c) => c,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            panic!("node is missing: install Node.js 20+ (scripts/install-deps.sh test)")
+        }
+        Err(e) => return Err(format!("node tests/oauth/provider.mjs: {e}")),
+    };
+    GROUPS.lock().unwrap().push(child.id() as i32);
+    *OAUTH_STDIN.lock().unwrap() = child.stdin.take();
+    let stdout = child.stdout.take().expect("the provider's stdout");
+    // Reaped by stop_all like the daemons.
+    std::mem::forget(child);
+
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::Builder::new()
+        .name("oauth-provider".into())
+        .spawn(move || {
+            let mut reader = BufReader::new(stdout);
+            let mut line = String::new();
+            let r = reader.read_line(&mut line).map(|_| line);
+            let _ = tx.send(r);
+            // Keep reading until the provider exits (it writes nothing more).
+            let _ = std::io::copy(&mut reader, &mut std::io::sink());
+        })
+        .map_err(|e| e.to_string())?;
+    let line = match rx.recv_timeout(Duration::from_secs(20)) {
+        Ok(Ok(line)) if !line.trim().is_empty() => line,
+        other => {
+            return Err(format!(
+                "the OAuth server did not start ({other:?}): {}",
+                std::fs::read_to_string(&log).unwrap_or_default()
+            ))
+        }
+    };
+    let info: serde_json::Value = serde_json::from_str(line.trim())
+        .map_err(|e| format!("the OAuth server said {line:?}: {e}"))?;
+    let issuer = info["issuer"]
+        .as_str()
+        .ok_or_else(|| format!("no issuer in {line:?}"))?
+        .to_string();
+    let port = info["port"]
+        .as_u64()
+        .and_then(|p| u16::try_from(p).ok())
+        .ok_or_else(|| format!("no port in {line:?}"))?;
+    // provider.mjs defines the clients; the constants here must say the same.
+    for (pointer, want) in [
+        ("/clients/public", OAUTH_PUBLIC_CLIENT),
+        ("/clients/short_lived", OAUTH_SHORT_LIVED_CLIENT),
+        ("/clients/service/client_id", OAUTH_SERVICE_CLIENT),
+        ("/clients/service/client_secret", OAUTH_SERVICE_SECRET),
+        ("/clients/service/email", OAUTH_SERVICE_EMAIL),
+        (
+            "/clients/introspection/client_id",
+            OAUTH_INTROSPECTION_CLIENT,
+        ),
+        (
+            "/clients/introspection/client_secret",
+            OAUTH_INTROSPECTION_SECRET,
+        ),
+        ("/redirect_uri", OAUTH_REDIRECT_URI),
+    ] {
+        let got = info.pointer(pointer).and_then(|v| v.as_str());
+        if got != Some(want) {
+            return Err(format!(
+                "tests/oauth/provider.mjs has {got:?} at {pointer}, servers.rs expects {want:?}"
+            ));
+        }
+    }
+    Ok(OAuthServer {
+        issuer,
+        port,
+        public_client: OAUTH_PUBLIC_CLIENT,
+        short_lived_client: OAUTH_SHORT_LIVED_CLIENT,
+        short_ttl: info["short_ttl"].as_u64().unwrap_or(3),
+        service_client: OAUTH_SERVICE_CLIENT,
+        service_secret: OAUTH_SERVICE_SECRET,
+        service_email: OAUTH_SERVICE_EMAIL,
+        introspection_client: OAUTH_INTROSPECTION_CLIENT,
+        introspection_secret: OAUTH_INTROSPECTION_SECRET,
+        redirect_uri: OAUTH_REDIRECT_URI,
+        access_ttl: info["access_ttl"].as_u64().unwrap_or(3600),
+        log,
+    })
+}
+
 fn exited(pid: i32) -> bool {
     let mut status = 0;
     unsafe { libc::waitpid(pid, &mut status, libc::WNOHANG) == pid }
@@ -608,6 +876,9 @@ fn start() -> Result<MailServers, String> {
         smtp_plain: free_port(HOST_GOOD),
     };
 
+    // The OAuth server first: Dovecot's configuration names it.
+    let oauth = start_oauth(&dir)?;
+
     // Dovecot.
     let conf = DOVECOT_CONF
         .replace("@DIR@", &d)
@@ -618,6 +889,11 @@ fn start() -> Result<MailServers, String> {
         .replace("@POP3@", &ports.pop3.to_string())
         .replace("@POP3S@", &ports.pop3s.to_string());
     write(&dir.join("dovecot/dovecot.conf"), &conf);
+    let oauth2_conf = DOVECOT_OAUTH2_CONF
+        .replace("@ISSUER@", &oauth.issuer)
+        .replace("@CLIENT@", oauth.introspection_client)
+        .replace("@SECRET@", oauth.introspection_secret);
+    write(&dir.join("dovecot/oauth2.conf.ext"), &oauth2_conf);
     let users = [&ALICE, &BOB, &CAROL, &DAVE];
     let passwd: String = users
         .iter()
@@ -726,6 +1002,7 @@ fn start() -> Result<MailServers, String> {
         ca_pem: pki.ca_pem,
         self_signed_sha256: pki.self_signed_sha256,
         good_sha256: pki.good_sha256,
+        oauth,
     })
 }
 

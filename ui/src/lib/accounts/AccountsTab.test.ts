@@ -64,6 +64,7 @@ const BASE: AccountInput = {
   signature: '',
   auto_fetch: true,
   verbose_log: false,
+  oauth_mechanism: 'auto',
 };
 
 function withRefs() {
@@ -337,6 +338,21 @@ describe('editing', () => {
         signature: 'Gruß\nVertrieb',
         may_out_of_office: true,
       }),
+    );
+  });
+
+  it('sends the chosen OAuth2 mechanism; a stored account shows its OAuth connection', async () => {
+    const a = account({ id: 92, version: 3, name: 'O', email: 'o@example.com', owner: { kind: 'user', id: 1 }, oauth_mechanism: 'xoauth2' });
+    api.updateAccount.mockResolvedValue({ item: a, warnings: [] });
+    const user = await openExisting(a);
+    expect(field<HTMLSelectElement>('oauth_mechanism')).toHaveValue('xoauth2');
+    expect(screen.getByLabelText('OAuth2-Verfahren')).toBe(field('oauth_mechanism'));
+    await waitFor(() => expect(api.oauthStatus).toHaveBeenCalledWith(92));
+    expect(await screen.findByTestId('oauth-status')).toHaveTextContent('Nicht verbunden');
+    await user.selectOptions(field<HTMLSelectElement>('oauth_mechanism'), 'OAUTHBEARER');
+    await user.click(screen.getByTestId('account-save'));
+    await waitFor(() =>
+      expect(api.updateAccount).toHaveBeenCalledWith(92, 3, expect.objectContaining({ oauth_mechanism: 'oauthbearer' })),
     );
   });
 

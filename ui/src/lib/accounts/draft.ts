@@ -9,6 +9,7 @@ import type {
   EffectiveOutgoing,
   Folder,
   IncomingServer,
+  OauthMechanism,
   OutgoingServer,
   Preset,
   ServerInput,
@@ -50,7 +51,11 @@ export type AccountDraft = {
   signature: string;
   auto_fetch: boolean;
   verbose_log: boolean;
+  /** OAuth2 logins: the SASL mechanism carrying the token. */
+  oauth_mechanism: OauthMechanism;
 };
+
+export const OAUTH_MECHANISMS: readonly OauthMechanism[] = ['auto', 'xoauth2', 'oauthbearer'];
 
 export function newAccountDraft(): AccountDraft {
   return {
@@ -80,6 +85,7 @@ export function newAccountDraft(): AccountDraft {
     signature: '',
     auto_fetch: true,
     verbose_log: false,
+    oauth_mechanism: 'auto',
   };
 }
 
@@ -111,6 +117,7 @@ export function draftFromAccount(a: Account): AccountDraft {
     signature: a.signature,
     auto_fetch: a.auto_fetch,
     verbose_log: a.verbose_log,
+    oauth_mechanism: a.oauth_mechanism,
   };
 }
 
@@ -142,6 +149,8 @@ export function applyAccountTemplate(d: AccountDraft, data: unknown, known: Know
   ] as const) {
     if (typeof i[k] === 'boolean') next[k] = i[k];
   }
+  const mechanism = i.oauth_mechanism;
+  if (mechanism !== undefined && OAUTH_MECHANISMS.includes(mechanism)) next.oauth_mechanism = mechanism;
   return next;
 }
 
@@ -171,6 +180,7 @@ export function toAccountInput(d: AccountDraft): AccountInput {
     signature: d.signature,
     auto_fetch: d.auto_fetch,
     verbose_log: d.verbose_log,
+    oauth_mechanism: d.oauth_mechanism,
   };
 }
 
@@ -211,6 +221,7 @@ export const ACCOUNT_FIELDS = [
   'signature',
   'auto_fetch',
   'verbose_log',
+  'oauth_mechanism',
 ] as const;
 
 /** "Postausgang: Versand (vom Betrieb Müller Bau GmbH)" – where the server comes from. */
@@ -264,6 +275,7 @@ export function presetIncoming(p: Preset): ServerInput | null {
     timeout_secs: DEFAULT_TIMEOUT_SECS,
     auth_method: p.incoming_auth,
     ntlm_domain: '',
+    oauth_provider_id: null,
     login_user: '',
     password: { action: 'keep' },
     allow_plaintext: false,

@@ -3,7 +3,7 @@
 
 export type Lang = "de" | "en";
 
-export type ErrorCode = "validation" | "not_found" | "conflict" | "in_use" | "secrets_unavailable" | "secrets_locked" | "secrets_failed" | "database" | "io" | "internal";
+export type ErrorCode = "validation" | "not_found" | "conflict" | "in_use" | "secrets_unavailable" | "secrets_locked" | "secrets_failed" | "database" | "io" | "oauth" | "cancelled" | "internal";
 
 export type FieldError = { field: string, code: string, message: string, };
 
@@ -48,6 +48,10 @@ host: string, security: Security, port: number,
  */
 port_manual: boolean, timeout_secs: number, auth_method: AuthMethod, ntlm_domain: string, 
 /**
+ * The OAuth provider for OAuth2 logins (SPEC §2.1 / §2.2).
+ */
+oauth_provider_id: number | null, 
+/**
  * Login used for a server test without an account.
  */
 login_user: string, password: SecretState, 
@@ -72,7 +76,11 @@ host: string, security: Security,
 /**
  * `null`: follow protocol and security. A number: a manual port that sticks.
  */
-port: number | null, timeout_secs: number, auth_method: AuthMethod, ntlm_domain: string, login_user: string, password: SecretUpdate, allow_plaintext: boolean, tls_verify: boolean, 
+port: number | null, timeout_secs: number, auth_method: AuthMethod, ntlm_domain: string, 
+/**
+ * The OAuth provider for OAuth2 logins (SPEC §2.1 / §2.2).
+ */
+oauth_provider_id: number | null, login_user: string, password: SecretUpdate, allow_plaintext: boolean, tls_verify: boolean, 
 /**
  * Must be true to save with `tls_verify = false`.
  */
@@ -84,7 +92,11 @@ export type M365SendVia = "smtp" | "graph";
 
 export type SmtpAuth = "none" | "password" | "cram_md5" | "ntlm" | "oauth2";
 
-export type OutgoingServer = { id: number, version: number, name: string, enabled: boolean, kind: OutgoingKind, m365_send_via: M365SendVia, host: string, security: Security, port: number, port_manual: boolean, timeout_secs: number, auth_method: SmtpAuth, username: string, ntlm_domain: string, password: SecretState, allow_plaintext: boolean, 
+export type OutgoingServer = { id: number, version: number, name: string, enabled: boolean, kind: OutgoingKind, m365_send_via: M365SendVia, host: string, security: Security, port: number, port_manual: boolean, timeout_secs: number, auth_method: SmtpAuth, username: string, ntlm_domain: string, 
+/**
+ * The OAuth provider for OAuth2 logins (SPEC §2.1 / §2.2).
+ */
+oauth_provider_id: number | null, password: SecretState, allow_plaintext: boolean, 
 /**
  * Absenderadresse: MAIL FROM when the account does not set one.
  */
@@ -102,7 +114,11 @@ export type OutgoingInput = { name: string, enabled: boolean, kind: OutgoingKind
 /**
  * `host` or `host:port`.
  */
-host: string, security: Security, port: number | null, timeout_secs: number, auth_method: SmtpAuth, username: string, ntlm_domain: string, password: SecretUpdate, allow_plaintext: boolean, sender_address: string, bcc_to_sender: boolean, tls_verify: boolean, tls_insecure_confirmed: boolean, tls_alt_name: string, tls_pin_sha256: string, smime_sign: boolean, smime_encrypt: boolean, smime_certificate_id: number | null, client_certificate_id: number | null, is_default: boolean, };
+host: string, security: Security, port: number | null, timeout_secs: number, auth_method: SmtpAuth, username: string, ntlm_domain: string, 
+/**
+ * The OAuth provider for OAuth2 logins (SPEC §2.1 / §2.2).
+ */
+oauth_provider_id: number | null, password: SecretUpdate, allow_plaintext: boolean, sender_address: string, bcc_to_sender: boolean, tls_verify: boolean, tls_insecure_confirmed: boolean, tls_alt_name: string, tls_pin_sha256: string, smime_sign: boolean, smime_encrypt: boolean, smime_certificate_id: number | null, client_certificate_id: number | null, is_default: boolean, };
 
 export type Company = { id: number, version: number, name: string, 
 /**
@@ -168,9 +184,17 @@ outgoing_server_id: number | null, username: string, password: SecretState, mail
 /**
  * Set by the business application once mail was received: locks `mailbox_path`.
  */
-mail_received: boolean, folder_trash: string, folder_junk: string, folder_sent: string, only_subscribed: boolean, folders: Array<AccountFolder>, may_send: boolean, may_receive: boolean, may_out_of_office: boolean, send_bcc: string, signature: string, auto_fetch: boolean, verbose_log: boolean, created_at: string, updated_at: string, };
+mail_received: boolean, folder_trash: string, folder_junk: string, folder_sent: string, only_subscribed: boolean, folders: Array<AccountFolder>, may_send: boolean, may_receive: boolean, may_out_of_office: boolean, send_bcc: string, signature: string, auto_fetch: boolean, verbose_log: boolean, 
+/**
+ * OAuth2 logins: which SASL mechanism carries the token (`auto`: what the server offers).
+ */
+oauth_mechanism: OauthMechanism, created_at: string, updated_at: string, };
 
-export type AccountInput = { name: string, email: string, sender_name: string, reply_to: string, owner: Owner | null, user_ids: Array<number>, company_id: number | null, incoming_server_id: number | null, outgoing_server_id: number | null, username: string, password: SecretUpdate, mailbox_path: string, folder_trash: string, folder_junk: string, folder_sent: string, only_subscribed: boolean, folders: Array<AccountFolder>, may_send: boolean, may_receive: boolean, may_out_of_office: boolean, send_bcc: string, signature: string, auto_fetch: boolean, verbose_log: boolean, };
+export type AccountInput = { name: string, email: string, sender_name: string, reply_to: string, owner: Owner | null, user_ids: Array<number>, company_id: number | null, incoming_server_id: number | null, outgoing_server_id: number | null, username: string, password: SecretUpdate, mailbox_path: string, folder_trash: string, folder_junk: string, folder_sent: string, only_subscribed: boolean, folders: Array<AccountFolder>, may_send: boolean, may_receive: boolean, may_out_of_office: boolean, send_bcc: string, signature: string, auto_fetch: boolean, verbose_log: boolean, 
+/**
+ * OAuth2 logins: which SASL mechanism carries the token (`auto`: what the server offers).
+ */
+oauth_mechanism: OauthMechanism, };
 
 export type OutgoingSource = "account" | "company" | "installation" | "none";
 
@@ -189,6 +213,78 @@ export type CalendarAccount = { id: number, version: number, name: string,
 employee_id: number, backend: CalendarBackend, outlook_profile: string, calendar_name: string, caldav_url: string, username: string, password: SecretState, sync_days_back: number, sync_days_ahead: number, created_at: string, updated_at: string, };
 
 export type CalendarInput = { name: string, employee_id: number | null, backend: CalendarBackend, outlook_profile: string, calendar_name: string, caldav_url: string, username: string, password: SecretUpdate, sync_days_back: number, sync_days_ahead: number, };
+
+export type ProviderKind = "microsoft365" | "google" | "oidc";
+
+export type OauthFlow = "authorization_code" | "device_code" | "client_credentials";
+
+export type OauthMechanism = "auto" | "xoauth2" | "oauthbearer";
+
+export type OauthProvider = { id: number, version: number, name: string, kind: ProviderKind, 
+/**
+ * Microsoft 365: the directory (tenant) id or domain; `organizations` for any.
+ */
+tenant_id: string, 
+/**
+ * OpenID Connect: `https://…/.well-known/openid-configuration` (or the issuer).
+ */
+discovery_url: string, authorization_endpoint: string, token_endpoint: string, device_endpoint: string, 
+/**
+ * Where disconnect revokes tokens (RFC 7009); empty: the provider cannot.
+ */
+revocation_endpoint: string, client_id: string, client_secret: SecretState, 
+/**
+ * Delegated scopes (space-separated) asked for when a user connects.
+ */
+scopes: string, 
+/**
+ * Scopes of app-only tokens (client credentials), e.g. `…/.default`.
+ */
+app_scopes: string, created_at: string, updated_at: string, };
+
+export type OauthProviderInput = { name: string, kind: ProviderKind, tenant_id: string, discovery_url: string, authorization_endpoint: string, token_endpoint: string, device_endpoint: string, revocation_endpoint: string, client_id: string, client_secret: SecretUpdate, scopes: string, app_scopes: string, };
+
+export type OauthConnection = { account_id: number, provider_id: number, provider_name: string, flow: OauthFlow, 
+/**
+ * Who consented (e-mail or user name from the ID token); the client id for app-only.
+ */
+subject: string, 
+/**
+ * The scopes the provider granted (space-separated).
+ */
+scopes: string, 
+/**
+ * When the current access token expires (RFC 3339, UTC), if known.
+ */
+expires_at: string | null, has_refresh_token: boolean, 
+/**
+ * Whether the tokens are in the keyring.
+ */
+tokens: SecretState, connected_at: string, refreshed_at: string | null, };
+
+export type OauthStatus = { account_id: number, account_name: string, connection: OauthConnection | null, 
+/**
+ * Scopes the provider asks for that the grant lacks (OpenID scopes not counted).
+ */
+missing_scopes: Array<string>, };
+
+export type ConnectEvent = { "kind": "open_browser", url: string, } | { "kind": "device_code", user_code: string, verification_uri: string, verification_uri_complete: string | null, expires_in: number, message: string | null, } | { "kind": "requesting" };
+
+export type ConnectOptions = { flow: OauthFlow, 
+/**
+ * `None`: the provider of the account's incoming (else outgoing) server, or the only one.
+ */
+provider_id: number | null, 
+/**
+ * How long to wait for the browser (authorization code flow), seconds.
+ */
+wait_secs: number | null, };
+
+export type Disconnected = { account_id: number, 
+/**
+ * Whether the provider revoked the refresh token (false: it has no revocation endpoint).
+ */
+revoked: boolean, warnings: Array<ApiError>, };
 
 export type CertFormat = "pem" | "pkcs12";
 

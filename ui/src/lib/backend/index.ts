@@ -44,6 +44,12 @@ import type {
   TestTargetKind,
   User,
   UserInput,
+  OauthProvider,
+  OauthProviderInput,
+  OauthStatus,
+  ConnectEvent,
+  ConnectOptions,
+  Disconnected,
 } from './bindings';
 
 export type * from './bindings';
@@ -64,6 +70,8 @@ const ERROR_CODES: readonly ErrorCode[] = [
   'secrets_failed',
   'database',
   'io',
+  'oauth',
+  'cancelled',
   'internal',
 ];
 
@@ -428,4 +436,53 @@ export function cancelTest(run: string): Promise<boolean> {
 /** The stored test runs of a server or account, newest first. */
 export function testHistory(kind: TestTargetKind, id: number): Promise<TestRun[]> {
   return call('test_history', { kind, id });
+}
+
+// ---- OAuth --------------------------------------------------------------------------
+
+export function listOauthProviders(query: string): Promise<OauthProvider[]> {
+  return call('list_oauth_providers', { query });
+}
+
+export function createOauthProvider(input: OauthProviderInput): Promise<Saved<OauthProvider>> {
+  return call('create_oauth_provider', { input });
+}
+
+export function updateOauthProvider(
+  id: number,
+  version: number,
+  input: OauthProviderInput,
+): Promise<Saved<OauthProvider>> {
+  return call('update_oauth_provider', { id, version, input });
+}
+
+export function deleteOauthProvider(id: number, version: number): Promise<Removed> {
+  return call('delete_oauth_provider', { id, version });
+}
+
+/** "Use defaults": the kind's standard endpoints and scopes (OpenID Connect: by discovery). */
+export function oauthProviderDefaults(input: OauthProviderInput): Promise<OauthProviderInput> {
+  return call('oauth_provider_defaults', { input });
+}
+
+/** Who consented, the granted scopes and the expiry of account `accountId`'s connection. */
+export function oauthStatus(accountId: number): Promise<OauthStatus> {
+  return call('oauth_status', { accountId });
+}
+
+/**
+ * Connects an account: the browser flow reports the URL it opened, the device flow the code
+ * to enter. Cancel with `cancelTest(run)`.
+ */
+export function oauthConnect(
+  accountId: number,
+  options: ConnectOptions,
+  onEvent: (e: ConnectEvent) => void,
+): RunningTest<OauthStatus> {
+  return streamed('oauth_connect', { accountId, options }, 'onEvent', onEvent);
+}
+
+/** Revokes (where the provider can) and forgets the account's tokens. */
+export function oauthDisconnect(accountId: number): Promise<Disconnected> {
+  return call('oauth_disconnect', { accountId });
 }

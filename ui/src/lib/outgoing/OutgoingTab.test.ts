@@ -3,7 +3,7 @@ import { render, screen, waitFor, within } from '@testing-library/svelte';
 import userEvent from '@testing-library/user-event';
 import OutgoingTab from './OutgoingTab.svelte';
 import { resetLangForTests } from '$lib/i18n.svelte';
-import { GMX, api, apiError, certificate, outgoing, resetBackend } from '../../test/fixtures';
+import { GMX, api, apiError, certificate, oauthProvider, outgoing, resetBackend } from '../../test/fixtures';
 import type { OutgoingInput, OutgoingServer } from '$lib/backend';
 
 vi.mock('$lib/backend');
@@ -46,6 +46,7 @@ const BASE: OutgoingInput = {
   auth_method: 'password',
   username: '',
   ntlm_domain: '',
+  oauth_provider_id: null,
   password: { action: 'keep' },
   allow_plaintext: false,
   sender_address: '',
@@ -98,6 +99,23 @@ describe('creating an outgoing server', () => {
     await u.click(screen.getByTestId('outgoing-save'));
     await waitFor(() => expect(api.createOutgoing).toHaveBeenCalledWith(BASE));
     expect(await screen.findByTestId('outgoing-notice')).toHaveTextContent('Postausgangsserver „Versand Zentrale“ angelegt.');
+  });
+
+  it('OAuth2 offers the OAuth providers; a stored choice is shown and sent back', async () => {
+    const s = outgoing({ id: 6, version: 2, name: 'Exchange', auth_method: 'oauth2', oauth_provider_id: 4 });
+    api.listOauthProviders.mockResolvedValue([
+      oauthProvider({ id: 3, name: 'Google Workspace', kind: 'google' }),
+      oauthProvider({ id: 4, name: 'Entra ID', kind: 'microsoft365' }),
+    ]);
+    api.updateOutgoing.mockResolvedValue({ item: s, warnings: [] });
+    const u = await openExisting(s);
+    const pick = field<HTMLSelectElement>('oauth_provider_id');
+    await waitFor(() => expect(pick.options).toHaveLength(3));
+    expect(pick.selectedOptions[0]).toHaveTextContent('Entra ID (Microsoft 365)');
+    await u.click(screen.getByTestId('outgoing-save'));
+    await waitFor(() => expect(api.updateOutgoing).toHaveBeenCalledWith(6, 2, expect.objectContaining({ oauth_provider_id: 4 })));
+    await u.selectOptions(field<HTMLSelectElement>('auth_method'), 'password');
+    expect(queryField('oauth_provider_id')).toBeNull();
   });
 
   it('sends sender, BCC, default flag, NTLM domain and the typed password', async () => {

@@ -32,6 +32,8 @@ export type OutgoingDraft = {
   auth_method: SmtpAuth;
   username: string;
   ntlm_domain: string;
+  /** The OAuth provider of OAuth2 logins (null: none chosen). */
+  oauth_provider_id: number | null;
   password: string;
   password_clear: boolean;
   allow_plaintext: boolean;
@@ -62,6 +64,7 @@ export function newOutgoingDraft(): OutgoingDraft {
     auth_method: 'password',
     username: '',
     ntlm_domain: '',
+    oauth_provider_id: null,
     password: '',
     password_clear: false,
     allow_plaintext: false,
@@ -93,6 +96,7 @@ export function draftFromOutgoing(s: OutgoingServer): OutgoingDraft {
     auth_method: s.auth_method,
     username: s.username,
     ntlm_domain: s.ntlm_domain,
+    oauth_provider_id: s.oauth_provider_id,
     password: '',
     password_clear: false,
     allow_plaintext: s.allow_plaintext,
@@ -223,6 +227,7 @@ export function visibleOutgoingFields(d: OutgoingDraft): Set<string> {
   if (d.auth_method !== 'none') f.add('username');
   if (usesPassword(d.auth_method)) f.add('password');
   if (d.auth_method === 'ntlm') f.add('ntlm_domain');
+  if (d.auth_method === 'oauth2') f.add('oauth_provider_id');
   if (!d.tls_verify) f.add('tls_insecure_confirmed');
   return f;
 }
@@ -243,6 +248,8 @@ export function toOutgoingInput(d: OutgoingDraft): OutgoingInput {
     auth_method: d.auth_method,
     username: d.auth_method === 'none' ? '' : d.username,
     ntlm_domain: d.auth_method === 'ntlm' ? d.ntlm_domain : '',
+    // Only OAuth2 logins use a provider; a server that names one also blocks its deletion.
+    oauth_provider_id: d.auth_method === 'oauth2' ? d.oauth_provider_id : null,
     password: pw,
     allow_plaintext: d.security === 'none' && d.allow_plaintext,
     sender_address: d.sender_address,

@@ -3,7 +3,7 @@ import { render, screen, waitFor, within } from '@testing-library/svelte';
 import userEvent from '@testing-library/user-event';
 import ServersTab from './ServersTab.svelte';
 import { resetLangForTests } from '$lib/i18n.svelte';
-import { api, apiError, resetBackend, server } from '../../test/fixtures';
+import { api, apiError, oauthProvider, resetBackend, server } from '../../test/fixtures';
 import type { IncomingServer, ServerInput } from '$lib/backend';
 
 vi.mock('$lib/backend');
@@ -46,6 +46,7 @@ const BASE_INPUT: ServerInput = {
   timeout_secs: 30,
   auth_method: 'password',
   ntlm_domain: '',
+  oauth_provider_id: null,
   login_user: '',
   password: { action: 'keep' },
   allow_plaintext: false,
@@ -166,6 +167,31 @@ describe('creating a server', () => {
     await waitFor(() => expect(api.createServer).toHaveBeenCalledTimes(1));
     expect(api.createServer).toHaveBeenCalledWith(BASE_INPUT);
     expect(api.updateServer).not.toHaveBeenCalled();
+  });
+
+  it('oauth2_asks_for_the_provider_and_other_methods_send_none', async () => {
+    api.listOauthProviders.mockResolvedValue([oauthProvider({ id: 3, name: 'Entra ID', kind: 'microsoft365' })]);
+    api.createServer.mockResolvedValue({ item: server({ id: 43, name: 'Hauptserver' }), warnings: [] });
+    const u = await openNew();
+    expect(queryField('oauth_provider_id')).toBeNull();
+    await u.type(field('name'), 'Hauptserver');
+    await u.type(field('host'), 'imap.example.com');
+    await u.selectOptions(field<HTMLSelectElement>('auth_method'), 'oauth2');
+    const pick = field<HTMLSelectElement>('oauth_provider_id');
+    await waitFor(() => expect(pick.options).toHaveLength(2));
+    expect(pick.options[0]).toHaveTextContent('— kein Anbieter —');
+    expect(screen.getByLabelText('OAuth-Anbieter')).toBe(pick);
+    await u.selectOptions(pick, 'Entra ID (Microsoft 365)');
+    await u.click(screen.getByTestId('server-save'));
+    await waitFor(() =>
+      expect(api.createServer).toHaveBeenCalledWith({ ...BASE_INPUT, auth_method: 'oauth2', oauth_provider_id: 3 }),
+    );
+
+    // Back to a password: the provider is not sent (it would still block deleting it).
+    await u.selectOptions(field<HTMLSelectElement>('auth_method'), 'password');
+    expect(queryField('oauth_provider_id')).toBeNull();
+    await u.click(screen.getByTestId('server-save'));
+    await waitFor(() => expect(api.updateServer).toHaveBeenCalledWith(43, 1, expect.objectContaining({ oauth_provider_id: null })));
   });
 
   it('create_sends_manual_port_and_typed_password', async () => {

@@ -29,6 +29,8 @@ export type ServerDraft = {
   timeout_secs: string;
   auth_method: AuthMethod;
   ntlm_domain: string;
+  /** The OAuth provider of OAuth2 logins (null: none chosen). */
+  oauth_provider_id: number | null;
   login_user: string;
   /** A newly typed password; empty keeps the stored one. */
   password: string;
@@ -58,6 +60,7 @@ export function newDraft(): ServerDraft {
     timeout_secs: String(DEFAULT_TIMEOUT_SECS),
     auth_method: 'password',
     ntlm_domain: '',
+    oauth_provider_id: null,
     login_user: '',
     password: '',
     password_clear: false,
@@ -86,6 +89,7 @@ export function draftFromServer(s: IncomingServer): ServerDraft {
     timeout_secs: String(s.timeout_secs),
     auth_method: s.auth_method,
     ntlm_domain: s.ntlm_domain,
+    oauth_provider_id: s.oauth_provider_id,
     login_user: s.login_user,
     password: '',
     password_clear: false,
@@ -134,6 +138,7 @@ export function visibleFields(d: ServerDraft): Set<string> {
   ]);
   if (d.auth_method === 'ntlm') f.add('ntlm_domain');
   if (d.auth_method !== 'oauth2') f.add('password');
+  else f.add('oauth_provider_id');
   if (d.security === 'none') f.add('allow_plaintext');
   if (!d.tls_verify) f.add('tls_insecure_confirmed');
   if (usesFolders(d.protocol)) {
@@ -163,6 +168,8 @@ export function toInput(d: ServerDraft): ServerInput {
     timeout_secs: toInt(d.timeout_secs),
     auth_method: d.auth_method,
     ntlm_domain: d.auth_method === 'ntlm' ? d.ntlm_domain : '',
+    // Only OAuth2 logins use a provider; a server that names one also blocks its deletion.
+    oauth_provider_id: d.auth_method === 'oauth2' ? d.oauth_provider_id : null,
     login_user: d.login_user,
     password: secretUpdate(d.password, d.password_clear),
     allow_plaintext: d.security === 'none' && d.allow_plaintext,

@@ -76,3 +76,12 @@ export const testAccount = vi.fn<typeof Real.testAccount>();
 export const testAll = vi.fn<typeof Real.testAll>();
 export const cancelTest = vi.fn<typeof Real.cancelTest>();
 export const testHistory = vi.fn<typeof Real.testHistory>();
+
+export const listOauthProviders = vi.fn<typeof Real.listOauthProviders>();
+export const createOauthProvider = vi.fn<typeof Real.createOauthProvider>();
+export const updateOauthProvider = vi.fn<typeof Real.updateOauthProvider>();
+export const deleteOauthProvider = vi.fn<typeof Real.deleteOauthProvider>();
+export const oauthProviderDefaults = vi.fn<typeof Real.oauthProviderDefaults>();
+export const oauthStatus = vi.fn<typeof Real.oauthStatus>();
+export const oauthConnect = vi.fn<typeof Real.oauthConnect>();
+export const oauthDisconnect = vi.fn<typeof Real.oauthDisconnect>();

@@ -1,0 +1,389 @@
+//! `mbadmin oauth provider list|show|add|edit|rm|defaults`, `mbadmin oauth connect ACCOUNT
+//! --device|--browser|--app`, `mbadmin oauth status ACCOUNT`, `mbadmin oauth disconnect ACCOUNT`.
+
+use crate::common::{find, stdin_secret};
+use crate::probe::block_on;
+use crate::{fmt, Output};
+use clap::{Args, Subcommand, ValueEnum};
+use mailbox_admin_core::app::oauth::{ConnectEvent, ConnectOptions, OauthStatus};
+use mailbox_admin_core::error::Entity;
+use mailbox_admin_core::model::*;
+use mailbox_admin_core::probe::CancellationToken;
+use mailbox_admin_core::{ApiError, App, Lang};
+
+#[derive(Subcommand)]
+pub enum Cmd {
+    /// OAuth providers (Microsoft 365, Google, OpenID Connect).
+    #[command(subcommand)]
+    Provider(Box<ProviderCmd>),
+    /// Connect an account: device code (default), system browser, or app-only.
+    Connect {
+        account: String,
+        /// Device code flow: shows a code to enter on any device with a browser.
+        #[arg(long, conflicts_with_all = ["browser", "app"])]
+        device: bool,
+        /// Authorization code flow in the system browser (loopback redirect).
+        #[arg(long, conflicts_with = "app")]
+        browser: bool,
+        /// Client credentials (app-only, service mailboxes); needs the client secret.
+        #[arg(long)]
+        app: bool,
+        /// The provider (default: the one of the account's servers, or the only one).
+        #[arg(long)]
+        provider: Option<String>,
+        /// Seconds to wait for the browser.
+        #[arg(long, default_value_t = 300)]
+        wait: u32,
+    },
+    /// Who consented, granted scopes, token expiry.
+    Status { account: String },
+    /// Revoke (where the provider can) and forget the account's tokens.
+    Disconnect { account: String },
+}
+
+#[derive(Subcommand)]
+pub enum ProviderCmd {
+    #[command(alias = "ls")]
+    List {
+        #[arg(long, short, default_value = "")]
+        search: String,
+    },
+    Show {
+        name: String,
+    },
+    /// Add a provider; --defaults fills the standard endpoints and scopes.
+    Add {
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        kind: KindArg,
+        #[command(flatten)]
+        f: Fields,
+    },
+    Edit {
+        provider: String,
+        #[arg(long)]
+        name: Option<String>,
+        #[arg(long)]
+        kind: Option<KindArg>,
+        #[arg(long, conflicts_with = "secret_stdin")]
+        clear_secret: bool,
+        #[command(flatten)]
+        f: Fields,
+    },
+    #[command(alias = "remove", alias = "delete")]
+    Rm {
+        provider: String,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum KindArg {
+    Microsoft365,
+    Google,
+    Oidc,
+}
+
+#[derive(Args)]
+pub struct Fields {
+    /// Microsoft 365: tenant id or domain.
+    #[arg(long)]
+    tenant: Option<String>,
+    /// OpenID Connect discovery URL (or issuer).
+    #[arg(long)]
+    discovery_url: Option<String>,
+    #[arg(long)]
+    authorization_endpoint: Option<String>,
+    #[arg(long)]
+    token_endpoint: Option<String>,
+    #[arg(long)]
+    device_endpoint: Option<String>,
+    #[arg(long)]
+    revocation_endpoint: Option<String>,
+    #[arg(long)]
+    client_id: Option<String>,
+    /// Read the client secret from standard input.
+    #[arg(long)]
+    secret_stdin: bool,
+    /// Delegated scopes, space-separated.
+    #[arg(long)]
+    scopes: Option<String>,
+    /// Scopes of app-only tokens (client credentials).
+    #[arg(long)]
+    app_scopes: Option<String>,
+    /// Fill the provider's standard endpoints and scopes (OpenID Connect: by discovery).
+    #[arg(long)]
+    defaults: bool,
+}
+
+impl Fields {
+    fn apply(self, app: &App, i: &mut OauthProviderInput) -> Result<(), ApiError> {
+        let set = |slot: &mut String, v: Option<String>| {
+            if let Some(v) = v {
+                *slot = v;
+            }
+        };
+        set(&mut i.tenant_id, self.tenant);
+        set(&mut i.discovery_url, self.discovery_url);
+        if self.defaults {
+            let cancel = CancellationToken::new();
+            *i = block_on(&cancel, app.oauth_provider_defaults(i))?
+                .map_err(|e| app.api_error(&e))?;
+        }
+        set(&mut i.authorization_endpoint, self.authorization_endpoint);
+        set(&mut i.token_endpoint, self.token_endpoint);
+        set(&mut i.device_endpoint, self.device_endpoint);
+        set(&mut i.revocation_endpoint, self.revocation_endpoint);
+        set(&mut i.client_id, self.client_id);
+        set(&mut i.scopes, self.scopes);
+        set(&mut i.app_scopes, self.app_scopes);
+        if self.secret_stdin {
+            i.client_secret = SecretUpdate::Set(stdin_secret()?);
+        }
+        Ok(())
+    }
+}
+
+fn kind(k: KindArg) -> ProviderKind {
+    match k {
+        KindArg::Microsoft365 => ProviderKind::Microsoft365,
+        KindArg::Google => ProviderKind::Google,
+        KindArg::Oidc => ProviderKind::Oidc,
+    }
+}
+
+fn status_text(lang: Lang, s: &OauthStatus) -> String {
+    let de = lang == Lang::De;
+    let Some(c) = &s.connection else {
+        return if de {
+            format!("{}: nicht verbunden", s.account_name)
+        } else {
+            format!("{}: not connected", s.account_name)
+        };
+    };
+    let mut lines = vec![
+        format!(
+            "{}: {} {} ({})",
+            s.account_name,
+            if de {
+                "verbunden über"
+            } else {
+                "connected through"
+            },
+            c.provider_name,
+            c.flow.as_str()
+        ),
+        format!(
+            "  {} {}",
+            if de {
+                "zugestimmt von:"
+            } else {
+                "consented by:"
+            },
+            c.subject
+        ),
+        format!("  scopes:        {}", c.scopes),
+        format!(
+            "  {} {}",
+            if de {
+                "läuft ab:     "
+            } else {
+                "expires:      "
+            },
+            c.expires_at.as_deref().unwrap_or("-")
+        ),
+        format!(
+            "  refresh token: {}",
+            if c.has_refresh_token { "yes" } else { "no" }
+        ),
+    ];
+    if !s.missing_scopes.is_empty() {
+        lines.push(format!(
+            "  {} {}",
+            if de {
+                "FEHLENDE Scopes:"
+            } else {
+                "MISSING scopes:"
+            },
+            s.missing_scopes.join(" ")
+        ));
+    }
+    lines.join("\n")
+}
+
+pub fn run(app: &App, cmd: Cmd, json: bool) -> Result<Output, ApiError> {
+    let err = |e: mailbox_admin_core::Error| app.api_error(&e);
+    let lang = app.lang();
+    match cmd {
+        Cmd::Provider(p) => provider(app, *p),
+        Cmd::Status { account } => {
+            let id = find(app, Entity::Account, &account)?;
+            let s = app.oauth_status(id).map_err(err)?;
+            Ok(Output::new(&s, status_text(lang, &s)))
+        }
+        Cmd::Disconnect { account } => {
+            let id = find(app, Entity::Account, &account)?;
+            let cancel = CancellationToken::new();
+            let d = block_on(&cancel, app.oauth_disconnect(id))?.map_err(err)?;
+            let human = match (lang, d.revoked) {
+                (Lang::De, true) => "getrennt; Token beim Anbieter widerrufen",
+                (Lang::De, false) => "getrennt; Token vergessen (Anbieter ohne Widerruf)",
+                (_, true) => "disconnected; token revoked at the provider",
+                (_, false) => "disconnected; tokens forgotten (provider cannot revoke)",
+            };
+            let mut out = Output::new(&d, human.to_string());
+            out.warnings = d.warnings.clone();
+            Ok(out)
+        }
+        Cmd::Connect {
+            account,
+            device: _,
+            browser,
+            app: app_only,
+            provider,
+            wait,
+        } => {
+            let id = find(app, Entity::Account, &account)?;
+            let provider_id = match provider {
+                Some(p) => Some(find(app, Entity::OauthProvider, &p)?),
+                None => None,
+            };
+            let flow = if app_only {
+                OauthFlow::ClientCredentials
+            } else if browser {
+                OauthFlow::AuthorizationCode
+            } else {
+                OauthFlow::DeviceCode
+            };
+            let opts = ConnectOptions {
+                flow,
+                provider_id,
+                wait_secs: Some(wait),
+            };
+            // Instructions go to stderr, so that --json output stays one document.
+            let show = move |e: ConnectEvent| match e {
+                ConnectEvent::DeviceCode {
+                    user_code,
+                    verification_uri,
+                    verification_uri_complete,
+                    expires_in,
+                    message,
+                } => {
+                    if json {
+                        eprintln!(
+                            "{}",
+                            serde_json::json!({ "user_code": user_code, "verification_uri": verification_uri,
+                                "verification_uri_complete": verification_uri_complete, "expires_in": expires_in })
+                        );
+                    } else if let Some(m) = message {
+                        eprintln!("{m}");
+                    } else if lang == Lang::De {
+                        eprintln!(
+                            "Im Browser {verification_uri} öffnen und den Code {user_code} eingeben (gültig {expires_in} s)."
+                        );
+                    } else {
+                        eprintln!(
+                            "Open {verification_uri} in a browser and enter the code {user_code} (valid {expires_in} s)."
+                        );
+                    }
+                    if let (false, Some(c)) = (json, verification_uri_complete) {
+                        eprintln!("  {c}");
+                    }
+                }
+                ConnectEvent::OpenBrowser { url } => {
+                    let opened = std::process::Command::new("xdg-open")
+                        .arg(&url)
+                        .stdout(std::process::Stdio::null())
+                        .stderr(std::process::Stdio::null())
+                        .spawn()
+                        .is_ok();
+                    if lang == Lang::De {
+                        eprintln!(
+                            "{}Anmeldung im Browser: {url}",
+                            if opened {
+                                ""
+                            } else {
+                                "Kein Browser gestartet. "
+                            }
+                        );
+                    } else {
+                        eprintln!(
+                            "{}Sign in in the browser: {url}",
+                            if opened { "" } else { "No browser started. " }
+                        );
+                    }
+                }
+                ConnectEvent::Requesting => {}
+            };
+            let cancel = CancellationToken::new();
+            let s =
+                block_on(&cancel, app.oauth_connect(id, &opts, &show, &cancel))?.map_err(err)?;
+            Ok(Output::new(&s, status_text(lang, &s)))
+        }
+    }
+}
+
+fn provider(app: &App, cmd: ProviderCmd) -> Result<Output, ApiError> {
+    let err = |e: mailbox_admin_core::Error| app.api_error(&e);
+    match cmd {
+        ProviderCmd::List { search } => {
+            let l = app.list_oauth_providers(&search).map_err(err)?;
+            Ok(Output::new(
+                &l,
+                fmt::table(&l, &["name", "kind", "client_id", "client_secret"]),
+            ))
+        }
+        ProviderCmd::Show { name } => {
+            let p = app
+                .get_oauth_provider(find(app, Entity::OauthProvider, &name)?)
+                .map_err(err)?;
+            Ok(Output::new(&p, fmt::record(&p)))
+        }
+        ProviderCmd::Add { name, kind: k, f } => {
+            let mut i = OauthProviderInput {
+                name,
+                kind: kind(k),
+                ..Default::default()
+            };
+            f.apply(app, &mut i)?;
+            Output::saved(app.create_oauth_provider(&i).map_err(err)?, "created")
+        }
+        ProviderCmd::Edit {
+            provider,
+            name,
+            kind: k,
+            clear_secret,
+            f,
+        } => {
+            let cur = app
+                .get_oauth_provider(find(app, Entity::OauthProvider, &provider)?)
+                .map_err(err)?;
+            let mut i = OauthProviderInput::from(&cur);
+            if let Some(n) = name {
+                i.name = n;
+            }
+            if let Some(k) = k {
+                i.kind = kind(k);
+            }
+            f.apply(app, &mut i)?;
+            if clear_secret {
+                i.client_secret = SecretUpdate::Clear;
+            }
+            Output::saved(
+                app.update_oauth_provider(cur.id, cur.version, &i)
+                    .map_err(err)?,
+                "saved",
+            )
+        }
+        ProviderCmd::Rm { provider } => {
+            let cur = app
+                .get_oauth_provider(find(app, Entity::OauthProvider, &provider)?)
+                .map_err(err)?;
+            Output::removed(
+                app.delete_oauth_provider(cur.id, Some(cur.version))
+                    .map_err(err)?,
+                &cur.name,
+            )
+        }
+    }
+}

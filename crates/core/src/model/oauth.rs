@@ -1,0 +1,297 @@
+//! OAuth providers (OAuth2 Sync-Server / Exchange-Verbindung, tab "OAuth") and the OAuth
+//! connections of accounts (SPEC §2.4). Client secrets and tokens live only in the keyring.
+
+use crate::error::{Error, FieldIssue, Result};
+use crate::model::{SecretState, SecretUpdate};
+use crate::validate::Issues;
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use super::server::{NAME_MAX, TEXT_MAX};
+
+/// URLs and scope lists may be long (Microsoft scopes are full URLs).
+pub const URL_MAX: usize = 2000;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum ProviderKind {
+    /// Microsoft 365 / Exchange Online / Outlook.com (Microsoft identity platform v2).
+    #[default]
+    Microsoft365,
+    Google,
+    /// Any OpenID Connect provider, configured from its discovery document.
+    Oidc,
+}
+crate::str_enum!(ProviderKind { Microsoft365 => "microsoft365", Google => "google", Oidc => "oidc" });
+
+/// How an account's tokens were obtained.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum OauthFlow {
+    /// Authorization code + PKCE in the system browser, loopback redirect.
+    #[default]
+    AuthorizationCode,
+    /// Device code: a code to enter on any device with a browser.
+    DeviceCode,
+    /// App-only (client credentials): service mailboxes, no user signs in.
+    ClientCredentials,
+}
+crate::str_enum!(OauthFlow { AuthorizationCode => "authorization_code", DeviceCode => "device_code", ClientCredentials => "client_credentials" });
+
+/// Which SASL mechanism carries the token. `Auto` takes what the server offers
+/// (OAUTHBEARER, else XOAUTH2).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum OauthMechanism {
+    #[default]
+    Auto,
+    Xoauth2,
+    Oauthbearer,
+}
+crate::str_enum!(OauthMechanism { Auto => "auto", Xoauth2 => "xoauth2", Oauthbearer => "oauthbearer" });
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct OauthProvider {
+    pub id: i64,
+    pub version: i64,
+    pub name: String,
+    pub kind: ProviderKind,
+    /// Microsoft 365: the directory (tenant) id or domain; `organizations` for any.
+    pub tenant_id: String,
+    /// OpenID Connect: `https://…/.well-known/openid-configuration` (or the issuer).
+    pub discovery_url: String,
+    pub authorization_endpoint: String,
+    pub token_endpoint: String,
+    pub device_endpoint: String,
+    /// Where disconnect revokes tokens (RFC 7009); empty: the provider cannot.
+    pub revocation_endpoint: String,
+    pub client_id: String,
+    pub client_secret: SecretState,
+    /// Delegated scopes (space-separated) asked for when a user connects.
+    pub scopes: String,
+    /// Scopes of app-only tokens (client credentials), e.g. `…/.default`.
+    pub app_scopes: String,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(default)]
+pub struct OauthProviderInput {
+    pub name: String,
+    pub kind: ProviderKind,
+    pub tenant_id: String,
+    pub discovery_url: String,
+    pub authorization_endpoint: String,
+    pub token_endpoint: String,
+    pub device_endpoint: String,
+    pub revocation_endpoint: String,
+    pub client_id: String,
+    pub client_secret: SecretUpdate,
+    pub scopes: String,
+    pub app_scopes: String,
+}
+
+impl Default for OauthProviderInput {
+    fn default() -> Self {
+        OauthProviderInput {
+            name: String::new(),
+            kind: ProviderKind::Microsoft365,
+            tenant_id: String::new(),
+            discovery_url: String::new(),
+            authorization_endpoint: String::new(),
+            token_endpoint: String::new(),
+            device_endpoint: String::new(),
+            revocation_endpoint: String::new(),
+            client_id: String::new(),
+            client_secret: SecretUpdate::Keep,
+            scopes: String::new(),
+            app_scopes: String::new(),
+        }
+    }
+}
+
+impl From<&OauthProvider> for OauthProviderInput {
+    fn from(p: &OauthProvider) -> Self {
+        OauthProviderInput {
+            name: p.name.clone(),
+            kind: p.kind,
+            tenant_id: p.tenant_id.clone(),
+            discovery_url: p.discovery_url.clone(),
+            authorization_endpoint: p.authorization_endpoint.clone(),
+            token_endpoint: p.token_endpoint.clone(),
+            device_endpoint: p.device_endpoint.clone(),
+            revocation_endpoint: p.revocation_endpoint.clone(),
+            client_id: p.client_id.clone(),
+            client_secret: SecretUpdate::Keep,
+            scopes: p.scopes.clone(),
+            app_scopes: p.app_scopes.clone(),
+        }
+    }
+}
+
+pub const MS_IMAP_SCOPE: &str = "https://outlook.office.com/IMAP.AccessAsUser.All";
+pub const MS_POP_SCOPE: &str = "https://outlook.office.com/POP.AccessAsUser.All";
+pub const MS_SMTP_SCOPE: &str = "https://outlook.office.com/SMTP.Send";
+pub const GOOGLE_MAIL_SCOPE: &str = "https://mail.google.com/";
+
+/// Characters a tenant id or domain may contain.
+fn tenant_ok(t: &str) -> bool {
+    !t.is_empty()
+        && t.len() <= 100
+        && t.chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '.')
+}
+
+/// Whether `url` is an absolute http(s) URL; plain http only towards this machine.
+pub fn url_problem(url: &str) -> Option<&'static str> {
+    let Ok(u) = url::Url::parse(url) else {
+        return Some("url_invalid");
+    };
+    match u.scheme() {
+        "https" => u.host_str().map_or(Some("url_invalid"), |_| None),
+        "http" => match u.host() {
+            Some(url::Host::Ipv4(a)) if a.is_loopback() => None,
+            Some(url::Host::Ipv6(a)) if a.is_loopback() => None,
+            Some(url::Host::Domain("localhost")) => None,
+            Some(_) => Some("https_required"),
+            None => Some("url_invalid"),
+        },
+        _ => Some("url_invalid"),
+    }
+}
+
+impl OauthProviderInput {
+    /// "Use defaults": the provider's standard endpoints and scopes (Microsoft 365 for
+    /// `tenant_id`, Google). An OpenID Connect provider needs its discovery document: see
+    /// `oauth::discover`. Fields the provider does not have are emptied.
+    pub fn fill_defaults(&mut self) {
+        match self.kind {
+            ProviderKind::Microsoft365 => {
+                if self.tenant_id.trim().is_empty() {
+                    // Any work or school account; a tenant entered later narrows it.
+                    self.tenant_id = "organizations".into();
+                }
+                let tenant = self.tenant_id.trim().to_string();
+                let base = format!("https://login.microsoftonline.com/{tenant}/oauth2/v2.0");
+                self.authorization_endpoint = format!("{base}/authorize");
+                self.token_endpoint = format!("{base}/token");
+                self.device_endpoint = format!("{base}/devicecode");
+                // The Microsoft identity platform has no RFC 7009 endpoint: disconnect
+                // forgets the tokens; revoking sessions is done in the Entra admin center.
+                self.revocation_endpoint = String::new();
+                self.discovery_url = format!(
+                    "https://login.microsoftonline.com/{tenant}/v2.0/.well-known/openid-configuration"
+                );
+                self.scopes = format!(
+                    "openid email profile offline_access {MS_IMAP_SCOPE} {MS_POP_SCOPE} {MS_SMTP_SCOPE}"
+                );
+                self.app_scopes = "https://outlook.office365.com/.default".into();
+            }
+            ProviderKind::Google => {
+                self.authorization_endpoint = "https://accounts.google.com/o/oauth2/v2/auth".into();
+                self.token_endpoint = "https://oauth2.googleapis.com/token".into();
+                self.device_endpoint = "https://oauth2.googleapis.com/device/code".into();
+                self.revocation_endpoint = "https://oauth2.googleapis.com/revoke".into();
+                self.discovery_url =
+                    "https://accounts.google.com/.well-known/openid-configuration".into();
+                self.scopes = format!("openid email {GOOGLE_MAIL_SCOPE}");
+                self.app_scopes = String::new();
+            }
+            ProviderKind::Oidc => {
+                if self.scopes.trim().is_empty() {
+                    self.scopes = "openid email offline_access".into();
+                }
+            }
+        }
+    }
+
+    /// Checks every field and returns the normalized input.
+    pub fn validate(&self) -> Result<OauthProviderInput> {
+        let mut issues = Issues::default();
+        let mut v = self.clone();
+        for s in [
+            &mut v.name,
+            &mut v.tenant_id,
+            &mut v.discovery_url,
+            &mut v.authorization_endpoint,
+            &mut v.token_endpoint,
+            &mut v.device_endpoint,
+            &mut v.revocation_endpoint,
+            &mut v.client_id,
+        ] {
+            *s = s.trim().to_string();
+        }
+        v.scopes = v.scopes.split_whitespace().collect::<Vec<_>>().join(" ");
+        v.app_scopes = v
+            .app_scopes
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
+        issues.text("name", &v.name, NAME_MAX, true);
+        issues.text("client_id", &v.client_id, TEXT_MAX, true);
+        if v.client_id.contains(char::is_whitespace) {
+            issues.push(FieldIssue::new("client_id", "no_spaces"));
+        }
+        issues.secret("client_secret", &v.client_secret);
+        if v.kind == ProviderKind::Microsoft365 {
+            if v.tenant_id.is_empty() {
+                issues.push(FieldIssue::new("tenant_id", "required"));
+            } else if !tenant_ok(&v.tenant_id) {
+                issues.push(FieldIssue::new("tenant_id", "tenant_invalid"));
+            }
+        }
+        let urls = [
+            (
+                "discovery_url",
+                &v.discovery_url,
+                v.kind == ProviderKind::Oidc && v.token_endpoint.is_empty(),
+            ),
+            ("authorization_endpoint", &v.authorization_endpoint, false),
+            ("token_endpoint", &v.token_endpoint, true),
+            ("device_endpoint", &v.device_endpoint, false),
+            ("revocation_endpoint", &v.revocation_endpoint, false),
+        ];
+        for (field, value, required) in urls {
+            issues.text(field, value, URL_MAX, required);
+            if !value.is_empty() && !issues.has(field) {
+                if let Some(code) = url_problem(value) {
+                    issues.push(FieldIssue::new(field, code));
+                }
+            }
+        }
+        if v.authorization_endpoint.is_empty()
+            && v.device_endpoint.is_empty()
+            && v.app_scopes.is_empty()
+        {
+            issues.push(FieldIssue::new("authorization_endpoint", "oauth_no_flow"));
+        }
+        issues.text("scopes", &v.scopes, URL_MAX, false);
+        issues.text("app_scopes", &v.app_scopes, URL_MAX, false);
+        if issues.is_empty() {
+            Ok(v)
+        } else {
+            Err(Error::Validation(issues.0))
+        }
+    }
+}
+
+/// An account's OAuth connection: who consented, what was granted, until when.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct OauthConnection {
+    pub account_id: i64,
+    pub provider_id: i64,
+    pub provider_name: String,
+    pub flow: OauthFlow,
+    /// Who consented (e-mail or user name from the ID token); the client id for app-only.
+    pub subject: String,
+    /// The scopes the provider granted (space-separated).
+    pub scopes: String,
+    /// When the current access token expires (RFC 3339, UTC), if known.
+    pub expires_at: Option<String>,
+    pub has_refresh_token: bool,
+    /// Whether the tokens are in the keyring.
+    pub tokens: SecretState,
+    pub connected_at: String,
+    pub refreshed_at: Option<String>,
+}

@@ -1,0 +1,161 @@
+//! OAuth2 against Microsoft 365, Google and any OpenID Connect provider (SPEC §2.4): the
+//! authorization code flow with PKCE and a loopback redirect, the device code flow, client
+//! credentials, refresh and revocation. Plain HTTP requests with redirects switched off (a
+//! token endpoint that redirects is an error, never followed), bounded in time and size.
+//!
+//! Every provider error is classified into a diagnosis code (`oauth.*`) whose explanation
+//! and fix the UI and the CLI show; tokens never appear in errors or Debug output.
+
+mod flows;
+pub mod tokens;
+
+pub use flows::*;
+
+use crate::probe::Secret;
+use serde::{Deserialize, Serialize};
+use std::time::Duration;
+use ts_rs::TS;
+
+/// The most a provider's answer may be; tokens and discovery documents are far smaller.
+const MAX_BODY: usize = 256 * 1024;
+/// Bounds every HTTP request to a provider.
+pub const HTTP_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// A failed OAuth operation: a diagnosis code plus what the provider said.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct OauthFailure {
+    /// e.g. `oauth.consent_missing`, `oauth.token_invalid`, `oauth.provider_unreachable`.
+    pub code: String,
+    /// The provider's `error` (e.g. `invalid_grant`), empty for network problems.
+    pub error: String,
+    /// The provider's `error_description` or the network error, for the evidence.
+    pub description: String,
+}
+
+impl OauthFailure {
+    pub fn new(code: &str, error: &str, description: impl Into<String>) -> OauthFailure {
+        OauthFailure {
+            code: code.to_string(),
+            error: error.to_string(),
+            description: description.into(),
+        }
+    }
+}
+
+impl std::fmt::Display for OauthFailure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", self.code)?;
+        if !self.error.is_empty() {
+            write!(f, " ({})", self.error)?;
+        }
+        if !self.description.is_empty() {
+            write!(f, ": {}", self.description)?;
+        }
+        Ok(())
+    }
+}
+
+/// Maps an OAuth error response (RFC 6749 §5.2, RFC 8628 §3.5, Microsoft AADSTS codes) to
+/// the diagnosis an administrator can act on.
+pub fn classify(error: &str, description: &str) -> &'static str {
+    let d = description.to_ascii_lowercase();
+    let aad = |code: &str| description.contains(code);
+    if aad("AADSTS90094")
+        || aad("AADSTS900941")
+        || aad("AADSTS90008")
+        || d.contains("admin approval")
+        || d.contains("admin consent")
+    {
+        return "oauth.admin_approval";
+    }
+    if aad("AADSTS65001") || error == "consent_required" || error == "interaction_required" {
+        return "oauth.consent_missing";
+    }
+    if aad("AADSTS70011") || aad("AADSTS650053") || error == "invalid_scope" {
+        return "oauth.scope_missing";
+    }
+    match error {
+        "access_denied" => "oauth.access_denied",
+        "expired_token" => "oauth.device_expired",
+        "invalid_client" | "unauthorized_client" => "oauth.client_invalid",
+        "invalid_grant" => "oauth.token_invalid",
+        "invalid_token" => "oauth.token_invalid",
+        "insufficient_scope" => "oauth.scope_missing",
+        _ if aad("AADSTS7000215") || aad("AADSTS700016") || aad("AADSTS7000222") => {
+            "oauth.client_invalid"
+        }
+        _ => "oauth.provider_error",
+    }
+}
+
+/// What a token endpoint returned. Debug shows no token.
+#[derive(Clone, Default, Deserialize)]
+pub struct TokenResponse {
+    pub access_token: String,
+    #[serde(default)]
+    pub token_type: String,
+    #[serde(default)]
+    pub refresh_token: Option<String>,
+    #[serde(default, deserialize_with = "number_or_string")]
+    pub expires_in: Option<u64>,
+    #[serde(default)]
+    pub scope: Option<String>,
+    #[serde(default)]
+    pub id_token: Option<String>,
+}
+
+impl std::fmt::Debug for TokenResponse {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TokenResponse")
+            .field("token_type", &self.token_type)
+            .field("has_refresh_token", &self.refresh_token.is_some())
+            .field("expires_in", &self.expires_in)
+            .field("scope", &self.scope)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Some providers (older Azure AD endpoints) send numbers as strings.
+fn number_or_string<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<u64>, D::Error> {
+    let v = Option::<serde_json::Value>::deserialize(d)?;
+    Ok(match v {
+        Some(serde_json::Value::Number(n)) => n.as_u64(),
+        Some(serde_json::Value::String(s)) => s.parse().ok(),
+        _ => None,
+    })
+}
+
+impl TokenResponse {
+    pub fn access(&self) -> Secret {
+        Secret::new(self.access_token.clone())
+    }
+
+    /// Who consented: the e-mail address or user name in the ID token, if one came.
+    /// The token came straight from the token endpoint over TLS, so its claims are read
+    /// without checking the signature (OpenID Connect Core §3.1.3.7).
+    pub fn subject(&self) -> Option<String> {
+        let id = self.id_token.as_deref()?;
+        let payload = id.split('.').nth(1)?;
+        let bytes = base64::Engine::decode(
+            &base64::engine::general_purpose::URL_SAFE_NO_PAD,
+            payload.trim_end_matches('='),
+        )
+        .ok()?;
+        let claims: serde_json::Value = serde_json::from_slice(&bytes).ok()?;
+        ["email", "preferred_username", "upn", "unique_name", "sub"]
+            .iter()
+            .find_map(|k| claims.get(k).and_then(|v| v.as_str()))
+            .map(str::to_string)
+    }
+}
+
+/// Endpoints from an OpenID Connect discovery document.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct Discovered {
+    pub issuer: String,
+    pub authorization_endpoint: String,
+    pub token_endpoint: String,
+    pub device_endpoint: String,
+    pub revocation_endpoint: String,
+    pub scopes_supported: Vec<String>,
+}
