@@ -276,6 +276,7 @@ test("an OAuth provider is configured, an account connected by device code, and 
     await s.replace(pf('input[name="client_id"]'), oauth.public_client);
     await s.click('[data-testid="oauth-provider-save"]');
     await untilRow(s, "oauth-provider-item", PROVIDER);
+    await shot(s, "oauth-provider.png");
 
     // An IMAP server that logs in with OAuth2 through that provider.
     await s.click('[data-testid="tab-servers"]');
@@ -307,6 +308,7 @@ test("an OAuth provider is configured, an account connected by device code, and 
     );
     const uri = (await rows(s, "oauth-verification-uri"))[0];
     assert.ok(uri.startsWith(oauth.issuer), uri);
+    await page(s, "document.querySelector('[data-testid=\"oauth-user-code\"]').scrollIntoView({ block: 'center' });");
     await shot(s, "oauth-device-code.png");
     execFileSync("node", [oauth.browser, "device", uri, code, alice.name, alice.password], {
       timeout: 60_000,

@@ -222,6 +222,23 @@ impl OauthProviderInput {
         ] {
             *s = s.trim().to_string();
         }
+        // Microsoft 365 and Google have standard endpoints: left empty, they are filled in
+        // (a tenant typed without "use defaults" is enough).
+        let known = match v.kind {
+            ProviderKind::Microsoft365 => tenant_ok(&v.tenant_id),
+            ProviderKind::Google => true,
+            ProviderKind::Oidc => false,
+        };
+        if known && v.token_endpoint.is_empty() && v.authorization_endpoint.is_empty() {
+            let (scopes, app_scopes) = (v.scopes.clone(), v.app_scopes.clone());
+            v.fill_defaults();
+            if !scopes.trim().is_empty() {
+                v.scopes = scopes;
+            }
+            if !app_scopes.trim().is_empty() {
+                v.app_scopes = app_scopes;
+            }
+        }
         v.scopes = v.scopes.split_whitespace().collect::<Vec<_>>().join(" ");
         v.app_scopes = v
             .app_scopes
@@ -277,6 +294,47 @@ impl OauthProviderInput {
 }
 
 /// An account's OAuth connection: who consented, what was granted, until when.
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn microsoft_and_google_get_their_endpoints_without_asking() {
+        let v = OauthProviderInput {
+            name: "M365".into(),
+            kind: ProviderKind::Microsoft365,
+            tenant_id: "contoso.onmicrosoft.com".into(),
+            client_id: "11111111-2222-3333-4444-555555555555".into(),
+            ..Default::default()
+        }
+        .validate()
+        .unwrap();
+        assert_eq!(
+            v.token_endpoint,
+            "https://login.microsoftonline.com/contoso.onmicrosoft.com/oauth2/v2.0/token"
+        );
+        assert!(v.scopes.contains(MS_IMAP_SCOPE) && v.scopes.contains("offline_access"));
+        let e = OauthProviderInput {
+            name: "M365".into(),
+            kind: ProviderKind::Microsoft365,
+            client_id: "x".into(),
+            ..Default::default()
+        }
+        .validate()
+        .unwrap_err();
+        assert!(
+            matches!(e, Error::Validation(ref v) if v[0].field == "tenant_id"),
+            "{e:?}"
+        );
+        assert_eq!(
+            url_problem("http://login.example.com/token"),
+            Some("https_required")
+        );
+        assert_eq!(url_problem("http://127.0.0.1:8080/token"), None);
+        assert_eq!(url_problem("ftp://x/"), Some("url_invalid"));
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct OauthConnection {
     pub account_id: i64,
