@@ -517,6 +517,42 @@ async fn a_token_of_another_user_and_a_declined_consent_are_named() {
 }
 
 #[tokio::test]
+async fn a_cancelled_connect_ends_at_once_and_saves_nothing() {
+    let s = setup().await;
+    let id = account(&s, "Alice cancelled", ALICE.name, s.imap);
+    let cancel = CancellationToken::new();
+    let c2 = cancel.clone();
+    // The user closes the dialog while the device code is shown.
+    let on_event = move |e: ConnectEvent| {
+        if matches!(e, ConnectEvent::DeviceCode { .. }) {
+            c2.cancel();
+        }
+    };
+    let opts = ConnectOptions {
+        flow: OauthFlow::DeviceCode,
+        provider_id: None,
+        wait_secs: None,
+    };
+    let started = std::time::Instant::now();
+    let e = s
+        .app
+        .oauth_connect(id, &opts, &on_event, &cancel)
+        .await
+        .unwrap_err();
+    assert_eq!(s.app.api_error(&e).code, ErrorCode::Cancelled);
+    assert!(started.elapsed() < std::time::Duration::from_secs(5));
+    assert!(s.app.oauth_status(id).unwrap().connection.is_none());
+    assert!(s.keyring.tokens().is_empty());
+    // Cancelled before anything started: nothing is even asked of the provider.
+    let e = s
+        .app
+        .oauth_connect(id, &opts, &|_| {}, &cancel)
+        .await
+        .unwrap_err();
+    assert_eq!(s.app.api_error(&e).code, ErrorCode::Cancelled);
+}
+
+#[tokio::test]
 async fn disconnect_revokes_and_forgets_the_tokens() {
     let s = setup().await;
     let id = account(&s, "Alice disconnect", ALICE.name, s.imap);

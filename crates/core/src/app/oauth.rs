@@ -299,32 +299,38 @@ impl App {
         } else {
             account.username.clone()
         };
-        let token: TokenResponse = match opts.flow {
-            OauthFlow::AuthorizationCode => {
-                let login = oauth::browser_start(&cfg, &login_hint)
-                    .await
-                    .map_err(Error::Oauth)?;
-                on_event(ConnectEvent::OpenBrowser {
-                    url: login.url.clone(),
-                });
-                let wait = Duration::from_secs(u64::from(opts.wait_secs.unwrap_or(300)));
-                login.finish(&cfg, cancel, wait).await
+        let flow = async {
+            match opts.flow {
+                OauthFlow::AuthorizationCode => {
+                    let login = oauth::browser_start(&cfg, &login_hint).await?;
+                    on_event(ConnectEvent::OpenBrowser {
+                        url: login.url.clone(),
+                    });
+                    let wait = Duration::from_secs(u64::from(opts.wait_secs.unwrap_or(300)));
+                    login.finish(&cfg, cancel, wait).await
+                }
+                OauthFlow::DeviceCode => {
+                    let d = oauth::device_start(&cfg).await?;
+                    on_event(ConnectEvent::DeviceCode {
+                        user_code: d.user_code.clone(),
+                        verification_uri: d.verification_uri.clone(),
+                        verification_uri_complete: d.verification_uri_complete.clone(),
+                        expires_in: d.expires_in,
+                        message: d.message.clone(),
+                    });
+                    d.poll(&cfg, cancel).await
+                }
+                OauthFlow::ClientCredentials => {
+                    on_event(ConnectEvent::Requesting);
+                    oauth::client_credentials(&cfg).await
+                }
             }
-            OauthFlow::DeviceCode => {
-                let d = oauth::device_start(&cfg).await.map_err(Error::Oauth)?;
-                on_event(ConnectEvent::DeviceCode {
-                    user_code: d.user_code.clone(),
-                    verification_uri: d.verification_uri.clone(),
-                    verification_uri_complete: d.verification_uri_complete.clone(),
-                    expires_in: d.expires_in,
-                    message: d.message.clone(),
-                });
-                d.poll(&cfg, cancel).await
-            }
-            OauthFlow::ClientCredentials => {
-                on_event(ConnectEvent::Requesting);
-                oauth::client_credentials(&cfg).await
-            }
+        };
+        // Cancel ends any part of the flow at once, including its first request.
+        let token: TokenResponse = tokio::select! {
+            biased;
+            _ = cancel.cancelled() => Err(OauthFailure::new("oauth.cancelled", "", "")),
+            r = flow => r,
         }
         .map_err(Error::Oauth)?;
 
