@@ -5,7 +5,8 @@
 use super::{App, Removed};
 use crate::error::{Entity, Error, Result};
 use crate::model::{
-    OauthConnection, OauthFlow, OauthProvider, OauthProviderInput, ProviderKind, Saved, SecretState,
+    requested_scopes, OauthConnection, OauthFlow, OauthProvider, OauthProviderInput, ProviderKind,
+    Saved, SecretState,
 };
 use crate::oauth::{self, tokens, OauthFailure, ProviderConfig, TokenResponse};
 use crate::probe::{CancellationToken, Secret};
@@ -338,11 +339,8 @@ impl App {
             OauthFlow::ClientCredentials => format!("app: {}", cfg.client_id),
             _ => token.subject().unwrap_or_default(),
         };
-        let requested = match opts.flow {
-            OauthFlow::ClientCredentials if !cfg.app_scopes.is_empty() => &cfg.app_scopes,
-            _ => &cfg.scopes,
-        };
-        let granted = token.scope.clone().unwrap_or_else(|| requested.clone());
+        let requested = requested_scopes(opts.flow, &cfg.scopes, &cfg.app_scopes);
+        let granted = token.scope.clone().unwrap_or_else(|| requested.to_string());
         let expires = token.expires_in.map(|s| now_unix() + s as i64);
         let stored = tokens::StoredTokens {
             access_token: token.access_token.clone(),
@@ -379,11 +377,10 @@ impl App {
         let missing = match &connection {
             Some(c) => {
                 let p = store::get(&db.conn, c.provider_id)?;
-                let requested = match c.flow {
-                    OauthFlow::ClientCredentials if !p.app_scopes.is_empty() => p.app_scopes,
-                    _ => p.scopes,
-                };
-                missing_scopes(&requested, &c.scopes)
+                missing_scopes(
+                    requested_scopes(c.flow, &p.scopes, &p.app_scopes),
+                    &c.scopes,
+                )
             }
             None => Vec::new(),
         };
@@ -449,14 +446,18 @@ impl App {
         }
     }
 
+    /// A database or keyring error while getting a token, as the login step reports it.
+    fn not_connected(&self, e: Error) -> OauthFailure {
+        OauthFailure::new("oauth.not_connected", "", self.api_error(&e).message)
+    }
+
     /// A valid access token for account `id`, refreshed (or, app-only, requested again)
     /// when it expires within a minute. The failure is what the login step reports.
     pub async fn oauth_access_token(
         &self,
         account_id: i64,
     ) -> std::result::Result<(Secret, String), OauthFailure> {
-        let internal =
-            |e: Error| OauthFailure::new("oauth.not_connected", "", self.api_error(&e).message);
+        let internal = |e| self.not_connected(e);
         let (conn, key) = {
             let db = self.db();
             (
@@ -513,8 +514,7 @@ impl App {
         &self,
         provider_id: i64,
     ) -> std::result::Result<Secret, OauthFailure> {
-        let internal =
-            |e: Error| OauthFailure::new("oauth.not_connected", "", self.api_error(&e).message);
+        let internal = |e| self.not_connected(e);
         let provider = self.get_oauth_provider(provider_id).map_err(internal)?;
         let cfg = self.provider_config(&provider).map_err(internal)?;
         Ok(oauth::client_credentials(&cfg).await?.access())

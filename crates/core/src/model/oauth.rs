@@ -135,6 +135,14 @@ pub const MS_POP_SCOPE: &str = "https://outlook.office.com/POP.AccessAsUser.All"
 pub const MS_SMTP_SCOPE: &str = "https://outlook.office.com/SMTP.Send";
 pub const GOOGLE_MAIL_SCOPE: &str = "https://mail.google.com/";
 
+/// The scopes a flow asks for: app-only tokens take the app scopes where there are any.
+pub fn requested_scopes<'a>(flow: OauthFlow, scopes: &'a str, app_scopes: &'a str) -> &'a str {
+    match flow {
+        OauthFlow::ClientCredentials if !app_scopes.trim().is_empty() => app_scopes,
+        _ => scopes,
+    }
+}
+
 /// Characters a tenant id or domain may contain.
 fn tenant_ok(t: &str) -> bool {
     !t.is_empty()

@@ -83,9 +83,7 @@ fn error_from(url: &str, status: u16, bytes: &[u8]) -> OauthFailure {
         .and_then(|e| e.as_str())
         .unwrap_or_default();
     if error.is_empty() {
-        let code = if (300..400).contains(&status) {
-            "oauth.provider_error"
-        } else if status == 404 {
+        let code = if status == 404 {
             "oauth.endpoint_wrong"
         } else {
             "oauth.provider_error"
@@ -574,14 +572,14 @@ pub async fn client_credentials(cfg: &ProviderConfig) -> Result<TokenResponse, O
             "client credentials need the client secret",
         ));
     }
-    let scope = if cfg.app_scopes.trim().is_empty() {
-        &cfg.scopes
-    } else {
-        &cfg.app_scopes
-    };
+    let scope = crate::model::requested_scopes(
+        crate::model::OauthFlow::ClientCredentials,
+        &cfg.scopes,
+        &cfg.app_scopes,
+    );
     let mut params = vec![("grant_type", "client_credentials")];
     if !scope.trim().is_empty() {
-        params.push(("scope", scope.as_str()));
+        params.push(("scope", scope));
     }
     token_request(cfg, &params).await
 }

@@ -383,8 +383,8 @@ fn texts(code: &str) -> Option<(Pair, Pair, Pair)> {
         "auth.method_not_available" => (
             ("Anmeldeverfahren noch nicht testbar", "Authentication method not testable yet"),
             (
-                "Dieses Anmeldeverfahren (OAuth2 bzw. Windows/NTLM) kann der Verbindungstest in dieser Version noch nicht prüfen. Verbindung und Verschlüsselung wurden geprüft.",
-                "The connection test of this version cannot check this method (OAuth2 or Windows/NTLM) yet. Connection and encryption were checked.",
+                "Die Windows-Anmeldung (NTLM) kann der Verbindungstest in dieser Version noch nicht prüfen. Verbindung und Verschlüsselung wurden geprüft.",
+                "The connection test of this version cannot check Windows authentication (NTLM) yet. Connection and encryption were checked.",
             ),
             (
                 "Die Anmeldung in der Geschäftsanwendung selbst prüfen.",

@@ -586,8 +586,8 @@ impl Proto for Imap {
         }
         let offered = self.auth_mechs();
         if t.auth == ProbeAuth::Oauth2 {
-            let mech = sasl::oauth_mechanism(t, &offered)?;
-            let mut auth = sasl::oauth_authenticator(t, mech, password);
+            let mut auth = sasl::oauth_login(t, &offered, password)?;
+            let mech = auth.mech;
             let tagged = self.sasl(c, &mut auth).await?;
             if tagged.ok() {
                 if !tagged.code.to_ascii_uppercase().starts_with("CAPABILITY") {

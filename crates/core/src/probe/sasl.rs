@@ -102,19 +102,39 @@ pub(crate) fn oauth_mechanism(
     Ok(want)
 }
 
-pub(crate) fn oauth_authenticator(
+/// The mechanism (see `oauth_mechanism`) and its authenticator for an OAuth2 login.
+pub(crate) fn oauth_login(
     t: &super::ProbeTarget,
-    mech: &'static str,
+    offered: &[String],
     token: &str,
-) -> OauthToken {
-    OauthToken {
-        mech,
+) -> Result<OauthToken, super::runner::Failure> {
+    Ok(OauthToken {
+        mech: oauth_mechanism(t, offered)?,
         user: t.user.clone(),
         token: token.to_string(),
         host: t.host.clone(),
         port: t.port,
         error: None,
+    })
+}
+
+/// A refused OAuth2 login (an `auth.failed` of the protocol's SASL exchange) explained
+/// from the server's JSON error; other failures stay as they are.
+pub(crate) fn oauth_failed(
+    t: &super::ProbeTarget,
+    auth: &OauthToken,
+    f: super::runner::Failure,
+) -> super::runner::Failure {
+    if f.code != "auth.failed" {
+        return f;
     }
+    let said = f
+        .evidence
+        .iter()
+        .find(|e| e.key == "server_said")
+        .map(|e| e.value.clone())
+        .unwrap_or_default();
+    oauth_rejected(t, auth.server_error(), said)
 }
 
 /// Why the server refused the token: its JSON error says invalid or insufficient scope; a

@@ -366,22 +366,12 @@ impl Proto for Smtp {
                 .with("capabilities", self.caps_text()));
         }
         if t.auth == ProbeAuth::Oauth2 {
-            let mech = sasl::oauth_mechanism(t, &offered)?;
-            let mut auth = sasl::oauth_authenticator(t, mech, password);
+            let mut auth = sasl::oauth_login(t, &offered, password)?;
             return match self.sasl(c, &mut auth).await {
                 Ok(()) => Ok(Done::new((), "login")
                     .arg("user", t.user.clone())
-                    .arg("mech", mech)),
-                Err(f) if f.code == "auth.failed" => {
-                    let said = f
-                        .evidence
-                        .iter()
-                        .find(|e| e.key == "server_said")
-                        .map(|e| e.value.clone())
-                        .unwrap_or_default();
-                    Err(sasl::oauth_rejected(t, auth.server_error(), said))
-                }
-                Err(f) => Err(f),
+                    .arg("mech", auth.mech)),
+                Err(f) => Err(sasl::oauth_failed(t, &auth, f)),
             };
         }
         let has = |m: &str| offered.iter().any(|x| x == m);
