@@ -138,7 +138,7 @@ impl Fields {
             i.outgoing_server_id = opt_ref(app, Entity::OutgoingServer, &v)?;
         }
         if self.password_stdin {
-            i.password = SecretUpdate::Set(stdin_secret()?);
+            i.password = SecretUpdate::set(stdin_secret()?);
         }
         if let Some(p) = self.signature_file {
             i.signature = std::fs::read_to_string(&p)

@@ -96,7 +96,7 @@ impl Fields {
             i.username = v;
         }
         if self.password_stdin {
-            i.password = SecretUpdate::Set(stdin_secret()?);
+            i.password = SecretUpdate::set(stdin_secret()?);
         }
         if let Some(v) = self.days_back {
             i.sync_days_back = v;

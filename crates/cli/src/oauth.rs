@@ -138,7 +138,7 @@ impl Fields {
         set(&mut i.scopes, self.scopes);
         set(&mut i.app_scopes, self.app_scopes);
         if self.secret_stdin {
-            i.client_secret = SecretUpdate::Set(stdin_secret()?);
+            i.client_secret = SecretUpdate::set(stdin_secret()?);
         }
         Ok(())
     }

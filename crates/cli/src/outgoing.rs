@@ -176,7 +176,7 @@ impl Fields {
             i.oauth_provider_id = opt_ref(app, Entity::OauthProvider, v)?;
         }
         if self.password_stdin {
-            i.password = SecretUpdate::Set(stdin_secret()?);
+            i.password = SecretUpdate::set(stdin_secret()?);
         }
         if let Some(v) = self.allow_plaintext {
             i.allow_plaintext = v;

@@ -166,7 +166,7 @@ fn bulk_line(lang: Lang, r: &BulkResult) -> String {
     };
     let detail = match &r.error {
         Some(e) => e.clone(),
-        None => r.codes.join(", "),
+        None => codes(&r.codes),
     };
     format!(
         "{status:<7} {:<40} {:>6} ms  {detail}",
@@ -185,7 +185,7 @@ fn verdict(lang: Lang, name: &str, r: &TestReport) -> String {
     let word = if lang == Lang::De { de } else { en };
     let mut s = format!("{name}: {word} ({} ms)", r.duration_ms);
     if !r.codes.is_empty() {
-        s.push_str(&format!(" – {}", r.codes.join(", ")));
+        s.push_str(&format!(" – {}", codes(&r.codes)));
     }
     s
 }
@@ -335,4 +335,10 @@ pub fn run(app: &App, args: TestArgs, json: bool) -> Result<Output, ApiError> {
             Ok(Output::new(&runs, human))
         }
     }
+}
+
+/// Diagnosis codes as the bulk lines print them.
+fn codes(codes: &[mailbox_admin_core::diag::DiagnosisCode]) -> String {
+    let list: Vec<&str> = codes.iter().map(|c| c.as_str()).collect();
+    list.join(", ")
 }

@@ -190,7 +190,7 @@ impl FieldArgs {
             // One trailing newline is the terminator of `echo`, not part of the password.
             let pw = pw.strip_suffix('\n').unwrap_or(&pw);
             let pw = pw.strip_suffix('\r').unwrap_or(pw);
-            i.password = SecretUpdate::Set(pw.to_string());
+            i.password = SecretUpdate::set(pw.to_string());
         }
         if let Some(v) = self.allow_plaintext {
             i.allow_plaintext = v;

@@ -328,8 +328,11 @@ pub fn import(app: &App, file: PathBuf, skip_existing: bool, passphrase_stdin: b
         .map_err(|e| ApiError::internal(format!("{}: {e}", file.display())))?;
     let doc: serde_json::Value = serde_json::from_str(&text).map_err(|e| {
         app.api_error(&mailbox_admin_core::Error::Validation(vec![
-            mailbox_admin_core::error::FieldIssue::new("file", "invalid_json")
-                .arg("reason", e.to_string()),
+            mailbox_admin_core::error::FieldIssue::new(
+                "file",
+                mailbox_admin_core::diag::FieldCode::InvalidJson,
+            )
+            .arg("reason", e.to_string()),
         ]))
     })?;
     let opts = ImportOptions {

@@ -23,6 +23,7 @@ pub fn render() -> String {
     );
     decl::<Lang>(&cfg, &mut out);
     decl::<ErrorCode>(&cfg, &mut out);
+    decl::<crate::diag::FieldCode>(&cfg, &mut out);
     decl::<FieldError>(&cfg, &mut out);
     decl::<ApiError>(&cfg, &mut out);
     decl::<SecretState>(&cfg, &mut out);
@@ -91,6 +92,9 @@ pub fn render() -> String {
         use crate::probe::*;
         decl::<ProbeProtocol>(&cfg, &mut out);
         decl::<ProbeAuth>(&cfg, &mut out);
+        decl::<crate::diag::DiagnosisCode>(&cfg, &mut out);
+        decl::<crate::diag::EvidenceKey>(&cfg, &mut out);
+        decl::<crate::diag::Trust>(&cfg, &mut out);
         decl::<Severity>(&cfg, &mut out);
         decl::<Evidence>(&cfg, &mut out);
         decl::<Diagnosis>(&cfg, &mut out);

@@ -2,6 +2,8 @@
 //! `ApiError { code, message, field, fields }`: `code` is a closed set the UI branches on,
 //! the message is translated, `field` names the input to fix.
 
+use crate::diag::DiagnosisCode;
+use crate::diag::FieldCode;
 use crate::i18n::{tr, Lang};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -10,12 +12,12 @@ use ts_rs::TS;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FieldIssue {
     pub field: &'static str,
-    pub code: &'static str,
+    pub code: FieldCode,
     pub args: Vec<(&'static str, String)>,
 }
 
 impl FieldIssue {
-    pub fn new(field: &'static str, code: &'static str) -> Self {
+    pub fn new(field: &'static str, code: FieldCode) -> Self {
         FieldIssue {
             field,
             code,
@@ -158,7 +160,7 @@ pub enum Error {
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 impl Error {
-    pub fn field(field: &'static str, code: &'static str) -> Error {
+    pub fn field(field: &'static str, code: FieldCode) -> Error {
         Error::Validation(vec![FieldIssue::new(field, code)])
     }
 
@@ -175,8 +177,17 @@ impl Error {
                 ErrorCode::Database
             }
             Error::Io(_) => ErrorCode::Io,
-            Error::Oauth(f) if f.code == "oauth.cancelled" => ErrorCode::Cancelled,
+            Error::Oauth(f) if f.code == DiagnosisCode::OauthCancelled => ErrorCode::Cancelled,
             Error::Oauth(_) => ErrorCode::Oauth,
+        }
+    }
+
+    /// The field code of a keyring error on the password field.
+    fn secret_field_code(&self) -> FieldCode {
+        match self {
+            Error::Secret(SecretError::Unavailable(_)) => FieldCode::SecretsUnavailable,
+            Error::Secret(SecretError::Locked(_)) => FieldCode::SecretsLocked,
+            _ => FieldCode::SecretsFailed,
         }
     }
 
@@ -187,13 +198,13 @@ impl Error {
                 .iter()
                 .map(|i| FieldError {
                     field: i.field.to_string(),
-                    code: i.code.to_string(),
+                    code: i.code,
                     message: tr(lang, &format!("field.{}", i.code), &i.args),
                 })
                 .collect(),
             Error::Secret(_) => vec![FieldError {
                 field: "password".into(),
-                code: self.code().as_str().into(),
+                code: self.secret_field_code(),
                 message: String::new(),
             }],
             _ => Vec::new(),
@@ -267,8 +278,8 @@ impl Error {
             ),
             Error::Io(e) => tr(lang, "error.io", &[("detail", e.to_string())]),
             Error::Oauth(f) => {
-                let d = crate::probe::diagnosis::diagnose(
-                    &f.code,
+                let d = crate::diag::diagnose(
+                    f.code,
                     crate::probe::Severity::Error,
                     lang,
                     &Default::default(),
@@ -290,7 +301,7 @@ impl Error {
         let fields = match self {
             Error::Secret(_) => vec![FieldError {
                 field: "password".into(),
-                code: self.code().as_str().into(),
+                code: self.secret_field_code(),
                 message: message.clone(),
             }],
             _ => fields,
@@ -347,7 +358,7 @@ impl ErrorCode {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct FieldError {
     pub field: String,
-    pub code: String,
+    pub code: FieldCode,
     pub message: String,
 }
 

@@ -4,6 +4,7 @@
 //! when asked. An import changes nothing when a name conflicts, unless told to skip.
 
 use crate::app::App;
+use crate::diag::FieldCode;
 use crate::error::{Entity, Error, FieldIssue, Result};
 use crate::model::*;
 use crate::store::rows;
@@ -112,7 +113,7 @@ impl App {
         if opts.include_secrets && opts.passphrase.as_deref().unwrap_or("").len() < 8 {
             return Err(Error::Validation(vec![FieldIssue::new(
                 "passphrase",
-                "too_short",
+                FieldCode::TooShort,
             )
             .arg("min", "8")]));
         }
@@ -343,7 +344,7 @@ impl App {
     pub fn import_config(&self, doc: &Value, opts: &ImportOptions) -> Result<ImportReport> {
         let bad = |reason: &str| {
             Error::Validation(vec![
-                FieldIssue::new("file", "invalid_json").arg("reason", reason)
+                FieldIssue::new("file", FieldCode::InvalidJson).arg("reason", reason)
             ])
         };
         if doc.get("format").and_then(Value::as_str) != Some(FORMAT) {
@@ -393,7 +394,7 @@ impl App {
                 conflicts
                     .iter()
                     .map(|(e, n)| {
-                        FieldIssue::new("import", "import_conflict")
+                        FieldIssue::new("import", FieldCode::ImportConflict)
                             .arg("kind", crate::i18n::tr(lang, e.key(), &[]))
                             .arg("name", n.clone())
                     })
@@ -409,7 +410,7 @@ impl App {
                     Some(id) => Ok(Some(id)),
                     None => Err(Error::Validation(vec![FieldIssue::new(
                         field,
-                        "missing_ref",
+                        FieldCode::MissingRef,
                     )
                     .arg("id", n.to_string())])),
                 },
@@ -420,7 +421,7 @@ impl App {
             match secrets.get(&key) {
                 Some(s) => {
                     report.secrets_restored += 1;
-                    SecretUpdate::Set(s.clone())
+                    SecretUpdate::set(s.clone())
                 }
                 None => SecretUpdate::Keep,
             }
@@ -626,7 +627,7 @@ fn parse_secret_key(k: &str) -> Option<(Entity, &str, &'static str)> {
 fn from<T: serde::de::DeserializeOwned>(v: Value) -> Result<T> {
     serde_json::from_value(v).map_err(|e| {
         Error::Validation(vec![
-            FieldIssue::new("file", "invalid_json").arg("reason", e.to_string())
+            FieldIssue::new("file", FieldCode::InvalidJson).arg("reason", e.to_string())
         ])
     })
 }
@@ -644,7 +645,7 @@ fn ids_of(c: &Connection, e: Entity, field: &'static str, v: Option<&Value>) -> 
             None => {
                 return Err(Error::Validation(vec![FieldIssue::new(
                     field,
-                    "missing_ref",
+                    FieldCode::MissingRef,
                 )
                 .arg("id", n.to_string())]))
             }
@@ -699,7 +700,7 @@ fn derive_key(passphrase: &str, salt: &[u8]) -> Result<[u8; 32]> {
     let mut key = [0u8; 32];
     argon2::Argon2::default()
         .hash_password_into(passphrase.as_bytes(), salt, &mut key)
-        .map_err(|_| Error::Validation(vec![FieldIssue::new("passphrase", "required")]))?;
+        .map_err(|_| Error::Validation(vec![FieldIssue::new("passphrase", FieldCode::Required)]))?;
     Ok(key)
 }
 
@@ -725,7 +726,12 @@ fn seal(plain: &[u8], passphrase: &str) -> Result<Value> {
 
 fn open(sealed: &Value, passphrase: &str) -> Result<Vec<u8>> {
     use chacha20poly1305::aead::{Aead, KeyInit};
-    let wrong = || Error::Validation(vec![FieldIssue::new("passphrase", "passphrase_wrong")]);
+    let wrong = || {
+        Error::Validation(vec![FieldIssue::new(
+            "passphrase",
+            FieldCode::PassphraseWrong,
+        )])
+    };
     let field = |k: &str| {
         sealed
             .get(k)

@@ -215,15 +215,15 @@ fn catalogue(key: &str) -> (&'static str, &'static str) {
             "{entity} „{name}“ wird noch verwendet von: {used_by}. Ändern oder löschen Sie zuerst diese Einträge.",
             "{entity} \"{name}\" is still used by: {used_by}. Change or delete those first.",
         ),
-        "error.secrets_unavailable" => (
+        "error.secrets_unavailable" | "field.secrets_unavailable" => (
             "Das Passwort wurde nicht gespeichert: kein Schlüsselbund erreichbar ({detail}). Unter Linux einen Secret-Service-Dienst (GNOME Keyring, KeePassXC) starten und entsperren, dann das Passwort erneut eingeben. Alle anderen Angaben wurden gespeichert.",
             "The password was not saved: no keyring is reachable ({detail}). On Linux start and unlock a Secret Service (GNOME Keyring, KeePassXC), then enter the password again. Everything else was saved.",
         ),
-        "error.secrets_locked" => (
+        "error.secrets_locked" | "field.secrets_locked" => (
             "Das Passwort wurde nicht gespeichert: der Schlüsselbund ist gesperrt ({detail}). Bitte entsperren und das Passwort erneut eingeben. Alle anderen Angaben wurden gespeichert.",
             "The password was not saved: the keyring is locked ({detail}). Unlock it and enter the password again. Everything else was saved.",
         ),
-        "error.secrets_failed" => (
+        "error.secrets_failed" | "field.secrets_failed" => (
             "Schlüsselbund-Fehler: {detail}",
             "Keyring error: {detail}",
         ),

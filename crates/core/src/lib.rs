@@ -4,14 +4,18 @@
 
 pub mod app;
 pub mod bindings;
+pub mod clock;
+pub mod diag;
 pub mod error;
 pub mod export;
 pub mod i18n;
+pub mod kinds;
 pub mod model;
 pub mod oauth;
 pub mod paths;
 pub mod probe;
 pub mod secrets;
+pub mod sensitive;
 pub mod store;
 pub mod validate;
 

@@ -1,6 +1,7 @@
 //! Field checks shared by every entity: text limits, control characters, host names
 //! (IDN, IPv4/IPv6 literals), `host:port` input, certificate fingerprints.
 
+use crate::diag::FieldCode;
 use crate::error::FieldIssue;
 use std::net::{Ipv4Addr, Ipv6Addr};
 
@@ -23,15 +24,15 @@ impl Issues {
     }
 
     /// A new secret: not empty, at most 1024 characters, no control characters.
-    pub fn secret(&mut self, field: &'static str, update: &crate::model::SecretUpdate) {
-        const MAX: usize = crate::model::server::PASSWORD_MAX;
-        if let crate::model::SecretUpdate::Set(v) = update {
+    pub fn secret(&mut self, field: &'static str, update: &crate::sensitive::SecretUpdate) {
+        const MAX: usize = crate::kinds::PASSWORD_MAX;
+        if let crate::sensitive::SecretUpdate::Set(v) = update {
             if v.is_empty() {
-                self.push(FieldIssue::new(field, "required"));
-            } else if v.chars().count() > MAX {
-                self.push(FieldIssue::new(field, "too_long").arg("max", MAX.to_string()));
-            } else if v.chars().any(char::is_control) {
-                self.push(FieldIssue::new(field, "control_chars"));
+                self.push(FieldIssue::new(field, FieldCode::Required));
+            } else if v.expose().chars().count() > MAX {
+                self.push(FieldIssue::new(field, FieldCode::TooLong).arg("max", MAX.to_string()));
+            } else if v.expose().chars().any(char::is_control) {
+                self.push(FieldIssue::new(field, FieldCode::ControlChars));
             }
         }
     }
@@ -54,27 +55,28 @@ impl Issues {
             split_host_port(raw)
         };
         if raw.chars().count() > MAX {
-            self.push(FieldIssue::new("host", "too_long").arg("max", MAX.to_string()));
+            self.push(FieldIssue::new("host", FieldCode::TooLong).arg("max", MAX.to_string()));
         } else if host.chars().any(|c| c.is_control()) {
-            self.push(FieldIssue::new("host", "control_chars"));
+            self.push(FieldIssue::new("host", FieldCode::ControlChars));
         } else if host.is_empty() {
             if required {
-                self.push(FieldIssue::new("host", "required"));
+                self.push(FieldIssue::new("host", FieldCode::Required));
             }
         } else if let Some(reason) = host_problem(&host) {
-            self.push(FieldIssue::new("host", "host_invalid").arg("reason", reason));
+            self.push(FieldIssue::new("host", FieldCode::HostInvalid).arg("reason", reason));
         }
         let mut port = port;
         if let Some(hp) = host_port {
             match hp.parse::<i64>() {
                 Ok(p) if port.is_none() || port == Some(p) => port = Some(p),
                 Ok(p) => self.push(
-                    FieldIssue::new("host", "host_port_mismatch")
+                    FieldIssue::new("host", FieldCode::HostPortMismatch)
                         .arg("host_port", p.to_string())
                         .arg("port", port.unwrap_or_default().to_string()),
                 ),
                 Err(_) => self.push(
-                    FieldIssue::new("host", "host_invalid").arg("reason", format!("port '{hp}'")),
+                    FieldIssue::new("host", FieldCode::HostInvalid)
+                        .arg("reason", format!("port '{hp}'")),
                 ),
             }
         }
@@ -82,7 +84,7 @@ impl Issues {
             None => (host, derived, false),
             Some(p) if (1..=65535).contains(&p) => (host, p as u16, true),
             Some(_) => {
-                self.push(FieldIssue::new("port", "port_range"));
+                self.push(FieldIssue::new("port", FieldCode::PortRange));
                 (host, derived, true)
             }
         }
@@ -90,7 +92,7 @@ impl Issues {
 
     pub fn timeout(&mut self, secs: i64) {
         if !(1..=600).contains(&secs) {
-            self.push(FieldIssue::new("timeout_secs", "timeout_range"));
+            self.push(FieldIssue::new("timeout_secs", FieldCode::TimeoutRange));
         }
     }
 
@@ -106,21 +108,26 @@ impl Issues {
         strict: bool,
     ) -> (String, String) {
         if strict && !verify && !confirmed {
-            self.push(FieldIssue::new("tls_verify", "confirm_insecure"));
+            self.push(FieldIssue::new("tls_verify", FieldCode::ConfirmInsecure));
         }
         let alt = alt_name.trim().to_string();
         self.text("tls_alt_name", &alt, 255, false);
         if !alt.is_empty() && !self.has("tls_alt_name") {
             let bare = alt.strip_prefix("*.").unwrap_or(&alt);
             if let Some(reason) = host_problem(bare) {
-                self.push(FieldIssue::new("tls_alt_name", "host_invalid").arg("reason", reason));
+                self.push(
+                    FieldIssue::new("tls_alt_name", FieldCode::HostInvalid).arg("reason", reason),
+                );
             }
         }
         let pin = if pin.trim().is_empty() {
             String::new()
         } else {
             normalize_fingerprint(pin.trim()).unwrap_or_else(|| {
-                self.push(FieldIssue::new("tls_pin_sha256", "fingerprint_invalid"));
+                self.push(FieldIssue::new(
+                    "tls_pin_sha256",
+                    FieldCode::FingerprintInvalid,
+                ));
                 String::new()
             })
         };
@@ -130,11 +137,11 @@ impl Issues {
     /// A free-text field: trimmed by the caller, at most `max` characters, no control chars.
     pub fn text(&mut self, field: &'static str, value: &str, max: usize, required: bool) {
         if required && value.trim().is_empty() {
-            self.push(FieldIssue::new(field, "required"));
+            self.push(FieldIssue::new(field, FieldCode::Required));
         } else if value.chars().count() > max {
-            self.push(FieldIssue::new(field, "too_long").arg("max", max.to_string()));
+            self.push(FieldIssue::new(field, FieldCode::TooLong).arg("max", max.to_string()));
         } else if value.chars().any(char::is_control) {
-            self.push(FieldIssue::new(field, "control_chars"));
+            self.push(FieldIssue::new(field, FieldCode::ControlChars));
         }
     }
 }
@@ -297,6 +304,24 @@ pub fn normalize_fingerprint(input: &str) -> Option<String> {
             .collect::<Vec<_>>()
             .join(":"),
     )
+}
+
+/// Whether `url` is an absolute http(s) URL; plain http only towards this machine.
+pub fn url_problem(url: &str) -> Option<FieldCode> {
+    let Ok(u) = url::Url::parse(url) else {
+        return Some(FieldCode::UrlInvalid);
+    };
+    match u.scheme() {
+        "https" => u.host_str().map_or(Some(FieldCode::UrlInvalid), |_| None),
+        "http" => match u.host() {
+            Some(url::Host::Ipv4(a)) if a.is_loopback() => None,
+            Some(url::Host::Ipv6(a)) if a.is_loopback() => None,
+            Some(url::Host::Domain("localhost")) => None,
+            Some(_) => Some(FieldCode::HttpsRequired),
+            None => Some(FieldCode::UrlInvalid),
+        },
+        _ => Some(FieldCode::UrlInvalid),
+    }
 }
 
 #[cfg(test)]

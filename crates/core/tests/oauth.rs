@@ -321,7 +321,7 @@ fn assert_logged_in_with(r: &TestReport, mech: &str) {
 }
 
 fn codes_of(r: &TestReport) -> Vec<String> {
-    r.codes.clone()
+    r.codes.iter().map(|c| c.to_string()).collect()
 }
 
 #[tokio::test]

@@ -97,7 +97,7 @@ async fn a_stored_server_is_tested_live_and_its_history_kept_without_the_passwor
     let s = app.get_server(id).unwrap();
     let mut edit = ServerInput::from(&s);
     edit.port = Some(mail.ports.imaps as i64);
-    edit.password = SecretUpdate::Set(format!("{}-wrong", ALICE.password));
+    edit.password = SecretUpdate::set(format!("{}-wrong", ALICE.password));
     app.update_server(id, s.version, &edit).unwrap();
     let failed = app.test_server(id, &opts, &|_| {}, &cancel).await.unwrap();
     assert_eq!(failed.codes, vec!["auth.failed".to_string()]);

@@ -56,7 +56,7 @@ fn password_round_trips_through_the_secret_service_and_never_touches_the_databas
     let s = app.update_server(id, s.version, &edit).unwrap().item;
     assert_eq!(app.server_password(id).unwrap().as_deref(), Some(canary));
     let mut edit = ServerInput::from(&s);
-    edit.password = SecretUpdate::Set(format!("{canary}-2"));
+    edit.password = SecretUpdate::set(format!("{canary}-2"));
     app.update_server(id, s.version, &edit).unwrap();
     assert_eq!(
         ss.lookup("mailbox-admin", &uid),

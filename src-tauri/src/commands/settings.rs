@@ -99,8 +99,11 @@ pub async fn import_config(
 ) -> Result<ImportReport, ApiError> {
     let doc: serde_json::Value = serde_json::from_str(&json).map_err(|e| {
         app.api_error(&mailbox_admin_core::Error::Validation(vec![
-            mailbox_admin_core::error::FieldIssue::new("file", "invalid_json")
-                .arg("reason", e.to_string()),
+            mailbox_admin_core::error::FieldIssue::new(
+                "file",
+                mailbox_admin_core::diag::FieldCode::InvalidJson,
+            )
+            .arg("reason", e.to_string()),
         ]))
     })?;
     app.import_config(&doc, &options).map_err(api(&app))

@@ -4,6 +4,7 @@
 //! in one transaction, and keeps secrets in the keyring.
 
 use super::{App, Removed};
+use crate::diag::FieldCode;
 use crate::error::{Entity, Error, FieldError, FieldIssue, Result};
 use crate::model::cert::parse as parse_cert;
 use crate::model::*;
@@ -127,7 +128,7 @@ impl App {
             if !certs::get(conn, c)?.has_private_key {
                 issues.push(FieldIssue::new(
                     "smime_certificate_id",
-                    "certificate_no_key",
+                    FieldCode::CertificateNoKey,
                 ));
             }
         }
@@ -135,7 +136,7 @@ impl App {
             if !certs::get(conn, c)?.has_private_key {
                 issues.push(FieldIssue::new(
                     "client_certificate_id",
-                    "certificate_no_key",
+                    FieldCode::CertificateNoKey,
                 ));
             }
         }
@@ -313,7 +314,10 @@ impl App {
             .enumerate()
             .filter(|(_, l)| !l.trim().is_empty());
         let Some((_, header)) = lines.next() else {
-            return Err(Error::Validation(vec![FieldIssue::new("csv", "required")]));
+            return Err(Error::Validation(vec![FieldIssue::new(
+                "csv",
+                FieldCode::Required,
+            )]));
         };
         let sep = if header.matches(';').count() > header.matches(',').count() {
             ';'
@@ -329,7 +333,7 @@ impl App {
         else {
             return Err(Error::Validation(vec![FieldIssue::new(
                 "csv",
-                "csv_header",
+                FieldCode::CsvHeader,
             )]));
         };
         let name_col = find(&["display_name", "name", "anzeigename", "displayname"]);
@@ -425,7 +429,7 @@ impl App {
                         {
                             return Err(Error::Validation(vec![FieldIssue::new(
                                 "group_id",
-                                "missing_ref",
+                                FieldCode::MissingRef,
                             )
                             .arg("id", target.to_string())]));
                         }
@@ -693,19 +697,19 @@ impl App {
         {
             Ok(b) if !b.is_empty() => b,
             Ok(_) => {
-                issues.push(FieldIssue::new("data", "required"));
+                issues.push(FieldIssue::new("data", FieldCode::Required));
                 Vec::new()
             }
             Err(e) => {
                 issues.push(
-                    FieldIssue::new("data", "certificate_invalid")
+                    FieldIssue::new("data", FieldCode::CertificateInvalid)
                         .arg("reason", format!("base64: {e}")),
                 );
                 Vec::new()
             }
         };
         if bytes.len() > 1_000_000 {
-            issues.push(FieldIssue::new("data", "too_long").arg("max", "1000000"));
+            issues.push(FieldIssue::new("data", FieldCode::TooLong).arg("max", "1000000"));
         }
         if !issues.is_empty() {
             return Err(Error::Validation(issues.0));
@@ -720,13 +724,13 @@ impl App {
         if let Some(other) = dup {
             return Err(Error::Validation(vec![FieldIssue::new(
                 "data",
-                "duplicate",
+                FieldCode::Duplicate,
             )
             .arg("value", other)]));
         }
         let id = rows::insert(c, Entity::Certificate, certs::cols(&name, &parsed))?;
         let update = match &parsed.secret {
-            Some(s) => SecretUpdate::Set(s.clone()),
+            Some(s) => SecretUpdate::set(s.clone()),
             None => SecretUpdate::Keep,
         };
         let warnings = self.store_secret(c, Entity::Certificate, "secret", id, &update)?;

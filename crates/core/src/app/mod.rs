@@ -214,7 +214,7 @@ impl App {
             SecretUpdate::Set(value) => {
                 let uid = rows::uid(conn, entity, id)?;
                 let r = format!("{}/{uid}/{column}", entity.ref_prefix());
-                let state = match self.secrets.set(&r, value) {
+                let state = match self.secrets.set(&r, value.expose()) {
                     Ok(()) => SecretState::Stored,
                     Err(e) => {
                         let mut w = Error::from(e).to_api(self.lang());

@@ -3,6 +3,8 @@
 //! when it expires) and disconnecting (revoking where the provider can).
 
 use super::{App, Removed};
+use crate::diag::DiagnosisCode;
+use crate::diag::FieldCode;
 use crate::error::{Entity, Error, Result};
 use crate::model::{
     requested_scopes, OauthConnection, OauthFlow, OauthProvider, OauthProviderInput, ProviderKind,
@@ -202,7 +204,7 @@ impl App {
         let mut v = input.clone();
         if v.kind == ProviderKind::Oidc {
             if v.discovery_url.trim().is_empty() {
-                return Err(Error::field("discovery_url", "required"));
+                return Err(Error::field("discovery_url", FieldCode::Required));
             }
             let d = oauth::discover(&v.discovery_url)
                 .await
@@ -248,7 +250,7 @@ impl App {
     fn connect_provider(&self, account_id: i64, asked: Option<i64>) -> Result<OauthProvider> {
         if let Some(p) = asked {
             return self.get_oauth_provider(p).map_err(|e| match e {
-                Error::NotFound { .. } => Error::field("provider_id", "missing_ref"),
+                Error::NotFound { .. } => Error::field("provider_id", FieldCode::MissingRef),
                 e => e,
             });
         }
@@ -269,7 +271,10 @@ impl App {
         let all = self.list_oauth_providers("")?;
         match all.as_slice() {
             [only] => Ok(only.clone()),
-            _ => Err(Error::field("provider_id", "oauth_provider_required")),
+            _ => Err(Error::field(
+                "provider_id",
+                FieldCode::OauthProviderRequired,
+            )),
         }
     }
 
@@ -293,7 +298,7 @@ impl App {
             OauthFlow::ClientCredentials => cfg.client_secret.is_none(),
         };
         if flow_missing {
-            return Err(Error::field("flow", "oauth_flow_unavailable"));
+            return Err(Error::field("flow", FieldCode::OauthFlowUnavailable));
         }
         let login_hint = if account.username.is_empty() {
             account.email.clone()
@@ -330,7 +335,7 @@ impl App {
         // Cancel ends any part of the flow at once, including its first request.
         let token: TokenResponse = tokio::select! {
             biased;
-            _ = cancel.cancelled() => Err(OauthFailure::new("oauth.cancelled", "", "")),
+            _ = cancel.cancelled() => Err(OauthFailure::new(DiagnosisCode::OauthCancelled, "", "")),
             r = flow => r,
         }
         .map_err(Error::Oauth)?;
@@ -448,7 +453,11 @@ impl App {
 
     /// A database or keyring error while getting a token, as the login step reports it.
     fn not_connected(&self, e: Error) -> OauthFailure {
-        OauthFailure::new("oauth.not_connected", "", self.api_error(&e).message)
+        OauthFailure::new(
+            DiagnosisCode::OauthNotConnected,
+            "",
+            self.api_error(&e).message,
+        )
     }
 
     /// A valid access token for account `id`, refreshed (or, app-only, requested again)
@@ -466,12 +475,16 @@ impl App {
             )
         };
         let (Some(c), Some(key)) = (conn, key) else {
-            return Err(OauthFailure::new("oauth.not_connected", "", ""));
+            return Err(OauthFailure::new(DiagnosisCode::OauthNotConnected, "", ""));
         };
         let stored = tokens::load(self.secrets.as_ref(), &key)
             .map_err(|e| internal(Error::Secret(e)))?
             .ok_or_else(|| {
-                OauthFailure::new("oauth.not_connected", "", "no tokens in the keyring")
+                OauthFailure::new(
+                    DiagnosisCode::OauthNotConnected,
+                    "",
+                    "no tokens in the keyring",
+                )
             })?;
         if !stored.expiring(now_unix(), EXPIRY_MARGIN_SECS) {
             return Ok((stored.access(), c.subject));
@@ -483,7 +496,7 @@ impl App {
             (Some(r), _) => oauth::refresh(&cfg, &Secret::new(r.clone())).await?,
             (None, _) => {
                 return Err(OauthFailure::new(
-                    "oauth.token_invalid",
+                    DiagnosisCode::OauthTokenInvalid,
                     "",
                     "the access token expired and there is no refresh token",
                 ))

@@ -2,6 +2,8 @@
 //! keyring, runs the engine, and keeps the history of test runs (table `test_runs`).
 
 use super::App;
+use crate::diag::DiagnosisCode;
+use crate::diag::FieldCode;
 use crate::error::{Error, Result};
 use crate::model::{Account, AuthMethod, IncomingServer, OutgoingServer, SecretState, SmtpAuth};
 use crate::oauth::OauthFailure;
@@ -67,7 +69,7 @@ pub struct BulkResult {
     pub ok: bool,
     pub cancelled: bool,
     pub duration_ms: u64,
-    pub codes: Vec<String>,
+    pub codes: Vec<DiagnosisCode>,
     /// Why the account could not be tested at all (no server configured, …).
     pub error: Option<String>,
 }
@@ -91,7 +93,7 @@ pub struct TestRun {
     pub duration_ms: u64,
     pub ok: bool,
     pub cancelled: bool,
-    pub codes: Vec<String>,
+    pub codes: Vec<DiagnosisCode>,
     pub report: TestReport,
 }
 
@@ -254,7 +256,7 @@ impl App {
             None => None,
         };
         if incoming.is_none() && outgoing.is_none() {
-            return Err(Error::field("incoming_server_id", "nothing_to_test"));
+            return Err(Error::field("incoming_server_id", FieldCode::NothingToTest));
         }
         let (mut incoming, mut outgoing) = (incoming, outgoing);
         for t in [incoming.as_mut(), outgoing.as_mut()].into_iter().flatten() {
@@ -284,7 +286,7 @@ impl App {
             if let Some(reason) = crate::validate::email_problem(to.trim()) {
                 return Err(Error::Validation(vec![crate::error::FieldIssue::new(
                     "send_to",
-                    "email_invalid",
+                    FieldCode::EmailInvalid,
                 )
                 .arg("reason", reason)]));
             }
@@ -467,7 +469,7 @@ impl App {
                 .await
                 .map(|tok| (tok, String::new())),
             None => Err(OauthFailure::new(
-                "oauth.not_connected",
+                DiagnosisCode::OauthNotConnected,
                 "",
                 "the server names no OAuth provider",
             )),
@@ -512,7 +514,12 @@ impl App {
                 report.duration_ms as i64,
                 report.ok,
                 report.cancelled,
-                report.codes.join(" "),
+                report
+                    .codes
+                    .iter()
+                    .map(|c| c.as_str())
+                    .collect::<Vec<_>>()
+                    .join(" "),
                 json,
             ],
         )?;
@@ -560,7 +567,10 @@ impl App {
                 duration_ms: duration_ms.max(0) as u64,
                 ok,
                 cancelled,
-                codes: codes.split_whitespace().map(str::to_string).collect(),
+                codes: codes
+                    .split_whitespace()
+                    .filter_map(DiagnosisCode::parse)
+                    .collect(),
                 report,
             });
         }

@@ -1,4 +1,5 @@
 use super::*;
+use crate::diag::FieldCode;
 use crate::error::ErrorCode;
 use crate::model::{Protocol, Security};
 use crate::secrets::{self, UnavailableSecrets};
@@ -77,7 +78,7 @@ fn duplicate_name_is_a_field_error_case_insensitively() {
         .to_api(Lang::En);
     assert_eq!(e.code, ErrorCode::Validation);
     assert_eq!(e.field.as_deref(), Some("name"));
-    assert_eq!(e.fields[0].code, "duplicate");
+    assert_eq!(e.fields[0].code, FieldCode::Duplicate);
     assert_eq!(app.list_servers("").unwrap().len(), 1);
 }
 

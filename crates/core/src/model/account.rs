@@ -1,6 +1,7 @@
 //! Accounts (E-Mail-Konten / Postfächer): personal (owner = user) or shared (owner =
 //! group), servers, credential, mailbox path and its lock, folders, permissions.
 
+use crate::diag::FieldCode;
 use crate::error::{Error, FieldIssue, Result};
 use crate::model::SecretState;
 use crate::model::SecretUpdate;
@@ -189,7 +190,7 @@ impl AccountInput {
         check_email(&mut issues, "reply_to", &v.reply_to, false);
         check_email(&mut issues, "send_bcc", &v.send_bcc, false);
         if v.owner.is_none() {
-            issues.push(FieldIssue::new("owner", "owner_required"));
+            issues.push(FieldIssue::new("owner", FieldCode::OwnerRequired));
         }
         issues.text("username", &v.username, TEXT_MAX, false);
         issues.secret("password", &v.password);
@@ -199,7 +200,10 @@ impl AccountInput {
         issues.text("mailbox_path", &v.mailbox_path, TEXT_MAX, false);
         if let Some(e) = existing {
             if e.mail_received && e.mailbox_path != v.mailbox_path {
-                issues.push(FieldIssue::new("mailbox_path", "locked_mailbox_path"));
+                issues.push(FieldIssue::new(
+                    "mailbox_path",
+                    FieldCode::LockedMailboxPath,
+                ));
             }
         }
         for (f, val) in [
@@ -214,20 +218,23 @@ impl AccountInput {
             f.folder = f.folder.trim().into();
             issues.text("folders", &f.folder, TEXT_MAX, true);
             if !seen.insert(f.folder.clone()) {
-                issues.push(FieldIssue::new("folders", "duplicate").arg("value", f.folder.clone()));
+                issues.push(
+                    FieldIssue::new("folders", FieldCode::Duplicate).arg("value", f.folder.clone()),
+                );
             }
         }
         // A signature is multi-line text: line breaks and tabs are fine, other controls not.
         if v.signature.chars().count() > SIGNATURE_MAX {
             issues.push(
-                FieldIssue::new("signature", "too_long").arg("max", SIGNATURE_MAX.to_string()),
+                FieldIssue::new("signature", FieldCode::TooLong)
+                    .arg("max", SIGNATURE_MAX.to_string()),
             );
         } else if v
             .signature
             .chars()
             .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
         {
-            issues.push(FieldIssue::new("signature", "control_chars"));
+            issues.push(FieldIssue::new("signature", FieldCode::ControlChars));
         }
         if issues.is_empty() {
             Ok(v)

@@ -1,5 +1,6 @@
 //! Outlook / calendar accounts (tab "Calendar" / Outlook-Konten).
 
+use crate::diag::FieldCode;
 use crate::error::{Error, FieldIssue, Result};
 use crate::model::{SecretState, SecretUpdate};
 use crate::validate::Issues;
@@ -98,7 +99,7 @@ impl CalendarInput {
         v.username = v.username.trim().into();
         issues.text("name", &v.name, NAME_MAX, true);
         if v.employee_id.is_none() {
-            issues.push(FieldIssue::new("employee_id", "required"));
+            issues.push(FieldIssue::new("employee_id", FieldCode::Required));
         }
         issues.text("outlook_profile", &v.outlook_profile, TEXT_MAX, false);
         issues.text("calendar_name", &v.calendar_name, TEXT_MAX, false);
@@ -110,7 +111,7 @@ impl CalendarInput {
         );
         let web = v.caldav_url.starts_with("https://") || v.caldav_url.starts_with("http://");
         if !v.caldav_url.is_empty() && !issues.has("caldav_url") && !web {
-            issues.push(FieldIssue::new("caldav_url", "url_invalid"));
+            issues.push(FieldIssue::new("caldav_url", FieldCode::UrlInvalid));
         }
         issues.text("username", &v.username, TEXT_MAX, false);
         issues.secret("password", &v.password);
@@ -120,7 +121,7 @@ impl CalendarInput {
         ] {
             if !(0..=3650).contains(&d) {
                 issues.push(
-                    FieldIssue::new(f, "range")
+                    FieldIssue::new(f, FieldCode::Range)
                         .arg("min", "0")
                         .arg("max", "3650"),
                 );

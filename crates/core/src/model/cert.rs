@@ -1,6 +1,7 @@
 //! The certificate store: PEM and PKCS#12 imports, what they contain (subject, issuer,
 //! validity, SHA-256 fingerprint), and where their secret lives (the keyring, never here).
 
+use crate::diag::FieldCode;
 use crate::error::{Error, FieldIssue, Result};
 use crate::model::SecretState;
 use serde::{Deserialize, Serialize};
@@ -99,7 +100,7 @@ pub struct ParsedCert {
 
 fn bad(reason: impl Into<String>) -> Error {
     Error::Validation(vec![
-        FieldIssue::new("data", "certificate_invalid").arg("reason", reason.into())
+        FieldIssue::new("data", FieldCode::CertificateInvalid).arg("reason", reason.into())
     ])
 }
 
@@ -218,7 +219,7 @@ fn parse_pem(bytes: &[u8], passphrase: Option<&str>) -> Result<ParsedCert> {
             _ => {
                 return Err(Error::Validation(vec![FieldIssue::new(
                     "passphrase",
-                    "required",
+                    FieldCode::Required,
                 )]))
             }
         }
@@ -247,7 +248,10 @@ fn parse_pkcs12(bytes: &[u8], passphrase: &str) -> Result<ParsedCert> {
         .map_err(|e| {
             let msg = e.to_string();
             if msg.to_lowercase().contains("mac") || msg.to_lowercase().contains("password") {
-                Error::Validation(vec![FieldIssue::new("passphrase", "passphrase_wrong")])
+                Error::Validation(vec![FieldIssue::new(
+                    "passphrase",
+                    FieldCode::PassphraseWrong,
+                )])
             } else {
                 bad(format!("neither PEM, DER nor PKCS#12 ({msg})"))
             }

@@ -1,6 +1,7 @@
 //! OAuth providers (OAuth2 Sync-Server / Exchange-Verbindung, tab "OAuth") and the OAuth
 //! connections of accounts (SPEC §2.4). Client secrets and tokens live only in the keyring.
 
+use crate::diag::FieldCode;
 use crate::error::{Error, FieldIssue, Result};
 use crate::model::{SecretState, SecretUpdate};
 use crate::validate::Issues;
@@ -12,43 +13,7 @@ use super::server::{NAME_MAX, TEXT_MAX};
 /// URLs and scope lists may be long (Microsoft scopes are full URLs).
 pub const URL_MAX: usize = 2000;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS, Default)]
-#[serde(rename_all = "snake_case")]
-pub enum ProviderKind {
-    /// Microsoft 365 / Exchange Online / Outlook.com (Microsoft identity platform v2).
-    #[default]
-    Microsoft365,
-    Google,
-    /// Any OpenID Connect provider, configured from its discovery document.
-    Oidc,
-}
-crate::str_enum!(ProviderKind { Microsoft365 => "microsoft365", Google => "google", Oidc => "oidc" });
-
-/// How an account's tokens were obtained.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS, Default)]
-#[serde(rename_all = "snake_case")]
-pub enum OauthFlow {
-    /// Authorization code + PKCE in the system browser, loopback redirect.
-    #[default]
-    AuthorizationCode,
-    /// Device code: a code to enter on any device with a browser.
-    DeviceCode,
-    /// App-only (client credentials): service mailboxes, no user signs in.
-    ClientCredentials,
-}
-crate::str_enum!(OauthFlow { AuthorizationCode => "authorization_code", DeviceCode => "device_code", ClientCredentials => "client_credentials" });
-
-/// Which SASL mechanism carries the token. `Auto` takes what the server offers
-/// (OAUTHBEARER, else XOAUTH2).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS, Default)]
-#[serde(rename_all = "snake_case")]
-pub enum OauthMechanism {
-    #[default]
-    Auto,
-    Xoauth2,
-    Oauthbearer,
-}
-crate::str_enum!(OauthMechanism { Auto => "auto", Xoauth2 => "xoauth2", Oauthbearer => "oauthbearer" });
+pub use crate::kinds::{requested_scopes, OauthFlow, OauthMechanism, ProviderKind};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct OauthProvider {
@@ -135,14 +100,6 @@ pub const MS_POP_SCOPE: &str = "https://outlook.office.com/POP.AccessAsUser.All"
 pub const MS_SMTP_SCOPE: &str = "https://outlook.office.com/SMTP.Send";
 pub const GOOGLE_MAIL_SCOPE: &str = "https://mail.google.com/";
 
-/// The scopes a flow asks for: app-only tokens take the app scopes where there are any.
-pub fn requested_scopes<'a>(flow: OauthFlow, scopes: &'a str, app_scopes: &'a str) -> &'a str {
-    match flow {
-        OauthFlow::ClientCredentials if !app_scopes.trim().is_empty() => app_scopes,
-        _ => scopes,
-    }
-}
-
 /// Characters a tenant id or domain may contain.
 fn tenant_ok(t: &str) -> bool {
     !t.is_empty()
@@ -151,23 +108,7 @@ fn tenant_ok(t: &str) -> bool {
             .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '.')
 }
 
-/// Whether `url` is an absolute http(s) URL; plain http only towards this machine.
-pub fn url_problem(url: &str) -> Option<&'static str> {
-    let Ok(u) = url::Url::parse(url) else {
-        return Some("url_invalid");
-    };
-    match u.scheme() {
-        "https" => u.host_str().map_or(Some("url_invalid"), |_| None),
-        "http" => match u.host() {
-            Some(url::Host::Ipv4(a)) if a.is_loopback() => None,
-            Some(url::Host::Ipv6(a)) if a.is_loopback() => None,
-            Some(url::Host::Domain("localhost")) => None,
-            Some(_) => Some("https_required"),
-            None => Some("url_invalid"),
-        },
-        _ => Some("url_invalid"),
-    }
-}
+pub use crate::validate::url_problem;
 
 impl OauthProviderInput {
     /// "Use defaults": the provider's standard endpoints and scopes (Microsoft 365 for
@@ -256,14 +197,14 @@ impl OauthProviderInput {
         issues.text("name", &v.name, NAME_MAX, true);
         issues.text("client_id", &v.client_id, TEXT_MAX, true);
         if v.client_id.contains(char::is_whitespace) {
-            issues.push(FieldIssue::new("client_id", "no_spaces"));
+            issues.push(FieldIssue::new("client_id", FieldCode::NoSpaces));
         }
         issues.secret("client_secret", &v.client_secret);
         if v.kind == ProviderKind::Microsoft365 {
             if v.tenant_id.is_empty() {
-                issues.push(FieldIssue::new("tenant_id", "required"));
+                issues.push(FieldIssue::new("tenant_id", FieldCode::Required));
             } else if !tenant_ok(&v.tenant_id) {
-                issues.push(FieldIssue::new("tenant_id", "tenant_invalid"));
+                issues.push(FieldIssue::new("tenant_id", FieldCode::TenantInvalid));
             }
         }
         let urls = [
@@ -289,7 +230,10 @@ impl OauthProviderInput {
             && v.device_endpoint.is_empty()
             && v.app_scopes.is_empty()
         {
-            issues.push(FieldIssue::new("authorization_endpoint", "oauth_no_flow"));
+            issues.push(FieldIssue::new(
+                "authorization_endpoint",
+                FieldCode::OauthNoFlow,
+            ));
         }
         issues.text("scopes", &v.scopes, URL_MAX, false);
         issues.text("app_scopes", &v.app_scopes, URL_MAX, false);
@@ -336,10 +280,10 @@ mod tests {
         );
         assert_eq!(
             url_problem("http://login.example.com/token"),
-            Some("https_required")
+            Some(FieldCode::HttpsRequired)
         );
         assert_eq!(url_problem("http://127.0.0.1:8080/token"), None);
-        assert_eq!(url_problem("ftp://x/"), Some("url_invalid"));
+        assert_eq!(url_problem("ftp://x/"), Some(FieldCode::UrlInvalid));
     }
 }
 

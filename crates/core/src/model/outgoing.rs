@@ -1,6 +1,7 @@
 //! Outgoing servers (tab "Outgoing" / Postausgangsserver): SMTP or Microsoft 365, the SMTP
 //! port rule, installation default, validation (skipped in part for disabled servers).
 
+use crate::diag::FieldCode;
 use crate::error::{Error, FieldIssue, Result};
 use crate::model::{SecretState, SecretUpdate, Security};
 use crate::validate::{email_problem, Issues};
@@ -242,7 +243,7 @@ impl OutgoingInput {
         );
         issues.timeout(self.timeout_secs);
         if m365 && strict && self.auth_method != SmtpAuth::Oauth2 {
-            issues.push(FieldIssue::new("auth_method", "m365_auth"));
+            issues.push(FieldIssue::new("auth_method", FieldCode::M365Auth));
         }
         let username = self.username.trim().to_string();
         issues.text("username", &username, TEXT_MAX, false);
@@ -253,8 +254,10 @@ impl OutgoingInput {
         issues.text("sender_address", &sender_address, TEXT_MAX, false);
         if !sender_address.is_empty() && !issues.has("sender_address") {
             if let Some(reason) = email_problem(&sender_address) {
-                issues
-                    .push(FieldIssue::new("sender_address", "email_invalid").arg("reason", reason));
+                issues.push(
+                    FieldIssue::new("sender_address", FieldCode::EmailInvalid)
+                        .arg("reason", reason),
+                );
             }
         }
         let (tls_alt_name, tls_pin_sha256) = issues.tls(
@@ -266,7 +269,7 @@ impl OutgoingInput {
         );
         if strict && (self.smime_sign || self.smime_encrypt) && self.smime_certificate_id.is_none()
         {
-            issues.push(FieldIssue::new("smime_certificate_id", "required"));
+            issues.push(FieldIssue::new("smime_certificate_id", FieldCode::Required));
         }
         if !issues.is_empty() {
             return Err(Error::Validation(issues.0));

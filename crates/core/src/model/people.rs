@@ -1,6 +1,7 @@
 //! Companies (Betrieb/Mandant), users, groups with members, and employees (whose calendars
 //! sync; an employee need not be an app user).
 
+use crate::diag::FieldCode;
 use crate::error::{Error, FieldIssue, Result};
 use crate::validate::{email_problem, Issues};
 use serde::{Deserialize, Serialize};
@@ -12,7 +13,7 @@ fn email_field(issues: &mut Issues, field: &'static str, value: &str, required: 
     issues.text(field, value, TEXT_MAX, required);
     if !value.is_empty() && !issues.has(field) {
         if let Some(reason) = email_problem(value) {
-            issues.push(FieldIssue::new(field, "email_invalid").arg("reason", reason));
+            issues.push(FieldIssue::new(field, FieldCode::EmailInvalid).arg("reason", reason));
         }
     }
 }
@@ -104,7 +105,7 @@ impl UserInput {
         };
         issues.text("login", &v.login, NAME_MAX, true);
         if !issues.has("login") && v.login.chars().any(char::is_whitespace) {
-            issues.push(FieldIssue::new("login", "no_spaces"));
+            issues.push(FieldIssue::new("login", FieldCode::NoSpaces));
         }
         issues.text("display_name", &v.display_name, NAME_MAX, false);
         email_field(&mut issues, "email", &v.email, false);

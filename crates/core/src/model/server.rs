@@ -1,76 +1,16 @@
 //! Incoming servers (tab "Servers" / E-Mail-Server): fields, the port rule, validation.
 
+use crate::diag::FieldCode;
 use crate::error::{Error, FieldIssue, Result};
 use crate::model::{SecretState, SecretUpdate};
 use crate::validate::Issues;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS, Default, Hash)]
-#[serde(rename_all = "snake_case")]
-pub enum Protocol {
-    #[default]
-    Imap,
-    Pop3,
-    /// Fetch via IMAP, then delete or move like POP3.
-    ImapDownload,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS, Default, Hash)]
-#[serde(rename_all = "snake_case")]
-pub enum Security {
-    None,
-    Starttls,
-    /// Implicit TLS (SSL/TLS).
-    #[default]
-    Tls,
-    /// Prefer implicit TLS, else STARTTLS; never silently plaintext.
-    Auto,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS, Default)]
-#[serde(rename_all = "snake_case")]
-pub enum AuthMethod {
-    /// PLAIN or LOGIN.
-    #[default]
-    Password,
-    CramMd5,
-    /// XOAUTH2 / OAUTHBEARER with an OAuth provider.
-    Oauth2,
-    /// Windows authentication; the domain is kept in `ntlm_domain`.
-    Ntlm,
-}
-
-crate::str_enum!(Protocol { Imap => "imap", Pop3 => "pop3", ImapDownload => "imap_download" });
-crate::str_enum!(Security { None => "none", Starttls => "starttls", Tls => "tls", Auto => "auto" });
-crate::str_enum!(AuthMethod { Password => "password", CramMd5 => "cram_md5", Oauth2 => "oauth2", Ntlm => "ntlm" });
-
-impl Protocol {
-    pub fn is_imap(self) -> bool {
-        matches!(self, Protocol::Imap | Protocol::ImapDownload)
-    }
-    /// POP3-like handling of fetched mail (delete after fetch, after N days).
-    pub fn downloads(self) -> bool {
-        matches!(self, Protocol::Pop3 | Protocol::ImapDownload)
-    }
-}
-
-/// The port a server uses unless the user typed another: IMAP 143/993, POP3 110/995.
-/// "Automatic" starts with implicit TLS, so it derives the implicit-TLS port.
-pub fn default_incoming_port(protocol: Protocol, security: Security) -> u16 {
-    let implicit = matches!(security, Security::Tls | Security::Auto);
-    match (protocol.is_imap(), implicit) {
-        (true, true) => 993,
-        (true, false) => 143,
-        (false, true) => 995,
-        (false, false) => 110,
-    }
-}
-
-pub const DEFAULT_TIMEOUT_SECS: u32 = 30;
-pub const NAME_MAX: usize = 100;
-pub const TEXT_MAX: usize = 255;
-pub const PASSWORD_MAX: usize = 1024;
+pub use crate::kinds::{
+    default_incoming_port, AuthMethod, Protocol, Security, DEFAULT_TIMEOUT_SECS, NAME_MAX,
+    PASSWORD_MAX, TEXT_MAX,
+};
 
 /// An incoming server as stored and shown.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -239,7 +179,7 @@ impl ServerInput {
 
         if let Some(e) = existing {
             if e.protocol != self.protocol {
-                issues.push(FieldIssue::new("protocol", "fixed_after_creation"));
+                issues.push(FieldIssue::new("protocol", FieldCode::FixedAfterCreation));
             }
         }
 
@@ -271,24 +211,33 @@ impl ServerInput {
         ];
         for (field, value) in folders {
             if !value.is_empty() && !self.protocol.is_imap() {
-                issues.push(FieldIssue::new(field, "imap_only"));
+                issues.push(FieldIssue::new(field, FieldCode::ImapOnly));
             } else {
                 issues.text(field, value, TEXT_MAX, false);
             }
         }
 
         if !self.protocol.downloads() && self.pop3_delete_after_fetch {
-            issues.push(FieldIssue::new("pop3_delete_after_fetch", "pop3_only"));
+            issues.push(FieldIssue::new(
+                "pop3_delete_after_fetch",
+                FieldCode::Pop3Only,
+            ));
         }
         let pop3_delete_after_days = match self.pop3_delete_after_days {
             None => None,
             Some(_) if !self.protocol.downloads() => {
-                issues.push(FieldIssue::new("pop3_delete_after_days", "pop3_only"));
+                issues.push(FieldIssue::new(
+                    "pop3_delete_after_days",
+                    FieldCode::Pop3Only,
+                ));
                 None
             }
             Some(d) if (1..=3650).contains(&d) => Some(d as u32),
             Some(_) => {
-                issues.push(FieldIssue::new("pop3_delete_after_days", "days_range"));
+                issues.push(FieldIssue::new(
+                    "pop3_delete_after_days",
+                    FieldCode::DaysRange,
+                ));
                 None
             }
         };
@@ -338,7 +287,7 @@ mod tests {
         }
     }
 
-    fn codes(r: Result<ServerFields>) -> Vec<(&'static str, &'static str)> {
+    fn codes(r: Result<ServerFields>) -> Vec<(&'static str, FieldCode)> {
         match r {
             Err(Error::Validation(v)) => v.iter().map(|i| (i.field, i.code)).collect(),
             other => panic!("expected validation error, got {other:?}"),
@@ -384,7 +333,7 @@ mod tests {
         i.port = Some(993);
         assert_eq!(
             codes(i.validate(None)),
-            vec![("host", "host_port_mismatch")]
+            vec![("host", FieldCode::HostPortMismatch)]
         );
     }
 
@@ -404,12 +353,12 @@ mod tests {
         assert_eq!(
             got,
             vec![
-                ("host", "host_invalid"),
-                ("name", "required"),
-                ("port", "port_range"),
-                ("timeout_secs", "timeout_range"),
-                ("tls_pin_sha256", "fingerprint_invalid"),
-                ("tls_verify", "confirm_insecure"),
+                ("host", FieldCode::HostInvalid),
+                ("name", FieldCode::Required),
+                ("port", FieldCode::PortRange),
+                ("timeout_secs", FieldCode::TimeoutRange),
+                ("tls_pin_sha256", FieldCode::FingerprintInvalid),
+                ("tls_verify", FieldCode::ConfirmInsecure),
             ]
         );
     }
@@ -438,7 +387,7 @@ mod tests {
             ("tls_alt_name", |i, v| i.tls_alt_name = v),
             ("folder_trash", |i, v| i.folder_trash = v),
             ("folder_sent", |i, v| i.folder_sent = v),
-            ("password", |i, v| i.password = SecretUpdate::Set(v)),
+            ("password", |i, v| i.password = SecretUpdate::set(v)),
         ];
         for (field, set) in setters {
             for bad in ["a\r\nb".to_string(), "a\u{0}b".to_string(), huge.clone()] {
@@ -457,7 +406,9 @@ mod tests {
         let mut i = ServerInput::from(&stored);
         assert!(i.validate(Some(&stored)).is_ok());
         i.protocol = Protocol::Pop3;
-        assert!(codes(i.validate(Some(&stored))).contains(&("protocol", "fixed_after_creation")));
+        assert!(
+            codes(i.validate(Some(&stored))).contains(&("protocol", FieldCode::FixedAfterCreation))
+        );
     }
 
     #[test]
@@ -467,13 +418,16 @@ mod tests {
             folder_trash: "Trash".into(),
             ..input()
         };
-        assert_eq!(codes(i.validate(None)), vec![("folder_trash", "imap_only")]);
+        assert_eq!(
+            codes(i.validate(None)),
+            vec![("folder_trash", FieldCode::ImapOnly)]
+        );
         i.protocol = Protocol::Imap;
         i.folder_trash = String::new();
         i.pop3_delete_after_fetch = true;
         assert_eq!(
             codes(i.validate(None)),
-            vec![("pop3_delete_after_fetch", "pop3_only")]
+            vec![("pop3_delete_after_fetch", FieldCode::Pop3Only)]
         );
         i.protocol = Protocol::ImapDownload;
         i.folder_trash = "Trash".into();
@@ -483,7 +437,7 @@ mod tests {
         i.pop3_delete_after_days = Some(0);
         assert_eq!(
             codes(i.validate(None)),
-            vec![("pop3_delete_after_days", "days_range")]
+            vec![("pop3_delete_after_days", FieldCode::DaysRange)]
         );
     }
 

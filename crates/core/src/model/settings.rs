@@ -1,5 +1,6 @@
 //! General settings (Allgemeine Einstellungen): the installation's mail policy.
 
+use crate::diag::FieldCode;
 use crate::error::{Error, FieldIssue, Result};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -43,7 +44,7 @@ impl GeneralSettings {
         if self.fetch_interval_minutes > 1440 {
             return Err(Error::Validation(vec![FieldIssue::new(
                 "fetch_interval_minutes",
-                "range",
+                FieldCode::Range,
             )
             .arg("min", "0")
             .arg("max", "1440")]));

@@ -1,6 +1,7 @@
 //! Templates (Vorlagen): a saved server or account input that fills a new one, and the
 //! built-in provider presets with their real host names, ports and hints.
 
+use crate::diag::FieldCode;
 use crate::error::{Error, FieldIssue, Result};
 use crate::model::{AuthMethod, Protocol, Security, SmtpAuth};
 use crate::validate::Issues;
@@ -51,7 +52,12 @@ impl TemplateInput {
             Some(o) => {
                 o.insert("password".into(), serde_json::json!({ "action": "keep" }));
             }
-            None => return Err(Error::Validation(vec![FieldIssue::new("data", "required")])),
+            None => {
+                return Err(Error::Validation(vec![FieldIssue::new(
+                    "data",
+                    FieldCode::Required,
+                )]))
+            }
         }
         let ok = match self.kind {
             TemplateKind::Incoming => {
@@ -67,7 +73,7 @@ impl TemplateInput {
         if !ok {
             return Err(Error::Validation(vec![FieldIssue::new(
                 "data",
-                "invalid_json",
+                FieldCode::InvalidJson,
             )
             .arg("reason", "not an input of this kind")]));
         }

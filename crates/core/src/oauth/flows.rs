@@ -1,6 +1,7 @@
 //! The OAuth2 grants, spoken over HTTP with redirects switched off.
 
 use super::{classify, Discovered, OauthFailure, TokenResponse, HTTP_TIMEOUT, MAX_BODY};
+use crate::diag::DiagnosisCode;
 use crate::probe::Secret;
 use base64::Engine;
 use sha2::Digest;
@@ -32,7 +33,11 @@ fn unreachable_failure(url: &str, e: &reqwest::Error) -> OauthFailure {
     } else {
         root_cause(e)
     };
-    OauthFailure::new("oauth.provider_unreachable", "", format!("{url}: {what}"))
+    OauthFailure::new(
+        DiagnosisCode::OauthProviderUnreachable,
+        "",
+        format!("{url}: {what}"),
+    )
 }
 
 fn root_cause(e: &dyn std::error::Error) -> String {
@@ -50,7 +55,7 @@ fn http() -> Result<reqwest::Client, OauthFailure> {
         .connect_timeout(Duration::from_secs(10))
         .user_agent(concat!("MailboxAdmin/", env!("CARGO_PKG_VERSION")))
         .build()
-        .map_err(|e| OauthFailure::new("oauth.provider_error", "", e.to_string()))
+        .map_err(|e| OauthFailure::new(DiagnosisCode::OauthProviderError, "", e.to_string()))
 }
 
 /// Reads a response body up to `MAX_BODY` bytes.
@@ -64,7 +69,7 @@ async fn body(url: &str, mut resp: reqwest::Response) -> Result<(u16, Vec<u8>), 
     {
         if out.len() + chunk.len() > MAX_BODY {
             return Err(OauthFailure::new(
-                "oauth.provider_error",
+                DiagnosisCode::OauthProviderError,
                 "",
                 format!("{url}: answer larger than {MAX_BODY} bytes"),
             ));
@@ -84,9 +89,9 @@ fn error_from(url: &str, status: u16, bytes: &[u8]) -> OauthFailure {
         .unwrap_or_default();
     if error.is_empty() {
         let code = if status == 404 {
-            "oauth.endpoint_wrong"
+            DiagnosisCode::OauthEndpointWrong
         } else {
-            "oauth.provider_error"
+            DiagnosisCode::OauthProviderError
         };
         return OauthFailure::new(code, "", format!("{url}: HTTP {status}"));
     }
@@ -136,21 +141,25 @@ async fn post_form(
         return Ok(serde_json::Value::Null);
     }
     serde_json::from_slice(&bytes).map_err(|e| {
-        OauthFailure::new("oauth.provider_error", "", format!("{url}: not JSON ({e})"))
+        OauthFailure::new(
+            DiagnosisCode::OauthProviderError,
+            "",
+            format!("{url}: not JSON ({e})"),
+        )
     })
 }
 
 fn token_from(url: &str, v: serde_json::Value) -> Result<TokenResponse, OauthFailure> {
     let t: TokenResponse = serde_json::from_value(v).map_err(|e| {
         OauthFailure::new(
-            "oauth.provider_error",
+            DiagnosisCode::OauthProviderError,
             "",
             format!("{url}: unexpected token answer ({e})"),
         )
     })?;
     if t.access_token.is_empty() {
         return Err(OauthFailure::new(
-            "oauth.provider_error",
+            DiagnosisCode::OauthProviderError,
             "",
             format!("{url}: no access token in the answer"),
         ));
@@ -169,7 +178,7 @@ async fn token_request(
 fn need(endpoint: &str, what: &str) -> Result<(), OauthFailure> {
     if endpoint.trim().is_empty() {
         return Err(OauthFailure::new(
-            "oauth.flow_unavailable",
+            DiagnosisCode::OauthFlowUnavailable,
             "",
             format!("the provider has no {what}"),
         ));
@@ -198,9 +207,9 @@ pub async fn discover(url: &str) -> Result<Discovered, OauthFailure> {
             url.trim_end_matches('/')
         )
     };
-    if let Some(code) = crate::model::url_problem(&url) {
+    if let Some(code) = crate::validate::url_problem(&url) {
         return Err(OauthFailure::new(
-            "oauth.endpoint_wrong",
+            DiagnosisCode::OauthEndpointWrong,
             "",
             format!("{url}: {code}"),
         ));
@@ -214,14 +223,14 @@ pub async fn discover(url: &str) -> Result<Discovered, OauthFailure> {
     let (status, bytes) = body(&url, resp).await?;
     if !(200..300).contains(&status) {
         return Err(OauthFailure::new(
-            "oauth.endpoint_wrong",
+            DiagnosisCode::OauthEndpointWrong,
             "",
             format!("{url}: HTTP {status}"),
         ));
     }
     let v: serde_json::Value = serde_json::from_slice(&bytes).map_err(|e| {
         OauthFailure::new(
-            "oauth.endpoint_wrong",
+            DiagnosisCode::OauthEndpointWrong,
             "",
             format!("{url}: not a discovery document ({e})"),
         )
@@ -250,7 +259,7 @@ pub async fn discover(url: &str) -> Result<Discovered, OauthFailure> {
     };
     if d.token_endpoint.is_empty() {
         return Err(OauthFailure::new(
-            "oauth.endpoint_wrong",
+            DiagnosisCode::OauthEndpointWrong,
             "",
             format!("{url}: no token_endpoint in the discovery document"),
         ));
@@ -286,14 +295,14 @@ pub async fn browser_start(
     need(&cfg.authorization_endpoint, "authorization endpoint")?;
     let listener = TcpListener::bind(("127.0.0.1", 0)).await.map_err(|e| {
         OauthFailure::new(
-            "oauth.provider_error",
+            DiagnosisCode::OauthProviderError,
             "",
             format!("cannot listen on 127.0.0.1: {e}"),
         )
     })?;
     let port = listener
         .local_addr()
-        .map_err(|e| OauthFailure::new("oauth.provider_error", "", e.to_string()))?
+        .map_err(|e| OauthFailure::new(DiagnosisCode::OauthProviderError, "", e.to_string()))?
         .port();
     let redirect_uri = format!("http://127.0.0.1:{port}/callback");
     let state = random_token(24);
@@ -302,7 +311,7 @@ pub async fn browser_start(
         .encode(sha2::Sha256::digest(verifier.as_bytes()));
     let mut url = url::Url::parse(&cfg.authorization_endpoint).map_err(|e| {
         OauthFailure::new(
-            "oauth.endpoint_wrong",
+            DiagnosisCode::OauthEndpointWrong,
             "",
             format!("{}: {e}", cfg.authorization_endpoint),
         )
@@ -385,12 +394,12 @@ impl BrowserLogin {
         for _ in 0..64 {
             let left = deadline.saturating_duration_since(Instant::now());
             let accepted = tokio::select! {
-                _ = cancel.cancelled() => return Err(OauthFailure::new("oauth.cancelled", "", "")),
+                _ = cancel.cancelled() => return Err(OauthFailure::new(DiagnosisCode::OauthCancelled, "", "")),
                 r = tokio::time::timeout(left, self.listener.accept()) => r,
             };
             let Ok(Ok((mut stream, _))) = accepted else {
                 return Err(OauthFailure::new(
-                    "oauth.browser_timeout",
+                    DiagnosisCode::OauthBrowserTimeout,
                     "",
                     format!("no answer from the browser within {} s", wait.as_secs()),
                 ));
@@ -419,7 +428,7 @@ impl BrowserLogin {
                 )
                 .await;
                 return Err(OauthFailure::new(
-                    "oauth.state_mismatch",
+                    DiagnosisCode::OauthStateMismatch,
                     "",
                     "the redirect carried another state",
                 ));
@@ -458,7 +467,7 @@ impl BrowserLogin {
             .await;
         }
         Err(OauthFailure::new(
-            "oauth.browser_timeout",
+            DiagnosisCode::OauthBrowserTimeout,
             "",
             "too many unrelated requests on the loopback address",
         ))
@@ -502,7 +511,7 @@ pub async fn device_start(cfg: &ProviderConfig) -> Result<DeviceLogin, OauthFail
     };
     let (Some(device_code), Some(user_code)) = (s("device_code"), s("user_code")) else {
         return Err(OauthFailure::new(
-            "oauth.provider_error",
+            DiagnosisCode::OauthProviderError,
             "",
             format!("{url}: no device_code/user_code in the answer"),
         ));
@@ -533,12 +542,12 @@ impl DeviceLogin {
         let mut interval = Duration::from_secs(self.interval);
         loop {
             tokio::select! {
-                _ = cancel.cancelled() => return Err(OauthFailure::new("oauth.cancelled", "", "")),
+                _ = cancel.cancelled() => return Err(OauthFailure::new(DiagnosisCode::OauthCancelled, "", "")),
                 _ = tokio::time::sleep(interval) => {}
             }
             if Instant::now() > deadline {
                 return Err(OauthFailure::new(
-                    "oauth.device_expired",
+                    DiagnosisCode::OauthDeviceExpired,
                     "expired_token",
                     "",
                 ));
@@ -548,7 +557,7 @@ impl DeviceLogin {
                 ("device_code", self.device_code.as_str()),
             ];
             let r = tokio::select! {
-                _ = cancel.cancelled() => return Err(OauthFailure::new("oauth.cancelled", "", "")),
+                _ = cancel.cancelled() => return Err(OauthFailure::new(DiagnosisCode::OauthCancelled, "", "")),
                 r = token_request(cfg, &params) => r,
             };
             match r {
@@ -567,13 +576,13 @@ impl DeviceLogin {
 pub async fn client_credentials(cfg: &ProviderConfig) -> Result<TokenResponse, OauthFailure> {
     if cfg.client_secret.is_none() {
         return Err(OauthFailure::new(
-            "oauth.flow_unavailable",
+            DiagnosisCode::OauthFlowUnavailable,
             "",
             "client credentials need the client secret",
         ));
     }
-    let scope = crate::model::requested_scopes(
-        crate::model::OauthFlow::ClientCredentials,
+    let scope = crate::kinds::requested_scopes(
+        crate::kinds::OauthFlow::ClientCredentials,
         &cfg.scopes,
         &cfg.app_scopes,
     );
@@ -627,20 +636,32 @@ mod tests {
                 "invalid_grant",
                 "AADSTS65001: The user or administrator has not consented to use the application"
             ),
-            "oauth.consent_missing"
+            DiagnosisCode::OauthConsentMissing
         );
         assert_eq!(
             classify("invalid_grant", "AADSTS90094: Admin approval required"),
-            "oauth.admin_approval"
+            DiagnosisCode::OauthAdminApproval
         );
         assert_eq!(
             classify("invalid_grant", "refresh token revoked"),
-            "oauth.token_invalid"
+            DiagnosisCode::OauthTokenInvalid
         );
-        assert_eq!(classify("invalid_scope", ""), "oauth.scope_missing");
-        assert_eq!(classify("access_denied", ""), "oauth.access_denied");
-        assert_eq!(classify("invalid_client", ""), "oauth.client_invalid");
-        assert_eq!(classify("expired_token", ""), "oauth.device_expired");
+        assert_eq!(
+            classify("invalid_scope", ""),
+            DiagnosisCode::OauthScopeMissing
+        );
+        assert_eq!(
+            classify("access_denied", ""),
+            DiagnosisCode::OauthAccessDenied
+        );
+        assert_eq!(
+            classify("invalid_client", ""),
+            DiagnosisCode::OauthClientInvalid
+        );
+        assert_eq!(
+            classify("expired_token", ""),
+            DiagnosisCode::OauthDeviceExpired
+        );
     }
 
     #[test]
@@ -696,14 +717,14 @@ mod tests {
             .finish(&cfg, &CancellationToken::new(), Duration::from_secs(5))
             .await;
         hit.await.unwrap();
-        assert_eq!(r.unwrap_err().code, "oauth.state_mismatch");
+        assert_eq!(r.unwrap_err().code, DiagnosisCode::OauthStateMismatch);
         // Nobody comes back: the wait ends at its bound.
         let login = browser_start(&cfg, "").await.unwrap();
         let started = Instant::now();
         let r = login
             .finish(&cfg, &CancellationToken::new(), Duration::from_millis(300))
             .await;
-        assert_eq!(r.unwrap_err().code, "oauth.browser_timeout");
+        assert_eq!(r.unwrap_err().code, DiagnosisCode::OauthBrowserTimeout);
         assert!(started.elapsed() < Duration::from_secs(3));
     }
 }

@@ -11,6 +11,7 @@ pub mod tokens;
 
 pub use flows::*;
 
+use crate::diag::DiagnosisCode;
 use crate::probe::Secret;
 use serde::{Deserialize, Serialize};
 use std::time::Duration;
@@ -25,7 +26,7 @@ pub const HTTP_TIMEOUT: Duration = Duration::from_secs(30);
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct OauthFailure {
     /// e.g. `oauth.consent_missing`, `oauth.token_invalid`, `oauth.provider_unreachable`.
-    pub code: String,
+    pub code: DiagnosisCode,
     /// The provider's `error` (e.g. `invalid_grant`), empty for network problems.
     pub error: String,
     /// The provider's `error_description` or the network error, for the evidence.
@@ -33,9 +34,9 @@ pub struct OauthFailure {
 }
 
 impl OauthFailure {
-    pub fn new(code: &str, error: &str, description: impl Into<String>) -> OauthFailure {
+    pub fn new(code: DiagnosisCode, error: &str, description: impl Into<String>) -> OauthFailure {
         OauthFailure {
-            code: code.to_string(),
+            code,
             error: error.to_string(),
             description: description.into(),
         }
@@ -57,7 +58,7 @@ impl std::fmt::Display for OauthFailure {
 
 /// Maps an OAuth error response (RFC 6749 §5.2, RFC 8628 §3.5, Microsoft AADSTS codes) to
 /// the diagnosis an administrator can act on.
-pub fn classify(error: &str, description: &str) -> &'static str {
+pub fn classify(error: &str, description: &str) -> DiagnosisCode {
     let d = description.to_ascii_lowercase();
     let aad = |code: &str| description.contains(code);
     if aad("AADSTS90094")
@@ -66,25 +67,25 @@ pub fn classify(error: &str, description: &str) -> &'static str {
         || d.contains("admin approval")
         || d.contains("admin consent")
     {
-        return "oauth.admin_approval";
+        return DiagnosisCode::OauthAdminApproval;
     }
     if aad("AADSTS65001") || error == "consent_required" || error == "interaction_required" {
-        return "oauth.consent_missing";
+        return DiagnosisCode::OauthConsentMissing;
     }
     if aad("AADSTS70011") || aad("AADSTS650053") || error == "invalid_scope" {
-        return "oauth.scope_missing";
+        return DiagnosisCode::OauthScopeMissing;
     }
     match error {
-        "access_denied" => "oauth.access_denied",
-        "expired_token" => "oauth.device_expired",
-        "invalid_client" | "unauthorized_client" => "oauth.client_invalid",
-        "invalid_grant" => "oauth.token_invalid",
-        "invalid_token" => "oauth.token_invalid",
-        "insufficient_scope" => "oauth.scope_missing",
+        "access_denied" => DiagnosisCode::OauthAccessDenied,
+        "expired_token" => DiagnosisCode::OauthDeviceExpired,
+        "invalid_client" | "unauthorized_client" => DiagnosisCode::OauthClientInvalid,
+        "invalid_grant" => DiagnosisCode::OauthTokenInvalid,
+        "invalid_token" => DiagnosisCode::OauthTokenInvalid,
+        "insufficient_scope" => DiagnosisCode::OauthScopeMissing,
         _ if aad("AADSTS7000215") || aad("AADSTS700016") || aad("AADSTS7000222") => {
-            "oauth.client_invalid"
+            DiagnosisCode::OauthClientInvalid
         }
-        _ => "oauth.provider_error",
+        _ => DiagnosisCode::OauthProviderError,
     }
 }
 

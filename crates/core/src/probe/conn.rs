@@ -5,6 +5,7 @@ use super::runner::{Done, Failure};
 use super::tls;
 use super::transcript::Transcript;
 use super::{TlsEvidence, TlsSettings};
+use crate::diag::{DiagnosisCode, EvidenceKey};
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -60,9 +61,9 @@ impl Conn {
     }
 
     fn closed(&self, detail: String) -> Failure {
-        let mut f = Failure::new("net.closed").with("detail", detail);
+        let mut f = Failure::new(DiagnosisCode::NetClosed).with(EvidenceKey::Detail, detail);
         if let Some(last) = self.transcript.last(super::Dir::Client) {
-            f = f.with("after", last);
+            f = f.with(EvidenceKey::After, last);
         }
         f
     }
@@ -99,9 +100,12 @@ impl Conn {
             }
             scanned = self.buf.len();
             if self.buf.len() > MAX_LINE {
-                let f = Failure::new("protocol.invalid_response")
-                    .with("problem", format!("a line longer than {MAX_LINE} bytes"))
-                    .with("server_sent", preview(&self.buf));
+                let f = Failure::new(DiagnosisCode::ProtocolInvalidResponse)
+                    .with(
+                        EvidenceKey::Problem,
+                        format!("a line longer than {MAX_LINE} bytes"),
+                    )
+                    .with(EvidenceKey::ServerSent, preview(&self.buf));
                 self.transcript.server(&preview(&self.buf));
                 self.buf.clear();
                 return Err(f);
@@ -162,12 +166,12 @@ impl Conn {
     ) -> Result<Done<TlsEvidence>, Failure> {
         if !self.buf.is_empty() {
             // Bytes before the handshake could be injected by an attacker (CVE-2011-0411).
-            return Err(Failure::new("protocol.invalid_response")
+            return Err(Failure::new(DiagnosisCode::ProtocolInvalidResponse)
                 .with(
-                    "problem",
+                    EvidenceKey::Problem,
                     "the server sent data after agreeing to start TLS",
                 )
-                .with("server_sent", preview(&self.buf)));
+                .with(EvidenceKey::ServerSent, preview(&self.buf)));
         }
         let io = self
             .io

@@ -3,15 +3,16 @@
 //! and `run`, which tests the servers of a plan and assembles the report.
 
 use super::conn::Conn;
-use super::diagnosis::Context;
 use super::runner::{Done, Failure, Runner, Stop};
 use super::transcript::Transcript;
 use super::{
     imap, net, pop3, smtp, tls, CancellationToken, ProbeAuth, ProbeProtocol, ProbeTarget, Progress,
     Role, StepKind, StepStatus, TargetSummary, TestPlan, TestReport,
 };
+use crate::diag::Context;
+use crate::diag::{DiagnosisCode, EvidenceKey};
 use crate::i18n::Lang;
-use crate::model::Security;
+use crate::kinds::Security;
 use std::future::Future;
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
@@ -83,13 +84,18 @@ pub(crate) fn sounds_like(line: &str) -> Option<&'static str> {
 /// The failure for a greeting that is not `expected`'s.
 pub(crate) fn unexpected_greeting(line: &str, expected: ProbeProtocol) -> Failure {
     match sounds_like(line) {
-        Some(other) if other != expected.label() => Failure::new("protocol.wrong_service")
-            .with("server_sent", line)
-            .with("sounds_like", other)
-            .with("expected", expected.label()),
-        _ => Failure::new("protocol.invalid_response")
-            .with("problem", format!("not a {} greeting", expected.label()))
-            .with("server_sent", line),
+        Some(other) if other != expected.label() => {
+            Failure::new(DiagnosisCode::ProtocolWrongService)
+                .with(EvidenceKey::ServerSent, line)
+                .with(EvidenceKey::SoundsLike, other)
+                .with(EvidenceKey::Expected, expected.label())
+        }
+        _ => Failure::new(DiagnosisCode::ProtocolInvalidResponse)
+            .with(
+                EvidenceKey::Problem,
+                format!("not a {} greeting", expected.label()),
+            )
+            .with(EvidenceKey::ServerSent, line),
     }
 }
 
@@ -128,10 +134,10 @@ async fn plain_greeting<P: Proto>(
             tokio::time::sleep(wait).await;
             let silent = !heard.load(std::sync::atomic::Ordering::Relaxed);
             if silent && tls::answers_tls(peer, local, ascii).await {
-                Failure::new("tls.expected_implicit")
-                    .with("port", port.to_string())
+                Failure::new(DiagnosisCode::TlsExpectedImplicit)
+                    .with(EvidenceKey::Port, port.to_string())
                     .with(
-                        "observed",
+                        EvidenceKey::Observed,
                         "no greeting, but a TLS handshake on a second connection succeeded",
                     )
             } else {
@@ -155,9 +161,8 @@ async fn starttls_step<P: Proto>(
 ) -> Result<(), Stop> {
     r.step(StepKind::Tls, t.timeout, async {
         if !proto.offers_starttls() {
-            return Err(
-                Failure::new("tls.starttls_unsupported").with("capabilities", proto.caps_text())
-            );
+            return Err(Failure::new(DiagnosisCode::TlsStarttlsUnsupported)
+                .with(EvidenceKey::Capabilities, proto.caps_text()));
         }
         proto.starttls(conn).await?;
         conn.start_tls(ascii, &t.tls).await
@@ -191,7 +196,7 @@ pub(crate) async fn establish<P: Proto>(
                         Ok(done) => Ok(done.map(Some)),
                         // A plaintext greeting: this port does STARTTLS. Anything else
                         // (a bad certificate) is a real failure and stops here.
-                        Err(f) if f.code == "tls.expected_starttls" => {
+                        Err(f) if f.code == DiagnosisCode::TlsExpectedStarttls => {
                             Ok(Done::new(None, "tls_auto_fallback")
                                 .arg("port", port.to_string())
                                 .skipped())
@@ -243,40 +248,43 @@ pub(crate) async fn login_step<P: Proto>(
     let proto = &mut s.proto;
     r.step(StepKind::Login, t.timeout, async {
         if t.auth == ProbeAuth::Ntlm {
-            return Err(Failure::new("auth.method_not_available").with("method", "NTLM"));
+            return Err(Failure::new(DiagnosisCode::AuthMethodNotAvailable)
+                .with(EvidenceKey::Method, "NTLM"));
         }
         if t.auth == ProbeAuth::Oauth2 {
             if let Some(f) = &t.oauth_failure {
-                let mut out = Failure::new(super::diagnosis::static_code(&f.code));
+                let mut out = Failure::new(f.code);
                 if !f.error.is_empty() {
-                    out = out.with("provider_error", f.error.clone());
+                    out = out.with(EvidenceKey::ProviderError, f.error.clone());
                 }
                 if !f.description.is_empty() {
-                    out = out.with("provider_said", f.description.clone());
+                    out = out.with(EvidenceKey::ProviderSaid, f.description.clone());
                 }
                 return Err(out);
             }
             if t.password.is_none() {
-                return Err(Failure::new("oauth.not_connected").with("user", t.user.clone()));
+                return Err(Failure::new(DiagnosisCode::OauthNotConnected)
+                    .with(EvidenceKey::User, t.user.clone()));
             }
         }
         let Some(pw) = &t.password else {
-            let mut f = Failure::new("auth.password_missing").with("user", t.user.clone());
+            let mut f = Failure::new(DiagnosisCode::AuthPasswordMissing)
+                .with(EvidenceKey::User, t.user.clone());
             if let Some(why) = &t.password_error {
-                f = f.with("keyring", why.clone());
+                f = f.with(EvidenceKey::Keyring, why.clone());
             }
             return Err(f);
         };
         // The one place that decides whether credentials may leave unencrypted.
         let may_send = conn.tls || (t.security == Security::None && t.allow_plaintext);
         if !may_send {
-            return Err(Failure::new("auth.unencrypted_not_allowed"));
+            return Err(Failure::new(DiagnosisCode::AuthUnencryptedNotAllowed));
         }
         let done = proto.login(conn, t, pw.expose()).await?;
         Ok(if conn.tls {
             done
         } else {
-            done.warn(Failure::new("auth.plaintext_sent"))
+            done.warn(Failure::new(DiagnosisCode::AuthPlaintextSent))
         })
     })
     .await?;
@@ -355,7 +363,7 @@ pub async fn run(
     cancel: &CancellationToken,
 ) -> TestReport {
     let started = Instant::now();
-    let started_at = crate::store::now();
+    let started_at = crate::clock::now();
     let mut secrets = Vec::new();
     for t in plan.incoming.iter().chain(plan.outgoing.iter()) {
         if let Some(p) = &t.password {
@@ -453,10 +461,13 @@ async fn roundtrip_step(
             Ok(Done::new((), "roundtrip")
                 .arg("secs", format!("{:.1}", started.elapsed().as_secs_f32())))
         } else {
-            Err(Failure::new("roundtrip.not_received")
-                .with("address", address)
-                .with("marker", format!("X-Mailbox-Admin-Test: {token}"))
-                .with("waited", format!("{} s", wait.as_secs())))
+            Err(Failure::new(DiagnosisCode::RoundtripNotReceived)
+                .with(EvidenceKey::Address, address)
+                .with(
+                    EvidenceKey::Marker,
+                    format!("X-Mailbox-Admin-Test: {token}"),
+                )
+                .with(EvidenceKey::Waited, format!("{} s", wait.as_secs())))
         }
     })
     .await

@@ -7,6 +7,7 @@ use super::flow::{self, soft, Proto, Session};
 use super::runner::{Done, Failure, Runner, Stop};
 use super::sasl::{self, Authenticator};
 use super::{Folder, ProbeAuth, ProbeProtocol, ProbeTarget, SpecialFolders, StepKind};
+use crate::diag::{DiagnosisCode, EvidenceKey};
 use crate::i18n::Lang;
 use base64::Engine;
 use std::sync::OnceLock;
@@ -54,9 +55,9 @@ async fn read_line(c: &mut Conn) -> Result<Line, Failure> {
         text.extend_from_slice(&raw);
         match literal_len(&raw) {
             Some(n) if n > MAX_LITERAL || literals.len() > 1000 => {
-                return Err(Failure::new("protocol.invalid_response")
-                    .with("problem", format!("a literal of {n} bytes"))
-                    .with("server_sent", preview(&text)));
+                return Err(Failure::new(DiagnosisCode::ProtocolInvalidResponse)
+                    .with(EvidenceKey::Problem, format!("a literal of {n} bytes"))
+                    .with(EvidenceKey::ServerSent, preview(&text)));
             }
             Some(n) => {
                 let lit = c.read_exact_raw(n).await?;
@@ -64,9 +65,9 @@ async fn read_line(c: &mut Conn) -> Result<Line, Failure> {
                     .server(&format!("[{n} bytes] {}", preview(&lit)));
                 literals.push(lit);
                 if text.len() > MAX_LITERAL {
-                    return Err(Failure::new("protocol.invalid_response")
-                        .with("problem", "a response line that never ends")
-                        .with("server_sent", preview(&text)));
+                    return Err(Failure::new(DiagnosisCode::ProtocolInvalidResponse)
+                        .with(EvidenceKey::Problem, "a response line that never ends")
+                        .with(EvidenceKey::ServerSent, preview(&text)));
                 }
             }
             None => return Ok(Line { text, literals }),
@@ -310,7 +311,7 @@ impl Imap {
                 Ok(l) => l,
                 Err(f) => {
                     return Err(match bye {
-                        Some(b) => f.with("server_said", b),
+                        Some(b) => f.with(EvidenceKey::ServerSaid, b),
                         None => f,
                     })
                 }
@@ -326,8 +327,8 @@ impl Imap {
                 }
                 bytes += line.text.len() + line.literals.iter().map(Vec::len).sum::<usize>();
                 if untagged.len() >= MAX_RESPONSE_LINES || bytes > MAX_RESPONSE_BYTES {
-                    return Err(Failure::new("protocol.invalid_response")
-                        .with("problem", "an endless response"));
+                    return Err(Failure::new(DiagnosisCode::ProtocolInvalidResponse)
+                        .with(EvidenceKey::Problem, "an endless response"));
                 }
                 untagged.push(line);
                 continue;
@@ -337,9 +338,12 @@ impl Imap {
                 self.note_caps(&t.code);
                 return Ok((untagged, t));
             }
-            return Err(Failure::new("protocol.invalid_response")
-                .with("problem", format!("expected the answer to {tag}"))
-                .with("server_sent", s));
+            return Err(Failure::new(DiagnosisCode::ProtocolInvalidResponse)
+                .with(
+                    EvidenceKey::Problem,
+                    format!("expected the answer to {tag}"),
+                )
+                .with(EvidenceKey::ServerSent, s));
         }
     }
 
@@ -369,9 +373,10 @@ impl Imap {
             let s = line.text();
             if let Some(ch) = s.strip_prefix('+') {
                 let challenge = sasl::unb64(ch.trim()).unwrap_or_default();
-                let resp = auth
-                    .respond(&challenge)
-                    .map_err(|e| Failure::new("protocol.invalid_response").with("problem", e))?;
+                let resp = auth.respond(&challenge).map_err(|e| {
+                    Failure::new(DiagnosisCode::ProtocolInvalidResponse)
+                        .with(EvidenceKey::Problem, e)
+                })?;
                 c.write_secret(&resp, super::transcript::REDACTED).await?;
                 continue;
             }
@@ -383,9 +388,11 @@ impl Imap {
                 self.note_caps(&t.code);
                 return Ok(t);
             }
-            return Err(Failure::new("protocol.invalid_response").with("server_sent", s));
+            return Err(Failure::new(DiagnosisCode::ProtocolInvalidResponse)
+                .with(EvidenceKey::ServerSent, s));
         }
-        Err(Failure::new("protocol.invalid_response").with("problem", "too many SASL rounds"))
+        Err(Failure::new(DiagnosisCode::ProtocolInvalidResponse)
+            .with(EvidenceKey::Problem, "too many SASL rounds"))
     }
 
     async fn list_folders(&mut self, c: &mut Conn) -> Result<Done<Vec<Folder>>, Failure> {
@@ -397,9 +404,9 @@ impl Imap {
         };
         let (lines, t) = self.command(c, cmd).await?;
         if !t.ok() {
-            return Err(Failure::new("protocol.invalid_response")
-                .with("command", "LIST")
-                .with("server_said", t.said()));
+            return Err(Failure::new(DiagnosisCode::ProtocolInvalidResponse)
+                .with(EvidenceKey::Command, "LIST")
+                .with(EvidenceKey::ServerSaid, t.said()));
         }
         let mut folders: Vec<Folder> = lines.iter().filter_map(|l| parse_list(l, "LIST")).collect();
         if !extended {
@@ -460,17 +467,17 @@ impl Imap {
                 .arg("count", count.to_string()));
         }
         if t.status == "BAD" {
-            return Err(Failure::new("protocol.invalid_response")
-                .with("command", "EXAMINE")
-                .with("server_said", t.said()));
+            return Err(Failure::new(DiagnosisCode::ProtocolInvalidResponse)
+                .with(EvidenceKey::Command, "EXAMINE")
+                .with(EvidenceKey::ServerSaid, t.said()));
         }
         let names: Vec<&str> = folders.iter().take(30).map(|f| f.name.as_str()).collect();
-        let mut f = Failure::new("imap.mailbox_missing")
-            .with("mailbox_path", path)
-            .with("server_said", t.said())
-            .with("existing_folders", names.join(", "));
+        let mut f = Failure::new(DiagnosisCode::ImapMailboxMissing)
+            .with(EvidenceKey::MailboxPath, path)
+            .with(EvidenceKey::ServerSaid, t.said())
+            .with(EvidenceKey::ExistingFolders, names.join(", "));
         if let Some(d) = folders.iter().find_map(|f| f.delimiter.clone()) {
-            f = f.with("delimiter", d);
+            f = f.with(EvidenceKey::Delimiter, d);
         }
         Err(f)
     }
@@ -539,7 +546,8 @@ impl Proto for Imap {
             return Ok(Done::new((), "greeting").arg("text", s));
         }
         if up.starts_with("* BYE") {
-            return Err(Failure::new("protocol.service_unavailable").with("server_said", s));
+            return Err(Failure::new(DiagnosisCode::ProtocolServiceUnavailable)
+                .with(EvidenceKey::ServerSaid, s));
         }
         Err(flow::unexpected_greeting(&s, ProbeProtocol::Imap))
     }
@@ -548,9 +556,9 @@ impl Proto for Imap {
         if self.caps.is_empty() {
             let (_, t) = self.command(c, "CAPABILITY").await?;
             if !t.ok() {
-                return Err(Failure::new("protocol.invalid_response")
-                    .with("command", "CAPABILITY")
-                    .with("server_said", t.said()));
+                return Err(Failure::new(DiagnosisCode::ProtocolInvalidResponse)
+                    .with(EvidenceKey::Command, "CAPABILITY")
+                    .with(EvidenceKey::ServerSaid, t.said()));
             }
         }
         Ok(Done::new((), "capabilities").arg("caps", self.caps.join(" ")))
@@ -567,7 +575,8 @@ impl Proto for Imap {
     async fn starttls(&mut self, c: &mut Conn) -> Result<(), Failure> {
         let (_, t) = self.command(c, "STARTTLS").await?;
         if !t.ok() {
-            return Err(Failure::new("tls.starttls_unsupported").with("server_said", t.said()));
+            return Err(Failure::new(DiagnosisCode::TlsStarttlsUnsupported)
+                .with(EvidenceKey::ServerSaid, t.said()));
         }
         self.caps.clear();
         Ok(())
@@ -609,19 +618,18 @@ impl Proto for Imap {
         };
         let plaintext = want != "CRAM-MD5";
         if plaintext && !c.tls && self.has("LOGINDISABLED") {
-            return Err(
-                Failure::new("auth.plaintext_disabled").with("capabilities", self.caps_text())
-            );
+            return Err(Failure::new(DiagnosisCode::AuthPlaintextDisabled)
+                .with(EvidenceKey::Capabilities, self.caps_text()));
         }
         if want == "LOGIN-COMMAND" && self.has("LOGINDISABLED") {
-            return Err(Failure::new("auth.mechanism_unsupported")
-                .with("wanted", "LOGIN")
-                .with("capabilities", self.caps_text()));
+            return Err(Failure::new(DiagnosisCode::AuthMechanismUnsupported)
+                .with(EvidenceKey::Wanted, "LOGIN")
+                .with(EvidenceKey::Capabilities, self.caps_text()));
         }
         if want != "LOGIN-COMMAND" && !offered.iter().any(|m| m == want) {
-            return Err(Failure::new("auth.mechanism_unsupported")
-                .with("wanted", want)
-                .with("offered", offered.join(" ")));
+            return Err(Failure::new(DiagnosisCode::AuthMechanismUnsupported)
+                .with(EvidenceKey::Wanted, want)
+                .with(EvidenceKey::Offered, offered.join(" ")));
         }
         let (tagged, mech) = if want == "LOGIN-COMMAND" {
             let tag = self.next_tag();
@@ -657,13 +665,13 @@ impl Proto for Imap {
         }
         let code = tagged.code.to_ascii_uppercase();
         let f = if code.starts_with("PRIVACYREQUIRED") {
-            Failure::new("auth.plaintext_disabled")
+            Failure::new(DiagnosisCode::AuthPlaintextDisabled)
         } else if tagged.status == "BAD" && mech != "LOGIN" {
-            Failure::new("auth.mechanism_unsupported").with("wanted", mech)
+            Failure::new(DiagnosisCode::AuthMechanismUnsupported).with(EvidenceKey::Wanted, mech)
         } else {
-            Failure::new("auth.failed").with("user", t.user.clone())
+            Failure::new(DiagnosisCode::AuthFailed).with(EvidenceKey::User, t.user.clone())
         };
-        Err(f.with("server_said", tagged.said()))
+        Err(f.with(EvidenceKey::ServerSaid, tagged.said()))
     }
 
     async fn logout(&mut self, c: &mut Conn) -> Result<(), Failure> {
@@ -691,10 +699,10 @@ fn check_special(
     folders: &[Folder],
 ) -> Result<Done<()>, Failure> {
     let roles = [
-        ("trash", "\\Trash", cfg.trash.trim()),
-        ("junk", "\\Junk", cfg.junk.trim()),
-        ("sent", "\\Sent", cfg.sent.trim()),
-        ("deleted", "\\Trash", cfg.deleted.trim()),
+        (EvidenceKey::Trash, "\\Trash", cfg.trash.trim()),
+        (EvidenceKey::Junk, "\\Junk", cfg.junk.trim()),
+        (EvidenceKey::Sent, "\\Sent", cfg.sent.trim()),
+        (EvidenceKey::Deleted, "\\Trash", cfg.deleted.trim()),
     ];
     let exists = |name: &str| {
         folders.iter().any(|f| {
@@ -711,9 +719,9 @@ fn check_special(
     let mut shown = Vec::new();
     let mut missing = Vec::new();
     for (role, flag, configured) in roles {
-        let label = role_label(lang, role);
+        let label = role_label(lang, role.as_str());
         if configured.is_empty() {
-            if let Some(name) = marked(flag).filter(|_| role != "deleted") {
+            if let Some(name) = marked(flag).filter(|_| role != EvidenceKey::Deleted) {
                 shown.push(format!("{label}: {name} (auto, {flag})"));
             }
         } else if exists(configured) {
@@ -726,7 +734,7 @@ fn check_special(
         }
     }
     if !missing.is_empty() {
-        let mut f = Failure::new("imap.folder_missing");
+        let mut f = Failure::new(DiagnosisCode::ImapFolderMissing);
         for (role, text) in missing {
             f = f.with(role, text);
         }
@@ -785,14 +793,16 @@ pub(crate) async fn take_marked(
 ) -> Result<bool, Stop> {
     let mut s = flow::establish(r, t, Imap::new()).await?;
     if !flow::login_step(r, t, &mut s).await? {
-        return Err(Stop::Failed(Failure::new("auth.password_missing")));
+        return Err(Stop::Failed(Failure::new(
+            DiagnosisCode::AuthPasswordMissing,
+        )));
     }
     let Session { conn, proto } = &mut s;
     let fail = |t: Tagged, cmd: &str| {
         Stop::Failed(
-            Failure::new("protocol.invalid_response")
-                .with("command", cmd.to_string())
-                .with("server_said", t.said()),
+            Failure::new(DiagnosisCode::ProtocolInvalidResponse)
+                .with(EvidenceKey::Command, cmd.to_string())
+                .with(EvidenceKey::ServerSaid, t.said()),
         )
     };
     let (_, tg) = proto

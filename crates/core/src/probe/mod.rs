@@ -7,7 +7,7 @@
 //! pinned to the exact step and server answer.
 
 mod conn;
-pub mod diagnosis;
+pub use crate::diag as diagnosis;
 mod flow;
 mod imap;
 mod net;
@@ -24,7 +24,8 @@ pub use flow::run;
 pub use tokio_util::sync::CancellationToken;
 pub use transcript::{Dir, TranscriptLine};
 
-use crate::model::Security;
+use crate::diag::{DiagnosisCode, Trust};
+use crate::kinds::Security;
 use serde::{Deserialize, Serialize};
 use std::net::IpAddr;
 use std::time::Duration;
@@ -52,12 +53,12 @@ impl ProbeProtocol {
     }
 }
 
-impl From<crate::model::Protocol> for ProbeProtocol {
-    fn from(p: crate::model::Protocol) -> Self {
+impl From<crate::kinds::Protocol> for ProbeProtocol {
+    fn from(p: crate::kinds::Protocol) -> Self {
         match p {
-            crate::model::Protocol::Imap => ProbeProtocol::Imap,
-            crate::model::Protocol::Pop3 => ProbeProtocol::Pop3,
-            crate::model::Protocol::ImapDownload => ProbeProtocol::ImapDownload,
+            crate::kinds::Protocol::Imap => ProbeProtocol::Imap,
+            crate::kinds::Protocol::Pop3 => ProbeProtocol::Pop3,
+            crate::kinds::Protocol::ImapDownload => ProbeProtocol::ImapDownload,
         }
     }
 }
@@ -78,35 +79,18 @@ pub enum ProbeAuth {
     Ntlm,
 }
 
-impl From<crate::model::AuthMethod> for ProbeAuth {
-    fn from(a: crate::model::AuthMethod) -> Self {
+impl From<crate::kinds::AuthMethod> for ProbeAuth {
+    fn from(a: crate::kinds::AuthMethod) -> Self {
         match a {
-            crate::model::AuthMethod::Password => ProbeAuth::Password,
-            crate::model::AuthMethod::CramMd5 => ProbeAuth::CramMd5,
-            crate::model::AuthMethod::Oauth2 => ProbeAuth::Oauth2,
-            crate::model::AuthMethod::Ntlm => ProbeAuth::Ntlm,
+            crate::kinds::AuthMethod::Password => ProbeAuth::Password,
+            crate::kinds::AuthMethod::CramMd5 => ProbeAuth::CramMd5,
+            crate::kinds::AuthMethod::Oauth2 => ProbeAuth::Oauth2,
+            crate::kinds::AuthMethod::Ntlm => ProbeAuth::Ntlm,
         }
     }
 }
 
-/// A secret that never shows in Debug output and is never serialized.
-#[derive(Clone, PartialEq, Eq)]
-pub struct Secret(String);
-
-impl Secret {
-    pub fn new(s: impl Into<String>) -> Secret {
-        Secret(s.into())
-    }
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-}
-
-impl std::fmt::Debug for Secret {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("<redacted>")
-    }
-}
+pub use crate::sensitive::Secret;
 
 /// TLS options of a target (SPEC §2.1).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -170,7 +154,7 @@ pub struct ProbeTarget {
     pub local_addr: Option<IpAddr>,
     /// OAuth2 logins: the access token is in `password`; the mechanism to use, why no
     /// token could be had (refresh failed, not connected), and who consented.
-    pub oauth_mechanism: crate::model::OauthMechanism,
+    pub oauth_mechanism: crate::kinds::OauthMechanism,
     pub oauth_failure: Option<crate::oauth::OauthFailure>,
     pub oauth_subject: String,
 }
@@ -182,7 +166,7 @@ impl ProbeTarget {
             host: host.to_string(),
             port,
             security,
-            timeout: Duration::from_secs(crate::model::DEFAULT_TIMEOUT_SECS as u64),
+            timeout: Duration::from_secs(crate::kinds::DEFAULT_TIMEOUT_SECS as u64),
             auth: ProbeAuth::Password,
             user: String::new(),
             password: None,
@@ -193,7 +177,7 @@ impl ProbeTarget {
             mailbox_path: String::new(),
             folders: SpecialFolders::default(),
             local_addr: None,
-            oauth_mechanism: crate::model::OauthMechanism::Auto,
+            oauth_mechanism: crate::kinds::OauthMechanism::Auto,
             oauth_failure: None,
             oauth_subject: String::new(),
         }
@@ -302,8 +286,8 @@ pub struct TlsEvidence {
     /// `TLSv1.3`; empty when the handshake did not finish.
     pub version: String,
     pub cipher: String,
-    /// `verified`, `pinned`, `not_verified` (verification off) or `failed`.
-    pub trust: String,
+    /// Verified, pinned, not verified (verification off) or failed.
+    pub trust: Trust,
     /// The name the certificate was checked against.
     pub checked_name: String,
     /// Leaf first.
@@ -345,7 +329,7 @@ pub struct TestReport {
     pub ok: bool,
     pub cancelled: bool,
     /// The diagnosis codes of all failures and warnings, in order.
-    pub codes: Vec<String>,
+    pub codes: Vec<DiagnosisCode>,
     pub steps: Vec<Step>,
     /// The first TLS evidence (the incoming server's, if tested).
     pub tls: Option<TlsEvidence>,

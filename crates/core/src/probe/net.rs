@@ -4,6 +4,7 @@
 use super::conn::Conn;
 use super::runner::{Done, Failure};
 use super::transcript::Transcript;
+use crate::diag::{DiagnosisCode, EvidenceKey};
 use std::io;
 use std::net::{IpAddr, SocketAddr};
 use std::time::Duration;
@@ -34,17 +35,20 @@ pub(crate) async fn resolve(
     let ascii = match crate::validate::to_ascii_host(raw) {
         Ok(a) if !a.is_empty() => a,
         _ => {
-            return Err(Failure::new("dns.not_found")
-                .with("name", raw)
-                .with("resolver_said", "not a valid host name"))
+            return Err(Failure::new(DiagnosisCode::DnsNotFound)
+                .with(EvidenceKey::Name, raw)
+                .with(EvidenceKey::ResolverSaid, "not a valid host name"))
         }
     };
     // RFC 6761 §6.4: names under .invalid never exist; answer without asking the network.
     let bare = ascii.trim_end_matches('.').to_ascii_lowercase();
     if bare == "invalid" || bare.ends_with(".invalid") {
-        return Err(Failure::new("dns.not_found")
-            .with("name", ascii.clone())
-            .with("resolver_said", "reserved name (.invalid, RFC 6761)"));
+        return Err(Failure::new(DiagnosisCode::DnsNotFound)
+            .with(EvidenceKey::Name, ascii.clone())
+            .with(
+                EvidenceKey::ResolverSaid,
+                "reserved name (.invalid, RFC 6761)",
+            ));
     }
     let looked = tokio::net::lookup_host((ascii.clone(), port)).await;
     match looked {
@@ -56,9 +60,9 @@ pub(crate) async fn resolve(
                 }
             }
             if list.is_empty() {
-                return Err(Failure::new("dns.not_found")
-                    .with("name", ascii)
-                    .with("resolver_said", "no A or AAAA record"));
+                return Err(Failure::new(DiagnosisCode::DnsNotFound)
+                    .with(EvidenceKey::Name, ascii)
+                    .with(EvidenceKey::ResolverSaid, "no A or AAAA record"));
             }
             let shown = list
                 .iter()
@@ -75,13 +79,13 @@ pub(crate) async fn resolve(
                 .arg("addrs", shown))
         }
         Err(e) => Err(Failure::new(classify_dns(&e))
-            .with("name", ascii)
-            .with("resolver_said", e.to_string())),
+            .with(EvidenceKey::Name, ascii)
+            .with(EvidenceKey::ResolverSaid, e.to_string())),
     }
 }
 
 /// getaddrinfo reports "no such name" with platform-specific messages only.
-pub(crate) fn classify_dns(e: &io::Error) -> &'static str {
+pub(crate) fn classify_dns(e: &io::Error) -> DiagnosisCode {
     let msg = e.to_string().to_ascii_lowercase();
     let not_found = [
         "not known",
@@ -92,22 +96,24 @@ pub(crate) fn classify_dns(e: &io::Error) -> &'static str {
         "host not found",
     ];
     if not_found.iter().any(|n| msg.contains(n)) {
-        "dns.not_found"
+        DiagnosisCode::DnsNotFound
     } else {
-        "dns.failed"
+        DiagnosisCode::DnsFailed
     }
 }
 
-pub(crate) fn classify_connect(e: &io::Error) -> &'static str {
+pub(crate) fn classify_connect(e: &io::Error) -> DiagnosisCode {
     use io::ErrorKind::*;
     match e.kind() {
-        ConnectionRefused => "net.refused",
-        TimedOut => "net.timeout",
-        NetworkUnreachable | HostUnreachable | AddrNotAvailable | NetworkDown => "net.unreachable",
+        ConnectionRefused => DiagnosisCode::NetRefused,
+        TimedOut => DiagnosisCode::NetTimeout,
+        NetworkUnreachable | HostUnreachable | AddrNotAvailable | NetworkDown => {
+            DiagnosisCode::NetUnreachable
+        }
         _ => match e.raw_os_error() {
-            Some(111) | Some(61) | Some(10061) => "net.refused",
-            Some(110) | Some(60) | Some(10060) => "net.timeout",
-            _ => "net.unreachable",
+            Some(111) | Some(61) | Some(10061) => DiagnosisCode::NetRefused,
+            Some(110) | Some(60) | Some(10060) => DiagnosisCode::NetTimeout,
+            _ => DiagnosisCode::NetUnreachable,
         },
     }
 }
@@ -122,7 +128,7 @@ pub(crate) async fn connect(
 ) -> Result<Done<Conn>, Failure> {
     let tried = &addrs[..addrs.len().min(3)];
     let share = limit / tried.len().max(1) as u32;
-    let mut errors: Vec<(SocketAddr, &'static str, String)> = Vec::new();
+    let mut errors: Vec<(SocketAddr, DiagnosisCode, String)> = Vec::new();
     for addr in tried {
         match tokio::time::timeout(share, connect_one(*addr, local)).await {
             Ok(Ok(stream)) => {
@@ -142,19 +148,23 @@ pub(crate) async fn connect(
             Ok(Err(e)) => errors.push((*addr, classify_connect(&e), e.to_string())),
             Err(_) => errors.push((
                 *addr,
-                "net.timeout",
+                DiagnosisCode::NetTimeout,
                 format!("no answer within {:.1} s", share.as_secs_f32()),
             )),
         }
     }
     // The most telling failure wins: a refusal proves the host is there.
-    let code = ["net.refused", "net.timeout", "net.unreachable"]
-        .into_iter()
-        .find(|c| errors.iter().any(|e| e.1 == *c))
-        .unwrap_or("net.unreachable");
+    let code = [
+        DiagnosisCode::NetRefused,
+        DiagnosisCode::NetTimeout,
+        DiagnosisCode::NetUnreachable,
+    ]
+    .into_iter()
+    .find(|c| errors.iter().any(|e| e.1 == *c))
+    .unwrap_or(DiagnosisCode::NetUnreachable);
     let mut f = Failure::new(code);
     for (addr, _, msg) in errors {
-        f = f.with("address", format!("{addr}: {msg}"));
+        f = f.with(EvidenceKey::Address, format!("{addr}: {msg}"));
     }
     Err(f)
 }
@@ -225,34 +235,43 @@ mod tests {
             classify_dns(&e(
                 "failed to lookup address information: Name or service not known"
             )),
-            "dns.not_found"
+            DiagnosisCode::DnsNotFound
         );
         assert_eq!(
             classify_dns(&e("failed to lookup address information: nodename nor servname provided, or not known")),
-            "dns.not_found"
+            DiagnosisCode::DnsNotFound
         );
         assert_eq!(
             classify_dns(&e("No such host is known. (os error 11001)")),
-            "dns.not_found"
+            DiagnosisCode::DnsNotFound
         );
         assert_eq!(
             classify_dns(&e(
                 "failed to lookup address information: Temporary failure in name resolution"
             )),
-            "dns.failed"
+            DiagnosisCode::DnsFailed
         );
     }
 
     #[test]
     fn connect_errors_are_classified() {
         use io::ErrorKind::*;
-        assert_eq!(classify_connect(&ConnectionRefused.into()), "net.refused");
-        assert_eq!(classify_connect(&TimedOut.into()), "net.timeout");
+        assert_eq!(
+            classify_connect(&ConnectionRefused.into()),
+            DiagnosisCode::NetRefused
+        );
+        assert_eq!(
+            classify_connect(&TimedOut.into()),
+            DiagnosisCode::NetTimeout
+        );
         assert_eq!(
             classify_connect(&NetworkUnreachable.into()),
-            "net.unreachable"
+            DiagnosisCode::NetUnreachable
         );
-        assert_eq!(classify_connect(&HostUnreachable.into()), "net.unreachable");
+        assert_eq!(
+            classify_connect(&HostUnreachable.into()),
+            DiagnosisCode::NetUnreachable
+        );
     }
 
     #[test]

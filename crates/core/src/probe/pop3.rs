@@ -6,6 +6,7 @@ use super::flow::{self, soft, Proto, Session};
 use super::runner::{Done, Failure, Runner, Stop};
 use super::sasl::{self, Authenticator};
 use super::{ProbeAuth, ProbeProtocol, ProbeTarget, StepKind};
+use crate::diag::{DiagnosisCode, EvidenceKey};
 use std::time::{Duration, Instant};
 
 const MAX_MULTILINE: usize = 200_000;
@@ -25,9 +26,9 @@ async fn status(c: &mut Conn) -> Result<Result<String, String>, Failure> {
     if let Some(rest) = line.strip_prefix("-ERR") {
         return Ok(Err(rest.trim().to_string()));
     }
-    Err(Failure::new("protocol.invalid_response")
-        .with("problem", "not a POP3 answer")
-        .with("server_sent", line))
+    Err(Failure::new(DiagnosisCode::ProtocolInvalidResponse)
+        .with(EvidenceKey::Problem, "not a POP3 answer")
+        .with(EvidenceKey::ServerSent, line))
 }
 
 /// The lines of a multi-line answer up to the terminating dot, dot-unstuffed.
@@ -44,8 +45,8 @@ async fn multiline(c: &mut Conn, log: bool) -> Result<Vec<String>, Failure> {
         }
         out.push(s.strip_prefix('.').map(str::to_string).unwrap_or(s));
         if out.len() > MAX_MULTILINE {
-            return Err(Failure::new("protocol.invalid_response")
-                .with("problem", "an endless multi-line answer"));
+            return Err(Failure::new(DiagnosisCode::ProtocolInvalidResponse)
+                .with(EvidenceKey::Problem, "an endless multi-line answer"));
         }
     }
 }
@@ -54,14 +55,14 @@ async fn multiline(c: &mut Conn, log: bool) -> Result<Vec<String>, Failure> {
 fn login_error(text: &str, mech: &str) -> Failure {
     let low = text.to_ascii_lowercase();
     let f = if low.contains("plaintext") || low.contains("ssl/tls") || low.contains("encrypt") {
-        Failure::new("auth.plaintext_disabled")
+        Failure::new(DiagnosisCode::AuthPlaintextDisabled)
     } else if low.contains("unsupported") || (low.contains("unknown") && low.contains("mechanism"))
     {
-        Failure::new("auth.mechanism_unsupported").with("wanted", mech)
+        Failure::new(DiagnosisCode::AuthMechanismUnsupported).with(EvidenceKey::Wanted, mech)
     } else {
-        Failure::new("auth.failed")
+        Failure::new(DiagnosisCode::AuthFailed)
     };
-    f.with("server_said", format!("-ERR {text}"))
+    f.with(EvidenceKey::ServerSaid, format!("-ERR {text}"))
 }
 
 impl Pop3 {
@@ -103,9 +104,10 @@ impl Pop3 {
             let line = c.read_line().await?;
             if let Some(ch) = line.strip_prefix('+').filter(|r| !r.starts_with("OK")) {
                 let challenge = sasl::unb64(ch.trim()).unwrap_or_default();
-                let resp = auth
-                    .respond(&challenge)
-                    .map_err(|e| Failure::new("protocol.invalid_response").with("problem", e))?;
+                let resp = auth.respond(&challenge).map_err(|e| {
+                    Failure::new(DiagnosisCode::ProtocolInvalidResponse)
+                        .with(EvidenceKey::Problem, e)
+                })?;
                 c.write_secret(&resp, super::transcript::REDACTED).await?;
                 continue;
             }
@@ -115,9 +117,11 @@ impl Pop3 {
             if let Some(rest) = line.strip_prefix("-ERR") {
                 return Err(login_error(rest.trim(), mech));
             }
-            return Err(Failure::new("protocol.invalid_response").with("server_sent", line));
+            return Err(Failure::new(DiagnosisCode::ProtocolInvalidResponse)
+                .with(EvidenceKey::ServerSent, line));
         }
-        Err(Failure::new("protocol.invalid_response").with("problem", "too many SASL rounds"))
+        Err(Failure::new(DiagnosisCode::ProtocolInvalidResponse)
+            .with(EvidenceKey::Problem, "too many SASL rounds"))
     }
 
     async fn stat(&mut self, c: &mut Conn) -> Result<Done<(u64, u64)>, Failure> {
@@ -129,14 +133,14 @@ impl Pop3 {
                     (Some(n), Some(size)) => Ok(Done::new((n, size), "stat")
                         .arg("count", n.to_string())
                         .arg("size", size.to_string())),
-                    _ => Err(Failure::new("protocol.invalid_response")
-                        .with("command", "STAT")
-                        .with("server_sent", format!("+OK {text}"))),
+                    _ => Err(Failure::new(DiagnosisCode::ProtocolInvalidResponse)
+                        .with(EvidenceKey::Command, "STAT")
+                        .with(EvidenceKey::ServerSent, format!("+OK {text}"))),
                 }
             }
-            Err(text) => Err(Failure::new("protocol.invalid_response")
-                .with("command", "STAT")
-                .with("server_said", format!("-ERR {text}"))),
+            Err(text) => Err(Failure::new(DiagnosisCode::ProtocolInvalidResponse)
+                .with(EvidenceKey::Command, "STAT")
+                .with(EvidenceKey::ServerSaid, format!("-ERR {text}"))),
         }
     }
 }
@@ -148,7 +152,8 @@ impl Proto for Pop3 {
             return Ok(Done::new((), "greeting").arg("text", line));
         }
         if line.starts_with("-ERR") {
-            return Err(Failure::new("protocol.service_unavailable").with("server_said", line));
+            return Err(Failure::new(DiagnosisCode::ProtocolServiceUnavailable)
+                .with(EvidenceKey::ServerSaid, line));
         }
         Err(flow::unexpected_greeting(&line, ProbeProtocol::Pop3))
     }
@@ -184,8 +189,8 @@ impl Proto for Pop3 {
                 self.caps.clear();
                 Ok(())
             }
-            Err(text) => Err(Failure::new("tls.starttls_unsupported")
-                .with("server_said", format!("-ERR {text}"))),
+            Err(text) => Err(Failure::new(DiagnosisCode::TlsStarttlsUnsupported)
+                .with(EvidenceKey::ServerSaid, format!("-ERR {text}"))),
         }
     }
 
@@ -216,23 +221,23 @@ impl Proto for Pop3 {
         if self.capa_known && want != "USER" && !offered(want) {
             // Before TLS a server may hide its plaintext mechanisms.
             let code = if !c.tls && want == "PLAIN" && self.has("STLS") {
-                "auth.plaintext_disabled"
+                DiagnosisCode::AuthPlaintextDisabled
             } else {
-                "auth.mechanism_unsupported"
+                DiagnosisCode::AuthMechanismUnsupported
             };
             return Err(Failure::new(code)
-                .with("wanted", want)
-                .with("offered", mechs.join(" ")));
+                .with(EvidenceKey::Wanted, want)
+                .with(EvidenceKey::Offered, mechs.join(" ")));
         }
         if self.capa_known && want == "USER" && !self.has("USER") {
             let code = if !c.tls && self.has("STLS") {
-                "auth.plaintext_disabled"
+                DiagnosisCode::AuthPlaintextDisabled
             } else {
-                "auth.mechanism_unsupported"
+                DiagnosisCode::AuthMechanismUnsupported
             };
             return Err(Failure::new(code)
-                .with("wanted", "USER/PASS")
-                .with("capabilities", self.caps_text()));
+                .with(EvidenceKey::Wanted, "USER/PASS")
+                .with(EvidenceKey::Capabilities, self.caps_text()));
         }
         let mech = if want == "USER" {
             c.write_line(&format!("USER {}", t.user)).await?;
@@ -292,7 +297,9 @@ pub(crate) async fn take_marked(
     loop {
         let mut s = flow::establish(r, t, Pop3::new()).await?;
         if !flow::login_step(r, t, &mut s).await? {
-            return Err(Stop::Failed(Failure::new("auth.password_missing")));
+            return Err(Stop::Failed(Failure::new(
+                DiagnosisCode::AuthPasswordMissing,
+            )));
         }
         let Session { conn, proto } = &mut s;
         let (count, _) = proto.stat(conn).await.map_err(Stop::Failed)?.value;

@@ -1,12 +1,12 @@
 //! Runs the steps of a test: announces each step, bounds it by the timeout, stops it at once
 //! on cancellation, and turns its outcome into a `Step` with transcript and diagnosis.
 
-use super::diagnosis::{self, Context, Evidence, Severity};
 use super::transcript::{Dir, Transcript};
 use super::{
     Folder, ProbeEvent, Progress, Role, Step, StepKind, StepStatus, TargetSummary, TestReport,
     TlsEvidence,
 };
+use crate::diag::{self as diagnosis, Context, DiagnosisCode, Evidence, EvidenceKey, Severity};
 use crate::i18n::Lang;
 use std::future::Future;
 use std::time::{Duration, Instant};
@@ -15,14 +15,14 @@ use tokio_util::sync::CancellationToken;
 /// Why a step failed: a diagnosis code and its evidence.
 #[derive(Debug, Clone)]
 pub(crate) struct Failure {
-    pub code: &'static str,
+    pub code: DiagnosisCode,
     pub evidence: Vec<Evidence>,
     /// Boxed: failures travel in every `Result` of the probe and should stay small.
     pub tls: Option<Box<TlsEvidence>>,
 }
 
 impl Failure {
-    pub fn new(code: &'static str) -> Failure {
+    pub fn new(code: DiagnosisCode) -> Failure {
         Failure {
             code,
             evidence: Vec::new(),
@@ -30,11 +30,8 @@ impl Failure {
         }
     }
 
-    pub fn with(mut self, key: &str, value: impl Into<String>) -> Failure {
-        self.evidence.push(Evidence {
-            key: key.to_string(),
-            value: value.into(),
-        });
+    pub fn with(mut self, key: EvidenceKey, value: impl Into<String>) -> Failure {
+        self.evidence.push(Evidence::new(key, value));
         self
     }
 
@@ -111,7 +108,7 @@ impl Stop {
     pub fn failure(self) -> Failure {
         match self {
             Stop::Failed(f) => f,
-            Stop::Cancelled => Failure::new("net.timeout"),
+            Stop::Cancelled => Failure::new(DiagnosisCode::NetTimeout),
         }
     }
 }
@@ -201,7 +198,7 @@ impl<'a> Runner<'a> {
             .evidence
             .iter()
             .map(|e| Evidence {
-                key: e.key.clone(),
+                key: e.key,
                 value: self.transcript.scrub(&e.value),
             })
             .collect();
@@ -226,14 +223,14 @@ impl<'a> Runner<'a> {
         let result = match outcome {
             None => Err(Stop::Cancelled),
             Some(Err(_)) => {
-                let mut f = Failure::new("net.timeout")
-                    .with("step", step_name(kind))
-                    .with("timeout", format!("{} s", limit.as_secs_f32()));
+                let mut f = Failure::new(DiagnosisCode::NetTimeout)
+                    .with(EvidenceKey::Step, step_name(kind))
+                    .with(EvidenceKey::Timeout, format!("{} s", limit.as_secs_f32()));
                 if let Some(last) = self.transcript.last(Dir::Client) {
-                    f = f.with("last_sent", last);
+                    f = f.with(EvidenceKey::LastSent, last);
                 }
                 if let Some(last) = self.transcript.last(Dir::Server) {
-                    f = f.with("last_received", last);
+                    f = f.with(EvidenceKey::LastReceived, last);
                 }
                 Err(Stop::Failed(f))
             }
@@ -323,7 +320,7 @@ impl<'a> Runner<'a> {
         let mut codes = Vec::new();
         for s in &self.steps {
             for d in s.diagnosis.iter().chain(&s.more_diagnoses) {
-                codes.push(d.code.clone());
+                codes.push(d.code);
             }
         }
         let failed = self

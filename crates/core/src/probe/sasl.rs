@@ -1,6 +1,7 @@
 //! SASL mechanisms the probe speaks (PLAIN, LOGIN, CRAM-MD5) behind one small trait, so the
 //! OAuth mechanisms (XOAUTH2, OAUTHBEARER) can be added without touching the protocols.
 
+use crate::diag::{DiagnosisCode, EvidenceKey};
 use base64::Engine;
 use hmac::{Hmac, Mac};
 
@@ -86,7 +87,7 @@ pub(crate) fn oauth_mechanism(
     t: &super::ProbeTarget,
     offered: &[String],
 ) -> Result<&'static str, super::runner::Failure> {
-    use crate::model::OauthMechanism;
+    use crate::kinds::OauthMechanism;
     let has = |m: &str| offered.iter().any(|x| x.eq_ignore_ascii_case(m));
     let want = match t.oauth_mechanism {
         OauthMechanism::Xoauth2 => "XOAUTH2",
@@ -95,9 +96,11 @@ pub(crate) fn oauth_mechanism(
         OauthMechanism::Auto => "XOAUTH2",
     };
     if !has(want) {
-        return Err(super::runner::Failure::new("auth.mechanism_unsupported")
-            .with("wanted", want)
-            .with("offered", offered.join(" ")));
+        return Err(
+            super::runner::Failure::new(DiagnosisCode::AuthMechanismUnsupported)
+                .with(EvidenceKey::Wanted, want)
+                .with(EvidenceKey::Offered, offered.join(" ")),
+        );
     }
     Ok(want)
 }
@@ -125,7 +128,7 @@ pub(crate) fn oauth_failed(
     auth: &OauthToken,
     f: super::runner::Failure,
 ) -> super::runner::Failure {
-    if f.code != "auth.failed" {
+    if f.code != DiagnosisCode::AuthFailed {
         return f;
     }
     let said = f
@@ -159,18 +162,18 @@ pub(crate) fn oauth_rejected(
         && !subject.starts_with("app: ")
         && !subject.eq_ignore_ascii_case(t.user.trim())
     {
-        Failure::new("oauth.wrong_user")
-            .with("consented_as", subject)
-            .with("login_user", t.user.clone())
+        Failure::new(DiagnosisCode::OauthWrongUser)
+            .with(EvidenceKey::ConsentedAs, subject)
+            .with(EvidenceKey::LoginUser, t.user.clone())
     } else if status == "insufficient_scope" || status == "403" {
-        Failure::new("oauth.scope_missing")
+        Failure::new(DiagnosisCode::OauthScopeMissing)
     } else {
-        Failure::new("oauth.token_invalid")
+        Failure::new(DiagnosisCode::OauthTokenInvalid)
     };
     if let Some(j) = error_json.filter(|j| !j.trim().is_empty()) {
-        f = f.with("server_error", j);
+        f = f.with(EvidenceKey::ServerError, j);
     }
-    f.with("server_said", server_said)
+    f.with(EvidenceKey::ServerSaid, server_said)
 }
 
 pub(crate) struct Plain {

@@ -7,6 +7,7 @@ use super::flow::{self, soft, Proto, Session};
 use super::runner::{Done, Failure, Runner, Stop};
 use super::sasl::{self, Authenticator};
 use super::{ProbeAuth, ProbeProtocol, ProbeTarget, StepKind};
+use crate::diag::{DiagnosisCode, EvidenceKey};
 use std::net::SocketAddr;
 
 const MAX_REPLY_LINES: usize = 200;
@@ -52,14 +53,14 @@ async fn reply(c: &mut Conn) -> Result<Reply, Failure> {
             .then(|| line[..3].parse::<u16>().ok())
             .flatten();
         let (Some(this), sep) = (this, b.get(3).copied()) else {
-            return Err(Failure::new("protocol.invalid_response")
-                .with("problem", "not an SMTP reply")
-                .with("server_sent", line));
+            return Err(Failure::new(DiagnosisCode::ProtocolInvalidResponse)
+                .with(EvidenceKey::Problem, "not an SMTP reply")
+                .with(EvidenceKey::ServerSent, line));
         };
         if code.is_some_and(|c| c != this) || !matches!(sep, None | Some(b' ') | Some(b'-')) {
-            return Err(Failure::new("protocol.invalid_response")
-                .with("problem", "malformed SMTP reply")
-                .with("server_sent", line));
+            return Err(Failure::new(DiagnosisCode::ProtocolInvalidResponse)
+                .with(EvidenceKey::Problem, "malformed SMTP reply")
+                .with(EvidenceKey::ServerSent, line));
         }
         code = Some(this);
         lines.push(line.get(4..).unwrap_or("").to_string());
@@ -67,8 +68,8 @@ async fn reply(c: &mut Conn) -> Result<Reply, Failure> {
             return Ok(Reply { code: this, lines });
         }
         if lines.len() >= MAX_REPLY_LINES {
-            return Err(Failure::new("protocol.invalid_response").with(
-                "problem",
+            return Err(Failure::new(DiagnosisCode::ProtocolInvalidResponse).with(
+                EvidenceKey::Problem,
                 format!("a reply of more than {MAX_REPLY_LINES} lines"),
             ));
         }
@@ -182,26 +183,30 @@ impl Smtp {
                     let challenge = sasl::unb64(r.lines.first().map(String::as_str).unwrap_or(""))
                         .unwrap_or_default();
                     let resp = auth.respond(&challenge).map_err(|e| {
-                        Failure::new("protocol.invalid_response").with("problem", e)
+                        Failure::new(DiagnosisCode::ProtocolInvalidResponse)
+                            .with(EvidenceKey::Problem, e)
                     })?;
                     c.write_secret(&resp, super::transcript::REDACTED).await?;
                 }
                 235 => return Ok(()),
                 // 538: encryption required; 530: "must issue STARTTLS first".
                 538 | 530 => {
-                    return Err(
-                        Failure::new("auth.plaintext_disabled").with("server_said", r.said())
-                    )
+                    return Err(Failure::new(DiagnosisCode::AuthPlaintextDisabled)
+                        .with(EvidenceKey::ServerSaid, r.said()))
                 }
                 504 | 534 => {
-                    return Err(Failure::new("auth.mechanism_unsupported")
-                        .with("wanted", mech)
-                        .with("server_said", r.said()))
+                    return Err(Failure::new(DiagnosisCode::AuthMechanismUnsupported)
+                        .with(EvidenceKey::Wanted, mech)
+                        .with(EvidenceKey::ServerSaid, r.said()))
                 }
-                _ => return Err(Failure::new("auth.failed").with("server_said", r.said())),
+                _ => {
+                    return Err(Failure::new(DiagnosisCode::AuthFailed)
+                        .with(EvidenceKey::ServerSaid, r.said()))
+                }
             }
         }
-        Err(Failure::new("protocol.invalid_response").with("problem", "too many SASL rounds"))
+        Err(Failure::new(DiagnosisCode::ProtocolInvalidResponse)
+            .with(EvidenceKey::Problem, "too many SASL rounds"))
     }
 
     async fn mail_from(&mut self, c: &mut Conn, from: &str) -> Result<(), Failure> {
@@ -210,9 +215,12 @@ impl Smtp {
         if r.code == 250 {
             return Ok(());
         }
-        Err(Failure::new("smtp.sender_rejected")
-            .with("sender", if from.is_empty() { "<>" } else { from })
-            .with("server_said", r.said()))
+        Err(Failure::new(DiagnosisCode::SmtpSenderRejected)
+            .with(
+                EvidenceKey::Sender,
+                if from.is_empty() { "<>" } else { from },
+            )
+            .with(EvidenceKey::ServerSaid, r.said()))
     }
 
     async fn rset(&mut self, c: &mut Conn) -> Result<(), Failure> {
@@ -222,9 +230,9 @@ impl Smtp {
 
     async fn sender_check(&mut self, c: &mut Conn, sender: &str) -> Result<Done<()>, Failure> {
         let Some(from) = clean_address(sender) else {
-            return Err(Failure::new("smtp.sender_rejected")
-                .with("sender", sender)
-                .with("problem", "not a usable address"));
+            return Err(Failure::new(DiagnosisCode::SmtpSenderRejected)
+                .with(EvidenceKey::Sender, sender)
+                .with(EvidenceKey::Problem, "not a usable address"));
         };
         self.mail_from(c, from).await?;
         self.rset(c).await?;
@@ -233,9 +241,9 @@ impl Smtp {
 
     async fn send(&mut self, c: &mut Conn, from: &str, mail: &Mail) -> Result<Done<()>, Failure> {
         let Some(to) = clean_address(&mail.to).filter(|a| !a.is_empty()) else {
-            return Err(Failure::new("smtp.recipient_rejected")
-                .with("recipient", mail.to.clone())
-                .with("problem", "not a usable address"));
+            return Err(Failure::new(DiagnosisCode::SmtpRecipientRejected)
+                .with(EvidenceKey::Recipient, mail.to.clone())
+                .with(EvidenceKey::Problem, "not a usable address"));
         };
         let from = clean_address(from).unwrap_or("");
         self.mail_from(c, from).await?;
@@ -245,20 +253,21 @@ impl Smtp {
             let relay = r.text_lower().contains("relay")
                 || (r.code == 554 && r.enhanced() == Some("5.7.1"));
             let code = if relay {
-                "smtp.relay_denied"
+                DiagnosisCode::SmtpRelayDenied
             } else {
-                "smtp.recipient_rejected"
+                DiagnosisCode::SmtpRecipientRejected
             };
             let _ = self.rset(c).await;
             return Err(Failure::new(code)
-                .with("recipient", to)
-                .with("server_said", r.said()));
+                .with(EvidenceKey::Recipient, to)
+                .with(EvidenceKey::ServerSaid, r.said()));
         }
         c.write_line("DATA").await?;
         let r = reply(c).await?;
         if r.code != 354 {
             let _ = self.rset(c).await;
-            return Err(Failure::new("smtp.message_rejected").with("server_said", r.said()));
+            return Err(Failure::new(DiagnosisCode::SmtpMessageRejected)
+                .with(EvidenceKey::ServerSaid, r.said()));
         }
         let msg = test_message(from, to, &mail.token);
         for line in msg.lines().take_while(|l| !l.is_empty()) {
@@ -270,7 +279,8 @@ impl Smtp {
         c.transcript.client(".");
         let r = reply(c).await?;
         if r.code != 250 {
-            return Err(Failure::new("smtp.message_rejected").with("server_said", r.said()));
+            return Err(Failure::new(DiagnosisCode::SmtpMessageRejected)
+                .with(EvidenceKey::ServerSaid, r.said()));
         }
         Ok(Done::new((), "sent").arg("to", to).arg("reply", r.said()))
     }
@@ -287,21 +297,20 @@ impl Proto for Smtp {
         let mut n = 1;
         while last.as_bytes().get(3) == Some(&b'-') {
             if n >= MAX_REPLY_LINES {
-                return Err(Failure::new("protocol.invalid_response")
+                return Err(Failure::new(DiagnosisCode::ProtocolInvalidResponse)
                     .with(
-                        "problem",
+                        EvidenceKey::Problem,
                         format!("a greeting of more than {MAX_REPLY_LINES} lines"),
                     )
-                    .with("server_sent", first));
+                    .with(EvidenceKey::ServerSent, first));
             }
             last = c.read_line().await?;
             n += 1;
         }
         match &first[..3] {
             "220" => Ok(Done::new((), "greeting").arg("text", first)),
-            "421" | "554" => {
-                Err(Failure::new("protocol.service_unavailable").with("server_said", last))
-            }
+            "421" | "554" => Err(Failure::new(DiagnosisCode::ProtocolServiceUnavailable)
+                .with(EvidenceKey::ServerSaid, last)),
             _ => Err(flow::unexpected_greeting(&first, ProbeProtocol::Smtp)),
         }
     }
@@ -323,11 +332,12 @@ impl Proto for Smtp {
             }
         }
         if r.code == 421 {
-            return Err(Failure::new("protocol.service_unavailable").with("server_said", r.said()));
+            return Err(Failure::new(DiagnosisCode::ProtocolServiceUnavailable)
+                .with(EvidenceKey::ServerSaid, r.said()));
         }
-        Err(Failure::new("protocol.invalid_response")
-            .with("command", "EHLO")
-            .with("server_said", r.said()))
+        Err(Failure::new(DiagnosisCode::ProtocolInvalidResponse)
+            .with(EvidenceKey::Command, "EHLO")
+            .with(EvidenceKey::ServerSaid, r.said()))
     }
 
     fn offers_starttls(&self) -> bool {
@@ -342,7 +352,8 @@ impl Proto for Smtp {
         c.write_line("STARTTLS").await?;
         let r = reply(c).await?;
         if r.code != 220 {
-            return Err(Failure::new("tls.starttls_unsupported").with("server_said", r.said()));
+            return Err(Failure::new(DiagnosisCode::TlsStarttlsUnsupported)
+                .with(EvidenceKey::ServerSaid, r.said()));
         }
         self.ext.clear();
         Ok(())
@@ -357,13 +368,13 @@ impl Proto for Smtp {
         let offered = self.auth_mechs();
         if offered.is_empty() {
             let code = if !c.tls && self.offers_starttls() {
-                "auth.plaintext_disabled"
+                DiagnosisCode::AuthPlaintextDisabled
             } else {
-                "auth.mechanism_unsupported"
+                DiagnosisCode::AuthMechanismUnsupported
             };
             return Err(Failure::new(code)
-                .with("offered", "no AUTH in the EHLO answer")
-                .with("capabilities", self.caps_text()));
+                .with(EvidenceKey::Offered, "no AUTH in the EHLO answer")
+                .with(EvidenceKey::Capabilities, self.caps_text()));
         }
         if t.auth == ProbeAuth::Oauth2 {
             let mut auth = sasl::oauth_login(t, &offered, password)?;
@@ -382,9 +393,9 @@ impl Proto for Smtp {
             _ => "PLAIN",
         };
         if !has(want) {
-            return Err(Failure::new("auth.mechanism_unsupported")
-                .with("wanted", want)
-                .with("offered", offered.join(" ")));
+            return Err(Failure::new(DiagnosisCode::AuthMechanismUnsupported)
+                .with(EvidenceKey::Wanted, want)
+                .with(EvidenceKey::Offered, offered.join(" ")));
         }
         let mut auth: Box<dyn Authenticator> = match want {
             "CRAM-MD5" => Box::new(sasl::CramMd5 {

@@ -7,6 +7,7 @@ use super::conn::Io;
 use super::runner::{Done, Failure};
 use super::transcript::Transcript;
 use super::{CertInfo, TlsEvidence, TlsSettings};
+use crate::diag::{DiagnosisCode, EvidenceKey, Trust};
 use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
 use rustls::client::WebPkiServerVerifier;
 use rustls::crypto::CryptoProvider;
@@ -139,10 +140,10 @@ enum Verdict {
     Pinned,
     /// Verification is off; `would_fail` is what it would have said.
     Unverified {
-        would_fail: Option<&'static str>,
+        would_fail: Option<DiagnosisCode>,
     },
     Failed {
-        code: &'static str,
+        code: DiagnosisCode,
         detail: String,
     },
 }
@@ -164,29 +165,31 @@ struct Verifier {
 }
 
 /// Maps a webpki verdict to a diagnosis code.
-fn classify_cert_error(e: &rustls::Error, leaf: &CertificateDer<'_>) -> (&'static str, String) {
+fn classify_cert_error(e: &rustls::Error, leaf: &CertificateDer<'_>) -> (DiagnosisCode, String) {
     let detail = e.to_string();
     let code = match e {
         rustls::Error::InvalidCertificate(ce) => match ce {
-            CertificateError::Expired | CertificateError::ExpiredContext { .. } => "tls.expired",
+            CertificateError::Expired | CertificateError::ExpiredContext { .. } => {
+                DiagnosisCode::TlsExpired
+            }
             CertificateError::NotValidYet | CertificateError::NotValidYetContext { .. } => {
-                "tls.not_yet_valid"
+                DiagnosisCode::TlsNotYetValid
             }
             CertificateError::NotValidForName | CertificateError::NotValidForNameContext { .. } => {
-                "tls.hostname_mismatch"
+                DiagnosisCode::TlsHostnameMismatch
             }
             // A self-signed leaf fails path building in several ways (no issuer, or a
             // trust anchor of the same name with another key): all mean "self-signed".
-            _ if cert_info(leaf).self_signed => "tls.self_signed",
+            _ if cert_info(leaf).self_signed => DiagnosisCode::TlsSelfSigned,
             CertificateError::UnknownIssuer
             | CertificateError::BadSignature
             | CertificateError::UnsupportedSignatureAlgorithmContext { .. }
             | CertificateError::UnsupportedSignatureAlgorithmForPublicKeyContext { .. } => {
-                "tls.untrusted_issuer"
+                DiagnosisCode::TlsUntrustedIssuer
             }
-            _ => "tls.handshake_failed",
+            _ => DiagnosisCode::TlsHandshakeFailed,
         },
-        _ => "tls.handshake_failed",
+        _ => DiagnosisCode::TlsHandshakeFailed,
     };
     (code, detail)
 }
@@ -213,7 +216,7 @@ impl ServerCertVerifier for Verifier {
                 return Ok(ServerCertVerified::assertion());
             }
             seen.verdict = Some(Verdict::Failed {
-                code: "tls.pin_mismatch",
+                code: DiagnosisCode::TlsPinMismatch,
                 detail: "the certificate's fingerprint is not the pinned one".into(),
             });
             return Err(rustls::Error::InvalidCertificate(
@@ -380,12 +383,12 @@ fn checked_name(host: &str, settings: &TlsSettings) -> String {
 fn cert_evidence(mut f: Failure, chain: &[CertInfo]) -> Failure {
     if let Some(leaf) = chain.first() {
         f = f
-            .with("certificate_names", leaf.names.join(", "))
-            .with("subject", leaf.subject.clone())
-            .with("issuer", leaf.issuer.clone())
-            .with("not_before", leaf.not_before.clone())
-            .with("not_after", leaf.not_after.clone())
-            .with("sha256", leaf.sha256.clone());
+            .with(EvidenceKey::CertificateNames, leaf.names.join(", "))
+            .with(EvidenceKey::Subject, leaf.subject.clone())
+            .with(EvidenceKey::Issuer, leaf.issuer.clone())
+            .with(EvidenceKey::NotBefore, leaf.not_before.clone())
+            .with(EvidenceKey::NotAfter, leaf.not_after.clone())
+            .with(EvidenceKey::Sha256, leaf.sha256.clone());
     }
     f
 }
@@ -418,8 +421,10 @@ pub(crate) async fn handshake(
         };
         let ascii = super::net::ascii_host(&alt);
         Some(ServerName::try_from(ascii).map_err(|e| {
-            Failure::new("tls.handshake_failed")
-                .with("detail", format!("alternative name is not usable: {e}"))
+            Failure::new(DiagnosisCode::TlsHandshakeFailed).with(
+                EvidenceKey::Detail,
+                format!("alternative name is not usable: {e}"),
+            )
         })?)
     };
     let pin = if settings.pin_sha256.trim().is_empty() {
@@ -438,12 +443,15 @@ pub(crate) async fn handshake(
     };
     let config = ClientConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()
-        .map_err(|e| Failure::new("tls.handshake_failed").with("detail", e.to_string()))?
+        .map_err(|e| {
+            Failure::new(DiagnosisCode::TlsHandshakeFailed).with(EvidenceKey::Detail, e.to_string())
+        })?
         .dangerous()
         .with_custom_certificate_verifier(Arc::new(verifier))
         .with_no_client_auth();
     let server_name = ServerName::try_from(host.to_string()).map_err(|e| {
-        Failure::new("tls.handshake_failed").with("detail", format!("server name {host:?}: {e}"))
+        Failure::new(DiagnosisCode::TlsHandshakeFailed)
+            .with(EvidenceKey::Detail, format!("server name {host:?}: {e}"))
     })?;
     let peek_state = Arc::new(Mutex::new(PeekState::default()));
     let peek = Peek {
@@ -465,17 +473,17 @@ pub(crate) async fn handshake(
                 .unwrap_or_default();
             let mut warnings = Vec::new();
             let trust = match &seen.verdict {
-                Some(Verdict::Verified) => "verified",
-                Some(Verdict::Pinned) => "pinned",
+                Some(Verdict::Verified) => Trust::Verified,
+                Some(Verdict::Pinned) => Trust::Pinned,
                 Some(Verdict::Unverified { would_fail }) => {
-                    let mut w = Failure::new("tls.verify_disabled");
+                    let mut w = Failure::new(DiagnosisCode::TlsVerifyDisabled);
                     if let Some(code) = would_fail {
-                        w = w.with("verification_would_report", *code);
+                        w = w.with(EvidenceKey::VerificationWouldReport, code.as_str());
                     }
                     warnings.push(cert_evidence(w, &chain));
-                    "not_verified"
+                    Trust::NotVerified
                 }
-                _ => "verified",
+                _ => Trust::Verified,
             };
             if let Some(leaf) = chain.first() {
                 if let Ok(end) = time::OffsetDateTime::parse(
@@ -485,9 +493,9 @@ pub(crate) async fn handshake(
                     let left = end - time::OffsetDateTime::now_utc();
                     if left > time::Duration::ZERO && left < time::Duration::days(14) {
                         warnings.push(
-                            Failure::new("tls.expires_soon")
-                                .with("not_after", leaf.not_after.clone())
-                                .with("days_left", left.whole_days().to_string()),
+                            Failure::new(DiagnosisCode::TlsExpiresSoon)
+                                .with(EvidenceKey::NotAfter, leaf.not_after.clone())
+                                .with(EvidenceKey::DaysLeft, left.whole_days().to_string()),
                         );
                     }
                 }
@@ -495,7 +503,7 @@ pub(crate) async fn handshake(
             let evidence = TlsEvidence {
                 version: version.clone(),
                 cipher: cipher.clone(),
-                trust: trust.into(),
+                trust,
                 checked_name: checked.clone(),
                 chain: chain.clone(),
             };
@@ -520,7 +528,7 @@ pub(crate) async fn handshake(
             let evidence = (!chain.is_empty()).then(|| TlsEvidence {
                 version: String::new(),
                 cipher: String::new(),
-                trust: "failed".into(),
+                trust: Trust::Failed,
                 checked_name: checked.clone(),
                 chain: chain.clone(),
             });
@@ -540,18 +548,18 @@ fn classify_handshake(
     pin: Option<&str>,
 ) -> Failure {
     if let Some(Verdict::Failed { code, detail }) = verdict {
-        let mut f = Failure::new(code).with("detail", detail);
-        if code == "tls.hostname_mismatch" {
-            f = f.with("expected_name", checked);
+        let mut f = Failure::new(code).with(EvidenceKey::Detail, detail);
+        if code == DiagnosisCode::TlsHostnameMismatch {
+            f = f.with(EvidenceKey::ExpectedName, checked);
         }
         if let Some(p) = pin {
-            f = f.with("pinned_sha256", p);
+            f = f.with(EvidenceKey::PinnedSha256, p);
         }
         return f;
     }
     if looks_like_text(&peeked.bytes) {
-        return Failure::new("tls.expected_starttls")
-            .with("server_sent", first_line(&peeked.bytes));
+        return Failure::new(DiagnosisCode::TlsExpectedStarttls)
+            .with(EvidenceKey::ServerSent, first_line(&peeked.bytes));
     }
     let inner = e.get_ref().and_then(|i| i.downcast_ref::<rustls::Error>());
     let detail = match inner {
@@ -572,10 +580,10 @@ fn classify_handshake(
         }
         None => e.to_string(),
     };
-    let mut f = Failure::new("tls.handshake_failed").with("detail", detail);
+    let mut f = Failure::new(DiagnosisCode::TlsHandshakeFailed).with(EvidenceKey::Detail, detail);
     if !peeked.bytes.is_empty() {
         f = f.with(
-            "server_sent",
+            EvidenceKey::ServerSent,
             format!(
                 "{} bytes: {}",
                 peeked.bytes.len(),

@@ -132,12 +132,7 @@ impl Store {
     }
 }
 
-/// The current time as stored in `created_at`/`updated_at` (RFC 3339, UTC).
-pub fn now() -> String {
-    time::OffsetDateTime::now_utc()
-        .format(&time::format_description::well_known::Rfc3339)
-        .unwrap_or_default()
-}
+pub use crate::clock::now;
 
 /// A random identifier for rows: keyring references and exports use it, not the row id.
 pub fn new_uid() -> String {

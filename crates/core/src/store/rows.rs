@@ -1,6 +1,7 @@
 //! Generic row operations shared by every entity table: insert with uid and timestamps,
 //! version-checked update, delete, uniqueness checks. Entity modules supply column lists.
 
+use crate::diag::FieldCode;
 use crate::error::{Entity, Error, FieldIssue, Result};
 use rusqlite::types::Value;
 use rusqlite::{params_from_iter, Connection, OptionalExtension, Row};
@@ -172,9 +173,11 @@ pub fn check_unique(
         )
         .optional()?;
     if taken.is_some() {
-        return Err(Error::Validation(vec![
-            FieldIssue::new(field, "duplicate").arg("value", value)
-        ]));
+        return Err(Error::Validation(vec![FieldIssue::new(
+            field,
+            FieldCode::Duplicate,
+        )
+        .arg("value", value)]));
     }
     Ok(())
 }
@@ -190,7 +193,7 @@ pub fn check_ref(
         if self::version(conn, target, id).is_err() {
             return Err(Error::Validation(vec![FieldIssue::new(
                 field,
-                "missing_ref",
+                FieldCode::MissingRef,
             )
             .arg("id", id.to_string())]));
         }

@@ -5,7 +5,9 @@ export type Lang = "de" | "en";
 
 export type ErrorCode = "validation" | "not_found" | "conflict" | "in_use" | "secrets_unavailable" | "secrets_locked" | "secrets_failed" | "database" | "io" | "oauth" | "cancelled" | "internal";
 
-export type FieldError = { field: string, code: string, message: string, };
+export type FieldCode = "certificate_invalid" | "certificate_no_key" | "confirm_insecure" | "control_chars" | "csv_header" | "days_range" | "default_disabled" | "duplicate" | "email_invalid" | "fingerprint_invalid" | "fixed_after_creation" | "host_invalid" | "host_port_mismatch" | "https_required" | "imap_only" | "import_conflict" | "invalid_json" | "locked_mailbox_path" | "m365_auth" | "missing_ref" | "no_spaces" | "nothing_to_test" | "oauth_flow_unavailable" | "oauth_no_flow" | "oauth_provider_required" | "owner_required" | "passphrase_wrong" | "pop3_only" | "port_range" | "range" | "required" | "template_kind" | "tenant_invalid" | "timeout_range" | "too_long" | "too_short" | "url_invalid" | "secrets_unavailable" | "secrets_locked" | "secrets_failed";
+
+export type FieldError = { field: string, code: FieldCode, message: string, };
 
 export type ApiError = { code: ErrorCode, message: string, 
 /**
@@ -398,19 +400,21 @@ export type ProbeProtocol = "imap" | "pop3" | "imap_download" | "smtp";
 
 export type ProbeAuth = "none" | "password" | "plain" | "login" | "cram_md5" | "oauth2" | "ntlm";
 
+export type DiagnosisCode = "dns.not_found" | "dns.failed" | "net.refused" | "net.timeout" | "net.unreachable" | "net.closed" | "tls.expected_implicit" | "tls.expected_starttls" | "tls.starttls_unsupported" | "tls.hostname_mismatch" | "tls.expired" | "tls.not_yet_valid" | "tls.self_signed" | "tls.untrusted_issuer" | "tls.pin_mismatch" | "tls.handshake_failed" | "tls.verify_disabled" | "tls.expires_soon" | "protocol.wrong_service" | "protocol.invalid_response" | "protocol.service_unavailable" | "auth.failed" | "auth.mechanism_unsupported" | "auth.plaintext_disabled" | "auth.unencrypted_not_allowed" | "auth.password_missing" | "auth.method_not_available" | "auth.plaintext_sent" | "oauth.token_invalid" | "oauth.consent_missing" | "oauth.admin_approval" | "oauth.scope_missing" | "oauth.wrong_user" | "oauth.not_connected" | "oauth.access_denied" | "oauth.client_invalid" | "oauth.device_expired" | "oauth.provider_unreachable" | "oauth.provider_error" | "oauth.endpoint_wrong" | "oauth.flow_unavailable" | "oauth.state_mismatch" | "oauth.browser_timeout" | "oauth.cancelled" | "imap.mailbox_missing" | "imap.folder_missing" | "smtp.sender_rejected" | "smtp.relay_denied" | "smtp.recipient_rejected" | "smtp.message_rejected" | "roundtrip.not_received";
+
+export type EvidenceKey = "address" | "after" | "capabilities" | "certificate_names" | "command" | "consented_as" | "days_left" | "deleted" | "delimiter" | "detail" | "existing_folders" | "expected" | "expected_name" | "issuer" | "junk" | "keyring" | "last_received" | "last_sent" | "login_user" | "mailbox_path" | "marker" | "method" | "name" | "not_after" | "not_before" | "observed" | "offered" | "pinned_sha256" | "port" | "problem" | "provider_error" | "provider_said" | "recipient" | "resolver_said" | "sender" | "sent" | "server_error" | "server_said" | "server_sent" | "sha256" | "sounds_like" | "step" | "subject" | "timeout" | "trash" | "user" | "verification_would_report" | "waited" | "wanted";
+
+export type Trust = "verified" | "pinned" | "not_verified" | "failed";
+
 export type Severity = "error" | "warning";
 
-export type Evidence = { 
-/**
- * A stable key such as `server_said`, `certificate_names`, `not_after`.
- */
-key: string, value: string, };
+export type Evidence = { key: EvidenceKey, value: string, };
 
 export type Diagnosis = { 
 /**
  * Stable, e.g. `tls.hostname_mismatch`; scripts and the UI branch on it.
  */
-code: string, severity: Severity, title: string, explanation: string, fix: string, evidence: Array<Evidence>, };
+code: DiagnosisCode, severity: Severity, title: string, explanation: string, fix: string, evidence: Array<Evidence>, };
 
 export type Dir = "client" | "server" | "info";
 
@@ -442,9 +446,9 @@ export type TlsEvidence = {
  */
 version: string, cipher: string, 
 /**
- * `verified`, `pinned`, `not_verified` (verification off) or `failed`.
+ * Verified, pinned, not verified (verification off) or failed.
  */
-trust: string, 
+trust: Trust, 
 /**
  * The name the certificate was checked against.
  */
@@ -496,7 +500,7 @@ ok: boolean, cancelled: boolean,
 /**
  * The diagnosis codes of all failures and warnings, in order.
  */
-codes: Array<string>, steps: Array<Step>, 
+codes: Array<DiagnosisCode>, steps: Array<Step>, 
 /**
  * The first TLS evidence (the incoming server's, if tested).
  */
@@ -521,7 +525,7 @@ extra_roots: Array<string>, };
 
 export type TestTargetKind = "incoming_server" | "outgoing_server" | "account";
 
-export type TestRun = { id: number, target_kind: TestTargetKind, target_id: number, started_at: string, duration_ms: number, ok: boolean, cancelled: boolean, codes: Array<string>, report: TestReport, };
+export type TestRun = { id: number, target_kind: TestTargetKind, target_id: number, started_at: string, duration_ms: number, ok: boolean, cancelled: boolean, codes: Array<DiagnosisCode>, report: TestReport, };
 
 export type AccountTestOptions = { 
 /**
@@ -542,7 +546,7 @@ roundtrip_wait_secs: number | null,
  */
 extra_roots: Array<string>, };
 
-export type BulkResult = { account_id: number, account: string, ok: boolean, cancelled: boolean, duration_ms: number, codes: Array<string>, 
+export type BulkResult = { account_id: number, account: string, ok: boolean, cancelled: boolean, duration_ms: number, codes: Array<DiagnosisCode>, 
 /**
  * Why the account could not be tested at all (no server configured, …).
  */

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { resetLangForTests } from '$lib/i18n.svelte';
-import { applyEvent, copyText, evidenceLabel, groupByRole, reportText, transcriptText, verdictOf } from './report';
+import { applyEvent, copyText, evidenceLabel,
+  fixTarget, groupByRole, reportText, transcriptText, verdictOf } from './report';
 import { diagnosis, probeReport, step } from '../../test/fixtures';
 
 vi.mock('$lib/backend');
@@ -56,9 +57,18 @@ describe('texts', () => {
     expect(verdictOf(probeReport({ ok: false, cancelled: true }))).toBe('cancelled');
   });
 
-  it('evidence keys get labels; unknown keys stay as they are', () => {
+  it('evidence keys get labels, the folder roles and fingerprints too', () => {
     expect(evidenceLabel('server_said')).toBe('Antwort des Servers');
-    expect(evidenceLabel('something_new')).toBe('something_new');
+    expect(evidenceLabel('pinned_sha256')).toBe('Hinterlegter Fingerabdruck (SHA-256)');
+    expect(evidenceLabel('trash')).toBe('Papierkorb');
+  });
+
+  it('each diagnosis points at the setting that fixes it', () => {
+    expect(fixTarget('net.refused')).toBe('port_security');
+    expect(fixTarget('tls.untrusted_issuer')).toBe('certificate');
+    expect(fixTarget('auth.failed')).toBe('credentials');
+    expect(fixTarget('dns.not_found')).toBe('host');
+    expect(fixTarget('oauth.consent_missing')).toBe('oauth');
   });
 
   it('a whole report as text names every step, code, fix and transcript line', () => {

@@ -1,7 +1,17 @@
 // Pure helpers of the connection-test views: live steps replaced by index, steps grouped by
 // server role, the verdict of a report, transcripts and whole reports as copyable text.
-import type { Diagnosis, Dir, ProbeEvent, Role, Step, TestReport, TranscriptLine } from '$lib/backend';
-import { isMessageKey, t } from '$lib/i18n.svelte';
+import type {
+  Diagnosis,
+  DiagnosisCode,
+  Dir,
+  EvidenceKey,
+  ProbeEvent,
+  Role,
+  Step,
+  TestReport,
+  TranscriptLine,
+} from '$lib/backend';
+import { t } from '$lib/i18n.svelte';
 import { formatDuration } from '$lib/form/format';
 
 /** A step arrives when it starts and again when it ends: the later one replaces it. */
@@ -46,10 +56,91 @@ export function verdictOf(r: Pick<TestReport, 'ok' | 'cancelled' | 'codes' | 'st
   return warned ? 'ok_warnings' : 'ok';
 }
 
-/** The label of an evidence key (`server_said` → "Antwort des Servers"); unknown keys as they are. */
-export function evidenceLabel(key: string): string {
-  const k = `evidence.${key}`;
-  return isMessageKey(k) ? t(k) : key;
+/** The label of an evidence key (`server_said` → "Antwort des Servers"). The keys are a closed
+ *  set generated from Rust: a key without a label in both languages fails svelte-check. */
+export function evidenceLabel(key: EvidenceKey): string {
+  return t(`evidence.${key}`);
+}
+
+/** Which setting a diagnosis asks the administrator to change. */
+export type FixTarget =
+  | 'host'
+  | 'port_security'
+  | 'certificate'
+  | 'credentials'
+  | 'oauth'
+  | 'folders'
+  | 'addresses'
+  | 'network'
+  | 'server_side';
+
+/** The setting to look at for a diagnosis code. Exhaustive: a new code in Rust fails
+ *  svelte-check here until it is placed. */
+export function fixTarget(code: DiagnosisCode): FixTarget {
+  switch (code) {
+    case 'dns.not_found':
+      return 'host';
+    case 'dns.failed':
+    case 'net.unreachable':
+    case 'net.timeout':
+      return 'network';
+    case 'net.refused':
+    case 'net.closed':
+    case 'tls.expected_implicit':
+    case 'tls.expected_starttls':
+    case 'tls.starttls_unsupported':
+    case 'protocol.wrong_service':
+    case 'auth.plaintext_disabled':
+    case 'auth.unencrypted_not_allowed':
+    case 'auth.plaintext_sent':
+      return 'port_security';
+    case 'tls.hostname_mismatch':
+    case 'tls.expired':
+    case 'tls.not_yet_valid':
+    case 'tls.self_signed':
+    case 'tls.untrusted_issuer':
+    case 'tls.pin_mismatch':
+    case 'tls.handshake_failed':
+    case 'tls.verify_disabled':
+    case 'tls.expires_soon':
+      return 'certificate';
+    case 'auth.failed':
+    case 'auth.mechanism_unsupported':
+    case 'auth.password_missing':
+    case 'auth.method_not_available':
+      return 'credentials';
+    case 'oauth.token_invalid':
+    case 'oauth.consent_missing':
+    case 'oauth.admin_approval':
+    case 'oauth.scope_missing':
+    case 'oauth.wrong_user':
+    case 'oauth.not_connected':
+    case 'oauth.access_denied':
+    case 'oauth.client_invalid':
+    case 'oauth.device_expired':
+    case 'oauth.provider_unreachable':
+    case 'oauth.provider_error':
+    case 'oauth.endpoint_wrong':
+    case 'oauth.flow_unavailable':
+    case 'oauth.state_mismatch':
+    case 'oauth.browser_timeout':
+    case 'oauth.cancelled':
+      return 'oauth';
+    case 'imap.mailbox_missing':
+    case 'imap.folder_missing':
+      return 'folders';
+    case 'smtp.sender_rejected':
+    case 'smtp.relay_denied':
+    case 'smtp.recipient_rejected':
+      return 'addresses';
+    case 'protocol.invalid_response':
+    case 'protocol.service_unavailable':
+    case 'smtp.message_rejected':
+    case 'roundtrip.not_received':
+      return 'server_side';
+    default:
+      return code satisfies never;
+  }
 }
 
 export function stepName(step: Pick<Step, 'kind'>): string {

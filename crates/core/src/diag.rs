@@ -1,10 +1,71 @@
-//! Diagnoses of connection tests: stable codes with a plain-language title, explanation and
-//! fix in German and English, for an administrator at the customer's desk. Also the short
-//! step summaries. The UI and the CLI show these texts as they are.
+//! The vocabulary of diagnoses, shared by every layer: the closed set of diagnosis codes
+//! with their German and English title, explanation and fix, evidence keys, TLS trust
+//! results and the short step summaries. A leaf: it imports nothing of the crate but i18n.
 
 use crate::i18n::Lang;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
+
+/// Defines a closed string enum: serde and TypeScript see the dotted string, Rust the variant.
+macro_rules! string_enum {
+    ($(#[$meta:meta])* $name:ident { $($variant:ident = $s:literal,)* }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, TS)]
+        pub enum $name {
+            $(#[serde(rename = $s)] $variant,)*
+        }
+
+        impl $name {
+            /// Every value, in declaration order.
+            pub const ALL: &'static [$name] = &[$($name::$variant,)*];
+
+            /// The stable string form (what scripts, the database and TypeScript see).
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $($name::$variant => $s,)*
+                }
+            }
+
+            /// The value whose string form is `s`.
+            pub fn parse(s: &str) -> Option<$name> {
+                match s {
+                    $($s => Some($name::$variant),)*
+                    _ => None,
+                }
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl PartialEq<&str> for $name {
+            fn eq(&self, other: &&str) -> bool {
+                self.as_str() == *other
+            }
+        }
+
+        impl PartialEq<str> for $name {
+            fn eq(&self, other: &str) -> bool {
+                self.as_str() == other
+            }
+        }
+
+        impl PartialEq<String> for $name {
+            fn eq(&self, other: &String) -> bool {
+                self.as_str() == other
+            }
+        }
+
+        impl PartialEq<$name> for &str {
+            fn eq(&self, other: &$name) -> bool {
+                *self == other.as_str()
+            }
+        }
+    };
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
@@ -15,18 +76,138 @@ pub enum Severity {
     Warning,
 }
 
+string_enum! {
+    /// What one piece of evidence is: the UI labels it, scripts read it.
+    EvidenceKey {
+        Address = "address",
+        After = "after",
+        Capabilities = "capabilities",
+        CertificateNames = "certificate_names",
+        Command = "command",
+        ConsentedAs = "consented_as",
+        DaysLeft = "days_left",
+        Deleted = "deleted",
+        Delimiter = "delimiter",
+        Detail = "detail",
+        ExistingFolders = "existing_folders",
+        Expected = "expected",
+        ExpectedName = "expected_name",
+        Issuer = "issuer",
+        Junk = "junk",
+        Keyring = "keyring",
+        LastReceived = "last_received",
+        LastSent = "last_sent",
+        LoginUser = "login_user",
+        MailboxPath = "mailbox_path",
+        Marker = "marker",
+        Method = "method",
+        Name = "name",
+        NotAfter = "not_after",
+        NotBefore = "not_before",
+        Observed = "observed",
+        Offered = "offered",
+        PinnedSha256 = "pinned_sha256",
+        Port = "port",
+        Problem = "problem",
+        ProviderError = "provider_error",
+        ProviderSaid = "provider_said",
+        Recipient = "recipient",
+        ResolverSaid = "resolver_said",
+        Sender = "sender",
+        Sent = "sent",
+        ServerError = "server_error",
+        ServerSaid = "server_said",
+        ServerSent = "server_sent",
+        Sha256 = "sha256",
+        SoundsLike = "sounds_like",
+        Step = "step",
+        Subject = "subject",
+        Timeout = "timeout",
+        Trash = "trash",
+        User = "user",
+        VerificationWouldReport = "verification_would_report",
+        Waited = "waited",
+        Wanted = "wanted",
+    }
+}
+
 /// One fact behind a diagnosis: what the server sent, what the certificate says, …
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct Evidence {
-    /// A stable key such as `server_said`, `certificate_names`, `not_after`.
-    pub key: String,
+    pub key: EvidenceKey,
     pub value: String,
+}
+
+impl Evidence {
+    pub fn new(key: EvidenceKey, value: impl Into<String>) -> Evidence {
+        Evidence {
+            key,
+            value: value.into(),
+        }
+    }
+}
+
+string_enum! {
+    /// How far a TLS peer was trusted.
+    Trust {
+        Verified = "verified",
+        Pinned = "pinned",
+        NotVerified = "not_verified",
+        Failed = "failed",
+    }
+}
+
+string_enum! {
+    /// What is wrong with one input field: the UI and the CLI show its translation
+    /// (`i18n`, `field.<code>`) next to the input.
+    FieldCode {
+        CertificateInvalid = "certificate_invalid",
+        CertificateNoKey = "certificate_no_key",
+        ConfirmInsecure = "confirm_insecure",
+        ControlChars = "control_chars",
+        CsvHeader = "csv_header",
+        DaysRange = "days_range",
+        DefaultDisabled = "default_disabled",
+        Duplicate = "duplicate",
+        EmailInvalid = "email_invalid",
+        FingerprintInvalid = "fingerprint_invalid",
+        FixedAfterCreation = "fixed_after_creation",
+        HostInvalid = "host_invalid",
+        HostPortMismatch = "host_port_mismatch",
+        HttpsRequired = "https_required",
+        ImapOnly = "imap_only",
+        ImportConflict = "import_conflict",
+        InvalidJson = "invalid_json",
+        LockedMailboxPath = "locked_mailbox_path",
+        M365Auth = "m365_auth",
+        MissingRef = "missing_ref",
+        NoSpaces = "no_spaces",
+        NothingToTest = "nothing_to_test",
+        OauthFlowUnavailable = "oauth_flow_unavailable",
+        OauthNoFlow = "oauth_no_flow",
+        OauthProviderRequired = "oauth_provider_required",
+        OwnerRequired = "owner_required",
+        PassphraseWrong = "passphrase_wrong",
+        Pop3Only = "pop3_only",
+        PortRange = "port_range",
+        Range = "range",
+        Required = "required",
+        TemplateKind = "template_kind",
+        TenantInvalid = "tenant_invalid",
+        TimeoutRange = "timeout_range",
+        TooLong = "too_long",
+        TooShort = "too_short",
+        UrlInvalid = "url_invalid",
+        SecretsUnavailable = "secrets_unavailable",
+        SecretsLocked = "secrets_locked",
+        SecretsFailed = "secrets_failed",
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct Diagnosis {
     /// Stable, e.g. `tls.hostname_mismatch`; scripts and the UI branch on it.
-    pub code: String,
+    pub code: DiagnosisCode,
     pub severity: Severity,
     pub title: String,
     pub explanation: String,
@@ -34,67 +215,70 @@ pub struct Diagnosis {
     pub evidence: Vec<Evidence>,
 }
 
-/// Every code the probe can produce.
-pub const CODES: &[&str] = &[
-    "dns.not_found",
-    "dns.failed",
-    "net.refused",
-    "net.timeout",
-    "net.unreachable",
-    "net.closed",
-    "tls.expected_implicit",
-    "tls.expected_starttls",
-    "tls.starttls_unsupported",
-    "tls.hostname_mismatch",
-    "tls.expired",
-    "tls.not_yet_valid",
-    "tls.self_signed",
-    "tls.untrusted_issuer",
-    "tls.pin_mismatch",
-    "tls.handshake_failed",
-    "tls.verify_disabled",
-    "tls.expires_soon",
-    "protocol.wrong_service",
-    "protocol.invalid_response",
-    "protocol.service_unavailable",
-    "auth.failed",
-    "auth.mechanism_unsupported",
-    "auth.plaintext_disabled",
-    "auth.unencrypted_not_allowed",
-    "auth.password_missing",
-    "auth.method_not_available",
-    "auth.plaintext_sent",
-    "oauth.token_invalid",
-    "oauth.consent_missing",
-    "oauth.admin_approval",
-    "oauth.scope_missing",
-    "oauth.wrong_user",
-    "oauth.not_connected",
-    "oauth.access_denied",
-    "oauth.client_invalid",
-    "oauth.device_expired",
-    "oauth.provider_unreachable",
-    "oauth.provider_error",
-    "oauth.endpoint_wrong",
-    "oauth.flow_unavailable",
-    "oauth.state_mismatch",
-    "oauth.browser_timeout",
-    "oauth.cancelled",
-    "imap.mailbox_missing",
-    "imap.folder_missing",
-    "smtp.sender_rejected",
-    "smtp.relay_denied",
-    "smtp.recipient_rejected",
-    "smtp.message_rejected",
-    "roundtrip.not_received",
-];
+string_enum! {
+    /// Every diagnosis a test or an OAuth operation can end with.
+    DiagnosisCode {
+    DnsNotFound = "dns.not_found",
+    DnsFailed = "dns.failed",
+    NetRefused = "net.refused",
+    NetTimeout = "net.timeout",
+    NetUnreachable = "net.unreachable",
+    NetClosed = "net.closed",
+    TlsExpectedImplicit = "tls.expected_implicit",
+    TlsExpectedStarttls = "tls.expected_starttls",
+    TlsStarttlsUnsupported = "tls.starttls_unsupported",
+    TlsHostnameMismatch = "tls.hostname_mismatch",
+    TlsExpired = "tls.expired",
+    TlsNotYetValid = "tls.not_yet_valid",
+    TlsSelfSigned = "tls.self_signed",
+    TlsUntrustedIssuer = "tls.untrusted_issuer",
+    TlsPinMismatch = "tls.pin_mismatch",
+    TlsHandshakeFailed = "tls.handshake_failed",
+    TlsVerifyDisabled = "tls.verify_disabled",
+    TlsExpiresSoon = "tls.expires_soon",
+    ProtocolWrongService = "protocol.wrong_service",
+    ProtocolInvalidResponse = "protocol.invalid_response",
+    ProtocolServiceUnavailable = "protocol.service_unavailable",
+    AuthFailed = "auth.failed",
+    AuthMechanismUnsupported = "auth.mechanism_unsupported",
+    AuthPlaintextDisabled = "auth.plaintext_disabled",
+    AuthUnencryptedNotAllowed = "auth.unencrypted_not_allowed",
+    AuthPasswordMissing = "auth.password_missing",
+    AuthMethodNotAvailable = "auth.method_not_available",
+    AuthPlaintextSent = "auth.plaintext_sent",
+    OauthTokenInvalid = "oauth.token_invalid",
+    OauthConsentMissing = "oauth.consent_missing",
+    OauthAdminApproval = "oauth.admin_approval",
+    OauthScopeMissing = "oauth.scope_missing",
+    OauthWrongUser = "oauth.wrong_user",
+    OauthNotConnected = "oauth.not_connected",
+    OauthAccessDenied = "oauth.access_denied",
+    OauthClientInvalid = "oauth.client_invalid",
+    OauthDeviceExpired = "oauth.device_expired",
+    OauthProviderUnreachable = "oauth.provider_unreachable",
+    OauthProviderError = "oauth.provider_error",
+    OauthEndpointWrong = "oauth.endpoint_wrong",
+    OauthFlowUnavailable = "oauth.flow_unavailable",
+    OauthStateMismatch = "oauth.state_mismatch",
+    OauthBrowserTimeout = "oauth.browser_timeout",
+    OauthCancelled = "oauth.cancelled",
+    ImapMailboxMissing = "imap.mailbox_missing",
+    ImapFolderMissing = "imap.folder_missing",
+    SmtpSenderRejected = "smtp.sender_rejected",
+    SmtpRelayDenied = "smtp.relay_denied",
+    SmtpRecipientRejected = "smtp.recipient_rejected",
+    SmtpMessageRejected = "smtp.message_rejected",
+    RoundtripNotReceived = "roundtrip.not_received",
+    }
+}
 
 type Pair = (&'static str, &'static str);
 
 /// (title, explanation, fix), each (German, English).
-fn texts(code: &str) -> Option<(Pair, Pair, Pair)> {
-    Some(match code {
-        "dns.not_found" => (
+fn texts(code: DiagnosisCode) -> (Pair, Pair, Pair) {
+    use DiagnosisCode::*;
+    match code {
+        DnsNotFound => (
             ("Servername nicht gefunden", "Server name not found"),
             (
                 "Der Name „{host}“ ist im DNS nicht bekannt: Er ist falsch geschrieben, oder die Domain hat keinen solchen Eintrag.",
@@ -105,7 +289,7 @@ fn texts(code: &str) -> Option<(Pair, Pair, Pair)> {
                 "Check the server name (typos, the right domain). The mail provider's instructions give the correct name.",
             ),
         ),
-        "dns.failed" => (
+        DnsFailed => (
             ("Namensauflösung fehlgeschlagen", "Name lookup failed"),
             (
                 "Der DNS-Server dieses Rechners hat für „{host}“ nicht geantwortet oder einen Fehler gemeldet.",
@@ -116,7 +300,7 @@ fn texts(code: &str) -> Option<(Pair, Pair, Pair)> {
                 "Check this computer's network and DNS settings (do other names resolve?); if needed, enter the server's IP address.",
             ),
         ),
-        "net.refused" => (
+        NetRefused => (
             ("Verbindung abgelehnt", "Connection refused"),
             (
                 "{host} ist erreichbar, aber auf Port {port} nimmt kein Dienst Verbindungen an.",
@@ -127,7 +311,7 @@ fn texts(code: &str) -> Option<(Pair, Pair, Pair)> {
                 "Check the port: {protocol} usually uses {implicit_port} (SSL/TLS) and {starttls_port} (STARTTLS). Is the service running on the server? Does a firewall block the port?",
             ),
         ),
-        "net.timeout" => (
+        NetTimeout => (
             ("Zeitüberschreitung", "Timed out"),
             (
                 "Der Server hat innerhalb des Timeouts nicht geantwortet. Oft verwirft eine Firewall die Pakete, der Port gehört zu einem anderen Dienst, oder der Server ist überlastet.",
@@ -138,7 +322,7 @@ fn texts(code: &str) -> Option<(Pair, Pair, Pair)> {
                 "Check the port and the firewall (including this network's outgoing firewall). If the server is merely slow, raise the timeout.",
             ),
         ),
-        "net.unreachable" => (
+        NetUnreachable => (
             ("Netz nicht erreichbar", "Network unreachable"),
             (
                 "Dieser Rechner hat keinen Weg zu {host}: keine Netzwerkverbindung, keine Route (z. B. IPv6 ohne IPv6-Anschluss) oder ein nicht verbundenes VPN.",
@@ -149,7 +333,7 @@ fn texts(code: &str) -> Option<(Pair, Pair, Pair)> {
                 "Check the network connection and any VPN; instead of an IPv6 address use the name or the IPv4 address.",
             ),
         ),
-        "net.closed" => (
+        NetClosed => (
             ("Verbindung vom Server getrennt", "Connection closed by the server"),
             (
                 "Der Server hat die Verbindung unerwartet beendet – z. B. wegen falschem Port oder falscher Verschlüsselung, einer Sperre (zu viele Verbindungen, gesperrte IP-Adresse) oder eines Fehlers auf dem Server.",
@@ -160,7 +344,7 @@ fn texts(code: &str) -> Option<(Pair, Pair, Pair)> {
                 "Check encryption and port; see in the transcript after which line the server hung up; ask the operator about blocks if needed.",
             ),
         ),
-        "tls.expected_implicit" => (
+        TlsExpectedImplicit => (
             ("Port erwartet SSL/TLS", "The port expects SSL/TLS"),
             (
                 "Auf Port {port} erwartet der Server sofort eine verschlüsselte Verbindung (SSL/TLS), eingestellt ist aber eine zunächst unverschlüsselte Verbindung (STARTTLS oder keine Verschlüsselung).",
@@ -171,7 +355,7 @@ fn texts(code: &str) -> Option<(Pair, Pair, Pair)> {
                 "Set the encryption to \"SSL/TLS\" – or use port {starttls_port} for STARTTLS.",
             ),
         ),
-        "tls.expected_starttls" => (
+        TlsExpectedStarttls => (
             ("Port beginnt unverschlüsselt", "The port starts unencrypted"),
             (
                 "Auf Port {port} meldet sich der Server unverschlüsselt (ein STARTTLS-Port), eingestellt ist aber SSL/TLS von Anfang an.",
@@ -182,7 +366,7 @@ fn texts(code: &str) -> Option<(Pair, Pair, Pair)> {
                 "Set the encryption to \"STARTTLS\" – or use port {implicit_port} for SSL/TLS.",
             ),
         ),
-        "tls.starttls_unsupported" => (
+        TlsStarttlsUnsupported => (
             ("Server bietet kein STARTTLS an", "The server offers no STARTTLS"),
             (
                 "Eingestellt ist STARTTLS, aber der Server bietet auf Port {port} keine Umschaltung auf Verschlüsselung an. Der Test bricht ab, statt unverschlüsselt weiterzumachen – sonst ginge das Passwort im Klartext über das Netz.",
@@ -193,7 +377,7 @@ fn texts(code: &str) -> Option<(Pair, Pair, Pair)> {
                 "Try SSL/TLS on port {implicit_port}, or ask the operator to enable STARTTLS. Only on a trusted network: encryption \"none\" with explicit confirmation.",
             ),
         ),
-        "tls.hostname_mismatch" => (
+        TlsHostnameMismatch => (
             ("Zertifikat passt nicht zum Servernamen", "The certificate does not match the server name"),
             (
                 "Das Zertifikat des Servers ist für andere Namen ausgestellt als „{host}“ (siehe Nachweise). Das passiert, wenn ein anderer Name desselben Servers eingetragen ist – oder wenn sich jemand dazwischen geschaltet hat.",
@@ -204,7 +388,7 @@ fn texts(code: &str) -> Option<(Pair, Pair, Pair)> {
                 "Enter a name from the certificate as the server (often the hoster's name), or put it under \"Alternative certificate name\" if the difference is intended.",
             ),
         ),
-        "tls.expired" => (
+        TlsExpired => (
             ("Zertifikat abgelaufen", "Certificate expired"),
             (
                 "Das Zertifikat des Servers ist abgelaufen (Gültigkeit siehe Nachweise). Der Verbindung kann so nicht vertraut werden.",
@@ -215,7 +399,7 @@ fn texts(code: &str) -> Option<(Pair, Pair, Pair)> {
                 "The server's operator must renew the certificate. If this computer's clock is wrong, correct date and time.",
             ),
         ),
-        "tls.not_yet_valid" => (
+        TlsNotYetValid => (
             ("Zertifikat noch nicht gültig", "Certificate not yet valid"),
             (
                 "Das Zertifikat des Servers gilt erst ab einem späteren Zeitpunkt (siehe Nachweise). Meist geht die Uhr dieses Rechners oder des Servers falsch.",
@@ -226,7 +410,7 @@ fn texts(code: &str) -> Option<(Pair, Pair, Pair)> {
                 "Check this computer's date, time and time zone; if they are right, tell the server's operator.",
             ),
         ),
-        "tls.self_signed" => (
+        TlsSelfSigned => (
             ("Selbst signiertes Zertifikat", "Self-signed certificate"),
             (
                 "Der Server weist sich mit einem selbst ausgestellten Zertifikat aus, dem kein Rechner von sich aus vertraut. Es kann echt sein (kleiner eigener Server) – oder von einem Angreifer stammen.",
@@ -237,7 +421,7 @@ fn texts(code: &str) -> Option<(Pair, Pair, Pair)> {
                 "Best: install a certificate from a public authority (e.g. Let's Encrypt) on the server. Otherwise have the operator confirm the SHA-256 fingerprint (see evidence) and pin it in the TLS options – safer than turning verification off.",
             ),
         ),
-        "tls.untrusted_issuer" => (
+        TlsUntrustedIssuer => (
             ("Aussteller nicht vertrauenswürdig", "Untrusted issuer"),
             (
                 "Das Zertifikat stammt von einer Zertifizierungsstelle, der dieser Rechner nicht vertraut (z. B. eine firmeneigene CA), oder der Server sendet das Zwischenzertifikat nicht mit.",
@@ -248,7 +432,7 @@ fn texts(code: &str) -> Option<(Pair, Pair, Pair)> {
                 "Add the company's root CA to the certificate store or the operating system, or have the server send the full chain. Alternatively pin the fingerprint.",
             ),
         ),
-        "tls.pin_mismatch" => (
+        TlsPinMismatch => (
             ("Fingerabdruck stimmt nicht", "Fingerprint does not match"),
             (
                 "Das Zertifikat des Servers hat einen anderen SHA-256-Fingerabdruck als hinterlegt. Entweder wurde das Zertifikat erneuert, oder jemand gibt sich als der Server aus.",
@@ -259,7 +443,7 @@ fn texts(code: &str) -> Option<(Pair, Pair, Pair)> {
                 "Ask the operator whether the certificate was renewed, and only then pin the new fingerprint (see evidence).",
             ),
         ),
-        "tls.handshake_failed" => (
+        TlsHandshakeFailed => (
             ("TLS-Aushandlung fehlgeschlagen", "TLS handshake failed"),
             (
                 "Die verschlüsselte Verbindung kam nicht zustande (Details siehe Nachweise): Der Server spricht nur veraltete Protokolle (SSL 3, TLS 1.0/1.1), auf dem Port läuft kein TLS-Dienst, oder die Verbindung brach ab.",
@@ -270,7 +454,7 @@ fn texts(code: &str) -> Option<(Pair, Pair, Pair)> {
                 "Check port and encryption. If the server only supports TLS 1.0/1.1 it must be updated – these versions are insecure.",
             ),
         ),
-        "tls.verify_disabled" => (
+        TlsVerifyDisabled => (
             ("Zertifikatsprüfung ist abgeschaltet", "Certificate verification is off"),
             (
                 "Die Verbindung ist verschlüsselt, aber es wird nicht geprüft, ob das Gegenüber wirklich {host} ist. Ein Angreifer im Netz könnte das Passwort mitlesen.",
@@ -281,7 +465,7 @@ fn texts(code: &str) -> Option<(Pair, Pair, Pair)> {
                 "Turn verification back on; for a self-signed certificate pin its SHA-256 fingerprint instead.",
             ),
         ),
-        "tls.expires_soon" => (
+        TlsExpiresSoon => (
             ("Zertifikat läuft bald ab", "Certificate expires soon"),
             (
                 "Das Zertifikat des Servers läuft in wenigen Tagen ab (siehe Nachweise). Danach schlagen die Verbindungen fehl.",
@@ -292,7 +476,7 @@ fn texts(code: &str) -> Option<(Pair, Pair, Pair)> {
                 "Ask the server's operator to renew the certificate in time.",
             ),
         ),
-        "protocol.wrong_service" => (
+        ProtocolWrongService => (
             ("Falscher Dienst auf diesem Port", "Wrong service on this port"),
             (
                 "Auf Port {port} antwortet ein anderer Dienst als {protocol} (siehe Nachweise) – z. B. ein SMTP-Server auf dem IMAP-Port.",
@@ -303,7 +487,7 @@ fn texts(code: &str) -> Option<(Pair, Pair, Pair)> {
                 "Check the port: {protocol} usually uses {implicit_port} (SSL/TLS) and {starttls_port} (STARTTLS). Check that incoming and outgoing server are not swapped.",
             ),
         ),
-        "protocol.invalid_response" => (
+        ProtocolInvalidResponse => (
             ("Ungültige Antwort des Servers", "Invalid answer from the server"),
             (
                 "Der Server hat etwas gesendet, das nicht dem Protokoll {protocol} entspricht (zu lange Zeilen, zu viele Daten oder eine unverständliche Antwort). Ein defekter Server, ein Proxy oder ein fremder Dienst kann die Ursache sein.",
@@ -314,7 +498,7 @@ fn texts(code: &str) -> Option<(Pair, Pair, Pair)> {
                 "Check port and encryption; if it persists, give this test's transcript to the server's operator.",
             ),
         ),
-        "protocol.service_unavailable" => (
+        ProtocolServiceUnavailable => (
             ("Server verweigert den Dienst", "The server refuses service"),
             (
                 "Der Server hat sich gemeldet, lehnt die Verbindung aber ab (siehe Serverantwort) – z. B. wegen Wartung, Überlast oder weil diese IP-Adresse gesperrt ist.",
@@ -325,7 +509,7 @@ fn texts(code: &str) -> Option<(Pair, Pair, Pair)> {
                 "Test again later; if blocked, ask the operator to allow this site's public IP address.",
             ),
         ),
-        "auth.failed" => (
+        AuthFailed => (
             ("Anmeldung fehlgeschlagen", "Login failed"),
             (
                 "Der Server hat Benutzername oder Passwort abgelehnt.",
@@ -336,7 +520,7 @@ fn texts(code: &str) -> Option<(Pair, Pair, Pair)> {
                 "Check the user name (often the full e-mail address) and the password. With two-factor sign-in (e.g. Gmail, T-Online) an app password is needed; GMX and WEB.DE require IMAP/POP3 to be enabled in their web portal first.",
             ),
         ),
-        "auth.mechanism_unsupported" => (
+        AuthMechanismUnsupported => (
             ("Anmeldeverfahren nicht angeboten", "Authentication method not offered"),
             (
                 "Der Server bietet das eingestellte Anmeldeverfahren nicht an (angebotene Verfahren siehe Nachweise).",
@@ -347,7 +531,7 @@ fn texts(code: &str) -> Option<(Pair, Pair, Pair)> {
                 "Choose an offered method under \"Authentication\" – usually \"Password\" (PLAIN/LOGIN) over an encrypted connection.",
             ),
         ),
-        "auth.plaintext_disabled" => (
+        AuthPlaintextDisabled => (
             ("Server verbietet Anmeldung ohne Verschlüsselung", "The server refuses login without encryption"),
             (
                 "Der Server erlaubt die Anmeldung mit Passwort erst, wenn die Verbindung verschlüsselt ist.",
@@ -358,7 +542,7 @@ fn texts(code: &str) -> Option<(Pair, Pair, Pair)> {
                 "Set the encryption to \"STARTTLS\" (port {starttls_port}) or \"SSL/TLS\" (port {implicit_port}).",
             ),
         ),
-        "auth.unencrypted_not_allowed" => (
+        AuthUnencryptedNotAllowed => (
             ("Passwort würde unverschlüsselt gesendet", "The password would travel unencrypted"),
             (
                 "Die Verschlüsselung steht auf „Keine“. Ohne ausdrückliche Bestätigung sendet Mailbox Admin kein Passwort über eine unverschlüsselte Verbindung.",
@@ -369,7 +553,7 @@ fn texts(code: &str) -> Option<(Pair, Pair, Pair)> {
                 "Better set STARTTLS or SSL/TLS. Only on a trusted network: explicitly allow the unencrypted login in the settings.",
             ),
         ),
-        "auth.password_missing" => (
+        AuthPasswordMissing => (
             ("Kein Passwort verfügbar", "No password available"),
             (
                 "Für die Anmeldung ist ein Passwort nötig, im Schlüsselbund ist aber keins hinterlegt oder er war nicht erreichbar (siehe Nachweise).",
@@ -380,7 +564,7 @@ fn texts(code: &str) -> Option<(Pair, Pair, Pair)> {
                 "Enter the password again in the settings and save; unlock the keyring if needed.",
             ),
         ),
-        "auth.method_not_available" => (
+        AuthMethodNotAvailable => (
             ("Anmeldeverfahren noch nicht testbar", "Authentication method not testable yet"),
             (
                 "Die Windows-Anmeldung (NTLM) kann der Verbindungstest in dieser Version noch nicht prüfen. Verbindung und Verschlüsselung wurden geprüft.",
@@ -391,7 +575,7 @@ fn texts(code: &str) -> Option<(Pair, Pair, Pair)> {
                 "Check the login in the business application itself.",
             ),
         ),
-        "auth.plaintext_sent" => (
+        AuthPlaintextSent => (
             ("Passwort unverschlüsselt übertragen", "Password sent unencrypted"),
             (
                 "Die Anmeldung hat geklappt, das Passwort ging aber – wie bestätigt – unverschlüsselt über das Netz.",
@@ -402,7 +586,7 @@ fn texts(code: &str) -> Option<(Pair, Pair, Pair)> {
                 "If the server supports it, use STARTTLS (port {starttls_port}) or SSL/TLS (port {implicit_port}).",
             ),
         ),
-        "oauth.token_invalid" => (
+        OauthTokenInvalid => (
             ("OAuth-Token ungültig", "OAuth token invalid"),
             (
                 "Der Server hat das OAuth2-Zugriffstoken abgelehnt: abgelaufen, widerrufen, für einen anderen Benutzer oder ohne die nötige Berechtigung.",
@@ -413,7 +597,7 @@ fn texts(code: &str) -> Option<(Pair, Pair, Pair)> {
                 "Connect the account again (\"Connect\") and consent as the right user.",
             ),
         ),
-        "oauth.consent_missing" => (
+        OauthConsentMissing => (
             ("Zustimmung fehlt", "Consent missing"),
             (
                 "Für den Zugriff fehlt die Zustimmung (bei Microsoft 365 oft die Administratorzustimmung).",
@@ -424,7 +608,7 @@ fn texts(code: &str) -> Option<(Pair, Pair, Pair)> {
                 "Have an administrator of the tenant approve the application's permissions, then connect again.",
             ),
         ),
-        "oauth.admin_approval" => (
+        OauthAdminApproval => (
             ("Administratorzustimmung nötig", "Administrator approval needed"),
             (
                 "Der Anbieter verlangt, dass ein Administrator die Anwendung für den Mandanten freigibt, bevor Benutzer zustimmen dürfen.",
@@ -435,7 +619,7 @@ fn texts(code: &str) -> Option<(Pair, Pair, Pair)> {
                 "Ask a global administrator to grant admin consent in the Entra admin center under \"Enterprise applications\" → the application → \"Permissions\"; then connect again.",
             ),
         ),
-        "oauth.scope_missing" => (
+        OauthScopeMissing => (
             ("Berechtigung fehlt", "Permission (scope) missing"),
             (
                 "Das Token enthält nicht die Berechtigung für diesen Dienst (z. B. IMAP.AccessAsUser.All, POP.AccessAsUser.All oder SMTP.Send).",
@@ -446,7 +630,7 @@ fn texts(code: &str) -> Option<(Pair, Pair, Pair)> {
                 "Check the scopes in the OAuth provider (\"Use defaults\"), add the permissions to the app registration and connect the account again.",
             ),
         ),
-        "oauth.wrong_user" => (
+        OauthWrongUser => (
             ("Token gehört einem anderen Benutzer", "Token belongs to another user"),
             (
                 "Zugestimmt hat ein anderer Benutzer als der, mit dem sich das Konto anmeldet (siehe Nachweise). Der Server nimmt das Token für dieses Postfach nicht an.",
@@ -457,7 +641,7 @@ fn texts(code: &str) -> Option<(Pair, Pair, Pair)> {
                 "Connect again and sign in as the mailbox's user in the browser (use a private window or sign out first); or correct the account's user name.",
             ),
         ),
-        "oauth.not_connected" => (
+        OauthNotConnected => (
             ("Konto nicht mit OAuth verbunden", "Account not connected with OAuth"),
             (
                 "Der Server meldet sich per OAuth2 an, für dieses Konto liegt aber kein Token vor (nie verbunden, getrennt, oder der Schlüsselbund war nicht erreichbar).",
@@ -468,7 +652,7 @@ fn texts(code: &str) -> Option<(Pair, Pair, Pair)> {
                 "Choose \"Connect\" on the account (browser or device code) and consent as the mailbox's user.",
             ),
         ),
-        "oauth.access_denied" => (
+        OauthAccessDenied => (
             ("Zustimmung abgelehnt", "Consent declined"),
             (
                 "Bei der Anmeldung wurde die Zustimmung verweigert oder der Vorgang abgebrochen.",
@@ -479,7 +663,7 @@ fn texts(code: &str) -> Option<(Pair, Pair, Pair)> {
                 "Connect again and accept the requested permissions.",
             ),
         ),
-        "oauth.client_invalid" => (
+        OauthClientInvalid => (
             ("Client-ID oder Geheimnis falsch", "Client id or secret wrong"),
             (
                 "Der Anbieter kennt die Anwendung nicht oder das Client-Geheimnis ist falsch bzw. abgelaufen.",
@@ -490,7 +674,7 @@ fn texts(code: &str) -> Option<(Pair, Pair, Pair)> {
                 "Copy the client (application) id and the tenant id from the app registration; create a new secret there if it expired and enter it in the OAuth provider.",
             ),
         ),
-        "oauth.device_expired" => (
+        OauthDeviceExpired => (
             ("Gerätecode abgelaufen", "Device code expired"),
             (
                 "Der Code wurde nicht rechtzeitig eingegeben.",
@@ -501,7 +685,7 @@ fn texts(code: &str) -> Option<(Pair, Pair, Pair)> {
                 "Connect again and enter the new code promptly.",
             ),
         ),
-        "oauth.provider_unreachable" => (
+        OauthProviderUnreachable => (
             ("Anbieter nicht erreichbar", "Provider unreachable"),
             (
                 "Der Anmeldedienst des OAuth-Anbieters hat nicht geantwortet (Netzwerk, Proxy oder Firewall).",
@@ -512,7 +696,7 @@ fn texts(code: &str) -> Option<(Pair, Pair, Pair)> {
                 "Check the internet connection and the firewall; check the endpoints of the OAuth provider.",
             ),
         ),
-        "oauth.provider_error" => (
+        OauthProviderError => (
             ("Fehler beim Anbieter", "Provider error"),
             (
                 "Der OAuth-Anbieter hat die Anfrage abgelehnt (Meldung siehe Nachweise).",
@@ -523,7 +707,7 @@ fn texts(code: &str) -> Option<(Pair, Pair, Pair)> {
                 "Read the provider's message; check the OAuth provider's settings and the app registration.",
             ),
         ),
-        "oauth.endpoint_wrong" => (
+        OauthEndpointWrong => (
             ("Endpunkt falsch", "Wrong endpoint"),
             (
                 "Unter der angegebenen Adresse antwortet kein OAuth-Endpunkt bzw. kein Discovery-Dokument.",
@@ -534,7 +718,7 @@ fn texts(code: &str) -> Option<(Pair, Pair, Pair)> {
                 "Check the address or choose \"Use defaults\".",
             ),
         ),
-        "oauth.flow_unavailable" => (
+        OauthFlowUnavailable => (
             ("Anmeldeverfahren nicht eingerichtet", "Sign-in method not set up"),
             (
                 "Für dieses Verfahren fehlt beim OAuth-Anbieter ein Endpunkt oder das Client-Geheimnis.",
@@ -545,7 +729,7 @@ fn texts(code: &str) -> Option<(Pair, Pair, Pair)> {
                 "Choose another method or complete the OAuth provider.",
             ),
         ),
-        "oauth.state_mismatch" => (
+        OauthStateMismatch => (
             ("Anmeldung gehört nicht zu dieser Sitzung", "Sign-in from another session"),
             (
                 "Die Rückleitung aus dem Browser trug einen fremden Sitzungswert (state) und wurde verworfen.",
@@ -553,7 +737,7 @@ fn texts(code: &str) -> Option<(Pair, Pair, Pair)> {
             ),
             ("Erneut verbinden.", "Connect again."),
         ),
-        "oauth.browser_timeout" => (
+        OauthBrowserTimeout => (
             ("Keine Rückmeldung aus dem Browser", "No answer from the browser"),
             (
                 "Die Anmeldung im Browser wurde nicht rechtzeitig abgeschlossen.",
@@ -564,12 +748,12 @@ fn texts(code: &str) -> Option<(Pair, Pair, Pair)> {
                 "Connect again; without a usable browser choose the device code method.",
             ),
         ),
-        "oauth.cancelled" => (
+        OauthCancelled => (
             ("Abgebrochen", "Cancelled"),
             ("Die Anmeldung wurde abgebrochen.", "The sign-in was cancelled."),
             ("Bei Bedarf erneut verbinden.", "Connect again when ready."),
         ),
-        "imap.mailbox_missing" => (
+        ImapMailboxMissing => (
             ("Mailbox-Pfad nicht gefunden", "Mailbox path not found"),
             (
                 "Der eingestellte Mailbox-Pfad existiert auf dem Server nicht (vorhandene Ordner siehe Nachweise).",
@@ -580,7 +764,7 @@ fn texts(code: &str) -> Option<(Pair, Pair, Pair)> {
                 "Pick the mailbox path from the folder list, usually \"INBOX\". Mind the server's separator (e.g. \"INBOX.Archive\" instead of \"INBOX/Archive\").",
             ),
         ),
-        "imap.folder_missing" => (
+        ImapFolderMissing => (
             ("Sonderordner nicht gefunden", "Special folder not found"),
             (
                 "Ein eingestellter Sonderordner (Papierkorb, Spam, Gesendet oder Gelöscht) existiert auf dem Server nicht (siehe Nachweise).",
@@ -591,7 +775,7 @@ fn texts(code: &str) -> Option<(Pair, Pair, Pair)> {
                 "Pick the folder from the folder list – the server marks its special folders (SPECIAL-USE) – or clear the field to have it detected automatically.",
             ),
         ),
-        "smtp.sender_rejected" => (
+        SmtpSenderRejected => (
             ("Absenderadresse abgelehnt", "Sender address rejected"),
             (
                 "Der Postausgangsserver nimmt keine Mail mit dieser Absenderadresse an – meist, weil sie nicht zum angemeldeten Benutzer gehört.",
@@ -602,7 +786,7 @@ fn texts(code: &str) -> Option<(Pair, Pair, Pair)> {
                 "Use the address of the mailbox that logs in as the sender, or have the operator grant \"send as\" for this address.",
             ),
         ),
-        "smtp.relay_denied" => (
+        SmtpRelayDenied => (
             ("Weiterleitung verweigert (Relay)", "Relaying denied"),
             (
                 "Der Postausgangsserver leitet Mail an diesen Empfänger nicht weiter. Meist fehlt die Anmeldung (SMTP-Authentifizierung), oder der Server ist nur für eingehende Mail da.",
@@ -613,7 +797,7 @@ fn texts(code: &str) -> Option<(Pair, Pair, Pair)> {
                 "Turn on authentication with user and password and use the provider's outgoing server (port 587 with STARTTLS or 465 with SSL/TLS).",
             ),
         ),
-        "smtp.recipient_rejected" => (
+        SmtpRecipientRejected => (
             ("Empfänger abgelehnt", "Recipient rejected"),
             (
                 "Der Server hat die Empfängeradresse abgelehnt (siehe Serverantwort), z. B. weil es sie nicht gibt.",
@@ -621,7 +805,7 @@ fn texts(code: &str) -> Option<(Pair, Pair, Pair)> {
             ),
             ("Die Empfängeradresse prüfen.", "Check the recipient address."),
         ),
-        "smtp.message_rejected" => (
+        SmtpMessageRejected => (
             ("Nachricht abgelehnt", "Message rejected"),
             (
                 "Der Server hat die Testnachricht nach der Übertragung des Inhalts abgelehnt (siehe Serverantwort), z. B. durch einen Spamfilter.",
@@ -632,7 +816,7 @@ fn texts(code: &str) -> Option<(Pair, Pair, Pair)> {
                 "Check the server's reply and ask the operator if needed.",
             ),
         ),
-        "roundtrip.not_received" => (
+        RoundtripNotReceived => (
             ("Testnachricht nicht angekommen", "Test message did not arrive"),
             (
                 "Der Postausgangsserver hat die Testnachricht angenommen, im Posteingang kam sie innerhalb der Wartezeit aber nicht an.",
@@ -643,8 +827,7 @@ fn texts(code: &str) -> Option<(Pair, Pair, Pair)> {
                 "Check the mailbox's junk folder, forwarding and filters; check that the address belongs to this mailbox. If delivery is slow, test again later.",
             ),
         ),
-        _ => return None,
-    })
+    }
 }
 
 /// The usual ports of a protocol, for the texts: (implicit TLS, STARTTLS).
@@ -674,19 +857,9 @@ fn fill(text: &str, ctx: &Context) -> String {
         .replace("{starttls_port}", &starttls.to_string())
 }
 
-/// The `'static` form of a known code (codes from outside the probe, e.g. a provider's
-/// error classified by `oauth::classify`); unknown ones become `oauth.provider_error`.
-pub(crate) fn static_code(code: &str) -> &'static str {
-    CODES
-        .iter()
-        .find(|c| **c == code)
-        .copied()
-        .unwrap_or("oauth.provider_error")
-}
-
 /// The translated diagnosis for `code`.
 pub fn diagnose(
-    code: &str,
+    code: DiagnosisCode,
     severity: Severity,
     lang: Lang,
     ctx: &Context,
@@ -696,12 +869,10 @@ pub fn diagnose(
         Lang::De => p.0,
         Lang::En => p.1,
     };
-    let (title, explanation, fix) = match texts(code) {
-        Some((t, e, f)) => (pick(t), pick(e), pick(f)),
-        None => (code, "", ""),
-    };
+    let (t, e, f) = texts(code);
+    let (title, explanation, fix) = (pick(t), pick(e), pick(f));
     Diagnosis {
-        code: code.to_string(),
+        code,
         severity,
         title: fill(title, ctx),
         explanation: fill(explanation, ctx),
@@ -711,7 +882,7 @@ pub fn diagnose(
 }
 
 /// A step summary in the user's language.
-pub(crate) fn summary(lang: Lang, key: &str, args: &[(&str, String)]) -> String {
+pub fn summary(lang: Lang, key: &str, args: &[(&str, String)]) -> String {
     let (de, en) = match key {
         "resolved_ip" => ("{host} ist eine IP-Adresse", "{host} is an IP address"),
         "resolved" => ("{host} → {addrs}", "{host} → {addrs}"),
@@ -794,8 +965,7 @@ mod tests {
             port: 993,
             protocol: "IMAP".into(),
         };
-        for code in CODES {
-            assert!(texts(code).is_some(), "{code} has no texts");
+        for &code in DiagnosisCode::ALL {
             for lang in [Lang::De, Lang::En] {
                 let d = diagnose(code, Severity::Error, lang, &ctx, vec![]);
                 for s in [&d.title, &d.explanation, &d.fix] {
@@ -810,6 +980,32 @@ mod tests {
     }
 
     #[test]
+    fn every_field_code_has_german_and_english_texts() {
+        for &code in FieldCode::ALL {
+            let key = format!("field.{code}");
+            let de = crate::i18n::tr(Lang::De, &key, &[]);
+            let en = crate::i18n::tr(Lang::En, &key, &[]);
+            assert!(
+                !de.contains("{?}") && !en.contains("{?}"),
+                "{code} has no text"
+            );
+            assert_ne!(de, en, "{code} is not translated");
+        }
+    }
+
+    #[test]
+    fn codes_round_trip_through_their_string_form() {
+        for &c in DiagnosisCode::ALL {
+            assert_eq!(DiagnosisCode::parse(c.as_str()), Some(c));
+            let json = serde_json::to_string(&c).unwrap();
+            assert_eq!(json, format!("\"{c}\""));
+        }
+        for &k in EvidenceKey::ALL {
+            assert_eq!(EvidenceKey::parse(k.as_str()), Some(k));
+        }
+    }
+
+    #[test]
     fn texts_name_the_usual_ports_of_the_protocol() {
         let ctx = Context {
             host: "smtp.example.com".into(),
@@ -817,7 +1013,7 @@ mod tests {
             protocol: "SMTP".into(),
         };
         let d = diagnose(
-            "tls.expected_starttls",
+            DiagnosisCode::TlsExpectedStarttls,
             Severity::Error,
             Lang::De,
             &ctx,
