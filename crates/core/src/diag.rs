@@ -204,6 +204,40 @@ string_enum! {
     }
 }
 
+/// A failed OAuth operation: a diagnosis code plus what the provider said.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct OauthFailure {
+    /// e.g. `oauth.consent_missing`, `oauth.token_invalid`, `oauth.provider_unreachable`.
+    pub code: DiagnosisCode,
+    /// The provider's `error` (e.g. `invalid_grant`), empty for network problems.
+    pub error: String,
+    /// The provider's `error_description` or the network error, for the evidence.
+    pub description: String,
+}
+
+impl OauthFailure {
+    pub fn new(code: DiagnosisCode, error: &str, description: impl Into<String>) -> OauthFailure {
+        OauthFailure {
+            code,
+            error: error.to_string(),
+            description: description.into(),
+        }
+    }
+}
+
+impl std::fmt::Display for OauthFailure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", self.code)?;
+        if !self.error.is_empty() {
+            write!(f, " ({})", self.error)?;
+        }
+        if !self.description.is_empty() {
+            write!(f, ": {}", self.description)?;
+        }
+        Ok(())
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct Diagnosis {
     /// Stable, e.g. `tls.hostname_mismatch`; scripts and the UI branch on it.

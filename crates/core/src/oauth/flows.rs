@@ -2,7 +2,7 @@
 
 use super::{classify, Discovered, OauthFailure, TokenResponse, HTTP_TIMEOUT, MAX_BODY};
 use crate::diag::DiagnosisCode;
-use crate::probe::Secret;
+use crate::sensitive::Secret;
 use base64::Engine;
 use sha2::Digest;
 use std::time::{Duration, Instant};
