@@ -26,68 +26,48 @@ commands! {
         Ok(())
     };
 
-    // ---- incoming servers
-    list_servers(query: String) -> Vec<IncomingServer> = |cx| cx.list_servers(&query);
-    get_server(id: i64) -> IncomingServer = |cx| cx.get_server(id);
-    create_server(input: ServerInput) -> Saved<IncomingServer> = |cx| cx.create_server(&input);
-    update_server(id: i64, version: i64, input: ServerInput) -> Saved<IncomingServer> =
-        |cx| cx.update_server(id, version, &input);
-    delete_server(id: i64, version: i64) -> Removed = |cx| cx.delete_server(id, Some(version));
-
-    // ---- outgoing servers
-    list_outgoing(query: String) -> Vec<OutgoingServer> = |cx| cx.list_outgoing(&query);
-    get_outgoing(id: i64) -> OutgoingServer = |cx| cx.get_outgoing(id);
-    create_outgoing(input: OutgoingInput) -> Saved<OutgoingServer> =
-        |cx| cx.create_outgoing(&input);
-    update_outgoing(id: i64, version: i64, input: OutgoingInput) -> Saved<OutgoingServer> =
-        |cx| cx.update_outgoing(id, version, &input);
-    delete_outgoing(id: i64, version: i64) -> Removed = |cx| cx.delete_outgoing(id, Some(version));
+    // ---- incoming and outgoing servers
+    crud IncomingServer(ServerInput) -> Saved<IncomingServer> {
+        list: list_servers, get: get_server, create: create_server, update: update_server,
+        delete: delete_server,
+    }
+    crud OutgoingServer(OutgoingInput) -> Saved<OutgoingServer> {
+        list: list_outgoing, get: get_outgoing, create: create_outgoing,
+        update: update_outgoing, delete: delete_outgoing,
+    }
 
     // ---- companies, users, groups, employees
-    list_companies(query: String) -> Vec<Company> = |cx| cx.list_companies(&query);
-    create_company(input: CompanyInput) -> Company = |cx| cx.create_company(&input);
-    update_company(id: i64, version: i64, input: CompanyInput) -> Company =
-        |cx| cx.update_company(id, version, &input);
-    delete_company(id: i64, version: i64) -> Removed = |cx| cx.delete_company(id, Some(version));
-    list_users(query: String) -> Vec<User> = |cx| cx.list_users(&query);
-    create_user(input: UserInput) -> User = |cx| cx.create_user(&input);
-    update_user(id: i64, version: i64, input: UserInput) -> User =
-        |cx| cx.update_user(id, version, &input);
-    delete_user(id: i64, version: i64) -> Removed = |cx| cx.delete_user(id, Some(version));
+    crud Company(CompanyInput) -> Company {
+        list: list_companies, create: create_company, update: update_company,
+        delete: delete_company,
+    }
+    crud User(UserInput) -> User {
+        list: list_users, create: create_user, update: update_user, delete: delete_user,
+    }
     /// Creates the valid rows of a CSV text; the report says per row what was refused.
     import_users_csv(csv: String) -> Vec<ImportRow> = |cx| cx.import_users_csv(&csv);
-    list_groups(query: String) -> Vec<Group> = |cx| cx.list_groups(&query);
-    create_group(input: GroupInput) -> Group = |cx| cx.create_group(&input);
-    update_group(id: i64, version: i64, input: GroupInput) -> Group =
-        |cx| cx.update_group(id, version, &input);
+    crud Group(GroupInput) -> Group { list: list_groups, create: create_group, update: update_group }
     /// `fate` says what becomes of the group's shared mailboxes (`refuse`: fail with in_use).
     delete_group(id: i64, version: i64, fate: MailboxFate) -> Removed =
         |cx| cx.delete_group(id, Some(version), fate);
-    list_employees(query: String) -> Vec<Employee> = |cx| cx.list_employees(&query);
-    create_employee(input: EmployeeInput) -> Employee = |cx| cx.create_employee(&input);
-    update_employee(id: i64, version: i64, input: EmployeeInput) -> Employee =
-        |cx| cx.update_employee(id, version, &input);
-    delete_employee(id: i64, version: i64) -> Removed = |cx| cx.delete_employee(id, Some(version));
+    crud Employee(EmployeeInput) -> Employee {
+        list: list_employees, create: create_employee, update: update_employee,
+        delete: delete_employee,
+    }
 
     // ---- mailbox accounts
-    list_accounts(query: String) -> Vec<Account> = |cx| cx.list_accounts(&query);
-    get_account(id: i64) -> Account = |cx| cx.get_account(id);
-    create_account(input: AccountInput) -> Saved<Account> = |cx| cx.create_account(&input);
-    update_account(id: i64, version: i64, input: AccountInput) -> Saved<Account> =
-        |cx| cx.update_account(id, version, &input);
-    delete_account(id: i64, version: i64) -> Removed = |cx| cx.delete_account(id, Some(version));
+    crud Account(AccountInput) -> Saved<Account> {
+        list: list_accounts, get: get_account, create: create_account, update: update_account,
+        delete: delete_account,
+    }
     /// The outgoing server the account really uses and the level it comes from.
     effective_outgoing(id: i64) -> EffectiveOutgoing = |cx| cx.effective_outgoing(id);
 
     // ---- OAuth providers and connections
-    list_oauth_providers(query: String) -> Vec<OauthProvider> =
-        |cx| cx.list_oauth_providers(&query);
-    create_oauth_provider(input: OauthProviderInput) -> Saved<OauthProvider> =
-        |cx| cx.create_oauth_provider(&input);
-    update_oauth_provider(id: i64, version: i64, input: OauthProviderInput) -> Saved<OauthProvider> =
-        |cx| cx.update_oauth_provider(id, version, &input);
-    delete_oauth_provider(id: i64, version: i64) -> Removed =
-        |cx| cx.delete_oauth_provider(id, Some(version));
+    crud OauthProvider(OauthProviderInput) -> Saved<OauthProvider> {
+        list: list_oauth_providers, create: create_oauth_provider,
+        update: update_oauth_provider, delete: delete_oauth_provider,
+    }
     /// "Use defaults": the kind's standard endpoints and scopes (OpenID Connect: by discovery).
     oauth_provider_defaults(input: OauthProviderInput) -> OauthProviderInput =
         |cx| cx.oauth_provider_defaults(&input).await;
@@ -104,27 +84,23 @@ commands! {
     oauth_disconnect(account_id: i64) -> Disconnected = |cx| cx.oauth_disconnect(account_id).await;
 
     // ---- calendar accounts
-    list_calendars(query: String) -> Vec<CalendarAccount> = |cx| cx.list_calendars(&query);
-    create_calendar(input: CalendarInput) -> Saved<CalendarAccount> =
-        |cx| cx.create_calendar(&input);
-    update_calendar(id: i64, version: i64, input: CalendarInput) -> Saved<CalendarAccount> =
-        |cx| cx.update_calendar(id, version, &input);
-    delete_calendar(id: i64, version: i64) -> Removed = |cx| cx.delete_calendar(id, Some(version));
+    crud CalendarAccount(CalendarInput) -> Saved<CalendarAccount> {
+        list: list_calendars, create: create_calendar, update: update_calendar,
+        delete: delete_calendar,
+    }
 
     // ---- certificates, general settings, templates, presets
-    list_certificates(query: String) -> Vec<Certificate> = |cx| cx.list_certificates(&query);
-    import_certificate(input: CertImport) -> Saved<Certificate> =
-        |cx| cx.import_certificate(&input);
+    crud Certificate(CertImport) -> Saved<Certificate> {
+        list: list_certificates, create: import_certificate, delete: delete_certificate,
+    }
     rename_certificate(id: i64, version: i64, name: String) -> Certificate =
         |cx| cx.rename_certificate(id, version, &name);
-    delete_certificate(id: i64, version: i64) -> Removed =
-        |cx| cx.delete_certificate(id, Some(version));
     get_settings() -> GeneralSettings = |cx| cx.get_settings();
     /// Saves if nobody changed the settings since `settings.version` was read.
     save_settings(settings: GeneralSettings) -> GeneralSettings = |cx| cx.save_settings(&settings);
-    list_templates(query: String) -> Vec<Template> = |cx| cx.list_templates(&query);
-    create_template(input: TemplateInput) -> Template = |cx| cx.create_template(&input);
-    delete_template(id: i64, version: i64) -> Removed = |cx| cx.delete_template(id, Some(version));
+    crud Template(TemplateInput) -> Template {
+        list: list_templates, create: create_template, delete: delete_template,
+    }
     list_presets() -> Vec<Preset> = |cx| Ok(cx.presets());
 
     // ---- export / import

@@ -25,8 +25,57 @@ use tauri::{AppHandle, Manager, Runtime};
 /// `Result<Ret, mailbox_admin_core::Error>` (it may `.await`); the error crosses IPC as an
 /// `ApiError` in the user's language. The table also yields `handler()` for Tauri and
 /// `table()` for the TypeScript generator, so the two cannot disagree.
+///
+/// The record operations have one shape throughout the core, written once here:
+///
+/// ```text
+/// crud Entity(EntityInput) -> Saved { list: list_x, get: get_x, create: create_x,
+///     update: update_x, delete: delete_x }
+/// ```
+///
+/// (any subset of the five) stands for `list_x(query: String) -> Vec<Entity>`,
+/// `get_x(id: i64) -> Entity`, `create_x(input: EntityInput) -> Saved`,
+/// `update_x(id: i64, version: i64, input: EntityInput) -> Saved` and
+/// `delete_x(id: i64, version: i64) -> Removed`, each calling the core method of its name.
 macro_rules! commands {
-    ($(
+    // Reads the table entry by entry into `[$done]`, the plain form of every command.
+    (@munch [$($done:tt)*]) => {
+        $crate::ipc::commands!(@expand $($done)*);
+    };
+    (@munch [$($done:tt)*] crud $e:ident($i:ty) -> $s:ty { $(,)? } $($rest:tt)*) => {
+        $crate::ipc::commands!(@munch [$($done)*] $($rest)*);
+    };
+    (@munch [$($done:tt)*] crud $e:ident($i:ty) -> $s:ty {
+        $role:ident: $name:ident $(, $($roles:tt)*)?
+    } $($rest:tt)*) => {
+        $crate::ipc::commands!(@$role $name $e $i, $s [$($done)*]
+            crud $e($i) -> $s { $($($roles)*)? } $($rest)*);
+    };
+    (@munch [$($done:tt)*]
+        $(#[doc = $doc:literal])*
+        $name:ident($($args:tt)*) -> $ret:ty = |$cx:ident| $body:expr;
+        $($rest:tt)*
+    ) => {
+        $crate::ipc::commands!(@munch [$($done)* $(#[doc = $doc])* $name($($args)*) -> $ret =
+            |$cx| $body;] $($rest)*);
+    };
+
+    // The five record operations in their plain form.
+    (@list $n:ident $e:ident $i:ty, $s:ty [$($done:tt)*] $($k:tt)*) => { $crate::ipc::commands!(
+        @munch [$($done)* $n(query: String) -> Vec<$e> = |cx| cx.$n(&query);] $($k)*); };
+    (@get $n:ident $e:ident $i:ty, $s:ty [$($done:tt)*] $($k:tt)*) => { $crate::ipc::commands!(
+        @munch [$($done)* $n(id: i64) -> $e = |cx| cx.$n(id);] $($k)*); };
+    (@create $n:ident $e:ident $i:ty, $s:ty [$($done:tt)*] $($k:tt)*) => { $crate::ipc::commands!(
+        @munch [$($done)* $n(input: $i) -> $s = |cx| cx.$n(&input);] $($k)*); };
+    (@update $n:ident $e:ident $i:ty, $s:ty [$($done:tt)*] $($k:tt)*) => { $crate::ipc::commands!(
+        @munch [$($done)* $n(id: i64, version: i64, input: $i) -> $s =
+            |cx| cx.$n(id, version, &input);] $($k)*); };
+    (@delete $n:ident $e:ident $i:ty, $s:ty [$($done:tt)*] $($k:tt)*) => { $crate::ipc::commands!(
+        @munch [$($done)* $n(id: i64, version: i64) -> mailbox_admin_core::app::Removed =
+            |cx| cx.$n(id, Some(version));] $($k)*); };
+
+    // Every command in its plain form: the Tauri commands, the handler and the table.
+    (@expand $(
         $(#[doc = $doc:literal])*
         $name:ident($($arg:ident: $ty:ty),* $(,)?) -> $ret:ty = |$cx:ident| $body:expr;
     )*) => {
@@ -63,6 +112,10 @@ macro_rules! commands {
                 ret: <$ret as ts_rs::TS>::name(cfg),
             }),*]
         }
+    };
+
+    ($($table:tt)*) => {
+        $crate::ipc::commands!(@munch [] $($table)*);
     };
 }
 pub(crate) use commands;

@@ -102,8 +102,8 @@ export const COMMANDS = {
   deleteCalendar: { command: 'delete_calendar', args: ['id', 'version'], channel: null },
   listCertificates: { command: 'list_certificates', args: ['query'], channel: null },
   importCertificate: { command: 'import_certificate', args: ['input'], channel: null },
-  renameCertificate: { command: 'rename_certificate', args: ['id', 'version', 'name'], channel: null },
   deleteCertificate: { command: 'delete_certificate', args: ['id', 'version'], channel: null },
+  renameCertificate: { command: 'rename_certificate', args: ['id', 'version', 'name'], channel: null },
   getSettings: { command: 'get_settings', args: [], channel: null },
   saveSettings: { command: 'save_settings', args: ['settings'], channel: null },
   listTemplates: { command: 'list_templates', args: ['query'], channel: null },
@@ -355,12 +355,12 @@ export function importCertificate(input: CertImport): Promise<Saved<Certificate>
   return call('import_certificate', { input });
 }
 
-export function renameCertificate(id: number, version: number, name: string): Promise<Certificate> {
-  return call('rename_certificate', { id, version, name });
-}
-
 export function deleteCertificate(id: number, version: number): Promise<Removed> {
   return call('delete_certificate', { id, version });
+}
+
+export function renameCertificate(id: number, version: number, name: string): Promise<Certificate> {
+  return call('rename_certificate', { id, version, name });
 }
 
 export function getSettings(): Promise<GeneralSettings> {
