@@ -59,11 +59,7 @@ impl App {
         }
         let parsed = parse_cert(&bytes, input.passphrase.as_deref())?;
         rows::check_unique(c, Entity::Certificate, "name", &name, None)?;
-        let dup: Option<String> = rusqlite::OptionalExtension::optional(c.query_row(
-            "SELECT name FROM certificates WHERE sha256 = ?1",
-            [&parsed.sha256],
-            |r| r.get(0),
-        ))?;
+        let dup = certs::name_by_sha256(c, &parsed.sha256)?;
         if let Some(other) = dup {
             return Err(Error::Validation(vec![FieldIssue::new(
                 "data",

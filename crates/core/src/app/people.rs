@@ -229,10 +229,7 @@ impl App {
                             )
                             .arg("id", target.to_string())]));
                         }
-                        c.execute(
-                            "UPDATE accounts SET owner_group_id = ?2, version = version + 1 WHERE owner_group_id = ?1",
-                            [id, target],
-                        )?;
+                        accounts::reassign_group(c, id, target)?;
                     }
                     MailboxFate::Delete => {
                         for (aid, _) in owned {

@@ -1,5 +1,5 @@
-//! SASL mechanisms the probe speaks (PLAIN, LOGIN, CRAM-MD5) behind one small trait, so the
-//! OAuth mechanisms (XOAUTH2, OAUTHBEARER) can be added without touching the protocols.
+//! SASL mechanisms the probe speaks — PLAIN, LOGIN, CRAM-MD5, XOAUTH2 and OAUTHBEARER — behind
+//! one small trait that IMAP, POP3 and SMTP share.
 
 use crate::diag::{DiagnosisCode, EvidenceKey};
 use base64::Engine;

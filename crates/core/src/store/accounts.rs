@@ -219,3 +219,12 @@ pub fn owned_by_group(conn: &Tx, id: i64) -> Result<Vec<(i64, String)>> {
         |r| Ok((r.get(0)?, r.get(1)?)),
     )
 }
+
+/// Gives the shared mailboxes of group `from` to group `to` (when `from` is deleted).
+pub fn reassign_group(conn: &Tx, from: i64, to: i64) -> Result<()> {
+    conn.execute(
+        "UPDATE accounts SET owner_group_id = ?2, version = version + 1 WHERE owner_group_id = ?1",
+        [from, to],
+    )?;
+    Ok(())
+}

@@ -82,3 +82,15 @@ pub fn used_by(conn: &Tx, id: i64) -> Result<Vec<String>> {
     }
     Ok(out)
 }
+
+/// The name of the stored certificate with this SHA-256 fingerprint, if any.
+pub fn name_by_sha256(conn: &Tx, sha256: &str) -> Result<Option<String>> {
+    use rusqlite::OptionalExtension;
+    Ok(conn
+        .query_row(
+            "SELECT name FROM certificates WHERE sha256 = ?1",
+            [sha256],
+            |r| r.get(0),
+        )
+        .optional()?)
+}
