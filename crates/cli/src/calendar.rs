@@ -1,41 +1,28 @@
 //! `mbadmin calendar list|show|add|edit|rm`.
 
 use crate::common::{find, stdin_secret};
-use crate::{fmt, Output};
-use clap::{Args, Subcommand, ValueEnum};
+use crate::crud::{set, Calendars, Cli, NoArgs, R};
+use clap::{Args, ValueEnum};
 use mailbox_admin_core::error::Entity;
 use mailbox_admin_core::model::*;
 use mailbox_admin_core::{ApiError, App};
 
-#[derive(Subcommand)]
-pub enum Cmd {
-    #[command(alias = "ls")]
-    List {
-        #[arg(long, short, default_value = "")]
-        search: String,
-    },
-    Show {
-        name: String,
-    },
-    Add {
-        #[arg(long)]
-        name: String,
-        #[command(flatten)]
-        f: Fields,
-    },
-    Edit {
-        calendar: String,
-        #[arg(long)]
-        name: Option<String>,
-        #[arg(long, conflicts_with = "password_stdin")]
-        clear_password: bool,
-        #[command(flatten)]
-        f: Fields,
-    },
-    #[command(alias = "remove", alias = "delete")]
-    Rm {
-        calendar: String,
-    },
+#[derive(Args)]
+pub struct AddArgs {
+    #[arg(long)]
+    name: String,
+    #[command(flatten)]
+    f: Fields,
+}
+
+#[derive(Args)]
+pub struct EditArgs {
+    #[arg(long)]
+    name: Option<String>,
+    #[arg(long, conflicts_with = "password_stdin")]
+    clear_password: bool,
+    #[command(flatten)]
+    f: Fields,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -83,86 +70,39 @@ impl Fields {
                 BackendArg::Microsoft365 => CalendarBackend::Microsoft365,
             };
         }
-        if let Some(v) = self.profile {
-            i.outlook_profile = v;
-        }
-        if let Some(v) = self.calendar_name {
-            i.calendar_name = v;
-        }
-        if let Some(v) = self.caldav_url {
-            i.caldav_url = v;
-        }
-        if let Some(v) = self.user {
-            i.username = v;
-        }
         if self.password_stdin {
             i.password = SecretUpdate::Set(stdin_secret()?);
         }
-        if let Some(v) = self.days_back {
-            i.sync_days_back = v;
-        }
-        if let Some(v) = self.days_ahead {
-            i.sync_days_ahead = v;
-        }
+        set!(self => i; profile => outlook_profile, calendar_name => calendar_name,
+             caldav_url => caldav_url, user => username, days_back => sync_days_back,
+             days_ahead => sync_days_ahead);
         Ok(())
     }
 }
 
-pub fn run(app: &App, cmd: Cmd) -> Result<Output, ApiError> {
-    let err = |e: mailbox_admin_core::Error| app.api_error(&e);
-    match cmd {
-        Cmd::List { search } => {
-            let l = app.list_calendars(&search).map_err(err)?;
-            Ok(Output::new(
-                &l,
-                fmt::table(&l, &["name", "backend", "outlook_profile", "calendar_name"]),
-            ))
+impl Cli for Calendars {
+    type Add = AddArgs;
+    type Edit = EditArgs;
+    type Rm = NoArgs;
+    const COLUMNS: &'static [&'static str] =
+        &["name", "backend", "outlook_profile", "calendar_name"];
+    const TARGET: &'static str = "CALENDAR";
+
+    fn add(app: &App, a: AddArgs) -> R<CalendarInput> {
+        let mut i = CalendarInput {
+            name: a.name,
+            ..Default::default()
+        };
+        a.f.apply(app, &mut i)?;
+        Ok(i)
+    }
+
+    fn edit(app: &App, e: EditArgs, i: &mut CalendarInput) -> R<()> {
+        set!(e => i; name => name);
+        e.f.apply(app, i)?;
+        if e.clear_password {
+            i.password = SecretUpdate::Clear;
         }
-        Cmd::Show { name } => {
-            let c = app
-                .get_calendar(find(app, Entity::CalendarAccount, &name)?)
-                .map_err(err)?;
-            Ok(Output::new(&c, fmt::record(&c)))
-        }
-        Cmd::Add { name, f } => {
-            let mut i = CalendarInput {
-                name,
-                ..Default::default()
-            };
-            f.apply(app, &mut i)?;
-            Output::saved(app.create_calendar(&i).map_err(err)?, "created")
-        }
-        Cmd::Edit {
-            calendar,
-            name,
-            clear_password,
-            f,
-        } => {
-            let cur = app
-                .get_calendar(find(app, Entity::CalendarAccount, &calendar)?)
-                .map_err(err)?;
-            let mut i = CalendarInput::from(&cur);
-            if let Some(n) = name {
-                i.name = n;
-            }
-            f.apply(app, &mut i)?;
-            if clear_password {
-                i.password = SecretUpdate::Clear;
-            }
-            Output::saved(
-                app.update_calendar(cur.id, cur.version, &i).map_err(err)?,
-                "saved",
-            )
-        }
-        Cmd::Rm { calendar } => {
-            let cur = app
-                .get_calendar(find(app, Entity::CalendarAccount, &calendar)?)
-                .map_err(err)?;
-            Output::removed(
-                app.delete_calendar(cur.id, Some(cur.version))
-                    .map_err(err)?,
-                &cur.name,
-            )
-        }
+        Ok(())
     }
 }

@@ -2,8 +2,9 @@
 //! --device|--browser|--app`, `mbadmin oauth status ACCOUNT`, `mbadmin oauth disconnect ACCOUNT`.
 
 use crate::common::{find, stdin_secret};
+use crate::crud::{self, set, Cli, Crud, Help, NoArgs, Providers, R};
 use crate::probe::block_on;
-use crate::{fmt, Output};
+use crate::Output;
 use clap::{Args, Subcommand, ValueEnum};
 use mailbox_admin_core::app::oauth::{ConnectEvent, ConnectOptions, OauthStatus};
 use mailbox_admin_core::error::Entity;
@@ -15,7 +16,7 @@ use mailbox_admin_core::{ApiError, App, Lang};
 pub enum Cmd {
     /// OAuth providers (Microsoft 365, Google, OpenID Connect).
     #[command(subcommand)]
-    Provider(Box<ProviderCmd>),
+    Provider(Box<Crud<Providers>>),
     /// Connect an account: device code (default), system browser, or app-only.
     Connect {
         account: String,
@@ -41,40 +42,26 @@ pub enum Cmd {
     Disconnect { account: String },
 }
 
-#[derive(Subcommand)]
-pub enum ProviderCmd {
-    #[command(alias = "ls")]
-    List {
-        #[arg(long, short, default_value = "")]
-        search: String,
-    },
-    Show {
-        name: String,
-    },
-    /// Add a provider; --defaults fills the standard endpoints and scopes.
-    Add {
-        #[arg(long)]
-        name: String,
-        #[arg(long)]
-        kind: KindArg,
-        #[command(flatten)]
-        f: Fields,
-    },
-    Edit {
-        provider: String,
-        #[arg(long)]
-        name: Option<String>,
-        #[arg(long)]
-        kind: Option<KindArg>,
-        #[arg(long, conflicts_with = "secret_stdin")]
-        clear_secret: bool,
-        #[command(flatten)]
-        f: Fields,
-    },
-    #[command(alias = "remove", alias = "delete")]
-    Rm {
-        provider: String,
-    },
+#[derive(Args)]
+pub struct AddArgs {
+    #[arg(long)]
+    name: String,
+    #[arg(long)]
+    kind: KindArg,
+    #[command(flatten)]
+    f: Fields,
+}
+
+#[derive(Args)]
+pub struct EditArgs {
+    #[arg(long)]
+    name: Option<String>,
+    #[arg(long)]
+    kind: Option<KindArg>,
+    #[arg(long, conflicts_with = "secret_stdin")]
+    clear_secret: bool,
+    #[command(flatten)]
+    f: Fields,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -215,7 +202,7 @@ pub fn run(app: &App, cmd: Cmd, json: bool) -> Result<Output, ApiError> {
     let err = |e: mailbox_admin_core::Error| app.api_error(&e);
     let lang = app.lang();
     match cmd {
-        Cmd::Provider(p) => provider(app, *p),
+        Cmd::Provider(p) => crud::run(app, *p),
         Cmd::Status { account } => {
             let id = find(app, Entity::Account, &account)?;
             let s = app.oauth_status(id).map_err(err)?;
@@ -323,67 +310,36 @@ pub fn run(app: &App, cmd: Cmd, json: bool) -> Result<Output, ApiError> {
     }
 }
 
-fn provider(app: &App, cmd: ProviderCmd) -> Result<Output, ApiError> {
-    let err = |e: mailbox_admin_core::Error| app.api_error(&e);
-    match cmd {
-        ProviderCmd::List { search } => {
-            let l = app.list_oauth_providers(&search).map_err(err)?;
-            Ok(Output::new(
-                &l,
-                fmt::table(&l, &["name", "kind", "client_id", "client_secret"]),
-            ))
+impl Cli for Providers {
+    type Add = AddArgs;
+    type Edit = EditArgs;
+    type Rm = NoArgs;
+    const COLUMNS: &'static [&'static str] = &["name", "kind", "client_id", "client_secret"];
+    const TARGET: &'static str = "PROVIDER";
+    const HELP: Help = Help {
+        add: Some("Add a provider; --defaults fills the standard endpoints and scopes"),
+        ..Help::NONE
+    };
+
+    fn add(app: &App, a: AddArgs) -> R<OauthProviderInput> {
+        let mut i = OauthProviderInput {
+            name: a.name,
+            kind: kind(a.kind),
+            ..Default::default()
+        };
+        a.f.apply(app, &mut i)?;
+        Ok(i)
+    }
+
+    fn edit(app: &App, e: EditArgs, i: &mut OauthProviderInput) -> R<()> {
+        set!(e => i; name => name);
+        if let Some(k) = e.kind {
+            i.kind = kind(k);
         }
-        ProviderCmd::Show { name } => {
-            let p = app
-                .get_oauth_provider(find(app, Entity::OauthProvider, &name)?)
-                .map_err(err)?;
-            Ok(Output::new(&p, fmt::record(&p)))
+        e.f.apply(app, i)?;
+        if e.clear_secret {
+            i.client_secret = SecretUpdate::Clear;
         }
-        ProviderCmd::Add { name, kind: k, f } => {
-            let mut i = OauthProviderInput {
-                name,
-                kind: kind(k),
-                ..Default::default()
-            };
-            f.apply(app, &mut i)?;
-            Output::saved(app.create_oauth_provider(&i).map_err(err)?, "created")
-        }
-        ProviderCmd::Edit {
-            provider,
-            name,
-            kind: k,
-            clear_secret,
-            f,
-        } => {
-            let cur = app
-                .get_oauth_provider(find(app, Entity::OauthProvider, &provider)?)
-                .map_err(err)?;
-            let mut i = OauthProviderInput::from(&cur);
-            if let Some(n) = name {
-                i.name = n;
-            }
-            if let Some(k) = k {
-                i.kind = kind(k);
-            }
-            f.apply(app, &mut i)?;
-            if clear_secret {
-                i.client_secret = SecretUpdate::Clear;
-            }
-            Output::saved(
-                app.update_oauth_provider(cur.id, cur.version, &i)
-                    .map_err(err)?,
-                "saved",
-            )
-        }
-        ProviderCmd::Rm { provider } => {
-            let cur = app
-                .get_oauth_provider(find(app, Entity::OauthProvider, &provider)?)
-                .map_err(err)?;
-            Output::removed(
-                app.delete_oauth_provider(cur.id, Some(cur.version))
-                    .map_err(err)?,
-                &cur.name,
-            )
-        }
+        Ok(())
     }
 }

@@ -1,44 +1,31 @@
 //! `mbadmin outgoing list|show|add|edit|rm`.
 
-use crate::common::{find, opt_ref, stdin_secret};
+use crate::common::{opt_ref, stdin_secret};
+use crate::crud::{set, Cli, NoArgs, Outgoing, R};
 use crate::server::SecurityArg;
-use crate::{fmt, Output};
-use clap::{Args, Subcommand, ValueEnum};
+use clap::{Args, ValueEnum};
 use mailbox_admin_core::error::Entity;
 use mailbox_admin_core::model::*;
 use mailbox_admin_core::{ApiError, App};
 
-#[derive(Subcommand)]
-pub enum Cmd {
-    #[command(alias = "ls")]
-    List {
-        #[arg(long, short, default_value = "")]
-        search: String,
-    },
-    Show {
-        name: String,
-    },
-    Add {
-        #[arg(long)]
-        name: String,
-        #[command(flatten)]
-        f: Fields,
-    },
-    Edit {
-        server: String,
-        #[arg(long)]
-        name: Option<String>,
-        #[arg(long, conflicts_with = "port")]
-        default_port: bool,
-        #[arg(long, conflicts_with = "password_stdin")]
-        clear_password: bool,
-        #[command(flatten)]
-        f: Fields,
-    },
-    #[command(alias = "remove", alias = "delete")]
-    Rm {
-        server: String,
-    },
+#[derive(Args)]
+pub struct AddArgs {
+    #[arg(long)]
+    name: String,
+    #[command(flatten)]
+    f: Fields,
+}
+
+#[derive(Args)]
+pub struct EditArgs {
+    #[arg(long)]
+    name: Option<String>,
+    #[arg(long, conflicts_with = "port")]
+    default_port: bool,
+    #[arg(long, conflicts_with = "password_stdin")]
+    clear_password: bool,
+    #[command(flatten)]
+    f: Fields,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -142,20 +129,11 @@ impl Fields {
                 ViaArg::Graph => M365SendVia::Graph,
             };
         }
-        if let Some(v) = self.enabled {
-            i.enabled = v;
-        }
-        if let Some(v) = self.host {
-            i.host = v;
-        }
         if let Some(v) = self.security {
             i.security = v.into();
         }
         if let Some(v) = self.port {
             i.port = Some(v);
-        }
-        if let Some(v) = self.timeout {
-            i.timeout_secs = v;
         }
         if let Some(v) = self.auth {
             i.auth_method = match v {
@@ -166,26 +144,11 @@ impl Fields {
                 AuthArg::Oauth2 => SmtpAuth::Oauth2,
             };
         }
-        if let Some(v) = self.user {
-            i.username = v;
-        }
-        if let Some(v) = self.ntlm_domain {
-            i.ntlm_domain = v;
-        }
         if let Some(v) = &self.oauth_provider {
             i.oauth_provider_id = opt_ref(app, Entity::OauthProvider, v)?;
         }
         if self.password_stdin {
             i.password = SecretUpdate::Set(stdin_secret()?);
-        }
-        if let Some(v) = self.allow_plaintext {
-            i.allow_plaintext = v;
-        }
-        if let Some(v) = self.sender {
-            i.sender_address = v;
-        }
-        if let Some(v) = self.bcc_to_sender {
-            i.bcc_to_sender = v;
         }
         if self.no_verify {
             i.tls_verify = false;
@@ -196,98 +159,54 @@ impl Fields {
         if self.confirm_insecure {
             i.tls_insecure_confirmed = true;
         }
-        if let Some(v) = self.alt_name {
-            i.tls_alt_name = v;
-        }
-        if let Some(v) = self.pin {
-            i.tls_pin_sha256 = v;
-        }
-        if let Some(v) = self.smime_sign {
-            i.smime_sign = v;
-        }
-        if let Some(v) = self.smime_encrypt {
-            i.smime_encrypt = v;
-        }
         if let Some(v) = self.smime_cert {
             i.smime_certificate_id = opt_ref(app, Entity::Certificate, &v)?;
         }
         if let Some(v) = self.client_cert {
             i.client_certificate_id = opt_ref(app, Entity::Certificate, &v)?;
         }
-        if let Some(v) = self.default {
-            i.is_default = v;
-        }
+        set!(self => i; enabled => enabled, host => host, timeout => timeout_secs, user => username,
+             ntlm_domain => ntlm_domain, allow_plaintext => allow_plaintext,
+             sender => sender_address, bcc_to_sender => bcc_to_sender, alt_name => tls_alt_name,
+             pin => tls_pin_sha256, smime_sign => smime_sign, smime_encrypt => smime_encrypt,
+             default => is_default);
         Ok(())
     }
 }
 
-const COLUMNS: &[&str] = &[
-    "name",
-    "kind",
-    "host",
-    "port",
-    "security",
-    "enabled",
-    "is_default",
-];
+impl Cli for Outgoing {
+    type Add = AddArgs;
+    type Edit = EditArgs;
+    type Rm = NoArgs;
+    const COLUMNS: &'static [&'static str] = &[
+        "name",
+        "kind",
+        "host",
+        "port",
+        "security",
+        "enabled",
+        "is_default",
+    ];
+    const TARGET: &'static str = "SERVER";
 
-pub fn run(app: &App, cmd: Cmd) -> Result<Output, ApiError> {
-    let err = |e: mailbox_admin_core::Error| app.api_error(&e);
-    match cmd {
-        Cmd::List { search } => {
-            let list = app.list_outgoing(&search).map_err(err)?;
-            Ok(Output::new(&list, fmt::table(&list, COLUMNS)))
+    fn add(app: &App, a: AddArgs) -> R<OutgoingInput> {
+        let mut input = OutgoingInput {
+            name: a.name,
+            ..Default::default()
+        };
+        a.f.apply(app, &mut input)?;
+        Ok(input)
+    }
+
+    fn edit(app: &App, e: EditArgs, input: &mut OutgoingInput) -> R<()> {
+        set!(e => input; name => name);
+        e.f.apply(app, input)?;
+        if e.default_port {
+            input.port = None;
         }
-        Cmd::Show { name } => {
-            let s = app
-                .get_outgoing(find(app, Entity::OutgoingServer, &name)?)
-                .map_err(err)?;
-            Ok(Output::new(&s, fmt::record(&s)))
+        if e.clear_password {
+            input.password = SecretUpdate::Clear;
         }
-        Cmd::Add { name, f } => {
-            let mut input = OutgoingInput {
-                name,
-                ..Default::default()
-            };
-            f.apply(app, &mut input)?;
-            Output::saved(app.create_outgoing(&input).map_err(err)?, "created")
-        }
-        Cmd::Edit {
-            server,
-            name,
-            default_port,
-            clear_password,
-            f,
-        } => {
-            let cur = app
-                .get_outgoing(find(app, Entity::OutgoingServer, &server)?)
-                .map_err(err)?;
-            let mut input = OutgoingInput::from(&cur);
-            if let Some(n) = name {
-                input.name = n;
-            }
-            f.apply(app, &mut input)?;
-            if default_port {
-                input.port = None;
-            }
-            if clear_password {
-                input.password = SecretUpdate::Clear;
-            }
-            Output::saved(
-                app.update_outgoing(cur.id, cur.version, &input)
-                    .map_err(err)?,
-                "saved",
-            )
-        }
-        Cmd::Rm { server } => {
-            let cur = app
-                .get_outgoing(find(app, Entity::OutgoingServer, &server)?)
-                .map_err(err)?;
-            Output::removed(
-                app.delete_outgoing(cur.id, Some(cur.version))
-                    .map_err(err)?,
-                &cur.name,
-            )
-        }
+        Ok(())
     }
 }

@@ -1,47 +1,34 @@
 //! `mbadmin server list|show|add|edit|rm`.
 
+use crate::crud::{set, Cli, Help, NoArgs, Servers, R};
 use crate::Output;
-use clap::{Args, Subcommand, ValueEnum};
+use clap::{Args, ValueEnum};
 use mailbox_admin_core::model::{
     AuthMethod, IncomingServer, Protocol, SecretUpdate, Security, ServerInput,
 };
 use mailbox_admin_core::{ApiError, App};
 use std::io::Read;
 
-#[derive(Subcommand)]
-pub enum ServerCmd {
-    /// List servers, optionally filtered by a full-text search.
-    #[command(alias = "ls")]
-    List {
-        #[arg(long, short, default_value = "")]
-        search: String,
-    },
-    /// Show one server (by name or id).
-    Show { name: String },
-    /// Create a server.
-    Add {
-        #[arg(long)]
-        name: String,
-        #[command(flatten)]
-        fields: FieldArgs,
-    },
-    /// Change a server (by name or id); only the given options change.
-    Edit {
-        server: String,
-        #[arg(long)]
-        name: Option<String>,
-        /// Restore the port derived from protocol and security.
-        #[arg(long, conflicts_with = "port")]
-        default_port: bool,
-        /// Remove the stored password from the keyring.
-        #[arg(long, conflicts_with = "password_stdin")]
-        clear_password: bool,
-        #[command(flatten)]
-        fields: FieldArgs,
-    },
-    /// Delete a server (refused while an account uses it).
-    #[command(alias = "remove", alias = "delete")]
-    Rm { server: String },
+#[derive(Args)]
+pub struct AddArgs {
+    #[arg(long)]
+    name: String,
+    #[command(flatten)]
+    fields: FieldArgs,
+}
+
+#[derive(Args)]
+pub struct EditArgs {
+    #[arg(long)]
+    name: Option<String>,
+    /// Restore the port derived from protocol and security.
+    #[arg(long, conflicts_with = "port")]
+    default_port: bool,
+    /// Remove the stored password from the keyring.
+    #[arg(long, conflicts_with = "password_stdin")]
+    clear_password: bool,
+    #[command(flatten)]
+    fields: FieldArgs,
 }
 
 #[derive(Args, Default)]
@@ -156,17 +143,11 @@ impl FieldArgs {
                 ProtocolArg::ImapDownload => Protocol::ImapDownload,
             };
         }
-        if let Some(v) = self.host {
-            i.host = v;
-        }
         if let Some(v) = self.security {
             i.security = v.into();
         }
         if let Some(v) = self.port {
             i.port = Some(v);
-        }
-        if let Some(v) = self.timeout {
-            i.timeout_secs = v;
         }
         if let Some(v) = self.auth {
             i.auth_method = match v {
@@ -175,12 +156,6 @@ impl FieldArgs {
                 AuthArg::Oauth2 => AuthMethod::Oauth2,
                 AuthArg::Ntlm => AuthMethod::Ntlm,
             };
-        }
-        if let Some(v) = self.ntlm_domain {
-            i.ntlm_domain = v;
-        }
-        if let Some(v) = self.user {
-            i.login_user = v;
         }
         if self.password_stdin {
             let mut pw = String::new();
@@ -192,9 +167,6 @@ impl FieldArgs {
             let pw = pw.strip_suffix('\r').unwrap_or(pw);
             i.password = SecretUpdate::Set(pw.to_string());
         }
-        if let Some(v) = self.allow_plaintext {
-            i.allow_plaintext = v;
-        }
         if self.no_verify {
             i.tls_verify = false;
         }
@@ -204,91 +176,68 @@ impl FieldArgs {
         if self.confirm_insecure {
             i.tls_insecure_confirmed = true;
         }
-        if let Some(v) = self.alt_name {
-            i.tls_alt_name = v;
-        }
-        if let Some(v) = self.pin {
-            i.tls_pin_sha256 = v;
-        }
-        if let Some(v) = self.folder_trash {
-            i.folder_trash = v;
-        }
-        if let Some(v) = self.folder_junk {
-            i.folder_junk = v;
-        }
-        if let Some(v) = self.folder_sent {
-            i.folder_sent = v;
-        }
-        if let Some(v) = self.folder_deleted {
-            i.folder_deleted = v;
-        }
-        if let Some(v) = self.delete_after_fetch {
-            i.pop3_delete_after_fetch = v;
-        }
         if let Some(v) = self.delete_after_days {
             i.pop3_delete_after_days = (v != 0).then_some(v);
         }
+        set!(self => i; host => host, timeout => timeout_secs, ntlm_domain => ntlm_domain,
+             user => login_user, allow_plaintext => allow_plaintext, alt_name => tls_alt_name,
+             pin => tls_pin_sha256, folder_trash => folder_trash, folder_junk => folder_junk,
+             folder_sent => folder_sent, folder_deleted => folder_deleted,
+             delete_after_fetch => pop3_delete_after_fetch);
         Ok(())
     }
 }
 
-pub fn run(app: &App, cmd: ServerCmd) -> Result<Output, ApiError> {
-    let err = |e: mailbox_admin_core::Error| app.api_error(&e);
-    match cmd {
-        ServerCmd::List { search } => {
-            let list = app.list_servers(&search).map_err(err)?;
-            Ok(Output::new(&list, table(&list)))
+impl Cli for Servers {
+    type Add = AddArgs;
+    type Edit = EditArgs;
+    type Rm = NoArgs;
+    const COLUMNS: &'static [&'static str] = &[];
+    const TARGET: &'static str = "SERVER";
+    const HELP: Help = Help {
+        list: Some("List servers, optionally filtered by a full-text search"),
+        show: Some("Show one server (by name or id)"),
+        add: Some("Create a server"),
+        edit: Some("Change a server (by name or id); only the given options change"),
+        rm: Some("Delete a server (refused while an account uses it)"),
+    };
+
+    fn add(app: &App, a: AddArgs) -> R<ServerInput> {
+        let mut input = ServerInput {
+            name: a.name,
+            ..Default::default()
+        };
+        a.fields.apply(app, &mut input)?;
+        Ok(input)
+    }
+
+    fn edit(app: &App, e: EditArgs, input: &mut ServerInput) -> R<()> {
+        set!(e => input; name => name);
+        e.fields.apply(app, input)?;
+        if e.default_port {
+            input.port = None;
         }
-        ServerCmd::Show { name } => {
-            let s = app.find_server(&name).map_err(err)?;
-            Ok(Output::new(&s, details(&s)))
+        if e.clear_password {
+            input.password = SecretUpdate::Clear;
         }
-        ServerCmd::Add { name, fields } => {
-            let mut input = ServerInput {
-                name,
-                ..Default::default()
-            };
-            fields.apply(app, &mut input)?;
-            let saved = app.create_server(&input).map_err(err)?;
-            let mut out = Output::new(&saved, format!("created: {}", summary(&saved.item)));
-            out.warnings = saved.warnings;
-            Ok(out)
-        }
-        ServerCmd::Edit {
-            server,
-            name,
-            default_port,
-            clear_password,
-            fields,
-        } => {
-            let current = app.find_server(&server).map_err(err)?;
-            let mut input = ServerInput::from(&current);
-            if let Some(n) = name {
-                input.name = n;
-            }
-            fields.apply(app, &mut input)?;
-            if default_port {
-                input.port = None;
-            }
-            if clear_password {
-                input.password = SecretUpdate::Clear;
-            }
-            let saved = app
-                .update_server(current.id, current.version, &input)
-                .map_err(err)?;
-            let mut out = Output::new(&saved, format!("saved: {}", summary(&saved.item)));
-            out.warnings = saved.warnings;
-            Ok(out)
-        }
-        ServerCmd::Rm { server } => {
-            let current = app.find_server(&server).map_err(err)?;
-            let removed = app
-                .delete_server(current.id, Some(current.version))
-                .map_err(err)?;
-            let mut out = Output::new(&removed, format!("deleted: {}", current.name));
-            out.warnings = removed.warnings;
-            Ok(out)
-        }
+        Ok(())
+    }
+
+    /// By name (exact, case-insensitive) or, failing that, by number.
+    fn find(app: &App, name: &str) -> R<IncomingServer> {
+        app.find_server(name).map_err(|e| app.api_error(&e))
+    }
+
+    fn table(list: &[IncomingServer]) -> String {
+        table(list)
+    }
+
+    fn show(_app: &App, s: IncomingServer) -> R<Output> {
+        Ok(Output::new(&s, details(&s)))
+    }
+
+    fn summary(s: &IncomingServer) -> String {
+        summary(s)
     }
 }
 
