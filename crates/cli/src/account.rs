@@ -1,7 +1,10 @@
 //! `mbadmin account list|show|add|edit|rm|mail-received`.
 
-use crate::common::{find, opt_ref, refs, stdin_secret};
-use crate::crud::{self, set, Accounts, Cli, Crud, Help, NoArgs, R};
+use crate::common::{find, stdin_secret};
+use crate::crud::set_refs;
+use crate::crud::{
+    self, set, Accounts, AddArgs, ClearPassword, Cli, Crud, EditArgs, Fill, Help, NoArgs, R,
+};
 use crate::{fmt, Output};
 use clap::{Args, Subcommand};
 use mailbox_admin_core::error::Entity;
@@ -16,24 +19,6 @@ pub enum Cmd {
     /// Set or clear the flag the business application sets once mail was received
     /// (it locks the mailbox path).
     MailReceived { account: String, received: bool },
-}
-
-#[derive(Args)]
-pub struct AddArgs {
-    #[arg(long)]
-    name: String,
-    #[command(flatten)]
-    f: Fields,
-}
-
-#[derive(Args)]
-pub struct EditArgs {
-    #[arg(long)]
-    name: Option<String>,
-    #[arg(long, conflicts_with = "password_stdin")]
-    clear_password: bool,
-    #[command(flatten)]
-    f: Fields,
 }
 
 #[derive(Args)]
@@ -99,8 +84,8 @@ pub struct Fields {
     oauth_mechanism: Option<String>,
 }
 
-impl Fields {
-    fn apply(self, app: &App, i: &mut AccountInput) -> Result<(), ApiError> {
+impl Fill<AccountInput> for Fields {
+    fn fill(self, app: &App, i: &mut AccountInput) -> R<()> {
         set!(self => i; email => email, sender_name => sender_name, reply_to => reply_to, user => username,
              mailbox_path => mailbox_path, folder_trash => folder_trash, folder_junk => folder_junk,
              folder_sent => folder_sent, only_subscribed => only_subscribed, may_send => may_send,
@@ -119,18 +104,9 @@ impl Fields {
         if let Some(g) = self.owner_group {
             i.owner = Some(Owner::Group(find(app, Entity::Group, &g)?));
         }
-        if let Some(v) = self.users {
-            i.user_ids = refs(app, Entity::User, &v)?;
-        }
-        if let Some(v) = self.company {
-            i.company_id = opt_ref(app, Entity::Company, &v)?;
-        }
-        if let Some(v) = self.incoming {
-            i.incoming_server_id = opt_ref(app, Entity::IncomingServer, &v)?;
-        }
-        if let Some(v) = self.outgoing {
-            i.outgoing_server_id = opt_ref(app, Entity::OutgoingServer, &v)?;
-        }
+        set_refs!(app, self => i; users => user_ids: refs(User), company => company_id: opt_ref(Company),
+                  incoming => incoming_server_id: opt_ref(IncomingServer),
+                  outgoing => outgoing_server_id: opt_ref(OutgoingServer));
         if self.password_stdin {
             i.password = SecretUpdate::Set(stdin_secret()?);
         }
@@ -163,8 +139,8 @@ fn effective_text(e: &EffectiveOutgoing) -> String {
 }
 
 impl Cli for Accounts {
-    type Add = AddArgs;
-    type Edit = EditArgs;
+    type Add = AddArgs<Fields>;
+    type Edit = EditArgs<ClearPassword<Fields>>;
     type Rm = NoArgs;
     const COLUMNS: &'static [&'static str] = &["name", "email", "owner", "username"];
     const TARGET: &'static str = "ACCOUNT";
@@ -174,24 +150,6 @@ impl Cli for Accounts {
         ),
         ..Help::NONE
     };
-
-    fn add(app: &App, a: AddArgs) -> R<AccountInput> {
-        let mut i = AccountInput {
-            name: a.name,
-            ..Default::default()
-        };
-        a.f.apply(app, &mut i)?;
-        Ok(i)
-    }
-
-    fn edit(app: &App, e: EditArgs, i: &mut AccountInput) -> R<()> {
-        set!(e => i; name => name);
-        e.f.apply(app, i)?;
-        if e.clear_password {
-            i.password = SecretUpdate::Clear;
-        }
-        Ok(())
-    }
 
     fn show(app: &App, account: Account) -> R<Output> {
         let shown = Shown {

@@ -1,29 +1,11 @@
 //! `mbadmin calendar list|show|add|edit|rm`.
 
 use crate::common::{find, stdin_secret};
-use crate::crud::{set, Calendars, Cli, NoArgs, R};
+use crate::crud::{set, AddArgs, Calendars, ClearPassword, Cli, EditArgs, Fill, NoArgs, R};
 use clap::{Args, ValueEnum};
 use mailbox_admin_core::error::Entity;
 use mailbox_admin_core::model::*;
-use mailbox_admin_core::{ApiError, App};
-
-#[derive(Args)]
-pub struct AddArgs {
-    #[arg(long)]
-    name: String,
-    #[command(flatten)]
-    f: Fields,
-}
-
-#[derive(Args)]
-pub struct EditArgs {
-    #[arg(long)]
-    name: Option<String>,
-    #[arg(long, conflicts_with = "password_stdin")]
-    clear_password: bool,
-    #[command(flatten)]
-    f: Fields,
-}
+use mailbox_admin_core::App;
 
 #[derive(Clone, Copy, ValueEnum)]
 pub enum BackendArg {
@@ -58,8 +40,8 @@ pub struct Fields {
     days_ahead: Option<i64>,
 }
 
-impl Fields {
-    fn apply(self, app: &App, i: &mut CalendarInput) -> Result<(), ApiError> {
+impl Fill<CalendarInput> for Fields {
+    fn fill(self, app: &App, i: &mut CalendarInput) -> R<()> {
         if let Some(e) = self.employee {
             i.employee_id = Some(find(app, Entity::Employee, &e)?);
         }
@@ -81,28 +63,10 @@ impl Fields {
 }
 
 impl Cli for Calendars {
-    type Add = AddArgs;
-    type Edit = EditArgs;
+    type Add = AddArgs<Fields>;
+    type Edit = EditArgs<ClearPassword<Fields>>;
     type Rm = NoArgs;
     const COLUMNS: &'static [&'static str] =
         &["name", "backend", "outlook_profile", "calendar_name"];
     const TARGET: &'static str = "CALENDAR";
-
-    fn add(app: &App, a: AddArgs) -> R<CalendarInput> {
-        let mut i = CalendarInput {
-            name: a.name,
-            ..Default::default()
-        };
-        a.f.apply(app, &mut i)?;
-        Ok(i)
-    }
-
-    fn edit(app: &App, e: EditArgs, i: &mut CalendarInput) -> R<()> {
-        set!(e => i; name => name);
-        e.f.apply(app, i)?;
-        if e.clear_password {
-            i.password = SecretUpdate::Clear;
-        }
-        Ok(())
-    }
 }

@@ -145,15 +145,139 @@ impl Help {
     };
 }
 
+// `list [--search TEXT]` (no doc comment: it would become the help of `list`).
+#[derive(Args)]
+pub struct Search {
+    #[arg(long, short, default_value = "")]
+    pub search: String,
+}
+
 /// No options beside the name.
 #[derive(Args)]
 pub struct NoArgs {}
 
+/// Options that change an input: an entity's fields, what `add` and `edit` share.
+pub trait Fill<I>: Args {
+    fn fill(self, app: &App, input: &mut I) -> R<()>;
+}
+
+/// `add`'s options: a whole new input.
+pub trait Build<I>: Args {
+    fn build(self, app: &App) -> R<I>;
+}
+
+/// Inputs named by `--name`.
+pub trait Named: Default {
+    fn name(&mut self) -> &mut String;
+}
+
+/// Inputs with a password (`--clear-password` forgets it).
+pub trait Login {
+    fn password(&mut self) -> &mut SecretUpdate;
+}
+
+/// Inputs with a port (`--default-port` derives it again).
+pub trait Port {
+    fn port(&mut self) -> &mut Option<i64>;
+}
+
+/// Implements the input traits above, each for the inputs listed after it.
+macro_rules! input_traits {
+    ($($tr:ident :: $f:ident -> $t:ty: $($input:ty),*;)*) => {
+        $($(impl $tr for $input {
+            fn $f(&mut self) -> &mut $t { &mut self.$f }
+        })*)*
+    };
+}
+
+input_traits! {
+    Named::name -> String: ServerInput, OutgoingInput, AccountInput, CalendarInput,
+        OauthProviderInput, CompanyInput, GroupInput, EmployeeInput;
+    Login::password -> SecretUpdate: ServerInput, OutgoingInput, AccountInput, CalendarInput;
+    Port::port -> Option<i64>: ServerInput, OutgoingInput;
+}
+
+/// `add --name NAME [fields]`.
+#[derive(Args)]
+pub struct AddArgs<F: Args> {
+    #[arg(long)]
+    name: String,
+    #[command(flatten)]
+    f: F,
+}
+
+impl<I: Named, F: Fill<I>> Build<I> for AddArgs<F> {
+    fn build(self, app: &App) -> R<I> {
+        let mut input = I::default();
+        *input.name() = self.name;
+        self.f.fill(app, &mut input)?;
+        Ok(input)
+    }
+}
+
+/// `edit TARGET [--name NEW] [fields]`.
+#[derive(Args)]
+pub struct EditArgs<F: Args> {
+    #[arg(long)]
+    name: Option<String>,
+    #[command(flatten)]
+    f: F,
+}
+
+impl<I: Named, F: Fill<I>> Fill<I> for EditArgs<F> {
+    fn fill(self, app: &App, input: &mut I) -> R<()> {
+        if let Some(n) = self.name {
+            *input.name() = n;
+        }
+        self.f.fill(app, input)
+    }
+}
+
+/// An account's or calendar's `edit`: `--clear-password` before the fields.
+#[derive(Args)]
+pub struct ClearPassword<F: Args> {
+    /// Remove the stored password from the keyring.
+    #[arg(long, conflicts_with = "password_stdin")]
+    clear_password: bool,
+    #[command(flatten)]
+    f: F,
+}
+
+impl<I: Login, F: Fill<I>> Fill<I> for ClearPassword<F> {
+    fn fill(self, app: &App, input: &mut I) -> R<()> {
+        self.f.fill(app, input)?;
+        if self.clear_password {
+            *input.password() = SecretUpdate::Clear;
+        }
+        Ok(())
+    }
+}
+
+/// A server's `edit`: `--default-port` and `--clear-password` before the fields.
+#[derive(Args)]
+pub struct ServerEdit<F: Args> {
+    /// Restore the port derived from protocol and security.
+    #[arg(long, conflicts_with = "port")]
+    default_port: bool,
+    #[command(flatten)]
+    rest: ClearPassword<F>,
+}
+
+impl<I: Login + Port, F: Fill<I>> Fill<I> for ServerEdit<F> {
+    fn fill(self, app: &App, input: &mut I) -> R<()> {
+        self.rest.fill(app, input)?;
+        if self.default_port {
+            *input.port() = None;
+        }
+        Ok(())
+    }
+}
+
 /// An entity on the command line: its options, and where its output differs from the rest.
 pub trait Cli: Editable + Sized {
     /// The options of `add` (with the name) and of `edit` (beside the name), `rm`'s extras.
-    type Add: Args;
-    type Edit: Args;
+    type Add: Build<Self::Input>;
+    type Edit: Fill<Self::Input>;
     type Rm: Args;
     /// Columns of `list` (JSON field names).
     const COLUMNS: &'static [&'static str];
@@ -161,9 +285,6 @@ pub trait Cli: Editable + Sized {
     const NAME: &'static str = "NAME";
     const TARGET: &'static str;
     const HELP: Help = Help::NONE;
-
-    fn add(app: &App, args: Self::Add) -> R<Self::Input>;
-    fn edit(app: &App, args: Self::Edit, input: &mut Self::Input) -> R<()>;
 
     fn find(app: &App, name: &str) -> R<Self::Item> {
         lookup::<Self>(app, name)
@@ -186,10 +307,7 @@ pub trait Cli: Editable + Sized {
 #[derive(Subcommand)]
 pub enum Crud<E: Cli> {
     #[command(alias = "ls", about = E::HELP.list)]
-    List {
-        #[arg(long, short, default_value = "")]
-        search: String,
-    },
+    List(Search),
     #[command(about = E::HELP.show)]
     Show {
         #[arg(value_name = E::NAME)]
@@ -216,13 +334,13 @@ pub enum Crud<E: Cli> {
 pub fn run<E: Cli>(app: &App, cmd: Crud<E>) -> R<Output> {
     let err = |e: Error| app.api_error(&e);
     match cmd {
-        Crud::List { search } => {
+        Crud::List(Search { search }) => {
             let list = E::list(app, &search).map_err(err)?;
             Ok(Output::new(&list, E::table(&list)))
         }
         Crud::Show { name } => E::show(app, E::find(app, &name)?),
         Crud::Add(args) => {
-            let input = E::add(app, args)?;
+            let input = args.build(app)?;
             Ok(saved::<E, _>(
                 E::create(app, &input).map_err(err)?,
                 "created",
@@ -231,7 +349,7 @@ pub fn run<E: Cli>(app: &App, cmd: Crud<E>) -> R<Output> {
         Crud::Edit { target, args } => {
             let cur = E::find(app, &target)?;
             let mut input = E::Input::from(&cur);
-            E::edit(app, args, &mut input)?;
+            args.fill(app, &mut input)?;
             let (id, version, _) = E::key(&cur);
             let s = E::update(app, id, version, &input).map_err(err)?;
             Ok(saved::<E, _>(s, "saved"))
@@ -264,10 +382,22 @@ pub fn saved<E: Cli, S: Stored<Item = E::Item>>(s: S, verb: &str) -> Output {
     out
 }
 
-/// Copies every option given (`Some`) into its input field: `set!(args => input; opt => field)`.
+/// Copies every option given (`Some`) into its input field, converted where a function is
+/// named: `set!(args => input; opt => field, port => port(Some))`.
 macro_rules! set {
-    ($from:expr => $to:expr; $($f:ident => $t:ident),* $(,)?) => {
-        $(if let Some(v) = $from.$f { $to.$t = v; })*
+    ($from:expr => $to:expr; $($f:ident => $t:ident $(($conv:expr))?),* $(,)?) => {
+        $(if let Some(v) = $from.$f { $to.$t = $(($conv))?(v); })*
     };
 }
 pub(crate) use set;
+
+/// Resolves every reference option given (names, `none`) into its input field:
+/// `set_refs!(app, args => input; opt => field: opt_ref(Company), users => user_ids: refs(User))`.
+macro_rules! set_refs {
+    ($app:expr, $from:expr => $to:expr; $($f:ident => $t:ident: $how:ident($e:ident)),* $(,)?) => {
+        $(if let Some(v) = &$from.$f {
+            $to.$t = $crate::common::$how($app, mailbox_admin_core::error::Entity::$e, v)?;
+        })*
+    };
+}
+pub(crate) use set_refs;

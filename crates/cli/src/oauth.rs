@@ -2,7 +2,7 @@
 //! --device|--browser|--app`, `mbadmin oauth status ACCOUNT`, `mbadmin oauth disconnect ACCOUNT`.
 
 use crate::common::{find, stdin_secret};
-use crate::crud::{self, set, Cli, Crud, Help, NoArgs, Providers, R};
+use crate::crud::{self, AddArgs, Cli, Crud, EditArgs, Fill, Help, NoArgs, Providers, R};
 use crate::probe::block_on;
 use crate::Output;
 use clap::{Args, Subcommand, ValueEnum};
@@ -42,26 +42,43 @@ pub enum Cmd {
     Disconnect { account: String },
 }
 
+/// `provider add`: the kind comes first, `--defaults` depends on it.
 #[derive(Args)]
-pub struct AddArgs {
-    #[arg(long)]
-    name: String,
+pub struct KindFields {
     #[arg(long)]
     kind: KindArg,
     #[command(flatten)]
     f: Fields,
 }
 
+impl Fill<OauthProviderInput> for KindFields {
+    fn fill(self, app: &App, i: &mut OauthProviderInput) -> R<()> {
+        i.kind = kind(self.kind);
+        self.f.fill(app, i)
+    }
+}
+
 #[derive(Args)]
-pub struct EditArgs {
-    #[arg(long)]
-    name: Option<String>,
+pub struct EditFields {
     #[arg(long)]
     kind: Option<KindArg>,
     #[arg(long, conflicts_with = "secret_stdin")]
     clear_secret: bool,
     #[command(flatten)]
     f: Fields,
+}
+
+impl Fill<OauthProviderInput> for EditFields {
+    fn fill(self, app: &App, i: &mut OauthProviderInput) -> R<()> {
+        if let Some(k) = self.kind {
+            i.kind = kind(k);
+        }
+        self.f.fill(app, i)?;
+        if self.clear_secret {
+            i.client_secret = SecretUpdate::Clear;
+        }
+        Ok(())
+    }
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -103,8 +120,8 @@ pub struct Fields {
     defaults: bool,
 }
 
-impl Fields {
-    fn apply(self, app: &App, i: &mut OauthProviderInput) -> Result<(), ApiError> {
+impl Fill<OauthProviderInput> for Fields {
+    fn fill(self, app: &App, i: &mut OauthProviderInput) -> R<()> {
         let set = |slot: &mut String, v: Option<String>| {
             if let Some(v) = v {
                 *slot = v;
@@ -311,8 +328,8 @@ pub fn run(app: &App, cmd: Cmd, json: bool) -> Result<Output, ApiError> {
 }
 
 impl Cli for Providers {
-    type Add = AddArgs;
-    type Edit = EditArgs;
+    type Add = AddArgs<KindFields>;
+    type Edit = EditArgs<EditFields>;
     type Rm = NoArgs;
     const COLUMNS: &'static [&'static str] = &["name", "kind", "client_id", "client_secret"];
     const TARGET: &'static str = "PROVIDER";
@@ -320,26 +337,4 @@ impl Cli for Providers {
         add: Some("Add a provider; --defaults fills the standard endpoints and scopes"),
         ..Help::NONE
     };
-
-    fn add(app: &App, a: AddArgs) -> R<OauthProviderInput> {
-        let mut i = OauthProviderInput {
-            name: a.name,
-            kind: kind(a.kind),
-            ..Default::default()
-        };
-        a.f.apply(app, &mut i)?;
-        Ok(i)
-    }
-
-    fn edit(app: &App, e: EditArgs, i: &mut OauthProviderInput) -> R<()> {
-        set!(e => i; name => name);
-        if let Some(k) = e.kind {
-            i.kind = kind(k);
-        }
-        e.f.apply(app, i)?;
-        if e.clear_secret {
-            i.client_secret = SecretUpdate::Clear;
-        }
-        Ok(())
-    }
 }

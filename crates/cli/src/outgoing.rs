@@ -1,32 +1,11 @@
 //! `mbadmin outgoing list|show|add|edit|rm`.
 
-use crate::common::{opt_ref, stdin_secret};
-use crate::crud::{set, Cli, NoArgs, Outgoing, R};
-use crate::server::SecurityArg;
+use crate::common::stdin_secret;
+use crate::crud::{set, set_refs, AddArgs, Cli, EditArgs, Fill, NoArgs, Outgoing, ServerEdit, R};
+use crate::server::{EndpointArgs, TlsArgs};
 use clap::{Args, ValueEnum};
-use mailbox_admin_core::error::Entity;
 use mailbox_admin_core::model::*;
-use mailbox_admin_core::{ApiError, App};
-
-#[derive(Args)]
-pub struct AddArgs {
-    #[arg(long)]
-    name: String,
-    #[command(flatten)]
-    f: Fields,
-}
-
-#[derive(Args)]
-pub struct EditArgs {
-    #[arg(long)]
-    name: Option<String>,
-    #[arg(long, conflicts_with = "port")]
-    default_port: bool,
-    #[arg(long, conflicts_with = "password_stdin")]
-    clear_password: bool,
-    #[command(flatten)]
-    f: Fields,
-}
+use mailbox_admin_core::App;
 
 #[derive(Clone, Copy, ValueEnum)]
 pub enum KindArg {
@@ -62,15 +41,8 @@ pub struct Fields {
     /// A disabled server is stored without checking that it is complete.
     #[arg(long)]
     enabled: Option<bool>,
-    /// Host name or IP; `host:port` also sets a manual port.
-    #[arg(long)]
-    host: Option<String>,
-    #[arg(long)]
-    security: Option<SecurityArg>,
-    #[arg(long, allow_negative_numbers = true)]
-    port: Option<i64>,
-    #[arg(long, allow_negative_numbers = true)]
-    timeout: Option<i64>,
+    #[command(flatten)]
+    endpoint: EndpointArgs,
     #[arg(long)]
     auth: Option<AuthArg>,
     #[arg(long)]
@@ -90,16 +62,8 @@ pub struct Fields {
     sender: Option<String>,
     #[arg(long)]
     bcc_to_sender: Option<bool>,
-    #[arg(long)]
-    no_verify: bool,
-    #[arg(long, conflicts_with = "no_verify")]
-    verify: bool,
-    #[arg(long)]
-    confirm_insecure: bool,
-    #[arg(long)]
-    alt_name: Option<String>,
-    #[arg(long)]
-    pin: Option<String>,
+    #[command(flatten)]
+    tls: TlsArgs,
     #[arg(long)]
     smime_sign: Option<bool>,
     #[arg(long)]
@@ -115,8 +79,8 @@ pub struct Fields {
     default: Option<bool>,
 }
 
-impl Fields {
-    fn apply(self, app: &App, i: &mut OutgoingInput) -> Result<(), ApiError> {
+impl Fill<OutgoingInput> for Fields {
+    fn fill(self, app: &App, i: &mut OutgoingInput) -> R<()> {
         if let Some(v) = self.kind {
             i.kind = match v {
                 KindArg::Smtp => OutgoingKind::Smtp,
@@ -129,12 +93,6 @@ impl Fields {
                 ViaArg::Graph => M365SendVia::Graph,
             };
         }
-        if let Some(v) = self.security {
-            i.security = v.into();
-        }
-        if let Some(v) = self.port {
-            i.port = Some(v);
-        }
         if let Some(v) = self.auth {
             i.auth_method = match v {
                 AuthArg::None => SmtpAuth::None,
@@ -144,39 +102,35 @@ impl Fields {
                 AuthArg::Oauth2 => SmtpAuth::Oauth2,
             };
         }
-        if let Some(v) = &self.oauth_provider {
-            i.oauth_provider_id = opt_ref(app, Entity::OauthProvider, v)?;
-        }
+        set_refs!(app, self => i; oauth_provider => oauth_provider_id: opt_ref(OauthProvider),
+                  smime_cert => smime_certificate_id: opt_ref(Certificate),
+                  client_cert => client_certificate_id: opt_ref(Certificate));
         if self.password_stdin {
             i.password = SecretUpdate::Set(stdin_secret()?);
         }
-        if self.no_verify {
-            i.tls_verify = false;
-        }
-        if self.verify {
-            i.tls_verify = true;
-        }
-        if self.confirm_insecure {
-            i.tls_insecure_confirmed = true;
-        }
-        if let Some(v) = self.smime_cert {
-            i.smime_certificate_id = opt_ref(app, Entity::Certificate, &v)?;
-        }
-        if let Some(v) = self.client_cert {
-            i.client_certificate_id = opt_ref(app, Entity::Certificate, &v)?;
-        }
-        set!(self => i; enabled => enabled, host => host, timeout => timeout_secs, user => username,
+        self.tls.apply(
+            &mut i.tls_verify,
+            &mut i.tls_insecure_confirmed,
+            &mut i.tls_alt_name,
+            &mut i.tls_pin_sha256,
+        );
+        self.endpoint.apply(
+            &mut i.host,
+            &mut i.security,
+            &mut i.port,
+            &mut i.timeout_secs,
+        );
+        set!(self => i; enabled => enabled, user => username,
              ntlm_domain => ntlm_domain, allow_plaintext => allow_plaintext,
-             sender => sender_address, bcc_to_sender => bcc_to_sender, alt_name => tls_alt_name,
-             pin => tls_pin_sha256, smime_sign => smime_sign, smime_encrypt => smime_encrypt,
+             sender => sender_address, bcc_to_sender => bcc_to_sender, smime_sign => smime_sign, smime_encrypt => smime_encrypt,
              default => is_default);
         Ok(())
     }
 }
 
 impl Cli for Outgoing {
-    type Add = AddArgs;
-    type Edit = EditArgs;
+    type Add = AddArgs<Fields>;
+    type Edit = EditArgs<ServerEdit<Fields>>;
     type Rm = NoArgs;
     const COLUMNS: &'static [&'static str] = &[
         "name",
@@ -188,25 +142,4 @@ impl Cli for Outgoing {
         "is_default",
     ];
     const TARGET: &'static str = "SERVER";
-
-    fn add(app: &App, a: AddArgs) -> R<OutgoingInput> {
-        let mut input = OutgoingInput {
-            name: a.name,
-            ..Default::default()
-        };
-        a.f.apply(app, &mut input)?;
-        Ok(input)
-    }
-
-    fn edit(app: &App, e: EditArgs, input: &mut OutgoingInput) -> R<()> {
-        set!(e => input; name => name);
-        e.f.apply(app, input)?;
-        if e.default_port {
-            input.port = None;
-        }
-        if e.clear_password {
-            input.password = SecretUpdate::Clear;
-        }
-        Ok(())
-    }
 }

@@ -1,7 +1,10 @@
 //! `mbadmin company|user|group|employee ...`.
 
 use crate::common::{find, opt_ref, refs};
-use crate::crud::{self, set, Cli, Companies, Crud, Employees, Groups, NoArgs, Users, R};
+use crate::crud::set_refs;
+use crate::crud::{
+    self, set, Build, Cli, Companies, Crud, EditArgs, Employees, Fill, Groups, NoArgs, Users, R,
+};
 use crate::Output;
 use clap::{Args, Subcommand};
 use mailbox_admin_core::error::Entity;
@@ -19,39 +22,39 @@ pub struct CompanyAdd {
     default_outgoing: Option<String>,
 }
 
+impl Build<CompanyInput> for CompanyAdd {
+    fn build(self, app: &App) -> R<CompanyInput> {
+        let outgoing = self.default_outgoing.unwrap_or_default();
+        Ok(CompanyInput {
+            name: self.name,
+            code: self.code,
+            default_outgoing_server_id: opt_ref(app, Entity::OutgoingServer, &outgoing)?,
+        })
+    }
+}
+
 #[derive(Args)]
 pub struct CompanyEdit {
-    #[arg(long)]
-    name: Option<String>,
     #[arg(long)]
     code: Option<String>,
     #[arg(long)]
     default_outgoing: Option<String>,
 }
 
+impl Fill<CompanyInput> for CompanyEdit {
+    fn fill(self, app: &App, i: &mut CompanyInput) -> R<()> {
+        set!(self => i; code => code);
+        set_refs!(app, self => i; default_outgoing => default_outgoing_server_id: opt_ref(OutgoingServer));
+        Ok(())
+    }
+}
+
 impl Cli for Companies {
     type Add = CompanyAdd;
-    type Edit = CompanyEdit;
+    type Edit = EditArgs<CompanyEdit>;
     type Rm = NoArgs;
     const COLUMNS: &'static [&'static str] = &["name", "code", "default_outgoing_server_id"];
     const TARGET: &'static str = "COMPANY";
-
-    fn add(app: &App, a: CompanyAdd) -> R<CompanyInput> {
-        let outgoing = a.default_outgoing.unwrap_or_default();
-        Ok(CompanyInput {
-            name: a.name,
-            code: a.code,
-            default_outgoing_server_id: opt_ref(app, Entity::OutgoingServer, &outgoing)?,
-        })
-    }
-
-    fn edit(app: &App, e: CompanyEdit, i: &mut CompanyInput) -> R<()> {
-        set!(e => i; name => name, code => code);
-        if let Some(v) = e.default_outgoing {
-            i.default_outgoing_server_id = opt_ref(app, Entity::OutgoingServer, &v)?;
-        }
-        Ok(())
-    }
 }
 
 #[derive(Subcommand)]
@@ -89,17 +92,21 @@ impl Cli for Users {
     const COLUMNS: &'static [&'static str] = &["login", "display_name", "email"];
     const NAME: &'static str = "LOGIN";
     const TARGET: &'static str = "USER";
+}
 
-    fn add(_app: &App, a: UserAdd) -> R<UserInput> {
+impl Build<UserInput> for UserAdd {
+    fn build(self, _app: &App) -> R<UserInput> {
         Ok(UserInput {
-            login: a.login,
-            display_name: a.display_name,
-            email: a.email,
+            login: self.login,
+            display_name: self.display_name,
+            email: self.email,
         })
     }
+}
 
-    fn edit(_app: &App, e: UserEdit, i: &mut UserInput) -> R<()> {
-        set!(e => i; login => login, display_name => display_name, email => email);
+impl Fill<UserInput> for UserEdit {
+    fn fill(self, _app: &App, i: &mut UserInput) -> R<()> {
+        set!(self => i; login => login, display_name => display_name, email => email);
         Ok(())
     }
 }
@@ -115,15 +122,31 @@ pub struct GroupAdd {
     members: String,
 }
 
+impl Build<GroupInput> for GroupAdd {
+    fn build(self, app: &App) -> R<GroupInput> {
+        Ok(GroupInput {
+            member_ids: refs(app, Entity::User, &self.members)?,
+            name: self.name,
+            description: self.description,
+        })
+    }
+}
+
 #[derive(Args)]
 pub struct GroupEdit {
-    #[arg(long)]
-    name: Option<String>,
     #[arg(long)]
     description: Option<String>,
     /// Comma-separated logins (replaces the members).
     #[arg(long)]
     members: Option<String>,
+}
+
+impl Fill<GroupInput> for GroupEdit {
+    fn fill(self, app: &App, i: &mut GroupInput) -> R<()> {
+        set!(self => i; description => description);
+        set_refs!(app, self => i; members => member_ids: refs(User));
+        Ok(())
+    }
 }
 
 #[derive(Args)]
@@ -138,7 +161,7 @@ pub struct GroupRm {
 
 impl Cli for Groups {
     type Add = GroupAdd;
-    type Edit = GroupEdit;
+    type Edit = EditArgs<GroupEdit>;
     type Rm = GroupRm;
     const COLUMNS: &'static [&'static str] = &["name", "description", "member_ids"];
     const TARGET: &'static str = "GROUP";
@@ -146,22 +169,6 @@ impl Cli for Groups {
         rm: Some("Delete a group; its shared mailboxes must be moved or deleted explicitly"),
         ..crud::Help::NONE
     };
-
-    fn add(app: &App, a: GroupAdd) -> R<GroupInput> {
-        Ok(GroupInput {
-            member_ids: refs(app, Entity::User, &a.members)?,
-            name: a.name,
-            description: a.description,
-        })
-    }
-
-    fn edit(app: &App, e: GroupEdit, i: &mut GroupInput) -> R<()> {
-        set!(e => i; name => name, description => description);
-        if let Some(v) = e.members {
-            i.member_ids = refs(app, Entity::User, &v)?;
-        }
-        Ok(())
-    }
 
     fn rm(app: &App, cur: Group, r: GroupRm) -> R<Output> {
         let fate = match (r.reassign_to, r.delete_mailboxes) {
@@ -198,10 +205,19 @@ pub struct EmployeeAdd {
     user: Option<String>,
 }
 
+impl Build<EmployeeInput> for EmployeeAdd {
+    fn build(self, app: &App) -> R<EmployeeInput> {
+        Ok(EmployeeInput {
+            user_id: opt_ref(app, Entity::User, &self.user.unwrap_or_default())?,
+            name: self.name,
+            email: self.email,
+            personnel_number: self.personnel_number,
+        })
+    }
+}
+
 #[derive(Args)]
 pub struct EmployeeEdit {
-    #[arg(long)]
-    name: Option<String>,
     #[arg(long)]
     email: Option<String>,
     #[arg(long)]
@@ -212,25 +228,16 @@ pub struct EmployeeEdit {
 
 impl Cli for Employees {
     type Add = EmployeeAdd;
-    type Edit = EmployeeEdit;
+    type Edit = EditArgs<EmployeeEdit>;
     type Rm = NoArgs;
     const COLUMNS: &'static [&'static str] = &["name", "email", "personnel_number"];
     const TARGET: &'static str = "EMPLOYEE";
+}
 
-    fn add(app: &App, a: EmployeeAdd) -> R<EmployeeInput> {
-        Ok(EmployeeInput {
-            user_id: opt_ref(app, Entity::User, &a.user.unwrap_or_default())?,
-            name: a.name,
-            email: a.email,
-            personnel_number: a.personnel_number,
-        })
-    }
-
-    fn edit(app: &App, e: EmployeeEdit, i: &mut EmployeeInput) -> R<()> {
-        set!(e => i; name => name, email => email, personnel_number => personnel_number);
-        if let Some(v) = e.user {
-            i.user_id = opt_ref(app, Entity::User, &v)?;
-        }
+impl Fill<EmployeeInput> for EmployeeEdit {
+    fn fill(self, app: &App, i: &mut EmployeeInput) -> R<()> {
+        set!(self => i; email => email, personnel_number => personnel_number);
+        set_refs!(app, self => i; user => user_id: opt_ref(User));
         Ok(())
     }
 }

@@ -1,6 +1,8 @@
 //! `mbadmin server list|show|add|edit|rm`.
 
-use crate::crud::{set, Cli, Help, NoArgs, Servers, R};
+use crate::crud::{
+    set, set_refs, AddArgs, Cli, EditArgs, Fill, Help, NoArgs, ServerEdit, Servers, R,
+};
 use crate::Output;
 use clap::{Args, ValueEnum};
 use mailbox_admin_core::model::{
@@ -9,44 +11,13 @@ use mailbox_admin_core::model::{
 use mailbox_admin_core::{ApiError, App};
 use std::io::Read;
 
-#[derive(Args)]
-pub struct AddArgs {
-    #[arg(long)]
-    name: String,
-    #[command(flatten)]
-    fields: FieldArgs,
-}
-
-#[derive(Args)]
-pub struct EditArgs {
-    #[arg(long)]
-    name: Option<String>,
-    /// Restore the port derived from protocol and security.
-    #[arg(long, conflicts_with = "port")]
-    default_port: bool,
-    /// Remove the stored password from the keyring.
-    #[arg(long, conflicts_with = "password_stdin")]
-    clear_password: bool,
-    #[command(flatten)]
-    fields: FieldArgs,
-}
-
 #[derive(Args, Default)]
 pub struct FieldArgs {
     /// imap, pop3 or imap-download; fixed after creation.
     #[arg(long)]
     protocol: Option<ProtocolArg>,
-    /// Host name or IP; `host:port` also sets a manual port.
-    #[arg(long)]
-    host: Option<String>,
-    #[arg(long)]
-    security: Option<SecurityArg>,
-    /// A manual port (otherwise derived from protocol and security).
-    #[arg(long, allow_negative_numbers = true)]
-    port: Option<i64>,
-    /// Seconds, 1-600.
-    #[arg(long, allow_negative_numbers = true)]
-    timeout: Option<i64>,
+    #[command(flatten)]
+    endpoint: EndpointArgs,
     #[arg(long)]
     auth: Option<AuthArg>,
     #[arg(long)]
@@ -63,20 +34,8 @@ pub struct FieldArgs {
     /// Allow a password over an unencrypted connection (security "none" only).
     #[arg(long)]
     allow_plaintext: Option<bool>,
-    /// Turn certificate verification off (needs --confirm-insecure).
-    #[arg(long)]
-    no_verify: bool,
-    /// Turn certificate verification back on.
-    #[arg(long, conflicts_with = "no_verify")]
-    verify: bool,
-    #[arg(long)]
-    confirm_insecure: bool,
-    /// Alternative expected certificate name.
-    #[arg(long)]
-    alt_name: Option<String>,
-    /// Pinned SHA-256 certificate fingerprint.
-    #[arg(long)]
-    pin: Option<String>,
+    #[command(flatten)]
+    tls: TlsArgs,
     #[arg(long)]
     folder_trash: Option<String>,
     #[arg(long)]
@@ -91,6 +50,90 @@ pub struct FieldArgs {
     /// POP3 / IMAP download: delete after N days (0 = never).
     #[arg(long, allow_negative_numbers = true)]
     delete_after_days: Option<i64>,
+}
+
+/// Where a server is and how long to wait for it: options of incoming and outgoing servers.
+#[derive(Args, Default)]
+pub struct EndpointArgs {
+    /// Host name or IP; `host:port` also sets a manual port.
+    #[arg(long)]
+    host: Option<String>,
+    #[arg(long)]
+    security: Option<SecurityArg>,
+    /// A manual port (otherwise derived from protocol and security).
+    #[arg(long, allow_negative_numbers = true)]
+    port: Option<i64>,
+    /// Seconds, 1-600.
+    #[arg(long, allow_negative_numbers = true)]
+    timeout: Option<i64>,
+}
+
+impl EndpointArgs {
+    pub fn apply(
+        self,
+        host: &mut String,
+        security: &mut Security,
+        port: &mut Option<i64>,
+        timeout: &mut i64,
+    ) {
+        if let Some(v) = self.host {
+            *host = v;
+        }
+        if let Some(v) = self.security {
+            *security = v.into();
+        }
+        if self.port.is_some() {
+            *port = self.port;
+        }
+        if let Some(v) = self.timeout {
+            *timeout = v;
+        }
+    }
+}
+
+/// How a server's certificate is checked: the options of incoming and outgoing servers.
+#[derive(Args, Default)]
+pub struct TlsArgs {
+    /// Turn certificate verification off (needs --confirm-insecure).
+    #[arg(long)]
+    no_verify: bool,
+    /// Turn certificate verification back on.
+    #[arg(long, conflicts_with = "no_verify")]
+    verify: bool,
+    #[arg(long)]
+    confirm_insecure: bool,
+    /// Alternative expected certificate name.
+    #[arg(long)]
+    alt_name: Option<String>,
+    /// Pinned SHA-256 certificate fingerprint.
+    #[arg(long)]
+    pin: Option<String>,
+}
+
+impl TlsArgs {
+    pub fn apply(
+        self,
+        verify: &mut bool,
+        confirmed: &mut bool,
+        alt: &mut String,
+        pin: &mut String,
+    ) {
+        if self.no_verify {
+            *verify = false;
+        }
+        if self.verify {
+            *verify = true;
+        }
+        if self.confirm_insecure {
+            *confirmed = true;
+        }
+        let given = [(self.alt_name, alt), (self.pin, pin)];
+        for (v, slot) in given {
+            if let Some(v) = v {
+                *slot = v;
+            }
+        }
+    }
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -130,24 +173,15 @@ pub enum AuthArg {
     Ntlm,
 }
 
-impl FieldArgs {
-    fn apply(self, app: &App, i: &mut ServerInput) -> Result<(), ApiError> {
-        if let Some(v) = &self.oauth_provider {
-            i.oauth_provider_id =
-                crate::common::opt_ref(app, mailbox_admin_core::error::Entity::OauthProvider, v)?;
-        }
+impl Fill<ServerInput> for FieldArgs {
+    fn fill(self, app: &App, i: &mut ServerInput) -> R<()> {
+        set_refs!(app, self => i; oauth_provider => oauth_provider_id: opt_ref(OauthProvider));
         if let Some(v) = self.protocol {
             i.protocol = match v {
                 ProtocolArg::Imap => Protocol::Imap,
                 ProtocolArg::Pop3 => Protocol::Pop3,
                 ProtocolArg::ImapDownload => Protocol::ImapDownload,
             };
-        }
-        if let Some(v) = self.security {
-            i.security = v.into();
-        }
-        if let Some(v) = self.port {
-            i.port = Some(v);
         }
         if let Some(v) = self.auth {
             i.auth_method = match v {
@@ -167,21 +201,23 @@ impl FieldArgs {
             let pw = pw.strip_suffix('\r').unwrap_or(pw);
             i.password = SecretUpdate::Set(pw.to_string());
         }
-        if self.no_verify {
-            i.tls_verify = false;
-        }
-        if self.verify {
-            i.tls_verify = true;
-        }
-        if self.confirm_insecure {
-            i.tls_insecure_confirmed = true;
-        }
+        self.tls.apply(
+            &mut i.tls_verify,
+            &mut i.tls_insecure_confirmed,
+            &mut i.tls_alt_name,
+            &mut i.tls_pin_sha256,
+        );
         if let Some(v) = self.delete_after_days {
             i.pop3_delete_after_days = (v != 0).then_some(v);
         }
-        set!(self => i; host => host, timeout => timeout_secs, ntlm_domain => ntlm_domain,
-             user => login_user, allow_plaintext => allow_plaintext, alt_name => tls_alt_name,
-             pin => tls_pin_sha256, folder_trash => folder_trash, folder_junk => folder_junk,
+        self.endpoint.apply(
+            &mut i.host,
+            &mut i.security,
+            &mut i.port,
+            &mut i.timeout_secs,
+        );
+        set!(self => i; ntlm_domain => ntlm_domain, user => login_user,
+             allow_plaintext => allow_plaintext, folder_trash => folder_trash, folder_junk => folder_junk,
              folder_sent => folder_sent, folder_deleted => folder_deleted,
              delete_after_fetch => pop3_delete_after_fetch);
         Ok(())
@@ -189,8 +225,8 @@ impl FieldArgs {
 }
 
 impl Cli for Servers {
-    type Add = AddArgs;
-    type Edit = EditArgs;
+    type Add = AddArgs<FieldArgs>;
+    type Edit = EditArgs<ServerEdit<FieldArgs>>;
     type Rm = NoArgs;
     const COLUMNS: &'static [&'static str] = &[];
     const TARGET: &'static str = "SERVER";
@@ -201,27 +237,6 @@ impl Cli for Servers {
         edit: Some("Change a server (by name or id); only the given options change"),
         rm: Some("Delete a server (refused while an account uses it)"),
     };
-
-    fn add(app: &App, a: AddArgs) -> R<ServerInput> {
-        let mut input = ServerInput {
-            name: a.name,
-            ..Default::default()
-        };
-        a.fields.apply(app, &mut input)?;
-        Ok(input)
-    }
-
-    fn edit(app: &App, e: EditArgs, input: &mut ServerInput) -> R<()> {
-        set!(e => input; name => name);
-        e.fields.apply(app, input)?;
-        if e.default_port {
-            input.port = None;
-        }
-        if e.clear_password {
-            input.password = SecretUpdate::Clear;
-        }
-        Ok(())
-    }
 
     /// By name (exact, case-insensitive) or, failing that, by number.
     fn find(app: &App, name: &str) -> R<IncomingServer> {
@@ -289,15 +304,10 @@ fn summary(s: &IncomingServer) -> String {
 }
 
 fn table(list: &[IncomingServer]) -> String {
-    let mut rows = vec![[
-        "NAME".to_string(),
-        "PROTOCOL".into(),
-        "HOST".into(),
-        "PORT".into(),
-        "SECURITY".into(),
-    ]];
+    let header = ["NAME", "PROTOCOL", "HOST", "PORT", "SECURITY"];
+    let mut rows = vec![header.map(String::from).to_vec()];
     for s in list {
-        rows.push([
+        rows.push(vec![
             s.name.clone(),
             s.protocol.as_str().into(),
             s.host.clone(),
@@ -305,19 +315,7 @@ fn table(list: &[IncomingServer]) -> String {
             s.security.as_str().into(),
         ]);
     }
-    let widths: Vec<usize> = (0..5)
-        .map(|c| rows.iter().map(|r| r[c].chars().count()).max().unwrap_or(0))
-        .collect();
-    let mut out = String::new();
-    for r in &rows {
-        let line: Vec<String> = r
-            .iter()
-            .zip(&widths)
-            .map(|(v, w)| format!("{v:<w$}"))
-            .collect();
-        out.push_str(line.join("  ").trim_end());
-        out.push('\n');
-    }
+    let mut out = crate::fmt::grid(&rows);
     if list.iter().any(|s| s.port_manual) {
         out.push_str("* port set by hand\n");
     }

@@ -4,9 +4,10 @@ use crate::common::stdin_secret;
 use crate::crud::{
     list, lookup, remove, Accounts, Certificates, Cli, Outgoing, Servers, Templates,
 };
+use crate::crud::{set, Search};
 use crate::{fmt, Output};
 use base64::Engine;
-use clap::Subcommand;
+use clap::{Args, Subcommand};
 use mailbox_admin_core::export::{ExportOptions, ImportOptions, OnConflict};
 use mailbox_admin_core::model::*;
 use mailbox_admin_core::{ApiError, App};
@@ -15,10 +16,7 @@ use std::path::PathBuf;
 #[derive(Subcommand)]
 pub enum CertCmd {
     #[command(alias = "ls")]
-    List {
-        #[arg(long, short, default_value = "")]
-        search: String,
-    },
+    List(Search),
     Show {
         name: String,
     },
@@ -44,32 +42,32 @@ pub enum CertCmd {
 pub enum SettingsCmd {
     Show,
     /// Change general settings; only the given options change.
-    Set {
-        /// Automatic fetch every N minutes (0 = off).
-        #[arg(long)]
-        fetch_interval: Option<u32>,
-        #[arg(long)]
-        hide_mailbox: Option<bool>,
-        #[arg(long)]
-        show_outbox: Option<bool>,
-        #[arg(long)]
-        no_manual_fetch: Option<bool>,
-        /// Users may download mail again (downloads already fetched mail once more).
-        #[arg(long)]
-        users_may_redownload: Option<bool>,
-        /// Lock mail after sending (Revisionssicherheit).
-        #[arg(long)]
-        lock_after_send: Option<bool>,
-    },
+    Set(SettingsSet),
+}
+
+#[derive(Args)]
+pub struct SettingsSet {
+    /// Automatic fetch every N minutes (0 = off).
+    #[arg(long)]
+    fetch_interval: Option<u32>,
+    #[arg(long)]
+    hide_mailbox: Option<bool>,
+    #[arg(long)]
+    show_outbox: Option<bool>,
+    #[arg(long)]
+    no_manual_fetch: Option<bool>,
+    /// Users may download mail again (downloads already fetched mail once more).
+    #[arg(long)]
+    users_may_redownload: Option<bool>,
+    /// Lock mail after sending (Revisionssicherheit).
+    #[arg(long)]
+    lock_after_send: Option<bool>,
 }
 
 #[derive(Subcommand)]
 pub enum TemplateCmd {
     #[command(alias = "ls")]
-    List {
-        #[arg(long, short, default_value = "")]
-        search: String,
-    },
+    List(Search),
     Show {
         name: String,
     },
@@ -95,7 +93,7 @@ type R = Result<Output, ApiError>;
 pub fn cert(app: &App, cmd: CertCmd) -> R {
     let err = |e: mailbox_admin_core::Error| app.api_error(&e);
     match cmd {
-        CertCmd::List { search } => list::<Certificates>(
+        CertCmd::List(Search { search }) => list::<Certificates>(
             app,
             &search,
             &[
@@ -150,33 +148,11 @@ pub fn settings(app: &App, cmd: SettingsCmd) -> R {
             let s = app.get_settings().map_err(err)?;
             Ok(Output::new(&s, fmt::record(&s)))
         }
-        SettingsCmd::Set {
-            fetch_interval,
-            hide_mailbox,
-            show_outbox,
-            no_manual_fetch,
-            users_may_redownload,
-            lock_after_send,
-        } => {
+        SettingsCmd::Set(a) => {
             let mut s = app.get_settings().map_err(err)?;
-            if let Some(v) = fetch_interval {
-                s.fetch_interval_minutes = v;
-            }
-            if let Some(v) = hide_mailbox {
-                s.hide_mailbox = v;
-            }
-            if let Some(v) = show_outbox {
-                s.show_outbox = v;
-            }
-            if let Some(v) = no_manual_fetch {
-                s.no_manual_fetch = v;
-            }
-            if let Some(v) = users_may_redownload {
-                s.users_may_redownload = v;
-            }
-            if let Some(v) = lock_after_send {
-                s.lock_after_send = v;
-            }
+            set!(a => s; fetch_interval => fetch_interval_minutes, hide_mailbox => hide_mailbox,
+                 show_outbox => show_outbox, no_manual_fetch => no_manual_fetch,
+                 users_may_redownload => users_may_redownload, lock_after_send => lock_after_send);
             let s = app.save_settings(&s).map_err(err)?;
             Ok(Output::new(&s, fmt::record(&s)))
         }
@@ -186,7 +162,7 @@ pub fn settings(app: &App, cmd: SettingsCmd) -> R {
 pub fn template(app: &App, cmd: TemplateCmd) -> R {
     let err = |e: mailbox_admin_core::Error| app.api_error(&e);
     match cmd {
-        TemplateCmd::List { search } => list::<Templates>(app, &search, &["name", "kind"]),
+        TemplateCmd::List(Search { search }) => list::<Templates>(app, &search, &["name", "kind"]),
         TemplateCmd::Show { name } => {
             let t = lookup::<Templates>(app, &name)?;
             Ok(Output::new(&t, fmt::record(&t)))
