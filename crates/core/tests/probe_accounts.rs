@@ -2,17 +2,18 @@
 //! incoming server, the inherited outgoing server sending as the account, a test mail, the
 //! round trip, and the bulk test with bounded concurrency.
 
+#[path = "support/fixtures.rs"]
+mod fixtures;
 #[path = "support/servers.rs"]
 mod servers;
 
+use fixtures::*;
 use mailbox_admin_core::app::probe::{AccountTestOptions, BulkResult, TestOptions, TestTargetKind};
 use mailbox_admin_core::model::*;
 use mailbox_admin_core::probe::{CancellationToken, Role, StepKind, StepStatus};
-use mailbox_admin_core::secrets::{KeyringSecrets, SecretStore};
-use mailbox_admin_core::store::Store;
 use mailbox_admin_core::{App, Lang};
 use servers::{servers, ALICE, BOB, CAROL, HOST_GOOD};
-use std::sync::{Arc, Mutex};
+use std::sync::Mutex;
 
 struct Setup {
     _dir: tempfile::TempDir,
@@ -27,50 +28,24 @@ struct Setup {
 fn setup() -> Setup {
     let mail = servers();
     let dir = tempfile::tempdir().unwrap();
-    let secrets: Arc<dyn SecretStore> = Arc::new(KeyringSecrets::new(
-        keyring_core::mock::Store::new().unwrap(),
-    ));
-    let app = App::new(
-        Store::open(&dir.path().join("c.db")).unwrap(),
-        secrets,
-        Lang::En,
-    );
-    let imap = app
-        .create_server(&ServerInput {
-            name: "Dovecot".into(),
-            host: HOST_GOOD.into(),
+    let (app, _) = app_at(&dir.path().join("c.db"), Lang::En);
+    let imap = add_server(
+        &app,
+        ServerInput {
             port: Some(mail.ports.imaps as i64),
-            ..Default::default()
-        })
-        .unwrap()
-        .item
-        .id;
-    let smtp = app
-        .create_outgoing(&OutgoingInput {
-            name: "Postfix".into(),
-            host: HOST_GOOD.into(),
+            ..server_input("Dovecot", HOST_GOOD)
+        },
+    );
+    let smtp = add_outgoing(
+        &app,
+        OutgoingInput {
             port: Some(mail.ports.submission as i64),
             security: Security::Starttls,
-            ..Default::default()
-        })
-        .unwrap()
-        .item
-        .id;
-    let company = app
-        .create_company(&CompanyInput {
-            name: "Firma".into(),
-            default_outgoing_server_id: Some(smtp),
-            ..Default::default()
-        })
-        .unwrap()
-        .id;
-    let user = app
-        .create_user(&UserInput {
-            login: "carol".into(),
-            ..Default::default()
-        })
-        .unwrap()
-        .id;
+            ..outgoing_input("Postfix", HOST_GOOD)
+        },
+    );
+    let company = add_company(&app, "Firma", Some(smtp));
+    let user = add_user(&app, "carol", "");
     Setup {
         _dir: dir,
         app,
