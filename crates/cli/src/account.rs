@@ -5,6 +5,7 @@ use crate::crud::set_refs;
 use crate::crud::{
     self, set, Accounts, AddArgs, ClearPassword, Cli, Crud, EditArgs, Fill, Help, NoArgs, R,
 };
+use crate::server::FolderArgs;
 use crate::{fmt, Output};
 use clap::{Args, Subcommand};
 use mailbox_admin_core::error::Entity;
@@ -53,12 +54,8 @@ pub struct Fields {
     password_stdin: bool,
     #[arg(long)]
     mailbox_path: Option<String>,
-    #[arg(long)]
-    folder_trash: Option<String>,
-    #[arg(long)]
-    folder_junk: Option<String>,
-    #[arg(long)]
-    folder_sent: Option<String>,
+    #[command(flatten)]
+    folders: FolderArgs,
     #[arg(long)]
     only_subscribed: Option<bool>,
     /// Senden.
@@ -86,9 +83,10 @@ pub struct Fields {
 
 impl Fill<AccountInput> for Fields {
     fn fill(self, app: &App, i: &mut AccountInput) -> R<()> {
+        self.folders
+            .apply(&mut i.folder_trash, &mut i.folder_junk, &mut i.folder_sent);
         set!(self => i; email => email, sender_name => sender_name, reply_to => reply_to, user => username,
-             mailbox_path => mailbox_path, folder_trash => folder_trash, folder_junk => folder_junk,
-             folder_sent => folder_sent, only_subscribed => only_subscribed, may_send => may_send,
+             mailbox_path => mailbox_path, only_subscribed => only_subscribed, may_send => may_send,
              may_receive => may_receive, may_out_of_office => may_out_of_office, send_bcc => send_bcc,
              auto_fetch => auto_fetch, verbose_log => verbose_log);
         if let Some(m) = self

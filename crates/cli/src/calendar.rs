@@ -1,18 +1,26 @@
 //! `mbadmin calendar list|show|add|edit|rm`.
 
-use crate::common::{find, stdin_secret};
+use crate::common::{find, mirror, stdin_secret};
 use crate::crud::{set, AddArgs, Calendars, ClearPassword, Cli, EditArgs, Fill, NoArgs, R};
-use clap::{Args, ValueEnum};
+use clap::Args;
 use mailbox_admin_core::error::Entity;
 use mailbox_admin_core::model::*;
 use mailbox_admin_core::App;
 
-#[derive(Clone, Copy, ValueEnum)]
-pub enum BackendArg {
+impl Cli for Calendars {
+    type Add = AddArgs<Fields>;
+    type Edit = EditArgs<ClearPassword<Fields>>;
+    type Rm = NoArgs;
+    const COLUMNS: &'static [&'static str] =
+        &["name", "backend", "outlook_profile", "calendar_name"];
+    const TARGET: &'static str = "CALENDAR";
+}
+
+mirror!(BackendArg => CalendarBackend {
     Outlook,
     Caldav,
     Microsoft365,
-}
+});
 
 #[derive(Args)]
 pub struct Fields {
@@ -45,28 +53,12 @@ impl Fill<CalendarInput> for Fields {
         if let Some(e) = self.employee {
             i.employee_id = Some(find(app, Entity::Employee, &e)?);
         }
-        if let Some(b) = self.backend {
-            i.backend = match b {
-                BackendArg::Outlook => CalendarBackend::Outlook,
-                BackendArg::Caldav => CalendarBackend::Caldav,
-                BackendArg::Microsoft365 => CalendarBackend::Microsoft365,
-            };
-        }
         if self.password_stdin {
             i.password = SecretUpdate::Set(stdin_secret()?);
         }
-        set!(self => i; profile => outlook_profile, calendar_name => calendar_name,
+        set!(self => i; backend => backend(Into::into), profile => outlook_profile, calendar_name => calendar_name,
              caldav_url => caldav_url, user => username, days_back => sync_days_back,
              days_ahead => sync_days_ahead);
         Ok(())
     }
-}
-
-impl Cli for Calendars {
-    type Add = AddArgs<Fields>;
-    type Edit = EditArgs<ClearPassword<Fields>>;
-    type Rm = NoArgs;
-    const COLUMNS: &'static [&'static str] =
-        &["name", "backend", "outlook_profile", "calendar_name"];
-    const TARGET: &'static str = "CALENDAR";
 }

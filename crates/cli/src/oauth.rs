@@ -1,11 +1,13 @@
 //! `mbadmin oauth provider list|show|add|edit|rm|defaults`, `mbadmin oauth connect ACCOUNT
 //! --device|--browser|--app`, `mbadmin oauth status ACCOUNT`, `mbadmin oauth disconnect ACCOUNT`.
 
+use crate::common::mirror;
 use crate::common::{find, stdin_secret};
+use crate::crud::set;
 use crate::crud::{self, AddArgs, Cli, Crud, EditArgs, Fill, Help, NoArgs, Providers, R};
 use crate::probe::block_on;
 use crate::Output;
-use clap::{Args, Subcommand, ValueEnum};
+use clap::{Args, Subcommand};
 use mailbox_admin_core::app::oauth::{ConnectEvent, ConnectOptions, OauthStatus};
 use mailbox_admin_core::error::Entity;
 use mailbox_admin_core::model::*;
@@ -53,7 +55,7 @@ pub struct KindFields {
 
 impl Fill<OauthProviderInput> for KindFields {
     fn fill(self, app: &App, i: &mut OauthProviderInput) -> R<()> {
-        i.kind = kind(self.kind);
+        i.kind = self.kind.into();
         self.f.fill(app, i)
     }
 }
@@ -70,9 +72,7 @@ pub struct EditFields {
 
 impl Fill<OauthProviderInput> for EditFields {
     fn fill(self, app: &App, i: &mut OauthProviderInput) -> R<()> {
-        if let Some(k) = self.kind {
-            i.kind = kind(k);
-        }
+        set!(self => i; kind => kind(Into::into));
         self.f.fill(app, i)?;
         if self.clear_secret {
             i.client_secret = SecretUpdate::Clear;
@@ -81,12 +81,11 @@ impl Fill<OauthProviderInput> for EditFields {
     }
 }
 
-#[derive(Clone, Copy, ValueEnum)]
-pub enum KindArg {
+mirror!(KindArg => ProviderKind {
     Microsoft365,
     Google,
     Oidc,
-}
+});
 
 #[derive(Args)]
 pub struct Fields {
@@ -145,14 +144,6 @@ impl Fill<OauthProviderInput> for Fields {
             i.client_secret = SecretUpdate::Set(stdin_secret()?);
         }
         Ok(())
-    }
-}
-
-fn kind(k: KindArg) -> ProviderKind {
-    match k {
-        KindArg::Microsoft365 => ProviderKind::Microsoft365,
-        KindArg::Google => ProviderKind::Google,
-        KindArg::Oidc => ProviderKind::Oidc,
     }
 }
 

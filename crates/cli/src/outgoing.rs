@@ -1,34 +1,46 @@
 //! `mbadmin outgoing list|show|add|edit|rm`.
 
+use crate::common::mirror;
 use crate::common::stdin_secret;
 use crate::crud::{set, set_refs, AddArgs, Cli, EditArgs, Fill, NoArgs, Outgoing, ServerEdit, R};
 use crate::server::{EndpointArgs, TlsArgs};
-use clap::{Args, ValueEnum};
+use clap::Args;
 use mailbox_admin_core::model::*;
 use mailbox_admin_core::App;
 
-#[derive(Clone, Copy, ValueEnum)]
-pub enum KindArg {
-    Smtp,
-    #[value(alias = "m365")]
-    Microsoft365,
+impl Cli for Outgoing {
+    type Add = AddArgs<Fields>;
+    type Edit = EditArgs<ServerEdit<Fields>>;
+    type Rm = NoArgs;
+    const COLUMNS: &'static [&'static str] = &[
+        "name",
+        "kind",
+        "host",
+        "port",
+        "security",
+        "enabled",
+        "is_default",
+    ];
+    const TARGET: &'static str = "SERVER";
 }
 
-#[derive(Clone, Copy, ValueEnum)]
-pub enum ViaArg {
+mirror!(KindArg => OutgoingKind {
+    Smtp,
+    #[value(alias = "m365")] Microsoft365,
+});
+
+mirror!(ViaArg => M365SendVia {
     Smtp,
     Graph,
-}
+});
 
-#[derive(Clone, Copy, ValueEnum)]
-pub enum AuthArg {
+mirror!(AuthArg => SmtpAuth {
     None,
     Password,
-    #[value(alias = "cram_md5")]
-    CramMd5,
+    #[value(alias = "cram_md5")] CramMd5,
     Ntlm,
     Oauth2,
-}
+});
 
 #[derive(Args)]
 pub struct Fields {
@@ -81,27 +93,6 @@ pub struct Fields {
 
 impl Fill<OutgoingInput> for Fields {
     fn fill(self, app: &App, i: &mut OutgoingInput) -> R<()> {
-        if let Some(v) = self.kind {
-            i.kind = match v {
-                KindArg::Smtp => OutgoingKind::Smtp,
-                KindArg::Microsoft365 => OutgoingKind::Microsoft365,
-            };
-        }
-        if let Some(v) = self.send_via {
-            i.m365_send_via = match v {
-                ViaArg::Smtp => M365SendVia::Smtp,
-                ViaArg::Graph => M365SendVia::Graph,
-            };
-        }
-        if let Some(v) = self.auth {
-            i.auth_method = match v {
-                AuthArg::None => SmtpAuth::None,
-                AuthArg::Password => SmtpAuth::Password,
-                AuthArg::CramMd5 => SmtpAuth::CramMd5,
-                AuthArg::Ntlm => SmtpAuth::Ntlm,
-                AuthArg::Oauth2 => SmtpAuth::Oauth2,
-            };
-        }
         set_refs!(app, self => i; oauth_provider => oauth_provider_id: opt_ref(OauthProvider),
                   smime_cert => smime_certificate_id: opt_ref(Certificate),
                   client_cert => client_certificate_id: opt_ref(Certificate));
@@ -120,26 +111,11 @@ impl Fill<OutgoingInput> for Fields {
             &mut i.port,
             &mut i.timeout_secs,
         );
-        set!(self => i; enabled => enabled, user => username,
+        set!(self => i; kind => kind(Into::into), send_via => m365_send_via(Into::into),
+             auth => auth_method(Into::into), enabled => enabled, user => username,
              ntlm_domain => ntlm_domain, allow_plaintext => allow_plaintext,
              sender => sender_address, bcc_to_sender => bcc_to_sender, smime_sign => smime_sign, smime_encrypt => smime_encrypt,
              default => is_default);
         Ok(())
     }
-}
-
-impl Cli for Outgoing {
-    type Add = AddArgs<Fields>;
-    type Edit = EditArgs<ServerEdit<Fields>>;
-    type Rm = NoArgs;
-    const COLUMNS: &'static [&'static str] = &[
-        "name",
-        "kind",
-        "host",
-        "port",
-        "security",
-        "enabled",
-        "is_default",
-    ];
-    const TARGET: &'static str = "SERVER";
 }

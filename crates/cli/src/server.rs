@@ -1,15 +1,48 @@
 //! `mbadmin server list|show|add|edit|rm`.
 
+use crate::common::{mirror, put};
 use crate::crud::{
     set, set_refs, AddArgs, Cli, EditArgs, Fill, Help, NoArgs, ServerEdit, Servers, R,
 };
 use crate::Output;
-use clap::{Args, ValueEnum};
+use clap::Args;
 use mailbox_admin_core::model::{
     AuthMethod, IncomingServer, Protocol, SecretUpdate, Security, ServerInput,
 };
 use mailbox_admin_core::{ApiError, App};
 use std::io::Read;
+
+impl Cli for Servers {
+    type Add = AddArgs<FieldArgs>;
+    type Edit = EditArgs<ServerEdit<FieldArgs>>;
+    type Rm = NoArgs;
+    const COLUMNS: &'static [&'static str] = &[];
+    const TARGET: &'static str = "SERVER";
+    const HELP: Help = Help {
+        list: Some("List servers, optionally filtered by a full-text search"),
+        show: Some("Show one server (by name or id)"),
+        add: Some("Create a server"),
+        edit: Some("Change a server (by name or id); only the given options change"),
+        rm: Some("Delete a server (refused while an account uses it)"),
+    };
+
+    /// By name (exact, case-insensitive) or, failing that, by number.
+    fn find(app: &App, name: &str) -> R<IncomingServer> {
+        app.find_server(name).map_err(|e| app.api_error(&e))
+    }
+
+    fn table(list: &[IncomingServer]) -> String {
+        table(list)
+    }
+
+    fn show(_app: &App, s: IncomingServer) -> R<Output> {
+        Ok(Output::new(&s, details(&s)))
+    }
+
+    fn summary(s: &IncomingServer) -> String {
+        summary(s)
+    }
+}
 
 #[derive(Args, Default)]
 pub struct FieldArgs {
@@ -36,12 +69,8 @@ pub struct FieldArgs {
     allow_plaintext: Option<bool>,
     #[command(flatten)]
     tls: TlsArgs,
-    #[arg(long)]
-    folder_trash: Option<String>,
-    #[arg(long)]
-    folder_junk: Option<String>,
-    #[arg(long)]
-    folder_sent: Option<String>,
+    #[command(flatten)]
+    folders: FolderArgs,
     #[arg(long)]
     folder_deleted: Option<String>,
     /// POP3 / IMAP download: delete mail after fetching.
@@ -76,18 +105,31 @@ impl EndpointArgs {
         port: &mut Option<i64>,
         timeout: &mut i64,
     ) {
-        if let Some(v) = self.host {
-            *host = v;
-        }
-        if let Some(v) = self.security {
-            *security = v.into();
-        }
-        if self.port.is_some() {
-            *port = self.port;
-        }
-        if let Some(v) = self.timeout {
-            *timeout = v;
-        }
+        put([(self.host, host)]);
+        put([(self.security.map(Security::from), security)]);
+        put([(self.port.map(Some), port)]);
+        put([(self.timeout, timeout)]);
+    }
+}
+
+/// The special folders, by name: options of incoming servers and accounts.
+#[derive(Args, Default)]
+pub struct FolderArgs {
+    #[arg(long)]
+    folder_trash: Option<String>,
+    #[arg(long)]
+    folder_junk: Option<String>,
+    #[arg(long)]
+    folder_sent: Option<String>,
+}
+
+impl FolderArgs {
+    pub fn apply(self, trash: &mut String, junk: &mut String, sent: &mut String) {
+        put([
+            (self.folder_trash, trash),
+            (self.folder_junk, junk),
+            (self.folder_sent, sent),
+        ]);
     }
 }
 
@@ -127,70 +169,33 @@ impl TlsArgs {
         if self.confirm_insecure {
             *confirmed = true;
         }
-        let given = [(self.alt_name, alt), (self.pin, pin)];
-        for (v, slot) in given {
-            if let Some(v) = v {
-                *slot = v;
-            }
-        }
+        put([(self.alt_name, alt), (self.pin, pin)]);
     }
 }
 
-#[derive(Clone, Copy, ValueEnum)]
-pub enum ProtocolArg {
+mirror!(ProtocolArg => Protocol {
     Imap,
     Pop3,
-    #[value(alias = "imap_download")]
-    ImapDownload,
-}
+    #[value(alias = "imap_download")] ImapDownload,
+});
 
-#[derive(Clone, Copy, ValueEnum)]
-pub enum SecurityArg {
+mirror!(SecurityArg => Security {
     None,
     Starttls,
-    #[value(alias = "ssl")]
-    Tls,
+    #[value(alias = "ssl")] Tls,
     Auto,
-}
+});
 
-impl From<SecurityArg> for Security {
-    fn from(v: SecurityArg) -> Security {
-        match v {
-            SecurityArg::None => Security::None,
-            SecurityArg::Starttls => Security::Starttls,
-            SecurityArg::Tls => Security::Tls,
-            SecurityArg::Auto => Security::Auto,
-        }
-    }
-}
-
-#[derive(Clone, Copy, ValueEnum)]
-pub enum AuthArg {
+mirror!(AuthArg => AuthMethod {
     Password,
-    #[value(alias = "cram_md5")]
-    CramMd5,
+    #[value(alias = "cram_md5")] CramMd5,
     Oauth2,
     Ntlm,
-}
+});
 
 impl Fill<ServerInput> for FieldArgs {
     fn fill(self, app: &App, i: &mut ServerInput) -> R<()> {
         set_refs!(app, self => i; oauth_provider => oauth_provider_id: opt_ref(OauthProvider));
-        if let Some(v) = self.protocol {
-            i.protocol = match v {
-                ProtocolArg::Imap => Protocol::Imap,
-                ProtocolArg::Pop3 => Protocol::Pop3,
-                ProtocolArg::ImapDownload => Protocol::ImapDownload,
-            };
-        }
-        if let Some(v) = self.auth {
-            i.auth_method = match v {
-                AuthArg::Password => AuthMethod::Password,
-                AuthArg::CramMd5 => AuthMethod::CramMd5,
-                AuthArg::Oauth2 => AuthMethod::Oauth2,
-                AuthArg::Ntlm => AuthMethod::Ntlm,
-            };
-        }
         if self.password_stdin {
             let mut pw = String::new();
             std::io::stdin()
@@ -216,43 +221,13 @@ impl Fill<ServerInput> for FieldArgs {
             &mut i.port,
             &mut i.timeout_secs,
         );
-        set!(self => i; ntlm_domain => ntlm_domain, user => login_user,
-             allow_plaintext => allow_plaintext, folder_trash => folder_trash, folder_junk => folder_junk,
-             folder_sent => folder_sent, folder_deleted => folder_deleted,
+        self.folders
+            .apply(&mut i.folder_trash, &mut i.folder_junk, &mut i.folder_sent);
+        set!(self => i; protocol => protocol(Into::into), auth => auth_method(Into::into),
+             ntlm_domain => ntlm_domain, user => login_user,
+             allow_plaintext => allow_plaintext, folder_deleted => folder_deleted,
              delete_after_fetch => pop3_delete_after_fetch);
         Ok(())
-    }
-}
-
-impl Cli for Servers {
-    type Add = AddArgs<FieldArgs>;
-    type Edit = EditArgs<ServerEdit<FieldArgs>>;
-    type Rm = NoArgs;
-    const COLUMNS: &'static [&'static str] = &[];
-    const TARGET: &'static str = "SERVER";
-    const HELP: Help = Help {
-        list: Some("List servers, optionally filtered by a full-text search"),
-        show: Some("Show one server (by name or id)"),
-        add: Some("Create a server"),
-        edit: Some("Change a server (by name or id); only the given options change"),
-        rm: Some("Delete a server (refused while an account uses it)"),
-    };
-
-    /// By name (exact, case-insensitive) or, failing that, by number.
-    fn find(app: &App, name: &str) -> R<IncomingServer> {
-        app.find_server(name).map_err(|e| app.api_error(&e))
-    }
-
-    fn table(list: &[IncomingServer]) -> String {
-        table(list)
-    }
-
-    fn show(_app: &App, s: IncomingServer) -> R<Output> {
-        Ok(Output::new(&s, details(&s)))
-    }
-
-    fn summary(s: &IncomingServer) -> String {
-        summary(s)
     }
 }
 
