@@ -3,7 +3,7 @@
 
 mod cli_support;
 
-use cli_support::{command, json, run, text, words};
+use cli_support::{command, json, run, temp_db, text, words};
 use std::path::Path;
 use std::process::Output;
 
@@ -20,8 +20,7 @@ fn mbadmin(db: &Path, line: &str) -> Output {
 
 #[test]
 fn add_list_show_edit_remove() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("c.db");
+    let (_dir, db) = temp_db();
     let o = mbadmin(
         &db,
         "server add --name Zentrale --host imap.example.com:10993",
@@ -61,8 +60,7 @@ fn add_list_show_edit_remove() {
 
 #[test]
 fn bad_input_names_the_option_exits_nonzero_and_changes_nothing() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("c.db");
+    let (_dir, db) = temp_db();
     assert!(mbadmin(&db, "server add --name A --host a.example.com")
         .status
         .success());
@@ -109,8 +107,7 @@ fn bad_input_names_the_option_exits_nonzero_and_changes_nothing() {
 
 #[test]
 fn json_errors_are_machine_readable() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("c.db");
+    let (_dir, db) = temp_db();
     let o = mbadmin(&db, "--json server add --name X --host x --port 99999");
     assert_eq!(o.status.code(), Some(1));
     let e = json(&o);
@@ -121,16 +118,14 @@ fn json_errors_are_machine_readable() {
 
 #[test]
 fn german_messages_follow_the_locale() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("c.db");
+    let (_dir, db) = temp_db();
     let o = mbadmin(&db, "--lang de server add --name X --host x --timeout 0");
     assert!(text(&o.stderr).contains("Der Timeout muss zwischen 1 und 600 Sekunden liegen"));
 }
 
 #[test]
 fn password_without_keyring_saves_the_rest_and_fails_loudly() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("c.db");
+    let (_dir, db) = temp_db();
     let o = mbadmin_in(
         &db,
         "server add --name P --host p.example --password-stdin",
@@ -166,8 +161,7 @@ fn unusable_database_path_is_explained() {
 
 #[test]
 fn shared_mailbox_shows_the_inherited_outgoing_server() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("c.db");
+    let (_dir, db) = temp_db();
     let steps: &[&str] = &[
         "outgoing add --name 'Versand Zentrale' --host smtp.example.com",
         "company add --name 'Müller Bau GmbH' --default-outgoing 'Versand Zentrale'",
@@ -243,8 +237,7 @@ fn export_then_import_into_an_empty_database_round_trips() {
 
 #[test]
 fn csv_user_import_reports_refused_rows_and_exits_3() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("c.db");
+    let (dir, db) = temp_db();
     let csv = dir.path().join("users.csv");
     std::fs::write(
         &csv,

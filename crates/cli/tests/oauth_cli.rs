@@ -9,7 +9,7 @@ mod support;
 
 mod cli_support;
 
-use cli_support::{all_succeed, command, mbadmin_in, text, words};
+use cli_support::{all_succeed, command, mbadmin_in, temp_db_with_ca, text, words};
 use servers::{servers, ALICE, HOST_GOOD};
 use std::io::{BufRead, BufReader, Write};
 use std::path::Path;
@@ -23,10 +23,7 @@ fn mbadmin(db: &Path, line: &str) -> Output {
 fn a_provider_from_discovery_a_device_connect_status_test_and_disconnect() {
     let _keyring = support::SecretService::shared();
     let mail = servers();
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("c.db");
-    let ca = dir.path().join("ca.pem");
-    std::fs::write(&ca, &mail.ca_pem).unwrap();
+    let (_dir, db, ca) = temp_db_with_ca(&mail.ca_pem);
 
     // Bad input: a field error naming the option, nothing saved.
     let o = mbadmin(
@@ -95,13 +92,7 @@ fn a_provider_from_discovery_a_device_connect_status_test_and_disconnect() {
     let human = text(&mbadmin(&db, "oauth status Alice").stdout);
     assert!(human.contains(ALICE.name), "{human}");
 
-    let o = mbadmin(
-        &db,
-        &format!(
-            "--json test account Alice --ca-file {}",
-            ca.to_str().unwrap()
-        ),
-    );
+    let o = mbadmin(&db, &format!("--json test account Alice --ca-file {}", ca));
     assert!(o.status.success(), "{}", text(&o.stdout));
     // No token in what the CLI printed.
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
@@ -120,13 +111,7 @@ fn a_provider_from_discovery_a_device_connect_status_test_and_disconnect() {
     let o = mbadmin(&db, "oauth disconnect Alice");
     assert!(o.status.success(), "{}", text(&o.stderr));
     assert!(text(&o.stdout).contains("revoked"), "{}", text(&o.stdout));
-    let o = mbadmin(
-        &db,
-        &format!(
-            "--json test account Alice --ca-file {}",
-            ca.to_str().unwrap()
-        ),
-    );
+    let o = mbadmin(&db, &format!("--json test account Alice --ca-file {}", ca));
     assert_eq!(o.status.code(), Some(1));
     assert!(text(&o.stdout).contains("oauth.not_connected"));
     let _ = std::io::stdout().flush();

@@ -9,7 +9,9 @@ mod support;
 
 mod cli_support;
 
-use cli_support::{all_succeed, command, json, mbadmin_in as mbadmin, run, text, words};
+use cli_support::{
+    all_succeed, command, json, mbadmin_in as mbadmin, run, temp_db_with_ca, text, words,
+};
 use servers::{servers, ALICE, HOST_GOOD};
 use std::process::Output;
 
@@ -34,11 +36,7 @@ fn codes(v: &serde_json::Value) -> Vec<String> {
 fn test_server_prints_steps_live_stores_history_and_diagnoses_failures() {
     let _keyring = support::SecretService::shared();
     let mail = servers();
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("c.db");
-    let ca = dir.path().join("ca.pem");
-    std::fs::write(&ca, &mail.ca_pem).unwrap();
-    let ca = ca.to_str().unwrap();
+    let (dir, db, ca) = temp_db_with_ca(&mail.ca_pem);
     let port = mail.ports.imaps.to_string();
 
     let o = mbadmin(
@@ -176,11 +174,7 @@ fn test_server_prints_steps_live_stores_history_and_diagnoses_failures() {
 fn test_account_and_test_all_report_per_account_and_exit_nonzero_on_failure() {
     let _keyring = support::SecretService::shared();
     let mail = servers();
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("c.db");
-    let ca = dir.path().join("ca.pem");
-    std::fs::write(&ca, &mail.ca_pem).unwrap();
-    let ca = ca.to_str().unwrap();
+    let (_dir, db, ca) = temp_db_with_ca(&mail.ca_pem);
     let imaps = mail.ports.imaps.to_string();
     let sub = mail.ports.submission.to_string();
     all_succeed(

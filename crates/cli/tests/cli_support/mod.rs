@@ -4,7 +4,7 @@
 #![allow(dead_code)]
 
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
 /// The words of a command line: split at spaces; a `'…'` word keeps its spaces (`''` is an
@@ -27,6 +27,21 @@ pub fn words(line: &str) -> Vec<String> {
         out.push(word);
     }
     out
+}
+
+/// A fresh temp directory (gone with it) and the path of a database in it.
+pub fn temp_db() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("c.db");
+    (dir, db)
+}
+
+/// `temp_db` with the test CA beside the database: the CA file's path, for `--ca-file`.
+pub fn temp_db_with_ca(ca_pem: &str) -> (tempfile::TempDir, PathBuf, String) {
+    let (dir, db) = temp_db();
+    let ca = dir.path().join("ca.pem");
+    std::fs::write(&ca, ca_pem).unwrap();
+    (dir, db, ca.to_str().unwrap().to_string())
 }
 
 /// `mbadmin --db DB ARGS…` in English, run through `wrapper` (e.g. `unshare -n`) if given.
