@@ -34,7 +34,7 @@ fn setup(app: &App) -> Ids {
     let outgoing = add_outgoing(app, outgoing_input("SMTP", "smtp.example.com"));
     let company = add_company(app, "Firma", None);
     let user = add_user(app, "anna", "");
-    let group = add_group(app, "Vertrieb", vec![user]);
+    let group = add_group(app, "Vertrieb", &[user]);
     let employee = app
         .create_employee(&EmployeeInput {
             name: "Erika".into(),

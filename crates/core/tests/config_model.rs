@@ -28,7 +28,7 @@ fn fixture(app: &App) -> Fixture {
         .iter()
         .map(|l| add_user(app, l, &format!("{l}@example.com")))
         .collect();
-    let group = add_group(app, "Vertrieb", users.clone());
+    let group = add_group(app, "Vertrieb", &users);
     Fixture {
         imap,
         smtp,

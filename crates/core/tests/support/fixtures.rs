@@ -73,10 +73,10 @@ pub fn add_user(app: &App, login: &str, email: &str) -> i64 {
     app.create_user(&input).unwrap().id
 }
 
-pub fn add_group(app: &App, name: &str, members: Vec<i64>) -> i64 {
+pub fn add_group(app: &App, name: &str, members: &[i64]) -> i64 {
     let input = GroupInput {
         name: name.into(),
-        member_ids: members,
+        member_ids: members.to_vec(),
         ..Default::default()
     };
     app.create_group(&input).unwrap().id
