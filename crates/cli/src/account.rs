@@ -19,7 +19,13 @@ pub enum Cmd {
     Crud(Box<Crud<Accounts>>),
     /// Set or clear the flag the business application sets once mail was received
     /// (it locks the mailbox path).
-    MailReceived { account: String, received: bool },
+    MailReceived {
+        account: String,
+        /// `true` or `false` (a positional bool needs an explicit value; clap's default
+        /// for bool is a flag).
+        #[arg(action = clap::ArgAction::Set)]
+        received: bool,
+    },
 }
 
 #[derive(Args)]

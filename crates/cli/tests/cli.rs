@@ -250,3 +250,23 @@ fn csv_user_import_reports_refused_rows_and_exits_3() {
     assert!(out.contains("line 2: anna created"), "{out}");
     assert!(out.contains("line 3: bad login refused"), "{out}");
 }
+
+#[test]
+fn mail_received_is_set_and_cleared_by_name() {
+    let (_dir, db) = temp_db();
+    for line in [
+        "user add --login anna",
+        "account add --name Info --email info@example.com --owner-user anna",
+    ] {
+        let o = mbadmin(&db, line);
+        assert!(o.status.success(), "{line}: {}", text(&o.stderr));
+    }
+    let o = mbadmin(&db, "account mail-received Info true");
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    assert_eq!(text(&o.stdout).trim(), "Info: mail received = true");
+    let o = mbadmin(&db, "--json account mail-received Info false");
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    assert_eq!(json(&o)["name"], "Info");
+    let o = mbadmin(&db, "account mail-received Info maybe");
+    assert_eq!(o.status.code(), Some(2), "usage error: {}", text(&o.stderr));
+}
