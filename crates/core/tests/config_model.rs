@@ -7,7 +7,7 @@ mod fixtures;
 
 use fixtures::*;
 use mailbox_admin_core::error::ErrorCode;
-use mailbox_admin_core::export::{ExportOptions, ImportOptions, OnConflict};
+use mailbox_admin_core::export::{ExportOptions, ImportOptions, ImportReport, OnConflict};
 use mailbox_admin_core::model::*;
 use mailbox_admin_core::{App, Lang};
 use std::path::Path;
@@ -35,6 +35,16 @@ fn fixture(app: &App) -> Fixture {
         company,
         users,
         group,
+    }
+}
+
+/// A personal mailbox of `user`.
+fn personal(name: &str, email: &str, user: i64) -> AccountInput {
+    AccountInput {
+        name: name.into(),
+        email: email.into(),
+        owner: Some(Owner::User(user)),
+        ..Default::default()
     }
 }
 
@@ -102,12 +112,7 @@ fn effective_outgoing_is_resolved_account_then_company_then_installation() {
 
     // Nothing anywhere: none.
     let a2 = app
-        .create_account(&AccountInput {
-            name: "Ohne".into(),
-            email: "ohne@example.com".into(),
-            owner: Some(Owner::User(f.users[0])),
-            ..Default::default()
-        })
+        .create_account(&personal("Ohne", "ohne@example.com", f.users[0]))
         .unwrap()
         .item;
     let s = app.get_outgoing(inst.id).unwrap();
@@ -208,12 +213,7 @@ fn users_owning_a_personal_mailbox_stay_and_assignments_go_with_deleted_users() 
     let f = fixture(&app);
     let acc = app.create_account(&shared_mailbox(&f)).unwrap().item;
     let personal = app
-        .create_account(&AccountInput {
-            name: "Anna".into(),
-            email: "anna@example.com".into(),
-            owner: Some(Owner::User(f.users[0])),
-            ..Default::default()
-        })
+        .create_account(&personal("Anna", "anna@example.com", f.users[0]))
         .unwrap()
         .item;
     assert_eq!(
@@ -287,9 +287,10 @@ fn csv_import_reports_each_refused_row() {
     assert_eq!(e.code(), ErrorCode::Validation);
 }
 
-fn openssl(args: &[&str], dir: &Path) {
+/// Runs the openssl CLI in `dir` with the words of `line`.
+fn openssl(line: &str, dir: &Path) {
     let st = std::process::Command::new("openssl")
-        .args(args)
+        .args(line.split_whitespace())
         .current_dir(dir)
         .output()
         .expect("openssl CLI (Debian package openssl)");
@@ -307,54 +308,15 @@ fn certificates_import_from_pem_and_pkcs12_with_the_secret_in_the_keyring() {
     let (app, secrets) = app_at(&dir.path().join("config.db"), Lang::En);
     let d = dir.path();
     openssl(
-        &[
-            "req",
-            "-x509",
-            "-newkey",
-            "rsa:2048",
-            "-nodes",
-            "-keyout",
-            "key.pem",
-            "-out",
-            "cert.pem",
-            "-days",
-            "10",
-            "-subj",
-            "/CN=Vertrieb/emailAddress=vertrieb@example.com",
-        ],
+        "req -x509 -newkey rsa:2048 -nodes -keyout key.pem -out cert.pem -days 10 -subj /CN=Vertrieb/emailAddress=vertrieb@example.com",
         d,
     );
     openssl(
-        &[
-            "req",
-            "-x509",
-            "-newkey",
-            "rsa:2048",
-            "-nodes",
-            "-keyout",
-            "key2.pem",
-            "-out",
-            "cert2.pem",
-            "-days",
-            "400",
-            "-subj",
-            "/CN=Zentrale",
-        ],
+        "req -x509 -newkey rsa:2048 -nodes -keyout key2.pem -out cert2.pem -days 400 -subj /CN=Zentrale",
         d,
     );
     openssl(
-        &[
-            "pkcs12",
-            "-export",
-            "-in",
-            "cert.pem",
-            "-inkey",
-            "key.pem",
-            "-out",
-            "id.p12",
-            "-passout",
-            "pass:Canary-P12-pass",
-        ],
+        "pkcs12 -export -in cert.pem -inkey key.pem -out id.p12 -passout pass:Canary-P12-pass",
         d,
     );
     let b64 = |f: &str| {
@@ -480,6 +442,19 @@ fn certificates_import_from_pem_and_pkcs12_with_the_secret_in_the_keyring() {
         ErrorCode::InUse
     );
     app.delete_outgoing(ok.id, None).unwrap();
+}
+
+/// Imports `doc` into `app`, refusing conflicts, with the export's `passphrase`.
+fn import_with(
+    app: &App,
+    doc: &serde_json::Value,
+    passphrase: &str,
+) -> Result<ImportReport, mailbox_admin_core::Error> {
+    let opts = ImportOptions {
+        on_conflict: OnConflict::Fail,
+        passphrase: Some(passphrase.into()),
+    };
+    app.import_config(doc, &opts)
 }
 
 fn uid_of(db: &Path, id: i64) -> String {
@@ -684,29 +659,13 @@ fn secrets_travel_only_encrypted_and_only_with_the_passphrase() {
     assert!(doc["encrypted_secrets"]["ciphertext"].is_string());
 
     let (b, _) = app_at(&dir.path().join("b.db"), Lang::En);
-    let wrong = b
-        .import_config(
-            &doc,
-            &ImportOptions {
-                on_conflict: OnConflict::Fail,
-                passphrase: Some("falsch".into()),
-            },
-        )
-        .unwrap_err();
+    let wrong = import_with(&b, &doc, "falsch").unwrap_err();
     assert_eq!(wrong.to_api(Lang::En).field.as_deref(), Some("passphrase"));
     assert!(
         b.list_users("").unwrap().is_empty(),
         "nothing imported with a wrong passphrase"
     );
-    let report = b
-        .import_config(
-            &doc,
-            &ImportOptions {
-                on_conflict: OnConflict::Fail,
-                passphrase: Some("Passphrase-für-Export".into()),
-            },
-        )
-        .unwrap();
+    let report = import_with(&b, &doc, "Passphrase-für-Export").unwrap();
     assert_eq!(report.secrets_restored, 3);
     assert!(report.secrets_to_reenter.is_empty());
     let acc = b.list_accounts("Vertrieb").unwrap().remove(0);

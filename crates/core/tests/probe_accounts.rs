@@ -8,10 +8,12 @@ mod fixtures;
 mod servers;
 
 use fixtures::*;
-use mailbox_admin_core::app::probe::{AccountTestOptions, BulkResult, TestOptions, TestTargetKind};
+use mailbox_admin_core::app::probe::{
+    AccountTestOptions, BulkResult, BulkSummary, TestOptions, TestTargetKind,
+};
 use mailbox_admin_core::model::*;
-use mailbox_admin_core::probe::{CancellationToken, Role, StepKind, StepStatus};
-use mailbox_admin_core::{App, Lang};
+use mailbox_admin_core::probe::{CancellationToken, Role, StepKind, StepStatus, TestReport};
+use mailbox_admin_core::{App, Error, Lang};
 use servers::{servers, ALICE, BOB, CAROL, HOST_GOOD};
 use std::sync::Mutex;
 
@@ -55,6 +57,19 @@ fn setup() -> Setup {
     }
 }
 
+impl Setup {
+    /// Tests account `id` with `o`, showing no progress.
+    async fn test(&self, id: i64, o: &AccountTestOptions) -> Result<TestReport, Error> {
+        let cancel = CancellationToken::new();
+        self.app.test_account(id, o, &|_| {}, &cancel).await
+    }
+}
+
+/// The bulk test's result for the account `name`.
+fn result<'a>(summary: &'a BulkSummary, name: &str) -> &'a BulkResult {
+    summary.results.iter().find(|r| r.account == name).unwrap()
+}
+
 fn account(s: &Setup, name: &str, login: &str, password: &str) -> i64 {
     s.app
         .create_account(&AccountInput {
@@ -89,11 +104,7 @@ async fn an_account_is_tested_with_its_login_and_its_inherited_outgoing_server_r
         roundtrip_wait_secs: Some(20),
         ..opts()
     };
-    let report = s
-        .app
-        .test_account(id, &o, &|_| {}, &CancellationToken::new())
-        .await
-        .unwrap();
+    let report = s.test(id, &o).await.unwrap();
     assert!(report.ok, "{:#?}", report.codes);
     let roles: Vec<Role> = report.targets.iter().map(|t| t.role).collect();
     assert_eq!(roles, vec![Role::Incoming, Role::Outgoing]);
@@ -135,11 +146,7 @@ async fn a_test_mail_reaches_the_recipient_through_postfix_and_dovecot() {
         send_to: Some(BOB.name.into()),
         ..opts()
     };
-    let report = s
-        .app
-        .test_account(id, &o, &|_| {}, &CancellationToken::new())
-        .await
-        .unwrap();
+    let report = s.test(id, &o).await.unwrap();
     assert!(report.ok, "{:#?}", report.codes);
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(15);
     while servers().inbox_messages(BOB.name).len() <= before {
@@ -154,11 +161,7 @@ async fn a_test_mail_reaches_the_recipient_through_postfix_and_dovecot() {
         send_to: Some("not an address".into()),
         ..opts()
     };
-    let e = s
-        .app
-        .test_account(id, &bad, &|_| {}, &CancellationToken::new())
-        .await
-        .unwrap_err();
+    let e = s.test(id, &bad).await.unwrap_err();
     assert_eq!(e.to_api(Lang::En).field.as_deref(), Some("send_to"));
 }
 
@@ -192,20 +195,12 @@ async fn bulk_test_reports_each_account_and_counts_failures() {
         summary.results
     );
     assert_eq!(seen.lock().unwrap().len(), 12);
-    let wrong = summary
-        .results
-        .iter()
-        .find(|r| r.account == "Falsches Passwort")
-        .unwrap();
+    let wrong = result(&summary, "Falsches Passwort");
     assert!(
         wrong.codes.contains(&"auth.failed".to_string()),
         "{wrong:?}"
     );
-    let none = summary
-        .results
-        .iter()
-        .find(|r| r.account == "Ohne Server")
-        .unwrap();
+    let none = result(&summary, "Ohne Server");
     assert!(
         none.error.as_deref().unwrap_or("").contains("neither"),
         "{none:?}"
