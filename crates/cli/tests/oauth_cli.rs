@@ -7,75 +7,38 @@ mod servers;
 #[path = "../../core/tests/support/mod.rs"]
 mod support;
 
+mod cli_support;
+
+use cli_support::{all_succeed, command, mbadmin_in, temp_db_with_ca, text, words};
 use servers::{servers, ALICE, HOST_GOOD};
 use std::io::{BufRead, BufReader, Write};
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::{Output, Stdio};
 
-fn cmd(db: &Path, args: &[&str]) -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_mbadmin"));
-    c.arg("--db")
-        .arg(db)
-        .args(args)
-        .env("LANG", "en_US.UTF-8")
-        .env_remove("LC_ALL")
-        .env_remove("LC_MESSAGES");
-    c
-}
-
-fn mbadmin(db: &Path, args: &[&str]) -> Output {
-    cmd(db, args).stdin(Stdio::null()).output().unwrap()
-}
-
-fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).into_owned()
+fn mbadmin(db: &Path, line: &str) -> Output {
+    mbadmin_in(db, line, "")
 }
 
 #[test]
 fn a_provider_from_discovery_a_device_connect_status_test_and_disconnect() {
     let _keyring = support::SecretService::shared();
     let mail = servers();
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("c.db");
-    let ca = dir.path().join("ca.pem");
-    std::fs::write(&ca, &mail.ca_pem).unwrap();
+    let (_dir, db, ca) = temp_db_with_ca(&mail.ca_pem);
 
     // Bad input: a field error naming the option, nothing saved.
     let o = mbadmin(
         &db,
-        &[
-            "oauth",
-            "provider",
-            "add",
-            "--name",
-            "MS",
-            "--kind",
-            "microsoft365",
-            "--client-id",
-            "x",
-        ],
+        "oauth provider add --name MS --kind microsoft365 --client-id x",
     );
     assert_eq!(o.status.code(), Some(1));
     assert!(text(&o.stderr).contains("--tenant:"), "{}", text(&o.stderr));
     let o = mbadmin(
         &db,
-        &[
-            "oauth",
-            "provider",
-            "add",
-            "--name",
-            "Plain",
-            "--kind",
-            "oidc",
-            "--client-id",
-            "x",
-            "--token-endpoint",
-            "http://idp.example.com/token",
-        ],
+        "oauth provider add --name Plain --kind oidc --client-id x --token-endpoint http://idp.example.com/token",
     );
     assert_eq!(o.status.code(), Some(1));
     assert!(text(&o.stderr).contains("https://"), "{}", text(&o.stderr));
-    let o = mbadmin(&db, &["--json", "oauth", "provider", "list"]);
+    let o = mbadmin(&db, "--json oauth provider list");
     assert_eq!(
         serde_json::from_slice::<serde_json::Value>(&o.stdout).unwrap(),
         serde_json::json!([])
@@ -84,61 +47,21 @@ fn a_provider_from_discovery_a_device_connect_status_test_and_disconnect() {
     // The provider from its discovery document.
     let o = mbadmin(
         &db,
-        &[
-            "oauth",
-            "provider",
-            "add",
-            "--name",
-            "IdP",
-            "--kind",
-            "oidc",
-            "--discovery-url",
-            &mail.oauth.issuer,
-            "--defaults",
-            "--client-id",
-            mail.oauth.public_client,
-        ],
+        &format!("oauth provider add --name IdP --kind oidc --discovery-url {} --defaults --client-id {}", mail.oauth.issuer, mail.oauth.public_client),
     );
     assert!(o.status.success(), "{}", text(&o.stderr));
-    for args in [
-        vec![
-            "server",
-            "add",
-            "--name",
-            "Dovecot",
-            "--protocol",
-            "imap",
-            "--host",
-            HOST_GOOD,
-            "--security",
-            "tls",
-            "--port",
-            &mail.ports.imaps.to_string(),
-            "--auth",
-            "oauth2",
-            "--oauth-provider",
-            "IdP",
+    let imaps = mail.ports.imaps;
+    all_succeed(
+        &db,
+        &[
+            (&format!("server add --name Dovecot --protocol imap --host {HOST_GOOD} --security tls --port {imaps} --auth oauth2 --oauth-provider IdP"), ""),
+            ("user add --login alice", ""),
+            (&format!("account add --name Alice --email {} --owner-user alice --incoming Dovecot", ALICE.name), ""),
         ],
-        vec!["user", "add", "--login", "alice"],
-        vec![
-            "account",
-            "add",
-            "--name",
-            "Alice",
-            "--email",
-            ALICE.name,
-            "--owner-user",
-            "alice",
-            "--incoming",
-            "Dovecot",
-        ],
-    ] {
-        let o = mbadmin(&db, &args);
-        assert!(o.status.success(), "{args:?}: {}", text(&o.stderr));
-    }
+    );
 
     // connect --device: the code comes on stderr (JSON with --json), the user enters it.
-    let mut child = cmd(&db, &["--json", "oauth", "connect", "Alice", "--device"])
+    let mut child = command(&[], &db, &words("--json oauth connect Alice --device"))
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -163,23 +86,13 @@ fn a_provider_from_discovery_a_device_connect_status_test_and_disconnect() {
     assert_eq!(st["connection"]["subject"], ALICE.name);
     assert_eq!(st["connection"]["flow"], "device_code");
 
-    let o = mbadmin(&db, &["--json", "oauth", "status", "Alice"]);
+    let o = mbadmin(&db, "--json oauth status Alice");
     let st: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(st["connection"]["has_refresh_token"], true);
-    let human = text(&mbadmin(&db, &["oauth", "status", "Alice"]).stdout);
+    let human = text(&mbadmin(&db, "oauth status Alice").stdout);
     assert!(human.contains(ALICE.name), "{human}");
 
-    let o = mbadmin(
-        &db,
-        &[
-            "--json",
-            "test",
-            "account",
-            "Alice",
-            "--ca-file",
-            ca.to_str().unwrap(),
-        ],
-    );
+    let o = mbadmin(&db, &format!("--json test account Alice --ca-file {}", ca));
     assert!(o.status.success(), "{}", text(&o.stdout));
     // No token in what the CLI printed.
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
@@ -191,24 +104,14 @@ fn a_provider_from_discovery_a_device_connect_status_test_and_disconnect() {
     assert!(v["codes"].as_array().unwrap().is_empty());
 
     // The provider cannot go while an account is connected through it.
-    let o = mbadmin(&db, &["oauth", "provider", "rm", "IdP"]);
+    let o = mbadmin(&db, "oauth provider rm IdP");
     assert_eq!(o.status.code(), Some(1));
     assert!(text(&o.stderr).contains("Alice"), "{}", text(&o.stderr));
 
-    let o = mbadmin(&db, &["oauth", "disconnect", "Alice"]);
+    let o = mbadmin(&db, "oauth disconnect Alice");
     assert!(o.status.success(), "{}", text(&o.stderr));
     assert!(text(&o.stdout).contains("revoked"), "{}", text(&o.stdout));
-    let o = mbadmin(
-        &db,
-        &[
-            "--json",
-            "test",
-            "account",
-            "Alice",
-            "--ca-file",
-            ca.to_str().unwrap(),
-        ],
-    );
+    let o = mbadmin(&db, &format!("--json test account Alice --ca-file {}", ca));
     assert_eq!(o.status.code(), Some(1));
     assert!(text(&o.stdout).contains("oauth.not_connected"));
     let _ = std::io::stdout().flush();
