@@ -123,7 +123,7 @@ pub fn cert(app: &App, cmd: CertCmd) -> R {
                 name,
                 data_base64: base64::engine::general_purpose::STANDARD.encode(bytes),
                 passphrase: if passphrase_stdin {
-                    Some(stdin_secret()?)
+                    Some(stdin_secret()?.into())
                 } else {
                     None
                 },

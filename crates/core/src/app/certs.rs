@@ -57,7 +57,10 @@ impl App {
         if !issues.is_empty() {
             return Err(Error::Validation(issues.0));
         }
-        let parsed = parse_cert(&bytes, input.passphrase.as_deref())?;
+        let parsed = parse_cert(
+            &bytes,
+            input.passphrase.as_ref().map(|p| p.expose().as_str()),
+        )?;
         rows::check_unique(c, Entity::Certificate, "name", &name, None)?;
         let dup = certs::name_by_sha256(c, &parsed.sha256)?;
         if let Some(other) = dup {

@@ -6,17 +6,7 @@ use crate::error::{Entity, Error, Result};
 use crate::store::rows;
 use crate::store::Tx;
 
-/// Refuses a delete while `users` is not empty.
-pub(super) fn in_use(conn: &Tx, entity: Entity, id: i64, users: Vec<String>) -> Result<()> {
-    if users.is_empty() {
-        return Ok(());
-    }
-    Err(Error::InUse {
-        entity,
-        name: rows::label(conn, entity, id)?,
-        used_by: users,
-    })
-}
+pub(super) use crate::store::rows::refuse_in_use as in_use;
 
 /// Who uses a row (for "in use" refusals); nobody for entities nothing refers to.
 pub(super) type UsedBy = fn(&Tx, i64) -> Result<Vec<String>>;

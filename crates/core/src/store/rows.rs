@@ -99,6 +99,31 @@ pub fn delete(conn: &Tx, entity: Entity, id: i64) -> Result<()> {
     Ok(())
 }
 
+/// Refuses a delete while `users` is not empty, naming the row and who uses it.
+pub fn refuse_in_use(conn: &Tx, entity: Entity, id: i64, users: Vec<String>) -> Result<()> {
+    if users.is_empty() {
+        return Ok(());
+    }
+    Err(Error::InUse {
+        entity,
+        name: label(conn, entity, id)?,
+        used_by: users,
+    })
+}
+
+/// Deletes row `id` if it is still at `version` and `used_by` finds nobody.
+pub fn delete_unused(
+    conn: &Tx,
+    entity: Entity,
+    id: i64,
+    version: Option<i64>,
+    used_by: fn(&Tx, i64) -> Result<Vec<String>>,
+) -> Result<()> {
+    check_version(conn, entity, id, version)?;
+    refuse_in_use(conn, entity, id, used_by(conn, id)?)?;
+    delete(conn, entity, id)
+}
+
 pub fn not_found(entity: Entity, id: impl ToString) -> Error {
     Error::NotFound {
         entity,

@@ -3,7 +3,7 @@
 
 use super::rows::{self, Cols};
 use super::Tx;
-use crate::error::{Entity, Error, Result};
+use crate::error::{Entity, Result};
 use crate::model::{AuthMethod, IncomingServer, Protocol, SecretState, Security, ServerFields};
 use rusqlite::Row;
 
@@ -103,14 +103,5 @@ pub fn used_by(conn: &Tx, id: i64) -> Result<Vec<String>> {
 }
 
 pub fn delete(conn: &Tx, id: i64, version: Option<i64>) -> Result<()> {
-    rows::check_version(conn, E, id, version)?;
-    let users = used_by(conn, id)?;
-    if !users.is_empty() {
-        return Err(Error::InUse {
-            entity: E,
-            name: rows::label(conn, E, id)?,
-            used_by: users,
-        });
-    }
-    rows::delete(conn, E, id)
+    rows::delete_unused(conn, E, id, version, used_by)
 }
