@@ -4,6 +4,7 @@ use super::records::{nobody, refs, tx};
 use super::{App, Removed};
 use crate::error::{Entity, Result};
 use crate::model::*;
+use crate::store::rows::At;
 use crate::store::Tx;
 use crate::store::{calendar, rows};
 
@@ -27,16 +28,7 @@ impl App {
         c: &Tx,
         input: &CalendarInput,
     ) -> Result<Saved<CalendarAccount>> {
-        let v = input.validate()?;
-        rows::check_unique(c, Entity::CalendarAccount, "name", &v.name, None)?;
-        refs(c, &[(Entity::Employee, "employee_id", v.employee_id)])?;
-        let id = rows::insert(c, Entity::CalendarAccount, calendar::cols(&v))?;
-        let warnings =
-            self.store_secret(c, Entity::CalendarAccount, "password", id, &v.password)?;
-        Ok(Saved {
-            item: calendar::get(c, id)?,
-            warnings,
-        })
+        self.save_calendar(c, At::New, input)
     }
 
     pub fn update_calendar(
@@ -45,17 +37,26 @@ impl App {
         version: i64,
         input: &CalendarInput,
     ) -> Result<Saved<CalendarAccount>> {
-        let v = input.validate()?;
         tx(self, |c| {
-            rows::check_unique(c, Entity::CalendarAccount, "name", &v.name, Some(id))?;
-            refs(c, &[(Entity::Employee, "employee_id", v.employee_id)])?;
-            rows::update(c, Entity::CalendarAccount, id, version, calendar::cols(&v))?;
-            let warnings =
-                self.store_secret(c, Entity::CalendarAccount, "password", id, &v.password)?;
-            Ok(Saved {
-                item: calendar::get(c, id)?,
-                warnings,
-            })
+            self.save_calendar(c, At::Row { id, version }, input)
+        })
+    }
+
+    fn save_calendar(
+        &self,
+        c: &Tx,
+        at: At,
+        input: &CalendarInput,
+    ) -> Result<Saved<CalendarAccount>> {
+        let v = input.validate()?;
+        rows::check_unique(c, Entity::CalendarAccount, "name", &v.name, at.id())?;
+        refs(c, &[(Entity::Employee, "employee_id", v.employee_id)])?;
+        let id = rows::save(c, Entity::CalendarAccount, at, calendar::cols(&v))?;
+        let warnings =
+            self.store_secret(c, Entity::CalendarAccount, "password", id, &v.password)?;
+        Ok(Saved {
+            item: calendar::get(c, id)?,
+            warnings,
         })
     }
 

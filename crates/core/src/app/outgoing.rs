@@ -6,6 +6,7 @@ use super::{App, Removed};
 use crate::diag::FieldCode;
 use crate::error::{Entity, Error, FieldIssue, Result};
 use crate::model::*;
+use crate::store::rows::At;
 use crate::store::Tx;
 use crate::store::{certs, outgoing, rows};
 
@@ -74,20 +75,7 @@ impl App {
         c: &Tx,
         input: &OutgoingInput,
     ) -> Result<Saved<OutgoingServer>> {
-        let f = input.validate()?;
-        rows::check_unique(c, Entity::OutgoingServer, "name", &f.name, None)?;
-        self.check_outgoing_refs(c, &f)?;
-        if f.is_default {
-            // Before the insert: the unique index allows one default at a time.
-            outgoing::clear_default_except(c, 0)?;
-        }
-        let id = rows::insert(c, Entity::OutgoingServer, outgoing::cols(&f))?;
-        let warnings =
-            self.store_secret(c, Entity::OutgoingServer, "password", id, &input.password)?;
-        Ok(Saved {
-            item: outgoing::get(c, id)?,
-            warnings,
-        })
+        self.save_outgoing(c, At::New, input)
     }
 
     pub fn update_outgoing(
@@ -96,20 +84,30 @@ impl App {
         version: i64,
         input: &OutgoingInput,
     ) -> Result<Saved<OutgoingServer>> {
-        let f = input.validate()?;
         tx(self, |c| {
-            rows::check_unique(c, Entity::OutgoingServer, "name", &f.name, Some(id))?;
-            self.check_outgoing_refs(c, &f)?;
-            if f.is_default {
-                outgoing::clear_default_except(c, id)?;
-            }
-            rows::update(c, Entity::OutgoingServer, id, version, outgoing::cols(&f))?;
-            let warnings =
-                self.store_secret(c, Entity::OutgoingServer, "password", id, &input.password)?;
-            Ok(Saved {
-                item: outgoing::get(c, id)?,
-                warnings,
-            })
+            self.save_outgoing(c, At::Row { id, version }, input)
+        })
+    }
+
+    fn save_outgoing(
+        &self,
+        c: &Tx,
+        at: At,
+        input: &OutgoingInput,
+    ) -> Result<Saved<OutgoingServer>> {
+        let f = input.validate()?;
+        rows::check_unique(c, Entity::OutgoingServer, "name", &f.name, at.id())?;
+        self.check_outgoing_refs(c, &f)?;
+        if f.is_default {
+            // Before the write: the unique index allows one default at a time.
+            outgoing::clear_default_except(c, at.id().unwrap_or(0))?;
+        }
+        let id = rows::save(c, Entity::OutgoingServer, at, outgoing::cols(&f))?;
+        let warnings =
+            self.store_secret(c, Entity::OutgoingServer, "password", id, &input.password)?;
+        Ok(Saved {
+            item: outgoing::get(c, id)?,
+            warnings,
         })
     }
 

@@ -6,6 +6,7 @@ use super::{App, Removed};
 use crate::diag::FieldCode;
 use crate::error::{Entity, Error, FieldError, FieldIssue, Result};
 use crate::model::*;
+use crate::store::rows::At;
 use crate::store::Tx;
 use crate::store::{accounts, people, rows};
 
@@ -25,35 +26,11 @@ impl App {
     }
 
     pub(crate) fn create_company_in(&self, c: &Tx, input: &CompanyInput) -> Result<Company> {
-        let v = input.validate()?;
-        rows::check_unique(c, Entity::Company, "name", &v.name, None)?;
-        refs(
-            c,
-            &[(
-                Entity::OutgoingServer,
-                "default_outgoing_server_id",
-                v.default_outgoing_server_id,
-            )],
-        )?;
-        let id = rows::insert(c, Entity::Company, people::company_cols(&v))?;
-        people::get_company(c, id)
+        save_company(c, At::New, input)
     }
 
     pub fn update_company(&self, id: i64, version: i64, input: &CompanyInput) -> Result<Company> {
-        let v = input.validate()?;
-        tx(self, |c| {
-            rows::check_unique(c, Entity::Company, "name", &v.name, Some(id))?;
-            refs(
-                c,
-                &[(
-                    Entity::OutgoingServer,
-                    "default_outgoing_server_id",
-                    v.default_outgoing_server_id,
-                )],
-            )?;
-            rows::update(c, Entity::Company, id, version, people::company_cols(&v))?;
-            people::get_company(c, id)
-        })
+        tx(self, |c| save_company(c, At::Row { id, version }, input))
     }
 
     pub fn delete_company(&self, id: i64, version: Option<i64>) -> Result<Removed> {
@@ -77,19 +54,11 @@ impl App {
     }
 
     pub(crate) fn create_user_in(&self, c: &Tx, input: &UserInput) -> Result<User> {
-        let v = input.validate()?;
-        rows::check_unique(c, Entity::User, "login", &v.login, None)?;
-        let id = rows::insert(c, Entity::User, people::user_cols(&v))?;
-        people::get_user(c, id)
+        save_user(c, At::New, input)
     }
 
     pub fn update_user(&self, id: i64, version: i64, input: &UserInput) -> Result<User> {
-        let v = input.validate()?;
-        tx(self, |c| {
-            rows::check_unique(c, Entity::User, "login", &v.login, Some(id))?;
-            rows::update(c, Entity::User, id, version, people::user_cols(&v))?;
-            people::get_user(c, id)
-        })
+        tx(self, |c| save_user(c, At::Row { id, version }, input))
     }
 
     pub fn delete_user(&self, id: i64, version: Option<i64>) -> Result<Removed> {
@@ -263,11 +232,7 @@ impl App {
     }
 
     pub(crate) fn create_employee_in(&self, c: &Tx, input: &EmployeeInput) -> Result<Employee> {
-        let v = input.validate()?;
-        rows::check_unique(c, Entity::Employee, "name", &v.name, None)?;
-        refs(c, &[(Entity::User, "user_id", v.user_id)])?;
-        let id = rows::insert(c, Entity::Employee, people::employee_cols(&v))?;
-        people::get_employee(c, id)
+        save_employee(c, At::New, input)
     }
 
     pub fn update_employee(
@@ -276,13 +241,7 @@ impl App {
         version: i64,
         input: &EmployeeInput,
     ) -> Result<Employee> {
-        let v = input.validate()?;
-        tx(self, |c| {
-            rows::check_unique(c, Entity::Employee, "name", &v.name, Some(id))?;
-            refs(c, &[(Entity::User, "user_id", v.user_id)])?;
-            rows::update(c, Entity::Employee, id, version, people::employee_cols(&v))?;
-            people::get_employee(c, id)
-        })
+        tx(self, |c| save_employee(c, At::Row { id, version }, input))
     }
 
     pub fn delete_employee(&self, id: i64, version: Option<i64>) -> Result<Removed> {
@@ -290,6 +249,36 @@ impl App {
             rows::labels_where(c, Entity::CalendarAccount, "employee_id", id)
         })
     }
+}
+
+fn save_company(c: &Tx, at: At, input: &CompanyInput) -> Result<Company> {
+    let v = input.validate()?;
+    rows::check_unique(c, Entity::Company, "name", &v.name, at.id())?;
+    refs(
+        c,
+        &[(
+            Entity::OutgoingServer,
+            "default_outgoing_server_id",
+            v.default_outgoing_server_id,
+        )],
+    )?;
+    let id = rows::save(c, Entity::Company, at, people::company_cols(&v))?;
+    people::get_company(c, id)
+}
+
+fn save_user(c: &Tx, at: At, input: &UserInput) -> Result<User> {
+    let v = input.validate()?;
+    rows::check_unique(c, Entity::User, "login", &v.login, at.id())?;
+    let id = rows::save(c, Entity::User, at, people::user_cols(&v))?;
+    people::get_user(c, id)
+}
+
+fn save_employee(c: &Tx, at: At, input: &EmployeeInput) -> Result<Employee> {
+    let v = input.validate()?;
+    rows::check_unique(c, Entity::Employee, "name", &v.name, at.id())?;
+    refs(c, &[(Entity::User, "user_id", v.user_id)])?;
+    let id = rows::save(c, Entity::Employee, at, people::employee_cols(&v))?;
+    people::get_employee(c, id)
 }
 
 pub fn split_csv(line: &str, sep: char) -> Vec<String> {

@@ -1,9 +1,11 @@
 //! Incoming servers (Posteingangsserver): create, edit, delete, and their password in the
 //! keyring.
 
+use super::records::tx;
 use super::{App, Removed};
 use crate::error::{Entity, Error, Result};
 use crate::model::{IncomingServer, Saved, ServerInput};
+use crate::store::rows::At;
 use crate::store::Tx;
 use crate::store::{rows, servers};
 
@@ -34,11 +36,7 @@ impl App {
     }
 
     pub fn create_server(&self, input: &ServerInput) -> Result<Saved<IncomingServer>> {
-        let mut db = self.db();
-        let tx = db.begin()?;
-        let saved = self.create_server_in(&tx, input)?;
-        tx.commit()?;
-        Ok(saved)
+        tx(self, |c| self.create_server_in(c, input))
     }
 
     pub(crate) fn create_server_in(
@@ -46,21 +44,7 @@ impl App {
         c: &Tx,
         input: &ServerInput,
     ) -> Result<Saved<IncomingServer>> {
-        let fields = input.validate(None)?;
-        rows::check_unique(c, Entity::IncomingServer, "name", &fields.name, None)?;
-        rows::check_ref(
-            c,
-            Entity::OauthProvider,
-            "oauth_provider_id",
-            fields.oauth_provider_id,
-        )?;
-        let id = rows::insert(c, Entity::IncomingServer, servers::cols(&fields))?;
-        let warnings =
-            self.store_secret(c, Entity::IncomingServer, "password", id, &input.password)?;
-        Ok(Saved {
-            item: servers::get(c, id)?,
-            warnings,
-        })
+        self.save_server(c, At::New, input)
     }
 
     /// Saves `input` over server `id` if nobody changed it since `version` was read.
@@ -70,25 +54,33 @@ impl App {
         version: i64,
         input: &ServerInput,
     ) -> Result<Saved<IncomingServer>> {
-        let mut db = self.db();
-        let tx = db.begin()?;
-        let existing = servers::get(&tx, id)?;
-        let fields = input.validate(Some(&existing))?;
-        rows::check_unique(&tx, Entity::IncomingServer, "name", &fields.name, Some(id))?;
+        tx(self, |c| {
+            self.save_server(c, At::Row { id, version }, input)
+        })
+    }
+
+    fn save_server(&self, c: &Tx, at: At, input: &ServerInput) -> Result<Saved<IncomingServer>> {
+        let existing = at.id().map(|id| servers::get(c, id)).transpose()?;
+        let fields = input.validate(existing.as_ref())?;
+        rows::check_unique(c, Entity::IncomingServer, "name", &fields.name, at.id())?;
         rows::check_ref(
-            &tx,
+            c,
             Entity::OauthProvider,
             "oauth_provider_id",
             fields.oauth_provider_id,
         )?;
         let mut cols = servers::cols(&fields);
-        cols.retain(|(c, _)| *c != "protocol");
-        rows::update(&tx, Entity::IncomingServer, id, version, cols)?;
+        if at != At::New {
+            // The protocol is fixed after creation.
+            cols.retain(|(c, _)| *c != "protocol");
+        }
+        let id = rows::save(c, Entity::IncomingServer, at, cols)?;
         let warnings =
-            self.store_secret(&tx, Entity::IncomingServer, "password", id, &input.password)?;
-        let item = servers::get(&tx, id)?;
-        tx.commit()?;
-        Ok(Saved { item, warnings })
+            self.store_secret(c, Entity::IncomingServer, "password", id, &input.password)?;
+        Ok(Saved {
+            item: servers::get(c, id)?,
+            warnings,
+        })
     }
 
     /// Deletes server `id` (refused while an account uses it) and its keyring entry.

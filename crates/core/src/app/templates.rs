@@ -4,6 +4,7 @@ use super::records::{nobody, tx};
 use super::{App, Removed};
 use crate::error::{Entity, Result};
 use crate::model::*;
+use crate::store::rows::At;
 use crate::store::Tx;
 use crate::store::{rows, settings};
 
@@ -23,10 +24,7 @@ impl App {
     }
 
     pub(crate) fn create_template_in(&self, c: &Tx, input: &TemplateInput) -> Result<Template> {
-        let v = input.validate()?;
-        rows::check_unique(c, Entity::Template, "name", &v.name, None)?;
-        let id = rows::insert(c, Entity::Template, settings::template_cols(&v))?;
-        settings::get_template(c, id)
+        save_template(c, At::New, input)
     }
 
     pub fn update_template(
@@ -35,18 +33,7 @@ impl App {
         version: i64,
         input: &TemplateInput,
     ) -> Result<Template> {
-        let v = input.validate()?;
-        tx(self, |c| {
-            rows::check_unique(c, Entity::Template, "name", &v.name, Some(id))?;
-            rows::update(
-                c,
-                Entity::Template,
-                id,
-                version,
-                settings::template_cols(&v),
-            )?;
-            settings::get_template(c, id)
-        })
+        tx(self, |c| save_template(c, At::Row { id, version }, input))
     }
 
     pub fn delete_template(&self, id: i64, version: Option<i64>) -> Result<Removed> {
@@ -56,4 +43,11 @@ impl App {
     pub fn presets(&self) -> Vec<Preset> {
         presets()
     }
+}
+
+fn save_template(c: &Tx, at: At, input: &TemplateInput) -> Result<Template> {
+    let v = input.validate()?;
+    rows::check_unique(c, Entity::Template, "name", &v.name, at.id())?;
+    let id = rows::save(c, Entity::Template, at, settings::template_cols(&v))?;
+    settings::get_template(c, id)
 }

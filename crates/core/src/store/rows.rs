@@ -124,6 +124,35 @@ pub fn delete_unused(
     delete(conn, entity, id)
 }
 
+/// Where a save goes: a new row, or row `id` as it was at `version` (a stale edit is
+/// refused with a conflict).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum At {
+    New,
+    Row { id: i64, version: i64 },
+}
+
+impl At {
+    /// The row itself, which a uniqueness check ignores.
+    pub fn id(self) -> Option<i64> {
+        match self {
+            At::New => None,
+            At::Row { id, .. } => Some(id),
+        }
+    }
+}
+
+/// Inserts or updates (`at`) the row of `entity` with `cols`; returns its id.
+pub fn save(conn: &Tx, entity: Entity, at: At, cols: Cols) -> Result<i64> {
+    match at {
+        At::New => insert(conn, entity, cols),
+        At::Row { id, version } => {
+            update(conn, entity, id, version, cols)?;
+            Ok(id)
+        }
+    }
+}
+
 pub fn not_found(entity: Entity, id: impl ToString) -> Error {
     Error::NotFound {
         entity,
