@@ -164,6 +164,9 @@ fn main() -> ExitCode {
         // Overlap loading the OS trust store with opening the database and the keyring.
         mailbox_admin_core::probe::warm_up();
     }
+    // A connection test that could not run at all (unknown record, nothing to test) exits
+    // with 4, apart from a test that ran and failed (1).
+    let is_test = matches!(cli.command, Command::Test(_));
     let db = paths::resolve_db_path(cli.db.clone());
     let result = App::open(&db, lang)
         .map_err(|e| e.to_api(lang))
@@ -188,7 +191,11 @@ fn main() -> ExitCode {
         }
         Err(e) => {
             print_error(&e, cli.json, "error");
-            ExitCode::FAILURE
+            if is_test {
+                ExitCode::from(4)
+            } else {
+                ExitCode::FAILURE
+            }
         }
     }
 }

@@ -226,7 +226,7 @@ pub fn export(app: &App, out: Option<PathBuf>, with_secrets: bool) -> R {
     let text = serde_json::to_string_pretty(&doc).expect("json");
     match out {
         Some(p) => {
-            std::fs::write(&p, format!("{text}\n"))
+            mailbox_admin_core::paths::write_private(&p, format!("{text}\n").as_bytes())
                 .map_err(|e| ApiError::internal(format!("{}: {e}", p.display())))?;
             let reenter = doc["secrets_to_reenter"]
                 .as_array()

@@ -217,6 +217,12 @@ fn export_then_import_into_an_empty_database_round_trips() {
     let file = dir.path().join("export.json");
     let o = mbadmin(&a, &format!("export --out {}", file.to_str().unwrap()));
     assert!(o.status.success(), "{}", text(&o.stderr));
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&file).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600, "an export is for its owner only");
+    }
     let o = mbadmin(&b, &format!("import {}", file.to_str().unwrap()));
     assert!(o.status.success(), "{}", text(&o.stderr));
     let ea = mbadmin(&a, "export").stdout;
@@ -269,4 +275,18 @@ fn mail_received_is_set_and_cleared_by_name() {
     assert_eq!(json(&o)["name"], "Info");
     let o = mbadmin(&db, "account mail-received Info maybe");
     assert_eq!(o.status.code(), Some(2), "usage error: {}", text(&o.stderr));
+}
+
+#[test]
+fn a_test_that_cannot_run_exits_4_apart_from_a_failed_test() {
+    let (_dir, db) = temp_db();
+    let o = mbadmin(&db, "test server Nirgendwo");
+    assert_eq!(o.status.code(), Some(4), "{}", text(&o.stderr));
+    assert!(text(&o.stderr).contains("Nirgendwo"), "{}", text(&o.stderr));
+    let o = mbadmin(&db, "server show Nirgendwo");
+    assert_eq!(
+        o.status.code(),
+        Some(1),
+        "other commands keep 1 for an error"
+    );
 }

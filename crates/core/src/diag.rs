@@ -198,6 +198,7 @@ string_enum! {
         TooLong = "too_long",
         TooShort = "too_short",
         UrlInvalid = "url_invalid",
+        ServerDisabled = "server_disabled",
         SecretsUnavailable = "secrets_unavailable",
         SecretsLocked = "secrets_locked",
         SecretsFailed = "secrets_failed",

@@ -53,6 +53,10 @@ pub fn tr(lang: Lang, key: &str, args: &[(&str, String)]) -> String {
 fn catalogue(key: &str) -> (&'static str, &'static str) {
     match key {
         // Field problems.
+        "field.server_disabled" => (
+            "Der Server ist deaktiviert und wird nicht getestet: zum Testen „Aktiviert“ einschalten und speichern.",
+            "The server is disabled and is not tested: switch on \"Enabled\" and save to test it.",
+        ),
         "field.required" => ("Pflichtfeld: bitte ausfüllen.", "Required: please fill in."),
         "field.too_long" => (
             "Zu lang: höchstens {max} Zeichen.",

@@ -1,7 +1,9 @@
 //! Where the configuration database lives: `--db` / `MAILBOX_ADMIN_DB` override the
 //! embedded default in the OS data directory (e.g. `~/.local/share/mailbox-admin/config.db`).
+//! And the rule for the files the program writes for itself: owner-only, since they hold
+//! test transcripts and encrypted key material.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 pub const DB_ENV: &str = "MAILBOX_ADMIN_DB";
 
@@ -21,4 +23,67 @@ pub fn default_db_path() -> PathBuf {
 /// An explicit path wins over the environment and the default.
 pub fn resolve_db_path(explicit: Option<PathBuf>) -> PathBuf {
     explicit.unwrap_or_else(default_db_path)
+}
+
+/// Makes `path` readable and writable by its owner only (Unix; elsewhere the per-user
+/// profile directories already keep others out).
+pub fn make_private(path: &Path) -> std::io::Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let meta = std::fs::metadata(path)?;
+        if meta.permissions().mode() & 0o077 != 0 {
+            std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))?;
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = path;
+    Ok(())
+}
+
+/// Creates `path` empty and owner-only if it does not exist yet, so that no other user can
+/// open it in the moment between its creation and a later permission change.
+pub fn create_private(path: &Path) -> std::io::Result<()> {
+    let mut o = std::fs::OpenOptions::new();
+    o.write(true).create(true).truncate(false);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut o, 0o600);
+    o.open(path)?;
+    make_private(path)
+}
+
+/// Writes `bytes` to `path` (replacing it) with owner-only permissions.
+pub fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    if path.exists() {
+        make_private(path)?;
+    } else {
+        create_private(path)?;
+    }
+    std::fs::write(path, bytes)
+}
+
+#[cfg(all(test, unix))]
+mod tests {
+    use super::*;
+    use std::os::unix::fs::PermissionsExt;
+
+    #[test]
+    fn written_files_are_owner_only_even_when_they_existed() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("export.json");
+        std::fs::write(&p, "old").unwrap();
+        std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o644)).unwrap();
+        write_private(&p, b"new").unwrap();
+        assert_eq!(
+            std::fs::metadata(&p).unwrap().permissions().mode() & 0o777,
+            0o600
+        );
+        let q = dir.path().join("fresh.db");
+        create_private(&q).unwrap();
+        assert_eq!(
+            std::fs::metadata(&q).unwrap().permissions().mode() & 0o777,
+            0o600
+        );
+        assert_eq!(std::fs::read(&p).unwrap(), b"new");
+    }
 }

@@ -75,6 +75,7 @@ const LAYERS: &[(&str, &[&str])] = &[
             "diag",
             "i18n",
             "validate",
+            "paths",
         ],
     ),
     // The operations the shell and the CLI adapt, and the generated TypeScript types.

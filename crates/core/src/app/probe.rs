@@ -188,6 +188,7 @@ impl App {
         cancel: &CancellationToken,
     ) -> Result<TestReport> {
         let s = self.get_outgoing(id)?;
+        refuse_disabled(&s)?;
         let mut t = outgoing_target(&s, &self.with_roots(opts));
         self.attach_password(&mut t, s.password, || {
             self.secret_text(self.outgoing_password(id))
@@ -240,6 +241,7 @@ impl App {
         let outgoing = match self.effective_outgoing(id)?.server_id {
             Some(sid) => {
                 let s = self.get_outgoing(sid)?;
+                refuse_disabled(&s)?;
                 let mut t = outgoing_target(&s, &base);
                 t.sender = a.email.clone();
                 if s.auth_method != SmtpAuth::None && s.username.trim().is_empty() {
@@ -324,6 +326,8 @@ impl App {
         let lang = self.lang();
         let limit = std::sync::Arc::new(tokio::sync::Semaphore::new(concurrency.clamp(1, 256)));
         let mut tasks = tokio::task::JoinSet::new();
+        // The account of each running task: a task that panics still gets its result line.
+        let mut pending = std::collections::HashMap::new();
         let mut results: Vec<BulkResult> = Vec::new();
         let mut finish = |a: &Account, r: Result<TestReport>, elapsed: u64| {
             let r = r.and_then(|rep| {
@@ -363,25 +367,26 @@ impl App {
                 Ok(plan) => {
                     let permit = limit.clone().acquire_owned().await.expect("semaphore open");
                     let cancel = cancel.clone();
-                    tasks.spawn(async move {
+                    let task = tasks.spawn(async move {
                         let report = probe::run(&plan, lang, &probe::no_progress, &cancel).await;
                         drop(permit);
-                        (a, report)
+                        report
                     });
+                    pending.insert(task.id(), a);
                 }
             }
             // Record what has finished meanwhile, so memory stays bounded.
-            while let Some(done) = tasks.try_join_next() {
-                if let Ok((a, rep)) = done {
-                    let ms = rep.duration_ms;
-                    finish(&a, Ok(rep), ms);
+            while let Some(done) = tasks.try_join_next_with_id() {
+                if let Some((a, r)) = settle(done, &mut pending) {
+                    let ms = r.as_ref().map_or(0, |rep| rep.duration_ms);
+                    finish(&a, r, ms);
                 }
             }
         }
-        while let Some(done) = tasks.join_next().await {
-            if let Ok((a, rep)) = done {
-                let ms = rep.duration_ms;
-                finish(&a, Ok(rep), ms);
+        while let Some(done) = tasks.join_next_with_id().await {
+            if let Some((a, r)) = settle(done, &mut pending) {
+                let ms = r.as_ref().map_or(0, |rep| rep.duration_ms);
+                finish(&a, r, ms);
             }
         }
         results.sort_by_key(|r| r.account.to_lowercase());
@@ -544,6 +549,31 @@ impl App {
     }
 }
 
+/// A disabled outgoing server is not in use and is stored without the checks that make it
+/// usable (it may even predate the confirmation of "verification off"): it is not tested,
+/// so its credentials never go to a peer nobody confirmed.
+fn refuse_disabled(s: &OutgoingServer) -> Result<()> {
+    if !s.enabled {
+        return Err(Error::field("enabled", FieldCode::ServerDisabled));
+    }
+    Ok(())
+}
+
+/// A finished bulk-test task: its account with the report, or with why there is none (the
+/// task panicked), so that every account gets its line and passed + failed = accounts.
+fn settle<A>(
+    done: std::result::Result<(tokio::task::Id, TestReport), tokio::task::JoinError>,
+    pending: &mut std::collections::HashMap<tokio::task::Id, A>,
+) -> Option<(A, Result<TestReport>)> {
+    match done {
+        Ok((id, report)) => pending.remove(&id).map(|a| (a, Ok(report))),
+        Err(e) => pending.remove(&e.id()).map(|a| {
+            let why = std::io::Error::other(format!("the test stopped unexpectedly: {e}"));
+            (a, Err(Error::Io(why)))
+        }),
+    }
+}
+
 fn set_token(t: &mut ProbeTarget, r: std::result::Result<(Secret, String), OauthFailure>) {
     match r {
         Ok((token, subject)) => {
@@ -551,5 +581,30 @@ fn set_token(t: &mut ProbeTarget, r: std::result::Result<(Secret, String), Oauth
             t.oauth_subject = subject;
         }
         Err(f) => t.oauth_failure = Some(f),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_panicking_bulk_task_still_reports_its_account() {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        rt.block_on(async {
+            let mut tasks: tokio::task::JoinSet<TestReport> = tokio::task::JoinSet::new();
+            let mut pending = std::collections::HashMap::new();
+            let task = tasks.spawn(async { panic!("boom") });
+            pending.insert(task.id(), "Vertrieb");
+            let done = tasks.join_next_with_id().await.unwrap();
+            let (a, r) = settle(done, &mut pending).expect("the account is not lost");
+            assert_eq!(a, "Vertrieb");
+            let e = r.unwrap_err().to_api(crate::i18n::Lang::En);
+            assert!(e.message.contains("stopped unexpectedly"), "{}", e.message);
+            assert!(pending.is_empty());
+        });
     }
 }

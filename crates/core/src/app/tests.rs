@@ -229,6 +229,45 @@ fn invalid_input_writes_nothing() {
 }
 
 #[test]
+fn a_disabled_outgoing_server_needs_the_confirmation_too_and_is_never_tested() {
+    let app = app();
+    let mut o = crate::model::OutgoingInput {
+        name: "Alt".into(),
+        enabled: false,
+        host: "smtp.example.com".into(),
+        tls_verify: false,
+        password: SecretUpdate::Set("pw-disabled".into()),
+        ..Default::default()
+    };
+    let e = app.create_outgoing(&o).unwrap_err().to_api(Lang::En);
+    assert!(
+        e.fields
+            .iter()
+            .any(|f| f.field == "tls_verify" && f.code == FieldCode::ConfirmInsecure),
+        "{e:?}"
+    );
+    o.tls_insecure_confirmed = true;
+    let saved = app.create_outgoing(&o).unwrap().item;
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let cancel = crate::probe::CancellationToken::new();
+    let progress = |_: &crate::probe::ProbeEvent| {};
+    let refused = rt
+        .block_on(app.test_outgoing(saved.id, &Default::default(), &progress, &cancel))
+        .unwrap_err()
+        .to_api(Lang::En);
+    assert_eq!(refused.field.as_deref(), Some("enabled"), "{refused:?}");
+    assert_eq!(refused.fields[0].code, FieldCode::ServerDisabled);
+    assert!(refused.message.contains("disabled"), "{}", refused.message);
+    let history = app
+        .test_history(super::probe::TestTargetKind::OutgoingServer, saved.id)
+        .unwrap();
+    assert!(history.is_empty(), "nothing was sent, nothing recorded");
+}
+
+#[test]
 fn debug_output_never_shows_a_password() {
     let mut i = input("Main");
     i.password = SecretUpdate::Set("Canary-Debug-123".into());
@@ -304,6 +343,19 @@ mod migrations {
             })
             .unwrap();
         assert_eq!(kept, "Before upgrade");
+        // The database, its WAL and the backup hold transcripts and key references: only
+        // their owner may read them.
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            for p in std::fs::read_dir(dir.path())
+                .unwrap()
+                .map(|e| e.unwrap().path())
+            {
+                let mode = std::fs::metadata(&p).unwrap().permissions().mode() & 0o777;
+                assert_eq!(mode & 0o077, 0, "{} is {mode:o}", p.display());
+            }
+        }
     }
 
     #[test]

@@ -260,12 +260,14 @@ impl OutgoingInput {
                 );
             }
         }
+        // Verification off needs the confirmation even on a disabled server: it is still
+        // tested, and its password must never go to a peer nobody confirmed.
         let (tls_alt_name, tls_pin_sha256) = issues.tls(
             self.tls_verify,
             self.tls_insecure_confirmed,
             &self.tls_alt_name,
             &self.tls_pin_sha256,
-            strict,
+            true,
         );
         if strict && (self.smime_sign || self.smime_encrypt) && self.smime_certificate_id.is_none()
         {
@@ -354,6 +356,9 @@ mod tests {
             tls_verify: false,
             ..Default::default()
         };
+        // Verification off is never stored unconfirmed, not even on a disabled server.
+        assert!(i.validate().is_err());
+        i.tls_insecure_confirmed = true;
         assert!(i.validate().is_ok());
         i.enabled = true;
         assert!(i.validate().is_err());

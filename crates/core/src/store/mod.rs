@@ -84,6 +84,9 @@ impl Store {
                 std::fs::create_dir_all(dir)?;
             }
         }
+        // Owner-only before SQLite opens it: SQLite gives the -wal and -shm files the
+        // database file's permissions.
+        crate::paths::create_private(path)?;
         let conn = Connection::open_with_flags(
             path,
             OpenFlags::SQLITE_OPEN_READ_WRITE
@@ -196,6 +199,7 @@ impl Store {
         }
         self.conn
             .execute("VACUUM INTO ?1", [target.to_string_lossy().as_ref()])?;
+        crate::paths::make_private(&target)?;
         Ok(target)
     }
 }
