@@ -2,8 +2,9 @@
 //! inheritance of the outgoing server, the mailbox-path lock, CSV import, certificates,
 //! templates, and export/import (round trip, conflicts, encrypted secrets, canaries).
 
+use mailbox_admin_core::app::transfer::{ExportOptions, ImportOptions, OnConflict};
+use mailbox_admin_core::diag::FieldCode;
 use mailbox_admin_core::error::ErrorCode;
-use mailbox_admin_core::export::{ExportOptions, ImportOptions, OnConflict};
 use mailbox_admin_core::model::*;
 use mailbox_admin_core::secrets::{KeyringSecrets, SecretStore};
 use mailbox_admin_core::store::Store;
@@ -786,5 +787,95 @@ fn secrets_travel_only_encrypted_and_only_with_the_passphrase() {
     assert_eq!(
         b.server_password(srv.id).unwrap().as_deref(),
         Some("Canary-Server-Pw")
+    );
+}
+
+/// A file written by version 1 of the format (before the typed document), with every kind
+/// of row and reference. Its secrets are test values (`Canary-…`).
+fn v1_file(name: &str) -> serde_json::Value {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data")
+        .join(name);
+    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
+#[test]
+fn a_version_1_file_still_imports_with_its_references() {
+    let dir = tempfile::tempdir().unwrap();
+    let (b, _) = app_at(&dir.path().join("b.db"));
+    let report = b
+        .import_config(&v1_file("export-v1.json"), &ImportOptions::default())
+        .unwrap();
+    let created: Vec<(&str, u32)> = report
+        .created
+        .iter()
+        .map(|(k, n)| (k.as_str(), *n))
+        .collect();
+    assert_eq!(
+        created,
+        [
+            ("accounts", 2),
+            ("calendar_accounts", 1),
+            ("certificates", 1),
+            ("companies", 1),
+            ("employees", 1),
+            ("groups", 1),
+            ("incoming_servers", 2),
+            ("oauth_providers", 1),
+            ("outgoing_servers", 1),
+            ("templates", 1),
+            ("users", 3),
+        ]
+    );
+    assert_eq!(report.secrets_to_reenter.len(), 5, "{report:?}");
+    let smtp = b.list_outgoing("Versand").unwrap().remove(0);
+    let cert = b.list_certificates("").unwrap().remove(0);
+    assert_eq!(smtp.smime_certificate_id, Some(cert.id));
+    assert_eq!(smtp.client_certificate_id, Some(cert.id));
+    let gmail = b.list_servers("Gmail").unwrap().remove(0);
+    assert!(gmail.oauth_provider_id.is_some());
+    let acc = b.list_accounts("Vertrieb").unwrap().remove(0);
+    assert!(acc.mail_received);
+    assert_eq!(acc.user_ids.len(), 3);
+    assert_eq!(
+        b.effective_outgoing(acc.id).unwrap().source,
+        OutgoingSource::Company
+    );
+    assert_eq!(b.get_settings().unwrap().fetch_interval_minutes, 5);
+    assert_eq!(b.account_password(acc.id).unwrap(), None);
+}
+
+#[test]
+fn a_version_1_file_with_secrets_opens_with_its_passphrase() {
+    let dir = tempfile::tempdir().unwrap();
+    let doc = v1_file("export-v1-secrets.json");
+    let (b, _) = app_at(&dir.path().join("b.db"));
+    let wrong = b
+        .import_config(
+            &doc,
+            &ImportOptions {
+                on_conflict: OnConflict::Fail,
+                passphrase: Some("falsch-falsch".into()),
+            },
+        )
+        .unwrap_err()
+        .to_api(Lang::En);
+    assert_eq!(wrong.fields[0].code, FieldCode::PassphraseWrong);
+    assert!(b.list_users("").unwrap().is_empty());
+    let report = b
+        .import_config(
+            &doc,
+            &ImportOptions {
+                on_conflict: OnConflict::Fail,
+                passphrase: Some("Test-Passphrase-v1".into()),
+            },
+        )
+        .unwrap();
+    assert_eq!(report.secrets_restored, 5);
+    assert!(report.secrets_to_reenter.is_empty());
+    let acc = b.list_accounts("Vertrieb").unwrap().remove(0);
+    assert_eq!(
+        b.account_password(acc.id).unwrap().as_deref(),
+        Some("Canary-Account-Pw")
     );
 }

@@ -1,12 +1,15 @@
 //! Export and import of the whole configuration as JSON. Rows refer to each other by name
 //! (not by id) so that a file imports into any database; secrets are left out and listed as
-//! "to be re-entered", or included encrypted with a passphrase (Argon2id + XChaCha20-Poly1305)
-//! when asked. An import changes nothing when a name conflicts, unless told to skip.
+//! "to be re-entered", or included sealed with a passphrase (`envelope`) when asked. An
+//! import changes nothing when a name conflicts, unless told to skip.
+
+pub mod envelope;
 
 use crate::app::App;
 use crate::diag::FieldCode;
 use crate::error::{Entity, Error, FieldIssue, Result};
 use crate::model::*;
+use crate::sensitive::Secret;
 use crate::store::rows;
 use crate::store::Tx;
 use base64::Engine;
@@ -20,20 +23,12 @@ pub const VERSION: u32 = 1;
 
 const B64: base64::engine::GeneralPurpose = base64::engine::general_purpose::STANDARD;
 
-#[derive(Clone, PartialEq, Eq, Serialize, Deserialize, TS, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, Default)]
 #[serde(default)]
 pub struct ExportOptions {
     /// Include the secrets, encrypted with `passphrase`.
     pub include_secrets: bool,
-    pub passphrase: Option<String>,
-}
-
-impl std::fmt::Debug for ExportOptions {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("ExportOptions")
-            .field("include_secrets", &self.include_secrets)
-            .finish_non_exhaustive()
-    }
+    pub passphrase: Option<Secret>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS, Default)]
@@ -46,20 +41,12 @@ pub enum OnConflict {
     Skip,
 }
 
-#[derive(Clone, PartialEq, Eq, Serialize, Deserialize, TS, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, Default)]
 #[serde(default)]
 pub struct ImportOptions {
     pub on_conflict: OnConflict,
     /// Decrypts the secrets of an export made with secrets.
-    pub passphrase: Option<String>,
-}
-
-impl std::fmt::Debug for ImportOptions {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("ImportOptions")
-            .field("on_conflict", &self.on_conflict)
-            .finish_non_exhaustive()
-    }
+    pub passphrase: Option<Secret>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, Default)]
@@ -110,7 +97,8 @@ fn secret_key(e: Entity, name: &str, column: &str) -> String {
 impl App {
     /// The whole configuration as one JSON document.
     pub fn export_config(&self, opts: &ExportOptions) -> Result<Value> {
-        if opts.include_secrets && opts.passphrase.as_deref().unwrap_or("").len() < 8 {
+        let passphrase = opts.passphrase.clone().unwrap_or_default();
+        if opts.include_secrets && passphrase.expose().len() < 8 {
             return Err(Error::Validation(vec![FieldIssue::new(
                 "passphrase",
                 FieldCode::TooShort,
@@ -324,12 +312,11 @@ impl App {
                 .filter(|k| !plain.contains_key(k))
                 .collect();
             doc.insert("secrets_to_reenter".into(), json!(missing));
+            let sealed =
+                envelope::seal(&serde_json::to_vec(&plain).expect("map"), &passphrase, b"")?;
             doc.insert(
                 "encrypted_secrets".into(),
-                seal(
-                    &serde_json::to_vec(&plain).expect("map"),
-                    opts.passphrase.as_deref().unwrap_or(""),
-                )?,
+                serde_json::to_value(sealed).expect("serializable"),
             );
         } else {
             doc.insert(
@@ -355,8 +342,9 @@ impl App {
         }
         let secrets: BTreeMap<String, String> =
             match (doc.get("encrypted_secrets"), &opts.passphrase) {
-                (Some(Value::Object(_)), Some(p)) => {
-                    let plain = open(&doc["encrypted_secrets"], p)?;
+                (Some(sealed @ Value::Object(_)), Some(p)) => {
+                    let sealed: envelope::Sealed = from(sealed.clone())?;
+                    let plain = envelope::open(&sealed, p, b"")?;
                     serde_json::from_slice(&plain).map_err(|_| bad("secrets"))?
                 }
                 _ => BTreeMap::new(),
@@ -694,57 +682,4 @@ fn import_cert_row(m: &Map<String, Value>) -> Option<rows::Cols> {
         ("data", data.into()),
         ("secret_kind", kind.as_str().to_string().into()),
     ])
-}
-
-fn derive_key(passphrase: &str, salt: &[u8]) -> Result<[u8; 32]> {
-    let mut key = [0u8; 32];
-    argon2::Argon2::default()
-        .hash_password_into(passphrase.as_bytes(), salt, &mut key)
-        .map_err(|_| Error::Validation(vec![FieldIssue::new("passphrase", FieldCode::Required)]))?;
-    Ok(key)
-}
-
-fn seal(plain: &[u8], passphrase: &str) -> Result<Value> {
-    use chacha20poly1305::aead::{Aead, KeyInit};
-    let mut salt = [0u8; 16];
-    let mut nonce = [0u8; 24];
-    getrandom::fill(&mut salt).expect("OS random source");
-    getrandom::fill(&mut nonce).expect("OS random source");
-    let key = derive_key(passphrase, &salt)?;
-    let cipher = chacha20poly1305::XChaCha20Poly1305::new((&key).into());
-    let ct = cipher
-        .encrypt(chacha20poly1305::XNonce::from_slice(&nonce), plain)
-        .expect("encryption of a small buffer");
-    Ok(json!({
-        "kdf": "argon2id",
-        "cipher": "xchacha20poly1305",
-        "salt": B64.encode(salt),
-        "nonce": B64.encode(nonce),
-        "ciphertext": B64.encode(ct),
-    }))
-}
-
-fn open(sealed: &Value, passphrase: &str) -> Result<Vec<u8>> {
-    use chacha20poly1305::aead::{Aead, KeyInit};
-    let wrong = || {
-        Error::Validation(vec![FieldIssue::new(
-            "passphrase",
-            FieldCode::PassphraseWrong,
-        )])
-    };
-    let field = |k: &str| {
-        sealed
-            .get(k)
-            .and_then(Value::as_str)
-            .and_then(|s| B64.decode(s).ok())
-            .ok_or_else(wrong)
-    };
-    let (salt, nonce, ct) = (field("salt")?, field("nonce")?, field("ciphertext")?);
-    if nonce.len() != 24 {
-        return Err(wrong());
-    }
-    let key = derive_key(passphrase, &salt)?;
-    chacha20poly1305::XChaCha20Poly1305::new((&key).into())
-        .decrypt(chacha20poly1305::XNonce::from_slice(&nonce), ct.as_slice())
-        .map_err(|_| wrong())
 }
