@@ -183,8 +183,8 @@ fn catalogue(key: &str) -> (&'static str, &'static str) {
             "Too short: at least {min} characters.",
         ),
         "field.export_modified" => (
-            "Die Datei wurde nach dem Export verändert (z. B. ein Server oder eine TLS-Einstellung); ihre verschlüsselten Passwörter gehören nicht mehr dazu. Nichts wurde importiert: die unveränderte Datei verwenden oder ohne Passphrase importieren und die Passwörter neu eingeben.",
-            "The file was changed after export (e.g. a server or a TLS setting); its encrypted passwords no longer belong to it. Nothing was imported: use the unchanged file, or import without a passphrase and enter the passwords again.",
+            "Die Datei wurde nach dem Export verändert (z. B. ein Server oder eine TLS-Einstellung); ihre verschlüsselten Passwörter gehören nicht mehr dazu. Nichts wurde importiert; bitte die unveränderte Datei verwenden.",
+            "The file was changed after export (e.g. a server or a TLS setting); its encrypted passwords no longer belong to it. Nothing was imported; please use the unchanged file.",
         ),
         "field.import_conflict" => (
             "{kind} „{name}“ existiert bereits. Nichts wurde importiert; zum Zusammenführen vorhandene Einträge überspringen lassen.",

@@ -879,3 +879,87 @@ fn a_version_1_file_with_secrets_opens_with_its_passphrase() {
         Some("Canary-Account-Pw")
     );
 }
+
+#[test]
+fn a_version_1_file_converts_to_version_2_and_round_trips() {
+    let dir = tempfile::tempdir().unwrap();
+    let (b, _) = app_at(&dir.path().join("b.db"));
+    b.import_config(&v1_file("export-v1.json"), &ImportOptions::default())
+        .unwrap();
+    let v2 = b.export_config(&ExportOptions::default()).unwrap();
+    assert_eq!(v2["version"], 2);
+    // Same rows and references as the version 1 file (which had no keys of its own).
+    let v1 = v1_file("export-v1.json");
+    for section in [
+        "accounts",
+        "certificates",
+        "outgoing_servers",
+        "groups",
+        "templates",
+    ] {
+        assert_eq!(v2[section], v1[section], "{section}");
+    }
+    let (c, _) = app_at(&dir.path().join("c.db"));
+    c.import_config(&v2, &ImportOptions::default()).unwrap();
+    assert_eq!(c.export_config(&ExportOptions::default()).unwrap(), v2);
+}
+
+#[test]
+fn sealed_secrets_are_refused_when_the_document_was_edited() {
+    let dir = tempfile::tempdir().unwrap();
+    let (a, _) = app_at(&dir.path().join("a.db"));
+    full_config(&a);
+    let doc = a
+        .export_config(&ExportOptions {
+            include_secrets: true,
+            passphrase: Some("Passphrase-für-Export".into()),
+        })
+        .unwrap();
+    let opts = ImportOptions {
+        on_conflict: OnConflict::Fail,
+        passphrase: Some("Passphrase-für-Export".into()),
+    };
+    type Edit = fn(&mut serde_json::Value);
+    let edits: [(&str, Edit); 3] = [
+        ("host", |d| {
+            let i = d["incoming_servers"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .position(|s| s["name"] == "IMAP Zentrale")
+                .unwrap();
+            d["incoming_servers"][i]["host"] = "imap.attacker.example".into();
+        }),
+        ("tls", |d| {
+            d["outgoing_servers"][0]["tls_verify"] = false.into();
+            d["outgoing_servers"][0]["tls_insecure_confirmed"] = true.into();
+        }),
+        ("reenter list", |d| {
+            d["secrets_to_reenter"] = serde_json::json!(["account/Vertrieb Postfach/password"]);
+        }),
+    ];
+    for (what, edit) in edits {
+        let (b, _) = app_at(&dir.path().join(format!("b-{what}.db")));
+        let mut edited = doc.clone();
+        edit(&mut edited);
+        let e = b
+            .import_config(&edited, &opts)
+            .unwrap_err()
+            .to_api(Lang::En);
+        assert_eq!(e.fields.len(), 1, "{what}: {:?}", e.fields);
+        assert_eq!(
+            (e.fields[0].field.as_str(), e.fields[0].code),
+            ("file", FieldCode::ExportModified),
+            "{what}"
+        );
+        assert!(e.message.contains("changed after export"), "{}", e.message);
+        assert!(b.list_servers("").unwrap().is_empty(), "{what}: imported");
+    }
+    // Untouched (even re-serialized with other whitespace), it opens.
+    let text = serde_json::to_string(&doc).unwrap();
+    let (b, _) = app_at(&dir.path().join("b.db"));
+    let report = b
+        .import_config(&serde_json::from_str(&text).unwrap(), &opts)
+        .unwrap();
+    assert_eq!(report.secrets_restored, 3);
+}

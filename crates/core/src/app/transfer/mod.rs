@@ -1,25 +1,25 @@
-//! Export and import of the whole configuration as JSON. Rows refer to each other by name
-//! (not by id) so that a file imports into any database; secrets are left out and listed as
-//! "to be re-entered", or included sealed with a passphrase (`envelope`) when asked. An
+//! Export and import of the whole configuration as JSON (`doc`: a typed document, version 2;
+//! version 1 still read). Rows refer to each other by name (not by id) so that a file
+//! imports into any database; secrets are left out and listed as "to be re-entered", or
+//! included sealed with a passphrase and bound to the document (`envelope`) when asked. An
 //! import changes nothing when a name conflicts, unless told to skip.
 
+pub mod doc;
 pub mod envelope;
 
 use crate::app::App;
 use crate::diag::FieldCode;
 use crate::error::{Entity, Error, FieldIssue, Result};
+use crate::model::cert::ParsedCert;
 use crate::model::*;
-use crate::sensitive::Secret;
-use crate::store::rows;
-use crate::store::Tx;
+use crate::sensitive::{Secret, Sensitive};
+use crate::store::{certs, rows, Tx};
 use base64::Engine;
+use doc::*;
 use serde::{Deserialize, Serialize};
-use serde_json::{json, Map, Value};
+use serde_json::Value;
 use std::collections::BTreeMap;
 use ts_rs::TS;
-
-pub const FORMAT: &str = "mailbox-admin-export";
-pub const VERSION: u32 = 1;
 
 const B64: base64::engine::GeneralPurpose = base64::engine::general_purpose::STANDARD;
 
@@ -61,33 +61,8 @@ pub struct ImportReport {
     pub warnings: Vec<crate::error::ApiError>,
 }
 
-/// The sections of the file, in dependency order (a section refers only to earlier ones).
-const SECTIONS: &[(&str, Entity)] = &[
-    ("certificates", Entity::Certificate),
-    ("oauth_providers", Entity::OauthProvider),
-    ("incoming_servers", Entity::IncomingServer),
-    ("outgoing_servers", Entity::OutgoingServer),
-    ("companies", Entity::Company),
-    ("users", Entity::User),
-    ("groups", Entity::Group),
-    ("employees", Entity::Employee),
-    ("accounts", Entity::Account),
-    ("calendar_accounts", Entity::CalendarAccount),
-    ("templates", Entity::Template),
-];
-
-fn obj<T: Serialize>(v: &T) -> Map<String, Value> {
-    match serde_json::to_value(v).expect("serializable") {
-        Value::Object(m) => m,
-        _ => Map::new(),
-    }
-}
-
-fn label(conn: &Tx, e: Entity, id: Option<i64>) -> Result<Value> {
-    Ok(match id {
-        Some(id) => Value::String(rows::label(conn, e, id)?),
-        None => Value::Null,
-    })
+fn label(c: &Tx, e: Entity, id: Option<i64>) -> Result<Option<String>> {
+    id.map(|id| rows::label(c, e, id)).transpose()
 }
 
 fn secret_key(e: Entity, name: &str, column: &str) -> String {
@@ -95,7 +70,7 @@ fn secret_key(e: Entity, name: &str, column: &str) -> String {
 }
 
 impl App {
-    /// The whole configuration as one JSON document.
+    /// The whole configuration as one JSON document (`doc::ExportDoc`).
     pub fn export_config(&self, opts: &ExportOptions) -> Result<Value> {
         let passphrase = opts.passphrase.clone().unwrap_or_default();
         if opts.include_secrets && passphrase.expose().len() < 8 {
@@ -107,9 +82,7 @@ impl App {
         }
         let db = self.db();
         let c = db.read();
-        let mut doc = Map::new();
-        doc.insert("format".into(), json!(FORMAT));
-        doc.insert("version".into(), json!(VERSION));
+        let mut doc = ExportDoc::new();
         // Every secret the configuration has (stored, or entered but not stored): its key in
         // the file and its keyring reference.
         let mut secrets: Vec<(String, Option<String>)> = Vec::new();
@@ -123,181 +96,114 @@ impl App {
             Ok(())
         };
 
-        let mut certs = Vec::new();
-        for cert in crate::store::certs::list(c, "")? {
-            let data = crate::store::certs::data(c, cert.id)?;
-            let mut m = Map::new();
-            m.insert("name".into(), json!(cert.name));
-            m.insert("format".into(), json!(cert.format));
-            m.insert("subject".into(), json!(cert.subject));
-            m.insert("issuer".into(), json!(cert.issuer));
-            m.insert("serial".into(), json!(cert.serial));
-            m.insert("not_before".into(), json!(cert.not_before));
-            m.insert("not_after".into(), json!(cert.not_after));
-            m.insert("sha256".into(), json!(cert.sha256));
-            m.insert("email_addresses".into(), json!(cert.email_addresses));
-            m.insert("has_private_key".into(), json!(cert.has_private_key));
-            m.insert("secret_kind".into(), json!(cert.secret_kind));
-            m.insert("data_base64".into(), json!(B64.encode(data)));
+        for cert in certs::list(c, "")? {
             secret_of(Entity::Certificate, &cert.name, "secret", cert.id)?;
-            certs.push(Value::Object(m));
+            doc.certificates.push(CertificateRow {
+                data_base64: B64.encode(certs::data(c, cert.id)?),
+                name: cert.name,
+                format: cert.format,
+                subject: cert.subject,
+                issuer: cert.issuer,
+                serial: cert.serial,
+                not_before: cert.not_before,
+                not_after: cert.not_after,
+                sha256: cert.sha256,
+                email_addresses: cert.email_addresses,
+                has_private_key: cert.has_private_key,
+                secret_kind: cert.secret_kind,
+            });
         }
-        doc.insert("certificates".into(), Value::Array(certs));
-
-        let mut list = Vec::new();
         for p in crate::store::oauth::list(c, "")? {
-            let mut m = obj(&crate::model::OauthProviderInput::from(&p));
-            m.remove("client_secret");
             secret_of(Entity::OauthProvider, &p.name, "client_secret", p.id)?;
-            list.push(Value::Object(m));
+            doc.oauth_providers
+                .push(OauthProviderRow::new(OauthProviderInput::from(&p)));
         }
-        doc.insert("oauth_providers".into(), Value::Array(list));
-
-        let mut list = Vec::new();
         for s in crate::store::servers::list(c, "")? {
-            let mut m = obj(&ServerInput::from(&s));
-            m.remove("password");
-            m.remove("oauth_provider_id");
-            m.insert(
-                "oauth_provider".into(),
-                label(c, Entity::OauthProvider, s.oauth_provider_id)?,
-            );
             secret_of(Entity::IncomingServer, &s.name, "password", s.id)?;
-            list.push(Value::Object(m));
+            let provider = label(c, Entity::OauthProvider, s.oauth_provider_id)?;
+            doc.incoming_servers
+                .push(IncomingServerRow::new(ServerInput::from(&s), provider));
         }
-        doc.insert("incoming_servers".into(), Value::Array(list));
-
-        let mut list = Vec::new();
         for s in crate::store::outgoing::list(c, "")? {
-            let mut m = obj(&OutgoingInput::from(&s));
-            m.remove("password");
-            m.remove("smime_certificate_id");
-            m.remove("client_certificate_id");
-            m.remove("oauth_provider_id");
-            m.insert(
-                "oauth_provider".into(),
-                label(c, Entity::OauthProvider, s.oauth_provider_id)?,
-            );
-            m.insert(
-                "smime_certificate".into(),
-                label(c, Entity::Certificate, s.smime_certificate_id)?,
-            );
-            m.insert(
-                "client_certificate".into(),
-                label(c, Entity::Certificate, s.client_certificate_id)?,
-            );
             secret_of(Entity::OutgoingServer, &s.name, "password", s.id)?;
-            list.push(Value::Object(m));
+            let refs = OutgoingRefs {
+                oauth_provider: label(c, Entity::OauthProvider, s.oauth_provider_id)?,
+                smime_certificate: label(c, Entity::Certificate, s.smime_certificate_id)?,
+                client_certificate: label(c, Entity::Certificate, s.client_certificate_id)?,
+            };
+            doc.outgoing_servers
+                .push(OutgoingServerRow::new(OutgoingInput::from(&s), refs));
         }
-        doc.insert("outgoing_servers".into(), Value::Array(list));
-
-        let mut list = Vec::new();
         for co in crate::store::people::companies(c, "")? {
-            let mut m = obj(&CompanyInput::from(&co));
-            m.remove("default_outgoing_server_id");
-            m.insert(
-                "default_outgoing_server".into(),
-                label(c, Entity::OutgoingServer, co.default_outgoing_server_id)?,
-            );
-            list.push(Value::Object(m));
+            let i = CompanyInput::from(&co);
+            doc.companies.push(CompanyRow {
+                name: i.name,
+                code: i.code,
+                default_outgoing_server: label(
+                    c,
+                    Entity::OutgoingServer,
+                    i.default_outgoing_server_id,
+                )?,
+            });
         }
-        doc.insert("companies".into(), Value::Array(list));
-
-        let users = crate::store::people::users(c, "")?;
         let login = |id: i64| -> Result<String> { rows::label(c, Entity::User, id) };
         let logins = |ids: &[i64]| -> Result<Vec<String>> {
             let mut v = ids.iter().map(|i| login(*i)).collect::<Result<Vec<_>>>()?;
             v.sort_by_key(|a| a.to_lowercase());
             Ok(v)
         };
-        doc.insert(
-            "users".into(),
-            Value::Array(
-                users
-                    .iter()
-                    .map(|u| Value::Object(obj(&UserInput::from(u))))
-                    .collect(),
-            ),
-        );
-
-        let mut list = Vec::new();
+        for u in crate::store::people::users(c, "")? {
+            doc.users.push(UserRow::new(UserInput::from(&u)));
+        }
         for g in crate::store::people::groups(c, "")? {
-            let mut m = obj(&GroupInput::from(&g));
-            m.remove("member_ids");
-            m.insert("members".into(), json!(logins(&g.member_ids)?));
-            list.push(Value::Object(m));
+            let i = GroupInput::from(&g);
+            doc.groups.push(GroupRow {
+                members: logins(&i.member_ids)?,
+                name: i.name,
+                description: i.description,
+            });
         }
-        doc.insert("groups".into(), Value::Array(list));
-
-        let mut list = Vec::new();
         for e in crate::store::people::employees(c, "")? {
-            let mut m = obj(&EmployeeInput::from(&e));
-            m.remove("user_id");
-            m.insert("user".into(), label(c, Entity::User, e.user_id)?);
-            list.push(Value::Object(m));
+            let i = EmployeeInput::from(&e);
+            doc.employees.push(EmployeeRow {
+                user: label(c, Entity::User, i.user_id)?,
+                name: i.name,
+                email: i.email,
+                personnel_number: i.personnel_number,
+            });
         }
-        doc.insert("employees".into(), Value::Array(list));
-
-        let mut list = Vec::new();
         for a in crate::store::accounts::list(c, "")? {
-            let mut m = obj(&AccountInput::from(&a));
-            for k in [
-                "password",
-                "owner",
-                "user_ids",
-                "company_id",
-                "incoming_server_id",
-                "outgoing_server_id",
-            ] {
-                m.remove(k);
-            }
-            m.insert(
-                "owner".into(),
-                match a.owner {
-                    Owner::User(u) => json!({ "user": login(u)? }),
-                    Owner::Group(g) => json!({ "group": rows::label(c, Entity::Group, g)? }),
-                },
-            );
-            m.insert("users".into(), json!(logins(&a.user_ids)?));
-            m.insert("company".into(), label(c, Entity::Company, a.company_id)?);
-            m.insert(
-                "incoming_server".into(),
-                label(c, Entity::IncomingServer, a.incoming_server_id)?,
-            );
-            m.insert(
-                "outgoing_server".into(),
-                label(c, Entity::OutgoingServer, a.outgoing_server_id)?,
-            );
-            m.insert("mail_received".into(), json!(a.mail_received));
             secret_of(Entity::Account, &a.name, "password", a.id)?;
-            list.push(Value::Object(m));
+            let refs = AccountRefs {
+                owner: Some(match a.owner {
+                    Owner::User(u) => OwnerRef::User(login(u)?),
+                    Owner::Group(g) => OwnerRef::Group(rows::label(c, Entity::Group, g)?),
+                }),
+                users: logins(&a.user_ids)?,
+                company: label(c, Entity::Company, a.company_id)?,
+                incoming_server: label(c, Entity::IncomingServer, a.incoming_server_id)?,
+                outgoing_server: label(c, Entity::OutgoingServer, a.outgoing_server_id)?,
+            };
+            doc.accounts.push(AccountRow::new(
+                AccountInput::from(&a),
+                refs,
+                a.mail_received,
+            ));
         }
-        doc.insert("accounts".into(), Value::Array(list));
-
-        let mut list = Vec::new();
         for k in crate::store::calendar::list(c, "")? {
-            let mut m = obj(&CalendarInput::from(&k));
-            m.remove("password");
-            m.remove("employee_id");
-            m.insert(
-                "employee".into(),
-                label(c, Entity::Employee, Some(k.employee_id))?,
-            );
             secret_of(Entity::CalendarAccount, &k.name, "password", k.id)?;
-            list.push(Value::Object(m));
+            let employee = label(c, Entity::Employee, Some(k.employee_id))?;
+            doc.calendar_accounts
+                .push(CalendarRow::new(CalendarInput::from(&k), employee));
         }
-        doc.insert("calendar_accounts".into(), Value::Array(list));
-
-        let list: Vec<Value> = crate::store::settings::templates(c, "")?
-            .into_iter()
-            .map(|t| json!({ "name": t.name, "kind": t.kind, "data": t.data }))
-            .collect();
-        doc.insert("templates".into(), Value::Array(list));
-
-        let mut st = obj(&crate::store::settings::get(c)?);
-        st.remove("version");
-        st.remove("updated_at");
-        doc.insert("settings".into(), Value::Object(st));
+        for t in crate::store::settings::templates(c, "")? {
+            doc.templates.push(TemplateRow {
+                name: t.name,
+                kind: t.kind,
+                data: t.data,
+            });
+        }
+        doc.settings = Some(SettingsRow::new(crate::store::settings::get(c)?));
 
         if opts.include_secrets {
             let mut plain = BTreeMap::new();
@@ -306,77 +212,60 @@ impl App {
                     plain.insert(key.clone(), v);
                 }
             }
-            let missing: Vec<String> = secrets
+            doc.secrets_to_reenter = secrets
                 .iter()
                 .map(|(k, _)| k.clone())
                 .filter(|k| !plain.contains_key(k))
                 .collect();
-            doc.insert("secrets_to_reenter".into(), json!(missing));
-            let sealed =
-                envelope::seal(&serde_json::to_vec(&plain).expect("map"), &passphrase, b"")?;
-            doc.insert(
-                "encrypted_secrets".into(),
-                serde_json::to_value(sealed).expect("serializable"),
-            );
+            // Sealed last: the secrets are bound to everything else in the document.
+            let plain = Sensitive::wrap(serde_json::to_vec(&plain).expect("map"));
+            doc.encrypted_secrets = Some(envelope::seal(
+                plain.expose(),
+                &passphrase,
+                &doc.associated_data(),
+            )?);
         } else {
-            doc.insert(
-                "secrets_to_reenter".into(),
-                json!(secrets.iter().map(|(k, _)| k.clone()).collect::<Vec<_>>()),
-            );
+            doc.secrets_to_reenter = secrets.into_iter().map(|(k, _)| k).collect();
         }
-        Ok(Value::Object(doc))
+        Ok(serde_json::to_value(&doc).expect("serializable"))
     }
 
-    /// Imports a document made by `export_config`, in one transaction.
-    pub fn import_config(&self, doc: &Value, opts: &ImportOptions) -> Result<ImportReport> {
-        let bad = |reason: &str| {
-            Error::Validation(vec![
-                FieldIssue::new("file", FieldCode::InvalidJson).arg("reason", reason)
-            ])
+    /// Imports a document made by `export_config` (version 2, or 1), in one transaction.
+    pub fn import_config(&self, file: &Value, opts: &ImportOptions) -> Result<ImportReport> {
+        let Loaded { doc, written_as } = ExportDoc::read(file)?;
+        let secrets: BTreeMap<String, String> = match (&doc.encrypted_secrets, &opts.passphrase) {
+            (Some(sealed), Some(p)) => {
+                // Version 1 sealed its secrets without binding them to the document.
+                let aad = if written_as >= 2 {
+                    doc.associated_data()
+                } else {
+                    Vec::new()
+                };
+                let plain = Sensitive::wrap(envelope::open(sealed, p, &aad)?);
+                serde_json::from_slice(plain.expose())
+                    .map_err(|_| doc::bad_file("encrypted_secrets"))?
+            }
+            _ => BTreeMap::new(),
         };
-        if doc.get("format").and_then(Value::as_str) != Some(FORMAT) {
-            return Err(bad("not a Mailbox Admin export"));
-        }
-        if doc.get("version").and_then(Value::as_u64) != Some(VERSION as u64) {
-            return Err(bad("unsupported export version"));
-        }
-        let secrets: BTreeMap<String, String> =
-            match (doc.get("encrypted_secrets"), &opts.passphrase) {
-                (Some(sealed @ Value::Object(_)), Some(p)) => {
-                    let sealed: envelope::Sealed = from(sealed.clone())?;
-                    let plain = envelope::open(&sealed, p, b"")?;
-                    serde_json::from_slice(&plain).map_err(|_| bad("secrets"))?
-                }
-                _ => BTreeMap::new(),
-            };
-        let section = |name: &str| -> Vec<Map<String, Value>> {
-            doc.get(name)
-                .and_then(Value::as_array)
-                .map(|a| a.iter().filter_map(|v| v.as_object().cloned()).collect())
-                .unwrap_or_default()
-        };
-        let name_of = |e: Entity, m: &Map<String, Value>| -> String {
-            m.get(e.label_column())
-                .and_then(Value::as_str)
-                .unwrap_or("")
-                .trim()
-                .to_string()
-        };
+        self.db()
+            .write(|c| self.import_doc(c, doc, &secrets, opts.on_conflict))
+    }
 
-        let mut db = self.db();
-        let tx = db.begin()?;
-        let c: &Tx = &tx;
+    fn import_doc(
+        &self,
+        c: &Tx,
+        doc: ExportDoc,
+        secrets: &BTreeMap<String, String>,
+        on_conflict: OnConflict,
+    ) -> Result<ImportReport> {
         // Conflicts first: nothing is written if any name exists and we must not skip.
         let mut conflicts = Vec::new();
-        for (sec, e) in SECTIONS {
-            for m in section(sec) {
-                let n = name_of(*e, &m);
-                if rows::find_label(c, *e, &n)?.is_some() {
-                    conflicts.push((*e, n));
-                }
+        for (e, n) in doc.names() {
+            if rows::find_label(c, e, &n)?.is_some() {
+                conflicts.push((e, n));
             }
         }
-        if !conflicts.is_empty() && opts.on_conflict == OnConflict::Fail {
+        if !conflicts.is_empty() && on_conflict == OnConflict::Fail {
             let lang = self.lang();
             return Err(Error::Validation(
                 conflicts
@@ -389,210 +278,236 @@ impl App {
                     .collect(),
             ));
         }
-
-        let mut report = ImportReport::default();
-        let id_of = |e: Entity, field: &'static str, v: Option<&Value>| -> Result<Option<i64>> {
-            match v.and_then(Value::as_str) {
-                None => Ok(None),
-                Some(n) => match rows::find_label(c, e, n)? {
-                    Some(id) => Ok(Some(id)),
-                    None => Err(Error::Validation(vec![FieldIssue::new(
-                        field,
-                        FieldCode::MissingRef,
-                    )
-                    .arg("id", n.to_string())])),
-                },
-            }
-        };
-        let take_secret = |e: Entity, name: &str, column: &str, report: &mut ImportReport| {
-            let key = secret_key(e, name, column);
-            match secrets.get(&key) {
-                Some(s) => {
-                    report.secrets_restored += 1;
-                    SecretUpdate::set(s.clone())
-                }
-                None => SecretUpdate::Keep,
-            }
-        };
-        let count = |report: &mut ImportReport, sec: &str| {
-            *report.created.entry(sec.to_string()).or_default() += 1
+        let mut im = Importer {
+            c,
+            conflicts,
+            secrets,
+            report: ImportReport::default(),
         };
 
-        for (sec, e) in SECTIONS {
-            for mut m in section(sec) {
-                let n = name_of(*e, &m);
-                if conflicts.iter().any(|(ce, cn)| ce == e && cn == &n) {
-                    report.skipped.push(format!("{} \"{n}\"", e.ref_prefix()));
-                    continue;
-                }
-                let parse = Value::Object;
-                match e {
-                    Entity::Certificate => {
-                        let cert = import_cert_row(&m).ok_or_else(|| bad("certificate"))?;
-                        let id = rows::insert(c, Entity::Certificate, cert)?;
-                        let upd = take_secret(*e, &n, "secret", &mut report);
-                        report
-                            .warnings
-                            .extend(self.store_secret(c, *e, "secret", id, &upd)?);
-                    }
-                    Entity::OauthProvider => {
-                        let mut input: crate::model::OauthProviderInput = from(parse(m))?;
-                        input.client_secret = take_secret(*e, &n, "client_secret", &mut report);
-                        report
-                            .warnings
-                            .extend(self.create_oauth_provider_in(c, &input)?.warnings);
-                    }
-                    Entity::IncomingServer => {
-                        let p = id_of(
-                            Entity::OauthProvider,
-                            "oauth_provider",
-                            m.get("oauth_provider"),
-                        )?;
-                        m.insert("oauth_provider_id".into(), json!(p));
-                        let mut input: ServerInput = from(parse(m))?;
-                        input.password = take_secret(*e, &n, "password", &mut report);
-                        report
-                            .warnings
-                            .extend(self.create_server_in(c, &input)?.warnings);
-                    }
-                    Entity::OutgoingServer => {
-                        let smime = id_of(
-                            Entity::Certificate,
-                            "smime_certificate",
-                            m.get("smime_certificate"),
-                        )?;
-                        let client = id_of(
-                            Entity::Certificate,
-                            "client_certificate",
-                            m.get("client_certificate"),
-                        )?;
-                        let p = id_of(
-                            Entity::OauthProvider,
-                            "oauth_provider",
-                            m.get("oauth_provider"),
-                        )?;
-                        m.insert("oauth_provider_id".into(), json!(p));
-                        m.insert("smime_certificate_id".into(), json!(smime));
-                        m.insert("client_certificate_id".into(), json!(client));
-                        let mut input: OutgoingInput = from(parse(m))?;
-                        input.password = take_secret(*e, &n, "password", &mut report);
-                        report
-                            .warnings
-                            .extend(self.create_outgoing_in(c, &input)?.warnings);
-                    }
-                    Entity::Company => {
-                        let d = id_of(
-                            Entity::OutgoingServer,
-                            "default_outgoing_server",
-                            m.get("default_outgoing_server"),
-                        )?;
-                        m.insert("default_outgoing_server_id".into(), json!(d));
-                        self.create_company_in(c, &from(parse(m))?)?;
-                    }
-                    Entity::User => {
-                        self.create_user_in(c, &from(parse(m))?)?;
-                    }
-                    Entity::Group => {
-                        let ids = ids_of(c, Entity::User, "members", m.get("members"))?;
-                        m.insert("member_ids".into(), json!(ids));
-                        self.create_group_in(c, &from(parse(m))?)?;
-                    }
-                    Entity::Employee => {
-                        let u = id_of(Entity::User, "user", m.get("user"))?;
-                        m.insert("user_id".into(), json!(u));
-                        self.create_employee_in(c, &from(parse(m))?)?;
-                    }
-                    Entity::Account => {
-                        let owner = match m.get("owner") {
-                            Some(o) if o.get("user").is_some() => {
-                                json!({ "kind": "user", "id": id_of(Entity::User, "owner", o.get("user"))? })
-                            }
-                            Some(o) if o.get("group").is_some() => {
-                                json!({ "kind": "group", "id": id_of(Entity::Group, "owner", o.get("group"))? })
-                            }
-                            _ => Value::Null,
-                        };
-                        m.insert("owner".into(), owner);
-                        m.insert(
-                            "user_ids".into(),
-                            json!(ids_of(c, Entity::User, "users", m.get("users"))?),
-                        );
-                        m.insert(
-                            "company_id".into(),
-                            json!(id_of(Entity::Company, "company", m.get("company"))?),
-                        );
-                        m.insert(
-                            "incoming_server_id".into(),
-                            json!(id_of(
-                                Entity::IncomingServer,
-                                "incoming_server",
-                                m.get("incoming_server")
-                            )?),
-                        );
-                        m.insert(
-                            "outgoing_server_id".into(),
-                            json!(id_of(
-                                Entity::OutgoingServer,
-                                "outgoing_server",
-                                m.get("outgoing_server")
-                            )?),
-                        );
-                        let received = m
-                            .get("mail_received")
-                            .and_then(Value::as_bool)
-                            .unwrap_or(false);
-                        let mut input: AccountInput = from(parse(m))?;
-                        input.password = take_secret(*e, &n, "password", &mut report);
-                        let saved = self.create_account_in(c, &input)?;
-                        if received {
-                            crate::store::accounts::set_mail_received(c, saved.item.id, true)?;
-                        }
-                        report.warnings.extend(saved.warnings);
-                    }
-                    Entity::CalendarAccount => {
-                        let emp = id_of(Entity::Employee, "employee", m.get("employee"))?;
-                        m.insert("employee_id".into(), json!(emp));
-                        let mut input: CalendarInput = from(parse(m))?;
-                        input.password = take_secret(*e, &n, "password", &mut report);
-                        report
-                            .warnings
-                            .extend(self.create_calendar_in(c, &input)?.warnings);
-                    }
-                    Entity::Template => {
-                        self.create_template_in(c, &from(parse(m))?)?;
-                    }
-                    Entity::Settings => {}
-                }
-                count(&mut report, sec);
-            }
+        for r in doc.certificates {
+            let Some(n) = im.take(Entity::Certificate, &r.name) else {
+                continue;
+            };
+            let id = rows::insert(c, Entity::Certificate, certs::cols(&n, &cert_row(&n, r)?))?;
+            let upd = im.secret(Entity::Certificate, &n, "secret");
+            let w = self.store_secret(c, Entity::Certificate, "secret", id, &upd)?;
+            im.created("certificates", w);
         }
-        if let Some(Value::Object(st)) = doc.get("settings") {
-            let mut st = st.clone();
-            st.insert(
-                "version".into(),
-                json!(crate::store::settings::get(c)?.version),
-            );
-            let s: GeneralSettings = from(Value::Object(st))?;
+        for r in doc.oauth_providers {
+            let Some(n) = im.take(Entity::OauthProvider, &r.name) else {
+                continue;
+            };
+            let mut input = r.into_input();
+            input.client_secret = im.secret(Entity::OauthProvider, &n, "client_secret");
+            let w = self.create_oauth_provider_in(c, &input)?.warnings;
+            im.created("oauth_providers", w);
+        }
+        for r in doc.incoming_servers {
+            let Some(n) = im.take(Entity::IncomingServer, &r.name) else {
+                continue;
+            };
+            let p = im.id_of(Entity::OauthProvider, "oauth_provider", &r.oauth_provider)?;
+            let mut input = r.into_input(p);
+            input.password = im.secret(Entity::IncomingServer, &n, "password");
+            let w = self.create_server_in(c, &input)?.warnings;
+            im.created("incoming_servers", w);
+        }
+        for r in doc.outgoing_servers {
+            let Some(n) = im.take(Entity::OutgoingServer, &r.name) else {
+                continue;
+            };
+            let ids = OutgoingRefs {
+                smime_certificate: im.id_of(
+                    Entity::Certificate,
+                    "smime_certificate",
+                    &r.smime_certificate,
+                )?,
+                client_certificate: im.id_of(
+                    Entity::Certificate,
+                    "client_certificate",
+                    &r.client_certificate,
+                )?,
+                oauth_provider: im.id_of(
+                    Entity::OauthProvider,
+                    "oauth_provider",
+                    &r.oauth_provider,
+                )?,
+            };
+            let mut input = r.into_input(ids);
+            input.password = im.secret(Entity::OutgoingServer, &n, "password");
+            let w = self.create_outgoing_in(c, &input)?.warnings;
+            im.created("outgoing_servers", w);
+        }
+        for r in doc.companies {
+            if im.take(Entity::Company, &r.name).is_none() {
+                continue;
+            }
+            let d = im.id_of(
+                Entity::OutgoingServer,
+                "default_outgoing_server",
+                &r.default_outgoing_server,
+            )?;
+            self.create_company_in(c, &r.into_input(d))?;
+            im.created("companies", Vec::new());
+        }
+        for r in doc.users {
+            if im.take(Entity::User, &r.login).is_none() {
+                continue;
+            }
+            self.create_user_in(c, &r.into_input())?;
+            im.created("users", Vec::new());
+        }
+        for r in doc.groups {
+            if im.take(Entity::Group, &r.name).is_none() {
+                continue;
+            }
+            let ids = im.ids_of(Entity::User, "members", &r.members)?;
+            self.create_group_in(c, &r.into_input(ids))?;
+            im.created("groups", Vec::new());
+        }
+        for r in doc.employees {
+            if im.take(Entity::Employee, &r.name).is_none() {
+                continue;
+            }
+            let u = im.id_of(Entity::User, "user", &r.user)?;
+            self.create_employee_in(c, &r.into_input(u))?;
+            im.created("employees", Vec::new());
+        }
+        for r in doc.accounts {
+            let Some(n) = im.take(Entity::Account, &r.name) else {
+                continue;
+            };
+            let owner = match &r.owner {
+                Some(OwnerRef::User(u)) => im
+                    .id_of(Entity::User, "owner", &Some(u.clone()))?
+                    .map(Owner::User),
+                Some(OwnerRef::Group(g)) => im
+                    .id_of(Entity::Group, "owner", &Some(g.clone()))?
+                    .map(Owner::Group),
+                None => None,
+            };
+            let ids = AccountRefs {
+                owner,
+                users: im.ids_of(Entity::User, "users", &r.users)?,
+                company: im.id_of(Entity::Company, "company", &r.company)?,
+                incoming_server: im.id_of(
+                    Entity::IncomingServer,
+                    "incoming_server",
+                    &r.incoming_server,
+                )?,
+                outgoing_server: im.id_of(
+                    Entity::OutgoingServer,
+                    "outgoing_server",
+                    &r.outgoing_server,
+                )?,
+            };
+            let received = r.mail_received;
+            let mut input = r.into_input(ids);
+            input.password = im.secret(Entity::Account, &n, "password");
+            let saved = self.create_account_in(c, &input)?;
+            if received {
+                crate::store::accounts::set_mail_received(c, saved.item.id, true)?;
+            }
+            im.created("accounts", saved.warnings);
+        }
+        for r in doc.calendar_accounts {
+            let Some(n) = im.take(Entity::CalendarAccount, &r.name) else {
+                continue;
+            };
+            let emp = im.id_of(Entity::Employee, "employee", &r.employee)?;
+            let mut input = r.into_input(emp);
+            input.password = im.secret(Entity::CalendarAccount, &n, "password");
+            let w = self.create_calendar_in(c, &input)?.warnings;
+            im.created("calendar_accounts", w);
+        }
+        for r in doc.templates {
+            if im.take(Entity::Template, &r.name).is_none() {
+                continue;
+            }
+            self.create_template_in(
+                c,
+                &TemplateInput {
+                    name: r.name,
+                    kind: r.kind,
+                    data: r.data,
+                },
+            )?;
+            im.created("templates", Vec::new());
+        }
+        if let Some(st) = doc.settings {
+            let s = st.into_settings(&crate::store::settings::get(c)?);
             s.validate()?;
             crate::store::settings::save(c, &s)?;
         }
         // What still has no secret after the import is marked "not stored" on its row, so
         // the UI asks for it (and a new export lists it again).
-        if let Some(list) = doc.get("secrets_to_reenter").and_then(Value::as_array) {
-            for k in list.iter().filter_map(Value::as_str) {
-                if secrets.contains_key(k) {
-                    continue;
-                }
-                report.secrets_to_reenter.push(k.to_string());
-                if let Some((e, name, column)) = parse_secret_key(k) {
-                    if let Some(id) = rows::find_label(c, e, name)? {
-                        rows::set_secret(c, e, column, id, None, SecretState::NotStored)?;
-                    }
+        for k in doc.secrets_to_reenter {
+            if secrets.contains_key(&k) {
+                continue;
+            }
+            if let Some((e, name, column)) = parse_secret_key(&k) {
+                if let Some(id) = rows::find_label(c, e, name)? {
+                    rows::set_secret(c, e, column, id, None, SecretState::NotStored)?;
                 }
             }
+            im.report.secrets_to_reenter.push(k);
         }
-        tx.commit()?;
-        Ok(report)
+        Ok(im.report)
+    }
+}
+
+/// The state of one import: what to skip, the secrets that came with the file, the report.
+struct Importer<'a> {
+    c: &'a Tx,
+    conflicts: Vec<(Entity, String)>,
+    secrets: &'a BTreeMap<String, String>,
+    report: ImportReport,
+}
+
+impl Importer<'_> {
+    /// The row's name (trimmed), or None when the row exists and is kept (skipped).
+    fn take(&mut self, e: Entity, name: &str) -> Option<String> {
+        let n = name.trim().to_string();
+        if self.conflicts.iter().any(|(ce, cn)| *ce == e && *cn == n) {
+            self.report
+                .skipped
+                .push(format!("{} \"{n}\"", e.ref_prefix()));
+            return None;
+        }
+        Some(n)
+    }
+
+    fn created(&mut self, section: &str, warnings: Vec<crate::error::ApiError>) {
+        *self.report.created.entry(section.to_string()).or_default() += 1;
+        self.report.warnings.extend(warnings);
+    }
+
+    /// The row's secret from the file, if it came with it.
+    fn secret(&mut self, e: Entity, name: &str, column: &str) -> SecretUpdate {
+        match self.secrets.get(&secret_key(e, name, column)) {
+            Some(s) => {
+                self.report.secrets_restored += 1;
+                SecretUpdate::set(s.clone())
+            }
+            None => SecretUpdate::Keep,
+        }
+    }
+
+    fn id_of(&self, e: Entity, field: &'static str, name: &Option<String>) -> Result<Option<i64>> {
+        name.as_deref().map(|n| self.find(e, field, n)).transpose()
+    }
+
+    fn ids_of(&self, e: Entity, field: &'static str, names: &[String]) -> Result<Vec<i64>> {
+        names.iter().map(|n| self.find(e, field, n)).collect()
+    }
+
+    fn find(&self, e: Entity, field: &'static str, name: &str) -> Result<i64> {
+        rows::find_label(self.c, e, name)?.ok_or_else(|| {
+            Error::Validation(vec![
+                FieldIssue::new(field, FieldCode::MissingRef).arg("id", name.to_string())
+            ])
+        })
     }
 }
 
@@ -612,74 +527,26 @@ fn parse_secret_key(k: &str) -> Option<(Entity, &str, &'static str)> {
     Some((e, name, column))
 }
 
-fn from<T: serde::de::DeserializeOwned>(v: Value) -> Result<T> {
-    serde_json::from_value(v).map_err(|e| {
-        Error::Validation(vec![
-            FieldIssue::new("file", FieldCode::InvalidJson).arg("reason", e.to_string())
-        ])
-    })
-}
-
-fn ids_of(c: &Tx, e: Entity, field: &'static str, v: Option<&Value>) -> Result<Vec<i64>> {
-    let mut out = Vec::new();
-    for n in v
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .filter_map(Value::as_str)
-    {
-        match rows::find_label(c, e, n)? {
-            Some(id) => out.push(id),
-            None => {
-                return Err(Error::Validation(vec![FieldIssue::new(
-                    field,
-                    FieldCode::MissingRef,
-                )
-                .arg("id", n.to_string())]))
-            }
-        }
-    }
-    Ok(out)
-}
-
-/// A certificate row as exported (metadata kept as is: a PKCS#12 cannot be re-read without
-/// its passphrase, which may be one of the secrets to re-enter).
-fn import_cert_row(m: &Map<String, Value>) -> Option<rows::Cols> {
-    let s = |k: &str| m.get(k).and_then(Value::as_str).map(str::to_string);
-    let data = B64.decode(s("data_base64")?).ok()?;
-    let name = s("name")?;
+/// A certificate row as the store takes it; its metadata is kept as exported.
+fn cert_row(name: &str, r: CertificateRow) -> Result<ParsedCert> {
+    let bad = || doc::bad_file(&format!("certificate \"{name}\""));
     let mut issues = crate::validate::Issues::default();
-    issues.text("name", name.trim(), crate::model::server::NAME_MAX, true);
+    issues.text("name", name, crate::model::server::NAME_MAX, true);
     if !issues.is_empty() {
-        return None;
+        return Err(bad());
     }
-    let emails: Vec<String> = m
-        .get("email_addresses")
-        .and_then(Value::as_array)
-        .map(|a| {
-            a.iter()
-                .filter_map(Value::as_str)
-                .map(str::to_string)
-                .collect()
-        })
-        .unwrap_or_default();
-    let format = CertFormat::parse(&s("format")?)?;
-    let kind = CertSecretKind::parse(&s("secret_kind")?)?;
-    Some(vec![
-        ("name", name.trim().to_string().into()),
-        ("format", format.as_str().to_string().into()),
-        ("subject", s("subject")?.into()),
-        ("issuer", s("issuer")?.into()),
-        ("serial", s("serial")?.into()),
-        ("not_before", s("not_before")?.into()),
-        ("not_after", s("not_after")?.into()),
-        ("sha256", s("sha256")?.into()),
-        ("email_addresses", emails.join(",").into()),
-        (
-            "has_private_key",
-            m.get("has_private_key")?.as_bool()?.into(),
-        ),
-        ("data", data.into()),
-        ("secret_kind", kind.as_str().to_string().into()),
-    ])
+    Ok(ParsedCert {
+        stored_data: B64.decode(r.data_base64.trim()).map_err(|_| bad())?,
+        format: r.format,
+        subject: r.subject,
+        issuer: r.issuer,
+        serial: r.serial,
+        not_before: r.not_before,
+        not_after: r.not_after,
+        sha256: r.sha256,
+        email_addresses: r.email_addresses,
+        has_private_key: r.has_private_key,
+        secret_kind: r.secret_kind,
+        secret: None,
+    })
 }
