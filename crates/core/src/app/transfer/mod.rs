@@ -550,3 +550,32 @@ fn cert_row(name: &str, r: CertificateRow) -> Result<ParsedCert> {
         secret: None,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_options_never_show_the_passphrase() {
+        let e = ExportOptions {
+            include_secrets: true,
+            passphrase: Some("Canary-Export-Pass".into()),
+        };
+        let i = ImportOptions {
+            on_conflict: OnConflict::Skip,
+            passphrase: Some("Canary-Import-Pass".into()),
+        };
+        for shown in [
+            format!("{e:?}"),
+            format!("{i:?}"),
+            serde_json::to_string(&e).unwrap(),
+            serde_json::to_string(&i).unwrap(),
+        ] {
+            assert!(!shown.contains("Canary"), "{shown}");
+        }
+        // What the UI sends arrives whole.
+        let i: ImportOptions =
+            serde_json::from_str(r#"{"on_conflict":"fail","passphrase":"lang genug"}"#).unwrap();
+        assert_eq!(i.passphrase.unwrap().expose(), "lang genug");
+    }
+}
