@@ -8,7 +8,7 @@ use crate::crud::{set, Search};
 use crate::{fmt, Output};
 use base64::Engine;
 use clap::{Args, Subcommand};
-use mailbox_admin_core::export::{ExportOptions, ImportOptions, OnConflict};
+use mailbox_admin_core::app::transfer::{ExportOptions, ImportOptions, OnConflict};
 use mailbox_admin_core::model::*;
 use mailbox_admin_core::{ApiError, App};
 use std::path::PathBuf;
@@ -217,7 +217,7 @@ pub fn export(app: &App, out: Option<PathBuf>, with_secrets: bool) -> R {
     let opts = ExportOptions {
         include_secrets: with_secrets,
         passphrase: if with_secrets {
-            Some(stdin_secret()?)
+            Some(stdin_secret()?.into())
         } else {
             None
         },
@@ -275,7 +275,7 @@ pub fn import(app: &App, file: PathBuf, skip_existing: bool, passphrase_stdin: b
             OnConflict::Fail
         },
         passphrase: if passphrase_stdin {
-            Some(stdin_secret()?)
+            Some(stdin_secret()?.into())
         } else {
             None
         },

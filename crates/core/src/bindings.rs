@@ -80,10 +80,10 @@ pub fn render() -> String {
     decl::<TemplateInput>(&cfg, &mut out);
     decl::<PresetServer>(&cfg, &mut out);
     decl::<Preset>(&cfg, &mut out);
-    decl::<crate::export::ExportOptions>(&cfg, &mut out);
-    decl::<crate::export::OnConflict>(&cfg, &mut out);
-    decl::<crate::export::ImportOptions>(&cfg, &mut out);
-    decl::<crate::export::ImportReport>(&cfg, &mut out);
+    decl::<crate::app::transfer::ExportOptions>(&cfg, &mut out);
+    decl::<crate::app::transfer::OnConflict>(&cfg, &mut out);
+    decl::<crate::app::transfer::ImportOptions>(&cfg, &mut out);
+    decl::<crate::app::transfer::ImportReport>(&cfg, &mut out);
     // Connection tests (crate::probe, crate::app::probe).
     {
         use crate::app::probe::{

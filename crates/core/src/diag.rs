@@ -170,6 +170,7 @@ string_enum! {
         DefaultDisabled = "default_disabled",
         Duplicate = "duplicate",
         EmailInvalid = "email_invalid",
+        ExportModified = "export_modified",
         FingerprintInvalid = "fingerprint_invalid",
         FixedAfterCreation = "fixed_after_creation",
         HostInvalid = "host_invalid",

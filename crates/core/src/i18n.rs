@@ -143,8 +143,8 @@ fn catalogue(key: &str) -> (&'static str, &'static str) {
             "The certificate could not be read: {reason}",
         ),
         "field.passphrase_wrong" => (
-            "Die Passphrase passt nicht zu dieser PKCS#12-Datei.",
-            "The passphrase does not open this PKCS#12 file.",
+            "Die Passphrase passt nicht zu dieser Datei.",
+            "The passphrase does not open this file.",
         ),
         "field.template_kind" => (
             "Diese Vorlage ist für {kind}.",
@@ -185,6 +185,10 @@ fn catalogue(key: &str) -> (&'static str, &'static str) {
         "field.too_short" => (
             "Zu kurz: mindestens {min} Zeichen.",
             "Too short: at least {min} characters.",
+        ),
+        "field.export_modified" => (
+            "Die Datei wurde nach dem Export verändert (z. B. ein Server oder eine TLS-Einstellung); ihre verschlüsselten Passwörter gehören nicht mehr dazu. Nichts wurde importiert; bitte die unveränderte Datei verwenden.",
+            "The file was changed after export (e.g. a server or a TLS setting); its encrypted passwords no longer belong to it. Nothing was imported; please use the unchanged file.",
         ),
         "field.import_conflict" => (
             "{kind} „{name}“ existiert bereits. Nichts wurde importiert; zum Zusammenführen vorhandene Einträge überspringen lassen.",

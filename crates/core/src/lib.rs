@@ -7,7 +7,6 @@ pub mod bindings;
 pub mod clock;
 pub mod diag;
 pub mod error;
-pub mod export;
 pub mod i18n;
 pub mod kinds;
 pub mod model;

@@ -6,8 +6,9 @@
 mod fixtures;
 
 use fixtures::*;
+use mailbox_admin_core::app::transfer::{ExportOptions, ImportOptions, ImportReport, OnConflict};
+use mailbox_admin_core::diag::FieldCode;
 use mailbox_admin_core::error::ErrorCode;
-use mailbox_admin_core::export::{ExportOptions, ImportOptions, ImportReport, OnConflict};
 use mailbox_admin_core::model::*;
 use mailbox_admin_core::{App, Lang};
 use std::path::Path;
@@ -678,4 +679,178 @@ fn secrets_travel_only_encrypted_and_only_with_the_passphrase() {
         b.server_password(srv.id).unwrap().as_deref(),
         Some("Canary-Server-Pw")
     );
+}
+
+/// A file written by version 1 of the format (before the typed document), with every kind
+/// of row and reference. Its secrets are test values (`Canary-…`).
+fn v1_file(name: &str) -> serde_json::Value {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data")
+        .join(name);
+    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
+#[test]
+fn a_version_1_file_still_imports_with_its_references() {
+    let dir = tempfile::tempdir().unwrap();
+    let (b, _) = app_at(&dir.path().join("b.db"), Lang::En);
+    let report = b
+        .import_config(&v1_file("export-v1.json"), &ImportOptions::default())
+        .unwrap();
+    let created: Vec<(&str, u32)> = report
+        .created
+        .iter()
+        .map(|(k, n)| (k.as_str(), *n))
+        .collect();
+    assert_eq!(
+        created,
+        [
+            ("accounts", 2),
+            ("calendar_accounts", 1),
+            ("certificates", 1),
+            ("companies", 1),
+            ("employees", 1),
+            ("groups", 1),
+            ("incoming_servers", 2),
+            ("oauth_providers", 1),
+            ("outgoing_servers", 1),
+            ("templates", 1),
+            ("users", 3),
+        ]
+    );
+    assert_eq!(report.secrets_to_reenter.len(), 5, "{report:?}");
+    let smtp = b.list_outgoing("Versand").unwrap().remove(0);
+    let cert = b.list_certificates("").unwrap().remove(0);
+    assert_eq!(smtp.smime_certificate_id, Some(cert.id));
+    assert_eq!(smtp.client_certificate_id, Some(cert.id));
+    let gmail = b.list_servers("Gmail").unwrap().remove(0);
+    assert!(gmail.oauth_provider_id.is_some());
+    let acc = b.list_accounts("Vertrieb").unwrap().remove(0);
+    assert!(acc.mail_received);
+    assert_eq!(acc.user_ids.len(), 3);
+    assert_eq!(
+        b.effective_outgoing(acc.id).unwrap().source,
+        OutgoingSource::Company
+    );
+    assert_eq!(b.get_settings().unwrap().fetch_interval_minutes, 5);
+    assert_eq!(b.account_password(acc.id).unwrap(), None);
+}
+
+#[test]
+fn a_version_1_file_with_secrets_opens_with_its_passphrase() {
+    let dir = tempfile::tempdir().unwrap();
+    let doc = v1_file("export-v1-secrets.json");
+    let (b, _) = app_at(&dir.path().join("b.db"), Lang::En);
+    let wrong = b
+        .import_config(
+            &doc,
+            &ImportOptions {
+                on_conflict: OnConflict::Fail,
+                passphrase: Some("falsch-falsch".into()),
+            },
+        )
+        .unwrap_err()
+        .to_api(Lang::En);
+    assert_eq!(wrong.fields[0].code, FieldCode::PassphraseWrong);
+    assert!(b.list_users("").unwrap().is_empty());
+    let report = b
+        .import_config(
+            &doc,
+            &ImportOptions {
+                on_conflict: OnConflict::Fail,
+                passphrase: Some("Test-Passphrase-v1".into()),
+            },
+        )
+        .unwrap();
+    assert_eq!(report.secrets_restored, 5);
+    assert!(report.secrets_to_reenter.is_empty());
+    let acc = b.list_accounts("Vertrieb").unwrap().remove(0);
+    assert_eq!(
+        b.account_password(acc.id).unwrap().as_deref(),
+        Some("Canary-Account-Pw")
+    );
+}
+
+#[test]
+fn a_version_1_file_converts_to_version_2_and_round_trips() {
+    let dir = tempfile::tempdir().unwrap();
+    let (b, _) = app_at(&dir.path().join("b.db"), Lang::En);
+    b.import_config(&v1_file("export-v1.json"), &ImportOptions::default())
+        .unwrap();
+    let v2 = b.export_config(&ExportOptions::default()).unwrap();
+    assert_eq!(v2["version"], 2);
+    // Same rows and references as the version 1 file (which had no keys of its own).
+    let v1 = v1_file("export-v1.json");
+    for section in [
+        "accounts",
+        "certificates",
+        "outgoing_servers",
+        "groups",
+        "templates",
+    ] {
+        assert_eq!(v2[section], v1[section], "{section}");
+    }
+    let (c, _) = app_at(&dir.path().join("c.db"), Lang::En);
+    c.import_config(&v2, &ImportOptions::default()).unwrap();
+    assert_eq!(c.export_config(&ExportOptions::default()).unwrap(), v2);
+}
+
+#[test]
+fn sealed_secrets_are_refused_when_the_document_was_edited() {
+    let dir = tempfile::tempdir().unwrap();
+    let (a, _) = app_at(&dir.path().join("a.db"), Lang::En);
+    full_config(&a);
+    let doc = a
+        .export_config(&ExportOptions {
+            include_secrets: true,
+            passphrase: Some("Passphrase-für-Export".into()),
+        })
+        .unwrap();
+    let opts = ImportOptions {
+        on_conflict: OnConflict::Fail,
+        passphrase: Some("Passphrase-für-Export".into()),
+    };
+    type Edit = fn(&mut serde_json::Value);
+    let edits: [(&str, Edit); 3] = [
+        ("host", |d| {
+            let i = d["incoming_servers"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .position(|s| s["name"] == "IMAP Zentrale")
+                .unwrap();
+            d["incoming_servers"][i]["host"] = "imap.attacker.example".into();
+        }),
+        ("tls", |d| {
+            d["outgoing_servers"][0]["tls_verify"] = false.into();
+            d["outgoing_servers"][0]["tls_insecure_confirmed"] = true.into();
+        }),
+        ("reenter list", |d| {
+            d["secrets_to_reenter"] = serde_json::json!(["account/Vertrieb Postfach/password"]);
+        }),
+    ];
+    for (what, edit) in edits {
+        let (b, _) = app_at(&dir.path().join(format!("b-{what}.db")), Lang::En);
+        let mut edited = doc.clone();
+        edit(&mut edited);
+        let e = b
+            .import_config(&edited, &opts)
+            .unwrap_err()
+            .to_api(Lang::En);
+        assert_eq!(e.fields.len(), 1, "{what}: {:?}", e.fields);
+        assert_eq!(
+            (e.fields[0].field.as_str(), e.fields[0].code),
+            ("file", FieldCode::ExportModified),
+            "{what}"
+        );
+        assert!(e.message.contains("changed after export"), "{}", e.message);
+        assert!(b.list_servers("").unwrap().is_empty(), "{what}: imported");
+    }
+    // Untouched (even re-serialized with other whitespace), it opens.
+    let text = serde_json::to_string(&doc).unwrap();
+    let (b, _) = app_at(&dir.path().join("b.db"), Lang::En);
+    let report = b
+        .import_config(&serde_json::from_str(&text).unwrap(), &opts)
+        .unwrap();
+    assert_eq!(report.secrets_restored, 3);
 }

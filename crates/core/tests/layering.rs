@@ -98,21 +98,6 @@ const LAYERS: &[(&str, &[&str])] = &[
             "store",
         ],
     ),
-    (
-        "export",
-        &[
-            "i18n",
-            "kinds",
-            "sensitive",
-            "clock",
-            "diag",
-            "error",
-            "validate",
-            "model",
-            "store",
-            "app",
-        ],
-    ),
     ("bindings", &["*"]),
 ];
 

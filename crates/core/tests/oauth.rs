@@ -596,7 +596,7 @@ async fn no_token_or_client_secret_reaches_database_history_or_export() {
     }
     let export = serde_json::to_string(
         &s.app
-            .export_config(&mailbox_admin_core::export::ExportOptions::default())
+            .export_config(&mailbox_admin_core::app::transfer::ExportOptions::default())
             .unwrap(),
     )
     .unwrap();

@@ -9,9 +9,9 @@ use mailbox_admin_core::app::oauth::{ConnectEvent, ConnectOptions, Disconnected,
 use mailbox_admin_core::app::probe::{
     AccountTestOptions, BulkResult, BulkSummary, TestOptions, TestRun, TestTargetKind,
 };
+use mailbox_admin_core::app::transfer::{ExportOptions, ImportOptions, ImportReport};
 use mailbox_admin_core::app::{AppInfo, Removed};
 use mailbox_admin_core::error::FieldIssue;
-use mailbox_admin_core::export::{ExportOptions, ImportOptions, ImportReport};
 use mailbox_admin_core::model::*;
 use mailbox_admin_core::probe::{ProbeEvent, TestReport};
 use mailbox_admin_core::{Error, Lang};

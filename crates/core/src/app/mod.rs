@@ -175,6 +175,7 @@ mod records;
 mod servers;
 mod settings;
 mod templates;
+pub mod transfer;
 
 pub use people::split_csv;
 
