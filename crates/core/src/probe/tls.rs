@@ -1,294 +1,21 @@
-//! TLS for the probe: rustls on ring, the OS trust store plus extra roots, and a verifier
-//! that records the certificate chain and why verification failed, honours the alternative
-//! name and the pinned fingerprint, and — when verification is off — still says what it
-//! would have found. Every outcome becomes evidence for the TLS step.
+//! TLS for the probe: the handshake on a connection, with the shared configuration of
+//! `crate::tls` (OS trust store, extra CAs, the verifier that records the chain and honours
+//! the alternative name and the pinned fingerprint). Every outcome becomes evidence for the
+//! TLS step: version, cipher, chain, the verdict, and what the server sent if it was no TLS.
 
 use super::conn::Io;
 use super::runner::{Done, Failure};
 use super::transcript::Transcript;
 use super::{CertInfo, TlsEvidence, TlsSettings};
 use crate::diag::{DiagnosisCode, EvidenceKey, Trust};
-use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
-use rustls::client::WebPkiServerVerifier;
-use rustls::crypto::CryptoProvider;
-use rustls::pki_types::pem::PemObject;
-use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
-use rustls::{
-    CertificateError, ClientConfig, DigitallySignedStruct, RootCertStore, SignatureScheme,
-};
-use sha2::{Digest, Sha256};
+use crate::tls::{cert_info, Seen, Verdict, Verifier};
+use rustls::pki_types::ServerName;
+use rustls::ClientConfig;
 use std::io;
 use std::pin::Pin;
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll};
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
-
-fn provider() -> Arc<CryptoProvider> {
-    static P: OnceLock<Arc<CryptoProvider>> = OnceLock::new();
-    P.get_or_init(|| Arc::new(rustls::crypto::ring::default_provider()))
-        .clone()
-}
-
-/// The OS trust store, loaded once per process.
-fn native_roots() -> Arc<RootCertStore> {
-    static R: OnceLock<Arc<RootCertStore>> = OnceLock::new();
-    R.get_or_init(|| {
-        let mut store = RootCertStore::empty();
-        let loaded = rustls_native_certs::load_native_certs();
-        store.add_parsable_certificates(loaded.certs);
-        Arc::new(store)
-    })
-    .clone()
-}
-
-/// Starts loading the OS trust store in the background (it takes a few milliseconds), so
-/// that it is ready when the first TLS step needs it.
-pub fn warm_up() {
-    std::thread::spawn(|| {
-        let _ = native_roots();
-        let _ = provider();
-    });
-}
-
-fn roots(extra: &[String]) -> Arc<RootCertStore> {
-    if extra.is_empty() {
-        return native_roots();
-    }
-    let mut store = (*native_roots()).clone();
-    for pem in extra {
-        for cert in CertificateDer::pem_slice_iter(pem.as_bytes()).flatten() {
-            let _ = store.add(cert);
-        }
-    }
-    Arc::new(store)
-}
-
-/// `AB:CD:…` SHA-256 of a DER certificate.
-pub(crate) fn fingerprint(der: &[u8]) -> String {
-    Sha256::digest(der)
-        .iter()
-        .map(|b| format!("{b:02X}"))
-        .collect::<Vec<_>>()
-        .join(":")
-}
-
-fn rfc3339(t: time::OffsetDateTime) -> String {
-    t.format(&time::format_description::well_known::Rfc3339)
-        .unwrap_or_default()
-}
-
-pub(crate) fn cert_info(der: &[u8]) -> CertInfo {
-    use x509_parser::prelude::*;
-    let sha256 = fingerprint(der);
-    match X509Certificate::from_der(der) {
-        Ok((_, c)) => {
-            let mut names = Vec::new();
-            if let Ok(Some(san)) = c.subject_alternative_name() {
-                for n in &san.value.general_names {
-                    match n {
-                        GeneralName::DNSName(d) => names.push(d.to_string()),
-                        GeneralName::IPAddress(b) => names.push(ip_text(b)),
-                        _ => {}
-                    }
-                }
-            }
-            if names.is_empty() {
-                for cn in c.subject().iter_common_name() {
-                    if let Ok(s) = cn.as_str() {
-                        names.push(s.to_string());
-                    }
-                }
-            }
-            CertInfo {
-                subject: c.subject().to_string(),
-                issuer: c.issuer().to_string(),
-                names,
-                not_before: rfc3339(c.validity().not_before.to_datetime()),
-                not_after: rfc3339(c.validity().not_after.to_datetime()),
-                sha256,
-                self_signed: c.subject().as_raw() == c.issuer().as_raw(),
-            }
-        }
-        Err(e) => CertInfo {
-            subject: format!("(unreadable certificate: {e})"),
-            issuer: String::new(),
-            names: Vec::new(),
-            not_before: String::new(),
-            not_after: String::new(),
-            sha256,
-            self_signed: false,
-        },
-    }
-}
-
-fn ip_text(b: &[u8]) -> String {
-    match b.len() {
-        4 => std::net::Ipv4Addr::new(b[0], b[1], b[2], b[3]).to_string(),
-        16 => {
-            let mut a = [0u8; 16];
-            a.copy_from_slice(b);
-            std::net::Ipv6Addr::from(a).to_string()
-        }
-        _ => format!("{b:02x?}"),
-    }
-}
-
-/// What the verifier found.
-#[derive(Debug, Clone)]
-enum Verdict {
-    Verified,
-    Pinned,
-    /// Verification is off; `would_fail` is what it would have said.
-    Unverified {
-        would_fail: Option<DiagnosisCode>,
-    },
-    Failed {
-        code: DiagnosisCode,
-        detail: String,
-    },
-}
-
-#[derive(Debug, Default)]
-struct Seen {
-    chain: Vec<CertificateDer<'static>>,
-    verdict: Option<Verdict>,
-}
-
-#[derive(Debug)]
-struct Verifier {
-    webpki: Option<Arc<WebPkiServerVerifier>>,
-    provider: Arc<CryptoProvider>,
-    verify: bool,
-    alt_name: Option<ServerName<'static>>,
-    pin: Option<String>,
-    seen: Arc<Mutex<Seen>>,
-}
-
-/// Maps a webpki verdict to a diagnosis code.
-fn classify_cert_error(e: &rustls::Error, leaf: &CertificateDer<'_>) -> (DiagnosisCode, String) {
-    let detail = e.to_string();
-    let code = match e {
-        rustls::Error::InvalidCertificate(ce) => match ce {
-            CertificateError::Expired | CertificateError::ExpiredContext { .. } => {
-                DiagnosisCode::TlsExpired
-            }
-            CertificateError::NotValidYet | CertificateError::NotValidYetContext { .. } => {
-                DiagnosisCode::TlsNotYetValid
-            }
-            CertificateError::NotValidForName | CertificateError::NotValidForNameContext { .. } => {
-                DiagnosisCode::TlsHostnameMismatch
-            }
-            // A self-signed leaf fails path building in several ways (no issuer, or a
-            // trust anchor of the same name with another key): all mean "self-signed".
-            _ if cert_info(leaf).self_signed => DiagnosisCode::TlsSelfSigned,
-            CertificateError::UnknownIssuer
-            | CertificateError::BadSignature
-            | CertificateError::UnsupportedSignatureAlgorithmContext { .. }
-            | CertificateError::UnsupportedSignatureAlgorithmForPublicKeyContext { .. } => {
-                DiagnosisCode::TlsUntrustedIssuer
-            }
-            _ => DiagnosisCode::TlsHandshakeFailed,
-        },
-        _ => DiagnosisCode::TlsHandshakeFailed,
-    };
-    (code, detail)
-}
-
-impl ServerCertVerifier for Verifier {
-    fn verify_server_cert(
-        &self,
-        end_entity: &CertificateDer<'_>,
-        intermediates: &[CertificateDer<'_>],
-        server_name: &ServerName<'_>,
-        ocsp_response: &[u8],
-        now: UnixTime,
-    ) -> Result<ServerCertVerified, rustls::Error> {
-        let mut seen = self.seen.lock().unwrap_or_else(|e| e.into_inner());
-        seen.chain = std::iter::once(end_entity)
-            .chain(intermediates)
-            .map(|c| c.clone().into_owned())
-            .collect();
-        if let Some(pin) = &self.pin {
-            // Compared here, not by webpki: a pinned self-signed CA certificate would fail
-            // there as an end entity (CaUsedAsEndEntity).
-            if fingerprint(end_entity) == *pin {
-                seen.verdict = Some(Verdict::Pinned);
-                return Ok(ServerCertVerified::assertion());
-            }
-            seen.verdict = Some(Verdict::Failed {
-                code: DiagnosisCode::TlsPinMismatch,
-                detail: "the certificate's fingerprint is not the pinned one".into(),
-            });
-            return Err(rustls::Error::InvalidCertificate(
-                CertificateError::ApplicationVerificationFailure,
-            ));
-        }
-        let name = self.alt_name.as_ref().unwrap_or(server_name);
-        let result = match &self.webpki {
-            Some(w) => w.verify_server_cert(end_entity, intermediates, name, ocsp_response, now),
-            None => Err(rustls::Error::InvalidCertificate(
-                CertificateError::UnknownIssuer,
-            )),
-        };
-        match result {
-            Ok(v) => {
-                seen.verdict = Some(if self.verify {
-                    Verdict::Verified
-                } else {
-                    Verdict::Unverified { would_fail: None }
-                });
-                Ok(v)
-            }
-            Err(e) => {
-                let (code, detail) = classify_cert_error(&e, end_entity);
-                if self.verify {
-                    seen.verdict = Some(Verdict::Failed { code, detail });
-                    Err(e)
-                } else {
-                    seen.verdict = Some(Verdict::Unverified {
-                        would_fail: Some(code),
-                    });
-                    Ok(ServerCertVerified::assertion())
-                }
-            }
-        }
-    }
-
-    // Signatures are always checked, pinned or not: they prove the server holds the key.
-    fn verify_tls12_signature(
-        &self,
-        message: &[u8],
-        cert: &CertificateDer<'_>,
-        dss: &DigitallySignedStruct,
-    ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        rustls::crypto::verify_tls12_signature(
-            message,
-            cert,
-            dss,
-            &self.provider.signature_verification_algorithms,
-        )
-    }
-
-    fn verify_tls13_signature(
-        &self,
-        message: &[u8],
-        cert: &CertificateDer<'_>,
-        dss: &DigitallySignedStruct,
-    ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        rustls::crypto::verify_tls13_signature(
-            message,
-            cert,
-            dss,
-            &self.provider.signature_verification_algorithms,
-        )
-    }
-
-    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
-        self.provider
-            .signature_verification_algorithms
-            .supported_schemes()
-    }
-}
 
 /// Records the first bytes the server sends during the handshake, to tell a plaintext
 /// greeting from garbage when the handshake fails.
@@ -400,15 +127,8 @@ pub(crate) async fn handshake(
     settings: &TlsSettings,
     transcript: &Transcript,
 ) -> Result<(Box<dyn Io>, Done<TlsEvidence>), Failure> {
-    let provider = provider();
-    let store = roots(&settings.extra_roots);
-    let webpki = if store.is_empty() {
-        None
-    } else {
-        WebPkiServerVerifier::builder_with_provider(store, provider.clone())
-            .build()
-            .ok()
-    };
+    let provider = crate::tls::provider();
+    let webpki = crate::tls::TlsConfig::shared(&settings.extra_roots).webpki();
     let checked = checked_name(host, settings);
     let alt_name = if settings.alt_name.trim().is_empty() {
         None
@@ -637,12 +357,5 @@ mod tests {
         assert!(!looks_like_text(&[0x16, 0x03, 0x03, 0x00, 0x7a, 0x02]));
         assert!(!looks_like_text(b"\xff\xfe garbage"));
         assert!(!looks_like_text(b"* OK no line end yet"));
-    }
-
-    #[test]
-    fn fingerprints_are_colon_separated_upper_hex() {
-        let f = fingerprint(b"abc");
-        assert_eq!(f.len(), 95);
-        assert!(f.starts_with("BA:78:16:BF"), "{f}");
     }
 }
