@@ -102,8 +102,7 @@ enum Command {
     /// Connection tests (Verbindung testen): each step live, exit code 0 only if all passed.
     Test(probe::TestArgs),
     /// OAuth2: providers, and connecting accounts (device code, browser, app-only).
-    #[command(subcommand)]
-    Oauth(Box<oauth::Cmd>),
+    Oauth(Box<oauth::OauthArgs>),
 }
 
 /// What a command produced: a value to print, plus warnings that make it a partial success.
@@ -159,13 +158,22 @@ fn main() -> ExitCode {
         Some(LangArg::En) => Lang::En,
         None => Lang::from_env(),
     };
-    if matches!(cli.command, Command::Test(_)) {
+    if matches!(cli.command, Command::Test(_) | Command::Oauth(_)) {
         // Overlap loading the OS trust store with opening the database and the keyring.
-        mailbox_admin_core::probe::warm_up();
+        mailbox_admin_core::tls::warm_up();
     }
+    // `mbadmin oauth --ca-file`: the provider's HTTPS trusts these CAs too.
+    let extra_roots = match &cli.command {
+        Command::Oauth(a) => probe::read_roots(&a.ca_file),
+        _ => Ok(Vec::new()),
+    };
     let db = paths::resolve_db_path(cli.db.clone());
-    let result = App::open(&db, lang)
-        .map_err(|e| e.to_api(lang))
+    let result = extra_roots
+        .and_then(|roots| {
+            App::open(&db, lang)
+                .map(|app| app.with_extra_roots(roots))
+                .map_err(|e| e.to_api(lang))
+        })
         .and_then(|app| run(&app, cli.command, cli.json));
     match result {
         Ok(out) => {
@@ -235,6 +243,6 @@ fn run(app: &App, cmd: Command, json: bool) -> Result<Output, ApiError> {
             passphrase_stdin,
         } => settings::import(app, file, skip_existing, passphrase_stdin),
         Command::Test(c) => probe::run(app, c, json),
-        Command::Oauth(c) => oauth::run(app, *c, json),
+        Command::Oauth(c) => oauth::run(app, c.cmd, json),
     }
 }

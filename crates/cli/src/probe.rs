@@ -63,7 +63,7 @@ pub enum TestCmd {
     History { name: String },
 }
 
-fn read_roots(paths: &[PathBuf]) -> Result<Vec<String>, ApiError> {
+pub(crate) fn read_roots(paths: &[PathBuf]) -> Result<Vec<String>, ApiError> {
     paths
         .iter()
         .map(|p| {

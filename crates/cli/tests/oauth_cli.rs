@@ -1,6 +1,8 @@
 //! `mbadmin oauth …` against the real test OAuth server and Dovecot, with the tokens in a
 //! real (private) Secret Service: a provider from discovery, `connect --device` with the
 //! code on stderr, `status --json`, a green test, field errors for bad input, disconnect.
+//! The provider is reached over HTTPS with a certificate of the test CA (a company CA):
+//! trusted through `MAILBOX_ADMIN_EXTRA_CA` or `mbadmin oauth --ca-file`, else diagnosed.
 
 #[path = "../../core/tests/support/servers.rs"]
 mod servers;
@@ -12,11 +14,20 @@ use std::io::{BufRead, BufReader, Write};
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
+/// `mbadmin`, trusting the test CA through `MAILBOX_ADMIN_EXTRA_CA`.
 fn cmd(db: &Path, args: &[&str]) -> Command {
+    let mut c = bare_cmd(db, args);
+    c.env("MAILBOX_ADMIN_EXTRA_CA", &servers().oauth.ca_file);
+    c
+}
+
+/// `mbadmin` trusting only the OS trust store.
+fn bare_cmd(db: &Path, args: &[&str]) -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_mbadmin"));
     c.arg("--db")
         .arg(db)
         .args(args)
+        .env_remove("MAILBOX_ADMIN_EXTRA_CA")
         .env("LANG", "en_US.UTF-8")
         .env_remove("LC_ALL")
         .env_remove("LC_MESSAGES");
@@ -93,7 +104,7 @@ fn a_provider_from_discovery_a_device_connect_status_test_and_disconnect() {
             "--kind",
             "oidc",
             "--discovery-url",
-            &mail.oauth.issuer,
+            &mail.oauth.https_issuer,
             "--defaults",
             "--client-id",
             mail.oauth.public_client,
@@ -212,4 +223,130 @@ fn a_provider_from_discovery_a_device_connect_status_test_and_disconnect() {
     assert_eq!(o.status.code(), Some(1));
     assert!(text(&o.stdout).contains("oauth.not_connected"));
     let _ = std::io::stdout().flush();
+}
+
+#[test]
+fn a_provider_behind_a_company_ca_needs_ca_file() {
+    let _keyring = support::SecretService::shared();
+    let mail = servers();
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("c.db");
+    let ca = mail.oauth.ca_file.to_str().unwrap();
+    let add = |extra: &[&str]| {
+        let mut args = vec![
+            "oauth",
+            "provider",
+            "add",
+            "--name",
+            "Company IdP",
+            "--kind",
+            "oidc",
+            "--discovery-url",
+            &mail.oauth.https_issuer,
+            "--defaults",
+            "--client-id",
+            mail.oauth.public_client,
+        ];
+        args.extend_from_slice(extra);
+        bare_cmd(&db, &args).stdin(Stdio::null()).output().unwrap()
+    };
+
+    // Without the CA: the provider's certificate is diagnosed, naming its issuer.
+    let o = add(&[]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o.stdout));
+    let err = text(&o.stderr);
+    assert!(err.contains("Untrusted issuer"), "{err}");
+    assert!(err.contains("Mailbox Admin Test CA"), "{err}");
+
+    // With --ca-file: discovery works, and so does the device flow.
+    let o = add(&["--ca-file", ca]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    for args in [
+        vec![
+            "server",
+            "add",
+            "--name",
+            "Dovecot",
+            "--protocol",
+            "imap",
+            "--host",
+            HOST_GOOD,
+            "--security",
+            "tls",
+            "--port",
+            &mail.ports.imaps.to_string(),
+            "--auth",
+            "oauth2",
+            "--oauth-provider",
+            "Company IdP",
+        ],
+        vec!["user", "add", "--login", "alice"],
+        vec![
+            "account",
+            "add",
+            "--name",
+            "Alice",
+            "--email",
+            ALICE.name,
+            "--owner-user",
+            "alice",
+            "--incoming",
+            "Dovecot",
+        ],
+    ] {
+        let o = bare_cmd(&db, &args).stdin(Stdio::null()).output().unwrap();
+        assert!(o.status.success(), "{args:?}: {}", text(&o.stderr));
+    }
+    // Without the CA the device sign-in cannot even start.
+    let o = bare_cmd(&db, &["--json", "oauth", "connect", "Alice", "--device"])
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        text(&o.stderr).contains("Mailbox Admin Test CA"),
+        "{}",
+        text(&o.stderr)
+    );
+    let mut child = bare_cmd(
+        &db,
+        &[
+            "--json",
+            "oauth",
+            "--ca-file",
+            ca,
+            "connect",
+            "Alice",
+            "--device",
+        ],
+    )
+    .stdin(Stdio::null())
+    .stdout(Stdio::piped())
+    .stderr(Stdio::piped())
+    .spawn()
+    .unwrap();
+    let mut err = BufReader::new(child.stderr.take().unwrap());
+    let mut line = String::new();
+    err.read_line(&mut line).unwrap();
+    let ev: serde_json::Value =
+        serde_json::from_str(&line).unwrap_or_else(|e| panic!("{e}: {line}"));
+    assert!(
+        ev["verification_uri"]
+            .as_str()
+            .unwrap()
+            .starts_with("https://"),
+        "{ev}"
+    );
+    let played = mail.oauth.browser(&[
+        "device",
+        ev["verification_uri"].as_str().unwrap(),
+        ev["user_code"].as_str().unwrap(),
+        ALICE.name,
+        ALICE.password,
+    ]);
+    assert!(played.status.success(), "{}", text(&played.stderr));
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "{}", text(&out.stdout));
+    let st: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(st["connection"]["subject"], ALICE.name);
 }

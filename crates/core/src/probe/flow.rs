@@ -260,6 +260,9 @@ pub(crate) async fn login_step<P: Proto>(
                 if !f.description.is_empty() {
                     out = out.with(EvidenceKey::ProviderSaid, f.description.clone());
                 }
+                for e in &f.evidence {
+                    out = out.with(e.key, e.value.clone());
+                }
                 return Err(out);
             }
             if t.password.is_none() {

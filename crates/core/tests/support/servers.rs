@@ -132,6 +132,11 @@ pub struct OAuthServer {
     /// `http://127.0.0.1:PORT`; the endpoints are below it (see the methods).
     pub issuer: String,
     pub port: u16,
+    /// The same provider over HTTPS with the test CA's good certificate (127.0.0.1): its
+    /// discovery document names https endpoints. Clients must trust `ca_file`.
+    pub https_issuer: String,
+    /// The test CA (PEM file), for `--ca-file`, `MAILBOX_ADMIN_EXTRA_CA` and Node.js.
+    pub ca_file: PathBuf,
     /// Public native client (no secret): authorization code with PKCE S256 (required) and
     /// `redirect_uri` on any port, device code, refresh tokens when
     /// `offline_access` is asked for (rotated on use; reusing an old one revokes the grant).
@@ -197,6 +202,7 @@ impl OAuthServer {
         Command::new("node")
             .arg(self.browser_script())
             .args(args)
+            .env("NODE_EXTRA_CA_CERTS", &self.ca_file)
             .stdin(Stdio::null())
             .output()
             .expect("run node tests/oauth/browser.mjs")
@@ -742,6 +748,8 @@ fn start_oauth(dir: &Path) -> Result<OAuthServer, String> {
     cmd.arg(oauth.join("provider.mjs"))
         .env("OAUTH_USERS", serde_json::Value::Array(users).to_string())
         .env("OAUTH_SERVICE_EMAIL", OAUTH_SERVICE_EMAIL)
+        .env("OAUTH_TLS_CERT", dir.join("certs/good.crt"))
+        .env("OAUTH_TLS_KEY", dir.join("certs/good.key"))
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(err)
@@ -820,9 +828,15 @@ fn start_oauth(dir: &Path) -> Result<OAuthServer, String> {
             ));
         }
     }
+    let https_issuer = info["https_issuer"]
+        .as_str()
+        .ok_or_else(|| format!("no https_issuer in {line:?}"))?
+        .to_string();
     Ok(OAuthServer {
         issuer,
         port,
+        https_issuer,
+        ca_file: dir.join("certs/ca.crt"),
         public_client: OAUTH_PUBLIC_CLIENT,
         short_lived_client: OAUTH_SHORT_LIVED_CLIENT,
         short_ttl: info["short_ttl"].as_u64().unwrap_or(3),
