@@ -24,6 +24,7 @@ pub use flow::run;
 pub use tokio_util::sync::CancellationToken;
 pub use transcript::{Dir, TranscriptLine};
 
+pub use crate::diag::OsTrust;
 use crate::diag::{DiagnosisCode, Trust};
 use crate::kinds::Security;
 use serde::{Deserialize, Serialize};
@@ -279,6 +280,10 @@ pub struct TlsEvidence {
     pub checked_name: String,
     /// Leaf first.
     pub chain: Vec<CertInfo>,
+    /// What the operating system's own TLS stack says, with only the OS trust store (a
+    /// second handshake): `None` when not checked.
+    #[serde(default)]
+    pub os_trust: Option<OsTrust>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]

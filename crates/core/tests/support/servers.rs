@@ -81,6 +81,9 @@ pub struct Ports {
     pub smtps: u16,
     /// SMTP without TLS: AUTH PLAIN/LOGIN only, no relaying even when logged in.
     pub smtp_plain: u16,
+    /// Implicit TLS that speaks only TLS 1.0 (`openssl s_server -tls1`, good certificate,
+    /// 127.0.0.1): a server from before TLS 1.2.
+    pub tls10: u16,
 }
 
 pub struct MailServers {
@@ -888,6 +891,7 @@ fn start() -> Result<MailServers, String> {
         submission: free_port(HOST_GOOD),
         smtps: free_port(HOST_GOOD),
         smtp_plain: free_port(HOST_GOOD),
+        tls10: free_port(HOST_GOOD),
     };
 
     // The OAuth server first: Dovecot's configuration names it.
@@ -1008,6 +1012,26 @@ fn start() -> Result<MailServers, String> {
             "postfix did not come up: {}{}",
             std::fs::read_to_string(pf.join("stderr.log")).unwrap_or_default(),
             std::fs::read_to_string(pf.join("postfix.log")).unwrap_or_default()
+        ));
+    }
+    // A TLS 1.0-only server: OpenSSL 3 allows TLS 1.0 only at security level 0.
+    let certs = dir.join("certs");
+    let legacy = spawn_daemon(
+        Command::new("openssl")
+            .args(["s_server", "-quiet", "-www", "-tls1", "-cipher"])
+            .arg("DEFAULT:@SECLEVEL=0")
+            .arg("-accept")
+            .arg(format!("{HOST_GOOD}:{}", ports.tls10))
+            .arg("-cert")
+            .arg(certs.join("good.crt"))
+            .arg("-key")
+            .arg(certs.join("good.key")),
+        &dir.join("openssl-tls10.log"),
+    )?;
+    if exited(legacy) || !wait_for_port(HOST_GOOD, ports.tls10, deadline) {
+        return Err(format!(
+            "openssl s_server -tls1 did not come up: {}",
+            std::fs::read_to_string(dir.join("openssl-tls10.log")).unwrap_or_default()
         ));
     }
     Ok(MailServers {
