@@ -162,9 +162,11 @@ fn main() -> ExitCode {
         // Overlap loading the OS trust store with opening the database and the keyring.
         mailbox_admin_core::tls::warm_up();
     }
-    // `mbadmin oauth --ca-file`: the provider's HTTPS trusts these CAs too.
+    // `mbadmin oauth --ca-file` and `mbadmin test … --ca-file`: the provider's HTTPS trusts
+    // these CAs too.
     let extra_roots = match &cli.command {
         Command::Oauth(a) => probe::read_roots(&a.ca_file),
+        Command::Test(a) => probe::read_roots(&a.ca_files()),
         _ => Ok(Vec::new()),
     };
     let db = paths::resolve_db_path(cli.db.clone());

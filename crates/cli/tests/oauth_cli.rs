@@ -245,7 +245,8 @@ fn a_provider_behind_a_company_ca_needs_ca_file() {
             &mail.oauth.https_issuer,
             "--defaults",
             "--client-id",
-            mail.oauth.public_client,
+            // Tokens of a few seconds: the test below refreshes one.
+            mail.oauth.short_lived_client,
         ];
         args.extend_from_slice(extra);
         bare_cmd(&db, &args).stdin(Stdio::null()).output().unwrap()
@@ -349,4 +350,18 @@ fn a_provider_behind_a_company_ca_needs_ca_file() {
     assert!(out.status.success(), "{}", text(&out.stdout));
     let st: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(st["connection"]["subject"], ALICE.name);
+
+    // `test --ca-file` applies to OAuth too: the expired token is refreshed over HTTPS.
+    std::thread::sleep(std::time::Duration::from_secs(mail.oauth.short_ttl + 1));
+    let o = bare_cmd(
+        &db,
+        &["--json", "test", "account", "Alice", "--ca-file", ca],
+    )
+    .stdin(Stdio::null())
+    .output()
+    .unwrap();
+    assert!(o.status.success(), "{}", text(&o.stdout));
+    let o = mbadmin(&db, &["--json", "oauth", "status", "Alice"]);
+    let st: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert!(!st["connection"]["refreshed_at"].is_null(), "{st}");
 }

@@ -7,7 +7,7 @@
 use super::http::{Http, HttpError, Polling};
 use super::{classify, Discovered, OauthFailure, TokenResponse};
 use crate::diag::DiagnosisCode;
-use crate::probe::Secret;
+use crate::sensitive::Secret;
 use base64::Engine;
 use oauth2::basic::{
     BasicErrorResponse, BasicRevocationErrorResponse, BasicTokenIntrospectionResponse,

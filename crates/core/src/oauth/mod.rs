@@ -17,7 +17,7 @@ pub use flows::*;
 pub use http::Http;
 
 use crate::diag::{DiagnosisCode, Evidence};
-use crate::probe::Secret;
+use crate::sensitive::Secret;
 use serde::{Deserialize, Serialize};
 use std::time::Duration;
 use ts_rs::TS;

@@ -5,8 +5,8 @@
 //! read back whole or reported as damaged — never silently cut.
 
 use crate::error::SecretError;
-use crate::probe::Secret;
 use crate::secrets::SecretStore;
+use crate::sensitive::Secret;
 use serde::{Deserialize, Serialize};
 use sha2::Digest;
 
