@@ -54,6 +54,7 @@ pub fn warm_up() {
 pub struct TlsConfig {
     extra: Vec<String>,
     roots: Arc<RootCertStore>,
+    webpki: OnceLock<Option<Arc<WebPkiServerVerifier>>>,
 }
 
 impl TlsConfig {
@@ -79,6 +80,7 @@ impl TlsConfig {
         let c = Arc::new(TlsConfig {
             extra: extra.to_vec(),
             roots,
+            webpki: OnceLock::new(),
         });
         // A handful of distinct CA sets per process at most; keep the cache bounded anyway.
         if cache.len() >= 16 {
@@ -95,12 +97,16 @@ impl TlsConfig {
 
     /// Chain, validity and name checks against these roots; `None` when there are none.
     pub fn webpki(&self) -> Option<Arc<WebPkiServerVerifier>> {
-        if self.roots.is_empty() {
-            return None;
-        }
-        WebPkiServerVerifier::builder_with_provider(self.roots.clone(), provider())
-            .build()
-            .ok()
+        self.webpki
+            .get_or_init(|| {
+                if self.roots.is_empty() {
+                    return None;
+                }
+                WebPkiServerVerifier::builder_with_provider(self.roots.clone(), provider())
+                    .build()
+                    .ok()
+            })
+            .clone()
     }
 
     /// A client configuration for HTTPS: verification always on, HTTP/1.1, and the

@@ -190,9 +190,28 @@ pub(crate) async fn handshake(
     };
     transcript.info("TLS handshake");
     let connector = tokio_rustls::TlsConnector::from(Arc::new(config));
-    let result = connector.connect(server_name, peek).await;
+    // The OS's verdict comes from a second connection in parallel (boxed: a whole
+    // connection, kept off this future's stack); it is awaited only if the server presented
+    // a certificate, so a server that is no TLS server costs nothing more.
+    let mut os_look = second.map(|look| Box::pin(look.os_verdict(host)));
+    let mut os_early: Option<Option<crate::diag::OsTrust>> = None;
+    let handshake = connector.connect(server_name, peek);
+    tokio::pin!(handshake);
+    let result = loop {
+        tokio::select! {
+            r = &mut handshake => break r,
+            v = async { os_look.as_mut().expect("guarded").await }, if os_look.is_some() && os_early.is_none() => {
+                os_early = Some(v);
+            }
+        }
+    };
     let seen = std::mem::take(&mut *seen.lock().unwrap_or_else(|e| e.into_inner()));
     let chain: Vec<CertInfo> = seen.chain.iter().map(|c| cert_info(c)).collect();
+    let os_trust = match (os_early, os_look, chain.is_empty()) {
+        (Some(v), _, false) => v,
+        (None, Some(look), false) => look.await,
+        _ => None,
+    };
     match result {
         Ok(stream) => {
             let (_, conn) = stream.get_ref();
@@ -230,11 +249,6 @@ pub(crate) async fn handshake(
                     }
                 }
             }
-            let os_trust = match second {
-                // Boxed: the second look is a whole connection; kept off this future's stack.
-                Some(look) => Box::pin(look.os_verdict(host)).await,
-                None => None,
-            };
             let evidence = TlsEvidence {
                 version: version.clone(),
                 cipher: cipher.clone(),
@@ -261,10 +275,6 @@ pub(crate) async fn handshake(
         }
         Err(e) => {
             let peeked = std::mem::take(&mut *peek_state.lock().unwrap_or_else(|e| e.into_inner()));
-            let os_trust = match (&second, chain.is_empty()) {
-                (Some(look), false) => Box::pin(look.os_verdict(host)).await,
-                _ => None,
-            };
             let evidence = (!chain.is_empty()).then(|| TlsEvidence {
                 version: String::new(),
                 cipher: String::new(),
@@ -439,7 +449,7 @@ impl SecondLook {
     }
 
     /// The OS's own TLS stack (native-tls), with only the OS trust store, on `host`.
-    pub(crate) async fn os_verdict(&self, host: &str) -> Option<crate::diag::OsTrust> {
+    pub(crate) async fn os_verdict(self, host: &str) -> Option<crate::diag::OsTrust> {
         let work = async {
             let io = self.reopen().await?;
             let connector = native_tls::TlsConnector::new().ok()?;
