@@ -21,7 +21,10 @@ use mailbox_admin_core::probe::{CancellationToken, Role, StepKind, StepStatus, T
 use mailbox_admin_core::secrets::SecretStore;
 use mailbox_admin_core::store::Store;
 use mailbox_admin_core::{App, ErrorCode, Lang};
-use servers::{servers, ALICE, BOB, CAROL, DAVE, HOST_GOOD};
+use servers::{
+    servers, ALICE, BOB, CAROL, DAVE, HOST_EXPIRED, HOST_GOOD, HOST_NOT_YET_VALID, HOST_OTHER_NAME,
+    HOST_SELF_SIGNED, HOST_UNTRUSTED,
+};
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
@@ -766,4 +769,42 @@ async fn a_provider_behind_a_company_ca_is_trusted_only_with_that_ca() {
         panic!("{e:?}");
     };
     assert_eq!(f.code, "tls.untrusted_issuer", "{f:?}");
+}
+
+#[tokio::test]
+async fn an_https_endpoint_gets_the_same_tls_diagnoses_as_a_mail_server() {
+    // Dovecot's TLS port with one certificate per address: the handshake fails before any
+    // HTTP, exactly as it would at a provider with such a certificate.
+    let mail = servers();
+    let dir = tempfile::tempdir().unwrap();
+    let app = App::new(
+        Store::open(&dir.path().join("c.db")).unwrap(),
+        Arc::new(Keyring::default()),
+        Lang::En,
+    )
+    .with_extra_roots([mail.ca_pem.clone()]);
+    for (host, code) in [
+        (HOST_EXPIRED, "tls.expired"),
+        (HOST_NOT_YET_VALID, "tls.not_yet_valid"),
+        (HOST_OTHER_NAME, "tls.hostname_mismatch"),
+        (HOST_SELF_SIGNED, "tls.self_signed"),
+        (HOST_UNTRUSTED, "tls.untrusted_issuer"),
+    ] {
+        let input = OauthProviderInput {
+            name: "IdP".into(),
+            kind: ProviderKind::Oidc,
+            discovery_url: format!("https://{host}:{}", mail.ports.imaps_certs),
+            client_id: PUBLIC_CLIENT.into(),
+            ..Default::default()
+        };
+        let e = app.oauth_provider_defaults(&input).await.unwrap_err();
+        let mailbox_admin_core::Error::Oauth(f) = &e else {
+            panic!("{host}: {e:?}");
+        };
+        assert_eq!(f.code, code, "{host}: {f:?}");
+        assert!(
+            f.evidence.iter().any(|ev| ev.key == "sha256"),
+            "{host}: the certificate is evidence: {f:?}"
+        );
+    }
 }
