@@ -2,6 +2,7 @@
 //! as Tauri commands. No domain logic lives here.
 
 mod commands;
+mod ipc;
 
 use mailbox_admin_core::{paths, App, Lang};
 use std::path::PathBuf;
@@ -40,73 +41,7 @@ pub fn run() {
         .plugin(tauri_plugin_opener::init())
         .manage(app)
         .manage(commands::probe::Running::default())
-        .invoke_handler(tauri::generate_handler![
-            commands::app::app_info,
-            commands::app::set_language,
-            commands::servers::list_servers,
-            commands::servers::get_server,
-            commands::servers::create_server,
-            commands::servers::update_server,
-            commands::servers::delete_server,
-            commands::outgoing::list_outgoing,
-            commands::outgoing::get_outgoing,
-            commands::outgoing::create_outgoing,
-            commands::outgoing::update_outgoing,
-            commands::outgoing::delete_outgoing,
-            commands::people::list_companies,
-            commands::people::create_company,
-            commands::people::update_company,
-            commands::people::delete_company,
-            commands::people::list_users,
-            commands::people::create_user,
-            commands::people::update_user,
-            commands::people::delete_user,
-            commands::people::import_users_csv,
-            commands::people::list_groups,
-            commands::people::create_group,
-            commands::people::update_group,
-            commands::people::delete_group,
-            commands::people::list_employees,
-            commands::people::create_employee,
-            commands::people::update_employee,
-            commands::people::delete_employee,
-            commands::accounts::list_accounts,
-            commands::accounts::get_account,
-            commands::accounts::create_account,
-            commands::accounts::update_account,
-            commands::accounts::delete_account,
-            commands::accounts::effective_outgoing,
-            commands::oauth::list_oauth_providers,
-            commands::oauth::create_oauth_provider,
-            commands::oauth::update_oauth_provider,
-            commands::oauth::delete_oauth_provider,
-            commands::oauth::oauth_provider_defaults,
-            commands::oauth::oauth_status,
-            commands::oauth::oauth_connect,
-            commands::oauth::oauth_disconnect,
-            commands::calendar::list_calendars,
-            commands::calendar::create_calendar,
-            commands::calendar::update_calendar,
-            commands::calendar::delete_calendar,
-            commands::settings::list_certificates,
-            commands::settings::import_certificate,
-            commands::settings::rename_certificate,
-            commands::settings::delete_certificate,
-            commands::settings::get_settings,
-            commands::settings::save_settings,
-            commands::settings::list_templates,
-            commands::settings::create_template,
-            commands::settings::delete_template,
-            commands::settings::list_presets,
-            commands::settings::export_config,
-            commands::settings::import_config,
-            commands::probe::test_server,
-            commands::probe::test_outgoing,
-            commands::probe::test_account,
-            commands::probe::test_all,
-            commands::probe::cancel_test,
-            commands::probe::test_history,
-        ])
+        .invoke_handler(commands::handler())
         .run(tauri::generate_context!())
         .expect("error while running Mailbox Admin");
 }

@@ -1,6 +1,11 @@
 //! `mbadmin account list|show|add|edit|rm|mail-received`.
 
-use crate::common::{find, opt_ref, refs, stdin_secret};
+use crate::common::{find, stdin_secret};
+use crate::crud::set_refs;
+use crate::crud::{
+    self, set, Accounts, AddArgs, ClearPassword, Cli, Crud, EditArgs, Fill, Help, NoArgs, R,
+};
+use crate::server::FolderArgs;
 use crate::{fmt, Output};
 use clap::{Args, Subcommand};
 use mailbox_admin_core::error::Entity;
@@ -10,33 +15,17 @@ use serde::Serialize;
 
 #[derive(Subcommand)]
 pub enum Cmd {
-    #[command(alias = "ls")]
-    List {
-        #[arg(long, short, default_value = "")]
-        search: String,
-    },
-    /// One account, with the outgoing server it really uses and where that comes from.
-    Show { name: String },
-    Add {
-        #[arg(long)]
-        name: String,
-        #[command(flatten)]
-        f: Fields,
-    },
-    Edit {
-        account: String,
-        #[arg(long)]
-        name: Option<String>,
-        #[arg(long, conflicts_with = "password_stdin")]
-        clear_password: bool,
-        #[command(flatten)]
-        f: Fields,
-    },
-    #[command(alias = "remove", alias = "delete")]
-    Rm { account: String },
+    #[command(flatten)]
+    Crud(Box<Crud<Accounts>>),
     /// Set or clear the flag the business application sets once mail was received
     /// (it locks the mailbox path).
-    MailReceived { account: String, received: bool },
+    MailReceived {
+        account: String,
+        /// `true` or `false` (a positional bool needs an explicit value; clap's default
+        /// for bool is a flag).
+        #[arg(action = clap::ArgAction::Set)]
+        received: bool,
+    },
 }
 
 #[derive(Args)]
@@ -71,12 +60,8 @@ pub struct Fields {
     password_stdin: bool,
     #[arg(long)]
     mailbox_path: Option<String>,
-    #[arg(long)]
-    folder_trash: Option<String>,
-    #[arg(long)]
-    folder_junk: Option<String>,
-    #[arg(long)]
-    folder_sent: Option<String>,
+    #[command(flatten)]
+    folders: FolderArgs,
     #[arg(long)]
     only_subscribed: Option<bool>,
     /// Senden.
@@ -102,14 +87,12 @@ pub struct Fields {
     oauth_mechanism: Option<String>,
 }
 
-impl Fields {
-    fn apply(self, app: &App, i: &mut AccountInput) -> Result<(), ApiError> {
-        macro_rules! set {
-            ($($f:ident => $t:ident),*) => { $( if let Some(v) = self.$f { i.$t = v; } )* };
-        }
-        set!(email => email, sender_name => sender_name, reply_to => reply_to, user => username,
-             mailbox_path => mailbox_path, folder_trash => folder_trash, folder_junk => folder_junk,
-             folder_sent => folder_sent, only_subscribed => only_subscribed, may_send => may_send,
+impl Fill<AccountInput> for Fields {
+    fn fill(self, app: &App, i: &mut AccountInput) -> R<()> {
+        self.folders
+            .apply(&mut i.folder_trash, &mut i.folder_junk, &mut i.folder_sent);
+        set!(self => i; email => email, sender_name => sender_name, reply_to => reply_to, user => username,
+             mailbox_path => mailbox_path, only_subscribed => only_subscribed, may_send => may_send,
              may_receive => may_receive, may_out_of_office => may_out_of_office, send_bcc => send_bcc,
              auto_fetch => auto_fetch, verbose_log => verbose_log);
         if let Some(m) = self
@@ -125,18 +108,9 @@ impl Fields {
         if let Some(g) = self.owner_group {
             i.owner = Some(Owner::Group(find(app, Entity::Group, &g)?));
         }
-        if let Some(v) = self.users {
-            i.user_ids = refs(app, Entity::User, &v)?;
-        }
-        if let Some(v) = self.company {
-            i.company_id = opt_ref(app, Entity::Company, &v)?;
-        }
-        if let Some(v) = self.incoming {
-            i.incoming_server_id = opt_ref(app, Entity::IncomingServer, &v)?;
-        }
-        if let Some(v) = self.outgoing {
-            i.outgoing_server_id = opt_ref(app, Entity::OutgoingServer, &v)?;
-        }
+        set_refs!(app, self => i; users => user_ids: refs(User), company => company_id: opt_ref(Company),
+                  incoming => incoming_server_id: opt_ref(IncomingServer),
+                  outgoing => outgoing_server_id: opt_ref(OutgoingServer));
         if self.password_stdin {
             i.password = SecretUpdate::set(stdin_secret()?);
         }
@@ -168,72 +142,42 @@ fn effective_text(e: &EffectiveOutgoing) -> String {
     }
 }
 
-pub fn run(app: &App, cmd: Cmd) -> Result<Output, ApiError> {
-    let err = |e: mailbox_admin_core::Error| app.api_error(&e);
-    match cmd {
-        Cmd::List { search } => {
-            let l = app.list_accounts(&search).map_err(err)?;
-            Ok(Output::new(
-                &l,
-                fmt::table(&l, &["name", "email", "owner", "username"]),
-            ))
-        }
-        Cmd::Show { name } => {
-            let id = find(app, Entity::Account, &name)?;
-            let shown = Shown {
-                account: app.get_account(id).map_err(err)?,
-                effective_outgoing: app.effective_outgoing(id).map_err(err)?,
-            };
-            let human = format!(
-                "{}\noutgoing (effective)  {}",
-                fmt::record(&shown.account),
-                effective_text(&shown.effective_outgoing)
-            );
-            Ok(Output::new(&shown, human))
-        }
-        Cmd::Add { name, f } => {
-            let mut i = AccountInput {
-                name,
-                ..Default::default()
-            };
-            f.apply(app, &mut i)?;
-            Output::saved(app.create_account(&i).map_err(err)?, "created")
-        }
-        Cmd::Edit {
+impl Cli for Accounts {
+    type Add = AddArgs<Fields>;
+    type Edit = EditArgs<ClearPassword<Fields>>;
+    type Rm = NoArgs;
+    const COLUMNS: &'static [&'static str] = &["name", "email", "owner", "username"];
+    const TARGET: &'static str = "ACCOUNT";
+    const HELP: Help = Help {
+        show: Some(
+            "One account, with the outgoing server it really uses and where that comes from",
+        ),
+        ..Help::NONE
+    };
+
+    fn show(app: &App, account: Account) -> R<Output> {
+        let shown = Shown {
+            effective_outgoing: app
+                .effective_outgoing(account.id)
+                .map_err(|e| app.api_error(&e))?,
             account,
-            name,
-            clear_password,
-            f,
-        } => {
-            let cur = app
-                .get_account(find(app, Entity::Account, &account)?)
-                .map_err(err)?;
-            let mut i = AccountInput::from(&cur);
-            if let Some(n) = name {
-                i.name = n;
-            }
-            f.apply(app, &mut i)?;
-            if clear_password {
-                i.password = SecretUpdate::Clear;
-            }
-            Output::saved(
-                app.update_account(cur.id, cur.version, &i).map_err(err)?,
-                "saved",
-            )
-        }
-        Cmd::Rm { account } => {
-            let cur = app
-                .get_account(find(app, Entity::Account, &account)?)
-                .map_err(err)?;
-            Output::removed(
-                app.delete_account(cur.id, Some(cur.version)).map_err(err)?,
-                &cur.name,
-            )
-        }
+        };
+        let human = format!(
+            "{}\noutgoing (effective)  {}",
+            fmt::record(&shown.account),
+            effective_text(&shown.effective_outgoing)
+        );
+        Ok(Output::new(&shown, human))
+    }
+}
+
+pub fn run(app: &App, cmd: Cmd) -> Result<Output, ApiError> {
+    match cmd {
+        Cmd::Crud(c) => crud::run(app, *c),
         Cmd::MailReceived { account, received } => {
             let a = app
                 .set_mail_received(find(app, Entity::Account, &account)?, received)
-                .map_err(err)?;
+                .map_err(|e| app.api_error(&e))?;
             Ok(Output::new(
                 &a,
                 format!("{}: mail received = {received}", a.name),

@@ -34,3 +34,32 @@ pub fn refs(app: &App, e: Entity, list: &str) -> Result<Vec<i64>, ApiError> {
 pub fn find(app: &App, e: Entity, name: &str) -> Result<i64, ApiError> {
     app.resolve(e, name).map_err(|x| app.api_error(&x))
 }
+
+/// Copies each value given into its field: `put([(args.host, &mut input.host)])`.
+pub fn put<T, const N: usize>(given: [(Option<T>, &mut T); N]) {
+    for (v, slot) in given {
+        if let Some(v) = v {
+            *slot = v;
+        }
+    }
+}
+
+/// A value enum of the command line that mirrors a core enum variant by variant, with its
+/// conversion: `mirror!(AuthArg => AuthMethod { Password, #[value(alias = "cram_md5")] CramMd5 })`.
+macro_rules! mirror {
+    ($arg:ident => $core:ident { $($(#[$m:meta])* $v:ident),* $(,)? }) => {
+        #[derive(Clone, Copy, clap::ValueEnum)]
+        pub enum $arg {
+            $($(#[$m])* $v),*
+        }
+
+        impl From<$arg> for $core {
+            fn from(v: $arg) -> $core {
+                match v {
+                    $($arg::$v => $core::$v),*
+                }
+            }
+        }
+    };
+}
+pub(crate) use mirror;

@@ -48,7 +48,13 @@ pub fn table<T: Serialize>(items: &[T], columns: &[&str]) -> String {
                 .collect(),
         );
     }
-    let widths: Vec<usize> = (0..columns.len())
+    grid(&rows)
+}
+
+/// Rows of cells as left-aligned columns two spaces apart (the first row is the header).
+pub fn grid(rows: &[Vec<String>]) -> String {
+    let columns = rows.first().map(Vec::len).unwrap_or(0);
+    let widths: Vec<usize> = (0..columns)
         .map(|i| rows.iter().map(|r| r[i].chars().count()).max().unwrap_or(0))
         .collect();
     let mut out = String::new();

@@ -4,6 +4,7 @@
 mod account;
 mod calendar;
 mod common;
+mod crud;
 mod fmt;
 mod oauth;
 mod outgoing;
@@ -50,28 +51,28 @@ enum Command {
     Info,
     /// Incoming servers (E-Mail-Server).
     #[command(subcommand)]
-    Server(Box<server::ServerCmd>),
+    Server(Box<crud::Crud<crud::Servers>>),
     /// Outgoing servers (Postausgangsserver).
     #[command(subcommand)]
-    Outgoing(Box<outgoing::Cmd>),
+    Outgoing(Box<crud::Crud<crud::Outgoing>>),
     /// Mailbox accounts (E-Mail-Konten), personal and shared.
     #[command(subcommand)]
     Account(Box<account::Cmd>),
     /// Companies (Betrieb/Mandant).
     #[command(subcommand)]
-    Company(people::CompanyCmd),
+    Company(crud::Crud<crud::Companies>),
     /// Users.
     #[command(subcommand)]
     User(people::UserCmd),
     /// Groups and their members.
     #[command(subcommand)]
-    Group(people::GroupCmd),
+    Group(crud::Crud<crud::Groups>),
     /// Employees (whose calendars sync).
     #[command(subcommand)]
-    Employee(people::EmployeeCmd),
+    Employee(crud::Crud<crud::Employees>),
     /// Outlook / calendar accounts.
     #[command(subcommand)]
-    Calendar(Box<calendar::Cmd>),
+    Calendar(Box<crud::Crud<crud::Calendars>>),
     /// The certificate store.
     #[command(subcommand)]
     Cert(settings::CertCmd),
@@ -227,14 +228,14 @@ fn run(app: &App, cmd: Command, json: bool) -> Result<Output, ApiError> {
             );
             Ok(Output::new(&info, human))
         }
-        Command::Server(c) => server::run(app, *c),
-        Command::Outgoing(c) => outgoing::run(app, *c),
+        Command::Server(c) => crud::run(app, *c),
+        Command::Outgoing(c) => crud::run(app, *c),
         Command::Account(c) => account::run(app, *c),
-        Command::Company(c) => people::company(app, c),
+        Command::Company(c) => crud::run(app, c),
         Command::User(c) => people::user(app, c),
-        Command::Group(c) => people::group(app, c),
-        Command::Employee(c) => people::employee(app, c),
-        Command::Calendar(c) => calendar::run(app, *c),
+        Command::Group(c) => crud::run(app, c),
+        Command::Employee(c) => crud::run(app, c),
+        Command::Calendar(c) => crud::run(app, *c),
         Command::Cert(c) => settings::cert(app, c),
         Command::Settings(c) => settings::settings(app, c),
         Command::Template(c) => settings::template(app, c),

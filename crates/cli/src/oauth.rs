@@ -1,10 +1,13 @@
 //! `mbadmin oauth provider list|show|add|edit|rm|defaults`, `mbadmin oauth connect ACCOUNT
 //! --device|--browser|--app`, `mbadmin oauth status ACCOUNT`, `mbadmin oauth disconnect ACCOUNT`.
 
+use crate::common::mirror;
 use crate::common::{find, stdin_secret};
+use crate::crud::set;
+use crate::crud::{self, AddArgs, Cli, Crud, EditArgs, Fill, Help, NoArgs, Providers, R};
 use crate::probe::block_on;
-use crate::{fmt, Output};
-use clap::{Args, Subcommand, ValueEnum};
+use crate::Output;
+use clap::{Args, Subcommand};
 use mailbox_admin_core::app::oauth::{ConnectEvent, ConnectOptions, OauthStatus};
 use mailbox_admin_core::error::Entity;
 use mailbox_admin_core::model::*;
@@ -25,7 +28,7 @@ pub struct OauthArgs {
 pub enum Cmd {
     /// OAuth providers (Microsoft 365, Google, OpenID Connect).
     #[command(subcommand)]
-    Provider(Box<ProviderCmd>),
+    Provider(Box<Crud<Providers>>),
     /// Connect an account: device code (default), system browser, or app-only.
     Connect {
         account: String,
@@ -51,48 +54,48 @@ pub enum Cmd {
     Disconnect { account: String },
 }
 
-#[derive(Subcommand)]
-pub enum ProviderCmd {
-    #[command(alias = "ls")]
-    List {
-        #[arg(long, short, default_value = "")]
-        search: String,
-    },
-    Show {
-        name: String,
-    },
-    /// Add a provider; --defaults fills the standard endpoints and scopes.
-    Add {
-        #[arg(long)]
-        name: String,
-        #[arg(long)]
-        kind: KindArg,
-        #[command(flatten)]
-        f: Fields,
-    },
-    Edit {
-        provider: String,
-        #[arg(long)]
-        name: Option<String>,
-        #[arg(long)]
-        kind: Option<KindArg>,
-        #[arg(long, conflicts_with = "secret_stdin")]
-        clear_secret: bool,
-        #[command(flatten)]
-        f: Fields,
-    },
-    #[command(alias = "remove", alias = "delete")]
-    Rm {
-        provider: String,
-    },
+/// `provider add`: the kind comes first, `--defaults` depends on it.
+#[derive(Args)]
+pub struct KindFields {
+    #[arg(long)]
+    kind: KindArg,
+    #[command(flatten)]
+    f: Fields,
 }
 
-#[derive(Clone, Copy, ValueEnum)]
-pub enum KindArg {
+impl Fill<OauthProviderInput> for KindFields {
+    fn fill(self, app: &App, i: &mut OauthProviderInput) -> R<()> {
+        i.kind = self.kind.into();
+        self.f.fill(app, i)
+    }
+}
+
+#[derive(Args)]
+pub struct EditFields {
+    #[arg(long)]
+    kind: Option<KindArg>,
+    #[arg(long, conflicts_with = "secret_stdin")]
+    clear_secret: bool,
+    #[command(flatten)]
+    f: Fields,
+}
+
+impl Fill<OauthProviderInput> for EditFields {
+    fn fill(self, app: &App, i: &mut OauthProviderInput) -> R<()> {
+        set!(self => i; kind => kind(Into::into));
+        self.f.fill(app, i)?;
+        if self.clear_secret {
+            i.client_secret = SecretUpdate::Clear;
+        }
+        Ok(())
+    }
+}
+
+mirror!(KindArg => ProviderKind {
     Microsoft365,
     Google,
     Oidc,
-}
+});
 
 #[derive(Args)]
 pub struct Fields {
@@ -126,8 +129,8 @@ pub struct Fields {
     defaults: bool,
 }
 
-impl Fields {
-    fn apply(self, app: &App, i: &mut OauthProviderInput) -> Result<(), ApiError> {
+impl Fill<OauthProviderInput> for Fields {
+    fn fill(self, app: &App, i: &mut OauthProviderInput) -> R<()> {
         let set = |slot: &mut String, v: Option<String>| {
             if let Some(v) = v {
                 *slot = v;
@@ -151,14 +154,6 @@ impl Fields {
             i.client_secret = SecretUpdate::set(stdin_secret()?);
         }
         Ok(())
-    }
-}
-
-fn kind(k: KindArg) -> ProviderKind {
-    match k {
-        KindArg::Microsoft365 => ProviderKind::Microsoft365,
-        KindArg::Google => ProviderKind::Google,
-        KindArg::Oidc => ProviderKind::Oidc,
     }
 }
 
@@ -225,7 +220,7 @@ pub fn run(app: &App, cmd: Cmd, json: bool) -> Result<Output, ApiError> {
     let err = |e: mailbox_admin_core::Error| app.api_error(&e);
     let lang = app.lang();
     match cmd {
-        Cmd::Provider(p) => provider(app, *p),
+        Cmd::Provider(p) => crud::run(app, *p),
         Cmd::Status { account } => {
             let id = find(app, Entity::Account, &account)?;
             let s = app.oauth_status(id).map_err(err)?;
@@ -333,67 +328,14 @@ pub fn run(app: &App, cmd: Cmd, json: bool) -> Result<Output, ApiError> {
     }
 }
 
-fn provider(app: &App, cmd: ProviderCmd) -> Result<Output, ApiError> {
-    let err = |e: mailbox_admin_core::Error| app.api_error(&e);
-    match cmd {
-        ProviderCmd::List { search } => {
-            let l = app.list_oauth_providers(&search).map_err(err)?;
-            Ok(Output::new(
-                &l,
-                fmt::table(&l, &["name", "kind", "client_id", "client_secret"]),
-            ))
-        }
-        ProviderCmd::Show { name } => {
-            let p = app
-                .get_oauth_provider(find(app, Entity::OauthProvider, &name)?)
-                .map_err(err)?;
-            Ok(Output::new(&p, fmt::record(&p)))
-        }
-        ProviderCmd::Add { name, kind: k, f } => {
-            let mut i = OauthProviderInput {
-                name,
-                kind: kind(k),
-                ..Default::default()
-            };
-            f.apply(app, &mut i)?;
-            Output::saved(app.create_oauth_provider(&i).map_err(err)?, "created")
-        }
-        ProviderCmd::Edit {
-            provider,
-            name,
-            kind: k,
-            clear_secret,
-            f,
-        } => {
-            let cur = app
-                .get_oauth_provider(find(app, Entity::OauthProvider, &provider)?)
-                .map_err(err)?;
-            let mut i = OauthProviderInput::from(&cur);
-            if let Some(n) = name {
-                i.name = n;
-            }
-            if let Some(k) = k {
-                i.kind = kind(k);
-            }
-            f.apply(app, &mut i)?;
-            if clear_secret {
-                i.client_secret = SecretUpdate::Clear;
-            }
-            Output::saved(
-                app.update_oauth_provider(cur.id, cur.version, &i)
-                    .map_err(err)?,
-                "saved",
-            )
-        }
-        ProviderCmd::Rm { provider } => {
-            let cur = app
-                .get_oauth_provider(find(app, Entity::OauthProvider, &provider)?)
-                .map_err(err)?;
-            Output::removed(
-                app.delete_oauth_provider(cur.id, Some(cur.version))
-                    .map_err(err)?,
-                &cur.name,
-            )
-        }
-    }
+impl Cli for Providers {
+    type Add = AddArgs<KindFields>;
+    type Edit = EditArgs<EditFields>;
+    type Rm = NoArgs;
+    const COLUMNS: &'static [&'static str] = &["name", "kind", "client_id", "client_secret"];
+    const TARGET: &'static str = "PROVIDER";
+    const HELP: Help = Help {
+        add: Some("Add a provider; --defaults fills the standard endpoints and scopes"),
+        ..Help::NONE
+    };
 }

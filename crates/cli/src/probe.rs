@@ -250,6 +250,25 @@ pub fn run(app: &App, args: TestArgs, json: bool) -> Result<Output, ApiError> {
             ))
         }
     };
+    // A test with its steps printed as they end (unless --json) under a header line;
+    // exit code 1 when it failed.
+    macro_rules! live {
+        ($header:expr, $name:expr, |$print:ident, $cancel:ident| $test:expr) => {{
+            let $print = |e: &ProbeEvent| {
+                if !json && e.step.status != StepStatus::Running {
+                    print!("{}", step_lines(lang, &e.step));
+                }
+            };
+            if !json {
+                println!("{}", $header);
+            }
+            let $cancel = CancellationToken::new();
+            let report = block_on(&$cancel, $test)?.map_err(err)?;
+            let mut out = Output::new(&report, verdict(lang, $name, &report));
+            out.failed = !report.ok;
+            Ok(out)
+        }};
+    }
     match cmd {
         TestCmd::Outgoing { name, ca_file } => {
             let id = app
@@ -259,20 +278,9 @@ pub fn run(app: &App, args: TestArgs, json: bool) -> Result<Output, ApiError> {
             let opts = TestOptions {
                 extra_roots: read_roots(&ca_file)?,
             };
-            let print = |e: &ProbeEvent| {
-                if !json && e.step.status != StepStatus::Running {
-                    print!("{}", step_lines(lang, &e.step));
-                }
-            };
-            if !json {
-                println!("{} ({}:{})", s.name, s.host, s.port);
-            }
-            let cancel = CancellationToken::new();
-            let report =
-                block_on(&cancel, app.test_outgoing(id, &opts, &print, &cancel))?.map_err(err)?;
-            let mut out = Output::new(&report, verdict(lang, &s.name, &report));
-            out.failed = !report.ok;
-            Ok(out)
+            let header = format!("{} ({}:{})", s.name, s.host, s.port);
+            live!(header, &s.name, |print, cancel| app
+                .test_outgoing(id, &opts, &print, &cancel))
         }
         TestCmd::Account {
             name,
@@ -293,45 +301,18 @@ pub fn run(app: &App, args: TestArgs, json: bool) -> Result<Output, ApiError> {
                 roundtrip,
                 roundtrip_wait_secs: Some(wait),
             };
-            let print = |e: &ProbeEvent| {
-                if !json && e.step.status != StepStatus::Running {
-                    print!("{}", step_lines(lang, &e.step));
-                }
-            };
-            if !json {
-                println!("{} <{}>", a.name, a.email);
-            }
-            let cancel = CancellationToken::new();
-            let report =
-                block_on(&cancel, app.test_account(id, &opts, &print, &cancel))?.map_err(err)?;
-            let mut out = Output::new(&report, verdict(lang, &a.name, &report));
-            out.failed = !report.ok;
-            Ok(out)
+            let header = format!("{} <{}>", a.name, a.email);
+            live!(header, &a.name, |print, cancel| app
+                .test_account(id, &opts, &print, &cancel))
         }
         TestCmd::Server { name, ca_file } => {
             let server = app.find_server(&name).map_err(err)?;
-            let mut opts = TestOptions::default();
-            for path in ca_file {
-                let pem = std::fs::read_to_string(&path).map_err(|e| {
-                    ApiError::internal(format!("--ca-file {}: {e}", path.display()))
-                })?;
-                opts.extra_roots.push(pem);
-            }
-            let lang = app.lang();
-            let print = |e: &ProbeEvent| {
-                if !json && e.step.status != StepStatus::Running {
-                    print!("{}", step_lines(lang, &e.step));
-                }
+            let opts = TestOptions {
+                extra_roots: read_roots(&ca_file)?,
             };
-            if !json {
-                println!("{} ({}:{})", server.name, server.host, server.port);
-            }
-            let cancel = CancellationToken::new();
-            let report = block_on(&cancel, app.test_server(server.id, &opts, &print, &cancel))?
-                .map_err(err)?;
-            let mut out = Output::new(&report, verdict(lang, &server.name, &report));
-            out.failed = !report.ok;
-            Ok(out)
+            let header = format!("{} ({}:{})", server.name, server.host, server.port);
+            live!(header, &server.name, |print, cancel| app
+                .test_server(server.id, &opts, &print, &cancel))
         }
         TestCmd::History { name } => {
             let server = app.find_server(&name).map_err(err)?;

@@ -1,47 +1,47 @@
 //! `mbadmin server list|show|add|edit|rm`.
 
+use crate::common::{mirror, put};
+use crate::crud::{
+    set, set_refs, AddArgs, Cli, EditArgs, Fill, Help, NoArgs, ServerEdit, Servers, R,
+};
 use crate::Output;
-use clap::{Args, Subcommand, ValueEnum};
+use clap::Args;
 use mailbox_admin_core::model::{
     AuthMethod, IncomingServer, Protocol, SecretUpdate, Security, ServerInput,
 };
 use mailbox_admin_core::{ApiError, App};
 use std::io::Read;
 
-#[derive(Subcommand)]
-pub enum ServerCmd {
-    /// List servers, optionally filtered by a full-text search.
-    #[command(alias = "ls")]
-    List {
-        #[arg(long, short, default_value = "")]
-        search: String,
-    },
-    /// Show one server (by name or id).
-    Show { name: String },
-    /// Create a server.
-    Add {
-        #[arg(long)]
-        name: String,
-        #[command(flatten)]
-        fields: FieldArgs,
-    },
-    /// Change a server (by name or id); only the given options change.
-    Edit {
-        server: String,
-        #[arg(long)]
-        name: Option<String>,
-        /// Restore the port derived from protocol and security.
-        #[arg(long, conflicts_with = "port")]
-        default_port: bool,
-        /// Remove the stored password from the keyring.
-        #[arg(long, conflicts_with = "password_stdin")]
-        clear_password: bool,
-        #[command(flatten)]
-        fields: FieldArgs,
-    },
-    /// Delete a server (refused while an account uses it).
-    #[command(alias = "remove", alias = "delete")]
-    Rm { server: String },
+impl Cli for Servers {
+    type Add = AddArgs<FieldArgs>;
+    type Edit = EditArgs<ServerEdit<FieldArgs>>;
+    type Rm = NoArgs;
+    const COLUMNS: &'static [&'static str] = &[];
+    const TARGET: &'static str = "SERVER";
+    const HELP: Help = Help {
+        list: Some("List servers, optionally filtered by a full-text search"),
+        show: Some("Show one server (by name or id)"),
+        add: Some("Create a server"),
+        edit: Some("Change a server (by name or id); only the given options change"),
+        rm: Some("Delete a server (refused while an account uses it)"),
+    };
+
+    /// By name (exact, case-insensitive) or, failing that, by number.
+    fn find(app: &App, name: &str) -> R<IncomingServer> {
+        app.find_server(name).map_err(|e| app.api_error(&e))
+    }
+
+    fn table(list: &[IncomingServer]) -> String {
+        table(list)
+    }
+
+    fn show(_app: &App, s: IncomingServer) -> R<Output> {
+        Ok(Output::new(&s, details(&s)))
+    }
+
+    fn summary(s: &IncomingServer) -> String {
+        summary(s)
+    }
 }
 
 #[derive(Args, Default)]
@@ -49,17 +49,8 @@ pub struct FieldArgs {
     /// imap, pop3 or imap-download; fixed after creation.
     #[arg(long)]
     protocol: Option<ProtocolArg>,
-    /// Host name or IP; `host:port` also sets a manual port.
-    #[arg(long)]
-    host: Option<String>,
-    #[arg(long)]
-    security: Option<SecurityArg>,
-    /// A manual port (otherwise derived from protocol and security).
-    #[arg(long, allow_negative_numbers = true)]
-    port: Option<i64>,
-    /// Seconds, 1-600.
-    #[arg(long, allow_negative_numbers = true)]
-    timeout: Option<i64>,
+    #[command(flatten)]
+    endpoint: EndpointArgs,
     #[arg(long)]
     auth: Option<AuthArg>,
     #[arg(long)]
@@ -76,6 +67,75 @@ pub struct FieldArgs {
     /// Allow a password over an unencrypted connection (security "none" only).
     #[arg(long)]
     allow_plaintext: Option<bool>,
+    #[command(flatten)]
+    tls: TlsArgs,
+    #[command(flatten)]
+    folders: FolderArgs,
+    #[arg(long)]
+    folder_deleted: Option<String>,
+    /// POP3 / IMAP download: delete mail after fetching.
+    #[arg(long)]
+    delete_after_fetch: Option<bool>,
+    /// POP3 / IMAP download: delete after N days (0 = never).
+    #[arg(long, allow_negative_numbers = true)]
+    delete_after_days: Option<i64>,
+}
+
+/// Where a server is and how long to wait for it: options of incoming and outgoing servers.
+#[derive(Args, Default)]
+pub struct EndpointArgs {
+    /// Host name or IP; `host:port` also sets a manual port.
+    #[arg(long)]
+    host: Option<String>,
+    #[arg(long)]
+    security: Option<SecurityArg>,
+    /// A manual port (otherwise derived from protocol and security).
+    #[arg(long, allow_negative_numbers = true)]
+    port: Option<i64>,
+    /// Seconds, 1-600.
+    #[arg(long, allow_negative_numbers = true)]
+    timeout: Option<i64>,
+}
+
+impl EndpointArgs {
+    pub fn apply(
+        self,
+        host: &mut String,
+        security: &mut Security,
+        port: &mut Option<i64>,
+        timeout: &mut i64,
+    ) {
+        put([(self.host, host)]);
+        put([(self.security.map(Security::from), security)]);
+        put([(self.port.map(Some), port)]);
+        put([(self.timeout, timeout)]);
+    }
+}
+
+/// The special folders, by name: options of incoming servers and accounts.
+#[derive(Args, Default)]
+pub struct FolderArgs {
+    #[arg(long)]
+    folder_trash: Option<String>,
+    #[arg(long)]
+    folder_junk: Option<String>,
+    #[arg(long)]
+    folder_sent: Option<String>,
+}
+
+impl FolderArgs {
+    pub fn apply(self, trash: &mut String, junk: &mut String, sent: &mut String) {
+        put([
+            (self.folder_trash, trash),
+            (self.folder_junk, junk),
+            (self.folder_sent, sent),
+        ]);
+    }
+}
+
+/// How a server's certificate is checked: the options of incoming and outgoing servers.
+#[derive(Args, Default)]
+pub struct TlsArgs {
     /// Turn certificate verification off (needs --confirm-insecure).
     #[arg(long)]
     no_verify: bool,
@@ -90,98 +150,52 @@ pub struct FieldArgs {
     /// Pinned SHA-256 certificate fingerprint.
     #[arg(long)]
     pin: Option<String>,
-    #[arg(long)]
-    folder_trash: Option<String>,
-    #[arg(long)]
-    folder_junk: Option<String>,
-    #[arg(long)]
-    folder_sent: Option<String>,
-    #[arg(long)]
-    folder_deleted: Option<String>,
-    /// POP3 / IMAP download: delete mail after fetching.
-    #[arg(long)]
-    delete_after_fetch: Option<bool>,
-    /// POP3 / IMAP download: delete after N days (0 = never).
-    #[arg(long, allow_negative_numbers = true)]
-    delete_after_days: Option<i64>,
 }
 
-#[derive(Clone, Copy, ValueEnum)]
-pub enum ProtocolArg {
-    Imap,
-    Pop3,
-    #[value(alias = "imap_download")]
-    ImapDownload,
-}
-
-#[derive(Clone, Copy, ValueEnum)]
-pub enum SecurityArg {
-    None,
-    Starttls,
-    #[value(alias = "ssl")]
-    Tls,
-    Auto,
-}
-
-impl From<SecurityArg> for Security {
-    fn from(v: SecurityArg) -> Security {
-        match v {
-            SecurityArg::None => Security::None,
-            SecurityArg::Starttls => Security::Starttls,
-            SecurityArg::Tls => Security::Tls,
-            SecurityArg::Auto => Security::Auto,
+impl TlsArgs {
+    pub fn apply(
+        self,
+        verify: &mut bool,
+        confirmed: &mut bool,
+        alt: &mut String,
+        pin: &mut String,
+    ) {
+        if self.no_verify {
+            *verify = false;
         }
+        if self.verify {
+            *verify = true;
+        }
+        if self.confirm_insecure {
+            *confirmed = true;
+        }
+        put([(self.alt_name, alt), (self.pin, pin)]);
     }
 }
 
-#[derive(Clone, Copy, ValueEnum)]
-pub enum AuthArg {
+mirror!(ProtocolArg => Protocol {
+    Imap,
+    Pop3,
+    #[value(alias = "imap_download")] ImapDownload,
+});
+
+mirror!(SecurityArg => Security {
+    None,
+    Starttls,
+    #[value(alias = "ssl")] Tls,
+    Auto,
+});
+
+mirror!(AuthArg => AuthMethod {
     Password,
-    #[value(alias = "cram_md5")]
-    CramMd5,
+    #[value(alias = "cram_md5")] CramMd5,
     Oauth2,
     Ntlm,
-}
+});
 
-impl FieldArgs {
-    fn apply(self, app: &App, i: &mut ServerInput) -> Result<(), ApiError> {
-        if let Some(v) = &self.oauth_provider {
-            i.oauth_provider_id =
-                crate::common::opt_ref(app, mailbox_admin_core::error::Entity::OauthProvider, v)?;
-        }
-        if let Some(v) = self.protocol {
-            i.protocol = match v {
-                ProtocolArg::Imap => Protocol::Imap,
-                ProtocolArg::Pop3 => Protocol::Pop3,
-                ProtocolArg::ImapDownload => Protocol::ImapDownload,
-            };
-        }
-        if let Some(v) = self.host {
-            i.host = v;
-        }
-        if let Some(v) = self.security {
-            i.security = v.into();
-        }
-        if let Some(v) = self.port {
-            i.port = Some(v);
-        }
-        if let Some(v) = self.timeout {
-            i.timeout_secs = v;
-        }
-        if let Some(v) = self.auth {
-            i.auth_method = match v {
-                AuthArg::Password => AuthMethod::Password,
-                AuthArg::CramMd5 => AuthMethod::CramMd5,
-                AuthArg::Oauth2 => AuthMethod::Oauth2,
-                AuthArg::Ntlm => AuthMethod::Ntlm,
-            };
-        }
-        if let Some(v) = self.ntlm_domain {
-            i.ntlm_domain = v;
-        }
-        if let Some(v) = self.user {
-            i.login_user = v;
-        }
+impl Fill<ServerInput> for FieldArgs {
+    fn fill(self, app: &App, i: &mut ServerInput) -> R<()> {
+        set_refs!(app, self => i; oauth_provider => oauth_provider_id: opt_ref(OauthProvider));
         if self.password_stdin {
             let mut pw = String::new();
             std::io::stdin()
@@ -192,103 +206,28 @@ impl FieldArgs {
             let pw = pw.strip_suffix('\r').unwrap_or(pw);
             i.password = SecretUpdate::set(pw.to_string());
         }
-        if let Some(v) = self.allow_plaintext {
-            i.allow_plaintext = v;
-        }
-        if self.no_verify {
-            i.tls_verify = false;
-        }
-        if self.verify {
-            i.tls_verify = true;
-        }
-        if self.confirm_insecure {
-            i.tls_insecure_confirmed = true;
-        }
-        if let Some(v) = self.alt_name {
-            i.tls_alt_name = v;
-        }
-        if let Some(v) = self.pin {
-            i.tls_pin_sha256 = v;
-        }
-        if let Some(v) = self.folder_trash {
-            i.folder_trash = v;
-        }
-        if let Some(v) = self.folder_junk {
-            i.folder_junk = v;
-        }
-        if let Some(v) = self.folder_sent {
-            i.folder_sent = v;
-        }
-        if let Some(v) = self.folder_deleted {
-            i.folder_deleted = v;
-        }
-        if let Some(v) = self.delete_after_fetch {
-            i.pop3_delete_after_fetch = v;
-        }
+        self.tls.apply(
+            &mut i.tls_verify,
+            &mut i.tls_insecure_confirmed,
+            &mut i.tls_alt_name,
+            &mut i.tls_pin_sha256,
+        );
         if let Some(v) = self.delete_after_days {
             i.pop3_delete_after_days = (v != 0).then_some(v);
         }
+        self.endpoint.apply(
+            &mut i.host,
+            &mut i.security,
+            &mut i.port,
+            &mut i.timeout_secs,
+        );
+        self.folders
+            .apply(&mut i.folder_trash, &mut i.folder_junk, &mut i.folder_sent);
+        set!(self => i; protocol => protocol(Into::into), auth => auth_method(Into::into),
+             ntlm_domain => ntlm_domain, user => login_user,
+             allow_plaintext => allow_plaintext, folder_deleted => folder_deleted,
+             delete_after_fetch => pop3_delete_after_fetch);
         Ok(())
-    }
-}
-
-pub fn run(app: &App, cmd: ServerCmd) -> Result<Output, ApiError> {
-    let err = |e: mailbox_admin_core::Error| app.api_error(&e);
-    match cmd {
-        ServerCmd::List { search } => {
-            let list = app.list_servers(&search).map_err(err)?;
-            Ok(Output::new(&list, table(&list)))
-        }
-        ServerCmd::Show { name } => {
-            let s = app.find_server(&name).map_err(err)?;
-            Ok(Output::new(&s, details(&s)))
-        }
-        ServerCmd::Add { name, fields } => {
-            let mut input = ServerInput {
-                name,
-                ..Default::default()
-            };
-            fields.apply(app, &mut input)?;
-            let saved = app.create_server(&input).map_err(err)?;
-            let mut out = Output::new(&saved, format!("created: {}", summary(&saved.item)));
-            out.warnings = saved.warnings;
-            Ok(out)
-        }
-        ServerCmd::Edit {
-            server,
-            name,
-            default_port,
-            clear_password,
-            fields,
-        } => {
-            let current = app.find_server(&server).map_err(err)?;
-            let mut input = ServerInput::from(&current);
-            if let Some(n) = name {
-                input.name = n;
-            }
-            fields.apply(app, &mut input)?;
-            if default_port {
-                input.port = None;
-            }
-            if clear_password {
-                input.password = SecretUpdate::Clear;
-            }
-            let saved = app
-                .update_server(current.id, current.version, &input)
-                .map_err(err)?;
-            let mut out = Output::new(&saved, format!("saved: {}", summary(&saved.item)));
-            out.warnings = saved.warnings;
-            Ok(out)
-        }
-        ServerCmd::Rm { server } => {
-            let current = app.find_server(&server).map_err(err)?;
-            let removed = app
-                .delete_server(current.id, Some(current.version))
-                .map_err(err)?;
-            let mut out = Output::new(&removed, format!("deleted: {}", current.name));
-            out.warnings = removed.warnings;
-            Ok(out)
-        }
     }
 }
 
@@ -340,15 +279,10 @@ fn summary(s: &IncomingServer) -> String {
 }
 
 fn table(list: &[IncomingServer]) -> String {
-    let mut rows = vec![[
-        "NAME".to_string(),
-        "PROTOCOL".into(),
-        "HOST".into(),
-        "PORT".into(),
-        "SECURITY".into(),
-    ]];
+    let header = ["NAME", "PROTOCOL", "HOST", "PORT", "SECURITY"];
+    let mut rows = vec![header.map(String::from).to_vec()];
     for s in list {
-        rows.push([
+        rows.push(vec![
             s.name.clone(),
             s.protocol.as_str().into(),
             s.host.clone(),
@@ -356,19 +290,7 @@ fn table(list: &[IncomingServer]) -> String {
             s.security.as_str().into(),
         ]);
     }
-    let widths: Vec<usize> = (0..5)
-        .map(|c| rows.iter().map(|r| r[c].chars().count()).max().unwrap_or(0))
-        .collect();
-    let mut out = String::new();
-    for r in &rows {
-        let line: Vec<String> = r
-            .iter()
-            .zip(&widths)
-            .map(|(v, w)| format!("{v:<w$}"))
-            .collect();
-        out.push_str(line.join("  ").trim_end());
-        out.push('\n');
-    }
+    let mut out = crate::fmt::grid(&rows);
     if list.iter().any(|s| s.port_manual) {
         out.push_str("* port set by hand\n");
     }

@@ -1,10 +1,13 @@
 //! `mbadmin cert|settings|template|export|import`.
 
-use crate::common::{find, stdin_secret};
+use crate::common::stdin_secret;
+use crate::crud::{
+    list, lookup, remove, Accounts, Certificates, Cli, Outgoing, Servers, Templates,
+};
+use crate::crud::{set, Search};
 use crate::{fmt, Output};
 use base64::Engine;
-use clap::Subcommand;
-use mailbox_admin_core::error::Entity;
+use clap::{Args, Subcommand};
 use mailbox_admin_core::export::{ExportOptions, ImportOptions, OnConflict};
 use mailbox_admin_core::model::*;
 use mailbox_admin_core::{ApiError, App};
@@ -13,10 +16,7 @@ use std::path::PathBuf;
 #[derive(Subcommand)]
 pub enum CertCmd {
     #[command(alias = "ls")]
-    List {
-        #[arg(long, short, default_value = "")]
-        search: String,
-    },
+    List(Search),
     Show {
         name: String,
     },
@@ -42,32 +42,32 @@ pub enum CertCmd {
 pub enum SettingsCmd {
     Show,
     /// Change general settings; only the given options change.
-    Set {
-        /// Automatic fetch every N minutes (0 = off).
-        #[arg(long)]
-        fetch_interval: Option<u32>,
-        #[arg(long)]
-        hide_mailbox: Option<bool>,
-        #[arg(long)]
-        show_outbox: Option<bool>,
-        #[arg(long)]
-        no_manual_fetch: Option<bool>,
-        /// Users may download mail again (downloads already fetched mail once more).
-        #[arg(long)]
-        users_may_redownload: Option<bool>,
-        /// Lock mail after sending (Revisionssicherheit).
-        #[arg(long)]
-        lock_after_send: Option<bool>,
-    },
+    Set(SettingsSet),
+}
+
+#[derive(Args)]
+pub struct SettingsSet {
+    /// Automatic fetch every N minutes (0 = off).
+    #[arg(long)]
+    fetch_interval: Option<u32>,
+    #[arg(long)]
+    hide_mailbox: Option<bool>,
+    #[arg(long)]
+    show_outbox: Option<bool>,
+    #[arg(long)]
+    no_manual_fetch: Option<bool>,
+    /// Users may download mail again (downloads already fetched mail once more).
+    #[arg(long)]
+    users_may_redownload: Option<bool>,
+    /// Lock mail after sending (Revisionssicherheit).
+    #[arg(long)]
+    lock_after_send: Option<bool>,
 }
 
 #[derive(Subcommand)]
 pub enum TemplateCmd {
     #[command(alias = "ls")]
-    List {
-        #[arg(long, short, default_value = "")]
-        search: String,
-    },
+    List(Search),
     Show {
         name: String,
     },
@@ -93,26 +93,19 @@ type R = Result<Output, ApiError>;
 pub fn cert(app: &App, cmd: CertCmd) -> R {
     let err = |e: mailbox_admin_core::Error| app.api_error(&e);
     match cmd {
-        CertCmd::List { search } => {
-            let l = app.list_certificates(&search).map_err(err)?;
-            Ok(Output::new(
-                &l,
-                fmt::table(
-                    &l,
-                    &[
-                        "name",
-                        "subject",
-                        "not_after",
-                        "days_left",
-                        "has_private_key",
-                    ],
-                ),
-            ))
-        }
+        CertCmd::List(Search { search }) => list::<Certificates>(
+            app,
+            &search,
+            &[
+                "name",
+                "subject",
+                "not_after",
+                "days_left",
+                "has_private_key",
+            ],
+        ),
         CertCmd::Show { name } => {
-            let c = app
-                .get_certificate(find(app, Entity::Certificate, &name)?)
-                .map_err(err)?;
+            let c = lookup::<Certificates>(app, &name)?;
             let mut human = fmt::record(&c);
             if c.expiry_warning {
                 human.push_str(&format!("\nWARNING: expires in {} days", c.days_left));
@@ -130,7 +123,7 @@ pub fn cert(app: &App, cmd: CertCmd) -> R {
                 name,
                 data_base64: base64::engine::general_purpose::STANDARD.encode(bytes),
                 passphrase: if passphrase_stdin {
-                    Some(stdin_secret()?)
+                    Some(stdin_secret()?.into())
                 } else {
                     None
                 },
@@ -138,24 +131,13 @@ pub fn cert(app: &App, cmd: CertCmd) -> R {
             Output::saved(app.import_certificate(&input).map_err(err)?, "imported")
         }
         CertCmd::Rename { cert, new_name } => {
-            let cur = app
-                .get_certificate(find(app, Entity::Certificate, &cert)?)
-                .map_err(err)?;
+            let cur = lookup::<Certificates>(app, &cert)?;
             let c = app
                 .rename_certificate(cur.id, cur.version, &new_name)
                 .map_err(err)?;
             Ok(Output::new(&c, format!("renamed: {}", c.name)))
         }
-        CertCmd::Rm { cert } => {
-            let cur = app
-                .get_certificate(find(app, Entity::Certificate, &cert)?)
-                .map_err(err)?;
-            Output::removed(
-                app.delete_certificate(cur.id, Some(cur.version))
-                    .map_err(err)?,
-                &cur.name,
-            )
-        }
+        CertCmd::Rm { cert } => remove::<Certificates>(app, &lookup::<Certificates>(app, &cert)?),
     }
 }
 
@@ -166,33 +148,11 @@ pub fn settings(app: &App, cmd: SettingsCmd) -> R {
             let s = app.get_settings().map_err(err)?;
             Ok(Output::new(&s, fmt::record(&s)))
         }
-        SettingsCmd::Set {
-            fetch_interval,
-            hide_mailbox,
-            show_outbox,
-            no_manual_fetch,
-            users_may_redownload,
-            lock_after_send,
-        } => {
+        SettingsCmd::Set(a) => {
             let mut s = app.get_settings().map_err(err)?;
-            if let Some(v) = fetch_interval {
-                s.fetch_interval_minutes = v;
-            }
-            if let Some(v) = hide_mailbox {
-                s.hide_mailbox = v;
-            }
-            if let Some(v) = show_outbox {
-                s.show_outbox = v;
-            }
-            if let Some(v) = no_manual_fetch {
-                s.no_manual_fetch = v;
-            }
-            if let Some(v) = users_may_redownload {
-                s.users_may_redownload = v;
-            }
-            if let Some(v) = lock_after_send {
-                s.lock_after_send = v;
-            }
+            set!(a => s; fetch_interval => fetch_interval_minutes, hide_mailbox => hide_mailbox,
+                 show_outbox => show_outbox, no_manual_fetch => no_manual_fetch,
+                 users_may_redownload => users_may_redownload, lock_after_send => lock_after_send);
             let s = app.save_settings(&s).map_err(err)?;
             Ok(Output::new(&s, fmt::record(&s)))
         }
@@ -202,14 +162,9 @@ pub fn settings(app: &App, cmd: SettingsCmd) -> R {
 pub fn template(app: &App, cmd: TemplateCmd) -> R {
     let err = |e: mailbox_admin_core::Error| app.api_error(&e);
     match cmd {
-        TemplateCmd::List { search } => {
-            let l = app.list_templates(&search).map_err(err)?;
-            Ok(Output::new(&l, fmt::table(&l, &["name", "kind"])))
-        }
+        TemplateCmd::List(Search { search }) => list::<Templates>(app, &search, &["name", "kind"]),
         TemplateCmd::Show { name } => {
-            let t = app
-                .get_template(find(app, Entity::Template, &name)?)
-                .map_err(err)?;
+            let t = lookup::<Templates>(app, &name)?;
             Ok(Output::new(&t, fmt::record(&t)))
         }
         TemplateCmd::Save {
@@ -218,47 +173,16 @@ pub fn template(app: &App, cmd: TemplateCmd) -> R {
             from,
         } => {
             let (kind, data) = match from_kind.as_str() {
-                "incoming" => {
-                    let s = app.find_server(&from).map_err(err)?;
-                    (
-                        TemplateKind::Incoming,
-                        serde_json::to_value(ServerInput::from(&s)),
-                    )
-                }
-                "outgoing" => {
-                    let s = app
-                        .get_outgoing(find(app, Entity::OutgoingServer, &from)?)
-                        .map_err(err)?;
-                    (
-                        TemplateKind::Outgoing,
-                        serde_json::to_value(OutgoingInput::from(&s)),
-                    )
-                }
-                _ => {
-                    let a = app
-                        .get_account(find(app, Entity::Account, &from)?)
-                        .map_err(err)?;
-                    (
-                        TemplateKind::Account,
-                        serde_json::to_value(AccountInput::from(&a)),
-                    )
-                }
+                "incoming" => (TemplateKind::Incoming, input_of::<Servers>(app, &from)?),
+                "outgoing" => (TemplateKind::Outgoing, input_of::<Outgoing>(app, &from)?),
+                _ => (TemplateKind::Account, input_of::<Accounts>(app, &from)?),
             };
-            let data = data.map_err(|e| ApiError::internal(e.to_string()))?;
             let t = app
                 .create_template(&TemplateInput { name, kind, data })
                 .map_err(err)?;
             Ok(Output::new(&t, format!("saved template: {}", t.name)))
         }
-        TemplateCmd::Rm { name } => {
-            let t = app
-                .get_template(find(app, Entity::Template, &name)?)
-                .map_err(err)?;
-            Output::removed(
-                app.delete_template(t.id, Some(t.version)).map_err(err)?,
-                &t.name,
-            )
-        }
+        TemplateCmd::Rm { name } => remove::<Templates>(app, &lookup::<Templates>(app, &name)?),
         TemplateCmd::Presets => {
             let p = app.presets();
             let mut human = String::new();
@@ -277,6 +201,15 @@ pub fn template(app: &App, cmd: TemplateCmd) -> R {
             Ok(Output::new(&p, human))
         }
     }
+}
+
+/// A record's input as JSON, what a template keeps.
+fn input_of<E: Cli>(app: &App, name: &str) -> Result<serde_json::Value, ApiError>
+where
+    E::Input: serde::Serialize,
+{
+    let input = E::Input::from(&E::find(app, name)?);
+    serde_json::to_value(input).map_err(|e| ApiError::internal(e.to_string()))
 }
 
 pub fn export(app: &App, out: Option<PathBuf>, with_secrets: bool) -> R {

@@ -1,63 +1,32 @@
 //! `mbadmin` as a user runs it: exit codes, errors naming the option, `--json`, and that a
 //! refused command changes nothing.
 
-use std::io::Write;
+mod cli_support;
+
+use cli_support::{command, json, run, temp_db, text, words};
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::Output;
 
-fn mbadmin(db: &Path, args: &[&str]) -> Output {
-    mbadmin_stdin(db, args, "")
+/// No keyring in these tests: the real-keyring tests live in the core.
+fn mbadmin_in(db: &Path, line: &str, stdin: &str) -> Output {
+    let mut cmd = command(&[], db, &words(line));
+    cmd.env("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/bus");
+    run(cmd, stdin)
 }
 
-fn mbadmin_stdin(db: &Path, args: &[&str], stdin: &str) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_mbadmin"))
-        .arg("--db")
-        .arg(db)
-        .args(args)
-        .env("LANG", "en_US.UTF-8")
-        .env_remove("LC_ALL")
-        .env_remove("LC_MESSAGES")
-        // No keyring in these tests: the real-keyring tests live in the core.
-        .env("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/bus")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(stdin.as_bytes())
-        .unwrap();
-    child.wait_with_output().unwrap()
-}
-
-fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).to_string()
-}
-
-fn json(o: &Output) -> serde_json::Value {
-    serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("{e}: {}", text(&o.stdout)))
+fn mbadmin(db: &Path, line: &str) -> Output {
+    mbadmin_in(db, line, "")
 }
 
 #[test]
 fn add_list_show_edit_remove() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("c.db");
+    let (_dir, db) = temp_db();
     let o = mbadmin(
         &db,
-        &[
-            "server",
-            "add",
-            "--name",
-            "Zentrale",
-            "--host",
-            "imap.example.com:10993",
-        ],
+        "server add --name Zentrale --host imap.example.com:10993",
     );
     assert!(o.status.success(), "{}", text(&o.stderr));
-    let o = mbadmin(&db, &["--json", "server", "list"]);
+    let o = mbadmin(&db, "--json server list");
     assert!(o.status.success());
     let list = json(&o);
     assert_eq!(list[0]["name"], "Zentrale");
@@ -67,17 +36,10 @@ fn add_list_show_edit_remove() {
 
     let o = mbadmin(
         &db,
-        &[
-            "server",
-            "edit",
-            "Zentrale",
-            "--default-port",
-            "--security",
-            "starttls",
-        ],
+        "server edit Zentrale --default-port --security starttls",
     );
     assert!(o.status.success(), "{}", text(&o.stderr));
-    let o = mbadmin(&db, &["--json", "server", "show", "zentrale"]);
+    let o = mbadmin(&db, "--json server show zentrale");
     let s = json(&o);
     assert_eq!(
         (s["port"].as_i64(), s["port_manual"].as_bool()),
@@ -85,133 +47,50 @@ fn add_list_show_edit_remove() {
     );
     assert_eq!(s["version"], 2);
 
-    let o = mbadmin(&db, &["server", "list", "--search", "starttls"]);
+    let o = mbadmin(&db, "server list --search starttls");
     assert!(text(&o.stdout).contains("Zentrale"));
-    let o = mbadmin(&db, &["server", "list", "--search", "pop3"]);
+    let o = mbadmin(&db, "server list --search pop3");
     assert!(!text(&o.stdout).contains("Zentrale"));
 
-    let o = mbadmin(&db, &["server", "rm", "Zentrale"]);
+    let o = mbadmin(&db, "server rm Zentrale");
     assert!(o.status.success());
-    let o = mbadmin(&db, &["--json", "server", "list"]);
+    let o = mbadmin(&db, "--json server list");
     assert_eq!(json(&o), serde_json::json!([]));
 }
 
 #[test]
 fn bad_input_names_the_option_exits_nonzero_and_changes_nothing() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("c.db");
-    assert!(mbadmin(
-        &db,
-        &["server", "add", "--name", "A", "--host", "a.example.com"]
-    )
-    .status
-    .success());
+    let (_dir, db) = temp_db();
+    assert!(mbadmin(&db, "server add --name A --host a.example.com")
+        .status
+        .success());
     let before = std::fs::read(&db).unwrap();
-    let cases: &[(&[&str], &str)] = &[
+    let cases: &[(&str, &str)] = &[
+        ("server add --name B --host 'bad host'", "--host:"),
+        ("server add --name B --host b.example --port 0", "--port:"),
         (
-            &["server", "add", "--name", "B", "--host", "bad host"],
-            "--host:",
-        ),
-        (
-            &[
-                "server",
-                "add",
-                "--name",
-                "B",
-                "--host",
-                "b.example",
-                "--port",
-                "0",
-            ],
+            "server add --name B --host b.example --port 65536",
             "--port:",
         ),
         (
-            &[
-                "server",
-                "add",
-                "--name",
-                "B",
-                "--host",
-                "b.example",
-                "--port",
-                "65536",
-            ],
-            "--port:",
-        ),
-        (
-            &[
-                "server",
-                "add",
-                "--name",
-                "B",
-                "--host",
-                "b.example",
-                "--timeout",
-                "601",
-            ],
+            "server add --name B --host b.example --timeout 601",
             "--timeout:",
         ),
+        ("server add --name '' --host b.example", "--name:"),
+        ("server add --name a --host b.example", "already taken"),
         (
-            &["server", "add", "--name", "", "--host", "b.example"],
-            "--name:",
-        ),
-        (
-            &["server", "add", "--name", "a", "--host", "b.example"],
-            "already taken",
-        ),
-        (
-            &[
-                "server",
-                "add",
-                "--name",
-                "B",
-                "--host",
-                "b.example",
-                "--no-verify",
-            ],
+            "server add --name B --host b.example --no-verify",
             "--no-verify:",
         ),
+        ("server add --name B\r\nX --host b.example", "--name:"),
+        ("server add --name B --host b.example --pin 12:34", "--pin:"),
         (
-            &["server", "add", "--name", "B\r\nX", "--host", "b.example"],
-            "--name:",
-        ),
-        (
-            &[
-                "server",
-                "add",
-                "--name",
-                "B",
-                "--host",
-                "b.example",
-                "--pin",
-                "12:34",
-            ],
-            "--pin:",
-        ),
-        (
-            &[
-                "server",
-                "add",
-                "--name",
-                "B",
-                "--host",
-                "b.example",
-                "--folder-trash",
-                "T",
-                "--protocol",
-                "pop3",
-            ],
+            "server add --name B --host b.example --folder-trash T --protocol pop3",
             "--folder-trash:",
         ),
-        (
-            &["server", "edit", "A", "--protocol", "pop3"],
-            "--protocol:",
-        ),
-        (
-            &["server", "edit", "Nope", "--timeout", "5"],
-            "does not exist",
-        ),
-        (&["server", "rm", "Nope"], "does not exist"),
+        ("server edit A --protocol pop3", "--protocol:"),
+        ("server edit Nope --timeout 5", "does not exist"),
+        ("server rm Nope", "does not exist"),
     ];
     for (args, want) in cases {
         let o = mbadmin(&db, args);
@@ -228,14 +107,8 @@ fn bad_input_names_the_option_exits_nonzero_and_changes_nothing() {
 
 #[test]
 fn json_errors_are_machine_readable() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("c.db");
-    let o = mbadmin(
-        &db,
-        &[
-            "--json", "server", "add", "--name", "X", "--host", "x", "--port", "99999",
-        ],
-    );
+    let (_dir, db) = temp_db();
+    let o = mbadmin(&db, "--json server add --name X --host x --port 99999");
     assert_eq!(o.status.code(), Some(1));
     let e = json(&o);
     assert_eq!(e["error"]["code"], "validation");
@@ -245,41 +118,17 @@ fn json_errors_are_machine_readable() {
 
 #[test]
 fn german_messages_follow_the_locale() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("c.db");
-    let o = mbadmin(
-        &db,
-        &[
-            "--lang",
-            "de",
-            "server",
-            "add",
-            "--name",
-            "X",
-            "--host",
-            "x",
-            "--timeout",
-            "0",
-        ],
-    );
+    let (_dir, db) = temp_db();
+    let o = mbadmin(&db, "--lang de server add --name X --host x --timeout 0");
     assert!(text(&o.stderr).contains("Der Timeout muss zwischen 1 und 600 Sekunden liegen"));
 }
 
 #[test]
 fn password_without_keyring_saves_the_rest_and_fails_loudly() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("c.db");
-    let o = mbadmin_stdin(
+    let (_dir, db) = temp_db();
+    let o = mbadmin_in(
         &db,
-        &[
-            "server",
-            "add",
-            "--name",
-            "P",
-            "--host",
-            "p.example",
-            "--password-stdin",
-        ],
+        "server add --name P --host p.example --password-stdin",
         "Canary-cli-pw\n",
     );
     assert_eq!(
@@ -293,7 +142,7 @@ fn password_without_keyring_saves_the_rest_and_fails_loudly() {
         "{err}"
     );
     assert!(!err.contains("Canary-cli-pw") && !text(&o.stdout).contains("Canary-cli-pw"));
-    let o = mbadmin(&db, &["--json", "server", "show", "P"]);
+    let o = mbadmin(&db, "--json server show P");
     assert_eq!(json(&o)["password"], "not_stored");
     assert!(!std::fs::read(&db)
         .unwrap()
@@ -305,98 +154,48 @@ fn password_without_keyring_saves_the_rest_and_fails_loudly() {
 fn unusable_database_path_is_explained() {
     let dir = tempfile::tempdir().unwrap();
     // A directory where the file should be.
-    let o = mbadmin(dir.path(), &["server", "list"]);
+    let o = mbadmin(dir.path(), "server list");
     assert_eq!(o.status.code(), Some(1));
     assert!(text(&o.stderr).contains("error:"), "{}", text(&o.stderr));
 }
 
 #[test]
 fn shared_mailbox_shows_the_inherited_outgoing_server() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("c.db");
-    let steps: &[&[&str]] = &[
-        &[
-            "outgoing",
-            "add",
-            "--name",
-            "Versand Zentrale",
-            "--host",
-            "smtp.example.com",
-        ],
-        &[
-            "company",
-            "add",
-            "--name",
-            "Müller Bau GmbH",
-            "--default-outgoing",
-            "Versand Zentrale",
-        ],
-        &["user", "add", "--login", "anna"],
-        &["user", "add", "--login", "bernd"],
-        &["user", "add", "--login", "clara"],
-        &[
-            "group",
-            "add",
-            "--name",
-            "Vertrieb",
-            "--members",
-            "anna,bernd,clara",
-        ],
-        &[
-            "account",
-            "add",
-            "--name",
-            "Vertrieb Postfach",
-            "--email",
-            "vertrieb@example.com",
-            "--owner-group",
-            "Vertrieb",
-            "--users",
-            "anna,bernd,clara",
-            "--company",
-            "Müller Bau GmbH",
-        ],
+    let (_dir, db) = temp_db();
+    let steps: &[&str] = &[
+        "outgoing add --name 'Versand Zentrale' --host smtp.example.com",
+        "company add --name 'Müller Bau GmbH' --default-outgoing 'Versand Zentrale'",
+        "user add --login anna",
+        "user add --login bernd",
+        "user add --login clara",
+        "group add --name Vertrieb --members anna,bernd,clara",
+        "account add --name 'Vertrieb Postfach' --email vertrieb@example.com --owner-group Vertrieb --users anna,bernd,clara --company 'Müller Bau GmbH'",
     ];
     for s in steps {
         let o = mbadmin(&db, s);
         assert!(o.status.success(), "{s:?}: {}", text(&o.stderr));
     }
-    let o = mbadmin(&db, &["account", "show", "Vertrieb Postfach"]);
+    let o = mbadmin(&db, "account show 'Vertrieb Postfach'");
     assert!(
         text(&o.stdout).contains("Versand Zentrale (from company Müller Bau GmbH)"),
         "{}",
         text(&o.stdout)
     );
-    let j = json(&mbadmin(
-        &db,
-        &["--json", "account", "show", "Vertrieb Postfach"],
-    ));
+    let j = json(&mbadmin(&db, "--json account show 'Vertrieb Postfach'"));
     assert_eq!(j["effective_outgoing"]["source"], "company");
     assert_eq!(j["user_ids"].as_array().unwrap().len(), 3);
 
     // The group owns a shared mailbox: deleting it says how to decide.
-    let o = mbadmin(&db, &["group", "rm", "Vertrieb"]);
+    let o = mbadmin(&db, "group rm Vertrieb");
     assert_eq!(o.status.code(), Some(1));
     assert!(
         text(&o.stderr).contains("--reassign-to"),
         "{}",
         text(&o.stderr)
     );
-    let o = mbadmin(&db, &["outgoing", "rm", "Versand Zentrale"]);
+    let o = mbadmin(&db, "outgoing rm 'Versand Zentrale'");
     assert!(text(&o.stderr).contains("Müller Bau GmbH"));
-    let o = mbadmin(
-        &db,
-        &[
-            "account",
-            "add",
-            "--name",
-            "X",
-            "--email",
-            "x@",
-            "--owner-user",
-            "anna",
-        ],
-    );
+    let o = mbadmin(&db, "account add --name X --email x@ --owner-user anna");
     assert!(text(&o.stderr).contains("--email:"), "{}", text(&o.stderr));
 }
 
@@ -405,63 +204,69 @@ fn export_then_import_into_an_empty_database_round_trips() {
     let dir = tempfile::tempdir().unwrap();
     let a = dir.path().join("a.db");
     let b = dir.path().join("b.db");
-    assert!(mbadmin(
-        &a,
-        &[
-            "server",
-            "add",
-            "--name",
-            "IMAP",
-            "--host",
-            "imap.example.com"
-        ]
-    )
-    .status
-    .success());
-    assert!(mbadmin(
-        &a,
-        &[
-            "user",
-            "add",
-            "--login",
-            "anna",
-            "--email",
-            "anna@example.com"
-        ]
-    )
-    .status
-    .success());
+    assert!(
+        mbadmin(&a, "server add --name IMAP --host imap.example.com")
+            .status
+            .success()
+    );
+    assert!(
+        mbadmin(&a, "user add --login anna --email anna@example.com")
+            .status
+            .success()
+    );
     let file = dir.path().join("export.json");
-    let o = mbadmin(&a, &["export", "--out", file.to_str().unwrap()]);
+    let o = mbadmin(&a, &format!("export --out {}", file.to_str().unwrap()));
     assert!(o.status.success(), "{}", text(&o.stderr));
-    let o = mbadmin(&b, &["import", file.to_str().unwrap()]);
+    let o = mbadmin(&b, &format!("import {}", file.to_str().unwrap()));
     assert!(o.status.success(), "{}", text(&o.stderr));
-    let ea = mbadmin(&a, &["export"]).stdout;
-    let eb = mbadmin(&b, &["export"]).stdout;
+    let ea = mbadmin(&a, "export").stdout;
+    let eb = mbadmin(&b, "export").stdout;
     assert_eq!(text(&ea), text(&eb));
     // A second import conflicts and changes nothing.
     let before = std::fs::read(&b).unwrap();
-    let o = mbadmin(&b, &["import", file.to_str().unwrap()]);
+    let o = mbadmin(&b, &format!("import {}", file.to_str().unwrap()));
     assert_eq!(o.status.code(), Some(1));
     assert!(text(&o.stderr).contains("already exists"));
     assert_eq!(std::fs::read(&b).unwrap(), before);
-    let o = mbadmin(&b, &["import", "--skip-existing", file.to_str().unwrap()]);
+    let o = mbadmin(
+        &b,
+        &format!("import --skip-existing {}", file.to_str().unwrap()),
+    );
     assert!(o.status.success(), "{}", text(&o.stderr));
 }
 
 #[test]
 fn csv_user_import_reports_refused_rows_and_exits_3() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("c.db");
+    let (dir, db) = temp_db();
     let csv = dir.path().join("users.csv");
     std::fs::write(
         &csv,
         "login;name;email\nanna;Anna;anna@example.com\nbad login;X;x@example.com\n",
     )
     .unwrap();
-    let o = mbadmin(&db, &["user", "import", csv.to_str().unwrap()]);
+    let o = mbadmin(&db, &format!("user import {}", csv.to_str().unwrap()));
     assert_eq!(o.status.code(), Some(3));
     let out = text(&o.stdout);
     assert!(out.contains("line 2: anna created"), "{out}");
     assert!(out.contains("line 3: bad login refused"), "{out}");
+}
+
+#[test]
+fn mail_received_is_set_and_cleared_by_name() {
+    let (_dir, db) = temp_db();
+    for line in [
+        "user add --login anna",
+        "account add --name Info --email info@example.com --owner-user anna",
+    ] {
+        let o = mbadmin(&db, line);
+        assert!(o.status.success(), "{line}: {}", text(&o.stderr));
+    }
+    let o = mbadmin(&db, "account mail-received Info true");
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    assert_eq!(text(&o.stdout).trim(), "Info: mail received = true");
+    let o = mbadmin(&db, "--json account mail-received Info false");
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    assert_eq!(json(&o)["name"], "Info");
+    let o = mbadmin(&db, "account mail-received Info maybe");
+    assert_eq!(o.status.code(), Some(2), "usage error: {}", text(&o.stderr));
 }

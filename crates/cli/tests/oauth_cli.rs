@@ -2,91 +2,58 @@
 //! real (private) Secret Service: a provider from discovery, `connect --device` with the
 //! code on stderr, `status --json`, a green test, field errors for bad input, disconnect.
 //! The provider is reached over HTTPS with a certificate of the test CA (a company CA):
-//! trusted through `MAILBOX_ADMIN_EXTRA_CA` or `mbadmin oauth --ca-file`, else diagnosed.
+//! trusted through `MAILBOX_ADMIN_EXTRA_CA` or `--ca-file`, else diagnosed.
 
 #[path = "../../core/tests/support/servers.rs"]
 mod servers;
 #[path = "../../core/tests/support/mod.rs"]
 mod support;
 
+mod cli_support;
+
+use cli_support::{all_succeed, command, run, temp_db, temp_db_with_ca, text, words};
 use servers::{servers, ALICE, HOST_GOOD};
 use std::io::{BufRead, BufReader, Write};
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
-/// `mbadmin`, trusting the test CA through `MAILBOX_ADMIN_EXTRA_CA`.
-fn cmd(db: &Path, args: &[&str]) -> Command {
-    let mut c = bare_cmd(db, args);
+/// `mbadmin --db DB LINE`, trusting the test CA through `MAILBOX_ADMIN_EXTRA_CA`.
+fn mbadmin(db: &Path, line: &str) -> Output {
+    run(with_ca(command(&[], db, &words(line))), "")
+}
+
+fn with_ca(mut c: Command) -> Command {
     c.env("MAILBOX_ADMIN_EXTRA_CA", &servers().oauth.ca_file);
     c
 }
 
-/// `mbadmin` trusting only the OS trust store.
-fn bare_cmd(db: &Path, args: &[&str]) -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_mbadmin"));
-    c.arg("--db")
-        .arg(db)
-        .args(args)
-        .env_remove("MAILBOX_ADMIN_EXTRA_CA")
-        .env("LANG", "en_US.UTF-8")
-        .env_remove("LC_ALL")
-        .env_remove("LC_MESSAGES");
+/// `mbadmin --db DB LINE` trusting only the OS trust store.
+fn bare(db: &Path, line: &str) -> Command {
+    let mut c = command(&[], db, &words(line));
+    c.env_remove("MAILBOX_ADMIN_EXTRA_CA");
     c
-}
-
-fn mbadmin(db: &Path, args: &[&str]) -> Output {
-    cmd(db, args).stdin(Stdio::null()).output().unwrap()
-}
-
-fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).into_owned()
 }
 
 #[test]
 fn a_provider_from_discovery_a_device_connect_status_test_and_disconnect() {
     let _keyring = support::SecretService::shared();
     let mail = servers();
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("c.db");
-    let ca = dir.path().join("ca.pem");
-    std::fs::write(&ca, &mail.ca_pem).unwrap();
+    let (_dir, db, ca) = temp_db_with_ca(&mail.ca_pem);
 
     // Bad input: a field error naming the option, nothing saved.
     let o = mbadmin(
         &db,
-        &[
-            "oauth",
-            "provider",
-            "add",
-            "--name",
-            "MS",
-            "--kind",
-            "microsoft365",
-            "--client-id",
-            "x",
-        ],
+        "oauth provider add --name MS --kind microsoft365 --client-id x",
     );
     assert_eq!(o.status.code(), Some(1));
     assert!(text(&o.stderr).contains("--tenant:"), "{}", text(&o.stderr));
     let o = mbadmin(
         &db,
-        &[
-            "oauth",
-            "provider",
-            "add",
-            "--name",
-            "Plain",
-            "--kind",
-            "oidc",
-            "--client-id",
-            "x",
-            "--token-endpoint",
-            "http://idp.example.com/token",
-        ],
+        "oauth provider add --name Plain --kind oidc --client-id x --token-endpoint http://idp.example.com/token",
     );
     assert_eq!(o.status.code(), Some(1));
     assert!(text(&o.stderr).contains("https://"), "{}", text(&o.stderr));
-    let o = mbadmin(&db, &["--json", "oauth", "provider", "list"]);
+    let o = mbadmin(&db, "--json oauth provider list");
     assert_eq!(
         serde_json::from_slice::<serde_json::Value>(&o.stdout).unwrap(),
         serde_json::json!([])
@@ -95,66 +62,30 @@ fn a_provider_from_discovery_a_device_connect_status_test_and_disconnect() {
     // The provider from its discovery document.
     let o = mbadmin(
         &db,
-        &[
-            "oauth",
-            "provider",
-            "add",
-            "--name",
-            "IdP",
-            "--kind",
-            "oidc",
-            "--discovery-url",
-            &mail.oauth.https_issuer,
-            "--defaults",
-            "--client-id",
-            mail.oauth.public_client,
-        ],
+        &format!("oauth provider add --name IdP --kind oidc --discovery-url {} --defaults --client-id {}", mail.oauth.https_issuer, mail.oauth.public_client),
     );
     assert!(o.status.success(), "{}", text(&o.stderr));
-    for args in [
-        vec![
-            "server",
-            "add",
-            "--name",
-            "Dovecot",
-            "--protocol",
-            "imap",
-            "--host",
-            HOST_GOOD,
-            "--security",
-            "tls",
-            "--port",
-            &mail.ports.imaps.to_string(),
-            "--auth",
-            "oauth2",
-            "--oauth-provider",
-            "IdP",
+    let imaps = mail.ports.imaps;
+    all_succeed(
+        &db,
+        &[
+            (&format!("server add --name Dovecot --protocol imap --host {HOST_GOOD} --security tls --port {imaps} --auth oauth2 --oauth-provider IdP"), ""),
+            ("user add --login alice", ""),
+            (&format!("account add --name Alice --email {} --owner-user alice --incoming Dovecot", ALICE.name), ""),
         ],
-        vec!["user", "add", "--login", "alice"],
-        vec![
-            "account",
-            "add",
-            "--name",
-            "Alice",
-            "--email",
-            ALICE.name,
-            "--owner-user",
-            "alice",
-            "--incoming",
-            "Dovecot",
-        ],
-    ] {
-        let o = mbadmin(&db, &args);
-        assert!(o.status.success(), "{args:?}: {}", text(&o.stderr));
-    }
+    );
 
     // connect --device: the code comes on stderr (JSON with --json), the user enters it.
-    let mut child = cmd(&db, &["--json", "oauth", "connect", "Alice", "--device"])
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let mut child = with_ca(command(
+        &[],
+        &db,
+        &words("--json oauth connect Alice --device"),
+    ))
+    .stdin(Stdio::null())
+    .stdout(Stdio::piped())
+    .stderr(Stdio::piped())
+    .spawn()
+    .unwrap();
     let mut err = BufReader::new(child.stderr.take().unwrap());
     let mut line = String::new();
     err.read_line(&mut line).unwrap();
@@ -174,23 +105,13 @@ fn a_provider_from_discovery_a_device_connect_status_test_and_disconnect() {
     assert_eq!(st["connection"]["subject"], ALICE.name);
     assert_eq!(st["connection"]["flow"], "device_code");
 
-    let o = mbadmin(&db, &["--json", "oauth", "status", "Alice"]);
+    let o = mbadmin(&db, "--json oauth status Alice");
     let st: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(st["connection"]["has_refresh_token"], true);
-    let human = text(&mbadmin(&db, &["oauth", "status", "Alice"]).stdout);
+    let human = text(&mbadmin(&db, "oauth status Alice").stdout);
     assert!(human.contains(ALICE.name), "{human}");
 
-    let o = mbadmin(
-        &db,
-        &[
-            "--json",
-            "test",
-            "account",
-            "Alice",
-            "--ca-file",
-            ca.to_str().unwrap(),
-        ],
-    );
+    let o = mbadmin(&db, &format!("--json test account Alice --ca-file {}", ca));
     assert!(o.status.success(), "{}", text(&o.stdout));
     // No token in what the CLI printed.
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
@@ -202,24 +123,14 @@ fn a_provider_from_discovery_a_device_connect_status_test_and_disconnect() {
     assert!(v["codes"].as_array().unwrap().is_empty());
 
     // The provider cannot go while an account is connected through it.
-    let o = mbadmin(&db, &["oauth", "provider", "rm", "IdP"]);
+    let o = mbadmin(&db, "oauth provider rm IdP");
     assert_eq!(o.status.code(), Some(1));
     assert!(text(&o.stderr).contains("Alice"), "{}", text(&o.stderr));
 
-    let o = mbadmin(&db, &["oauth", "disconnect", "Alice"]);
+    let o = mbadmin(&db, "oauth disconnect Alice");
     assert!(o.status.success(), "{}", text(&o.stderr));
     assert!(text(&o.stdout).contains("revoked"), "{}", text(&o.stdout));
-    let o = mbadmin(
-        &db,
-        &[
-            "--json",
-            "test",
-            "account",
-            "Alice",
-            "--ca-file",
-            ca.to_str().unwrap(),
-        ],
-    );
+    let o = mbadmin(&db, &format!("--json test account Alice --ca-file {}", ca));
     assert_eq!(o.status.code(), Some(1));
     assert!(text(&o.stdout).contains("oauth.not_connected"));
     let _ = std::io::stdout().flush();
@@ -229,97 +140,41 @@ fn a_provider_from_discovery_a_device_connect_status_test_and_disconnect() {
 fn a_provider_behind_a_company_ca_needs_ca_file() {
     let _keyring = support::SecretService::shared();
     let mail = servers();
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("c.db");
+    let (_dir, db) = temp_db();
     let ca = mail.oauth.ca_file.to_str().unwrap();
-    let add = |extra: &[&str]| {
-        let mut args = vec![
-            "oauth",
-            "provider",
-            "add",
-            "--name",
-            "Company IdP",
-            "--kind",
-            "oidc",
-            "--discovery-url",
-            &mail.oauth.https_issuer,
-            "--defaults",
-            "--client-id",
-            // Tokens of a few seconds: the test below refreshes one.
-            mail.oauth.short_lived_client,
-        ];
-        args.extend_from_slice(extra);
-        bare_cmd(&db, &args).stdin(Stdio::null()).output().unwrap()
-    };
+    // Tokens of a few seconds: the end of the test refreshes one.
+    let add = format!(
+        "oauth provider add --name IdP --kind oidc --discovery-url {} --defaults --client-id {}",
+        mail.oauth.https_issuer, mail.oauth.short_lived_client
+    );
 
     // Without the CA: the provider's certificate is diagnosed, naming its issuer.
-    let o = add(&[]);
+    let o = run(bare(&db, &add), "");
     assert_eq!(o.status.code(), Some(1), "{}", text(&o.stdout));
     let err = text(&o.stderr);
     assert!(err.contains("Untrusted issuer"), "{err}");
     assert!(err.contains("Mailbox Admin Test CA"), "{err}");
 
     // With --ca-file: discovery works, and so does the device flow.
-    let o = add(&["--ca-file", ca]);
+    let o = run(bare(&db, &format!("{add} --ca-file {ca}")), "");
     assert!(o.status.success(), "{}", text(&o.stderr));
-    for args in [
-        vec![
-            "server",
-            "add",
-            "--name",
-            "Dovecot",
-            "--protocol",
-            "imap",
-            "--host",
-            HOST_GOOD,
-            "--security",
-            "tls",
-            "--port",
-            &mail.ports.imaps.to_string(),
-            "--auth",
-            "oauth2",
-            "--oauth-provider",
-            "Company IdP",
-        ],
-        vec!["user", "add", "--login", "alice"],
-        vec![
-            "account",
-            "add",
-            "--name",
-            "Alice",
-            "--email",
-            ALICE.name,
-            "--owner-user",
-            "alice",
-            "--incoming",
-            "Dovecot",
-        ],
-    ] {
-        let o = bare_cmd(&db, &args).stdin(Stdio::null()).output().unwrap();
-        assert!(o.status.success(), "{args:?}: {}", text(&o.stderr));
-    }
-    // Without the CA the device sign-in cannot even start.
-    let o = bare_cmd(&db, &["--json", "oauth", "connect", "Alice", "--device"])
-        .stdin(Stdio::null())
-        .output()
-        .unwrap();
-    assert_eq!(o.status.code(), Some(1));
-    assert!(
-        text(&o.stderr).contains("Mailbox Admin Test CA"),
-        "{}",
-        text(&o.stderr)
-    );
-    let mut child = bare_cmd(
+    let imaps = mail.ports.imaps;
+    all_succeed(
         &db,
         &[
-            "--json",
-            "oauth",
-            "--ca-file",
-            ca,
-            "connect",
-            "Alice",
-            "--device",
+            (&format!("server add --name Dovecot --protocol imap --host {HOST_GOOD} --security tls --port {imaps} --auth oauth2 --oauth-provider IdP"), ""),
+            ("user add --login alice", ""),
+            (&format!("account add --name Alice --email {} --owner-user alice --incoming Dovecot", ALICE.name), ""),
         ],
+    );
+    // Without the CA the device sign-in cannot even start.
+    let o = run(bare(&db, "--json oauth connect Alice --device"), "");
+    assert_eq!(o.status.code(), Some(1));
+    let err = text(&o.stderr);
+    assert!(err.contains("Mailbox Admin Test CA"), "{err}");
+    let mut child = bare(
+        &db,
+        &format!("--json oauth --ca-file {ca} connect Alice --device"),
     )
     .stdin(Stdio::null())
     .stdout(Stdio::piped())
@@ -331,16 +186,11 @@ fn a_provider_behind_a_company_ca_needs_ca_file() {
     err.read_line(&mut line).unwrap();
     let ev: serde_json::Value =
         serde_json::from_str(&line).unwrap_or_else(|e| panic!("{e}: {line}"));
-    assert!(
-        ev["verification_uri"]
-            .as_str()
-            .unwrap()
-            .starts_with("https://"),
-        "{ev}"
-    );
+    let uri = ev["verification_uri"].as_str().unwrap();
+    assert!(uri.starts_with("https://"), "{ev}");
     let played = mail.oauth.browser(&[
         "device",
-        ev["verification_uri"].as_str().unwrap(),
+        uri,
         ev["user_code"].as_str().unwrap(),
         ALICE.name,
         ALICE.password,
@@ -353,15 +203,12 @@ fn a_provider_behind_a_company_ca_needs_ca_file() {
 
     // `test --ca-file` applies to OAuth too: the expired token is refreshed over HTTPS.
     std::thread::sleep(std::time::Duration::from_secs(mail.oauth.short_ttl + 1));
-    let o = bare_cmd(
-        &db,
-        &["--json", "test", "account", "Alice", "--ca-file", ca],
-    )
-    .stdin(Stdio::null())
-    .output()
-    .unwrap();
+    let o = run(
+        bare(&db, &format!("--json test account Alice --ca-file {ca}")),
+        "",
+    );
     assert!(o.status.success(), "{}", text(&o.stdout));
-    let o = mbadmin(&db, &["--json", "oauth", "status", "Alice"]);
+    let o = mbadmin(&db, "--json oauth status Alice");
     let st: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert!(!st["connection"]["refreshed_at"].is_null(), "{st}");
 }

@@ -7,54 +7,25 @@ mod servers;
 #[path = "../../core/tests/support/mod.rs"]
 mod support;
 
+mod cli_support;
+
+use cli_support::{
+    all_succeed, command, json, mbadmin_in as mbadmin, run, temp_db_with_ca, text, words,
+};
 use servers::{servers, ALICE, HOST_GOOD};
-use std::io::Write;
-use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::Output;
 
-fn mbadmin(db: &Path, args: &[&str], stdin: &str) -> Output {
-    mbadmin_via(None, db, args, stdin)
-}
-
-/// Runs mbadmin, optionally through a wrapper command (e.g. `unshare -n`).
-fn mbadmin_via(wrapper: Option<&[&str]>, db: &Path, args: &[&str], stdin: &str) -> Output {
-    let exe = env!("CARGO_BIN_EXE_mbadmin");
-    let mut cmd = match wrapper {
-        Some(w) => {
-            let mut c = Command::new(w[0]);
-            c.args(&w[1..]).arg(exe);
-            c
-        }
-        None => Command::new(exe),
-    };
-    let mut child = cmd
-        .arg("--db")
-        .arg(db)
-        .args(args)
-        .env("LANG", "en_US.UTF-8")
-        .env_remove("LC_ALL")
-        .env_remove("LC_MESSAGES")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(stdin.as_bytes())
-        .unwrap();
-    child.wait_with_output().unwrap()
-}
-
-fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).into_owned()
-}
-
-fn json(o: &Output) -> serde_json::Value {
-    serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("{e}: {}", text(&o.stdout)))
-}
+/// The steps of an IMAP server test over implicit TLS, up to the mailbox.
+const IMAP_STEPS: [&str; 8] = [
+    "resolve",
+    "connect",
+    "tls",
+    "greeting",
+    "capabilities",
+    "login",
+    "folders",
+    "mailbox",
+];
 
 fn assert_no_password(o: &Output) {
     use base64::Engine;
@@ -77,48 +48,21 @@ fn codes(v: &serde_json::Value) -> Vec<String> {
 fn test_server_prints_steps_live_stores_history_and_diagnoses_failures() {
     let _keyring = support::SecretService::shared();
     let mail = servers();
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("c.db");
-    let ca = dir.path().join("ca.pem");
-    std::fs::write(&ca, &mail.ca_pem).unwrap();
-    let ca = ca.to_str().unwrap();
+    let (dir, db, ca) = temp_db_with_ca(&mail.ca_pem);
     let port = mail.ports.imaps.to_string();
 
     let o = mbadmin(
         &db,
-        &[
-            "server",
-            "add",
-            "--name",
-            "Dovecot",
-            "--host",
-            HOST_GOOD,
-            "--port",
-            &port,
-            "--security",
-            "tls",
-            "--user",
-            ALICE.name,
-            "--password-stdin",
-        ],
+        &format!("server add --name Dovecot --host {HOST_GOOD} --port {port} --security tls --user {} --password-stdin", ALICE.name),
         ALICE.password,
     );
     assert!(o.status.success(), "{}", text(&o.stderr));
 
     // Human: one line per step as it ends, a verdict, exit 0.
-    let o = mbadmin(&db, &["test", "server", "Dovecot", "--ca-file", ca], "");
+    let o = mbadmin(&db, &format!("test server Dovecot --ca-file {ca}"), "");
     let out = text(&o.stdout);
     assert!(o.status.success(), "{out}{}", text(&o.stderr));
-    for step in [
-        "resolve",
-        "connect",
-        "tls",
-        "greeting",
-        "capabilities",
-        "login",
-        "folders",
-        "mailbox",
-    ] {
+    for step in IMAP_STEPS {
         assert!(
             out.lines()
                 .any(|l| l.trim_start().starts_with("ok") && l.contains(step)),
@@ -131,7 +75,7 @@ fn test_server_prints_steps_live_stores_history_and_diagnoses_failures() {
     // JSON: the report of the core engine.
     let o = mbadmin(
         &db,
-        &["--json", "test", "server", "Dovecot", "--ca-file", ca],
+        &format!("--json test server Dovecot --ca-file {ca}"),
         "",
     );
     assert!(o.status.success());
@@ -146,24 +90,13 @@ fn test_server_prints_steps_live_stores_history_and_diagnoses_failures() {
         .collect();
     assert_eq!(
         kinds,
-        vec![
-            "resolve",
-            "connect",
-            "tls",
-            "greeting",
-            "capabilities",
-            "login",
-            "folders",
-            "mailbox",
-            "special_folders",
-            "logout"
-        ]
+        [&IMAP_STEPS[..], &["special_folders", "logout"]].concat()
     );
     assert_eq!(v["tls"]["trust"], "verified");
     assert_no_password(&o);
 
     // Without the test CA: the certificate is not trusted; exit 1 with the fix printed.
-    let o = mbadmin(&db, &["test", "server", "Dovecot"], "");
+    let o = mbadmin(&db, "test server Dovecot", "");
     assert_eq!(o.status.code(), Some(1));
     let out = text(&o.stdout);
     assert!(out.contains("[tls.untrusted_issuer]"), "{out}");
@@ -171,46 +104,35 @@ fn test_server_prints_steps_live_stores_history_and_diagnoses_failures() {
 
     // A wrong port: net.refused, in English and in German.
     let closed = servers::closed_port().to_string();
-    let o = mbadmin(&db, &["server", "edit", "Dovecot", "--port", &closed], "");
+    let o = mbadmin(&db, &format!("server edit Dovecot --port {closed}"), "");
     assert!(o.status.success(), "{}", text(&o.stderr));
     let o = mbadmin(
         &db,
-        &["--json", "test", "server", "Dovecot", "--ca-file", ca],
+        &format!("--json test server Dovecot --ca-file {ca}"),
         "",
     );
     assert_eq!(o.status.code(), Some(1));
     assert_eq!(codes(&json(&o)), vec!["net.refused"]);
-    let o = mbadmin(&db, &["--lang", "de", "test", "server", "Dovecot"], "");
+    let o = mbadmin(&db, "--lang de test server Dovecot", "");
     assert_eq!(o.status.code(), Some(1));
     let out = text(&o.stdout);
     assert!(out.contains("Verbindung abgelehnt"), "{out}");
     assert!(out.contains("Lösung: Port prüfen"), "{out}");
 
     // No route at all (a network namespace whose loopback is down): net.unreachable.
-    let o = mbadmin_via(
-        Some(&["unshare", "-n"]),
-        &db,
-        &["--json", "test", "server", "Dovecot"],
-        "",
-    );
+    let line = words("--json test server Dovecot");
+    let o = run(command(&["unshare", "-n"], &db, &line), "");
     assert_eq!(o.status.code(), Some(1), "{}", text(&o.stderr));
     assert_eq!(codes(&json(&o)), vec!["net.unreachable"]);
 
     // Port fixed, password wrong: auth.failed — and still no password in the output.
     let o = mbadmin(
         &db,
-        &[
-            "server",
-            "edit",
-            "Dovecot",
-            "--port",
-            &port,
-            "--password-stdin",
-        ],
+        &format!("server edit Dovecot --port {port} --password-stdin"),
         &format!("{}x", ALICE.password),
     );
     assert!(o.status.success(), "{}", text(&o.stderr));
-    let o = mbadmin(&db, &["test", "server", "Dovecot", "--ca-file", ca], "");
+    let o = mbadmin(&db, &format!("test server Dovecot --ca-file {ca}"), "");
     assert_eq!(o.status.code(), Some(1));
     assert!(
         text(&o.stdout).contains("[auth.failed]"),
@@ -220,7 +142,7 @@ fn test_server_prints_steps_live_stores_history_and_diagnoses_failures() {
     assert_no_password(&o);
 
     // The history, newest first.
-    let o = mbadmin(&db, &["--json", "test", "history", "Dovecot"], "");
+    let o = mbadmin(&db, "--json test history Dovecot", "");
     assert!(o.status.success());
     let runs = json(&o);
     let runs = runs.as_array().unwrap();
@@ -244,77 +166,33 @@ fn test_server_prints_steps_live_stores_history_and_diagnoses_failures() {
 fn test_account_and_test_all_report_per_account_and_exit_nonzero_on_failure() {
     let _keyring = support::SecretService::shared();
     let mail = servers();
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("c.db");
-    let ca = dir.path().join("ca.pem");
-    std::fs::write(&ca, &mail.ca_pem).unwrap();
-    let ca = ca.to_str().unwrap();
+    let (_dir, db, ca) = temp_db_with_ca(&mail.ca_pem);
     let imaps = mail.ports.imaps.to_string();
     let sub = mail.ports.submission.to_string();
-    let setup: &[(&[&str], &str)] = &[
+    all_succeed(
+        &db,
+        &[
         (
-            &[
-                "server", "add", "--name", "Dovecot", "--host", HOST_GOOD, "--port", &imaps,
-            ],
+            &format!("server add --name Dovecot --host {HOST_GOOD} --port {imaps}"),
             "",
         ),
         (
-            &[
-                "outgoing",
-                "add",
-                "--name",
-                "Postfix",
-                "--host",
-                HOST_GOOD,
-                "--port",
-                &sub,
-                "--security",
-                "starttls",
-                "--default",
-                "true",
-            ],
+            &format!("outgoing add --name Postfix --host {HOST_GOOD} --port {sub} --security starttls --default true"),
             "",
         ),
-        (&["user", "add", "--login", "alice"], ""),
+        ("user add --login alice", ""),
         (
-            &[
-                "account",
-                "add",
-                "--name",
-                "Alice",
-                "--email",
-                ALICE.name,
-                "--owner-user",
-                "alice",
-                "--incoming",
-                "Dovecot",
-                "--password-stdin",
-            ],
+            &format!("account add --name Alice --email {} --owner-user alice --incoming Dovecot --password-stdin", ALICE.name),
             ALICE.password,
         ),
         (
-            &[
-                "account",
-                "add",
-                "--name",
-                "Alice falsch",
-                "--email",
-                ALICE.name,
-                "--owner-user",
-                "alice",
-                "--incoming",
-                "Dovecot",
-                "--password-stdin",
-            ],
+            &format!("account add --name 'Alice falsch' --email {} --owner-user alice --incoming Dovecot --password-stdin", ALICE.name),
             "not-the-password",
         ),
-    ];
-    for (args, stdin) in setup {
-        let o = mbadmin(&db, args, stdin);
-        assert!(o.status.success(), "{args:?}: {}", text(&o.stderr));
-    }
+        ],
+    );
 
-    let o = mbadmin(&db, &["test", "account", "Alice", "--ca-file", ca], "");
+    let o = mbadmin(&db, &format!("test account Alice --ca-file {ca}"), "");
     assert!(o.status.success(), "{}{}", text(&o.stdout), text(&o.stderr));
     let out = text(&o.stdout);
     assert!(out.contains("Alice: passed"), "{out}");
@@ -326,15 +204,7 @@ fn test_account_and_test_all_report_per_account_and_exit_nonzero_on_failure() {
 
     let o = mbadmin(
         &db,
-        &[
-            "--json",
-            "test",
-            "--all",
-            "--concurrency",
-            "2",
-            "--ca-file",
-            ca,
-        ],
+        &format!("--json test --all --concurrency 2 --ca-file {ca}"),
         "",
     );
     assert_eq!(o.status.code(), Some(1), "one account fails");
@@ -359,7 +229,7 @@ fn test_account_and_test_all_report_per_account_and_exit_nonzero_on_failure() {
     );
     assert_no_password(&o);
 
-    let o = mbadmin(&db, &["test", "--all", "--ca-file", ca], "");
+    let o = mbadmin(&db, &format!("test --all --ca-file {ca}"), "");
     let out = text(&o.stdout);
     assert!(out.contains("1 passed, 1 failed"), "{out}");
     assert!(

@@ -220,6 +220,91 @@ string_enum! {
     }
 }
 
+/// A failed OAuth operation: a diagnosis code plus what the provider said.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct OauthFailure {
+    /// e.g. `oauth.consent_missing`, `oauth.token_invalid`, `oauth.provider_unreachable`.
+    pub code: DiagnosisCode,
+    /// The provider's `error` (e.g. `invalid_grant`), empty for network problems.
+    pub error: String,
+    /// The provider's `error_description` or the network error, for the evidence.
+    pub description: String,
+    /// More facts, e.g. the certificate's issuer when the provider's TLS failed.
+    #[serde(default)]
+    pub evidence: Vec<Evidence>,
+}
+
+impl OauthFailure {
+    pub fn new(code: DiagnosisCode, error: &str, description: impl Into<String>) -> OauthFailure {
+        OauthFailure {
+            code,
+            error: error.to_string(),
+            description: description.into(),
+            evidence: Vec::new(),
+        }
+    }
+}
+
+impl std::fmt::Display for OauthFailure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", self.code)?;
+        if !self.error.is_empty() {
+            write!(f, " ({})", self.error)?;
+        }
+        if !self.description.is_empty() {
+            write!(f, ": {}", self.description)?;
+        }
+        Ok(())
+    }
+}
+
+impl DiagnosisCode {
+    /// The family, the part before the dot: `tls`, `auth`, `oauth`, …
+    pub fn family(self) -> &'static str {
+        let s = self.as_str();
+        &s[..s.find('.').unwrap_or(s.len())]
+    }
+
+    /// About the TLS layer: certificate, handshake, encryption mode.
+    pub fn is_tls(self) -> bool {
+        self.family() == "tls"
+    }
+
+    /// About the login: credentials, mechanism, plaintext rules (OAuth has its own family).
+    pub fn is_auth(self) -> bool {
+        self.family() == "auth"
+    }
+
+    /// About OAuth: the provider, the consent, the token.
+    pub fn is_oauth(self) -> bool {
+        self.family() == "oauth"
+    }
+
+    /// Worth trying again unchanged: the cause may pass by itself (a timeout, a busy or
+    /// unreachable network, a server that is temporarily unavailable, slow delivery).
+    pub fn is_transient(self) -> bool {
+        use DiagnosisCode::*;
+        matches!(
+            self,
+            DnsFailed
+                | NetTimeout
+                | NetUnreachable
+                | NetClosed
+                | ProtocolServiceUnavailable
+                | OauthProviderUnreachable
+                | RoundtripNotReceived
+        )
+    }
+
+    /// A warning that does not fail a test by itself.
+    pub fn is_warning_only(self) -> bool {
+        matches!(
+            self,
+            DiagnosisCode::TlsVerifyDisabled | DiagnosisCode::TlsExpiresSoon
+        )
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct Diagnosis {
     /// Stable, e.g. `tls.hostname_mismatch`; scripts and the UI branch on it.
@@ -1018,6 +1103,25 @@ mod tests {
                 "{code} has no text"
             );
             assert_ne!(de, en, "{code} is not translated");
+        }
+    }
+
+    #[test]
+    fn classifiers_sort_codes_into_their_families() {
+        assert!(DiagnosisCode::TlsUntrustedIssuer.is_tls());
+        assert!(!DiagnosisCode::TlsUntrustedIssuer.is_auth());
+        assert!(DiagnosisCode::AuthFailed.is_auth());
+        assert!(DiagnosisCode::OauthConsentMissing.is_oauth());
+        assert!(DiagnosisCode::NetTimeout.is_transient());
+        assert!(
+            !DiagnosisCode::AuthFailed.is_transient(),
+            "a wrong password stays wrong"
+        );
+        assert!(DiagnosisCode::TlsExpiresSoon.is_warning_only());
+        for &c in DiagnosisCode::ALL {
+            let families = [c.is_tls(), c.is_auth(), c.is_oauth()];
+            assert!(families.iter().filter(|b| **b).count() <= 1, "{c}");
+            assert!(!c.family().is_empty() && !c.family().contains('.'), "{c}");
         }
     }
 

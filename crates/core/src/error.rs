@@ -137,7 +137,7 @@ pub enum Error {
     #[error(transparent)]
     Secret(#[from] SecretError),
     #[error("database: {0}")]
-    Database(#[from] rusqlite::Error),
+    Database(String),
     #[error("migration of {path} failed: {detail} (backup: {backup})")]
     Migration {
         path: String,
@@ -154,7 +154,7 @@ pub enum Error {
     Io(#[from] std::io::Error),
     /// An OAuth flow or provider request failed; the code is a diagnosis code (`oauth.*`).
     #[error("{0}")]
-    Oauth(crate::oauth::OauthFailure),
+    Oauth(crate::diag::OauthFailure),
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -253,7 +253,7 @@ impl Error {
             Error::Secret(SecretError::Failed(d)) => {
                 tr(lang, "error.secrets_failed", &[("detail", d.clone())])
             }
-            Error::Database(e) => tr(lang, "error.database", &[("detail", e.to_string())]),
+            Error::Database(e) => tr(lang, "error.database", &[("detail", e.clone())]),
             Error::Migration {
                 path,
                 detail,
@@ -280,7 +280,7 @@ impl Error {
             Error::Oauth(f) => {
                 let d = crate::diag::diagnose(
                     f.code,
-                    crate::probe::Severity::Error,
+                    crate::diag::Severity::Error,
                     lang,
                     &Default::default(),
                     Vec::new(),

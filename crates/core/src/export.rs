@@ -8,8 +8,8 @@ use crate::diag::FieldCode;
 use crate::error::{Entity, Error, FieldIssue, Result};
 use crate::model::*;
 use crate::store::rows;
+use crate::store::Tx;
 use base64::Engine;
-use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 use std::collections::BTreeMap;
@@ -96,7 +96,7 @@ fn obj<T: Serialize>(v: &T) -> Map<String, Value> {
     }
 }
 
-fn label(conn: &Connection, e: Entity, id: Option<i64>) -> Result<Value> {
+fn label(conn: &Tx, e: Entity, id: Option<i64>) -> Result<Value> {
     Ok(match id {
         Some(id) => Value::String(rows::label(conn, e, id)?),
         None => Value::Null,
@@ -118,7 +118,7 @@ impl App {
             .arg("min", "8")]));
         }
         let db = self.db();
-        let c = &db.conn;
+        let c = db.read();
         let mut doc = Map::new();
         doc.insert("format".into(), json!(FORMAT));
         doc.insert("version".into(), json!(VERSION));
@@ -376,8 +376,8 @@ impl App {
         };
 
         let mut db = self.db();
-        let tx = db.conn.transaction()?;
-        let c: &Connection = &tx;
+        let tx = db.begin()?;
+        let c: &Tx = &tx;
         // Conflicts first: nothing is written if any name exists and we must not skip.
         let mut conflicts = Vec::new();
         for (sec, e) in SECTIONS {
@@ -632,7 +632,7 @@ fn from<T: serde::de::DeserializeOwned>(v: Value) -> Result<T> {
     })
 }
 
-fn ids_of(c: &Connection, e: Entity, field: &'static str, v: Option<&Value>) -> Result<Vec<i64>> {
+fn ids_of(c: &Tx, e: Entity, field: &'static str, v: Option<&Value>) -> Result<Vec<i64>> {
     let mut out = Vec::new();
     for n in v
         .and_then(Value::as_array)

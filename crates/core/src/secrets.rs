@@ -16,7 +16,7 @@ pub trait SecretStore: Send + Sync {
     fn get(&self, key: &str) -> Result<Option<String>, SecretError>;
     /// Deleting a missing entry is not an error.
     fn delete(&self, key: &str) -> Result<(), SecretError>;
-    /// Which keyring is in use, or why none is, for the status bar and `mbadmin doctor`.
+    /// Which keyring is in use, or why none is, for the status bar and `mbadmin info`.
     fn describe(&self) -> String;
     fn available(&self) -> bool {
         true

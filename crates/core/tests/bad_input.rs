@@ -2,13 +2,14 @@
 //! the field, and the database file is byte-for-byte what it was before. Valid edge cases
 //! (IDN domains, quoted local parts, multi-line signatures) are accepted.
 
+#[path = "support/fixtures.rs"]
+mod fixtures;
+
+use fixtures::*;
 use mailbox_admin_core::error::{Entity, Error};
 use mailbox_admin_core::model::*;
-use mailbox_admin_core::secrets::{KeyringSecrets, SecretStore};
-use mailbox_admin_core::store::Store;
 use mailbox_admin_core::{App, Lang};
 use std::path::Path;
-use std::sync::Arc;
 
 fn snapshot(db: &Path) -> Vec<u8> {
     let c = rusqlite::Connection::open(db).unwrap();
@@ -29,46 +30,11 @@ struct Ids {
 }
 
 fn setup(app: &App) -> Ids {
-    let server = app
-        .create_server(&ServerInput {
-            name: "IMAP".into(),
-            host: "imap.example.com".into(),
-            ..Default::default()
-        })
-        .unwrap()
-        .item
-        .id;
-    let outgoing = app
-        .create_outgoing(&OutgoingInput {
-            name: "SMTP".into(),
-            host: "smtp.example.com".into(),
-            ..Default::default()
-        })
-        .unwrap()
-        .item
-        .id;
-    let company = app
-        .create_company(&CompanyInput {
-            name: "Firma".into(),
-            ..Default::default()
-        })
-        .unwrap()
-        .id;
-    let user = app
-        .create_user(&UserInput {
-            login: "anna".into(),
-            ..Default::default()
-        })
-        .unwrap()
-        .id;
-    let group = app
-        .create_group(&GroupInput {
-            name: "Vertrieb".into(),
-            member_ids: vec![user],
-            ..Default::default()
-        })
-        .unwrap()
-        .id;
+    let server = add_server(app, server_input("IMAP", "imap.example.com"));
+    let outgoing = add_outgoing(app, outgoing_input("SMTP", "smtp.example.com"));
+    let company = add_company(app, "Firma", None);
+    let user = add_user(app, "anna", "");
+    let group = add_group(app, "Vertrieb", &[user]);
     let employee = app
         .create_employee(&EmployeeInput {
             name: "Erika".into(),
@@ -117,29 +83,18 @@ fn account(ids: &Ids) -> AccountInput {
 }
 
 fn server() -> ServerInput {
-    ServerInput {
-        name: "Neu".into(),
-        host: "imap.example.org".into(),
-        ..Default::default()
-    }
+    server_input("Neu", "imap.example.org")
 }
 
 fn outgoing() -> OutgoingInput {
-    OutgoingInput {
-        name: "Neu".into(),
-        host: "smtp.example.org".into(),
-        ..Default::default()
-    }
+    outgoing_input("Neu", "smtp.example.org")
 }
 
 #[test]
 fn every_bad_input_is_a_field_error_and_changes_no_byte() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("config.db");
-    let secrets: Arc<dyn SecretStore> = Arc::new(KeyringSecrets::new(
-        keyring_core::mock::Store::new().unwrap(),
-    ));
-    let app = App::new(Store::open(&db).unwrap(), secrets, Lang::En);
+    let (app, _) = app_at(&db, Lang::En);
     let ids = setup(&app);
     let huge = "x".repeat(100 * 1024);
     let crlf = "a\r\nb";
@@ -916,14 +871,7 @@ fn every_bad_input_is_a_field_error_and_changes_no_byte() {
 #[test]
 fn valid_edge_cases_are_accepted() {
     let dir = tempfile::tempdir().unwrap();
-    let secrets: Arc<dyn SecretStore> = Arc::new(KeyringSecrets::new(
-        keyring_core::mock::Store::new().unwrap(),
-    ));
-    let app = App::new(
-        Store::open(&dir.path().join("c.db")).unwrap(),
-        secrets,
-        Lang::De,
-    );
+    let (app, _) = app_at(&dir.path().join("c.db"), Lang::De);
     let ids = setup(&app);
     for (i, host) in [
         "mail.müller-bau.de",

@@ -2,32 +2,15 @@
 //! inheritance of the outgoing server, the mailbox-path lock, CSV import, certificates,
 //! templates, and export/import (round trip, conflicts, encrypted secrets, canaries).
 
+#[path = "support/fixtures.rs"]
+mod fixtures;
+
+use fixtures::*;
 use mailbox_admin_core::error::ErrorCode;
-use mailbox_admin_core::export::{ExportOptions, ImportOptions, OnConflict};
+use mailbox_admin_core::export::{ExportOptions, ImportOptions, ImportReport, OnConflict};
 use mailbox_admin_core::model::*;
-use mailbox_admin_core::secrets::{KeyringSecrets, SecretStore};
-use mailbox_admin_core::store::Store;
 use mailbox_admin_core::{App, Lang};
 use std::path::Path;
-use std::sync::Arc;
-
-/// An app on a file database with keyring-core's in-memory mock keyring (unit-test level:
-/// the real Secret Service is exercised in tests/secret_service.rs).
-pub fn app_at(db: &Path) -> (App, Arc<dyn SecretStore>) {
-    let secrets: Arc<dyn SecretStore> = Arc::new(KeyringSecrets::new(
-        keyring_core::mock::Store::new().unwrap(),
-    ));
-    (
-        App::new(Store::open(db).unwrap(), secrets.clone(), Lang::En),
-        secrets,
-    )
-}
-
-fn tmp_app() -> (tempfile::TempDir, App) {
-    let dir = tempfile::tempdir().unwrap();
-    let (app, _) = app_at(&dir.path().join("config.db"));
-    (dir, app)
-}
 
 struct Fixture {
     imap: i64,
@@ -38,58 +21,30 @@ struct Fixture {
 }
 
 fn fixture(app: &App) -> Fixture {
-    let imap = app
-        .create_server(&ServerInput {
-            name: "IMAP Zentrale".into(),
-            host: "imap.example.com".into(),
-            ..Default::default()
-        })
-        .unwrap()
-        .item
-        .id;
-    let smtp = app
-        .create_outgoing(&OutgoingInput {
-            name: "Versand Zentrale".into(),
-            host: "smtp.example.com".into(),
-            ..Default::default()
-        })
-        .unwrap()
-        .item
-        .id;
-    let company = app
-        .create_company(&CompanyInput {
-            name: "Müller Bau GmbH".into(),
-            default_outgoing_server_id: Some(smtp),
-            ..Default::default()
-        })
-        .unwrap()
-        .id;
+    let imap = add_server(app, server_input("IMAP Zentrale", "imap.example.com"));
+    let smtp = add_outgoing(app, outgoing_input("Versand Zentrale", "smtp.example.com"));
+    let company = add_company(app, "Müller Bau GmbH", Some(smtp));
     let users: Vec<i64> = ["anna", "bernd", "clara"]
         .iter()
-        .map(|l| {
-            app.create_user(&UserInput {
-                login: l.to_string(),
-                email: format!("{l}@example.com"),
-                ..Default::default()
-            })
-            .unwrap()
-            .id
-        })
+        .map(|l| add_user(app, l, &format!("{l}@example.com")))
         .collect();
-    let group = app
-        .create_group(&GroupInput {
-            name: "Vertrieb".into(),
-            member_ids: users.clone(),
-            ..Default::default()
-        })
-        .unwrap()
-        .id;
+    let group = add_group(app, "Vertrieb", &users);
     Fixture {
         imap,
         smtp,
         company,
         users,
         group,
+    }
+}
+
+/// A personal mailbox of `user`.
+fn personal(name: &str, email: &str, user: i64) -> AccountInput {
+    AccountInput {
+        name: name.into(),
+        email: email.into(),
+        owner: Some(Owner::User(user)),
+        ..Default::default()
     }
 }
 
@@ -157,12 +112,7 @@ fn effective_outgoing_is_resolved_account_then_company_then_installation() {
 
     // Nothing anywhere: none.
     let a2 = app
-        .create_account(&AccountInput {
-            name: "Ohne".into(),
-            email: "ohne@example.com".into(),
-            owner: Some(Owner::User(f.users[0])),
-            ..Default::default()
-        })
+        .create_account(&personal("Ohne", "ohne@example.com", f.users[0]))
         .unwrap()
         .item;
     let s = app.get_outgoing(inst.id).unwrap();
@@ -263,12 +213,7 @@ fn users_owning_a_personal_mailbox_stay_and_assignments_go_with_deleted_users() 
     let f = fixture(&app);
     let acc = app.create_account(&shared_mailbox(&f)).unwrap().item;
     let personal = app
-        .create_account(&AccountInput {
-            name: "Anna".into(),
-            email: "anna@example.com".into(),
-            owner: Some(Owner::User(f.users[0])),
-            ..Default::default()
-        })
+        .create_account(&personal("Anna", "anna@example.com", f.users[0]))
         .unwrap()
         .item;
     assert_eq!(
@@ -342,9 +287,10 @@ fn csv_import_reports_each_refused_row() {
     assert_eq!(e.code(), ErrorCode::Validation);
 }
 
-fn openssl(args: &[&str], dir: &Path) {
+/// Runs the openssl CLI in `dir` with the words of `line`.
+fn openssl(line: &str, dir: &Path) {
     let st = std::process::Command::new("openssl")
-        .args(args)
+        .args(line.split_whitespace())
         .current_dir(dir)
         .output()
         .expect("openssl CLI (Debian package openssl)");
@@ -359,57 +305,18 @@ fn openssl(args: &[&str], dir: &Path) {
 fn certificates_import_from_pem_and_pkcs12_with_the_secret_in_the_keyring() {
     use base64::Engine;
     let dir = tempfile::tempdir().unwrap();
-    let (app, secrets) = app_at(&dir.path().join("config.db"));
+    let (app, secrets) = app_at(&dir.path().join("config.db"), Lang::En);
     let d = dir.path();
     openssl(
-        &[
-            "req",
-            "-x509",
-            "-newkey",
-            "rsa:2048",
-            "-nodes",
-            "-keyout",
-            "key.pem",
-            "-out",
-            "cert.pem",
-            "-days",
-            "10",
-            "-subj",
-            "/CN=Vertrieb/emailAddress=vertrieb@example.com",
-        ],
+        "req -x509 -newkey rsa:2048 -nodes -keyout key.pem -out cert.pem -days 10 -subj /CN=Vertrieb/emailAddress=vertrieb@example.com",
         d,
     );
     openssl(
-        &[
-            "req",
-            "-x509",
-            "-newkey",
-            "rsa:2048",
-            "-nodes",
-            "-keyout",
-            "key2.pem",
-            "-out",
-            "cert2.pem",
-            "-days",
-            "400",
-            "-subj",
-            "/CN=Zentrale",
-        ],
+        "req -x509 -newkey rsa:2048 -nodes -keyout key2.pem -out cert2.pem -days 400 -subj /CN=Zentrale",
         d,
     );
     openssl(
-        &[
-            "pkcs12",
-            "-export",
-            "-in",
-            "cert.pem",
-            "-inkey",
-            "key.pem",
-            "-out",
-            "id.p12",
-            "-passout",
-            "pass:Canary-P12-pass",
-        ],
+        "pkcs12 -export -in cert.pem -inkey key.pem -out id.p12 -passout pass:Canary-P12-pass",
         d,
     );
     let b64 = |f: &str| {
@@ -492,25 +399,16 @@ fn certificates_import_from_pem_and_pkcs12_with_the_secret_in_the_keyring() {
         .unwrap()
         .to_string();
     drop(app);
-    for f in std::fs::read_dir(dir.path()).unwrap() {
-        let p = f.unwrap().path();
-        if p.to_string_lossy().contains("config.db") {
-            let bytes = std::fs::read(&p).unwrap();
-            assert!(
-                !contains(&bytes, key_body.as_bytes()),
-                "private key in {}",
-                p.display()
-            );
-            assert!(
-                !contains(&bytes, b"Canary-P12-pass"),
-                "passphrase in {}",
-                p.display()
-            );
-        }
-    }
+    let files: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|f| f.unwrap().path())
+        .filter(|p| p.to_string_lossy().contains("config.db"))
+        .collect();
+    assert_in_no_file(&files, key_body.as_bytes(), "private key");
+    assert_in_no_file(&files, b"Canary-P12-pass", "passphrase");
 
     // S/MIME signing needs a certificate with a key.
-    let (app, _) = app_at(&dir.path().join("config.db"));
+    let (app, _) = app_at(&dir.path().join("config.db"), Lang::En);
     let nokey = app.import_certificate(&CertImport {
         name: "Ohne Schlüssel".into(),
         data_base64: b64("cert.pem"),
@@ -546,6 +444,19 @@ fn certificates_import_from_pem_and_pkcs12_with_the_secret_in_the_keyring() {
     app.delete_outgoing(ok.id, None).unwrap();
 }
 
+/// Imports `doc` into `app`, refusing conflicts, with the export's `passphrase`.
+fn import_with(
+    app: &App,
+    doc: &serde_json::Value,
+    passphrase: &str,
+) -> Result<ImportReport, mailbox_admin_core::Error> {
+    let opts = ImportOptions {
+        on_conflict: OnConflict::Fail,
+        passphrase: Some(passphrase.into()),
+    };
+    app.import_config(doc, &opts)
+}
+
 fn uid_of(db: &Path, id: i64) -> String {
     rusqlite::Connection::open(db)
         .unwrap()
@@ -553,10 +464,6 @@ fn uid_of(db: &Path, id: i64) -> String {
             r.get(0)
         })
         .unwrap()
-}
-
-fn contains(hay: &[u8], needle: &[u8]) -> bool {
-    hay.windows(needle.len()).any(|w| w == needle)
 }
 
 #[test]
@@ -638,7 +545,7 @@ fn full_config(app: &App) -> Fixture {
 #[test]
 fn export_import_export_is_identical_and_contains_no_secret() {
     let dir = tempfile::tempdir().unwrap();
-    let (a, _) = app_at(&dir.path().join("a.db"));
+    let (a, _) = app_at(&dir.path().join("a.db"), Lang::En);
     full_config(&a);
     let first = a.export_config(&ExportOptions::default()).unwrap();
     let text = serde_json::to_string_pretty(&first).unwrap();
@@ -652,7 +559,7 @@ fn export_import_export_is_identical_and_contains_no_secret() {
     let reenter = first["secrets_to_reenter"].as_array().unwrap();
     assert_eq!(reenter.len(), 3, "{reenter:?}");
 
-    let (b, _) = app_at(&dir.path().join("b.db"));
+    let (b, _) = app_at(&dir.path().join("b.db"), Lang::En);
     let report = b.import_config(&first, &ImportOptions::default()).unwrap();
     assert_eq!(report.created["users"], 3);
     assert_eq!(report.secrets_to_reenter.len(), 3);
@@ -673,11 +580,11 @@ fn export_import_export_is_identical_and_contains_no_secret() {
 #[test]
 fn an_import_with_conflicts_changes_nothing_unless_told_to_skip() {
     let dir = tempfile::tempdir().unwrap();
-    let (a, _) = app_at(&dir.path().join("a.db"));
+    let (a, _) = app_at(&dir.path().join("a.db"), Lang::En);
     full_config(&a);
     let doc = a.export_config(&ExportOptions::default()).unwrap();
 
-    let (b, _) = app_at(&dir.path().join("b.db"));
+    let (b, _) = app_at(&dir.path().join("b.db"), Lang::En);
     b.create_user(&UserInput {
         login: "ANNA".into(),
         display_name: "Already here".into(),
@@ -733,7 +640,7 @@ fn an_import_with_conflicts_changes_nothing_unless_told_to_skip() {
 #[test]
 fn secrets_travel_only_encrypted_and_only_with_the_passphrase() {
     let dir = tempfile::tempdir().unwrap();
-    let (a, _) = app_at(&dir.path().join("a.db"));
+    let (a, _) = app_at(&dir.path().join("a.db"), Lang::En);
     full_config(&a);
     assert!(a
         .export_config(&ExportOptions {
@@ -751,30 +658,14 @@ fn secrets_travel_only_encrypted_and_only_with_the_passphrase() {
     assert!(!text.contains("Canary"), "a secret in clear text");
     assert!(doc["encrypted_secrets"]["ciphertext"].is_string());
 
-    let (b, _) = app_at(&dir.path().join("b.db"));
-    let wrong = b
-        .import_config(
-            &doc,
-            &ImportOptions {
-                on_conflict: OnConflict::Fail,
-                passphrase: Some("falsch".into()),
-            },
-        )
-        .unwrap_err();
+    let (b, _) = app_at(&dir.path().join("b.db"), Lang::En);
+    let wrong = import_with(&b, &doc, "falsch").unwrap_err();
     assert_eq!(wrong.to_api(Lang::En).field.as_deref(), Some("passphrase"));
     assert!(
         b.list_users("").unwrap().is_empty(),
         "nothing imported with a wrong passphrase"
     );
-    let report = b
-        .import_config(
-            &doc,
-            &ImportOptions {
-                on_conflict: OnConflict::Fail,
-                passphrase: Some("Passphrase-für-Export".into()),
-            },
-        )
-        .unwrap();
+    let report = import_with(&b, &doc, "Passphrase-für-Export").unwrap();
     assert_eq!(report.secrets_restored, 3);
     assert!(report.secrets_to_reenter.is_empty());
     let acc = b.list_accounts("Vertrieb").unwrap().remove(0);

@@ -10,9 +10,12 @@
 //! The browser side of the authorization code and device flows is played by
 //! tests/oauth/browser.mjs (fetch with a cookie jar, trusting the test CA).
 
+#[path = "support/fixtures.rs"]
+mod fixtures;
 #[path = "support/servers.rs"]
 mod servers;
 
+use fixtures::{add_outgoing, add_user, outgoing_input};
 use mailbox_admin_core::app::oauth::{ConnectEvent, ConnectOptions};
 use mailbox_admin_core::app::probe::{AccountTestOptions, TestOptions};
 use mailbox_admin_core::error::SecretError;
@@ -144,26 +147,17 @@ async fn setup() -> Setup {
     };
     let imap = server("Dovecot IMAP", Protocol::Imap, mail.ports.imaps);
     let pop3 = server("Dovecot POP3", Protocol::Pop3, mail.ports.pop3s);
-    let smtp = app
-        .create_outgoing(&OutgoingInput {
-            name: "Postfix".into(),
-            host: HOST_GOOD.into(),
+    let smtp = add_outgoing(
+        &app,
+        OutgoingInput {
             port: Some(mail.ports.submission as i64),
             security: Security::Starttls,
             auth_method: SmtpAuth::Oauth2,
             oauth_provider_id: Some(main),
-            ..Default::default()
-        })
-        .unwrap()
-        .item
-        .id;
-    let user = app
-        .create_user(&UserInput {
-            login: "admin".into(),
-            ..Default::default()
-        })
-        .unwrap()
-        .id;
+            ..outgoing_input("Postfix", HOST_GOOD)
+        },
+    );
+    let user = add_user(&app, "admin", "");
     Setup {
         dir,
         app,

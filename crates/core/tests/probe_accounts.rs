@@ -2,17 +2,20 @@
 //! incoming server, the inherited outgoing server sending as the account, a test mail, the
 //! round trip, and the bulk test with bounded concurrency.
 
+#[path = "support/fixtures.rs"]
+mod fixtures;
 #[path = "support/servers.rs"]
 mod servers;
 
-use mailbox_admin_core::app::probe::{AccountTestOptions, BulkResult, TestOptions, TestTargetKind};
+use fixtures::*;
+use mailbox_admin_core::app::probe::{
+    AccountTestOptions, BulkResult, BulkSummary, TestOptions, TestTargetKind,
+};
 use mailbox_admin_core::model::*;
-use mailbox_admin_core::probe::{CancellationToken, Role, StepKind, StepStatus};
-use mailbox_admin_core::secrets::{KeyringSecrets, SecretStore};
-use mailbox_admin_core::store::Store;
-use mailbox_admin_core::{App, Lang};
+use mailbox_admin_core::probe::{CancellationToken, Role, StepKind, StepStatus, TestReport};
+use mailbox_admin_core::{App, Error, Lang};
 use servers::{servers, ALICE, BOB, CAROL, HOST_GOOD};
-use std::sync::{Arc, Mutex};
+use std::sync::Mutex;
 
 struct Setup {
     _dir: tempfile::TempDir,
@@ -27,50 +30,24 @@ struct Setup {
 fn setup() -> Setup {
     let mail = servers();
     let dir = tempfile::tempdir().unwrap();
-    let secrets: Arc<dyn SecretStore> = Arc::new(KeyringSecrets::new(
-        keyring_core::mock::Store::new().unwrap(),
-    ));
-    let app = App::new(
-        Store::open(&dir.path().join("c.db")).unwrap(),
-        secrets,
-        Lang::En,
-    );
-    let imap = app
-        .create_server(&ServerInput {
-            name: "Dovecot".into(),
-            host: HOST_GOOD.into(),
+    let (app, _) = app_at(&dir.path().join("c.db"), Lang::En);
+    let imap = add_server(
+        &app,
+        ServerInput {
             port: Some(mail.ports.imaps as i64),
-            ..Default::default()
-        })
-        .unwrap()
-        .item
-        .id;
-    let smtp = app
-        .create_outgoing(&OutgoingInput {
-            name: "Postfix".into(),
-            host: HOST_GOOD.into(),
+            ..server_input("Dovecot", HOST_GOOD)
+        },
+    );
+    let smtp = add_outgoing(
+        &app,
+        OutgoingInput {
             port: Some(mail.ports.submission as i64),
             security: Security::Starttls,
-            ..Default::default()
-        })
-        .unwrap()
-        .item
-        .id;
-    let company = app
-        .create_company(&CompanyInput {
-            name: "Firma".into(),
-            default_outgoing_server_id: Some(smtp),
-            ..Default::default()
-        })
-        .unwrap()
-        .id;
-    let user = app
-        .create_user(&UserInput {
-            login: "carol".into(),
-            ..Default::default()
-        })
-        .unwrap()
-        .id;
+            ..outgoing_input("Postfix", HOST_GOOD)
+        },
+    );
+    let company = add_company(&app, "Firma", Some(smtp));
+    let user = add_user(&app, "carol", "");
     Setup {
         _dir: dir,
         app,
@@ -78,6 +55,19 @@ fn setup() -> Setup {
         user,
         imap,
     }
+}
+
+impl Setup {
+    /// Tests account `id` with `o`, showing no progress.
+    async fn test(&self, id: i64, o: &AccountTestOptions) -> Result<TestReport, Error> {
+        let cancel = CancellationToken::new();
+        self.app.test_account(id, o, &|_| {}, &cancel).await
+    }
+}
+
+/// The bulk test's result for the account `name`.
+fn result<'a>(summary: &'a BulkSummary, name: &str) -> &'a BulkResult {
+    summary.results.iter().find(|r| r.account == name).unwrap()
 }
 
 fn account(s: &Setup, name: &str, login: &str, password: &str) -> i64 {
@@ -114,11 +104,7 @@ async fn an_account_is_tested_with_its_login_and_its_inherited_outgoing_server_r
         roundtrip_wait_secs: Some(20),
         ..opts()
     };
-    let report = s
-        .app
-        .test_account(id, &o, &|_| {}, &CancellationToken::new())
-        .await
-        .unwrap();
+    let report = s.test(id, &o).await.unwrap();
     assert!(report.ok, "{:#?}", report.codes);
     let roles: Vec<Role> = report.targets.iter().map(|t| t.role).collect();
     assert_eq!(roles, vec![Role::Incoming, Role::Outgoing]);
@@ -160,11 +146,7 @@ async fn a_test_mail_reaches_the_recipient_through_postfix_and_dovecot() {
         send_to: Some(BOB.name.into()),
         ..opts()
     };
-    let report = s
-        .app
-        .test_account(id, &o, &|_| {}, &CancellationToken::new())
-        .await
-        .unwrap();
+    let report = s.test(id, &o).await.unwrap();
     assert!(report.ok, "{:#?}", report.codes);
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(15);
     while servers().inbox_messages(BOB.name).len() <= before {
@@ -179,11 +161,7 @@ async fn a_test_mail_reaches_the_recipient_through_postfix_and_dovecot() {
         send_to: Some("not an address".into()),
         ..opts()
     };
-    let e = s
-        .app
-        .test_account(id, &bad, &|_| {}, &CancellationToken::new())
-        .await
-        .unwrap_err();
+    let e = s.test(id, &bad).await.unwrap_err();
     assert_eq!(e.to_api(Lang::En).field.as_deref(), Some("send_to"));
 }
 
@@ -217,17 +195,9 @@ async fn bulk_test_reports_each_account_and_counts_failures() {
         summary.results
     );
     assert_eq!(seen.lock().unwrap().len(), 12);
-    let wrong = summary
-        .results
-        .iter()
-        .find(|r| r.account == "Falsches Passwort")
-        .unwrap();
+    let wrong = result(&summary, "Falsches Passwort");
     assert!(wrong.codes.iter().any(|c| c == "auth.failed"), "{wrong:?}");
-    let none = summary
-        .results
-        .iter()
-        .find(|r| r.account == "Ohne Server")
-        .unwrap();
+    let none = result(&summary, "Ohne Server");
     assert!(
         none.error.as_deref().unwrap_or("").contains("neither"),
         "{none:?}"

@@ -113,6 +113,66 @@ fn transcript(r: &TestReport) -> String {
         .collect()
 }
 
+/// The steps every protocol opens with before its own: with implicit TLS, and with STARTTLS.
+const OPENING_TLS: [StepKind; 6] = [
+    StepKind::Resolve,
+    StepKind::Connect,
+    StepKind::Tls,
+    StepKind::Greeting,
+    StepKind::Capabilities,
+    StepKind::Login,
+];
+const OPENING_STARTTLS: [StepKind; 7] = [
+    StepKind::Resolve,
+    StepKind::Connect,
+    StepKind::Greeting,
+    StepKind::Capabilities,
+    StepKind::Tls,
+    StepKind::Capabilities,
+    StepKind::Login,
+];
+
+/// The test passed, with exactly the steps of `opening` and then `then`.
+fn assert_steps(r: &TestReport, opening: &[StepKind], then: &[StepKind]) {
+    assert_ok(r);
+    let kinds: Vec<StepKind> = r.steps.iter().map(|s| s.kind).collect();
+    assert_eq!(kinds, [opening, then].concat());
+}
+
+/// The first step of `kind`.
+fn step(r: &TestReport, kind: StepKind) -> &Step {
+    r.steps.iter().find(|s| s.kind == kind).unwrap()
+}
+
+/// `t` logging in with `auth`.
+fn with_auth(mut t: ProbeTarget, auth: ProbeAuth) -> ProbeTarget {
+    t.auth = auth;
+    t
+}
+
+/// Runs `t` logging in with `auth`, which must pass.
+async fn logs_in(t: ProbeTarget, auth: ProbeAuth) -> TestReport {
+    passes(with_auth(t, auth)).await
+}
+
+/// Runs `t` alone, in `lang`, with no progress shown.
+async fn run_single(t: ProbeTarget, lang: Lang) -> TestReport {
+    run(
+        &TestPlan::single(t),
+        lang,
+        &no_progress,
+        &CancellationToken::new(),
+    )
+    .await
+}
+
+/// Runs `t`, which must pass.
+async fn passes(t: ProbeTarget) -> TestReport {
+    let r = test(t).await;
+    assert_ok(&r);
+    r
+}
+
 /// The canary: no form of any test password may appear in a report.
 fn assert_no_canary(r: &TestReport) {
     use base64::Engine;
@@ -140,25 +200,13 @@ fn assert_no_canary(r: &TestReport) {
 async fn imap_implicit_tls_logs_in_with_plain_and_lists_the_folders() {
     let s = servers();
     let r = test(imap(s.ports.imaps, Security::Tls)).await;
-    assert_ok(&r);
     use StepKind::*;
-    let kinds: Vec<StepKind> = r.steps.iter().map(|s| s.kind).collect();
-    assert_eq!(
-        kinds,
-        vec![
-            Resolve,
-            Connect,
-            Tls,
-            Greeting,
-            Capabilities,
-            Login,
-            Folders,
-            Mailbox,
-            SpecialFolders,
-            Logout
-        ]
+    assert_steps(
+        &r,
+        &OPENING_TLS,
+        &[Folders, Mailbox, SpecialFolders, Logout],
     );
-    let login = r.steps.iter().find(|s| s.kind == Login).unwrap();
+    let login = step(&r, Login);
     assert!(login.summary.contains("PLAIN"), "{}", login.summary);
     let tls = r.tls.as_ref().expect("TLS evidence");
     assert_eq!(tls.trust, "verified");
@@ -175,31 +223,16 @@ async fn imap_implicit_tls_logs_in_with_plain_and_lists_the_folders() {
     assert_eq!(sent.delimiter.as_deref(), Some("."));
     let junk = folders.iter().find(|f| f.name == "Junk").expect("Junk");
     assert!(!junk.subscribed);
-    let special = r.steps.iter().find(|s| s.kind == SpecialFolders).unwrap();
+    let special = step(&r, SpecialFolders);
     assert!(special.summary.contains("Trash"), "{}", special.summary);
 }
 
 #[tokio::test]
 async fn imap_starttls_logs_in_with_the_login_command() {
     let s = servers();
-    let mut t = imap(s.ports.imap, Security::Starttls);
-    t.auth = ProbeAuth::Login;
-    let r = test(t).await;
-    assert_ok(&r);
-    use StepKind::*;
+    let r = logs_in(imap(s.ports.imap, Security::Starttls), ProbeAuth::Login).await;
     let kinds: Vec<StepKind> = r.steps.iter().take(7).map(|s| s.kind).collect();
-    assert_eq!(
-        kinds,
-        vec![
-            Resolve,
-            Connect,
-            Greeting,
-            Capabilities,
-            Tls,
-            Capabilities,
-            Login
-        ]
-    );
+    assert_eq!(kinds, OPENING_STARTTLS);
     let tr = transcript(&r);
     assert!(tr.contains("STARTTLS"), "{tr}");
     assert!(
@@ -207,27 +240,23 @@ async fn imap_starttls_logs_in_with_the_login_command() {
         "{tr}"
     );
     // Credentials only after the switch to TLS.
-    let tls_at = r.steps.iter().position(|s| s.kind == Tls).unwrap();
-    let login_at = r.steps.iter().position(|s| s.kind == Login).unwrap();
+    let tls_at = r
+        .steps
+        .iter()
+        .position(|s| s.kind == StepKind::Tls)
+        .unwrap();
+    let login_at = r
+        .steps
+        .iter()
+        .position(|s| s.kind == StepKind::Login)
+        .unwrap();
     assert!(tls_at < login_at);
-}
-
-#[tokio::test]
-async fn imap_cram_md5_login() {
-    let s = servers();
-    let mut t = imap(s.ports.imaps, Security::Tls);
-    t.auth = ProbeAuth::CramMd5;
-    let r = test(t).await;
-    assert_ok(&r);
-    let login = r.steps.iter().find(|s| s.kind == StepKind::Login).unwrap();
-    assert!(login.summary.contains("CRAM-MD5"), "{}", login.summary);
 }
 
 #[tokio::test]
 async fn imap_automatic_security_prefers_implicit_tls() {
     let s = servers();
-    let r = test(imap(s.ports.imaps, Security::Auto)).await;
-    assert_ok(&r);
+    let r = passes(imap(s.ports.imaps, Security::Auto)).await;
     let tls: Vec<&Step> = r.steps.iter().filter(|s| s.kind == StepKind::Tls).collect();
     assert_eq!(tls.len(), 1);
     assert_eq!(tls[0].status, StepStatus::Ok);
@@ -236,8 +265,7 @@ async fn imap_automatic_security_prefers_implicit_tls() {
 #[tokio::test]
 async fn imap_automatic_security_falls_back_to_starttls_never_to_plaintext() {
     let s = servers();
-    let r = test(imap(s.ports.imap, Security::Auto)).await;
-    assert_ok(&r);
+    let r = passes(imap(s.ports.imap, Security::Auto)).await;
     let tls: Vec<&Step> = r.steps.iter().filter(|s| s.kind == StepKind::Tls).collect();
     assert_eq!(tls.len(), 2, "{}", show(&r));
     assert_eq!(tls[0].status, StepStatus::Skipped);
@@ -252,13 +280,8 @@ async fn imap_download_checks_the_inbox_only() {
     let mut t = imap(s.ports.imaps, Security::Tls);
     t.protocol = ProbeProtocol::ImapDownload;
     t.mailbox_path = "Sent".into(); // ignored: IMAP download works on INBOX
-    let r = test(t).await;
-    assert_ok(&r);
-    let mailbox = r
-        .steps
-        .iter()
-        .find(|s| s.kind == StepKind::Mailbox)
-        .unwrap();
+    let r = passes(t).await;
+    let mailbox = step(&r, StepKind::Mailbox);
     assert!(mailbox.summary.starts_with("INBOX"), "{}", mailbox.summary);
     assert!(!r.steps.iter().any(|s| s.kind == StepKind::SpecialFolders));
 }
@@ -267,71 +290,29 @@ async fn imap_download_checks_the_inbox_only() {
 async fn pop3_implicit_tls_and_stat() {
     let s = servers();
     let r = test(pop3(s.ports.pop3s, Security::Tls)).await;
-    assert_ok(&r);
     use StepKind::*;
-    let kinds: Vec<StepKind> = r.steps.iter().map(|s| s.kind).collect();
-    assert_eq!(
-        kinds,
-        vec![
-            Resolve,
-            Connect,
-            Tls,
-            Greeting,
-            Capabilities,
-            Login,
-            Stat,
-            Logout
-        ]
-    );
-    let login = r.steps.iter().find(|s| s.kind == Login).unwrap();
+    assert_steps(&r, &OPENING_TLS, &[Stat, Logout]);
+    let login = step(&r, Login);
     assert!(login.summary.contains("PLAIN"), "{}", login.summary);
-    let stat = r.steps.iter().find(|s| s.kind == Stat).unwrap();
+    let stat = step(&r, Stat);
     assert!(stat.summary.contains("messages"), "{}", stat.summary);
 }
 
 #[tokio::test]
 async fn pop3_starttls_with_user_and_pass() {
     let s = servers();
-    let mut t = pop3(s.ports.pop3, Security::Starttls);
-    t.auth = ProbeAuth::Login;
-    let r = test(t).await;
-    assert_ok(&r);
+    let r = logs_in(pop3(s.ports.pop3, Security::Starttls), ProbeAuth::Login).await;
     let tr = transcript(&r);
     assert!(tr.contains("STLS"), "{tr}");
     assert!(tr.contains("PASS <redacted>"), "{tr}");
 }
 
 #[tokio::test]
-async fn pop3_cram_md5_login() {
-    let s = servers();
-    let mut t = pop3(s.ports.pop3s, Security::Tls);
-    t.auth = ProbeAuth::CramMd5;
-    let r = test(t).await;
-    assert_ok(&r);
-    assert!(transcript(&r).contains("AUTH CRAM-MD5"));
-}
-
-#[tokio::test]
 async fn smtp_submission_starttls_plain_and_sender_check() {
     let s = servers();
     let r = test(smtp(s.ports.submission, Security::Starttls)).await;
-    assert_ok(&r);
     use StepKind::*;
-    let kinds: Vec<StepKind> = r.steps.iter().map(|s| s.kind).collect();
-    assert_eq!(
-        kinds,
-        vec![
-            Resolve,
-            Connect,
-            Greeting,
-            Capabilities,
-            Tls,
-            Capabilities,
-            Login,
-            Sender,
-            Logout
-        ]
-    );
+    assert_steps(&r, &OPENING_STARTTLS, &[Sender, Logout]);
     let tr = transcript(&r);
     assert!(tr.contains("AUTH PLAIN <redacted>"), "{tr}");
     assert!(tr.contains("MAIL FROM:<alice@example.test>"), "{tr}");
@@ -342,22 +323,24 @@ async fn smtp_submission_starttls_plain_and_sender_check() {
 #[tokio::test]
 async fn smtp_implicit_tls_with_login_mechanism() {
     let s = servers();
-    let mut t = smtp(s.ports.smtps, Security::Tls);
-    t.auth = ProbeAuth::Login;
-    let r = test(t).await;
-    assert_ok(&r);
-    let login = r.steps.iter().find(|s| s.kind == StepKind::Login).unwrap();
+    let r = logs_in(smtp(s.ports.smtps, Security::Tls), ProbeAuth::Login).await;
+    let login = step(&r, StepKind::Login);
     assert!(login.summary.contains("LOGIN"), "{}", login.summary);
 }
 
 #[tokio::test]
-async fn smtp_cram_md5_login() {
+async fn cram_md5_login_on_imap_pop3_and_smtp() {
     let s = servers();
-    let mut t = smtp(s.ports.smtps, Security::Tls);
-    t.auth = ProbeAuth::CramMd5;
-    let r = test(t).await;
-    assert_ok(&r);
-    assert!(transcript(&r).contains("AUTH CRAM-MD5"));
+    let r = logs_in(imap(s.ports.imaps, Security::Tls), ProbeAuth::CramMd5).await;
+    let login = step(&r, StepKind::Login);
+    assert!(login.summary.contains("CRAM-MD5"), "{}", login.summary);
+    for t in [
+        pop3(s.ports.pop3s, Security::Tls),
+        smtp(s.ports.smtps, Security::Tls),
+    ] {
+        let r = logs_in(t, ProbeAuth::CramMd5).await;
+        assert!(transcript(&r).contains("AUTH CRAM-MD5"));
+    }
 }
 
 #[tokio::test]
@@ -365,9 +348,8 @@ async fn smtp_plaintext_login_only_when_confirmed_and_then_with_a_warning() {
     let s = servers();
     let mut t = smtp(s.ports.smtp_plain, Security::None);
     t.allow_plaintext = true;
-    let r = test(t).await;
-    assert_ok(&r);
-    let login = r.steps.iter().find(|s| s.kind == StepKind::Login).unwrap();
+    let r = passes(t).await;
+    let login = step(&r, StepKind::Login);
     assert_eq!(login.status, StepStatus::Warning);
     assert_eq!(
         login.diagnosis.as_ref().unwrap().code,
@@ -381,10 +363,8 @@ async fn a_server_test_without_login_checks_the_connection_only() {
     let mut t = imap(s.ports.imaps, Security::Tls);
     t.user.clear();
     t.password = None;
-    let r = test(t).await;
-    assert_ok(&r);
-    let login = r.steps.iter().find(|s| s.kind == StepKind::Login).unwrap();
-    assert_eq!(login.status, StepStatus::Skipped);
+    let r = passes(t).await;
+    assert_eq!(step(&r, StepKind::Login).status, StepStatus::Skipped);
     assert!(!r.steps.iter().any(|s| s.kind == StepKind::Folders));
 }
 
@@ -459,9 +439,11 @@ async fn auth_password_missing_method_not_available_and_oauth_token_invalid() {
     let step = assert_fails_with(&r, "auth.password_missing");
     assert_eq!(evidence(&step, "keyring"), "keyring locked");
 
-    let mut t = imap(s.ports.imaps, Security::Tls);
-    t.auth = ProbeAuth::Ntlm;
-    let r = test(t).await;
+    let r = test(with_auth(
+        imap(s.ports.imaps, Security::Tls),
+        ProbeAuth::Ntlm,
+    ))
+    .await;
     assert_fails_with(&r, "auth.method_not_available");
 
     // OAuth2: a made-up token is refused by Dovecot's introspection; no token at all is
@@ -811,13 +793,7 @@ async fn hostile_test(kind: Hostile, protocol: ProbeProtocol, security: Security
     let mut t = target(protocol, HOST_GOOD, port, security);
     t.timeout = Duration::from_secs(2);
     let started = Instant::now();
-    let r = run(
-        &TestPlan::single(t),
-        Lang::En,
-        &no_progress,
-        &CancellationToken::new(),
-    )
-    .await;
+    let r = run_single(t, Lang::En).await;
     let took = started.elapsed();
     assert!(
         took <= Duration::from_secs(3),
@@ -828,49 +804,57 @@ async fn hostile_test(kind: Hostile, protocol: ProbeProtocol, security: Security
     r
 }
 
+/// Each hostile server in each way in: its diagnosis, and (where given) the step making it.
 #[tokio::test]
-async fn hostile_silent_server() {
-    let r = hostile_test(Hostile::Silent, ProbeProtocol::Imap, Security::Starttls).await;
-    let step = assert_fails_with(&r, "net.timeout");
-    assert_eq!(step.kind, StepKind::Greeting);
-    let r = hostile_test(Hostile::Silent, ProbeProtocol::Imap, Security::Tls).await;
-    let step = assert_fails_with(&r, "net.timeout");
-    assert_eq!(step.kind, StepKind::Tls);
-}
-
-#[tokio::test]
-async fn hostile_close_at_once() {
-    let r = hostile_test(
-        Hostile::CloseAtOnce,
-        ProbeProtocol::Pop3,
-        Security::Starttls,
-    )
-    .await;
-    assert_fails_with(&r, "net.closed");
-    let r = hostile_test(Hostile::CloseAtOnce, ProbeProtocol::Pop3, Security::Tls).await;
-    assert_fails_with(&r, "tls.handshake_failed");
-}
-
-#[tokio::test]
-async fn hostile_endless_banner() {
-    let r = hostile_test(
-        Hostile::EndlessBanner,
-        ProbeProtocol::Smtp,
-        Security::Starttls,
-    )
-    .await;
-    assert_fails_with(&r, "protocol.invalid_response");
-}
-
-#[tokio::test]
-async fn hostile_trickling_banner() {
-    let r = hostile_test(
-        Hostile::TrickleBanner,
-        ProbeProtocol::Imap,
-        Security::Starttls,
-    )
-    .await;
-    assert_fails_with(&r, "net.timeout");
+async fn hostile_servers_are_diagnosed_within_their_timeout() {
+    use ProbeProtocol::{Imap, Pop3, Smtp};
+    use Security::{Starttls, Tls};
+    let cases = [
+        (
+            Hostile::Silent,
+            Imap,
+            Starttls,
+            "net.timeout",
+            Some(StepKind::Greeting),
+        ),
+        (
+            Hostile::Silent,
+            Imap,
+            Tls,
+            "net.timeout",
+            Some(StepKind::Tls),
+        ),
+        (Hostile::CloseAtOnce, Pop3, Starttls, "net.closed", None),
+        (
+            Hostile::CloseAtOnce,
+            Pop3,
+            Tls,
+            "tls.handshake_failed",
+            None,
+        ),
+        (
+            Hostile::EndlessBanner,
+            Smtp,
+            Starttls,
+            "protocol.invalid_response",
+            None,
+        ),
+        (Hostile::TrickleBanner, Imap, Starttls, "net.timeout", None),
+        (
+            Hostile::CloseMidHandshake,
+            Smtp,
+            Tls,
+            "tls.handshake_failed",
+            None,
+        ),
+    ];
+    for (kind, protocol, security, code, at) in cases {
+        let r = hostile_test(kind, protocol, security).await;
+        let step = assert_fails_with(&r, code);
+        if let Some(at) = at {
+            assert_eq!(step.kind, at, "{code}");
+        }
+    }
 }
 
 #[tokio::test]
@@ -887,17 +871,6 @@ async fn hostile_garbage_instead_of_tls() {
     let r = hostile_test(Hostile::GarbageTls, ProbeProtocol::Imap, Security::Tls).await;
     let step = assert_fails_with(&r, "tls.handshake_failed");
     assert!(evidence(&step, "server_sent").contains("bytes"));
-}
-
-#[tokio::test]
-async fn hostile_close_mid_handshake() {
-    let r = hostile_test(
-        Hostile::CloseMidHandshake,
-        ProbeProtocol::Smtp,
-        Security::Tls,
-    )
-    .await;
-    assert_fails_with(&r, "tls.handshake_failed");
 }
 
 #[tokio::test]
@@ -982,11 +955,9 @@ fn roundtrip_plan(user: &User, incoming: ProbeTarget, address: &str, wait: u64) 
     }
 }
 
-#[tokio::test]
-async fn imap_round_trip_arrives_and_is_deleted() {
-    let s = servers();
-    let plan = roundtrip_plan(&CAROL, imap(s.ports.imaps, Security::Tls), CAROL.name, 20);
-    let r = run_plan(plan).await;
+/// A round trip of `user` through `incoming` that passes; its mail is deleted afterwards.
+async fn round_trip_passes(user: &User, incoming: ProbeTarget) -> TestReport {
+    let r = run_plan(roundtrip_plan(user, incoming, user.name, 20)).await;
     assert_ok(&r);
     let rt = r.steps.last().unwrap();
     assert_eq!(
@@ -995,35 +966,27 @@ async fn imap_round_trip_arrives_and_is_deleted() {
         "{}",
         show(&r)
     );
-    assert_eq!(rt.role, Role::Incoming);
     let token = marker_sent_in(&r);
     assert!(
-        !s.inbox_messages(CAROL.name)
+        !servers()
+            .inbox_messages(user.name)
             .iter()
             .any(|m| m.contains(&token)),
         "the round-trip mail must be deleted"
     );
+    r
+}
+
+#[tokio::test]
+async fn imap_round_trip_arrives_and_is_deleted() {
+    let r = round_trip_passes(&CAROL, imap(servers().ports.imaps, Security::Tls)).await;
+    assert_eq!(r.steps.last().unwrap().role, Role::Incoming);
     assert!(r.targets.len() == 2);
 }
 
 #[tokio::test]
 async fn pop3_round_trip_arrives_and_is_deleted() {
-    let s = servers();
-    let plan = roundtrip_plan(&DAVE, pop3(s.ports.pop3s, Security::Tls), DAVE.name, 20);
-    let r = run_plan(plan).await;
-    assert_ok(&r);
-    let rt = r.steps.last().unwrap();
-    assert_eq!(
-        (rt.kind, rt.status),
-        (StepKind::Roundtrip, StepStatus::Ok),
-        "{}",
-        show(&r)
-    );
-    let token = marker_sent_in(&r);
-    assert!(!s
-        .inbox_messages(DAVE.name)
-        .iter()
-        .any(|m| m.contains(&token)));
+    round_trip_passes(&DAVE, pop3(servers().ports.pop3s, Security::Tls)).await;
 }
 
 #[tokio::test]
@@ -1091,13 +1054,7 @@ async fn progress_sees_every_step_start_and_end_in_order() {
 #[tokio::test]
 async fn diagnoses_and_summaries_are_german_when_asked() {
     let t = imap(closed_port(), Security::Tls);
-    let r = run(
-        &TestPlan::single(t),
-        Lang::De,
-        &no_progress,
-        &CancellationToken::new(),
-    )
-    .await;
+    let r = run_single(t, Lang::De).await;
     let step = assert_fails_with(&r, "net.refused");
     let d = step.diagnosis.unwrap();
     assert_eq!(d.title, "Verbindung abgelehnt");
@@ -1119,21 +1076,9 @@ async fn the_password_appears_in_no_transcript_or_report() {
         ProbeAuth::Login,
         ProbeAuth::CramMd5,
     ] {
-        targets.push({
-            let mut t = imap(s.ports.imap, Security::Starttls);
-            t.auth = auth;
-            t
-        });
-        targets.push({
-            let mut t = pop3(s.ports.pop3s, Security::Tls);
-            t.auth = auth;
-            t
-        });
-        targets.push({
-            let mut t = smtp(s.ports.smtps, Security::Tls);
-            t.auth = auth;
-            t
-        });
+        targets.push(with_auth(imap(s.ports.imap, Security::Starttls), auth));
+        targets.push(with_auth(pop3(s.ports.pop3s, Security::Tls), auth));
+        targets.push(with_auth(smtp(s.ports.smtps, Security::Tls), auth));
     }
     // Plaintext (confirmed), and a failed login that echoes nothing back.
     let mut t = imap(s.ports.imap, Security::None);

@@ -1,12 +1,13 @@
 //! Referential integrity under a long random sequence of creates, edits and deletes: no
 //! orphan row ever (`PRAGMA foreign_key_check`), refused deletes leave the row in place.
 
+#[path = "support/fixtures.rs"]
+mod fixtures;
+
+use fixtures::app_at;
 use mailbox_admin_core::error::ErrorCode;
 use mailbox_admin_core::model::*;
-use mailbox_admin_core::secrets::{KeyringSecrets, SecretStore};
-use mailbox_admin_core::store::Store;
-use mailbox_admin_core::{App, Lang};
-use std::sync::Arc;
+use mailbox_admin_core::Lang;
 
 /// A small deterministic generator, so that a failure reproduces.
 struct Lcg(u64);
@@ -31,10 +32,7 @@ fn ids<T>(v: Vec<T>, f: fn(&T) -> i64) -> Vec<i64> {
 fn no_orphan_rows_after_a_random_sequence_of_operations() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("config.db");
-    let secrets: Arc<dyn SecretStore> = Arc::new(KeyringSecrets::new(
-        keyring_core::mock::Store::new().unwrap(),
-    ));
-    let app = App::new(Store::open(&db).unwrap(), secrets, Lang::En);
+    let (app, _) = app_at(&db, Lang::En);
     let mut r = Lcg(0x5eed_2026);
     let (mut refused, mut done) = (0, 0);
 

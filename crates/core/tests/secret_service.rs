@@ -1,11 +1,14 @@
 //! The real keyring: a password saved through the core is in the Secret Service (read back
 //! by our code and by libsecret's secret-tool) and its bytes are nowhere in the database.
 
+#[path = "support/fixtures.rs"]
+mod fixtures;
 mod support;
 
+use fixtures::assert_in_no_file;
 use mailbox_admin_core::model::{SecretState, SecretUpdate, ServerInput};
 use mailbox_admin_core::{App, Lang};
-use support::{contains, files_below, SecretService};
+use support::{files_below, SecretService};
 
 #[test]
 fn password_round_trips_through_the_secret_service_and_never_touches_the_database() {
@@ -65,19 +68,9 @@ fn password_round_trips_through_the_secret_service_and_never_touches_the_databas
 
     // No byte of either password in any file of the database (main, WAL, shm).
     drop(app);
-    for f in files_below(dbdir.path()) {
-        let bytes = std::fs::read(&f).unwrap();
-        assert!(
-            !contains(&bytes, canary.as_bytes()),
-            "canary in {}",
-            f.display()
-        );
-        assert!(
-            !contains(&bytes, b"Canary-7f3e9b2c"),
-            "canary in {}",
-            f.display()
-        );
-    }
+    let files = files_below(dbdir.path());
+    assert_in_no_file(&files, canary.as_bytes(), "canary");
+    assert_in_no_file(&files, b"Canary-7f3e9b2c", "canary");
 
     // Deleting the server removes its keyring entry.
     let app = App::open(&db, Lang::En).unwrap();

@@ -1,18 +1,150 @@
-//! Tauri commands, one module per domain; each is a few lines that call the core.
+//! The IPC surface, defined once: every Tauri command is one entry of the table below, and the
+//! handler and the UI's TypeScript wrappers and mocks are generated from it (see `crate::ipc`).
 
-pub mod accounts;
-pub mod app;
-pub mod calendar;
 pub mod oauth;
-pub mod outgoing;
-pub mod people;
 pub mod probe;
-pub mod servers;
-pub mod settings;
 
-use mailbox_admin_core::{ApiError, App, Error};
+use crate::ipc::{commands, Events};
+use mailbox_admin_core::app::oauth::{ConnectEvent, ConnectOptions, Disconnected, OauthStatus};
+use mailbox_admin_core::app::probe::{
+    AccountTestOptions, BulkResult, BulkSummary, TestOptions, TestRun, TestTargetKind,
+};
+use mailbox_admin_core::app::{AppInfo, Removed};
+use mailbox_admin_core::error::FieldIssue;
+use mailbox_admin_core::export::{ExportOptions, ImportOptions, ImportReport};
+use mailbox_admin_core::model::*;
+use mailbox_admin_core::probe::{ProbeEvent, TestReport};
+use mailbox_admin_core::{Error, Lang};
 
-/// Every command's error crosses IPC as `{ code, message, field, fields }`.
-pub(crate) fn api(app: &App) -> impl Fn(Error) -> ApiError + '_ {
-    move |e| app.api_error(&e)
+// Bodies that are more than a call of the core live in the domain modules (`probe`, `oauth`)
+// or below the table; `cx` derefs to the core `App`.
+commands! {
+    app_info() -> AppInfo = |cx| cx.info();
+    /// Backend messages (errors, diagnoses) follow the UI's language.
+    set_language(lang: Lang) -> () = |cx| {
+        cx.set_lang(lang);
+        Ok(())
+    };
+
+    // ---- incoming and outgoing servers
+    crud IncomingServer(ServerInput) -> Saved<IncomingServer> {
+        list: list_servers, get: get_server, create: create_server, update: update_server,
+        delete: delete_server,
+    }
+    crud OutgoingServer(OutgoingInput) -> Saved<OutgoingServer> {
+        list: list_outgoing, get: get_outgoing, create: create_outgoing,
+        update: update_outgoing, delete: delete_outgoing,
+    }
+
+    // ---- companies, users, groups, employees
+    crud Company(CompanyInput) -> Company {
+        list: list_companies, create: create_company, update: update_company,
+        delete: delete_company,
+    }
+    crud User(UserInput) -> User {
+        list: list_users, create: create_user, update: update_user, delete: delete_user,
+    }
+    /// Creates the valid rows of a CSV text; the report says per row what was refused.
+    import_users_csv(csv: String) -> Vec<ImportRow> = |cx| cx.import_users_csv(&csv);
+    crud Group(GroupInput) -> Group { list: list_groups, create: create_group, update: update_group }
+    /// `fate` says what becomes of the group's shared mailboxes (`refuse`: fail with in_use).
+    delete_group(id: i64, version: i64, fate: MailboxFate) -> Removed =
+        |cx| cx.delete_group(id, Some(version), fate);
+    crud Employee(EmployeeInput) -> Employee {
+        list: list_employees, create: create_employee, update: update_employee,
+        delete: delete_employee,
+    }
+
+    // ---- mailbox accounts
+    crud Account(AccountInput) -> Saved<Account> {
+        list: list_accounts, get: get_account, create: create_account, update: update_account,
+        delete: delete_account,
+    }
+    /// The outgoing server the account really uses and the level it comes from.
+    effective_outgoing(id: i64) -> EffectiveOutgoing = |cx| cx.effective_outgoing(id);
+
+    // ---- OAuth providers and connections
+    crud OauthProvider(OauthProviderInput) -> Saved<OauthProvider> {
+        list: list_oauth_providers, create: create_oauth_provider,
+        update: update_oauth_provider, delete: delete_oauth_provider,
+    }
+    /// "Use defaults": the kind's standard endpoints and scopes (OpenID Connect: by discovery).
+    oauth_provider_defaults(input: OauthProviderInput) -> OauthProviderInput =
+        |cx| cx.oauth_provider_defaults(&input).await;
+    /// Who consented, the granted scopes and the expiry of the account's connection.
+    oauth_status(account_id: i64) -> OauthStatus = |cx| cx.oauth_status(account_id);
+    /// Connects an account: the browser flow reports the URL it opened, the device flow the
+    /// code to enter. Cancel with `cancelTest(run)`.
+    oauth_connect(account_id: i64, run: String, options: ConnectOptions, on_event: Events<ConnectEvent>)
+        -> OauthStatus = |cx| {
+        let each = oauth::forward(&cx, &on_event);
+        cx.oauth_connect(account_id, &options, &each, &cx.run(&run)).await
+    };
+    /// Revokes (where the provider can) and forgets the account's tokens.
+    oauth_disconnect(account_id: i64) -> Disconnected = |cx| cx.oauth_disconnect(account_id).await;
+
+    // ---- calendar accounts
+    crud CalendarAccount(CalendarInput) -> Saved<CalendarAccount> {
+        list: list_calendars, create: create_calendar, update: update_calendar,
+        delete: delete_calendar,
+    }
+
+    // ---- certificates, general settings, templates, presets
+    crud Certificate(CertImport) -> Saved<Certificate> {
+        list: list_certificates, create: import_certificate, delete: delete_certificate,
+    }
+    rename_certificate(id: i64, version: i64, name: String) -> Certificate =
+        |cx| cx.rename_certificate(id, version, &name);
+    get_settings() -> GeneralSettings = |cx| cx.get_settings();
+    /// Saves if nobody changed the settings since `settings.version` was read.
+    save_settings(settings: GeneralSettings) -> GeneralSettings = |cx| cx.save_settings(&settings);
+    crud Template(TemplateInput) -> Template {
+        list: list_templates, create: create_template, delete: delete_template,
+    }
+    list_presets() -> Vec<Preset> = |cx| Ok(cx.presets());
+
+    // ---- export / import
+    /// The whole configuration as JSON text (the UI saves it where the user chooses).
+    export_config(options: ExportOptions) -> String =
+        |cx| cx.export_config(&options).map(|doc| pretty(&doc));
+    import_config(json: String, options: ImportOptions) -> ImportReport =
+        |cx| cx.import_config(&parse_json(&json)?, &options);
+
+    // ---- connection tests: each step streams twice (start, end); `run` names the test for
+    // `cancel_test`.
+    /// Tests incoming server `id` with its stored settings.
+    test_server(id: i64, run: String, options: TestOptions, on_event: Events<ProbeEvent>)
+        -> TestReport = |cx| cx.test_server(id, &options, &on_event.each(), &cx.run(&run)).await;
+    /// Tests outgoing server `id` with its stored settings.
+    test_outgoing(id: i64, run: String, options: TestOptions, on_event: Events<ProbeEvent>)
+        -> TestReport = |cx| cx.test_outgoing(id, &options, &on_event.each(), &cx.run(&run)).await;
+    /// Tests account `id`: its incoming and outgoing server, optionally a test mail and round trip.
+    test_account(id: i64, run: String, options: AccountTestOptions, on_event: Events<ProbeEvent>)
+        -> TestReport = |cx| cx.test_account(id, &options, &on_event.each(), &cx.run(&run)).await;
+    /// Tests every account matching `query`, `concurrency` at a time; each result streams.
+    test_all(run: String, query: String, concurrency: u32, options: AccountTestOptions,
+        on_result: Events<BulkResult>) -> BulkSummary = |cx| {
+        let each = on_result.each();
+        cx.test_all(&query, concurrency as usize, &options, &each, &cx.run(&run)).await
+    };
+    /// Stops the named run at once; false if it is not running (any more).
+    cancel_test(run: String) -> bool = |cx| Ok(cx.running().cancel(&run));
+    /// The stored test runs of a server or account, newest first.
+    test_history(kind: TestTargetKind, id: i64) -> Vec<TestRun> = |cx| cx.test_history(kind, id);
+}
+
+/// The export as a file a person can read and diff.
+fn pretty(doc: &serde_json::Value) -> String {
+    serde_json::to_string_pretty(doc).unwrap_or_default()
+}
+
+/// The text of an import file as JSON; a broken file is a validation error of the field `file`.
+fn parse_json(text: &str) -> Result<serde_json::Value, Error> {
+    serde_json::from_str(text).map_err(|e| {
+        Error::Validation(vec![FieldIssue::new(
+            "file",
+            mailbox_admin_core::diag::FieldCode::InvalidJson,
+        )
+        .arg("reason", e.to_string())])
+    })
 }

@@ -1,120 +1,72 @@
-//! Connection tests: progress streams through a Channel step by step; the UI names each
-//! run so that `cancel_test` can stop it at once.
+//! Connection tests and OAuth connects run under a name the UI chooses, so that `cancel_test`
+//! can stop them at once; this module owns that registry of running work.
 
-use super::api;
-use mailbox_admin_core::app::probe::{
-    AccountTestOptions, BulkResult, BulkSummary, TestOptions, TestRun, TestTargetKind,
-};
-use mailbox_admin_core::probe::{CancellationToken, ProbeEvent, TestReport};
-use mailbox_admin_core::{ApiError, App};
+use mailbox_admin_core::probe::CancellationToken;
 use std::collections::HashMap;
-use std::sync::Mutex;
-use tauri::ipc::Channel;
-use tauri::State;
+use std::ops::Deref;
+use std::sync::{Mutex, MutexGuard};
 
-/// The cancellation tokens of the tests that are running, by the UI's run id.
+/// The cancellation tokens of the runs in progress, by the UI's run id.
 #[derive(Default)]
 pub struct Running(Mutex<HashMap<String, CancellationToken>>);
 
 impl Running {
-    pub(crate) fn start(&self, run: &str) -> CancellationToken {
+    fn runs(&self) -> MutexGuard<'_, HashMap<String, CancellationToken>> {
+        // A panic elsewhere must not stop every later test from being cancelled.
+        self.0.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Registers run `id`; it stays cancellable until the returned guard is dropped.
+    pub fn start<'a>(&'a self, id: &'a str) -> Run<'a> {
         let token = CancellationToken::new();
-        self.0
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .insert(run.to_string(), token.clone());
-        token
+        self.runs().insert(id.to_string(), token.clone());
+        Run {
+            running: self,
+            id,
+            token,
+        }
     }
-    pub(crate) fn finish(&self, run: &str) {
-        self.0.lock().unwrap_or_else(|e| e.into_inner()).remove(run);
+
+    /// Stops run `id` (its running step ends as cancelled); false if it is not running.
+    pub fn cancel(&self, id: &str) -> bool {
+        let token = self.runs().get(id).cloned();
+        token.map(|t| t.cancel()).is_some()
     }
 }
 
-#[tauri::command]
-pub async fn test_server(
-    app: State<'_, App>,
-    running: State<'_, Running>,
-    id: i64,
-    run: String,
-    options: TestOptions,
-    on_event: Channel<ProbeEvent>,
-) -> Result<TestReport, ApiError> {
-    let cancel = running.start(&run);
-    let progress = |e: &ProbeEvent| drop(on_event.send(e.clone()));
-    let r = app.test_server(id, &options, &progress, &cancel).await;
-    running.finish(&run);
-    r.map_err(api(&app))
+/// A run in progress: its token, given to the core; dropping it ends the registration, however
+/// the run ends.
+pub struct Run<'a> {
+    running: &'a Running,
+    id: &'a str,
+    token: CancellationToken,
 }
 
-#[tauri::command]
-pub async fn test_outgoing(
-    app: State<'_, App>,
-    running: State<'_, Running>,
-    id: i64,
-    run: String,
-    options: TestOptions,
-    on_event: Channel<ProbeEvent>,
-) -> Result<TestReport, ApiError> {
-    let cancel = running.start(&run);
-    let progress = |e: &ProbeEvent| drop(on_event.send(e.clone()));
-    let r = app.test_outgoing(id, &options, &progress, &cancel).await;
-    running.finish(&run);
-    r.map_err(api(&app))
+impl Deref for Run<'_> {
+    type Target = CancellationToken;
+    fn deref(&self) -> &CancellationToken {
+        &self.token
+    }
 }
 
-#[tauri::command]
-pub async fn test_account(
-    app: State<'_, App>,
-    running: State<'_, Running>,
-    id: i64,
-    run: String,
-    options: AccountTestOptions,
-    on_event: Channel<ProbeEvent>,
-) -> Result<TestReport, ApiError> {
-    let cancel = running.start(&run);
-    let progress = |e: &ProbeEvent| drop(on_event.send(e.clone()));
-    let r = app.test_account(id, &options, &progress, &cancel).await;
-    running.finish(&run);
-    r.map_err(api(&app))
+impl Drop for Run<'_> {
+    fn drop(&mut self) {
+        self.running.runs().remove(self.id);
+    }
 }
 
-/// Tests every account matching `query`, `concurrency` at a time; each result streams.
-#[tauri::command]
-pub async fn test_all(
-    app: State<'_, App>,
-    running: State<'_, Running>,
-    run: String,
-    query: String,
-    concurrency: u32,
-    options: AccountTestOptions,
-    on_result: Channel<BulkResult>,
-) -> Result<BulkSummary, ApiError> {
-    let cancel = running.start(&run);
-    let each = |r: &BulkResult| drop(on_result.send(r.clone()));
-    let r = app
-        .test_all(&query, concurrency as usize, &options, &each, &cancel)
-        .await;
-    running.finish(&run);
-    r.map_err(api(&app))
-}
+#[cfg(test)]
+mod tests {
+    use super::Running;
 
-/// Stops the named run at once (its running step ends as cancelled).
-#[tauri::command]
-pub async fn cancel_test(running: State<'_, Running>, run: String) -> Result<bool, ApiError> {
-    let token = running
-        .0
-        .lock()
-        .unwrap_or_else(|e| e.into_inner())
-        .get(&run)
-        .cloned();
-    Ok(token.map(|t| t.cancel()).is_some())
-}
-
-#[tauri::command]
-pub async fn test_history(
-    app: State<'_, App>,
-    kind: TestTargetKind,
-    id: i64,
-) -> Result<Vec<TestRun>, ApiError> {
-    app.test_history(kind, id).map_err(api(&app))
+    #[test]
+    fn a_run_is_cancellable_until_its_guard_is_dropped() {
+        let running = Running::default();
+        let run = running.start("r1");
+        assert!(running.cancel("r1"));
+        assert!(run.is_cancelled());
+        drop(run);
+        assert!(!running.cancel("r1"));
+        assert!(!running.cancel("other"));
+    }
 }

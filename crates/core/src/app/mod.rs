@@ -3,9 +3,10 @@
 
 use crate::error::{ApiError, Entity, Error, Result};
 use crate::i18n::Lang;
-use crate::model::{IncomingServer, Saved, SecretState, SecretUpdate, ServerInput};
+use crate::model::{SecretState, SecretUpdate};
 use crate::secrets::SecretStore;
-use crate::store::{rows, servers, Store};
+use crate::store::Tx;
+use crate::store::{rows, Store};
 use serde::{Deserialize, Serialize};
 use std::path::Path;
 use std::sync::{Arc, Mutex, MutexGuard, RwLock};
@@ -111,102 +112,6 @@ impl App {
         })
     }
 
-    // ---- incoming servers -------------------------------------------------------------
-
-    pub fn list_servers(&self, query: &str) -> Result<Vec<IncomingServer>> {
-        servers::list(&self.db().conn, query)
-    }
-
-    pub fn get_server(&self, id: i64) -> Result<IncomingServer> {
-        servers::get(&self.db().conn, id)
-    }
-
-    /// By name (exact, case-insensitive) or, failing that, by numeric id.
-    pub fn find_server(&self, name_or_id: &str) -> Result<IncomingServer> {
-        let db = self.db();
-        if let Some(s) = servers::find_by_name(&db.conn, name_or_id)? {
-            return Ok(s);
-        }
-        match name_or_id.parse::<i64>() {
-            Ok(id) => servers::get(&db.conn, id),
-            Err(_) => Err(Error::NotFound {
-                entity: crate::error::Entity::IncomingServer,
-                id: name_or_id.to_string(),
-            }),
-        }
-    }
-
-    pub fn create_server(&self, input: &ServerInput) -> Result<Saved<IncomingServer>> {
-        let mut db = self.db();
-        let tx = db.conn.transaction()?;
-        let saved = self.create_server_in(&tx, input)?;
-        tx.commit()?;
-        Ok(saved)
-    }
-
-    pub(crate) fn create_server_in(
-        &self,
-        c: &rusqlite::Connection,
-        input: &ServerInput,
-    ) -> Result<Saved<IncomingServer>> {
-        let fields = input.validate(None)?;
-        rows::check_unique(c, Entity::IncomingServer, "name", &fields.name, None)?;
-        rows::check_ref(
-            c,
-            Entity::OauthProvider,
-            "oauth_provider_id",
-            fields.oauth_provider_id,
-        )?;
-        let id = rows::insert(c, Entity::IncomingServer, servers::cols(&fields))?;
-        let warnings =
-            self.store_secret(c, Entity::IncomingServer, "password", id, &input.password)?;
-        Ok(Saved {
-            item: servers::get(c, id)?,
-            warnings,
-        })
-    }
-
-    /// Saves `input` over server `id` if nobody changed it since `version` was read.
-    pub fn update_server(
-        &self,
-        id: i64,
-        version: i64,
-        input: &ServerInput,
-    ) -> Result<Saved<IncomingServer>> {
-        let mut db = self.db();
-        let tx = db.conn.transaction()?;
-        let existing = servers::get(&tx, id)?;
-        let fields = input.validate(Some(&existing))?;
-        rows::check_unique(&tx, Entity::IncomingServer, "name", &fields.name, Some(id))?;
-        rows::check_ref(
-            &tx,
-            Entity::OauthProvider,
-            "oauth_provider_id",
-            fields.oauth_provider_id,
-        )?;
-        let mut cols = servers::cols(&fields);
-        cols.retain(|(c, _)| *c != "protocol");
-        rows::update(&tx, Entity::IncomingServer, id, version, cols)?;
-        let warnings =
-            self.store_secret(&tx, Entity::IncomingServer, "password", id, &input.password)?;
-        let item = servers::get(&tx, id)?;
-        tx.commit()?;
-        Ok(Saved { item, warnings })
-    }
-
-    /// Deletes server `id` (refused while an account uses it) and its keyring entry.
-    pub fn delete_server(&self, id: i64, version: Option<i64>) -> Result<Removed> {
-        let mut db = self.db();
-        let tx = db.conn.transaction()?;
-        let pref = servers::password_ref(&tx, id)?;
-        servers::delete(&tx, id, version)?;
-        tx.commit()?;
-        Ok(Removed {
-            id,
-            warnings: self.forget_secrets(pref.into_iter()),
-        })
-    }
-
     // ---- secrets, for every entity ----------------------------------------------------
 
     /// Applies `update` to the secret of row `id`: writes the keyring, then records the
@@ -215,7 +120,7 @@ impl App {
     /// `not_stored`, and the failure comes back as a warning.
     pub(crate) fn store_secret(
         &self,
-        conn: &rusqlite::Connection,
+        conn: &Tx,
         entity: Entity,
         column: &str,
         id: i64,
@@ -267,14 +172,24 @@ impl App {
 
     /// The stored password of a server, for its connection test. Never shown in the UI.
     pub fn server_password(&self, id: i64) -> Result<Option<String>> {
-        let pref = servers::password_ref(&self.db().conn, id)?;
+        let pref = crate::store::servers::password_ref(self.db().read(), id)?;
         self.read_secret(pref)
     }
 }
 
-mod entities;
+mod accounts;
+mod calendar;
+mod certs;
 pub mod oauth;
+mod outgoing;
+mod people;
 pub mod probe;
+mod records;
+mod servers;
+mod settings;
+mod templates;
+
+pub use people::split_csv;
 
 #[cfg(test)]
 mod tests;

@@ -12,8 +12,8 @@ use crate::model::{
 };
 use crate::oauth::{self, tokens, OauthFailure, ProviderConfig, TokenResponse};
 use crate::probe::{CancellationToken, Secret};
+use crate::store::Tx;
 use crate::store::{oauth as store, rows};
-use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
 use std::time::Duration;
 use ts_rs::TS;
@@ -89,7 +89,7 @@ fn rfc3339(unix: i64) -> Option<String> {
         .ok()
 }
 
-fn tokens_key(conn: &Connection, account_id: i64) -> Result<String> {
+fn tokens_key(conn: &Tx, account_id: i64) -> Result<String> {
     Ok(format!(
         "{}/{}/oauth_tokens",
         Entity::Account.ref_prefix(),
@@ -118,11 +118,11 @@ impl App {
     // ---- providers --------------------------------------------------------------------
 
     pub fn list_oauth_providers(&self, q: &str) -> Result<Vec<OauthProvider>> {
-        store::list(&self.db().conn, q)
+        store::list(self.db().read(), q)
     }
 
     pub fn get_oauth_provider(&self, id: i64) -> Result<OauthProvider> {
-        store::get(&self.db().conn, id)
+        store::get(self.db().read(), id)
     }
 
     pub fn create_oauth_provider(
@@ -130,7 +130,7 @@ impl App {
         input: &OauthProviderInput,
     ) -> Result<Saved<OauthProvider>> {
         let mut db = self.db();
-        let tx = db.conn.transaction()?;
+        let tx = db.begin()?;
         let saved = self.create_oauth_provider_in(&tx, input)?;
         tx.commit()?;
         Ok(saved)
@@ -138,7 +138,7 @@ impl App {
 
     pub(crate) fn create_oauth_provider_in(
         &self,
-        c: &Connection,
+        c: &Tx,
         input: &OauthProviderInput,
     ) -> Result<Saved<OauthProvider>> {
         let v = input.validate()?;
@@ -165,7 +165,7 @@ impl App {
     ) -> Result<Saved<OauthProvider>> {
         let v = input.validate()?;
         let mut db = self.db();
-        let tx = db.conn.transaction()?;
+        let tx = db.begin()?;
         rows::check_unique(&tx, Entity::OauthProvider, "name", &v.name, Some(id))?;
         rows::update(&tx, Entity::OauthProvider, id, version, store::cols(&v))?;
         let warnings = self.store_secret(
@@ -184,7 +184,7 @@ impl App {
     /// names it) and its client secret.
     pub fn delete_oauth_provider(&self, id: i64, version: Option<i64>) -> Result<Removed> {
         let mut db = self.db();
-        let tx = db.conn.transaction()?;
+        let tx = db.begin()?;
         let secret = store::client_secret_ref(&tx, id)?;
         store::delete(&tx, id, version)?;
         tx.commit()?;
@@ -228,7 +228,7 @@ impl App {
     fn provider_config(&self, p: &OauthProvider) -> Result<ProviderConfig> {
         let secret = match p.client_secret {
             SecretState::Stored => {
-                let r = store::client_secret_ref(&self.db().conn, p.id)?;
+                let r = store::client_secret_ref(self.db().read(), p.id)?;
                 self.read_secret(r)?.map(Secret::new)
             }
             _ => None,
@@ -353,13 +353,13 @@ impl App {
             refresh_token: token.refresh_token.clone(),
             expires_at: expires,
         };
-        let key = tokens_key(&self.db().conn, account_id)?;
+        let key = tokens_key(self.db().read(), account_id)?;
         // The keyring first: without the tokens there is no connection to record.
         tokens::save(self.secrets.as_ref(), &key, &stored)?;
         {
             let db = self.db();
             store::save_connection(
-                &db.conn,
+                db.read(),
                 &store::ConnectionRow {
                     account_id,
                     provider_id: provider.id,
@@ -378,11 +378,11 @@ impl App {
 
     pub fn oauth_status(&self, account_id: i64) -> Result<OauthStatus> {
         let db = self.db();
-        let account = crate::store::accounts::get(&db.conn, account_id)?;
-        let connection = store::connection(&db.conn, account_id)?;
+        let account = crate::store::accounts::get(db.read(), account_id)?;
+        let connection = store::connection(db.read(), account_id)?;
         let missing = match &connection {
             Some(c) => {
-                let p = store::get(&db.conn, c.provider_id)?;
+                let p = store::get(db.read(), c.provider_id)?;
                 missing_scopes(
                     requested_scopes(c.flow, &p.scopes, &p.app_scopes),
                     &c.scopes,
@@ -403,10 +403,10 @@ impl App {
     pub async fn oauth_disconnect(&self, account_id: i64) -> Result<Disconnected> {
         let (conn, key) = {
             let db = self.db();
-            crate::store::accounts::get(&db.conn, account_id)?;
+            crate::store::accounts::get(db.read(), account_id)?;
             (
-                store::connection(&db.conn, account_id)?,
-                store::tokens_ref(&db.conn, account_id)?,
+                store::connection(db.read(), account_id)?,
+                store::tokens_ref(db.read(), account_id)?,
             )
         };
         let mut warnings = Vec::new();
@@ -432,7 +432,7 @@ impl App {
                 warnings.push(self.api_error(&Error::Secret(e)));
             }
         }
-        store::delete_connection(&self.db().conn, account_id)?;
+        store::delete_connection(self.db().read(), account_id)?;
         Ok(Disconnected {
             account_id,
             revoked,
@@ -471,8 +471,8 @@ impl App {
         let (conn, key) = {
             let db = self.db();
             (
-                store::connection(&db.conn, account_id).map_err(internal)?,
-                store::tokens_ref(&db.conn, account_id).map_err(internal)?,
+                store::connection(db.read(), account_id).map_err(internal)?,
+                store::tokens_ref(db.read(), account_id).map_err(internal)?,
             )
         };
         let (Some(c), Some(key)) = (conn, key) else {
@@ -512,7 +512,7 @@ impl App {
         tokens::save(self.secrets.as_ref(), &key, &next).map_err(|e| internal(Error::Secret(e)))?;
         let scopes = fresh.scope.clone().unwrap_or(c.scopes.clone());
         store::refreshed(
-            &self.db().conn,
+            self.db().read(),
             account_id,
             next.expires_at.and_then(rfc3339),
             &scopes,

@@ -11,7 +11,7 @@ use crate::probe::{
     self, CancellationToken, ProbeAuth, ProbeProtocol, ProbeTarget, Progress, RoundTrip, Secret,
     SpecialFolders, TestPlan, TestReport, TlsSettings,
 };
-use rusqlite::params;
+use crate::store::test_runs::{self, StoredRun};
 use serde::{Deserialize, Serialize};
 use std::time::Duration;
 use ts_rs::TS;
@@ -506,79 +506,45 @@ impl App {
     pub fn record_test(&self, kind: TestTargetKind, id: i64, report: &TestReport) -> Result<i64> {
         let json = serde_json::to_string(report)
             .map_err(|e| Error::Io(std::io::Error::other(format!("test report: {e}"))))?;
-        let mut db = self.db();
-        let tx = db.conn.transaction()?;
-        tx.execute(
-            "INSERT INTO test_runs (target_kind, target_id, started_at, duration_ms, ok, \
-             cancelled, codes, report) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-            params![
-                kind.as_str(),
-                id,
-                report.started_at,
-                report.duration_ms as i64,
-                report.ok,
-                report.cancelled,
-                report
-                    .codes
-                    .iter()
-                    .map(|c| c.as_str())
-                    .collect::<Vec<_>>()
-                    .join(" "),
-                json,
-            ],
-        )?;
-        let row = tx.last_insert_rowid();
-        tx.execute(
-            "DELETE FROM test_runs WHERE target_kind = ?1 AND target_id = ?2 AND id NOT IN \
-             (SELECT id FROM test_runs WHERE target_kind = ?1 AND target_id = ?2 \
-              ORDER BY id DESC LIMIT ?3)",
-            params![kind.as_str(), id, HISTORY_KEEP],
-        )?;
-        tx.commit()?;
-        Ok(row)
+        let codes: Vec<&str> = report.codes.iter().map(|c| c.as_str()).collect();
+        let run = StoredRun {
+            id: 0,
+            started_at: report.started_at.clone(),
+            duration_ms: report.duration_ms as i64,
+            ok: report.ok,
+            cancelled: report.cancelled,
+            codes: codes.join(" "),
+            report_json: json,
+        };
+        self.db()
+            .write(|c| test_runs::insert(c, kind.as_str(), id, &run, HISTORY_KEEP))
     }
 
     /// The stored test runs of a record, newest first.
     pub fn test_history(&self, kind: TestTargetKind, id: i64) -> Result<Vec<TestRun>> {
-        let db = self.db();
-        let mut stmt = db.conn.prepare(
-            "SELECT id, started_at, duration_ms, ok, cancelled, codes, report FROM test_runs \
-             WHERE target_kind = ?1 AND target_id = ?2 ORDER BY id DESC",
-        )?;
-        let rows = stmt.query_map(params![kind.as_str(), id], |r| {
-            Ok((
-                r.get::<_, i64>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, i64>(2)?,
-                r.get::<_, bool>(3)?,
-                r.get::<_, bool>(4)?,
-                r.get::<_, String>(5)?,
-                r.get::<_, String>(6)?,
-            ))
-        })?;
-        let mut out = Vec::new();
-        for row in rows {
-            let (run_id, started_at, duration_ms, ok, cancelled, codes, json) = row?;
+        let stored = test_runs::list(self.db().read(), kind.as_str(), id)?;
+        Ok(stored
+            .into_iter()
             // A report written by a newer version may not parse: skip it rather than fail.
-            let Ok(report) = serde_json::from_str::<TestReport>(&json) else {
-                continue;
-            };
-            out.push(TestRun {
-                id: run_id,
-                target_kind: kind,
-                target_id: id,
-                started_at,
-                duration_ms: duration_ms.max(0) as u64,
-                ok,
-                cancelled,
-                codes: codes
-                    .split_whitespace()
-                    .filter_map(DiagnosisCode::parse)
-                    .collect(),
-                report,
-            });
-        }
-        Ok(out)
+            .filter_map(|r| {
+                let report = serde_json::from_str::<TestReport>(&r.report_json).ok()?;
+                Some(TestRun {
+                    id: r.id,
+                    target_kind: kind,
+                    target_id: id,
+                    started_at: r.started_at,
+                    duration_ms: r.duration_ms.max(0) as u64,
+                    ok: r.ok,
+                    cancelled: r.cancelled,
+                    codes: r
+                        .codes
+                        .split_whitespace()
+                        .filter_map(DiagnosisCode::parse)
+                        .collect(),
+                    report,
+                })
+            })
+            .collect())
     }
 }
 

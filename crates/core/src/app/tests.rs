@@ -1,7 +1,7 @@
 use super::*;
 use crate::diag::FieldCode;
 use crate::error::ErrorCode;
-use crate::model::{Protocol, Security};
+use crate::model::{Protocol, SecretState, SecretUpdate, Security, ServerInput};
 use crate::secrets::{self, UnavailableSecrets};
 use crate::store;
 
@@ -19,14 +19,14 @@ fn input(name: &str) -> ServerInput {
 
 fn add_account(app: &App, name: &str, server_id: i64) {
     let db = app.db();
-    db.conn
+    db.read()
         .execute(
             "INSERT INTO users (uid, login, created_at, updated_at) VALUES (?1, ?2, 'now', 'now')",
             rusqlite::params![store::new_uid(), format!("owner-of-{name}")],
         )
         .unwrap();
-    let owner = db.conn.last_insert_rowid();
-    db.conn
+    let owner = db.read().last_insert_rowid();
+    db.read()
         .execute(
             "INSERT INTO accounts (uid, name, email, owner_user_id, incoming_server_id, \
              created_at, updated_at) VALUES (?1, ?2, 'a@example.com', ?3, ?4, 'now', 'now')",
@@ -136,7 +136,7 @@ fn delete_is_refused_while_an_account_uses_the_server() {
     assert_eq!(e.code(), ErrorCode::InUse);
     assert!(e.to_api(Lang::En).message.contains("Vertrieb"));
     assert!(app.get_server(s.id).is_ok());
-    app.db().conn.execute("DELETE FROM accounts", []).unwrap();
+    app.db().read().execute("DELETE FROM accounts", []).unwrap();
     app.delete_server(s.id, Some(s.version)).unwrap();
     assert_eq!(
         app.get_server(s.id).unwrap_err().code(),
@@ -152,7 +152,7 @@ fn the_database_refuses_a_dangling_reference_too() {
     add_account(&app, "Vertrieb", s.id);
     let r = app
         .db()
-        .conn
+        .read()
         .execute("DELETE FROM incoming_servers WHERE id = ?1", [s.id]);
     assert!(r.is_err());
 }
@@ -171,7 +171,7 @@ fn password_goes_to_the_keyring_and_only_a_reference_to_the_database() {
     );
     let leaked: i64 = app
         .db()
-        .conn
+        .read()
         .query_row(
             "SELECT count(*) FROM incoming_servers WHERE instr(password_ref || name || login_user, 'Canary') > 0",
             [],
@@ -245,7 +245,7 @@ mod migrations {
         let s = Store::open(&dir.path().join("config.db")).unwrap();
         assert_eq!(s.schema_version().unwrap(), store::latest_version());
         let fk: i64 = s
-            .conn
+            .read()
             .query_row("PRAGMA foreign_keys", [], |r| r.get(0))
             .unwrap();
         assert_eq!(fk, 1);
@@ -298,7 +298,7 @@ mod migrations {
             (MIGRATIONS_SQL.len() as i64, "Before upgrade")
         );
         let kept: String = s
-            .conn
+            .read()
             .query_row("SELECT name || note FROM incoming_servers", [], |r| {
                 r.get(0)
             })

@@ -63,7 +63,7 @@ pub struct CertImport {
     pub name: String,
     pub data_base64: String,
     /// The PKCS#12 or encrypted-key passphrase; goes to the keyring.
-    pub passphrase: Option<String>,
+    pub passphrase: Option<crate::sensitive::Secret>,
 }
 
 impl std::fmt::Debug for CertImport {

@@ -101,17 +101,14 @@ impl Http {
         )
     }
 
-    /// Sends `req` and reads the answer up to `MAX_BODY` bytes: (status, content type, body).
-    pub(crate) async fn send(
+    /// Sends `req` (to `url`) and reads the answer up to `MAX_BODY` bytes: (status, content
+    /// type, body).
+    async fn send(
         &self,
-        req: reqwest::Request,
+        url: &str,
+        req: reqwest::RequestBuilder,
     ) -> Result<(u16, Option<String>, Vec<u8>), OauthFailure> {
-        let (client, _) = self.parts()?;
-        let url = req.url().to_string();
-        let mut resp = client
-            .execute(req)
-            .await
-            .map_err(|e| self.failure(&url, &e))?;
+        let mut resp = req.send().await.map_err(|e| self.failure(url, &e))?;
         let status = resp.status().as_u16();
         let ctype = resp
             .headers()
@@ -119,7 +116,7 @@ impl Http {
             .and_then(|v| v.to_str().ok())
             .map(str::to_string);
         let mut out = Vec::new();
-        while let Some(chunk) = resp.chunk().await.map_err(|e| self.failure(&url, &e))? {
+        while let Some(chunk) = resp.chunk().await.map_err(|e| self.failure(url, &e))? {
             if out.len() + chunk.len() > MAX_BODY {
                 return Err(OauthFailure::new(
                     DiagnosisCode::OauthProviderError,
@@ -135,14 +132,8 @@ impl Http {
     /// GETs a JSON document (discovery): (status, body).
     pub(crate) async fn get_json(&self, url: &str) -> Result<(u16, Vec<u8>), OauthFailure> {
         let (client, _) = self.parts()?;
-        let req = client
-            .get(url)
-            .header("Accept", "application/json")
-            .build()
-            .map_err(|e| {
-                OauthFailure::new(DiagnosisCode::OauthEndpointWrong, "", format!("{url}: {e}"))
-            })?;
-        let (status, _, body) = self.send(req).await?;
+        let req = client.get(url).header("Accept", "application/json");
+        let (status, _, body) = self.send(url, req).await?;
         Ok((status, body))
     }
 
@@ -157,14 +148,7 @@ impl Http {
         for (name, value) in &parts.headers {
             req = req.header(name, value);
         }
-        let req = req.build().map_err(|e| {
-            HttpError(OauthFailure::new(
-                DiagnosisCode::OauthEndpointWrong,
-                "",
-                format!("{url}: {e}"),
-            ))
-        })?;
-        let (status, ctype, bytes) = self.send(req).await.map_err(HttpError)?;
+        let (status, ctype, bytes) = self.send(&url, req).await.map_err(HttpError)?;
         if !(200..300).contains(&status) {
             let v: serde_json::Value = serde_json::from_slice(&bytes).unwrap_or_default();
             if v.get("error").and_then(|e| e.as_str()).is_none() {

@@ -16,7 +16,7 @@ pub mod tokens;
 pub use flows::*;
 pub use http::Http;
 
-use crate::diag::{DiagnosisCode, Evidence};
+use crate::diag::DiagnosisCode;
 use crate::sensitive::Secret;
 use serde::{Deserialize, Serialize};
 use std::time::Duration;
@@ -27,43 +27,7 @@ const MAX_BODY: usize = 256 * 1024;
 /// Bounds every HTTP request to a provider.
 pub const HTTP_TIMEOUT: Duration = Duration::from_secs(30);
 
-/// A failed OAuth operation: a diagnosis code plus what the provider said.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
-pub struct OauthFailure {
-    /// e.g. `oauth.consent_missing`, `oauth.token_invalid`, `oauth.provider_unreachable`.
-    pub code: DiagnosisCode,
-    /// The provider's `error` (e.g. `invalid_grant`), empty for network problems.
-    pub error: String,
-    /// The provider's `error_description` or the network error, for the evidence.
-    pub description: String,
-    /// More facts, e.g. the certificate's issuer when the provider's TLS failed.
-    #[serde(default)]
-    pub evidence: Vec<Evidence>,
-}
-
-impl OauthFailure {
-    pub fn new(code: DiagnosisCode, error: &str, description: impl Into<String>) -> OauthFailure {
-        OauthFailure {
-            code,
-            error: error.to_string(),
-            description: description.into(),
-            evidence: Vec::new(),
-        }
-    }
-}
-
-impl std::fmt::Display for OauthFailure {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}", self.code)?;
-        if !self.error.is_empty() {
-            write!(f, " ({})", self.error)?;
-        }
-        if !self.description.is_empty() {
-            write!(f, ": {}", self.description)?;
-        }
-        Ok(())
-    }
-}
+pub use crate::diag::OauthFailure;
 
 /// Maps an OAuth error response (RFC 6749 §5.2, RFC 8628 §3.5, Microsoft AADSTS codes) to
 /// the diagnosis an administrator can act on.

@@ -156,7 +156,7 @@ pub struct ProbeTarget {
     /// OAuth2 logins: the access token is in `password`; the mechanism to use, why no
     /// token could be had (refresh failed, not connected), and who consented.
     pub oauth_mechanism: crate::kinds::OauthMechanism,
-    pub oauth_failure: Option<crate::oauth::OauthFailure>,
+    pub oauth_failure: Option<crate::diag::OauthFailure>,
     pub oauth_subject: String,
 }
 

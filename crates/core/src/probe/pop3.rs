@@ -254,11 +254,11 @@ impl Proto for Pop3 {
             let mut auth: Box<dyn Authenticator> = match want {
                 "CRAM-MD5" => Box::new(sasl::CramMd5 {
                     user: t.user.clone(),
-                    password: password.to_string(),
+                    password: crate::sensitive::Secret::new(password),
                 }),
                 _ => Box::new(sasl::Plain {
                     user: t.user.clone(),
-                    password: password.to_string(),
+                    password: crate::sensitive::Secret::new(password),
                 }),
             };
             self.sasl(c, auth.as_mut()).await?;

@@ -1,7 +1,8 @@
-//! SASL mechanisms the probe speaks (PLAIN, LOGIN, CRAM-MD5) behind one small trait, so the
-//! OAuth mechanisms (XOAUTH2, OAUTHBEARER) can be added without touching the protocols.
+//! SASL mechanisms the probe speaks — PLAIN, LOGIN, CRAM-MD5, XOAUTH2 and OAUTHBEARER — behind
+//! one small trait that IMAP, POP3 and SMTP share.
 
 use crate::diag::{DiagnosisCode, EvidenceKey};
+use crate::sensitive::Secret;
 use base64::Engine;
 use hmac::{Hmac, Mac};
 
@@ -34,7 +35,7 @@ pub(crate) trait Authenticator: Send {
 pub(crate) struct OauthToken {
     pub mech: &'static str,
     pub user: String,
-    pub token: String,
+    pub token: Secret,
     pub host: String,
     pub port: u16,
     pub error: Option<String>,
@@ -51,14 +52,18 @@ impl Authenticator for OauthToken {
     }
     fn initial_response(&mut self) -> Option<String> {
         let raw = if self.mech == "XOAUTH2" {
-            format!("user={}\x01auth=Bearer {}\x01\x01", self.user, self.token)
+            format!(
+                "user={}\x01auth=Bearer {}\x01\x01",
+                self.user,
+                self.token.expose()
+            )
         } else {
             format!(
                 "n,a={},\x01host={}\x01port={}\x01auth=Bearer {}\x01\x01",
                 gs2_escape(&self.user),
                 self.host,
                 self.port,
-                self.token
+                self.token.expose()
             )
         };
         Some(b64(raw.as_bytes()))
@@ -114,7 +119,7 @@ pub(crate) fn oauth_login(
     Ok(OauthToken {
         mech: oauth_mechanism(t, offered)?,
         user: t.user.clone(),
-        token: token.to_string(),
+        token: Secret::new(token),
         host: t.host.clone(),
         port: t.port,
         error: None,
@@ -178,7 +183,7 @@ pub(crate) fn oauth_rejected(
 
 pub(crate) struct Plain {
     pub user: String,
-    pub password: String,
+    pub password: Secret,
 }
 
 impl Authenticator for Plain {
@@ -186,7 +191,9 @@ impl Authenticator for Plain {
         "PLAIN"
     }
     fn initial_response(&mut self) -> Option<String> {
-        Some(b64(format!("\0{}\0{}", self.user, self.password).as_bytes()))
+        Some(b64(
+            format!("\0{}\0{}", self.user, self.password.expose()).as_bytes()
+        ))
     }
     fn respond(&mut self, _: &[u8]) -> Result<String, String> {
         Ok(self.initial_response().unwrap_or_default())
@@ -195,7 +202,7 @@ impl Authenticator for Plain {
 
 pub(crate) struct Login {
     pub user: String,
-    pub password: String,
+    pub password: Secret,
     pub sent_user: bool,
 }
 
@@ -212,14 +219,14 @@ impl Authenticator for Login {
             self.sent_user = true;
             Ok(b64(self.user.as_bytes()))
         } else {
-            Ok(b64(self.password.as_bytes()))
+            Ok(b64(self.password.expose().as_bytes()))
         }
     }
 }
 
 pub(crate) struct CramMd5 {
     pub user: String,
-    pub password: String,
+    pub password: Secret,
 }
 
 /// RFC 2195: `user SP hex(HMAC-MD5(password, challenge))`.
@@ -248,7 +255,7 @@ impl Authenticator for CramMd5 {
         }
         Ok(b64(cram_md5_response(
             &self.user,
-            &self.password,
+            self.password.expose(),
             challenge,
         )
         .as_bytes()))

@@ -400,16 +400,16 @@ impl Proto for Smtp {
         let mut auth: Box<dyn Authenticator> = match want {
             "CRAM-MD5" => Box::new(sasl::CramMd5 {
                 user: t.user.clone(),
-                password: password.to_string(),
+                password: crate::sensitive::Secret::new(password),
             }),
             "LOGIN" => Box::new(sasl::Login {
                 user: t.user.clone(),
-                password: password.to_string(),
+                password: crate::sensitive::Secret::new(password),
                 sent_user: false,
             }),
             _ => Box::new(sasl::Plain {
                 user: t.user.clone(),
-                password: password.to_string(),
+                password: crate::sensitive::Secret::new(password),
             }),
         };
         self.sasl(c, auth.as_mut()).await?;

@@ -2,11 +2,12 @@
 //! outgoing server (account → company → installation default).
 
 use super::rows::{self, Cols};
+use super::Tx;
 use crate::error::{Entity, Result};
 use crate::model::{
     Account, AccountFolder, AccountInput, EffectiveOutgoing, OutgoingSource, Owner, SecretState,
 };
-use rusqlite::{Connection, OptionalExtension, Row};
+use rusqlite::{OptionalExtension, Row};
 
 const E: Entity = Entity::Account;
 
@@ -91,7 +92,7 @@ pub fn cols(v: &AccountInput) -> Cols {
     ]
 }
 
-fn complete(conn: &Connection, mut a: Account) -> Result<Account> {
+fn complete(conn: &Tx, mut a: Account) -> Result<Account> {
     a.user_ids = rows::links(conn, "account_users", "account_id", a.id, "user_id")?;
     let mut stmt = conn.prepare(
         "SELECT folder, subscribed, auto_fetch FROM account_folders WHERE account_id = ?1 \
@@ -108,7 +109,7 @@ fn complete(conn: &Connection, mut a: Account) -> Result<Account> {
     Ok(a)
 }
 
-pub fn list(conn: &Connection, q: &str) -> Result<Vec<Account>> {
+pub fn list(conn: &Tx, q: &str) -> Result<Vec<Account>> {
     let hay = "name || ' ' || email || ' ' || sender_name || ' ' || username || ' ' || \
                reply_to || ' ' || mailbox_path";
     rows::searched(conn, "accounts", hay, "name", q, row)?
@@ -117,12 +118,12 @@ pub fn list(conn: &Connection, q: &str) -> Result<Vec<Account>> {
         .collect()
 }
 
-pub fn get(conn: &Connection, id: i64) -> Result<Account> {
+pub fn get(conn: &Tx, id: i64) -> Result<Account> {
     complete(conn, rows::one(conn, E, id, row)?)
 }
 
 /// Replaces the assigned users and the folder choices of account `id`.
-pub fn set_children(conn: &Connection, id: i64, v: &AccountInput) -> Result<()> {
+pub fn set_children(conn: &Tx, id: i64, v: &AccountInput) -> Result<()> {
     rows::set_links(
         conn,
         "account_users",
@@ -143,7 +144,7 @@ pub fn set_children(conn: &Connection, id: i64, v: &AccountInput) -> Result<()> 
 }
 
 /// Sets the flag the business application sets when mail was received (locks the path).
-pub fn set_mail_received(conn: &Connection, id: i64, received: bool) -> Result<()> {
+pub fn set_mail_received(conn: &Tx, id: i64, received: bool) -> Result<()> {
     conn.execute(
         "UPDATE accounts SET mail_received = ?2, version = version + 1 WHERE id = ?1",
         rusqlite::params![id, received],
@@ -153,7 +154,7 @@ pub fn set_mail_received(conn: &Connection, id: i64, received: bool) -> Result<(
 
 /// The outgoing server account `id` really uses: its own, else its company's default,
 /// else the installation default.
-pub fn effective_outgoing(conn: &Connection, id: i64) -> Result<EffectiveOutgoing> {
+pub fn effective_outgoing(conn: &Tx, id: i64) -> Result<EffectiveOutgoing> {
     let (own, company): (Option<i64>, Option<i64>) = conn
         .query_row(
             "SELECT outgoing_server_id, company_id FROM accounts WHERE id = ?1",
@@ -210,11 +211,20 @@ pub fn effective_outgoing(conn: &Connection, id: i64) -> Result<EffectiveOutgoin
 }
 
 /// Accounts owned by group `id`.
-pub fn owned_by_group(conn: &Connection, id: i64) -> Result<Vec<(i64, String)>> {
+pub fn owned_by_group(conn: &Tx, id: i64) -> Result<Vec<(i64, String)>> {
     rows::query(
         conn,
         "SELECT id, name FROM accounts WHERE owner_group_id = ?1 ORDER BY name COLLATE NOCASE",
         [id],
         |r| Ok((r.get(0)?, r.get(1)?)),
     )
+}
+
+/// Gives the shared mailboxes of group `from` to group `to` (when `from` is deleted).
+pub fn reassign_group(conn: &Tx, from: i64, to: i64) -> Result<()> {
+    conn.execute(
+        "UPDATE accounts SET owner_group_id = ?2, version = version + 1 WHERE owner_group_id = ?1",
+        [from, to],
+    )?;
+    Ok(())
 }

@@ -1,9 +1,10 @@
 //! SQL for calendar accounts.
 
 use super::rows::{self, Cols};
+use super::Tx;
 use crate::error::{Entity, Result};
 use crate::model::{CalendarAccount, CalendarBackend, CalendarInput, SecretState};
-use rusqlite::{Connection, Row};
+use rusqlite::Row;
 
 fn row(r: &Row) -> rusqlite::Result<CalendarAccount> {
     Ok(CalendarAccount {
@@ -38,13 +39,13 @@ pub fn cols(v: &CalendarInput) -> Cols {
     ]
 }
 
-pub fn list(conn: &Connection, q: &str) -> Result<Vec<CalendarAccount>> {
+pub fn list(conn: &Tx, q: &str) -> Result<Vec<CalendarAccount>> {
     // The employee's name is searchable too.
     let hay = "name || ' ' || outlook_profile || ' ' || calendar_name || ' ' || username || ' ' || \
                caldav_url || ' ' || coalesce((SELECT e.name FROM employees e WHERE e.id = employee_id), '')";
     rows::searched(conn, "calendar_accounts", hay, "name", q, row)
 }
 
-pub fn get(conn: &Connection, id: i64) -> Result<CalendarAccount> {
+pub fn get(conn: &Tx, id: i64) -> Result<CalendarAccount> {
     rows::one(conn, Entity::CalendarAccount, id, row)
 }

@@ -1,10 +1,11 @@
 //! SQL for the certificate store.
 
 use super::rows::{self, Cols};
+use super::Tx;
 use crate::error::{Entity, Result};
 use crate::model::cert::{days_left, ParsedCert, EXPIRY_WARNING_DAYS};
 use crate::model::{CertFormat, CertSecretKind, Certificate, SecretState};
-use rusqlite::{Connection, Row};
+use rusqlite::Row;
 
 fn row(r: &Row) -> rusqlite::Result<Certificate> {
     let not_after: String = r.get("not_after")?;
@@ -54,17 +55,17 @@ pub fn cols(name: &str, p: &ParsedCert) -> Cols {
     ]
 }
 
-pub fn list(conn: &Connection, q: &str) -> Result<Vec<Certificate>> {
+pub fn list(conn: &Tx, q: &str) -> Result<Vec<Certificate>> {
     let hay = "name || ' ' || subject || ' ' || issuer || ' ' || sha256 || ' ' || email_addresses";
     rows::searched(conn, "certificates", hay, "name", q, row)
 }
 
-pub fn get(conn: &Connection, id: i64) -> Result<Certificate> {
+pub fn get(conn: &Tx, id: i64) -> Result<Certificate> {
     rows::one(conn, Entity::Certificate, id, row)
 }
 
 /// The stored file contents (certificate PEM, or the encrypted PKCS#12).
-pub fn data(conn: &Connection, id: i64) -> Result<Vec<u8>> {
+pub fn data(conn: &Tx, id: i64) -> Result<Vec<u8>> {
     Ok(
         conn.query_row("SELECT data FROM certificates WHERE id = ?1", [id], |r| {
             r.get(0)
@@ -72,7 +73,7 @@ pub fn data(conn: &Connection, id: i64) -> Result<Vec<u8>> {
     )
 }
 
-pub fn used_by(conn: &Connection, id: i64) -> Result<Vec<String>> {
+pub fn used_by(conn: &Tx, id: i64) -> Result<Vec<String>> {
     let mut out = rows::labels_where(conn, Entity::OutgoingServer, "smime_certificate_id", id)?;
     for n in rows::labels_where(conn, Entity::OutgoingServer, "client_certificate_id", id)? {
         if !out.contains(&n) {
@@ -80,4 +81,16 @@ pub fn used_by(conn: &Connection, id: i64) -> Result<Vec<String>> {
         }
     }
     Ok(out)
+}
+
+/// The name of the stored certificate with this SHA-256 fingerprint, if any.
+pub fn name_by_sha256(conn: &Tx, sha256: &str) -> Result<Option<String>> {
+    use rusqlite::OptionalExtension;
+    Ok(conn
+        .query_row(
+            "SELECT name FROM certificates WHERE sha256 = ?1",
+            [sha256],
+            |r| r.get(0),
+        )
+        .optional()?)
 }

@@ -11,6 +11,7 @@ pub mod people;
 pub mod rows;
 pub mod servers;
 pub mod settings;
+pub mod test_runs;
 
 use crate::error::{Error, Result};
 use rusqlite::{Connection, OpenFlags};
@@ -18,9 +19,56 @@ use std::path::{Path, PathBuf};
 
 pub use migrations::{latest_version, MIGRATIONS_SQL};
 
+/// SQLite's errors stop here: above the store they are only a message.
+impl From<rusqlite::Error> for Error {
+    fn from(e: rusqlite::Error) -> Error {
+        Error::Database(e.to_string())
+    }
+}
+
 pub struct Store {
-    pub conn: Connection,
+    conn: Connection,
     pub path: PathBuf,
+}
+
+/// The store as one operation sees it — a read, or the inside of a write transaction.
+/// Every entity module of `store/` takes it; the layers above only pass it along, so rusqlite
+/// stays inside `store/` and a second backend changes this type, not `app/`
+/// (docs/ARCHITECTURE.md). Deref to the connection is for the SQL in `store/` only; a test
+/// (`tests/layering.rs`) refuses SQL and rusqlite anywhere else.
+#[repr(transparent)]
+pub struct Tx(Connection);
+
+impl Tx {
+    fn of(conn: &Connection) -> &Tx {
+        // SAFETY: `Tx` is a `repr(transparent)` wrapper of `Connection`.
+        unsafe { &*(conn as *const Connection as *const Tx) }
+    }
+}
+
+impl std::ops::Deref for Tx {
+    type Target = Connection;
+    fn deref(&self) -> &Connection {
+        &self.0
+    }
+}
+
+/// A write transaction: `BEGIN IMMEDIATE`, so that it holds the write lock from its start
+/// (a deferred one can fail with SQLITE_BUSY_SNAPSHOT half-way), and rolls back unless
+/// `commit` is called.
+pub struct Write<'a>(rusqlite::Transaction<'a>);
+
+impl Write<'_> {
+    pub fn commit(self) -> Result<()> {
+        Ok(self.0.commit()?)
+    }
+}
+
+impl std::ops::Deref for Write<'_> {
+    type Target = Tx;
+    fn deref(&self) -> &Tx {
+        Tx::of(&self.0)
+    }
 }
 
 impl Store {
@@ -71,6 +119,26 @@ impl Store {
         let _: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         Ok(())
+    }
+
+    /// The store for reads.
+    pub fn read(&self) -> &Tx {
+        Tx::of(&self.conn)
+    }
+
+    /// Starts a write transaction.
+    pub fn begin(&mut self) -> Result<Write<'_>> {
+        Ok(Write(self.conn.transaction_with_behavior(
+            rusqlite::TransactionBehavior::Immediate,
+        )?))
+    }
+
+    /// Runs `f` in a write transaction and commits only if it succeeds.
+    pub fn write<T>(&mut self, f: impl FnOnce(&Tx) -> Result<T>) -> Result<T> {
+        let tx = self.begin()?;
+        let out = f(&tx)?;
+        tx.commit()?;
+        Ok(out)
     }
 
     pub fn schema_version(&self) -> Result<i64> {

@@ -1,11 +1,12 @@
 //! SQL for OAuth providers and the OAuth connections of accounts.
 
 use super::rows::{self, Cols};
-use crate::error::{Entity, Error, Result};
+use super::Tx;
+use crate::error::{Entity, Result};
 use crate::model::{
     OauthConnection, OauthFlow, OauthProvider, OauthProviderInput, ProviderKind, SecretState,
 };
-use rusqlite::{params, Connection, OptionalExtension, Row};
+use rusqlite::{params, OptionalExtension, Row};
 
 const E: Entity = Entity::OauthProvider;
 
@@ -50,22 +51,22 @@ pub fn cols(v: &OauthProviderInput) -> Cols {
     ]
 }
 
-pub fn list(conn: &Connection, q: &str) -> Result<Vec<OauthProvider>> {
+pub fn list(conn: &Tx, q: &str) -> Result<Vec<OauthProvider>> {
     let hay = "name || ' ' || kind || ' ' || tenant_id || ' ' || client_id || ' ' || \
                token_endpoint || ' ' || discovery_url || ' ' || scopes";
     rows::searched(conn, E.table(), hay, "name", q, row)
 }
 
-pub fn get(conn: &Connection, id: i64) -> Result<OauthProvider> {
+pub fn get(conn: &Tx, id: i64) -> Result<OauthProvider> {
     rows::one(conn, E, id, row)
 }
 
-pub fn client_secret_ref(conn: &Connection, id: i64) -> Result<Option<String>> {
+pub fn client_secret_ref(conn: &Tx, id: i64) -> Result<Option<String>> {
     rows::secret_ref(conn, E, "client_secret", id)
 }
 
 /// Accounts connected through provider `id` and servers that name it.
-pub fn used_by(conn: &Connection, id: i64) -> Result<Vec<String>> {
+pub fn used_by(conn: &Tx, id: i64) -> Result<Vec<String>> {
     let mut names: Vec<String> = conn
         .prepare(
             "SELECT a.name FROM oauth_connections c JOIN accounts a ON a.id = c.account_id \
@@ -88,17 +89,8 @@ pub fn used_by(conn: &Connection, id: i64) -> Result<Vec<String>> {
     Ok(names)
 }
 
-pub fn delete(conn: &Connection, id: i64, version: Option<i64>) -> Result<()> {
-    rows::check_version(conn, E, id, version)?;
-    let users = used_by(conn, id)?;
-    if !users.is_empty() {
-        return Err(Error::InUse {
-            entity: E,
-            name: rows::label(conn, E, id)?,
-            used_by: users,
-        });
-    }
-    rows::delete(conn, E, id)
+pub fn delete(conn: &Tx, id: i64, version: Option<i64>) -> Result<()> {
+    rows::delete_unused(conn, E, id, version, used_by)
 }
 
 // ---- connections ----------------------------------------------------------------------
@@ -119,7 +111,7 @@ fn connection_row(r: &Row) -> rusqlite::Result<OauthConnection> {
     })
 }
 
-pub fn connection(conn: &Connection, account_id: i64) -> Result<Option<OauthConnection>> {
+pub fn connection(conn: &Tx, account_id: i64) -> Result<Option<OauthConnection>> {
     Ok(conn
         .query_row(
             "SELECT c.*, p.name AS provider_name FROM oauth_connections c \
@@ -131,7 +123,7 @@ pub fn connection(conn: &Connection, account_id: i64) -> Result<Option<OauthConn
 }
 
 /// The keyring reference of an account's tokens.
-pub fn tokens_ref(conn: &Connection, account_id: i64) -> Result<Option<String>> {
+pub fn tokens_ref(conn: &Tx, account_id: i64) -> Result<Option<String>> {
     Ok(conn
         .query_row(
             "SELECT tokens_ref FROM oauth_connections WHERE account_id = ?1",
@@ -154,7 +146,7 @@ pub struct ConnectionRow<'a> {
     pub tokens_state: SecretState,
 }
 
-pub fn save_connection(conn: &Connection, c: &ConnectionRow<'_>) -> Result<()> {
+pub fn save_connection(conn: &Tx, c: &ConnectionRow<'_>) -> Result<()> {
     let now = super::now();
     conn.execute(
         "INSERT INTO oauth_connections (account_id, provider_id, flow, subject, scopes, \
@@ -183,7 +175,7 @@ pub fn save_connection(conn: &Connection, c: &ConnectionRow<'_>) -> Result<()> {
 
 /// After a refresh: the new expiry, scopes and whether a refresh token is still held.
 pub fn refreshed(
-    conn: &Connection,
+    conn: &Tx,
     account_id: i64,
     expires_at: Option<String>,
     scopes: &str,
@@ -197,7 +189,7 @@ pub fn refreshed(
     Ok(())
 }
 
-pub fn delete_connection(conn: &Connection, account_id: i64) -> Result<()> {
+pub fn delete_connection(conn: &Tx, account_id: i64) -> Result<()> {
     conn.execute(
         "DELETE FROM oauth_connections WHERE account_id = ?1",
         [account_id],

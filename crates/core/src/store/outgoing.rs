@@ -1,11 +1,12 @@
 //! SQL for outgoing servers.
 
 use super::rows::{self, Cols};
+use super::Tx;
 use crate::error::{Entity, Result};
 use crate::model::{
     M365SendVia, OutgoingFields, OutgoingKind, OutgoingServer, SecretState, Security, SmtpAuth,
 };
-use rusqlite::{Connection, OptionalExtension, Row};
+use rusqlite::{OptionalExtension, Row};
 
 const E: Entity = Entity::OutgoingServer;
 
@@ -73,7 +74,7 @@ pub fn cols(f: &OutgoingFields) -> Cols {
     ]
 }
 
-pub fn list(conn: &Connection, query: &str) -> Result<Vec<OutgoingServer>> {
+pub fn list(conn: &Tx, query: &str) -> Result<Vec<OutgoingServer>> {
     let pats = rows::like_patterns(query);
     let hay = "name || ' ' || host || ' ' || kind || ' ' || security || ' ' || port || ' ' || \
                username || ' ' || sender_address || ' ' || auth_method";
@@ -86,7 +87,7 @@ pub fn list(conn: &Connection, query: &str) -> Result<Vec<OutgoingServer>> {
     Ok(it.collect::<rusqlite::Result<Vec<_>>>()?)
 }
 
-pub fn get(conn: &Connection, id: i64) -> Result<OutgoingServer> {
+pub fn get(conn: &Tx, id: i64) -> Result<OutgoingServer> {
     conn.query_row(
         "SELECT * FROM outgoing_servers WHERE id = ?1",
         [id],
@@ -97,7 +98,7 @@ pub fn get(conn: &Connection, id: i64) -> Result<OutgoingServer> {
 }
 
 /// The installation default, if one is set.
-pub fn installation_default(conn: &Connection) -> Result<Option<OutgoingServer>> {
+pub fn installation_default(conn: &Tx) -> Result<Option<OutgoingServer>> {
     Ok(conn
         .query_row(
             "SELECT * FROM outgoing_servers WHERE is_default = 1",
@@ -108,7 +109,7 @@ pub fn installation_default(conn: &Connection) -> Result<Option<OutgoingServer>>
 }
 
 /// Makes `id` the only installation default.
-pub fn clear_default_except(conn: &Connection, id: i64) -> Result<()> {
+pub fn clear_default_except(conn: &Tx, id: i64) -> Result<()> {
     conn.execute(
         "UPDATE outgoing_servers SET is_default = 0, version = version + 1 \
          WHERE is_default = 1 AND id <> ?1",
@@ -118,7 +119,7 @@ pub fn clear_default_except(conn: &Connection, id: i64) -> Result<()> {
 }
 
 /// Everything that refers to server `id` (accounts and companies), for "in use" messages.
-pub fn used_by(conn: &Connection, id: i64) -> Result<Vec<String>> {
+pub fn used_by(conn: &Tx, id: i64) -> Result<Vec<String>> {
     let mut out = rows::labels_where(conn, Entity::Account, "outgoing_server_id", id)?;
     out.extend(rows::labels_where(
         conn,

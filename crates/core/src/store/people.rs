@@ -1,11 +1,12 @@
 //! SQL for companies, users, groups (with members) and employees.
 
 use super::rows::{self, Cols};
+use super::Tx;
 use crate::error::{Entity, Result};
 use crate::model::{
     Company, CompanyInput, Employee, EmployeeInput, Group, GroupInput, User, UserInput,
 };
-use rusqlite::{Connection, Row};
+use rusqlite::Row;
 
 fn company(r: &Row) -> rusqlite::Result<Company> {
     Ok(Company {
@@ -30,11 +31,11 @@ pub fn company_cols(v: &CompanyInput) -> Cols {
     ]
 }
 
-pub fn companies(conn: &Connection, q: &str) -> Result<Vec<Company>> {
+pub fn companies(conn: &Tx, q: &str) -> Result<Vec<Company>> {
     rows::searched(conn, "companies", "name || ' ' || code", "name", q, company)
 }
 
-pub fn get_company(conn: &Connection, id: i64) -> Result<Company> {
+pub fn get_company(conn: &Tx, id: i64) -> Result<Company> {
     rows::one(conn, Entity::Company, id, company)
 }
 
@@ -59,12 +60,12 @@ pub fn user_cols(v: &UserInput) -> Cols {
     ]
 }
 
-fn with_groups(conn: &Connection, mut u: User) -> Result<User> {
+fn with_groups(conn: &Tx, mut u: User) -> Result<User> {
     u.group_ids = rows::links(conn, "group_members", "user_id", u.id, "group_id")?;
     Ok(u)
 }
 
-pub fn users(conn: &Connection, q: &str) -> Result<Vec<User>> {
+pub fn users(conn: &Tx, q: &str) -> Result<Vec<User>> {
     rows::searched(
         conn,
         "users",
@@ -78,7 +79,7 @@ pub fn users(conn: &Connection, q: &str) -> Result<Vec<User>> {
     .collect()
 }
 
-pub fn get_user(conn: &Connection, id: i64) -> Result<User> {
+pub fn get_user(conn: &Tx, id: i64) -> Result<User> {
     with_groups(conn, rows::one(conn, Entity::User, id, user_row)?)
 }
 
@@ -101,12 +102,12 @@ pub fn group_cols(v: &GroupInput) -> Cols {
     ]
 }
 
-fn with_members(conn: &Connection, mut g: Group) -> Result<Group> {
+fn with_members(conn: &Tx, mut g: Group) -> Result<Group> {
     g.member_ids = rows::links(conn, "group_members", "group_id", g.id, "user_id")?;
     Ok(g)
 }
 
-pub fn groups(conn: &Connection, q: &str) -> Result<Vec<Group>> {
+pub fn groups(conn: &Tx, q: &str) -> Result<Vec<Group>> {
     rows::searched(
         conn,
         "groups",
@@ -120,7 +121,7 @@ pub fn groups(conn: &Connection, q: &str) -> Result<Vec<Group>> {
     .collect()
 }
 
-pub fn get_group(conn: &Connection, id: i64) -> Result<Group> {
+pub fn get_group(conn: &Tx, id: i64) -> Result<Group> {
     with_members(conn, rows::one(conn, Entity::Group, id, group_row)?)
 }
 
@@ -146,7 +147,7 @@ pub fn employee_cols(v: &EmployeeInput) -> Cols {
     ]
 }
 
-pub fn employees(conn: &Connection, q: &str) -> Result<Vec<Employee>> {
+pub fn employees(conn: &Tx, q: &str) -> Result<Vec<Employee>> {
     rows::searched(
         conn,
         "employees",
@@ -157,6 +158,6 @@ pub fn employees(conn: &Connection, q: &str) -> Result<Vec<Employee>> {
     )
 }
 
-pub fn get_employee(conn: &Connection, id: i64) -> Result<Employee> {
+pub fn get_employee(conn: &Tx, id: i64) -> Result<Employee> {
     rows::one(conn, Entity::Employee, id, employee_row)
 }

@@ -1,16 +1,17 @@
 //! Generic row operations shared by every entity table: insert with uid and timestamps,
 //! version-checked update, delete, uniqueness checks. Entity modules supply column lists.
 
+use super::Tx;
 use crate::diag::FieldCode;
 use crate::error::{Entity, Error, FieldIssue, Result};
 use rusqlite::types::Value;
-use rusqlite::{params_from_iter, Connection, OptionalExtension, Row};
+use rusqlite::{params_from_iter, OptionalExtension, Row};
 
 /// Column name and value, in the order of the table's definition.
 pub type Cols = Vec<(&'static str, Value)>;
 
 /// Inserts a row with a fresh uid, version 1 and both timestamps; returns the row id.
-pub fn insert(conn: &Connection, entity: Entity, cols: Cols) -> Result<i64> {
+pub fn insert(conn: &Tx, entity: Entity, cols: Cols) -> Result<i64> {
     let table = entity.table();
     let now = super::now();
     let mut names = vec!["uid", "created_at", "updated_at"];
@@ -37,7 +38,7 @@ pub fn insert(conn: &Connection, entity: Entity, cols: Cols) -> Result<i64> {
 
 /// Writes `cols` over row `id` if it is still at `version`; otherwise `Conflict` (or
 /// `NotFound` if it was deleted meanwhile).
-pub fn update(conn: &Connection, entity: Entity, id: i64, version: i64, cols: Cols) -> Result<()> {
+pub fn update(conn: &Tx, entity: Entity, id: i64, version: i64, cols: Cols) -> Result<()> {
     let table = entity.table();
     let mut sets = vec![
         "version = version + 1".to_string(),
@@ -68,7 +69,7 @@ pub fn update(conn: &Connection, entity: Entity, id: i64, version: i64, cols: Co
 }
 
 /// The row's current version (NotFound if it is gone).
-pub fn version(conn: &Connection, entity: Entity, id: i64) -> Result<i64> {
+pub fn version(conn: &Tx, entity: Entity, id: i64) -> Result<i64> {
     conn.query_row(
         &format!("SELECT version FROM {} WHERE id = ?1", entity.table()),
         [id],
@@ -79,12 +80,7 @@ pub fn version(conn: &Connection, entity: Entity, id: i64) -> Result<i64> {
 }
 
 /// Refuses when `version` is given and the row has moved on since.
-pub fn check_version(
-    conn: &Connection,
-    entity: Entity,
-    id: i64,
-    version: Option<i64>,
-) -> Result<()> {
+pub fn check_version(conn: &Tx, entity: Entity, id: i64, version: Option<i64>) -> Result<()> {
     let current = self::version(conn, entity, id)?;
     if version.is_some_and(|v| v != current) {
         return Err(Error::Conflict {
@@ -95,12 +91,66 @@ pub fn check_version(
     Ok(())
 }
 
-pub fn delete(conn: &Connection, entity: Entity, id: i64) -> Result<()> {
+pub fn delete(conn: &Tx, entity: Entity, id: i64) -> Result<()> {
     conn.execute(
         &format!("DELETE FROM {} WHERE id = ?1", entity.table()),
         [id],
     )?;
     Ok(())
+}
+
+/// Refuses a delete while `users` is not empty, naming the row and who uses it.
+pub fn refuse_in_use(conn: &Tx, entity: Entity, id: i64, users: Vec<String>) -> Result<()> {
+    if users.is_empty() {
+        return Ok(());
+    }
+    Err(Error::InUse {
+        entity,
+        name: label(conn, entity, id)?,
+        used_by: users,
+    })
+}
+
+/// Deletes row `id` if it is still at `version` and `used_by` finds nobody.
+pub fn delete_unused(
+    conn: &Tx,
+    entity: Entity,
+    id: i64,
+    version: Option<i64>,
+    used_by: fn(&Tx, i64) -> Result<Vec<String>>,
+) -> Result<()> {
+    check_version(conn, entity, id, version)?;
+    refuse_in_use(conn, entity, id, used_by(conn, id)?)?;
+    delete(conn, entity, id)
+}
+
+/// Where a save goes: a new row, or row `id` as it was at `version` (a stale edit is
+/// refused with a conflict).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum At {
+    New,
+    Row { id: i64, version: i64 },
+}
+
+impl At {
+    /// The row itself, which a uniqueness check ignores.
+    pub fn id(self) -> Option<i64> {
+        match self {
+            At::New => None,
+            At::Row { id, .. } => Some(id),
+        }
+    }
+}
+
+/// Inserts or updates (`at`) the row of `entity` with `cols`; returns its id.
+pub fn save(conn: &Tx, entity: Entity, at: At, cols: Cols) -> Result<i64> {
+    match at {
+        At::New => insert(conn, entity, cols),
+        At::Row { id, version } => {
+            update(conn, entity, id, version, cols)?;
+            Ok(id)
+        }
+    }
 }
 
 pub fn not_found(entity: Entity, id: impl ToString) -> Error {
@@ -111,7 +161,7 @@ pub fn not_found(entity: Entity, id: impl ToString) -> Error {
 }
 
 /// The human label of a row (its name or login).
-pub fn label(conn: &Connection, entity: Entity, id: i64) -> Result<String> {
+pub fn label(conn: &Tx, entity: Entity, id: i64) -> Result<String> {
     conn.query_row(
         &format!(
             "SELECT {} FROM {} WHERE id = ?1",
@@ -126,7 +176,7 @@ pub fn label(conn: &Connection, entity: Entity, id: i64) -> Result<String> {
 }
 
 /// The row whose label is `name` (case-insensitive), if any.
-pub fn find_label(conn: &Connection, entity: Entity, name: &str) -> Result<Option<i64>> {
+pub fn find_label(conn: &Tx, entity: Entity, name: &str) -> Result<Option<i64>> {
     Ok(conn
         .query_row(
             &format!(
@@ -141,7 +191,7 @@ pub fn find_label(conn: &Connection, entity: Entity, name: &str) -> Result<Optio
 }
 
 /// Finds a row by its label (case-insensitive) or, failing that, by numeric id.
-pub fn resolve(conn: &Connection, entity: Entity, name_or_id: &str) -> Result<i64> {
+pub fn resolve(conn: &Tx, entity: Entity, name_or_id: &str) -> Result<i64> {
     if let Some(id) = find_label(conn, entity, name_or_id)? {
         return Ok(id);
     }
@@ -155,7 +205,7 @@ pub fn resolve(conn: &Connection, entity: Entity, name_or_id: &str) -> Result<i6
 
 /// `field` must not repeat another row's label (the column is UNIQUE COLLATE NOCASE).
 pub fn check_unique(
-    conn: &Connection,
+    conn: &Tx,
     entity: Entity,
     field: &'static str,
     value: &str,
@@ -183,12 +233,7 @@ pub fn check_unique(
 }
 
 /// A referenced row must exist: otherwise a field error on `field`.
-pub fn check_ref(
-    conn: &Connection,
-    target: Entity,
-    field: &'static str,
-    id: Option<i64>,
-) -> Result<()> {
+pub fn check_ref(conn: &Tx, target: Entity, field: &'static str, id: Option<i64>) -> Result<()> {
     if let Some(id) = id {
         if self::version(conn, target, id).is_err() {
             return Err(Error::Validation(vec![FieldIssue::new(
@@ -202,12 +247,7 @@ pub fn check_ref(
 }
 
 /// Labels of rows of `entity` whose `column` equals `id` (who uses a row).
-pub fn labels_where(
-    conn: &Connection,
-    entity: Entity,
-    column: &str,
-    id: i64,
-) -> Result<Vec<String>> {
+pub fn labels_where(conn: &Tx, entity: Entity, column: &str, id: i64) -> Result<Vec<String>> {
     let mut stmt = conn.prepare(&format!(
         "SELECT {l} FROM {t} WHERE {column} = ?1 ORDER BY {l} COLLATE NOCASE",
         l = entity.label_column(),
@@ -219,7 +259,7 @@ pub fn labels_where(
 
 /// Replaces the rows of a link table (`group_members`, `account_users`) for one owner.
 pub fn set_links(
-    conn: &Connection,
+    conn: &Tx,
     table: &str,
     owner_col: &str,
     owner: i64,
@@ -240,7 +280,7 @@ pub fn set_links(
 }
 
 pub fn links(
-    conn: &Connection,
+    conn: &Tx,
     table: &str,
     owner_col: &str,
     owner: i64,
@@ -280,12 +320,7 @@ pub fn search_clause(haystack: &str, n: usize) -> String {
 }
 
 /// The keyring reference stored in `<column>_ref` of a row.
-pub fn secret_ref(
-    conn: &Connection,
-    entity: Entity,
-    column: &str,
-    id: i64,
-) -> Result<Option<String>> {
+pub fn secret_ref(conn: &Tx, entity: Entity, column: &str, id: i64) -> Result<Option<String>> {
     Ok(conn
         .query_row(
             &format!("SELECT {column}_ref FROM {} WHERE id = ?1", entity.table()),
@@ -298,7 +333,7 @@ pub fn secret_ref(
 
 /// Records where a row's secret is (`<column>_ref`) and whether it is there (`<column>_state`).
 pub fn set_secret(
-    conn: &Connection,
+    conn: &Tx,
     entity: Entity,
     column: &str,
     id: i64,
@@ -315,7 +350,7 @@ pub fn set_secret(
     Ok(())
 }
 
-pub fn uid(conn: &Connection, entity: Entity, id: i64) -> Result<String> {
+pub fn uid(conn: &Tx, entity: Entity, id: i64) -> Result<String> {
     conn.query_row(
         &format!("SELECT uid FROM {} WHERE id = ?1", entity.table()),
         [id],
@@ -326,7 +361,7 @@ pub fn uid(conn: &Connection, entity: Entity, id: i64) -> Result<String> {
 }
 
 pub fn query<T>(
-    conn: &Connection,
+    conn: &Tx,
     sql: &str,
     params: impl rusqlite::Params,
     f: fn(&Row) -> rusqlite::Result<T>,
@@ -338,7 +373,7 @@ pub fn query<T>(
 
 /// Rows of `table` matching every word of `q` in `hay`, ordered by `order`.
 pub fn searched<T>(
-    conn: &Connection,
+    conn: &Tx,
     table: &str,
     hay: &str,
     order: &str,
@@ -354,12 +389,7 @@ pub fn searched<T>(
 }
 
 /// Row `id` of `e`, or NotFound.
-pub fn one<T>(
-    conn: &Connection,
-    e: Entity,
-    id: i64,
-    f: fn(&Row) -> rusqlite::Result<T>,
-) -> Result<T> {
+pub fn one<T>(conn: &Tx, e: Entity, id: i64, f: fn(&Row) -> rusqlite::Result<T>) -> Result<T> {
     conn.query_row(
         &format!("SELECT * FROM {} WHERE id = ?1", e.table()),
         [id],
@@ -371,7 +401,7 @@ pub fn one<T>(
 
 /// Whether a row's secret is stored, missing, or was entered but not stored.
 pub fn secret_state(
-    conn: &Connection,
+    conn: &Tx,
     entity: Entity,
     column: &str,
     id: i64,

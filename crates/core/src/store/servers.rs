@@ -2,9 +2,10 @@
 //! (`version`) and references are enforced with the shared row helpers.
 
 use super::rows::{self, Cols};
-use crate::error::{Entity, Error, Result};
+use super::Tx;
+use crate::error::{Entity, Result};
 use crate::model::{AuthMethod, IncomingServer, Protocol, SecretState, Security, ServerFields};
-use rusqlite::{Connection, Row};
+use rusqlite::Row;
 
 const E: Entity = Entity::IncomingServer;
 
@@ -77,39 +78,30 @@ pub fn cols(f: &ServerFields) -> Cols {
 }
 
 /// Every server whose text fields contain all words of `query` (case-insensitive), by name.
-pub fn list(conn: &Connection, query: &str) -> Result<Vec<IncomingServer>> {
+pub fn list(conn: &Tx, query: &str) -> Result<Vec<IncomingServer>> {
     rows::searched(conn, E.table(), HAYSTACK, "name", query, from_row)
 }
 
-pub fn get(conn: &Connection, id: i64) -> Result<IncomingServer> {
+pub fn get(conn: &Tx, id: i64) -> Result<IncomingServer> {
     rows::one(conn, E, id, from_row)
 }
 
-pub fn find_by_name(conn: &Connection, name: &str) -> Result<Option<IncomingServer>> {
+pub fn find_by_name(conn: &Tx, name: &str) -> Result<Option<IncomingServer>> {
     rows::find_label(conn, E, name)?
         .map(|id| get(conn, id))
         .transpose()
 }
 
 /// The keyring reference of a server's password, if one was ever assigned.
-pub fn password_ref(conn: &Connection, id: i64) -> Result<Option<String>> {
+pub fn password_ref(conn: &Tx, id: i64) -> Result<Option<String>> {
     rows::secret_ref(conn, E, "password", id)
 }
 
 /// Names of the accounts that use server `id`.
-pub fn used_by(conn: &Connection, id: i64) -> Result<Vec<String>> {
+pub fn used_by(conn: &Tx, id: i64) -> Result<Vec<String>> {
     rows::labels_where(conn, Entity::Account, "incoming_server_id", id)
 }
 
-pub fn delete(conn: &Connection, id: i64, version: Option<i64>) -> Result<()> {
-    rows::check_version(conn, E, id, version)?;
-    let users = used_by(conn, id)?;
-    if !users.is_empty() {
-        return Err(Error::InUse {
-            entity: E,
-            name: rows::label(conn, E, id)?,
-            used_by: users,
-        });
-    }
-    rows::delete(conn, E, id)
+pub fn delete(conn: &Tx, id: i64, version: Option<i64>) -> Result<()> {
+    rows::delete_unused(conn, E, id, version, used_by)
 }

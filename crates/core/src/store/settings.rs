@@ -1,11 +1,12 @@
 //! SQL for the one-row general settings and for templates.
 
 use super::rows::{self, Cols};
+use super::Tx;
 use crate::error::{Entity, Error, Result};
 use crate::model::{GeneralSettings, Template, TemplateInput, TemplateKind};
-use rusqlite::{Connection, Row};
+use rusqlite::Row;
 
-pub fn get(conn: &Connection) -> Result<GeneralSettings> {
+pub fn get(conn: &Tx) -> Result<GeneralSettings> {
     Ok(
         conn.query_row("SELECT * FROM general_settings WHERE id = 1", [], |r| {
             Ok(GeneralSettings {
@@ -23,7 +24,7 @@ pub fn get(conn: &Connection) -> Result<GeneralSettings> {
 }
 
 /// Saves `s` if the row is still at `s.version`.
-pub fn save(conn: &Connection, s: &GeneralSettings) -> Result<()> {
+pub fn save(conn: &Tx, s: &GeneralSettings) -> Result<()> {
     let n = conn.execute(
         "UPDATE general_settings SET version = version + 1, fetch_interval_minutes = ?2, \
          hide_mailbox = ?3, show_outbox = ?4, no_manual_fetch = ?5, users_may_redownload = ?6, \
@@ -69,7 +70,7 @@ pub fn template_cols(v: &TemplateInput) -> Cols {
     ]
 }
 
-pub fn templates(conn: &Connection, q: &str) -> Result<Vec<Template>> {
+pub fn templates(conn: &Tx, q: &str) -> Result<Vec<Template>> {
     rows::searched(
         conn,
         "templates",
@@ -80,6 +81,6 @@ pub fn templates(conn: &Connection, q: &str) -> Result<Vec<Template>> {
     )
 }
 
-pub fn get_template(conn: &Connection, id: i64) -> Result<Template> {
+pub fn get_template(conn: &Tx, id: i64) -> Result<Template> {
     rows::one(conn, Entity::Template, id, template)
 }

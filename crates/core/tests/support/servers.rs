@@ -41,26 +41,18 @@ pub struct User {
     pub password: &'static str,
 }
 
+const fn user(name: &'static str, password: &'static str) -> User {
+    User { name, password }
+}
+
 /// General tests. The password is the canary: it must never show up anywhere.
-pub const ALICE: User = User {
-    name: "alice@example.test",
-    password: "Canary-Alice-\"q\"-7Qz\\x",
-};
+pub const ALICE: User = user("alice@example.test", "Canary-Alice-\"q\"-7Qz\\x");
 /// Receives test mails.
-pub const BOB: User = User {
-    name: "bob@example.test",
-    password: "bob-Pw-20ZZ",
-};
+pub const BOB: User = user("bob@example.test", "bob-Pw-20ZZ");
 /// IMAP round trips.
-pub const CAROL: User = User {
-    name: "carol@example.test",
-    password: "carol-Pw-31QQ",
-};
+pub const CAROL: User = user("carol@example.test", "carol-Pw-31QQ");
 /// POP3 round trips.
-pub const DAVE: User = User {
-    name: "dave@example.test",
-    password: "dave-Pw-42RR",
-};
+pub const DAVE: User = user("dave@example.test", "dave-Pw-42RR");
 /// Accepted by Postfix, then discarded: a round trip to it never arrives.
 pub const LOST_ADDRESS: &str = "lost@example.test";
 /// Accepted at RCPT, refused at DATA.
@@ -428,40 +420,43 @@ fn make_certs(dir: &Path) -> Pki {
     );
     save("good", &good, &k);
     let good_sha256 = sha256(good.der());
-    let (c, k) = signed(leaf_params(&[OTHER_NAME], long_ago, far), &ca_issuer);
-    save("other", &c, &k);
-    let (c, k) = signed(
-        leaf_params(
+    // The certificates of the special addresses: name, names in it, validity, issuer.
+    let ymd = rcgen::date_time_ymd;
+    let leaves: [(&str, &[&str], _, _, &Issuer<'_, &KeyPair>); 5] = [
+        ("other", &[OTHER_NAME], long_ago, far, &ca_issuer),
+        (
+            "expired",
             &["localhost", HOST_EXPIRED],
             long_ago,
-            rcgen::date_time_ymd(2021, 1, 1),
+            ymd(2021, 1, 1),
+            &ca_issuer,
         ),
-        &ca_issuer,
-    );
-    save("expired", &c, &k);
-    let (c, k) = signed(
-        leaf_params(
+        (
+            "future",
             &["localhost", HOST_NOT_YET_VALID],
-            rcgen::date_time_ymd(2090, 1, 1),
-            rcgen::date_time_ymd(2091, 1, 1),
+            ymd(2090, 1, 1),
+            ymd(2091, 1, 1),
+            &ca_issuer,
         ),
-        &ca_issuer,
-    );
-    save("future", &c, &k);
-    let (c, k) = signed(
-        leaf_params(
+        (
+            "soon",
             &["localhost", HOST_EXPIRES_SOON],
             long_ago,
             now + time::Duration::days(5),
+            &ca_issuer,
         ),
-        &ca_issuer,
-    );
-    save("soon", &c, &k);
-    let (c, k) = signed(
-        leaf_params(&["localhost", HOST_UNTRUSTED], long_ago, far),
-        &bad_issuer,
-    );
-    save("untrusted", &c, &k);
+        (
+            "untrusted",
+            &["localhost", HOST_UNTRUSTED],
+            long_ago,
+            far,
+            &bad_issuer,
+        ),
+    ];
+    for (name, names, from, to, issuer) in leaves {
+        let (c, k) = signed(leaf_params(names, from, to), issuer);
+        save(name, &c, &k);
+    }
     let self_key = KeyPair::generate().unwrap();
     let self_cert = leaf_params(&["localhost", HOST_SELF_SIGNED], long_ago, far)
         .self_signed(&self_key)
@@ -475,6 +470,16 @@ fn make_certs(dir: &Path) -> Pki {
         good_sha256,
     }
 }
+
+/// The certificate (file name under `certs/`) each special address serves.
+const CERT_ADDRESSES: [(&str, &str); 6] = [
+    (HOST_OTHER_NAME, "other"),
+    (HOST_EXPIRED, "expired"),
+    (HOST_NOT_YET_VALID, "future"),
+    (HOST_SELF_SIGNED, "selfsigned"),
+    (HOST_UNTRUSTED, "untrusted"),
+    (HOST_EXPIRES_SOON, "soon"),
+];
 
 const DOVECOT_CONF: &str = r#"
 base_dir = @DIR@/dovecot/run
@@ -584,31 +589,7 @@ service anvil {
     mode = 0
   }
 }
-local 127.0.0.3 {
-  ssl_cert = <@DIR@/certs/other.crt
-  ssl_key = <@DIR@/certs/other.key
-}
-local 127.0.0.4 {
-  ssl_cert = <@DIR@/certs/expired.crt
-  ssl_key = <@DIR@/certs/expired.key
-}
-local 127.0.0.5 {
-  ssl_cert = <@DIR@/certs/future.crt
-  ssl_key = <@DIR@/certs/future.key
-}
-local 127.0.0.6 {
-  ssl_cert = <@DIR@/certs/selfsigned.crt
-  ssl_key = <@DIR@/certs/selfsigned.key
-}
-local 127.0.0.7 {
-  ssl_cert = <@DIR@/certs/untrusted.crt
-  ssl_key = <@DIR@/certs/untrusted.key
-}
-local 127.0.0.8 {
-  ssl_cert = <@DIR@/certs/soon.crt
-  ssl_key = <@DIR@/certs/soon.key
-}
-"#;
+@LOCALS@"#;
 
 /// Dovecot's oauth2 passdb: every token is introspected (no tokeninfo, no local validation,
 /// no cache); the mailbox is the token's `email`; `active` must be `true`. No `scope`: this
@@ -704,6 +685,16 @@ scache    unix  -       -       n       -       1       scache
 postlog   unix-dgram n  -       n       -       1       postlogd
 "#;
 
+/// The child gets SIGTERM when the test process (the thread that spawned it) ends.
+fn dies_with_the_tests(cmd: &mut Command) {
+    unsafe {
+        cmd.pre_exec(|| {
+            libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGTERM);
+            Ok(())
+        });
+    }
+}
+
 fn spawn_daemon(cmd: &mut Command, log: &Path) -> Result<i32, String> {
     let out = std::fs::File::create(log).map_err(|e| e.to_string())?;
     let err = out.try_clone().map_err(|e| e.to_string())?;
@@ -711,12 +702,7 @@ fn spawn_daemon(cmd: &mut Command, log: &Path) -> Result<i32, String> {
         .stdout(out)
         .stderr(err)
         .process_group(0);
-    unsafe {
-        cmd.pre_exec(|| {
-            libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGTERM);
-            Ok(())
-        });
-    }
+    dies_with_the_tests(cmd);
     let child = cmd.spawn().map_err(|e| format!("{cmd:?}: {e}"))?;
     let pid = child.id() as i32;
     GROUPS.lock().unwrap().push(pid);
@@ -757,12 +743,7 @@ fn start_oauth(dir: &Path) -> Result<OAuthServer, String> {
         .stdout(Stdio::piped())
         .stderr(err)
         .process_group(0);
-    unsafe {
-        cmd.pre_exec(|| {
-            libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGTERM);
-            Ok(())
-        });
-    }
+    dies_with_the_tests(&mut cmd);
     let mut child = match cmd.spawn() {
         Ok(c) => c,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
@@ -897,8 +878,15 @@ fn start() -> Result<MailServers, String> {
     // The OAuth server first: Dovecot's configuration names it.
     let oauth = start_oauth(&dir)?;
 
-    // Dovecot.
+    // Dovecot, with a `local` block per special address.
+    let locals: String = CERT_ADDRESSES
+        .iter()
+        .map(|(ip, cert)| {
+            format!("local {ip} {{\n  ssl_cert = <{d}/certs/{cert}.crt\n  ssl_key = <{d}/certs/{cert}.key\n}}\n")
+        })
+        .collect();
     let conf = DOVECOT_CONF
+        .replace("@LOCALS@", &locals)
         .replace("@DIR@", &d)
         .replace("@INSTANCE@", &format!("mbtest-{}", std::process::id()))
         .replace("@IMAP@", &ports.imap.to_string())

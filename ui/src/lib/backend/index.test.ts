@@ -1,20 +1,9 @@
-// The IPC contract: command names and argument objects the Rust side is written against.
+// The IPC contract as the UI sees it: the wrappers generated from src-tauri's command table,
+// the mock built from the same table, and the error and streaming helpers they share.
 // Tauri's `invoke` hands every call to `window.__TAURI_INTERNALS__`, which is stubbed here.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import * as backend from './index';
-import type {
-  AccountInput,
-  CalendarInput,
-  CertImport,
-  CompanyInput,
-  EmployeeInput,
-  GeneralSettings,
-  GroupInput,
-  OutgoingInput,
-  ServerInput,
-  TemplateInput,
-  UserInput,
-} from './bindings';
+import { COMMANDS } from './commands';
 
 const invokeMock = vi.fn();
 
@@ -28,91 +17,43 @@ afterEach(() => {
   vi.unstubAllGlobals();
 });
 
-const input = { name: 'x' } as ServerInput;
-const out = { name: 'o' } as OutgoingInput;
-const comp = { name: 'c' } as CompanyInput;
-const usr = { login: 'u' } as UserInput;
-const grp = { name: 'g', member_ids: [1] } as GroupInput;
-const emp = { name: 'e' } as EmployeeInput;
-const acc = { name: 'a' } as AccountInput;
-const cal = { name: 'k' } as CalendarInput;
-const cert = { name: 'z', data_base64: 'AA==', passphrase: null } as CertImport;
-const gen = { version: 3 } as GeneralSettings;
-const tpl = { name: 't', kind: 'account', data: {} } as TemplateInput;
+type Wrapper = (...args: unknown[]) => unknown;
+const entries = Object.entries(COMMANDS);
+
+// The table and the wrappers are generated together from src-tauri's command table (a Rust
+// test fails when they are stale); these tests pin what the UI relies on: every command has
+// a wrapper and a mock, and a wrapper sends its arguments under the keys the command reads.
+describe('the generated command table', () => {
+  const helpers = ['asApiError', 'isApiError', 'newRunId'];
+  const functions = (m: object) =>
+    Object.entries(m)
+      .filter(([, v]) => typeof v === 'function')
+      .map(([k]) => k)
+      .sort();
+
+  it('has a wrapper for every command, and the backend module calls nothing else', () => {
+    expect(functions(backend)).toEqual([...Object.keys(COMMANDS), ...helpers].sort());
+  });
+
+  it('has a mock for every wrapper; the mock keeps the real helpers', async () => {
+    const mock: Record<string, unknown> = await import('./__mocks__/index');
+    expect(functions(mock)).toEqual(functions(backend));
+    for (const name of Object.keys(COMMANDS)) expect(vi.isMockFunction(mock[name]), name).toBe(true);
+    for (const name of helpers) expect(mock[name], name).toBe((backend as Record<string, unknown>)[name]);
+  });
+});
 
 describe('commands', () => {
-  it.each([
-    ['appInfo', () => backend.appInfo(), 'app_info', {}],
-    ['setLanguage', () => backend.setLanguage('de'), 'set_language', { lang: 'de' }],
-    ['listServers', () => backend.listServers('dove'), 'list_servers', { query: 'dove' }],
-    ['getServer', () => backend.getServer(4), 'get_server', { id: 4 }],
-    ['createServer', () => backend.createServer(input), 'create_server', { input }],
-    ['updateServer', () => backend.updateServer(4, 9, input), 'update_server', { id: 4, version: 9, input }],
-    ['deleteServer', () => backend.deleteServer(4, 9), 'delete_server', { id: 4, version: 9 }],
-    ['listOutgoing', () => backend.listOutgoing('q'), 'list_outgoing', { query: 'q' }],
-    ['getOutgoing', () => backend.getOutgoing(4), 'get_outgoing', { id: 4 }],
-    ['createOutgoing', () => backend.createOutgoing(out), 'create_outgoing', { input: out }],
-    ['updateOutgoing', () => backend.updateOutgoing(4, 9, out), 'update_outgoing', { id: 4, version: 9, input: out }],
-    ['deleteOutgoing', () => backend.deleteOutgoing(4, 9), 'delete_outgoing', { id: 4, version: 9 }],
-    ['listCompanies', () => backend.listCompanies('q'), 'list_companies', { query: 'q' }],
-    ['createCompany', () => backend.createCompany(comp), 'create_company', { input: comp }],
-    ['updateCompany', () => backend.updateCompany(4, 9, comp), 'update_company', { id: 4, version: 9, input: comp }],
-    ['deleteCompany', () => backend.deleteCompany(4, 9), 'delete_company', { id: 4, version: 9 }],
-    ['listUsers', () => backend.listUsers('q'), 'list_users', { query: 'q' }],
-    ['createUser', () => backend.createUser(usr), 'create_user', { input: usr }],
-    ['updateUser', () => backend.updateUser(4, 9, usr), 'update_user', { id: 4, version: 9, input: usr }],
-    ['deleteUser', () => backend.deleteUser(4, 9), 'delete_user', { id: 4, version: 9 }],
-    ['importUsersCsv', () => backend.importUsersCsv('login\na'), 'import_users_csv', { csv: 'login\na' }],
-    ['listGroups', () => backend.listGroups('q'), 'list_groups', { query: 'q' }],
-    ['createGroup', () => backend.createGroup(grp), 'create_group', { input: grp }],
-    ['updateGroup', () => backend.updateGroup(4, 9, grp), 'update_group', { id: 4, version: 9, input: grp }],
-    [
-      'deleteGroup',
-      () => backend.deleteGroup(4, 9, { action: 'reassign', group_id: 5 }),
-      'delete_group',
-      { id: 4, version: 9, fate: { action: 'reassign', group_id: 5 } },
-    ],
-    ['listEmployees', () => backend.listEmployees('q'), 'list_employees', { query: 'q' }],
-    ['createEmployee', () => backend.createEmployee(emp), 'create_employee', { input: emp }],
-    ['updateEmployee', () => backend.updateEmployee(4, 9, emp), 'update_employee', { id: 4, version: 9, input: emp }],
-    ['deleteEmployee', () => backend.deleteEmployee(4, 9), 'delete_employee', { id: 4, version: 9 }],
-    ['listAccounts', () => backend.listAccounts('q'), 'list_accounts', { query: 'q' }],
-    ['getAccount', () => backend.getAccount(4), 'get_account', { id: 4 }],
-    ['createAccount', () => backend.createAccount(acc), 'create_account', { input: acc }],
-    ['updateAccount', () => backend.updateAccount(4, 9, acc), 'update_account', { id: 4, version: 9, input: acc }],
-    ['deleteAccount', () => backend.deleteAccount(4, 9), 'delete_account', { id: 4, version: 9 }],
-    ['effectiveOutgoing', () => backend.effectiveOutgoing(4), 'effective_outgoing', { id: 4 }],
-    ['listCalendars', () => backend.listCalendars('q'), 'list_calendars', { query: 'q' }],
-    ['createCalendar', () => backend.createCalendar(cal), 'create_calendar', { input: cal }],
-    ['updateCalendar', () => backend.updateCalendar(4, 9, cal), 'update_calendar', { id: 4, version: 9, input: cal }],
-    ['deleteCalendar', () => backend.deleteCalendar(4, 9), 'delete_calendar', { id: 4, version: 9 }],
-    ['listCertificates', () => backend.listCertificates('q'), 'list_certificates', { query: 'q' }],
-    ['importCertificate', () => backend.importCertificate(cert), 'import_certificate', { input: cert }],
-    ['renameCertificate', () => backend.renameCertificate(4, 9, 'n'), 'rename_certificate', { id: 4, version: 9, name: 'n' }],
-    ['deleteCertificate', () => backend.deleteCertificate(4, 9), 'delete_certificate', { id: 4, version: 9 }],
-    ['getSettings', () => backend.getSettings(), 'get_settings', {}],
-    ['saveSettings', () => backend.saveSettings(gen), 'save_settings', { settings: gen }],
-    ['listTemplates', () => backend.listTemplates('q'), 'list_templates', { query: 'q' }],
-    ['createTemplate', () => backend.createTemplate(tpl), 'create_template', { input: tpl }],
-    ['deleteTemplate', () => backend.deleteTemplate(4, 9), 'delete_template', { id: 4, version: 9 }],
-    ['listPresets', () => backend.listPresets(), 'list_presets', {}],
-    [
-      'exportConfig',
-      () => backend.exportConfig({ include_secrets: true, passphrase: 'p' }),
-      'export_config',
-      { options: { include_secrets: true, passphrase: 'p' } },
-    ],
-    [
-      'importConfig',
-      () => backend.importConfig('{}', { on_conflict: 'skip', passphrase: null }),
-      'import_config',
-      { json: '{}', options: { on_conflict: 'skip', passphrase: null } },
-    ],
-  ] as const)('%s invokes %s', async (_name, call, command, args) => {
-    await expect(call()).resolves.toBe('ok');
-    expect(invokeMock).toHaveBeenCalledTimes(1);
-    expect(invokeMock.mock.calls[0].slice(0, 2)).toEqual([command, args]);
-  });
+  it.each(entries.filter(([, c]) => c.channel === null))(
+    '%s invokes its command with its arguments by name',
+    async (name, { command, args }) => {
+      const values = args.map((k) => `${k}-value`);
+      await expect(((backend as Record<string, unknown>)[name] as Wrapper)(...values)).resolves.toBe('ok');
+      expect(invokeMock).toHaveBeenCalledTimes(1);
+      const sent = Object.fromEntries(args.map((k, i) => [k, values[i]]));
+      expect(invokeMock.mock.calls[0].slice(0, 2)).toEqual([command, sent]);
+    },
+  );
 
   it('passes an ApiError rejection through unchanged', async () => {
     const err = { code: 'conflict', message: 'changed', field: null, fields: [] };
@@ -180,7 +121,7 @@ describe('connection tests', () => {
     });
   });
 
-  function channelArg(name: 'onEvent' | 'onResult'): { id: number } {
+  function channelArg(name: string): { id: number } {
     const args = invokeMock.mock.calls[0][1] as Record<string, { id: number }>;
     return args[name];
   }
@@ -189,27 +130,29 @@ describe('connection tests', () => {
   const opts = { extra_roots: [] };
   const accOpts = { extra_roots: [], send_to: 'a@b.de', roundtrip: true, roundtrip_wait_secs: null };
 
-  it.each([
-    ['testServer', (on: (e: unknown) => void) => backend.testServer(4, opts, on), 'test_server', { id: 4, options: opts }],
-    ['testOutgoing', (on: (e: unknown) => void) => backend.testOutgoing(4, opts, on), 'test_outgoing', { id: 4, options: opts }],
-    ['testAccount', (on: (e: unknown) => void) => backend.testAccount(4, accOpts, on), 'test_account', { id: 4, options: accOpts }],
-  ] as const)('%s invokes %s with a run id and streams the steps', async (_n, start, command, args) => {
-    invokeMock.mockResolvedValue({ ok: true });
-    const seen: unknown[] = [];
-    const running = start((e) => seen.push(e));
-    expect(running.run).toMatch(/^[0-9a-f-]{36}$/);
-    const [cmd, sent] = invokeMock.mock.calls[0];
-    expect(cmd).toBe(command);
-    expect(sent).toEqual({ ...args, run: running.run, onEvent: expect.anything() });
-    const channel = channelArg('onEvent');
-    handlers.get(channel.id)!({ index: 0, message: { index: 0, step } });
-    handlers.get(channel.id)!({ index: 1, message: { index: 0, step: { ...step, status: 'ok' } } });
-    expect(seen).toEqual([
-      { index: 0, step },
-      { index: 0, step: { ...step, status: 'ok' } },
-    ]);
-    await expect(running.done).resolves.toEqual({ ok: true });
-  });
+  it.each(entries.filter(([, c]) => c.channel !== null))(
+    '%s invokes its command with a run id and streams the messages',
+    async (name, { command, args, channel }) => {
+      invokeMock.mockResolvedValue({ ok: true });
+      const seen: unknown[] = [];
+      const values = args.map((k) => `${k}-value`);
+      const start = (backend as Record<string, unknown>)[name] as Wrapper;
+      const running = start(...values, (e: unknown) => seen.push(e)) as backend.RunningTest<unknown>;
+      expect(running.run).toMatch(/^[0-9a-f-]{36}$/);
+      const [cmd, sent] = invokeMock.mock.calls[0];
+      expect(cmd).toBe(command);
+      const named = Object.fromEntries(args.map((k, i) => [k, values[i]]));
+      expect(sent).toEqual({ ...named, run: running.run, [channel!]: expect.anything() });
+      const id = channelArg(channel!).id;
+      handlers.get(id)!({ index: 0, message: { index: 0, step } });
+      handlers.get(id)!({ index: 1, message: { index: 0, step: { ...step, status: 'ok' } } });
+      expect(seen).toEqual([
+        { index: 0, step },
+        { index: 0, step: { ...step, status: 'ok' } },
+      ]);
+      await expect(running.done).resolves.toEqual({ ok: true });
+    },
+  );
 
   it('testAll streams each result', async () => {
     const seen: unknown[] = [];
@@ -231,15 +174,6 @@ describe('connection tests', () => {
     const a = backend.testServer(1, opts, () => {});
     const b = backend.testServer(1, opts, () => {});
     expect(a.run).not.toBe(b.run);
-  });
-
-  it('cancelTest and testHistory', async () => {
-    await backend.cancelTest('r-1');
-    await backend.testHistory('account', 9);
-    expect(invokeMock.mock.calls.map((c) => c.slice(0, 2))).toEqual([
-      ['cancel_test', { run: 'r-1' }],
-      ['test_history', { kind: 'account', id: 9 }],
-    ]);
   });
 
   it('a rejected test is an ApiError', async () => {

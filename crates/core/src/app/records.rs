@@ -1,0 +1,75 @@
+//! What every record operation shares: one transaction per save, reference checks, the
+//! "in use" refusal, and deleting a row together with its secret.
+
+use super::{App, Removed};
+use crate::error::{Entity, Error, Result};
+use crate::store::rows;
+use crate::store::Tx;
+
+pub(super) use crate::store::rows::refuse_in_use as in_use;
+
+/// Who uses a row (for "in use" refusals); nobody for entities nothing refers to.
+pub(super) type UsedBy = fn(&Tx, i64) -> Result<Vec<String>>;
+
+pub(super) fn nobody(_: &Tx, _: i64) -> Result<Vec<String>> {
+    Ok(Vec::new())
+}
+
+/// Runs `f` in a transaction and commits only if it succeeds.
+pub(super) fn tx<T>(app: &App, f: impl FnOnce(&Tx) -> Result<T>) -> Result<T> {
+    app.db().write(f)
+}
+
+pub(super) fn refs(conn: &Tx, checks: &[(Entity, &'static str, Option<i64>)]) -> Result<()> {
+    let mut issues = Vec::new();
+    for (entity, field, id) in checks {
+        if let Err(Error::Validation(mut v)) = rows::check_ref(conn, *entity, field, *id) {
+            issues.append(&mut v);
+        }
+    }
+    if issues.is_empty() {
+        Ok(())
+    } else {
+        Err(Error::Validation(issues))
+    }
+}
+
+pub(super) fn check_users_exist(conn: &Tx, field: &'static str, ids: &[i64]) -> Result<()> {
+    for id in ids {
+        rows::check_ref(conn, Entity::User, field, Some(*id))?;
+    }
+    Ok(())
+}
+
+impl App {
+    /// Deletes row `id` of `e` if it is still at `version` and `used_by` finds nobody, then
+    /// removes its secret (`<secret>_ref`) from the keyring.
+    pub(super) fn remove(
+        &self,
+        e: Entity,
+        id: i64,
+        version: Option<i64>,
+        secret: Option<&str>,
+        used_by: UsedBy,
+    ) -> Result<Removed> {
+        let r = tx(self, |c| {
+            rows::check_version(c, e, id, version)?;
+            in_use(c, e, id, used_by(c, id)?)?;
+            let r = match secret {
+                Some(col) => rows::secret_ref(c, e, col, id)?,
+                None => None,
+            };
+            rows::delete(c, e, id)?;
+            Ok(r)
+        })?;
+        Ok(Removed {
+            id,
+            warnings: self.forget_secrets(r.into_iter()),
+        })
+    }
+
+    /// The id of the `entity` row named `name_or_id` (its name/login, or its number).
+    pub fn resolve(&self, entity: Entity, name_or_id: &str) -> Result<i64> {
+        rows::resolve(self.db().read(), entity, name_or_id)
+    }
+}
