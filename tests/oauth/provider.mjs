@@ -19,9 +19,15 @@
 //   dovecot                confidential (client_secret_post), may only introspect
 // Access tokens are opaque: only introspection tells what they are worth. Their lifetime is
 // OAUTH_ACCESS_TTL seconds (3600).
+//
+// With OAUTH_TLS_CERT and OAUTH_TLS_KEY (PEM files) the same provider also answers over HTTPS
+// on a second free port (`https_issuer` in the JSON line): discovery there names https
+// endpoints. A client must trust the certificate's CA (the tests' company-CA case).
 
 import * as crypto from "node:crypto";
+import * as fs from "node:fs";
 import * as http from "node:http";
+import * as https from "node:https";
 
 // Exactly one line on stdout: oidc-provider prints its notices with console.info.
 for (const level of ["log", "info", "debug", "warn", "trace"]) {
@@ -491,8 +497,26 @@ let handler = (req, res) => {
 };
 const server = http.createServer((req, res) => handler(req, res));
 server.on("clientError", (err, socket) => socket.destroy());
-server.listen(0, HOST, () => {
+const tls =
+  process.env.OAUTH_TLS_CERT && process.env.OAUTH_TLS_KEY
+    ? https.createServer(
+        { cert: fs.readFileSync(process.env.OAUTH_TLS_CERT), key: fs.readFileSync(process.env.OAUTH_TLS_KEY) },
+        (req, res) => handler(req, res),
+      )
+    : undefined;
+if (tls) {
+  tls.on("clientError", (err, socket) => socket.destroy());
+  tls.on("error", (err) => {
+    console.error(`provider (https): ${err.message}`);
+    process.exit(1);
+  });
+}
+const listening = (srv) => new Promise((resolve) => srv.listen(0, HOST, () => resolve(srv.address().port)));
+const tlsPort = tls ? listening(tls) : Promise.resolve(undefined);
+
+server.listen(0, HOST, async () => {
   const { port } = server.address();
+  const httpsPort = await tlsPort;
   const issuer = `http://${HOST}:${port}`;
   const provider = new Provider(issuer, configuration());
   provider.on("server_error", (ctx, err) => console.error("server_error", err));
@@ -530,6 +554,8 @@ server.listen(0, HOST, () => {
     `${JSON.stringify({
       issuer,
       port,
+      https_issuer: httpsPort ? `https://${HOST}:${httpsPort}` : undefined,
+      https_port: httpsPort,
       discovery: endpoint("/.well-known/openid-configuration"),
       authorization_endpoint: endpoint("/auth"),
       token_endpoint: endpoint("/token"),

@@ -103,8 +103,7 @@ enum Command {
     /// Connection tests (Verbindung testen): each step live, exit code 0 only if all passed.
     Test(probe::TestArgs),
     /// OAuth2: providers, and connecting accounts (device code, browser, app-only).
-    #[command(subcommand)]
-    Oauth(Box<oauth::Cmd>),
+    Oauth(Box<oauth::OauthArgs>),
 }
 
 /// What a command produced: a value to print, plus warnings that make it a partial success.
@@ -160,16 +159,27 @@ fn main() -> ExitCode {
         Some(LangArg::En) => Lang::En,
         None => Lang::from_env(),
     };
-    if matches!(cli.command, Command::Test(_)) {
+    if matches!(cli.command, Command::Test(_) | Command::Oauth(_)) {
         // Overlap loading the OS trust store with opening the database and the keyring.
-        mailbox_admin_core::probe::warm_up();
+        mailbox_admin_core::tls::warm_up();
     }
     // A connection test that could not run at all (unknown record, nothing to test) exits
     // with 4, apart from a test that ran and failed (1).
     let is_test = matches!(cli.command, Command::Test(_));
+    // `mbadmin oauth --ca-file` and `mbadmin test … --ca-file`: the provider's HTTPS trusts
+    // these CAs too.
+    let extra_roots = match &cli.command {
+        Command::Oauth(a) => probe::read_roots(&a.ca_file),
+        Command::Test(a) => probe::read_roots(&a.ca_files()),
+        _ => Ok(Vec::new()),
+    };
     let db = paths::resolve_db_path(cli.db.clone());
-    let result = App::open(&db, lang)
-        .map_err(|e| e.to_api(lang))
+    let result = extra_roots
+        .and_then(|roots| {
+            App::open(&db, lang)
+                .map(|app| app.with_extra_roots(roots))
+                .map_err(|e| e.to_api(lang))
+        })
         .and_then(|app| run(&app, cli.command, cli.json));
     match result {
         Ok(out) => {
@@ -243,6 +253,6 @@ fn run(app: &App, cmd: Command, json: bool) -> Result<Output, ApiError> {
             passphrase_stdin,
         } => settings::import(app, file, skip_existing, passphrase_stdin),
         Command::Test(c) => probe::run(app, c, json),
-        Command::Oauth(c) => oauth::run(app, *c, json),
+        Command::Oauth(c) => oauth::run(app, c.cmd, json),
     }
 }

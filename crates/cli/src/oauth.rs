@@ -14,6 +14,16 @@ use mailbox_admin_core::model::*;
 use mailbox_admin_core::probe::CancellationToken;
 use mailbox_admin_core::{ApiError, App, Lang};
 
+#[derive(Args)]
+pub struct OauthArgs {
+    /// Also trust these CA certificates for the provider's HTTPS (PEM file; repeatable),
+    /// e.g. a company CA; `MAILBOX_ADMIN_EXTRA_CA` names such files for every command.
+    #[arg(long, global = true, value_name = "PATH")]
+    pub ca_file: Vec<std::path::PathBuf>,
+    #[command(subcommand)]
+    pub cmd: Cmd,
+}
+
 #[derive(Subcommand)]
 pub enum Cmd {
     /// OAuth providers (Microsoft 365, Google, OpenID Connect).

@@ -63,7 +63,24 @@ pub enum TestCmd {
     History { name: String },
 }
 
-fn read_roots(paths: &[PathBuf]) -> Result<Vec<String>, ApiError> {
+impl TestArgs {
+    /// Every `--ca-file` of the command: they apply to the OAuth requests of the tests too
+    /// (refreshing a token, an app-only token).
+    pub(crate) fn ca_files(&self) -> Vec<PathBuf> {
+        let mut all = self.ca_file.clone();
+        if let Some(
+            TestCmd::Server { ca_file, .. }
+            | TestCmd::Outgoing { ca_file, .. }
+            | TestCmd::Account { ca_file, .. },
+        ) = &self.cmd
+        {
+            all.extend(ca_file.iter().cloned());
+        }
+        all
+    }
+}
+
+pub(crate) fn read_roots(paths: &[PathBuf]) -> Result<Vec<String>, ApiError> {
     paths
         .iter()
         .map(|p| {

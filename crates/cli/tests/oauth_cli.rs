@@ -1,6 +1,8 @@
 //! `mbadmin oauth …` against the real test OAuth server and Dovecot, with the tokens in a
 //! real (private) Secret Service: a provider from discovery, `connect --device` with the
 //! code on stderr, `status --json`, a green test, field errors for bad input, disconnect.
+//! The provider is reached over HTTPS with a certificate of the test CA (a company CA):
+//! trusted through `MAILBOX_ADMIN_EXTRA_CA` or `--ca-file`, else diagnosed.
 
 #[path = "../../core/tests/support/servers.rs"]
 mod servers;
@@ -9,14 +11,27 @@ mod support;
 
 mod cli_support;
 
-use cli_support::{all_succeed, command, mbadmin_in, temp_db_with_ca, text, words};
+use cli_support::{all_succeed, command, run, temp_db, temp_db_with_ca, text, words};
 use servers::{servers, ALICE, HOST_GOOD};
 use std::io::{BufRead, BufReader, Write};
 use std::path::Path;
-use std::process::{Output, Stdio};
+use std::process::{Command, Output, Stdio};
 
+/// `mbadmin --db DB LINE`, trusting the test CA through `MAILBOX_ADMIN_EXTRA_CA`.
 fn mbadmin(db: &Path, line: &str) -> Output {
-    mbadmin_in(db, line, "")
+    run(with_ca(command(&[], db, &words(line))), "")
+}
+
+fn with_ca(mut c: Command) -> Command {
+    c.env("MAILBOX_ADMIN_EXTRA_CA", &servers().oauth.ca_file);
+    c
+}
+
+/// `mbadmin --db DB LINE` trusting only the OS trust store.
+fn bare(db: &Path, line: &str) -> Command {
+    let mut c = command(&[], db, &words(line));
+    c.env_remove("MAILBOX_ADMIN_EXTRA_CA");
+    c
 }
 
 #[test]
@@ -47,7 +62,7 @@ fn a_provider_from_discovery_a_device_connect_status_test_and_disconnect() {
     // The provider from its discovery document.
     let o = mbadmin(
         &db,
-        &format!("oauth provider add --name IdP --kind oidc --discovery-url {} --defaults --client-id {}", mail.oauth.issuer, mail.oauth.public_client),
+        &format!("oauth provider add --name IdP --kind oidc --discovery-url {} --defaults --client-id {}", mail.oauth.https_issuer, mail.oauth.public_client),
     );
     assert!(o.status.success(), "{}", text(&o.stderr));
     let imaps = mail.ports.imaps;
@@ -61,12 +76,16 @@ fn a_provider_from_discovery_a_device_connect_status_test_and_disconnect() {
     );
 
     // connect --device: the code comes on stderr (JSON with --json), the user enters it.
-    let mut child = command(&[], &db, &words("--json oauth connect Alice --device"))
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let mut child = with_ca(command(
+        &[],
+        &db,
+        &words("--json oauth connect Alice --device"),
+    ))
+    .stdin(Stdio::null())
+    .stdout(Stdio::piped())
+    .stderr(Stdio::piped())
+    .spawn()
+    .unwrap();
     let mut err = BufReader::new(child.stderr.take().unwrap());
     let mut line = String::new();
     err.read_line(&mut line).unwrap();
@@ -115,4 +134,81 @@ fn a_provider_from_discovery_a_device_connect_status_test_and_disconnect() {
     assert_eq!(o.status.code(), Some(1));
     assert!(text(&o.stdout).contains("oauth.not_connected"));
     let _ = std::io::stdout().flush();
+}
+
+#[test]
+fn a_provider_behind_a_company_ca_needs_ca_file() {
+    let _keyring = support::SecretService::shared();
+    let mail = servers();
+    let (_dir, db) = temp_db();
+    let ca = mail.oauth.ca_file.to_str().unwrap();
+    // Tokens of a few seconds: the end of the test refreshes one.
+    let add = format!(
+        "oauth provider add --name IdP --kind oidc --discovery-url {} --defaults --client-id {}",
+        mail.oauth.https_issuer, mail.oauth.short_lived_client
+    );
+
+    // Without the CA: the provider's certificate is diagnosed, naming its issuer.
+    let o = run(bare(&db, &add), "");
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o.stdout));
+    let err = text(&o.stderr);
+    assert!(err.contains("Untrusted issuer"), "{err}");
+    assert!(err.contains("Mailbox Admin Test CA"), "{err}");
+
+    // With --ca-file: discovery works, and so does the device flow.
+    let o = run(bare(&db, &format!("{add} --ca-file {ca}")), "");
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let imaps = mail.ports.imaps;
+    all_succeed(
+        &db,
+        &[
+            (&format!("server add --name Dovecot --protocol imap --host {HOST_GOOD} --security tls --port {imaps} --auth oauth2 --oauth-provider IdP"), ""),
+            ("user add --login alice", ""),
+            (&format!("account add --name Alice --email {} --owner-user alice --incoming Dovecot", ALICE.name), ""),
+        ],
+    );
+    // Without the CA the device sign-in cannot even start.
+    let o = run(bare(&db, "--json oauth connect Alice --device"), "");
+    assert_eq!(o.status.code(), Some(1));
+    let err = text(&o.stderr);
+    assert!(err.contains("Mailbox Admin Test CA"), "{err}");
+    let mut child = bare(
+        &db,
+        &format!("--json oauth --ca-file {ca} connect Alice --device"),
+    )
+    .stdin(Stdio::null())
+    .stdout(Stdio::piped())
+    .stderr(Stdio::piped())
+    .spawn()
+    .unwrap();
+    let mut err = BufReader::new(child.stderr.take().unwrap());
+    let mut line = String::new();
+    err.read_line(&mut line).unwrap();
+    let ev: serde_json::Value =
+        serde_json::from_str(&line).unwrap_or_else(|e| panic!("{e}: {line}"));
+    let uri = ev["verification_uri"].as_str().unwrap();
+    assert!(uri.starts_with("https://"), "{ev}");
+    let played = mail.oauth.browser(&[
+        "device",
+        uri,
+        ev["user_code"].as_str().unwrap(),
+        ALICE.name,
+        ALICE.password,
+    ]);
+    assert!(played.status.success(), "{}", text(&played.stderr));
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "{}", text(&out.stdout));
+    let st: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(st["connection"]["subject"], ALICE.name);
+
+    // `test --ca-file` applies to OAuth too: the expired token is refreshed over HTTPS.
+    std::thread::sleep(std::time::Duration::from_secs(mail.oauth.short_ttl + 1));
+    let o = run(
+        bare(&db, &format!("--json test account Alice --ca-file {ca}")),
+        "",
+    );
+    assert!(o.status.success(), "{}", text(&o.stdout));
+    let o = mbadmin(&db, "--json oauth status Alice");
+    let st: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert!(!st["connection"]["refreshed_at"].is_null(), "{st}");
 }

@@ -104,6 +104,7 @@ pub fn render() -> String {
         decl::<StepKind>(&cfg, &mut out);
         decl::<StepStatus>(&cfg, &mut out);
         decl::<CertInfo>(&cfg, &mut out);
+        decl::<crate::diag::OsTrust>(&cfg, &mut out);
         decl::<TlsEvidence>(&cfg, &mut out);
         decl::<Step>(&cfg, &mut out);
         decl::<Folder>(&cfg, &mut out);

@@ -158,6 +158,22 @@ string_enum! {
 }
 
 string_enum! {
+    /// What the operating system's own TLS stack (native-tls: OpenSSL on Linux, SChannel on
+    /// Windows, Security.framework on macOS) says about a server's certificate, with only
+    /// the OS trust store: what other programs on this computer will see.
+    OsTrust {
+        Trusted = "trusted",
+        UntrustedIssuer = "untrusted_issuer",
+        SelfSigned = "self_signed",
+        Expired = "expired",
+        NotYetValid = "not_yet_valid",
+        HostnameMismatch = "hostname_mismatch",
+        Rejected = "rejected",
+        NoHandshake = "no_handshake",
+    }
+}
+
+string_enum! {
     /// What is wrong with one input field: the UI and the CLI show its translation
     /// (`i18n`, `field.<code>`) next to the input.
     FieldCode {
@@ -215,6 +231,9 @@ pub struct OauthFailure {
     pub error: String,
     /// The provider's `error_description` or the network error, for the evidence.
     pub description: String,
+    /// More facts, e.g. the certificate's issuer when the provider's TLS failed.
+    #[serde(default)]
+    pub evidence: Vec<Evidence>,
 }
 
 impl OauthFailure {
@@ -223,6 +242,7 @@ impl OauthFailure {
             code,
             error: error.to_string(),
             description: description.into(),
+            evidence: Vec::new(),
         }
     }
 }
@@ -317,6 +337,7 @@ string_enum! {
     TlsUntrustedIssuer = "tls.untrusted_issuer",
     TlsPinMismatch = "tls.pin_mismatch",
     TlsHandshakeFailed = "tls.handshake_failed",
+    TlsLegacyVersion = "tls.legacy_version",
     TlsVerifyDisabled = "tls.verify_disabled",
     TlsExpiresSoon = "tls.expires_soon",
     ProtocolWrongService = "protocol.wrong_service",
@@ -535,6 +556,17 @@ fn texts(code: DiagnosisCode) -> (Pair, Pair, Pair) {
             (
                 "Port und Verschlüsselung prüfen. Kann der Server nur TLS 1.0/1.1, muss er aktualisiert werden – diese Versionen gelten als unsicher.",
                 "Check port and encryption. If the server only supports TLS 1.0/1.1 it must be updated – these versions are insecure.",
+            ),
+        ),
+        TlsLegacyVersion => (
+            ("Nur veraltetes TLS (1.0/1.1)", "Only outdated TLS (1.0/1.1)"),
+            (
+                "Der Server spricht nur TLS 1.0 oder 1.1 (siehe Nachweise). Diese Versionen gelten als unsicher; aktuelle Programme und Betriebssysteme lehnen sie ab, Exchange Online und Microsoft 365 ebenso.",
+                "The server only speaks TLS 1.0 or 1.1 (see evidence). These versions are insecure; current programs and operating systems refuse them, and so do Exchange Online and Microsoft 365.",
+            ),
+            (
+                "Auf dem Server TLS 1.2 oder neuer einschalten (bei Windows-Servern z. B. per Registry bzw. IIS Crypto, bei Dovecot/Postfix ssl_min_protocol bzw. smtpd_tls_protocols) und den Server gegebenenfalls aktualisieren.",
+                "Enable TLS 1.2 or later on the server (Windows servers: e.g. in the registry or with IIS Crypto; Dovecot/Postfix: ssl_min_protocol or smtpd_tls_protocols) and update the server if needed.",
             ),
         ),
         TlsVerifyDisabled => (

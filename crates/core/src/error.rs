@@ -295,6 +295,18 @@ impl Error {
                 if !said.is_empty() {
                     m.push_str(&format!(" ({said})"));
                 }
+                // A provider's TLS failure: whose certificate it was.
+                if let Some(ev) = f
+                    .evidence
+                    .iter()
+                    .find(|e| e.key == crate::diag::EvidenceKey::Issuer)
+                {
+                    let label = match lang {
+                        Lang::De => "Aussteller",
+                        Lang::En => "issuer",
+                    };
+                    m.push_str(&format!(" [{label}: {}]", ev.value));
+                }
                 m.trim().to_string()
             }
         };

@@ -16,6 +16,7 @@ pub mod probe;
 pub mod secrets;
 pub mod sensitive;
 pub mod store;
+pub mod tls;
 pub mod validate;
 
 pub use app::App;

@@ -4,8 +4,11 @@
 //! expired token is refreshed, a revoked one is diagnosed, and no token or client secret is
 //! ever in the database, a transcript, the history or an export.
 //!
+//! The app reaches the provider over HTTPS with a certificate of the test CA (a company CA),
+//! given as an extra root; without it the provider's TLS is diagnosed like a mail server's.
+//!
 //! The browser side of the authorization code and device flows is played by
-//! tests/oauth/browser.mjs (plain HTTP with a cookie jar).
+//! tests/oauth/browser.mjs (fetch with a cookie jar, trusting the test CA).
 
 #[path = "support/fixtures.rs"]
 mod fixtures;
@@ -21,7 +24,10 @@ use mailbox_admin_core::probe::{CancellationToken, Role, StepKind, StepStatus, T
 use mailbox_admin_core::secrets::SecretStore;
 use mailbox_admin_core::store::Store;
 use mailbox_admin_core::{App, ErrorCode, Lang};
-use servers::{servers, ALICE, BOB, CAROL, DAVE, HOST_GOOD};
+use servers::{
+    servers, ALICE, BOB, CAROL, DAVE, HOST_EXPIRED, HOST_GOOD, HOST_NOT_YET_VALID, HOST_OTHER_NAME,
+    HOST_SELF_SIGNED, HOST_UNTRUSTED,
+};
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
@@ -79,19 +85,24 @@ struct Setup {
     user: i64,
 }
 
+/// The provider as the app sees it: HTTPS, certificate from the test CA.
 fn issuer() -> String {
-    servers().oauth.issuer.clone()
+    servers().oauth.https_issuer.clone()
 }
 
 async fn setup() -> Setup {
     let mail = servers();
     let dir = tempfile::tempdir().unwrap();
     let keyring = Arc::new(Keyring::default());
-    let app = Arc::new(App::new(
-        Store::open(&dir.path().join("c.db")).unwrap(),
-        keyring.clone(),
-        Lang::En,
-    ));
+    // The test CA as the installation's extra root (`MAILBOX_ADMIN_EXTRA_CA`, `--ca-file`).
+    let app = Arc::new(
+        App::new(
+            Store::open(&dir.path().join("c.db")).unwrap(),
+            keyring.clone(),
+            Lang::En,
+        )
+        .with_extra_roots([mail.ca_pem.clone()]),
+    );
     let mut ids = Vec::new();
     for (name, client, secret) in [
         ("Test IdP", PUBLIC_CLIENT, None),
@@ -181,6 +192,7 @@ fn browser(args: &[&str]) -> std::process::Output {
     std::process::Command::new("node")
         .arg(script)
         .args(args)
+        .env("NODE_EXTRA_CA_CERTS", &servers().oauth.ca_file)
         .output()
         .expect("node runs tests/oauth/browser.mjs")
 }
@@ -449,7 +461,7 @@ async fn a_revoked_token_is_diagnosed_as_invalid() {
         .to_string();
     // Revoked at the provider (RFC 7009), as an administrator would in the admin center.
     let resp = reqwest_like_post(
-        &format!("{}/token/revocation", issuer()),
+        &format!("{}/token/revocation", servers().oauth.issuer),
         &[("token", &token), ("client_id", PUBLIC_CLIENT)],
     );
     assert!(resp.starts_with("HTTP/1.1 200"), "{resp}");
@@ -563,7 +575,7 @@ async fn disconnect_revokes_and_forgets_the_tokens() {
     assert!(s.app.oauth_status(id).unwrap().connection.is_none());
     // The refresh token no longer works at the provider.
     let resp = reqwest_like_post(
-        &format!("{}/token", issuer()),
+        &format!("{}/token", servers().oauth.issuer),
         &[
             ("grant_type", "refresh_token"),
             ("refresh_token", &refresh),
@@ -634,7 +646,7 @@ async fn no_token_or_client_secret_reaches_database_history_or_export() {
     );
 }
 
-/// A form POST over a plain TCP connection (the provider is on loopback, http).
+/// A form POST over a plain TCP connection (the provider's http listener on loopback).
 fn reqwest_like_post(url: &str, form: &[(&str, &str)]) -> String {
     use std::io::{Read, Write};
     let u = url.strip_prefix("http://").unwrap();
@@ -667,4 +679,126 @@ fn reqwest_like_post(url: &str, form: &[(&str, &str)]) -> String {
     let mut out = String::new();
     let _ = s.read_to_string(&mut out);
     out
+}
+
+#[tokio::test]
+async fn a_provider_behind_a_company_ca_is_trusted_only_with_that_ca() {
+    // With the CA as extra root: discovery (in setup) and the device flow work over HTTPS.
+    let s = setup().await;
+    let id = account(&s, "Dave company CA", DAVE.name, s.pop3);
+    let st = connect(&s, id, OauthFlow::DeviceCode, None, as_user(&DAVE))
+        .await
+        .unwrap();
+    assert_eq!(st.connection.unwrap().subject, DAVE.name);
+    let p = s.app.get_oauth_provider(s.provider).unwrap();
+    assert!(p.token_endpoint.starts_with("https://"), "{p:?}");
+
+    // Without it: the same diagnosis as a mail server with that certificate, with the issuer.
+    let dir = tempfile::tempdir().unwrap();
+    let bare = App::new(
+        Store::open(&dir.path().join("c.db")).unwrap(),
+        Arc::new(Keyring::default()),
+        Lang::En,
+    );
+    let input = OauthProviderInput {
+        name: "Company IdP".into(),
+        kind: ProviderKind::Oidc,
+        discovery_url: issuer(),
+        client_id: PUBLIC_CLIENT.into(),
+        ..Default::default()
+    };
+    let e = bare.oauth_provider_defaults(&input).await.unwrap_err();
+    let mailbox_admin_core::Error::Oauth(f) = &e else {
+        panic!("{e:?}");
+    };
+    assert_eq!(f.code, "tls.untrusted_issuer", "{f:?}");
+    assert!(
+        f.evidence
+            .iter()
+            .any(|ev| ev.key == "issuer" && ev.value.contains("Mailbox Admin Test CA")),
+        "{f:?}"
+    );
+    let api = bare.api_error(&e);
+    assert!(
+        api.message.contains("Mailbox Admin Test CA"),
+        "{}",
+        api.message
+    );
+
+    // A token request to that provider (here: a device sign-in) fails the same way.
+    let mut filled = s.app.get_oauth_provider(s.provider).unwrap();
+    filled.name = "Company IdP".into();
+    let pid = bare
+        .create_oauth_provider(&OauthProviderInput::from(&filled))
+        .unwrap()
+        .item
+        .id;
+    let user = bare
+        .create_user(&UserInput {
+            login: "admin".into(),
+            ..Default::default()
+        })
+        .unwrap()
+        .id;
+    let acc = bare
+        .create_account(&AccountInput {
+            name: "Dave".into(),
+            email: DAVE.name.into(),
+            owner: Some(Owner::User(user)),
+            ..Default::default()
+        })
+        .unwrap()
+        .item
+        .id;
+    let opts = ConnectOptions {
+        flow: OauthFlow::DeviceCode,
+        provider_id: Some(pid),
+        wait_secs: None,
+    };
+    let e = bare
+        .oauth_connect(acc, &opts, &|_| {}, &CancellationToken::new())
+        .await
+        .unwrap_err();
+    let mailbox_admin_core::Error::Oauth(f) = &e else {
+        panic!("{e:?}");
+    };
+    assert_eq!(f.code, "tls.untrusted_issuer", "{f:?}");
+}
+
+#[tokio::test]
+async fn an_https_endpoint_gets_the_same_tls_diagnoses_as_a_mail_server() {
+    // Dovecot's TLS port with one certificate per address: the handshake fails before any
+    // HTTP, exactly as it would at a provider with such a certificate.
+    let mail = servers();
+    let dir = tempfile::tempdir().unwrap();
+    let app = App::new(
+        Store::open(&dir.path().join("c.db")).unwrap(),
+        Arc::new(Keyring::default()),
+        Lang::En,
+    )
+    .with_extra_roots([mail.ca_pem.clone()]);
+    for (host, code) in [
+        (HOST_EXPIRED, "tls.expired"),
+        (HOST_NOT_YET_VALID, "tls.not_yet_valid"),
+        (HOST_OTHER_NAME, "tls.hostname_mismatch"),
+        (HOST_SELF_SIGNED, "tls.self_signed"),
+        (HOST_UNTRUSTED, "tls.untrusted_issuer"),
+    ] {
+        let input = OauthProviderInput {
+            name: "IdP".into(),
+            kind: ProviderKind::Oidc,
+            discovery_url: format!("https://{host}:{}", mail.ports.imaps_certs),
+            client_id: PUBLIC_CLIENT.into(),
+            ..Default::default()
+        };
+        let e = app.oauth_provider_defaults(&input).await.unwrap_err();
+        let mailbox_admin_core::Error::Oauth(f) = &e else {
+            panic!("{host}: {e:?}");
+        };
+        assert_eq!(f.code, code, "{host}: {f:?}");
+        assert!(
+            f.evidence.iter().any(|ev| ev.key == "sha256"),
+            "{host}: the certificate is evidence: {f:?}"
+        );
+    }
 }

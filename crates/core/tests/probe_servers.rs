@@ -1105,3 +1105,38 @@ async fn the_password_appears_in_no_transcript_or_report() {
     // command / USER-PASS instead), so every variant logs in.
     assert_eq!(logged_in, n);
 }
+
+#[tokio::test]
+async fn a_server_with_only_tls_1_0_is_named_legacy() {
+    let s = servers();
+    let r = test(imap(s.ports.tls10, Security::Tls)).await;
+    let step = assert_fails_with(&r, "tls.legacy_version");
+    assert_eq!(evidence(&step, "observed"), "TLSv1.0", "{}", show(&r));
+    let d = step.diagnosis.as_ref().unwrap();
+    assert!(d.fix.contains("TLS 1.2"), "{}", d.fix);
+}
+
+#[tokio::test]
+async fn the_os_verdict_is_reported_beside_our_own() {
+    // The test CA is an extra root for the probe, not in the OS trust store: verified here,
+    // but the OS's own TLS stack (what other programs see) does not trust it.
+    let r = test(imap(servers().ports.imaps, Security::Tls)).await;
+    assert_ok(&r);
+    let tls = r.tls.as_ref().unwrap();
+    assert_eq!(tls.trust, "verified");
+    assert_eq!(tls.os_trust, Some(OsTrust::UntrustedIssuer), "{tls:?}");
+    // The same over STARTTLS (IMAP, POP3, SMTP), on a second connection.
+    for t in [
+        imap(servers().ports.imap, Security::Starttls),
+        pop3(servers().ports.pop3, Security::Starttls),
+        smtp(servers().ports.submission, Security::Starttls),
+    ] {
+        let r = test(t).await;
+        assert_ok(&r);
+        let tls = r.tls.as_ref().unwrap();
+        assert_eq!(tls.os_trust, Some(OsTrust::UntrustedIssuer), "{tls:?}");
+    }
+    let r = test(cert_target(HOST_SELF_SIGNED)).await;
+    let tls = r.steps.iter().find_map(|s| s.tls.clone()).unwrap();
+    assert_eq!(tls.os_trust, Some(OsTrust::SelfSigned), "{tls:?}");
+}

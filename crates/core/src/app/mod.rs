@@ -16,12 +16,13 @@ pub struct App {
     store: Mutex<Store>,
     secrets: Arc<dyn SecretStore>,
     lang: RwLock<Lang>,
-    /// CA certificates (PEM) trusted in connection tests besides the OS trust store, from
-    /// the files named in `MAILBOX_ADMIN_EXTRA_CA` (separated by `:`), e.g. a company CA.
+    /// CA certificates (PEM) trusted in connection tests and by OAuth's HTTPS besides the OS
+    /// trust store, from the files named in `MAILBOX_ADMIN_EXTRA_CA` (separated by `:`), e.g.
+    /// a company CA, and `with_extra_roots`.
     pub(crate) extra_roots: Vec<String>,
 }
 
-/// Names PEM files of additional CAs trusted by connection tests.
+/// Names PEM files of additional CAs trusted by connection tests and OAuth requests.
 pub const EXTRA_CA_ENV: &str = "MAILBOX_ADMIN_EXTRA_CA";
 
 fn extra_roots_from_env() -> Vec<String> {
@@ -61,6 +62,18 @@ impl App {
             lang: RwLock::new(lang),
             extra_roots: extra_roots_from_env(),
         }
+    }
+
+    /// Also trusts these CA certificates (PEM), everywhere: connection tests and OAuth
+    /// (`mbadmin --ca-file`).
+    pub fn with_extra_roots(mut self, pems: impl IntoIterator<Item = String>) -> App {
+        self.extra_roots.extend(pems);
+        self
+    }
+
+    /// The HTTP client for OAuth providers: the OS trust store plus the extra CAs.
+    pub(crate) fn oauth_http(&self) -> crate::oauth::Http {
+        crate::oauth::Http::with_roots(&self.extra_roots)
     }
 
     /// Opens the database at `db` and the OS keyring.

@@ -206,7 +206,7 @@ impl App {
             if v.discovery_url.trim().is_empty() {
                 return Err(Error::field("discovery_url", FieldCode::Required));
             }
-            let d = oauth::discover(&v.discovery_url)
+            let d = oauth::discover(&self.oauth_http(), &v.discovery_url)
                 .await
                 .map_err(Error::Oauth)?;
             v.authorization_endpoint = d.authorization_endpoint;
@@ -242,6 +242,7 @@ impl App {
             revocation_endpoint: p.revocation_endpoint.clone(),
             scopes: p.scopes.clone(),
             app_scopes: p.app_scopes.clone(),
+            http: self.oauth_http(),
         })
     }
 

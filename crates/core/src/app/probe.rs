@@ -485,7 +485,11 @@ impl App {
     /// The options with the installation's extra CAs added.
     fn with_roots(&self, opts: &TestOptions) -> TestOptions {
         let mut o = opts.clone();
-        o.extra_roots.extend(self.extra_roots.iter().cloned());
+        for r in &self.extra_roots {
+            if !o.extra_roots.contains(r) {
+                o.extra_roots.push(r.clone());
+            }
+        }
         o
     }
 

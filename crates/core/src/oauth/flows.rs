@@ -1,16 +1,30 @@
-//! The OAuth2 grants, spoken over HTTP with redirects switched off.
+//! The OAuth2 grants, spoken by the `oauth2` crate over our HTTP client (`http.rs`:
+//! the shared TLS configuration, redirects off, bounded): authorization code with PKCE,
+//! device code, client credentials, refresh and revocation (RFC 7009). What stays ours: the
+//! loopback listener and its `state` check, discovery, and the classification of every
+//! provider error into a diagnosis (`classify`).
 
-use super::{classify, Discovered, OauthFailure, TokenResponse, HTTP_TIMEOUT, MAX_BODY};
+use super::http::{Http, HttpError, Polling};
+use super::{classify, Discovered, OauthFailure, TokenResponse};
 use crate::diag::DiagnosisCode;
 use crate::sensitive::Secret;
 use base64::Engine;
-use sha2::Digest;
+use oauth2::basic::{
+    BasicErrorResponse, BasicRevocationErrorResponse, BasicTokenIntrospectionResponse,
+    BasicTokenType,
+};
+use oauth2::{
+    EndpointMaybeSet, EndpointNotSet, ErrorResponseType, RequestTokenError, Scope,
+    StandardErrorResponse, StandardRevocableToken, StandardTokenResponse, TokenResponse as _,
+};
+use serde::{Deserialize, Serialize};
 use std::time::{Duration, Instant};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 
-/// A provider as the flows need it (endpoints, client, scopes), without database ids.
+/// A provider as the flows need it (endpoints, client, scopes, the HTTP client with the
+/// CAs to trust), without database ids.
 #[derive(Clone, Debug)]
 pub struct ProviderConfig {
     pub client_id: String,
@@ -22,157 +36,138 @@ pub struct ProviderConfig {
     pub revocation_endpoint: String,
     pub scopes: String,
     pub app_scopes: String,
+    pub http: Http,
 }
 
-fn unreachable_failure(url: &str, e: &reqwest::Error) -> OauthFailure {
-    // reqwest's message names the URL; tokens are never in URLs we build.
-    let what = if e.is_timeout() {
-        "timed out".to_string()
-    } else if e.is_connect() {
-        format!("cannot connect: {}", root_cause(e))
-    } else {
-        root_cause(e)
+/// What an ID token adds to a token answer (OpenID Connect).
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+pub struct IdTokenFields {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    id_token: Option<String>,
+}
+impl oauth2::ExtraTokenFields for IdTokenFields {}
+
+/// Microsoft adds its own instruction text to a device authorization.
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+pub struct DeviceFields {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    message: Option<String>,
+}
+impl oauth2::ExtraDeviceAuthorizationFields for DeviceFields {}
+
+type Token = StandardTokenResponse<IdTokenFields, BasicTokenType>;
+type Client = oauth2::Client<
+    BasicErrorResponse,
+    Token,
+    BasicTokenIntrospectionResponse,
+    StandardRevocableToken,
+    BasicRevocationErrorResponse,
+    EndpointMaybeSet,
+    EndpointMaybeSet,
+    EndpointNotSet,
+    EndpointMaybeSet,
+    EndpointMaybeSet,
+>;
+
+fn bad_url(url: &str, e: impl std::fmt::Display) -> OauthFailure {
+    OauthFailure::new(DiagnosisCode::OauthEndpointWrong, "", format!("{url}: {e}"))
+}
+
+fn config_failure(e: oauth2::ConfigurationError) -> OauthFailure {
+    let code = match e {
+        oauth2::ConfigurationError::MissingUrl(_) => DiagnosisCode::OauthFlowUnavailable,
+        _ => DiagnosisCode::OauthEndpointWrong,
     };
-    OauthFailure::new(
-        DiagnosisCode::OauthProviderUnreachable,
-        "",
-        format!("{url}: {what}"),
-    )
+    OauthFailure::new(code, "", e.to_string())
 }
 
-fn root_cause(e: &dyn std::error::Error) -> String {
-    let mut cur: &dyn std::error::Error = e;
-    while let Some(next) = cur.source() {
-        cur = next;
-    }
-    cur.to_string()
-}
-
-fn http() -> Result<reqwest::Client, OauthFailure> {
-    reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .timeout(HTTP_TIMEOUT)
-        .connect_timeout(Duration::from_secs(10))
-        .user_agent(concat!("MailboxAdmin/", env!("CARGO_PKG_VERSION")))
-        .build()
-        .map_err(|e| OauthFailure::new(DiagnosisCode::OauthProviderError, "", e.to_string()))
-}
-
-/// Reads a response body up to `MAX_BODY` bytes.
-async fn body(url: &str, mut resp: reqwest::Response) -> Result<(u16, Vec<u8>), OauthFailure> {
-    let status = resp.status().as_u16();
-    let mut out = Vec::new();
-    while let Some(chunk) = resp
-        .chunk()
-        .await
-        .map_err(|e| unreachable_failure(url, &e))?
-    {
-        if out.len() + chunk.len() > MAX_BODY {
-            return Err(OauthFailure::new(
-                DiagnosisCode::OauthProviderError,
-                "",
-                format!("{url}: answer larger than {MAX_BODY} bytes"),
-            ));
-        }
-        out.extend_from_slice(&chunk);
-    }
-    Ok((status, out))
-}
-
-/// The provider's error from a non-2xx answer (RFC 6749 §5.2), classified.
-fn error_from(url: &str, status: u16, bytes: &[u8]) -> OauthFailure {
-    let v: serde_json::Value = serde_json::from_slice(bytes).unwrap_or_default();
-    let error = v.get("error").and_then(|e| e.as_str()).unwrap_or_default();
-    let desc = v
-        .get("error_description")
-        .and_then(|e| e.as_str())
-        .unwrap_or_default();
-    if error.is_empty() {
-        let code = if status == 404 {
-            DiagnosisCode::OauthEndpointWrong
-        } else {
-            DiagnosisCode::OauthProviderError
-        };
-        return OauthFailure::new(code, "", format!("{url}: HTTP {status}"));
-    }
-    // Only the first line of a description: Microsoft appends trace and correlation ids.
-    let first = desc.lines().next().unwrap_or_default().to_string();
-    OauthFailure::new(classify(error, desc), error, first)
-}
-
-fn form_encode(s: &str) -> String {
-    url::form_urlencoded::byte_serialize(s.as_bytes()).collect()
-}
-
-/// POSTs a form to `url` with client authentication; returns the JSON answer or the
-/// classified provider error.
-async fn post_form(
-    cfg: &ProviderConfig,
+fn endpoint<T>(
     url: &str,
-    params: &[(&str, &str)],
-) -> Result<serde_json::Value, OauthFailure> {
-    let mut form: Vec<(&str, &str)> = params.to_vec();
-    let mut req = http()?.post(url).header("Accept", "application/json");
-    match &cfg.client_secret {
-        Some(secret) => {
-            let basic = base64::engine::general_purpose::STANDARD.encode(format!(
-                "{}:{}",
-                form_encode(&cfg.client_id),
-                form_encode(secret.expose())
-            ));
-            req = req.header("Authorization", format!("Basic {basic}"));
-        }
-        None => form.push(("client_id", cfg.client_id.as_str())),
+    make: impl FnOnce(String) -> Result<T, url::ParseError>,
+) -> Result<Option<T>, OauthFailure> {
+    let url = url.trim();
+    if url.is_empty() {
+        return Ok(None);
     }
-    let encoded = url::form_urlencoded::Serializer::new(String::new())
-        .extend_pairs(form.iter())
-        .finish();
-    let resp = req
-        .header("Content-Type", "application/x-www-form-urlencoded")
-        .body(encoded)
-        .send()
-        .await
-        .map_err(|e| unreachable_failure(url, &e))?;
-    let (status, bytes) = body(url, resp).await?;
-    if !(200..300).contains(&status) {
-        return Err(error_from(url, status, &bytes));
-    }
-    if bytes.is_empty() {
-        return Ok(serde_json::Value::Null);
-    }
-    serde_json::from_slice(&bytes).map_err(|e| {
-        OauthFailure::new(
-            DiagnosisCode::OauthProviderError,
-            "",
-            format!("{url}: not JSON ({e})"),
-        )
+    make(url.to_string()).map(Some).map_err(|e| bad_url(url, e))
+}
+
+/// The oauth2 client for `cfg`: every endpoint it has, client authentication by HTTP Basic
+/// for confidential clients (public clients send their id in the form).
+fn client(cfg: &ProviderConfig) -> Result<Client, OauthFailure> {
+    let c: Client = oauth2::Client::new(oauth2::ClientId::new(cfg.client_id.clone()))
+        .set_auth_type(oauth2::AuthType::BasicAuth)
+        .set_auth_uri_option(endpoint(&cfg.authorization_endpoint, oauth2::AuthUrl::new)?)
+        .set_device_authorization_url_option(endpoint(
+            &cfg.device_endpoint,
+            oauth2::DeviceAuthorizationUrl::new,
+        )?)
+        .set_revocation_url_option(endpoint(
+            &cfg.revocation_endpoint,
+            oauth2::RevocationUrl::new,
+        )?)
+        .set_token_uri_option(endpoint(&cfg.token_endpoint, oauth2::TokenUrl::new)?);
+    Ok(match &cfg.client_secret {
+        Some(s) => c.set_client_secret(oauth2::ClientSecret::new(s.expose().to_string())),
+        None => c,
     })
 }
 
-fn token_from(url: &str, v: serde_json::Value) -> Result<TokenResponse, OauthFailure> {
-    let t: TokenResponse = serde_json::from_value(v).map_err(|e| {
-        OauthFailure::new(
+fn scopes(s: &str) -> impl Iterator<Item = Scope> + '_ {
+    s.split_whitespace().map(|x| Scope::new(x.to_string()))
+}
+
+/// A failed grant request as a diagnosis: the provider's typed error (RFC 6749 §5.2,
+/// RFC 8628 §3.5) classified for administrators, or what kept it from answering.
+fn request_failure<T: ErrorResponseType + AsRef<str> + std::fmt::Display + 'static>(
+    url: &str,
+    e: RequestTokenError<HttpError, StandardErrorResponse<T>>,
+) -> OauthFailure {
+    match e {
+        RequestTokenError::ServerResponse(r) => {
+            let error = r.error().as_ref();
+            let desc = r
+                .error_description()
+                .map(String::as_str)
+                .unwrap_or_default();
+            // Only the first line of a description: Microsoft appends trace and correlation ids.
+            let first = desc.lines().next().unwrap_or_default().to_string();
+            OauthFailure::new(classify(error, desc), error, first)
+        }
+        RequestTokenError::Request(HttpError(f)) => f,
+        RequestTokenError::Parse(e, _) => OauthFailure::new(
             DiagnosisCode::OauthProviderError,
             "",
-            format!("{url}: unexpected token answer ({e})"),
-        )
-    })?;
-    if t.access_token.is_empty() {
+            format!("{url}: unexpected answer ({e})"),
+        ),
+        RequestTokenError::Other(s) => {
+            OauthFailure::new(DiagnosisCode::OauthProviderError, "", format!("{url}: {s}"))
+        }
+    }
+}
+
+fn token_from<T: ErrorResponseType + AsRef<str> + std::fmt::Display + 'static>(
+    url: &str,
+    r: Result<Token, RequestTokenError<HttpError, StandardErrorResponse<T>>>,
+) -> Result<TokenResponse, OauthFailure> {
+    let t = r.map_err(|e| request_failure(url, e))?;
+    if t.access_token().secret().is_empty() {
         return Err(OauthFailure::new(
             DiagnosisCode::OauthProviderError,
             "",
             format!("{url}: no access token in the answer"),
         ));
     }
-    Ok(t)
-}
-
-async fn token_request(
-    cfg: &ProviderConfig,
-    params: &[(&str, &str)],
-) -> Result<TokenResponse, OauthFailure> {
-    let url = &cfg.token_endpoint;
-    token_from(url, post_form(cfg, url, params).await?)
+    Ok(TokenResponse {
+        access_token: t.access_token().secret().clone(),
+        token_type: t.token_type().as_ref().to_string(),
+        refresh_token: t.refresh_token().map(|r| r.secret().clone()),
+        expires_in: t.expires_in().map(|d| d.as_secs()),
+        scope: t
+            .scopes()
+            .map(|s| s.iter().map(|x| x.as_str()).collect::<Vec<_>>().join(" ")),
+        id_token: t.extra_fields().id_token.clone(),
+    })
 }
 
 fn need(endpoint: &str, what: &str) -> Result<(), OauthFailure> {
@@ -186,7 +181,7 @@ fn need(endpoint: &str, what: &str) -> Result<(), OauthFailure> {
     Ok(())
 }
 
-/// Random URL-safe text for `state` and the PKCE verifier (RFC 7636: 43–128 characters).
+/// Random URL-safe text for `state`.
 fn random_token(bytes: usize) -> String {
     let mut b = vec![0u8; bytes];
     getrandom::fill(&mut b).expect("OS random source");
@@ -197,7 +192,7 @@ fn random_token(bytes: usize) -> String {
 
 /// Reads an OpenID Connect discovery document (the URL itself, or the issuer with
 /// `/.well-known/openid-configuration` appended).
-pub async fn discover(url: &str) -> Result<Discovered, OauthFailure> {
+pub async fn discover(http: &Http, url: &str) -> Result<Discovered, OauthFailure> {
     let url = url.trim();
     let url = if url.contains("/.well-known/") {
         url.to_string()
@@ -214,13 +209,7 @@ pub async fn discover(url: &str) -> Result<Discovered, OauthFailure> {
             format!("{url}: {code}"),
         ));
     }
-    let resp = http()?
-        .get(&url)
-        .header("Accept", "application/json")
-        .send()
-        .await
-        .map_err(|e| unreachable_failure(&url, &e))?;
-    let (status, bytes) = body(&url, resp).await?;
+    let (status, bytes) = http.get_json(&url).await?;
     if !(200..300).contains(&status) {
         return Err(OauthFailure::new(
             DiagnosisCode::OauthEndpointWrong,
@@ -306,37 +295,27 @@ pub async fn browser_start(
         .port();
     let redirect_uri = format!("http://127.0.0.1:{port}/callback");
     let state = random_token(24);
-    let verifier = random_token(48);
-    let challenge = base64::engine::general_purpose::URL_SAFE_NO_PAD
-        .encode(sha2::Sha256::digest(verifier.as_bytes()));
-    let mut url = url::Url::parse(&cfg.authorization_endpoint).map_err(|e| {
-        OauthFailure::new(
-            DiagnosisCode::OauthEndpointWrong,
-            "",
-            format!("{}: {e}", cfg.authorization_endpoint),
-        )
-    })?;
-    {
-        let mut q = url.query_pairs_mut();
-        q.append_pair("response_type", "code")
-            .append_pair("client_id", &cfg.client_id)
-            .append_pair("redirect_uri", &redirect_uri)
-            .append_pair("scope", &cfg.scopes)
-            .append_pair("state", &state)
-            .append_pair("code_challenge", &challenge)
-            .append_pair("code_challenge_method", "S256")
-            // Consent again, so that offline_access (a refresh token) is granted.
-            .append_pair("prompt", "consent");
-        if !login_hint.trim().is_empty() {
-            q.append_pair("login_hint", login_hint.trim());
-        }
+    let (challenge, verifier) = oauth2::PkceCodeChallenge::new_random_sha256();
+    let client = client(cfg)?.set_redirect_uri(
+        oauth2::RedirectUrl::new(redirect_uri.clone()).map_err(|e| bad_url(&redirect_uri, e))?,
+    );
+    let mut req = client
+        .authorize_url(|| oauth2::CsrfToken::new(state.clone()))
+        .map_err(config_failure)?
+        .add_scopes(scopes(&cfg.scopes))
+        .set_pkce_challenge(challenge)
+        // Consent again, so that offline_access (a refresh token) is granted.
+        .add_extra_param("prompt", "consent");
+    if !login_hint.trim().is_empty() {
+        req = req.add_extra_param("login_hint", login_hint.trim());
     }
+    let (url, _) = req.url();
     Ok(BrowserLogin {
         url: url.to_string(),
         redirect_uri,
         listener,
         state,
-        verifier,
+        verifier: verifier.secret().clone(),
     })
 }
 
@@ -455,16 +434,17 @@ impl BrowserLogin {
                 "Signed in. You can close this window and return to Mailbox Admin.",
             )
             .await;
-            return token_request(
-                cfg,
-                &[
-                    ("grant_type", "authorization_code"),
-                    ("code", &code),
-                    ("redirect_uri", &self.redirect_uri),
-                    ("code_verifier", &self.verifier),
-                ],
-            )
-            .await;
+            let client = client(cfg)?.set_redirect_uri(
+                oauth2::RedirectUrl::new(self.redirect_uri.clone())
+                    .map_err(|e| bad_url(&self.redirect_uri, e))?,
+            );
+            let r = client
+                .exchange_code(oauth2::AuthorizationCode::new(code))
+                .map_err(config_failure)?
+                .set_pkce_verifier(oauth2::PkceCodeVerifier::new(self.verifier.clone()))
+                .request_async(&cfg.http)
+                .await;
+            return token_from(&cfg.token_endpoint, r);
         }
         Err(OauthFailure::new(
             DiagnosisCode::OauthBrowserTimeout,
@@ -486,7 +466,7 @@ pub struct DeviceLogin {
     pub interval: u64,
     /// The provider's own instruction text, if it sent one (Microsoft does).
     pub message: Option<String>,
-    device_code: String,
+    details: oauth2::DeviceAuthorizationResponse<DeviceFields>,
 }
 
 impl std::fmt::Debug for DeviceLogin {
@@ -501,71 +481,50 @@ impl std::fmt::Debug for DeviceLogin {
 pub async fn device_start(cfg: &ProviderConfig) -> Result<DeviceLogin, OauthFailure> {
     need(&cfg.device_endpoint, "device code endpoint")?;
     let url = &cfg.device_endpoint;
-    let v = post_form(cfg, url, &[("scope", &cfg.scopes)]).await?;
-    let s = |k: &str| v.get(k).and_then(|x| x.as_str()).map(str::to_string);
-    let n = |k: &str| {
-        v.get(k).and_then(|x| {
-            x.as_u64()
-                .or_else(|| x.as_str().and_then(|s| s.parse().ok()))
-        })
-    };
-    let (Some(device_code), Some(user_code)) = (s("device_code"), s("user_code")) else {
-        return Err(OauthFailure::new(
-            DiagnosisCode::OauthProviderError,
-            "",
-            format!("{url}: no device_code/user_code in the answer"),
-        ));
-    };
+    let details: oauth2::DeviceAuthorizationResponse<DeviceFields> = client(cfg)?
+        .exchange_device_code()
+        .map_err(config_failure)?
+        .add_scopes(scopes(&cfg.scopes))
+        .request_async(&cfg.http)
+        .await
+        .map_err(|e| request_failure(url, e))?;
     Ok(DeviceLogin {
-        user_code,
-        // Google calls it verification_url.
-        verification_uri: s("verification_uri")
-            .or_else(|| s("verification_url"))
-            .unwrap_or_default(),
-        verification_uri_complete: s("verification_uri_complete"),
-        expires_in: n("expires_in").unwrap_or(900).clamp(10, 3600),
-        interval: n("interval").unwrap_or(5).clamp(1, 60),
-        message: s("message"),
-        device_code,
+        user_code: details.user_code().secret().clone(),
+        // oauth2 also reads Google's verification_url.
+        verification_uri: details.verification_uri().to_string(),
+        verification_uri_complete: details
+            .verification_uri_complete()
+            .map(|u| u.secret().clone()),
+        expires_in: details.expires_in().as_secs().clamp(10, 3600),
+        interval: details.interval().as_secs().clamp(1, 60),
+        message: details.extra_fields().message.clone(),
+        details,
     })
 }
 
 impl DeviceLogin {
-    /// Polls the token endpoint at the provider's interval until the user has signed in,
-    /// the code expires, or `cancel` fires (RFC 8628 §3.4–3.5).
+    /// Polls the token endpoint at the provider's interval (slower after `slow_down`) until
+    /// the user has signed in, the code expires, the provider cannot be reached, or `cancel`
+    /// fires (RFC 8628 §3.4–3.5).
     pub async fn poll(
         &self,
         cfg: &ProviderConfig,
         cancel: &CancellationToken,
     ) -> Result<TokenResponse, OauthFailure> {
-        let deadline = Instant::now() + Duration::from_secs(self.expires_in);
-        let mut interval = Duration::from_secs(self.interval);
-        loop {
-            tokio::select! {
-                _ = cancel.cancelled() => return Err(OauthFailure::new(DiagnosisCode::OauthCancelled, "", "")),
-                _ = tokio::time::sleep(interval) => {}
-            }
-            if Instant::now() > deadline {
-                return Err(OauthFailure::new(
-                    DiagnosisCode::OauthDeviceExpired,
-                    "expired_token",
-                    "",
-                ));
-            }
-            let params = [
-                ("grant_type", "urn:ietf:params:oauth:grant-type:device_code"),
-                ("device_code", self.device_code.as_str()),
-            ];
-            let r = tokio::select! {
-                _ = cancel.cancelled() => return Err(OauthFailure::new(DiagnosisCode::OauthCancelled, "", "")),
-                r = token_request(cfg, &params) => r,
-            };
-            match r {
-                Ok(t) => return Ok(t),
-                Err(f) if f.error == "authorization_pending" => {}
-                Err(f) if f.error == "slow_down" => interval += Duration::from_secs(5),
-                Err(f) => return Err(f),
-            }
+        let client = client(cfg)?;
+        let polling = Polling::new(&cfg.http);
+        let request = client
+            .exchange_device_access_token(&self.details)
+            .map_err(config_failure)?;
+        let poll = request.request_async(
+            &polling,
+            tokio::time::sleep,
+            Some(Duration::from_secs(self.expires_in)),
+        );
+        tokio::select! {
+            _ = cancel.cancelled() => Err(OauthFailure::new(DiagnosisCode::OauthCancelled, "", "")),
+            f = polling.failure() => Err(f),
+            r = poll => token_from(&cfg.token_endpoint, r),
         }
     }
 }
@@ -586,28 +545,30 @@ pub async fn client_credentials(cfg: &ProviderConfig) -> Result<TokenResponse, O
         &cfg.scopes,
         &cfg.app_scopes,
     );
-    let mut params = vec![("grant_type", "client_credentials")];
-    if !scope.trim().is_empty() {
-        params.push(("scope", scope));
-    }
-    token_request(cfg, &params).await
+    let r = client(cfg)?
+        .exchange_client_credentials()
+        .map_err(config_failure)?
+        .add_scopes(scopes(scope))
+        .request_async(&cfg.http)
+        .await;
+    token_from(&cfg.token_endpoint, r)
 }
 
 pub async fn refresh(
     cfg: &ProviderConfig,
     refresh_token: &Secret,
 ) -> Result<TokenResponse, OauthFailure> {
-    token_request(
-        cfg,
-        &[
-            ("grant_type", "refresh_token"),
-            ("refresh_token", refresh_token.expose()),
-        ],
-    )
-    .await
+    let token = oauth2::RefreshToken::new(refresh_token.expose().to_string());
+    let r = client(cfg)?
+        .exchange_refresh_token(&token)
+        .map_err(config_failure)?
+        .request_async(&cfg.http)
+        .await;
+    token_from(&cfg.token_endpoint, r)
 }
 
-/// Revokes a token (RFC 7009). `Ok(false)`: the provider has no revocation endpoint.
+/// Revokes a token (RFC 7009); `hint` is `refresh_token` or `access_token`. `Ok(false)`:
+/// the provider has no revocation endpoint.
 pub async fn revoke(
     cfg: &ProviderConfig,
     token: &Secret,
@@ -616,12 +577,18 @@ pub async fn revoke(
     if cfg.revocation_endpoint.trim().is_empty() {
         return Ok(false);
     }
-    post_form(
-        cfg,
-        &cfg.revocation_endpoint,
-        &[("token", token.expose()), ("token_type_hint", hint)],
-    )
-    .await?;
+    let secret = token.expose().to_string();
+    let token = if hint == "refresh_token" {
+        StandardRevocableToken::RefreshToken(oauth2::RefreshToken::new(secret))
+    } else {
+        StandardRevocableToken::AccessToken(oauth2::AccessToken::new(secret))
+    };
+    client(cfg)?
+        .revoke_token(token)
+        .map_err(config_failure)?
+        .request_async(&cfg.http)
+        .await
+        .map_err(|e| request_failure(&cfg.revocation_endpoint, e))?;
     Ok(true)
 }
 
@@ -700,6 +667,7 @@ mod tests {
             revocation_endpoint: String::new(),
             scopes: "openid".into(),
             app_scopes: String::new(),
+            http: Http::with_roots(&[]),
         };
         let login = browser_start(&cfg, "alice@example.test").await.unwrap();
         assert!(login.redirect_uri.starts_with("http://127.0.0.1:"));
@@ -709,9 +677,25 @@ mod tests {
         assert_eq!(q["login_hint"], "alice@example.test");
         assert_eq!(q["redirect_uri"], login.redirect_uri);
         // A redirect with a foreign state is refused.
-        let target = format!("{}?code=x&state=forged", login.redirect_uri);
+        let port = login
+            .redirect_uri
+            .split(':')
+            .nth(2)
+            .unwrap()
+            .split('/')
+            .next()
+            .unwrap()
+            .to_string();
         let hit = tokio::spawn(async move {
-            let _ = reqwest::get(target).await;
+            // The browser coming back with a forged state.
+            let mut s = tokio::net::TcpStream::connect(format!("127.0.0.1:{port}"))
+                .await
+                .unwrap();
+            s.write_all(b"GET /callback?code=x&state=forged HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+                .await
+                .unwrap();
+            let mut answer = Vec::new();
+            let _ = s.read_to_end(&mut answer).await;
         });
         let r = login
             .finish(&cfg, &CancellationToken::new(), Duration::from_secs(5))

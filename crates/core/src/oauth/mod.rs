@@ -1,15 +1,20 @@
 //! OAuth2 against Microsoft 365, Google and any OpenID Connect provider (SPEC §2.4): the
 //! authorization code flow with PKCE and a loopback redirect, the device code flow, client
-//! credentials, refresh and revocation. Plain HTTP requests with redirects switched off (a
-//! token endpoint that redirects is an error, never followed), bounded in time and size.
+//! credentials, refresh and revocation, by the `oauth2` crate over one HTTP client on the
+//! shared TLS configuration (`crate::tls`: OS trust store plus extra CAs) with redirects
+//! switched off (a token endpoint that redirects is an error, never followed), bounded in
+//! time and size. A TLS failure against a provider gets the same `tls.*` diagnosis as a
+//! mail server.
 //!
 //! Every provider error is classified into a diagnosis code (`oauth.*`) whose explanation
 //! and fix the UI and the CLI show; tokens never appear in errors or Debug output.
 
 mod flows;
+pub mod http;
 pub mod tokens;
 
 pub use flows::*;
+pub use http::Http;
 
 use crate::diag::DiagnosisCode;
 use crate::sensitive::Secret;

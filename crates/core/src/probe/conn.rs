@@ -26,6 +26,9 @@ pub(crate) struct Conn {
     pub tls: bool,
     /// Set once the server has sent anything (read without borrowing the connection).
     pub heard: Arc<AtomicBool>,
+    /// How a second connection reaches TLS, for the OS's verdict on the certificate
+    /// (`None`: no second look, e.g. for a connection that is itself a check).
+    pub second_look: Option<tls::Prelude>,
 }
 
 /// A short, printable preview of raw bytes for evidence.
@@ -57,6 +60,7 @@ impl Conn {
             local,
             tls: false,
             heard: Arc::new(AtomicBool::new(false)),
+            second_look: None,
         }
     }
 
@@ -177,10 +181,20 @@ impl Conn {
             .io
             .take()
             .ok_or_else(|| self.closed("connection already closed".into()))?;
-        let (io, done) = tls::handshake(io, host, settings, &self.transcript).await?;
+        let second = self.second_look.map(|prelude| tls::SecondLook {
+            peer: self.peer,
+            local: self.local.ip(),
+            prelude,
+        });
+        let (io, done) = tls::handshake(io, host, settings, &self.transcript, second).await?;
         self.io = Some(io);
         self.tls = true;
         Ok(done)
+    }
+
+    /// The stream itself, e.g. to start TLS on it with another library.
+    pub fn into_io(mut self) -> Option<Box<dyn Io>> {
+        self.io.take()
     }
 
     /// Closes the connection without waiting for the server.

@@ -4,6 +4,7 @@
 
 use super::conn::Conn;
 use super::runner::{Done, Failure, Runner, Stop};
+use super::tls::Prelude;
 use super::transcript::Transcript;
 use super::{
     imap, net, pop3, smtp, tls, CancellationToken, ProbeAuth, ProbeProtocol, ProbeTarget, Progress,
@@ -165,6 +166,11 @@ async fn starttls_step<P: Proto>(
                 .with(EvidenceKey::Capabilities, proto.caps_text()));
         }
         proto.starttls(conn).await?;
+        conn.second_look = Some(match t.protocol {
+            ProbeProtocol::Imap | ProbeProtocol::ImapDownload => Prelude::Imap,
+            ProbeProtocol::Pop3 => Prelude::Pop3,
+            ProbeProtocol::Smtp => Prelude::Smtp,
+        });
         conn.start_tls(ascii, &t.tls).await
     })
     .await?;
@@ -182,6 +188,7 @@ pub(crate) async fn establish<P: Proto>(
         .step(StepKind::Resolve, limit, net::resolve(&t.host, t.port))
         .await?;
     let mut conn = connect_step(r, t, &addrs).await?;
+    conn.second_look = Some(Prelude::Direct);
     let implicit = match t.security {
         Security::Tls => {
             r.step(StepKind::Tls, limit, conn.start_tls(&ascii, &t.tls))
@@ -259,6 +266,9 @@ pub(crate) async fn login_step<P: Proto>(
                 }
                 if !f.description.is_empty() {
                     out = out.with(EvidenceKey::ProviderSaid, f.description.clone());
+                }
+                for e in &f.evidence {
+                    out = out.with(e.key, e.value.clone());
                 }
                 return Err(out);
             }

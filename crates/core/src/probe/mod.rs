@@ -16,7 +16,7 @@ mod runner;
 mod sasl;
 mod smtp;
 mod tls;
-pub use tls::warm_up;
+pub use crate::tls::warm_up;
 pub mod transcript;
 
 pub use diagnosis::{Diagnosis, Evidence, Severity};
@@ -24,6 +24,7 @@ pub use flow::run;
 pub use tokio_util::sync::CancellationToken;
 pub use transcript::{Dir, TranscriptLine};
 
+pub use crate::diag::OsTrust;
 use crate::diag::{DiagnosisCode, Trust};
 use crate::kinds::Security;
 use serde::{Deserialize, Serialize};
@@ -266,20 +267,7 @@ pub struct Step {
     pub tls: Option<TlsEvidence>,
 }
 
-/// One certificate as the server presented it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
-pub struct CertInfo {
-    pub subject: String,
-    pub issuer: String,
-    /// DNS names and IP addresses the certificate is valid for.
-    pub names: Vec<String>,
-    /// RFC 3339.
-    pub not_before: String,
-    pub not_after: String,
-    /// `AB:CD:…`, as pinned in the server settings.
-    pub sha256: String,
-    pub self_signed: bool,
-}
+pub use crate::tls::CertInfo;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct TlsEvidence {
@@ -292,6 +280,10 @@ pub struct TlsEvidence {
     pub checked_name: String,
     /// Leaf first.
     pub chain: Vec<CertInfo>,
+    /// What the operating system's own TLS stack says, with only the OS trust store (a
+    /// second handshake): `None` when not checked.
+    #[serde(default)]
+    pub os_trust: Option<OsTrust>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]

@@ -1,294 +1,26 @@
-//! TLS for the probe: rustls on ring, the OS trust store plus extra roots, and a verifier
-//! that records the certificate chain and why verification failed, honours the alternative
-//! name and the pinned fingerprint, and — when verification is off — still says what it
-//! would have found. Every outcome becomes evidence for the TLS step.
+//! TLS for the probe: the handshake on a connection, with the shared configuration of
+//! `crate::tls` (OS trust store, extra CAs, the verifier that records the chain and honours
+//! the alternative name and the pinned fingerprint). Every outcome becomes evidence for the
+//! TLS step: version, cipher, chain, the verdict, and what the server sent if it was no TLS.
+//! A second look (another connection) adds the OS's own verdict (native-tls) and, when no
+//! version was common, the version the server speaks (`tls.legacy_version`).
+//!
+//! Our own code on purpose: a TLS client library only says "failed"; here every byte the
+//! server sent, every certificate and every verdict is kept as evidence, within bounds.
 
 use super::conn::Io;
 use super::runner::{Done, Failure};
 use super::transcript::Transcript;
 use super::{CertInfo, TlsEvidence, TlsSettings};
 use crate::diag::{DiagnosisCode, EvidenceKey, Trust};
-use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
-use rustls::client::WebPkiServerVerifier;
-use rustls::crypto::CryptoProvider;
-use rustls::pki_types::pem::PemObject;
-use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
-use rustls::{
-    CertificateError, ClientConfig, DigitallySignedStruct, RootCertStore, SignatureScheme,
-};
-use sha2::{Digest, Sha256};
+use crate::tls::{cert_info, Seen, Verdict, Verifier};
+use rustls::pki_types::ServerName;
+use rustls::ClientConfig;
 use std::io;
 use std::pin::Pin;
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll};
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
-
-fn provider() -> Arc<CryptoProvider> {
-    static P: OnceLock<Arc<CryptoProvider>> = OnceLock::new();
-    P.get_or_init(|| Arc::new(rustls::crypto::ring::default_provider()))
-        .clone()
-}
-
-/// The OS trust store, loaded once per process.
-fn native_roots() -> Arc<RootCertStore> {
-    static R: OnceLock<Arc<RootCertStore>> = OnceLock::new();
-    R.get_or_init(|| {
-        let mut store = RootCertStore::empty();
-        let loaded = rustls_native_certs::load_native_certs();
-        store.add_parsable_certificates(loaded.certs);
-        Arc::new(store)
-    })
-    .clone()
-}
-
-/// Starts loading the OS trust store in the background (it takes a few milliseconds), so
-/// that it is ready when the first TLS step needs it.
-pub fn warm_up() {
-    std::thread::spawn(|| {
-        let _ = native_roots();
-        let _ = provider();
-    });
-}
-
-fn roots(extra: &[String]) -> Arc<RootCertStore> {
-    if extra.is_empty() {
-        return native_roots();
-    }
-    let mut store = (*native_roots()).clone();
-    for pem in extra {
-        for cert in CertificateDer::pem_slice_iter(pem.as_bytes()).flatten() {
-            let _ = store.add(cert);
-        }
-    }
-    Arc::new(store)
-}
-
-/// `AB:CD:…` SHA-256 of a DER certificate.
-pub(crate) fn fingerprint(der: &[u8]) -> String {
-    Sha256::digest(der)
-        .iter()
-        .map(|b| format!("{b:02X}"))
-        .collect::<Vec<_>>()
-        .join(":")
-}
-
-fn rfc3339(t: time::OffsetDateTime) -> String {
-    t.format(&time::format_description::well_known::Rfc3339)
-        .unwrap_or_default()
-}
-
-pub(crate) fn cert_info(der: &[u8]) -> CertInfo {
-    use x509_parser::prelude::*;
-    let sha256 = fingerprint(der);
-    match X509Certificate::from_der(der) {
-        Ok((_, c)) => {
-            let mut names = Vec::new();
-            if let Ok(Some(san)) = c.subject_alternative_name() {
-                for n in &san.value.general_names {
-                    match n {
-                        GeneralName::DNSName(d) => names.push(d.to_string()),
-                        GeneralName::IPAddress(b) => names.push(ip_text(b)),
-                        _ => {}
-                    }
-                }
-            }
-            if names.is_empty() {
-                for cn in c.subject().iter_common_name() {
-                    if let Ok(s) = cn.as_str() {
-                        names.push(s.to_string());
-                    }
-                }
-            }
-            CertInfo {
-                subject: c.subject().to_string(),
-                issuer: c.issuer().to_string(),
-                names,
-                not_before: rfc3339(c.validity().not_before.to_datetime()),
-                not_after: rfc3339(c.validity().not_after.to_datetime()),
-                sha256,
-                self_signed: c.subject().as_raw() == c.issuer().as_raw(),
-            }
-        }
-        Err(e) => CertInfo {
-            subject: format!("(unreadable certificate: {e})"),
-            issuer: String::new(),
-            names: Vec::new(),
-            not_before: String::new(),
-            not_after: String::new(),
-            sha256,
-            self_signed: false,
-        },
-    }
-}
-
-fn ip_text(b: &[u8]) -> String {
-    match b.len() {
-        4 => std::net::Ipv4Addr::new(b[0], b[1], b[2], b[3]).to_string(),
-        16 => {
-            let mut a = [0u8; 16];
-            a.copy_from_slice(b);
-            std::net::Ipv6Addr::from(a).to_string()
-        }
-        _ => format!("{b:02x?}"),
-    }
-}
-
-/// What the verifier found.
-#[derive(Debug, Clone)]
-enum Verdict {
-    Verified,
-    Pinned,
-    /// Verification is off; `would_fail` is what it would have said.
-    Unverified {
-        would_fail: Option<DiagnosisCode>,
-    },
-    Failed {
-        code: DiagnosisCode,
-        detail: String,
-    },
-}
-
-#[derive(Debug, Default)]
-struct Seen {
-    chain: Vec<CertificateDer<'static>>,
-    verdict: Option<Verdict>,
-}
-
-#[derive(Debug)]
-struct Verifier {
-    webpki: Option<Arc<WebPkiServerVerifier>>,
-    provider: Arc<CryptoProvider>,
-    verify: bool,
-    alt_name: Option<ServerName<'static>>,
-    pin: Option<String>,
-    seen: Arc<Mutex<Seen>>,
-}
-
-/// Maps a webpki verdict to a diagnosis code.
-fn classify_cert_error(e: &rustls::Error, leaf: &CertificateDer<'_>) -> (DiagnosisCode, String) {
-    let detail = e.to_string();
-    let code = match e {
-        rustls::Error::InvalidCertificate(ce) => match ce {
-            CertificateError::Expired | CertificateError::ExpiredContext { .. } => {
-                DiagnosisCode::TlsExpired
-            }
-            CertificateError::NotValidYet | CertificateError::NotValidYetContext { .. } => {
-                DiagnosisCode::TlsNotYetValid
-            }
-            CertificateError::NotValidForName | CertificateError::NotValidForNameContext { .. } => {
-                DiagnosisCode::TlsHostnameMismatch
-            }
-            // A self-signed leaf fails path building in several ways (no issuer, or a
-            // trust anchor of the same name with another key): all mean "self-signed".
-            _ if cert_info(leaf).self_signed => DiagnosisCode::TlsSelfSigned,
-            CertificateError::UnknownIssuer
-            | CertificateError::BadSignature
-            | CertificateError::UnsupportedSignatureAlgorithmContext { .. }
-            | CertificateError::UnsupportedSignatureAlgorithmForPublicKeyContext { .. } => {
-                DiagnosisCode::TlsUntrustedIssuer
-            }
-            _ => DiagnosisCode::TlsHandshakeFailed,
-        },
-        _ => DiagnosisCode::TlsHandshakeFailed,
-    };
-    (code, detail)
-}
-
-impl ServerCertVerifier for Verifier {
-    fn verify_server_cert(
-        &self,
-        end_entity: &CertificateDer<'_>,
-        intermediates: &[CertificateDer<'_>],
-        server_name: &ServerName<'_>,
-        ocsp_response: &[u8],
-        now: UnixTime,
-    ) -> Result<ServerCertVerified, rustls::Error> {
-        let mut seen = self.seen.lock().unwrap_or_else(|e| e.into_inner());
-        seen.chain = std::iter::once(end_entity)
-            .chain(intermediates)
-            .map(|c| c.clone().into_owned())
-            .collect();
-        if let Some(pin) = &self.pin {
-            // Compared here, not by webpki: a pinned self-signed CA certificate would fail
-            // there as an end entity (CaUsedAsEndEntity).
-            if fingerprint(end_entity) == *pin {
-                seen.verdict = Some(Verdict::Pinned);
-                return Ok(ServerCertVerified::assertion());
-            }
-            seen.verdict = Some(Verdict::Failed {
-                code: DiagnosisCode::TlsPinMismatch,
-                detail: "the certificate's fingerprint is not the pinned one".into(),
-            });
-            return Err(rustls::Error::InvalidCertificate(
-                CertificateError::ApplicationVerificationFailure,
-            ));
-        }
-        let name = self.alt_name.as_ref().unwrap_or(server_name);
-        let result = match &self.webpki {
-            Some(w) => w.verify_server_cert(end_entity, intermediates, name, ocsp_response, now),
-            None => Err(rustls::Error::InvalidCertificate(
-                CertificateError::UnknownIssuer,
-            )),
-        };
-        match result {
-            Ok(v) => {
-                seen.verdict = Some(if self.verify {
-                    Verdict::Verified
-                } else {
-                    Verdict::Unverified { would_fail: None }
-                });
-                Ok(v)
-            }
-            Err(e) => {
-                let (code, detail) = classify_cert_error(&e, end_entity);
-                if self.verify {
-                    seen.verdict = Some(Verdict::Failed { code, detail });
-                    Err(e)
-                } else {
-                    seen.verdict = Some(Verdict::Unverified {
-                        would_fail: Some(code),
-                    });
-                    Ok(ServerCertVerified::assertion())
-                }
-            }
-        }
-    }
-
-    // Signatures are always checked, pinned or not: they prove the server holds the key.
-    fn verify_tls12_signature(
-        &self,
-        message: &[u8],
-        cert: &CertificateDer<'_>,
-        dss: &DigitallySignedStruct,
-    ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        rustls::crypto::verify_tls12_signature(
-            message,
-            cert,
-            dss,
-            &self.provider.signature_verification_algorithms,
-        )
-    }
-
-    fn verify_tls13_signature(
-        &self,
-        message: &[u8],
-        cert: &CertificateDer<'_>,
-        dss: &DigitallySignedStruct,
-    ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        rustls::crypto::verify_tls13_signature(
-            message,
-            cert,
-            dss,
-            &self.provider.signature_verification_algorithms,
-        )
-    }
-
-    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
-        self.provider
-            .signature_verification_algorithms
-            .supported_schemes()
-    }
-}
 
 /// Records the first bytes the server sends during the handshake, to tell a plaintext
 /// greeting from garbage when the handshake fails.
@@ -394,21 +126,19 @@ fn cert_evidence(mut f: Failure, chain: &[CertInfo]) -> Failure {
 }
 
 /// Runs the TLS handshake on `io` for `host` (the punycode name or IP literal).
+///
+/// With `second`, a second connection to the same server asks the OS's own TLS stack for its
+/// verdict on the certificate, and — when the handshake failed for want of a common
+/// version — which TLS version the server speaks.
 pub(crate) async fn handshake(
     io: Box<dyn Io>,
     host: &str,
     settings: &TlsSettings,
     transcript: &Transcript,
+    second: Option<SecondLook>,
 ) -> Result<(Box<dyn Io>, Done<TlsEvidence>), Failure> {
-    let provider = provider();
-    let store = roots(&settings.extra_roots);
-    let webpki = if store.is_empty() {
-        None
-    } else {
-        WebPkiServerVerifier::builder_with_provider(store, provider.clone())
-            .build()
-            .ok()
-    };
+    let provider = crate::tls::provider();
+    let webpki = crate::tls::TlsConfig::shared(&settings.extra_roots).webpki();
     let checked = checked_name(host, settings);
     let alt_name = if settings.alt_name.trim().is_empty() {
         None
@@ -460,9 +190,28 @@ pub(crate) async fn handshake(
     };
     transcript.info("TLS handshake");
     let connector = tokio_rustls::TlsConnector::from(Arc::new(config));
-    let result = connector.connect(server_name, peek).await;
+    // The OS's verdict comes from a second connection in parallel (boxed: a whole
+    // connection, kept off this future's stack); it is awaited only if the server presented
+    // a certificate, so a server that is no TLS server costs nothing more.
+    let mut os_look = second.map(|look| Box::pin(look.os_verdict(host)));
+    let mut os_early: Option<Option<crate::diag::OsTrust>> = None;
+    let handshake = connector.connect(server_name, peek);
+    tokio::pin!(handshake);
+    let result = loop {
+        tokio::select! {
+            r = &mut handshake => break r,
+            v = async { os_look.as_mut().expect("guarded").await }, if os_look.is_some() && os_early.is_none() => {
+                os_early = Some(v);
+            }
+        }
+    };
     let seen = std::mem::take(&mut *seen.lock().unwrap_or_else(|e| e.into_inner()));
     let chain: Vec<CertInfo> = seen.chain.iter().map(|c| cert_info(c)).collect();
+    let os_trust = match (os_early, os_look, chain.is_empty()) {
+        (Some(v), _, false) => v,
+        (None, Some(look), false) => look.await,
+        _ => None,
+    };
     match result {
         Ok(stream) => {
             let (_, conn) = stream.get_ref();
@@ -506,6 +255,7 @@ pub(crate) async fn handshake(
                 trust,
                 checked_name: checked.clone(),
                 chain: chain.clone(),
+                os_trust,
             };
             transcript.info(&format!(
                 "{version} {cipher}, certificate {} ({trust})",
@@ -531,8 +281,17 @@ pub(crate) async fn handshake(
                 trust: Trust::Failed,
                 checked_name: checked.clone(),
                 chain: chain.clone(),
+                os_trust,
             });
-            let f = classify_handshake(&e, seen.verdict, &peeked, &checked, pin.as_deref());
+            let mut f = classify_handshake(&e, seen.verdict, &peeked, &checked, pin.as_deref());
+            if f.code == DiagnosisCode::TlsLegacyVersion {
+                if let Some(v) = match &second {
+                    Some(look) => Box::pin(look.server_version(host)).await,
+                    None => None,
+                } {
+                    f = f.with(EvidenceKey::Observed, v);
+                }
+            }
             let f = cert_evidence(f, &chain).tls(evidence);
             transcript.info(&format!("TLS failed: {e}"));
             Err(f)
@@ -562,6 +321,20 @@ fn classify_handshake(
             .with(EvidenceKey::ServerSent, first_line(&peeked.bytes));
     }
     let inner = e.get_ref().and_then(|i| i.downcast_ref::<rustls::Error>());
+    // No common version with a client that speaks TLS 1.2 and 1.3: the server is older.
+    if let Some(
+        rustls::Error::AlertReceived(rustls::AlertDescription::ProtocolVersion)
+        | rustls::Error::PeerIncompatible(
+            rustls::PeerIncompatible::ServerDoesNotSupportTls12Or13
+            | rustls::PeerIncompatible::ServerTlsVersionIsDisabledByOurConfig,
+        ),
+    ) = inner
+    {
+        return Failure::new(DiagnosisCode::TlsLegacyVersion).with(
+            EvidenceKey::Detail,
+            inner.map(|e| e.to_string()).unwrap_or_default(),
+        );
+    }
     let detail = match inner {
         Some(rustls::Error::AlertReceived(alert)) => format!(
             "the server ended the handshake with the alert \"{alert:?}\" (e.g. no common TLS version or cipher)"
@@ -603,6 +376,203 @@ fn hex_preview(b: &[u8]) -> String {
     s
 }
 
+/// How a second connection gets to the point where TLS starts: at once (implicit TLS) or
+/// after the protocol's STARTTLS.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Prelude {
+    Direct,
+    Imap,
+    Pop3,
+    Smtp,
+}
+
+/// Where to open a second connection for the OS's verdict and the version check.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct SecondLook {
+    pub peer: std::net::SocketAddr,
+    pub local: std::net::IpAddr,
+    pub prelude: Prelude,
+}
+
+/// Bounds every second look (connect, STARTTLS, handshake): a verdict that does not come
+/// quickly is left out rather than holding up the test.
+const SECOND_LOOK_LIMIT: std::time::Duration = std::time::Duration::from_secs(5);
+
+impl SecondLook {
+    /// A new connection, up to where TLS starts; its lines go to no transcript.
+    async fn reopen(&self) -> Option<Box<dyn Io>> {
+        let done = super::net::connect(
+            &[self.peer],
+            Some(self.local),
+            SECOND_LOOK_LIMIT,
+            &Transcript::default(),
+        )
+        .await
+        .ok()?;
+        let mut c = done.value;
+        // SMTP replies end with "NNN " (a dash continues them).
+        async fn smtp_reply(c: &mut super::conn::Conn) -> Option<String> {
+            loop {
+                let l = c.read_line().await.ok()?;
+                if l.len() < 4 || l.as_bytes()[3] != b'-' {
+                    return Some(l);
+                }
+            }
+        }
+        match self.prelude {
+            Prelude::Direct => {}
+            Prelude::Imap => {
+                c.read_line().await.ok()?;
+                c.write_line("a1 STARTTLS").await.ok()?;
+                loop {
+                    let l = c.read_line().await.ok()?;
+                    if l.starts_with("a1 ") {
+                        l.starts_with("a1 OK").then_some(())?;
+                        break;
+                    }
+                }
+            }
+            Prelude::Pop3 => {
+                c.read_line().await.ok()?.starts_with("+OK").then_some(())?;
+                c.write_line("STLS").await.ok()?;
+                c.read_line().await.ok()?.starts_with("+OK").then_some(())?;
+            }
+            Prelude::Smtp => {
+                smtp_reply(&mut c).await?.starts_with("220").then_some(())?;
+                c.write_line("EHLO mailbox-admin.invalid").await.ok()?;
+                smtp_reply(&mut c).await?.starts_with("250").then_some(())?;
+                c.write_line("STARTTLS").await.ok()?;
+                smtp_reply(&mut c).await?.starts_with("220").then_some(())?;
+            }
+        }
+        c.into_io()
+    }
+
+    /// The OS's own TLS stack (native-tls), with only the OS trust store, on `host`.
+    pub(crate) async fn os_verdict(self, host: &str) -> Option<crate::diag::OsTrust> {
+        let work = async {
+            let io = self.reopen().await?;
+            let connector = native_tls::TlsConnector::new().ok()?;
+            let r = tokio_native_tls::TlsConnector::from(connector)
+                .connect(host, io)
+                .await;
+            Some(match r {
+                Ok(mut stream) => {
+                    use tokio::io::AsyncWriteExt;
+                    let _ = stream.shutdown().await;
+                    crate::diag::OsTrust::Trusted
+                }
+                Err(e) => os_failure(&e.to_string()),
+            })
+        };
+        tokio::time::timeout(SECOND_LOOK_LIMIT, work)
+            .await
+            .ok()
+            .flatten()
+    }
+
+    /// The TLS version the server answers a TLS 1.0–1.2 ClientHello with (`TLSv1.0`, …).
+    pub(crate) async fn server_version(&self, host: &str) -> Option<String> {
+        let work = async {
+            use tokio::io::{AsyncReadExt, AsyncWriteExt};
+            let mut io = self.reopen().await?;
+            io.write_all(&legacy_client_hello(host)).await.ok()?;
+            let mut head = [0u8; 11];
+            io.read_exact(&mut head).await.ok()?;
+            server_hello_version(&head)
+        };
+        tokio::time::timeout(SECOND_LOOK_LIMIT, work)
+            .await
+            .ok()
+            .flatten()
+    }
+}
+
+/// native-tls's error text (OpenSSL, SChannel, Security.framework) as a verdict.
+fn os_failure(text: &str) -> crate::diag::OsTrust {
+    use crate::diag::OsTrust;
+    let t = text.to_ascii_lowercase();
+    let has = |s: &str| t.contains(s);
+    if has("self-signed") || has("self signed") {
+        OsTrust::SelfSigned
+    } else if has("not yet valid") {
+        OsTrust::NotYetValid
+    } else if has("expired") {
+        OsTrust::Expired
+    } else if has("mismatch") || has("cn_no_match") || has("does not match") {
+        OsTrust::HostnameMismatch
+    } else if has("issuer") || has("untrusted root") || has("untrustedroot") || has("not trusted") {
+        OsTrust::UntrustedIssuer
+    } else if has("certificate") {
+        OsTrust::Rejected
+    } else {
+        OsTrust::NoHandshake
+    }
+}
+
+/// A ClientHello offering TLS 1.0 to 1.2 with the ciphers such servers have (no TLS 1.3
+/// `supported_versions`): the ServerHello then names the version the server speaks.
+fn legacy_client_hello(host: &str) -> Vec<u8> {
+    let mut body = vec![0x03, 0x03];
+    let mut random = [0u8; 32];
+    let _ = getrandom::fill(&mut random);
+    body.extend_from_slice(&random);
+    body.push(0); // no session id
+    let suites: [u16; 12] = [
+        0xc02f, 0xc02b, 0xc013, 0xc014, 0xc009, 0xc00a, 0x009c, 0x002f, 0x0035, 0x0033, 0x0039,
+        0x000a,
+    ];
+    body.extend_from_slice(&((suites.len() * 2) as u16).to_be_bytes());
+    for s in suites {
+        body.extend_from_slice(&s.to_be_bytes());
+    }
+    body.extend_from_slice(&[1, 0]); // no compression
+    let mut ext = Vec::new();
+    let mut add = |kind: u16, data: &[u8]| {
+        ext.extend_from_slice(&kind.to_be_bytes());
+        ext.extend_from_slice(&(data.len() as u16).to_be_bytes());
+        ext.extend_from_slice(data);
+    };
+    if host.parse::<std::net::IpAddr>().is_err() && !host.is_empty() && host.len() < 256 {
+        let name = host.as_bytes();
+        let mut sni = ((name.len() + 3) as u16).to_be_bytes().to_vec();
+        sni.push(0);
+        sni.extend_from_slice(&(name.len() as u16).to_be_bytes());
+        sni.extend_from_slice(name);
+        add(0x0000, &sni);
+    }
+    add(0x000a, &[0x00, 0x04, 0x00, 0x1d, 0x00, 0x17]); // x25519, secp256r1
+    add(0x000b, &[0x01, 0x00]); // uncompressed points
+    add(
+        0x000d,
+        &[0x00, 0x08, 0x04, 0x01, 0x05, 0x01, 0x02, 0x01, 0x04, 0x03],
+    );
+    add(0xff01, &[0x00]); // renegotiation_info
+    body.extend_from_slice(&(ext.len() as u16).to_be_bytes());
+    body.extend_from_slice(&ext);
+    let mut hs = vec![0x01];
+    hs.extend_from_slice(&(body.len() as u32).to_be_bytes()[1..]);
+    hs.extend_from_slice(&body);
+    let mut record = vec![0x16, 0x03, 0x01];
+    record.extend_from_slice(&(hs.len() as u16).to_be_bytes());
+    record.extend_from_slice(&hs);
+    record
+}
+
+/// The version in a ServerHello's first 11 bytes (record header, handshake header, version).
+fn server_hello_version(head: &[u8; 11]) -> Option<String> {
+    if head[0] != 0x16 || head[5] != 0x02 {
+        return None;
+    }
+    Some(match (head[9], head[10]) {
+        (3, 0) => "SSLv3".into(),
+        (3, 1) => "TLSv1.0".into(),
+        (3, 2) => "TLSv1.1".into(),
+        (3, 3) => "TLSv1.2".into(),
+        (a, b) => format!("0x{a:02x}{b:02x}"),
+    })
+}
+
 /// Does `addr` answer with a TLS handshake? Used when a plaintext connection gets no
 /// greeting: an implicit-TLS port waits silently for the client's hello.
 pub(crate) async fn answers_tls(
@@ -630,6 +600,44 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_server_hello_names_its_version() {
+        let hello = legacy_client_hello("mail.example.com");
+        assert_eq!(&hello[..3], &[0x16, 0x03, 0x01]);
+        assert_eq!(
+            usize::from(u16::from_be_bytes([hello[3], hello[4]])),
+            hello.len() - 5
+        );
+        let head = [
+            0x16, 0x03, 0x01, 0x00, 0x51, 0x02, 0x00, 0x00, 0x4d, 0x03, 0x01,
+        ];
+        assert_eq!(server_hello_version(&head).as_deref(), Some("TLSv1.0"));
+        let alert = [0x15, 0x03, 0x01, 0x00, 0x02, 0x02, 0x46, 0, 0, 0, 0];
+        assert_eq!(server_hello_version(&alert), None);
+    }
+
+    #[test]
+    fn os_errors_become_verdicts() {
+        use crate::diag::OsTrust;
+        assert_eq!(
+            os_failure("error:0A000086:SSL routines:tls_post_process_server_certificate:certificate verify failed:../ssl/statem/statem_clnt.c:1889: (unable to get local issuer certificate)"),
+            OsTrust::UntrustedIssuer
+        );
+        assert_eq!(
+            os_failure("... (self-signed certificate)"),
+            OsTrust::SelfSigned
+        );
+        assert_eq!(
+            os_failure("... (certificate has expired)"),
+            OsTrust::Expired
+        );
+        assert_eq!(
+            os_failure("... (hostname mismatch)"),
+            OsTrust::HostnameMismatch
+        );
+        assert_eq!(os_failure("unexpected EOF"), OsTrust::NoHandshake);
+    }
+
+    #[test]
     fn plaintext_greetings_are_told_from_tls_records() {
         assert!(looks_like_text(b"* OK [CAPABILITY IMAP4rev1] ready\r\n"));
         assert!(looks_like_text(b"220 mail.example.com ESMTP\r\n"));
@@ -637,12 +645,5 @@ mod tests {
         assert!(!looks_like_text(&[0x16, 0x03, 0x03, 0x00, 0x7a, 0x02]));
         assert!(!looks_like_text(b"\xff\xfe garbage"));
         assert!(!looks_like_text(b"* OK no line end yet"));
-    }
-
-    #[test]
-    fn fingerprints_are_colon_separated_upper_hex() {
-        let f = fingerprint(b"abc");
-        assert_eq!(f.len(), 95);
-        assert!(f.starts_with("BA:78:16:BF"), "{f}");
     }
 }

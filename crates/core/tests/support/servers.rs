@@ -73,6 +73,9 @@ pub struct Ports {
     pub smtps: u16,
     /// SMTP without TLS: AUTH PLAIN/LOGIN only, no relaying even when logged in.
     pub smtp_plain: u16,
+    /// Implicit TLS that speaks only TLS 1.0 (`openssl s_server -tls1`, good certificate,
+    /// 127.0.0.1): a server from before TLS 1.2.
+    pub tls10: u16,
 }
 
 pub struct MailServers {
@@ -124,6 +127,11 @@ pub struct OAuthServer {
     /// `http://127.0.0.1:PORT`; the endpoints are below it (see the methods).
     pub issuer: String,
     pub port: u16,
+    /// The same provider over HTTPS with the test CA's good certificate (127.0.0.1): its
+    /// discovery document names https endpoints. Clients must trust `ca_file`.
+    pub https_issuer: String,
+    /// The test CA (PEM file), for `--ca-file`, `MAILBOX_ADMIN_EXTRA_CA` and Node.js.
+    pub ca_file: PathBuf,
     /// Public native client (no secret): authorization code with PKCE S256 (required) and
     /// `redirect_uri` on any port, device code, refresh tokens when
     /// `offline_access` is asked for (rotated on use; reusing an old one revokes the grant).
@@ -189,6 +197,7 @@ impl OAuthServer {
         Command::new("node")
             .arg(self.browser_script())
             .args(args)
+            .env("NODE_EXTRA_CA_CERTS", &self.ca_file)
             .stdin(Stdio::null())
             .output()
             .expect("run node tests/oauth/browser.mjs")
@@ -728,6 +737,8 @@ fn start_oauth(dir: &Path) -> Result<OAuthServer, String> {
     cmd.arg(oauth.join("provider.mjs"))
         .env("OAUTH_USERS", serde_json::Value::Array(users).to_string())
         .env("OAUTH_SERVICE_EMAIL", OAUTH_SERVICE_EMAIL)
+        .env("OAUTH_TLS_CERT", dir.join("certs/good.crt"))
+        .env("OAUTH_TLS_KEY", dir.join("certs/good.key"))
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(err)
@@ -801,9 +812,15 @@ fn start_oauth(dir: &Path) -> Result<OAuthServer, String> {
             ));
         }
     }
+    let https_issuer = info["https_issuer"]
+        .as_str()
+        .ok_or_else(|| format!("no https_issuer in {line:?}"))?
+        .to_string();
     Ok(OAuthServer {
         issuer,
         port,
+        https_issuer,
+        ca_file: dir.join("certs/ca.crt"),
         public_client: OAUTH_PUBLIC_CLIENT,
         short_lived_client: OAUTH_SHORT_LIVED_CLIENT,
         short_ttl: info["short_ttl"].as_u64().unwrap_or(3),
@@ -855,6 +872,7 @@ fn start() -> Result<MailServers, String> {
         submission: free_port(HOST_GOOD),
         smtps: free_port(HOST_GOOD),
         smtp_plain: free_port(HOST_GOOD),
+        tls10: free_port(HOST_GOOD),
     };
 
     // The OAuth server first: Dovecot's configuration names it.
@@ -982,6 +1000,26 @@ fn start() -> Result<MailServers, String> {
             "postfix did not come up: {}{}",
             std::fs::read_to_string(pf.join("stderr.log")).unwrap_or_default(),
             std::fs::read_to_string(pf.join("postfix.log")).unwrap_or_default()
+        ));
+    }
+    // A TLS 1.0-only server: OpenSSL 3 allows TLS 1.0 only at security level 0.
+    let certs = dir.join("certs");
+    let legacy = spawn_daemon(
+        Command::new("openssl")
+            .args(["s_server", "-quiet", "-www", "-tls1", "-cipher"])
+            .arg("DEFAULT:@SECLEVEL=0")
+            .arg("-accept")
+            .arg(format!("{HOST_GOOD}:{}", ports.tls10))
+            .arg("-cert")
+            .arg(certs.join("good.crt"))
+            .arg("-key")
+            .arg(certs.join("good.key")),
+        &dir.join("openssl-tls10.log"),
+    )?;
+    if exited(legacy) || !wait_for_port(HOST_GOOD, ports.tls10, deadline) {
+        return Err(format!(
+            "openssl s_server -tls1 did not come up: {}",
+            std::fs::read_to_string(dir.join("openssl-tls10.log")).unwrap_or_default()
         ));
     }
     Ok(MailServers {

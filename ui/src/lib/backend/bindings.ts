@@ -400,7 +400,7 @@ export type ProbeProtocol = "imap" | "pop3" | "imap_download" | "smtp";
 
 export type ProbeAuth = "none" | "password" | "plain" | "login" | "cram_md5" | "oauth2" | "ntlm";
 
-export type DiagnosisCode = "dns.not_found" | "dns.failed" | "net.refused" | "net.timeout" | "net.unreachable" | "net.closed" | "tls.expected_implicit" | "tls.expected_starttls" | "tls.starttls_unsupported" | "tls.hostname_mismatch" | "tls.expired" | "tls.not_yet_valid" | "tls.self_signed" | "tls.untrusted_issuer" | "tls.pin_mismatch" | "tls.handshake_failed" | "tls.verify_disabled" | "tls.expires_soon" | "protocol.wrong_service" | "protocol.invalid_response" | "protocol.service_unavailable" | "auth.failed" | "auth.mechanism_unsupported" | "auth.plaintext_disabled" | "auth.unencrypted_not_allowed" | "auth.password_missing" | "auth.method_not_available" | "auth.plaintext_sent" | "oauth.token_invalid" | "oauth.consent_missing" | "oauth.admin_approval" | "oauth.scope_missing" | "oauth.wrong_user" | "oauth.not_connected" | "oauth.access_denied" | "oauth.client_invalid" | "oauth.device_expired" | "oauth.provider_unreachable" | "oauth.provider_error" | "oauth.endpoint_wrong" | "oauth.flow_unavailable" | "oauth.state_mismatch" | "oauth.browser_timeout" | "oauth.cancelled" | "imap.mailbox_missing" | "imap.folder_missing" | "smtp.sender_rejected" | "smtp.relay_denied" | "smtp.recipient_rejected" | "smtp.message_rejected" | "roundtrip.not_received";
+export type DiagnosisCode = "dns.not_found" | "dns.failed" | "net.refused" | "net.timeout" | "net.unreachable" | "net.closed" | "tls.expected_implicit" | "tls.expected_starttls" | "tls.starttls_unsupported" | "tls.hostname_mismatch" | "tls.expired" | "tls.not_yet_valid" | "tls.self_signed" | "tls.untrusted_issuer" | "tls.pin_mismatch" | "tls.handshake_failed" | "tls.legacy_version" | "tls.verify_disabled" | "tls.expires_soon" | "protocol.wrong_service" | "protocol.invalid_response" | "protocol.service_unavailable" | "auth.failed" | "auth.mechanism_unsupported" | "auth.plaintext_disabled" | "auth.unencrypted_not_allowed" | "auth.password_missing" | "auth.method_not_available" | "auth.plaintext_sent" | "oauth.token_invalid" | "oauth.consent_missing" | "oauth.admin_approval" | "oauth.scope_missing" | "oauth.wrong_user" | "oauth.not_connected" | "oauth.access_denied" | "oauth.client_invalid" | "oauth.device_expired" | "oauth.provider_unreachable" | "oauth.provider_error" | "oauth.endpoint_wrong" | "oauth.flow_unavailable" | "oauth.state_mismatch" | "oauth.browser_timeout" | "oauth.cancelled" | "imap.mailbox_missing" | "imap.folder_missing" | "smtp.sender_rejected" | "smtp.relay_denied" | "smtp.recipient_rejected" | "smtp.message_rejected" | "roundtrip.not_received";
 
 export type EvidenceKey = "address" | "after" | "capabilities" | "certificate_names" | "command" | "consented_as" | "days_left" | "deleted" | "delimiter" | "detail" | "existing_folders" | "expected" | "expected_name" | "issuer" | "junk" | "keyring" | "last_received" | "last_sent" | "login_user" | "mailbox_path" | "marker" | "method" | "name" | "not_after" | "not_before" | "observed" | "offered" | "pinned_sha256" | "port" | "problem" | "provider_error" | "provider_said" | "recipient" | "resolver_said" | "sender" | "sent" | "server_error" | "server_said" | "server_sent" | "sha256" | "sounds_like" | "step" | "subject" | "timeout" | "trash" | "user" | "verification_would_report" | "waited" | "wanted";
 
@@ -440,6 +440,8 @@ not_before: string, not_after: string,
  */
 sha256: string, self_signed: boolean, };
 
+export type OsTrust = "trusted" | "untrusted_issuer" | "self_signed" | "expired" | "not_yet_valid" | "hostname_mismatch" | "rejected" | "no_handshake";
+
 export type TlsEvidence = { 
 /**
  * `TLSv1.3`; empty when the handshake did not finish.
@@ -456,7 +458,12 @@ checked_name: string,
 /**
  * Leaf first.
  */
-chain: Array<CertInfo>, };
+chain: Array<CertInfo>, 
+/**
+ * What the operating system's own TLS stack says, with only the OS trust store (a
+ * second handshake): `None` when not checked.
+ */
+os_trust: OsTrust | null, };
 
 export type Step = { role: Role, kind: StepKind, status: StepStatus, duration_ms: number, summary: string, 
 /**

@@ -263,7 +263,14 @@ describe('server test', () => {
           step({
             kind: 'tls',
             status: 'ok',
-            tls: { version: 'TLSv1.3', cipher: 'TLS13_AES_256_GCM_SHA384', trust: 'verified', checked_name: '127.0.0.1', chain: [leaf, ca] },
+            tls: {
+              version: 'TLSv1.3',
+              cipher: 'TLS13_AES_256_GCM_SHA384',
+              trust: 'verified',
+              checked_name: '127.0.0.1',
+              chain: [leaf, ca],
+              os_trust: 'untrusted_issuer',
+            },
           }),
         ],
       }),
@@ -273,6 +280,10 @@ describe('server test', () => {
     expect(tls).not.toHaveAttribute('open');
     expect(tls.querySelector('summary')).toHaveTextContent('TLS-Details: TLSv1.3 · geprüft und vertrauenswürdig');
     expect(tls).toHaveTextContent('TLS13_AES_256_GCM_SHA384');
+    // The OS's own verdict beside ours: the company CA is trusted here, not by the OS.
+    const os = within(tls).getByTestId('test-tls-os-trust');
+    expect(os).toHaveAttribute('data-os-trust', 'untrusted_issuer');
+    expect(os).toHaveTextContent('kennt den Aussteller nicht');
     const certs = within(tls).getAllByTestId('test-cert');
     expect(certs).toHaveLength(2);
     expect(certs[0]).toHaveTextContent('Serverzertifikat');

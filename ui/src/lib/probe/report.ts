@@ -101,6 +101,7 @@ export function fixTarget(code: DiagnosisCode): FixTarget {
     case 'tls.untrusted_issuer':
     case 'tls.pin_mismatch':
     case 'tls.handshake_failed':
+    case 'tls.legacy_version':
     case 'tls.verify_disabled':
     case 'tls.expires_soon':
       return 'certificate';
