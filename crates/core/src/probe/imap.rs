@@ -917,4 +917,391 @@ mod tests {
         assert_eq!(literal_len(b"a1 LOGIN {5+}"), Some(5));
         assert_eq!(literal_len(b"* OK fine"), None);
     }
+
+    // ---- wire tests against a scripted server -------------------------------------------
+
+    use crate::probe::testing::{evidence, expect_code, lines, target, Script};
+    use crate::probe::transcript::{Dir, Transcript};
+
+    const TIMEOUT: Duration = Duration::from_secs(3);
+
+    async fn greeted(greeting: &str, script: Script) -> (Conn, crate::probe::testing::Peer, Imap) {
+        let (mut c, peer) = Script::new().send(greeting).then(script).start();
+        let mut p = Imap::new();
+        p.greeting(&mut c).await.expect("greeting");
+        (c, peer, p)
+    }
+
+    #[tokio::test]
+    async fn ok_greeting_with_capabilities_needs_no_capability_command() {
+        let (mut c, peer, mut p) = greeted(
+            "* OK [CAPABILITY IMAP4rev1 STARTTLS AUTH=PLAIN LOGINDISABLED] Dovecot ready.",
+            Script::new(),
+        )
+        .await;
+        p.capabilities(&mut c).await.unwrap();
+        assert!(p.offers_starttls());
+        assert_eq!(p.auth_mechs(), ["PLAIN"]);
+        assert!(peer.finish(c).await.is_empty());
+    }
+
+    #[tokio::test]
+    async fn ok_greeting_without_capabilities_asks_for_them() {
+        let (mut c, peer, mut p) = greeted(
+            "* OK ready",
+            Script::new()
+                .expect("a1 CAPABILITY")
+                .send("* CAPABILITY IMAP4rev1 SASL-IR AUTH=PLAIN AUTH=XOAUTH2\na1 OK done"),
+        )
+        .await;
+        p.capabilities(&mut c).await.unwrap();
+        assert_eq!(p.auth_mechs(), ["PLAIN", "XOAUTH2"]);
+        assert!(!p.offers_starttls());
+        peer.finish(c).await;
+    }
+
+    #[tokio::test]
+    async fn preauth_greeting_logs_in_without_a_command() {
+        let (mut c, peer, mut p) = greeted(
+            "* PREAUTH [CAPABILITY IMAP4rev1] logged in as alice",
+            Script::new(),
+        )
+        .await;
+        c.tls = true;
+        let t = target(ProbeProtocol::Imap, ProbeAuth::Password);
+        p.login(&mut c, &t, "pw").await.unwrap();
+        assert!(peer.finish(c).await.is_empty());
+    }
+
+    #[tokio::test]
+    async fn bye_greeting_is_service_unavailable() {
+        let (mut c, peer) = Script::new()
+            .send("* BYE Too many connections from your IP")
+            .start();
+        let f = expect_code(
+            Imap::new().greeting(&mut c).await,
+            DiagnosisCode::ProtocolServiceUnavailable,
+        );
+        assert_eq!(
+            evidence(&f, EvidenceKey::ServerSaid).as_deref(),
+            Some("* BYE Too many connections from your IP")
+        );
+        peer.finish(c).await;
+    }
+
+    #[tokio::test]
+    async fn pop3_greeting_on_an_imap_port_is_the_wrong_service() {
+        let (mut c, peer) = Script::new().send("+OK Dovecot ready.").start();
+        let f = expect_code(
+            Imap::new().greeting(&mut c).await,
+            DiagnosisCode::ProtocolWrongService,
+        );
+        assert_eq!(
+            evidence(&f, EvidenceKey::SoundsLike).as_deref(),
+            Some("POP3")
+        );
+        peer.finish(c).await;
+    }
+
+    #[tokio::test]
+    async fn folder_list_reads_literals_and_merges_lsub() {
+        let (mut c, peer, mut p) = greeted(
+            "* OK [CAPABILITY IMAP4rev1] ready",
+            Script::new()
+                .expect(r#"a1 LIST "" "*""#)
+                .raw(
+                    "* LIST (\\HasNoChildren) \"/\" {12}\r\nEntw&APw-rfe\r\n\
+                     * LIST (\\Noselect) \"/\" Archiv\r\n\
+                     * LIST () \"/\" INBOX\r\n\
+                     a1 OK List completed.\r\n",
+                )
+                .expect(r#"a2 LSUB "" "*""#)
+                .send("* LSUB () \"/\" INBOX\na2 OK done"),
+        )
+        .await;
+        let folders = p.list_folders(&mut c).await.unwrap().value;
+        let names: Vec<&str> = folders.iter().map(|f| f.name.as_str()).collect();
+        assert_eq!(names, ["INBOX", "Entwürfe", "Archiv"]);
+        assert!(folders[0].subscribed && !folders[1].subscribed);
+        assert!(!folders[2].selectable);
+        let shown = lines(&c.transcript.take(), Dir::Server);
+        assert!(
+            shown.contains(&"[12 bytes] Entw&APw-rfe".to_string()),
+            "{shown:?}"
+        );
+        peer.finish(c).await;
+    }
+
+    #[tokio::test]
+    async fn folder_list_uses_list_extended_for_special_use() {
+        let (mut c, peer, mut p) = greeted(
+            "* OK [CAPABILITY IMAP4rev1 LIST-EXTENDED SPECIAL-USE] ready",
+            Script::new()
+                .expect(r#"a1 LIST "" "*" RETURN (SPECIAL-USE SUBSCRIBED)"#)
+                .send(
+                    "* LIST (\\Subscribed) \".\" INBOX\n\
+                     * LIST (\\Subscribed \\Sent) \".\" \"Gesendete Elemente\"\n\
+                     * LIST (\\Junk) \".\" Spam\n\
+                     a1 OK done",
+                ),
+        )
+        .await;
+        let folders = p.list_folders(&mut c).await.unwrap().value;
+        assert_eq!(folders[1].name, "Gesendete Elemente");
+        assert_eq!(folders[1].special_use.as_deref(), Some("\\Sent"));
+        assert_eq!(folders[2].special_use.as_deref(), Some("\\Junk"));
+        assert!(folders[1].subscribed && !folders[2].subscribed);
+        peer.finish(c).await;
+    }
+
+    #[tokio::test]
+    async fn a_literal_bomb_ends_with_a_diagnosis_without_reading_it() {
+        let (mut c, peer, mut p) = greeted(
+            "* OK [CAPABILITY IMAP4rev1] ready",
+            Script::new()
+                .expect(r#"a1 LIST "" "*""#)
+                .send("* LIST () \"/\" {4000000000}"),
+        )
+        .await;
+        let r = tokio::time::timeout(TIMEOUT, p.list_folders(&mut c))
+            .await
+            .expect("the client must not wait for four gigabytes");
+        let f = expect_code(r, DiagnosisCode::ProtocolInvalidResponse);
+        assert_eq!(
+            evidence(&f, EvidenceKey::Problem).as_deref(),
+            Some("a literal of 4000000000 bytes")
+        );
+        peer.finish(c).await;
+    }
+
+    #[tokio::test]
+    async fn a_line_of_endless_small_literals_is_cut_off() {
+        let mut bomb = b"* LIST () \"/\" {1}\r\n".to_vec();
+        for _ in 0..1100 {
+            bomb.extend_from_slice(b"x {1}\r\n");
+        }
+        let (mut c, peer, mut p) = greeted(
+            "* OK [CAPABILITY IMAP4rev1] ready",
+            Script::new().expect(r#"a1 LIST "" "*""#).raw(bomb),
+        )
+        .await;
+        let r = tokio::time::timeout(TIMEOUT, p.list_folders(&mut c))
+            .await
+            .unwrap();
+        expect_code(r, DiagnosisCode::ProtocolInvalidResponse);
+        peer.finish(c).await;
+    }
+
+    #[tokio::test]
+    async fn starttls_ok_forgets_capabilities_and_no_is_unsupported() {
+        let (mut c, peer, mut p) = greeted(
+            "* OK [CAPABILITY IMAP4rev1 STARTTLS] ready",
+            Script::new()
+                .expect("a1 STARTTLS")
+                .send("a1 OK Begin TLS negotiation now.")
+                .expect("a2 STARTTLS")
+                .send("a2 NO [ALERT] TLS is not configured"),
+        )
+        .await;
+        p.starttls(&mut c).await.unwrap();
+        assert!(p.caps.is_empty());
+        let f = expect_code(
+            p.starttls(&mut c).await,
+            DiagnosisCode::TlsStarttlsUnsupported,
+        );
+        assert_eq!(
+            evidence(&f, EvidenceKey::ServerSaid).as_deref(),
+            Some("NO [ALERT] TLS is not configured")
+        );
+        peer.finish(c).await;
+    }
+
+    #[tokio::test]
+    async fn authenticate_plain_answers_the_continuation_and_hides_the_response() {
+        let resp = sasl::b64(b"\0alice@example.test\0pa55word");
+        let (mut c, peer, mut p) = greeted(
+            "* OK [CAPABILITY IMAP4rev1 AUTH=PLAIN] ready",
+            Script::new()
+                .expect("a1 AUTHENTICATE PLAIN")
+                .send("+ ")
+                .expect(&resp)
+                .send("a1 OK [CAPABILITY IMAP4rev1 SPECIAL-USE] Logged in"),
+        )
+        .await;
+        c.tls = true;
+        let t = target(ProbeProtocol::Imap, ProbeAuth::Password);
+        p.login(&mut c, &t, "pa55word").await.unwrap();
+        assert!(p.has("SPECIAL-USE"));
+        let sent = lines(&c.transcript.take(), Dir::Client);
+        assert_eq!(sent, ["a1 AUTHENTICATE PLAIN", "<redacted>"]);
+        peer.finish(c).await;
+    }
+
+    #[tokio::test]
+    async fn sasl_ir_sends_the_initial_response_and_refreshes_capabilities() {
+        let resp = sasl::b64(b"\0alice@example.test\0pa55word");
+        let (mut c, peer, mut p) = greeted(
+            "* OK [CAPABILITY IMAP4rev1 SASL-IR AUTH=PLAIN] ready",
+            Script::new()
+                .expect(&format!("a1 AUTHENTICATE PLAIN {resp}"))
+                .send("a1 OK Logged in")
+                .expect("a2 CAPABILITY")
+                .send("* CAPABILITY IMAP4rev1 UIDPLUS\na2 OK done"),
+        )
+        .await;
+        c.tls = true;
+        let t = target(ProbeProtocol::Imap, ProbeAuth::Plain);
+        p.login(&mut c, &t, "pa55word").await.unwrap();
+        assert!(p.has("UIDPLUS"));
+        let sent = lines(&c.transcript.take(), Dir::Client);
+        assert_eq!(sent[0], "a1 AUTHENTICATE PLAIN <redacted>");
+        peer.finish(c).await;
+    }
+
+    #[tokio::test]
+    async fn login_command_is_redacted_and_a_refusal_is_auth_failed() {
+        let (mut c, peer, mut p) = greeted(
+            "* OK [CAPABILITY IMAP4rev1] ready",
+            Script::new()
+                .expect(r#"a1 LOGIN "alice@example.test" "pa\"ss""#)
+                .send("a1 NO [AUTHENTICATIONFAILED] Authentication failed."),
+        )
+        .await;
+        c.tls = true;
+        let t = target(ProbeProtocol::Imap, ProbeAuth::Login);
+        let f = expect_code(
+            p.login(&mut c, &t, "pa\"ss").await,
+            DiagnosisCode::AuthFailed,
+        );
+        assert_eq!(
+            evidence(&f, EvidenceKey::User).as_deref(),
+            Some("alice@example.test")
+        );
+        let sent = lines(&c.transcript.take(), Dir::Client);
+        assert_eq!(sent, [r#"a1 LOGIN "alice@example.test" <redacted>"#]);
+        peer.finish(c).await;
+    }
+
+    #[tokio::test]
+    async fn privacy_required_means_plaintext_is_disabled() {
+        let (mut c, peer, mut p) = greeted(
+            "* OK [CAPABILITY IMAP4rev1] ready",
+            Script::new()
+                .expect("a1 LOGIN *")
+                .send("a1 NO [PRIVACYREQUIRED] Plaintext authentication disallowed"),
+        )
+        .await;
+        let t = target(ProbeProtocol::Imap, ProbeAuth::Login);
+        expect_code(
+            p.login(&mut c, &t, "pw").await,
+            DiagnosisCode::AuthPlaintextDisabled,
+        );
+        peer.finish(c).await;
+    }
+
+    #[tokio::test]
+    async fn logindisabled_before_tls_sends_no_password() {
+        let (mut c, peer, mut p) = greeted(
+            "* OK [CAPABILITY IMAP4rev1 STARTTLS LOGINDISABLED AUTH=PLAIN] ready",
+            Script::new(),
+        )
+        .await;
+        let t = target(ProbeProtocol::Imap, ProbeAuth::Password);
+        expect_code(
+            p.login(&mut c, &t, "pw").await,
+            DiagnosisCode::AuthPlaintextDisabled,
+        );
+        assert!(peer.finish(c).await.is_empty());
+    }
+
+    #[tokio::test]
+    async fn cram_md5_answers_the_challenge() {
+        let challenge = "<1896.697170952@postoffice.reston.mci.net>";
+        let answer = sasl::b64(
+            sasl::cram_md5_response("alice@example.test", "tanstaaf", challenge.as_bytes())
+                .as_bytes(),
+        );
+        let (mut c, peer, mut p) = greeted(
+            "* OK [CAPABILITY IMAP4rev1 AUTH=CRAM-MD5] ready",
+            Script::new()
+                .expect("a1 AUTHENTICATE CRAM-MD5")
+                .send(&format!("+ {}", sasl::b64(challenge.as_bytes())))
+                .expect(&answer)
+                .send("a1 OK [CAPABILITY IMAP4rev1] done"),
+        )
+        .await;
+        let t = target(ProbeProtocol::Imap, ProbeAuth::CramMd5);
+        p.login(&mut c, &t, "tanstaaf").await.unwrap();
+        peer.finish(c).await;
+    }
+
+    async fn xoauth2_refused(json: &str) -> (Failure, Vec<String>) {
+        let transcript = Transcript::new(vec!["ya29.secret-token".into()]);
+        let (mut c, peer) = Script::new()
+            .send("* OK [CAPABILITY IMAP4rev1 SASL-IR AUTH=XOAUTH2] ready")
+            .expect("a1 AUTHENTICATE XOAUTH2 *")
+            .send(&format!("+ {}", sasl::b64(json.as_bytes())))
+            .expect("")
+            .send("a1 NO [AUTHENTICATIONFAILED] Invalid credentials")
+            .start_with(transcript);
+        let mut p = Imap::new();
+        p.greeting(&mut c).await.unwrap();
+        c.tls = true;
+        let t = target(ProbeProtocol::Imap, ProbeAuth::Oauth2);
+        let Err(f) = p.login(&mut c, &t, "ya29.secret-token").await else {
+            panic!("the login must fail")
+        };
+        let sent = lines(&c.transcript.take(), Dir::Client);
+        peer.finish(c).await;
+        (f, sent)
+    }
+
+    #[tokio::test]
+    async fn xoauth2_error_challenge_is_explained() {
+        let json = r#"{"status":"400","schemes":"Bearer","scope":"https://mail.google.com/"}"#;
+        let (f, sent) = xoauth2_refused(json).await;
+        assert_eq!(f.code, DiagnosisCode::OauthTokenInvalid);
+        assert_eq!(
+            evidence(&f, EvidenceKey::ServerError).as_deref(),
+            Some(json)
+        );
+        assert_eq!(sent, ["a1 AUTHENTICATE XOAUTH2 <redacted>", "<redacted>"]);
+        let (f, _) = xoauth2_refused(r#"{"status":"insufficient_scope"}"#).await;
+        assert_eq!(f.code, DiagnosisCode::OauthScopeMissing);
+    }
+
+    #[tokio::test]
+    async fn bye_before_the_connection_drops_is_kept_as_evidence() {
+        let (mut c, peer, mut p) = greeted(
+            "* OK [CAPABILITY IMAP4rev1] ready",
+            Script::new()
+                .expect("a1 NOOP")
+                .send("* BYE Server shutting down."),
+        )
+        .await;
+        let f = expect_code(p.command(&mut c, "NOOP").await, DiagnosisCode::NetClosed);
+        assert_eq!(
+            evidence(&f, EvidenceKey::ServerSaid).as_deref(),
+            Some("* BYE Server shutting down.")
+        );
+        peer.finish(c).await;
+    }
+
+    #[tokio::test]
+    async fn an_answer_with_a_foreign_tag_is_invalid() {
+        let (mut c, peer, mut p) = greeted(
+            "* OK ready",
+            Script::new().expect("a1 NOOP").send("b7 OK NOOP done"),
+        )
+        .await;
+        let f = expect_code(
+            p.command(&mut c, "NOOP").await,
+            DiagnosisCode::ProtocolInvalidResponse,
+        );
+        assert_eq!(
+            evidence(&f, EvidenceKey::ServerSent).as_deref(),
+            Some("b7 OK NOOP done")
+        );
+        peer.finish(c).await;
+    }
 }

@@ -15,6 +15,8 @@ mod pop3;
 mod runner;
 mod sasl;
 mod smtp;
+#[cfg(test)]
+mod testing;
 mod tls;
 pub use tls::warm_up;
 pub mod transcript;

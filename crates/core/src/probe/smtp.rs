@@ -290,7 +290,10 @@ impl Proto for Smtp {
     async fn greeting(&mut self, c: &mut Conn) -> Result<Done<()>, Failure> {
         let first = c.read_line().await?;
         let is_reply = first.len() >= 3 && first.as_bytes()[..3].iter().all(u8::is_ascii_digit);
-        if !is_reply {
+        // FTP greets with 220 too; a banner that names FTP and not SMTP is not a mail server.
+        let ftp = flow::sounds_like(&first) == Some("FTP")
+            && !first.to_ascii_uppercase().contains("SMTP");
+        if !is_reply || ftp {
             return Err(flow::unexpected_greeting(&first, ProbeProtocol::Smtp));
         }
         let mut last = first.clone();
@@ -476,5 +479,303 @@ mod tests {
     fn addresses_with_line_breaks_are_not_used() {
         assert_eq!(clean_address(" a@b.c "), Some("a@b.c"));
         assert_eq!(clean_address("a@b.c>\r\nRCPT TO:<x@y"), None);
+    }
+
+    // ---- wire tests against a scripted server -------------------------------------------
+
+    use crate::probe::testing::{evidence, expect_code, lines, target, Peer, Script};
+    use crate::probe::transcript::Dir;
+
+    const EHLO: &str = "250-mail.example.test\n250-PIPELINING\n250-AUTH=LOGIN PLAIN\n250-AUTH PLAIN LOGIN CRAM-MD5 XOAUTH2\n250-STARTTLS\n250 8BITMIME";
+
+    async fn after_ehlo(ehlo: &str, script: Script) -> (Conn, Peer, Smtp) {
+        let (mut c, peer) = Script::new()
+            .send("220 mail.example.test ESMTP Postfix")
+            .expect("EHLO [127.0.0.1]")
+            .send(ehlo)
+            .then(script)
+            .start();
+        let mut p = Smtp::new();
+        p.greeting(&mut c).await.unwrap();
+        p.capabilities(&mut c).await.unwrap();
+        (c, peer, p)
+    }
+
+    #[tokio::test]
+    async fn multi_line_220_greeting_is_read_to_its_end() {
+        let (mut c, peer) = Script::new()
+            .send("220-mail.example.test ESMTP\n220-No UCE\n220 ready")
+            .expect("EHLO [127.0.0.1]")
+            .send("250 mail.example.test")
+            .start();
+        let mut p = Smtp::new();
+        p.greeting(&mut c).await.unwrap();
+        // The next reply is EHLO's, not the rest of the greeting.
+        p.capabilities(&mut c).await.unwrap();
+        assert!(p.ext.is_empty());
+        peer.finish(c).await;
+    }
+
+    #[tokio::test]
+    async fn multi_line_554_greeting_is_service_unavailable_with_its_last_line() {
+        let (mut c, peer) = Script::new()
+            .send("554-mail.example.test\n554 5.7.1 Your IP is listed")
+            .start();
+        let f = expect_code(
+            Smtp::new().greeting(&mut c).await,
+            DiagnosisCode::ProtocolServiceUnavailable,
+        );
+        assert_eq!(
+            evidence(&f, EvidenceKey::ServerSaid).as_deref(),
+            Some("554 5.7.1 Your IP is listed")
+        );
+        peer.finish(c).await;
+    }
+
+    #[tokio::test]
+    async fn ftp_banner_is_the_wrong_service() {
+        let (mut c, peer) = Script::new().send("220 ProFTPD Server ready.").start();
+        let f = expect_code(
+            Smtp::new().greeting(&mut c).await,
+            DiagnosisCode::ProtocolWrongService,
+        );
+        assert_eq!(
+            evidence(&f, EvidenceKey::SoundsLike).as_deref(),
+            Some("FTP")
+        );
+        peer.finish(c).await;
+    }
+
+    #[tokio::test]
+    async fn replies_are_bounded_and_consistent() {
+        let (mut c, peer) = Script::new()
+            .send("250-first\n250 second")
+            .send("250-first\n251 other code")
+            .send("hello there")
+            .raw("250-x\r\n".repeat(MAX_REPLY_LINES + 1))
+            .start();
+        let r = reply(&mut c).await.unwrap();
+        assert_eq!(
+            (r.code, r.lines.clone()),
+            (250, vec!["first".into(), "second".into()])
+        );
+        expect_code(reply(&mut c).await, DiagnosisCode::ProtocolInvalidResponse);
+        expect_code(reply(&mut c).await, DiagnosisCode::ProtocolInvalidResponse);
+        expect_code(reply(&mut c).await, DiagnosisCode::ProtocolInvalidResponse);
+        peer.finish(c).await;
+    }
+
+    #[tokio::test]
+    async fn ehlo_extensions_and_both_auth_spellings_are_read() {
+        let (c, peer, p) = after_ehlo(EHLO, Script::new()).await;
+        assert_eq!(p.auth_mechs(), ["LOGIN", "PLAIN", "CRAM-MD5", "XOAUTH2"]);
+        assert!(p.offers_starttls() && p.has("8bitmime"));
+        peer.finish(c).await;
+    }
+
+    #[tokio::test]
+    async fn refused_ehlo_falls_back_to_helo() {
+        let (mut c, peer) = Script::new()
+            .send("220 old.example.test SMTP")
+            .expect("EHLO [127.0.0.1]")
+            .send("502 5.5.2 Error: command not recognized")
+            .expect("HELO [127.0.0.1]")
+            .send("250 old.example.test")
+            .start();
+        let mut p = Smtp::new();
+        p.greeting(&mut c).await.unwrap();
+        p.capabilities(&mut c).await.unwrap();
+        assert!(!p.offers_starttls());
+        peer.finish(c).await;
+    }
+
+    #[tokio::test]
+    async fn starttls_220_goes_ahead_and_454_is_unsupported() {
+        let (mut c, peer, mut p) = after_ehlo(
+            EHLO,
+            Script::new()
+                .expect("STARTTLS")
+                .send("220 2.0.0 Ready to start TLS")
+                .expect("STARTTLS")
+                .send("454 4.7.0 TLS not available due to local problem"),
+        )
+        .await;
+        p.starttls(&mut c).await.unwrap();
+        assert!(p.ext.is_empty());
+        let f = expect_code(
+            p.starttls(&mut c).await,
+            DiagnosisCode::TlsStarttlsUnsupported,
+        );
+        assert_eq!(
+            evidence(&f, EvidenceKey::ServerSaid).as_deref(),
+            Some("454 4.7.0 TLS not available due to local problem")
+        );
+        peer.finish(c).await;
+    }
+
+    #[tokio::test]
+    async fn auth_login_answers_both_prompts_and_hides_them() {
+        let (mut c, peer, mut p) = after_ehlo(
+            "250-mail\n250 AUTH LOGIN",
+            Script::new()
+                .expect("AUTH LOGIN")
+                .send("334 VXNlcm5hbWU6")
+                .expect(&sasl::b64(b"alice@example.test"))
+                .send("334 UGFzc3dvcmQ6")
+                .expect(&sasl::b64(b"pw-1234"))
+                .send("235 2.7.0 Authentication successful"),
+        )
+        .await;
+        c.tls = true;
+        let t = target(ProbeProtocol::Smtp, ProbeAuth::Password);
+        p.login(&mut c, &t, "pw-1234").await.unwrap();
+        let sent = lines(&c.transcript.take(), Dir::Client);
+        assert_eq!(sent[1..], ["AUTH LOGIN", "<redacted>", "<redacted>"]);
+        peer.finish(c).await;
+    }
+
+    #[tokio::test]
+    async fn auth_refusals_are_told_apart_by_code() {
+        for (said, code) in [
+            (
+                "535 5.7.8 Error: authentication failed",
+                DiagnosisCode::AuthFailed,
+            ),
+            (
+                "538 5.7.11 Encryption required",
+                DiagnosisCode::AuthPlaintextDisabled,
+            ),
+            (
+                "530 5.7.0 Must issue a STARTTLS command first",
+                DiagnosisCode::AuthPlaintextDisabled,
+            ),
+            (
+                "504 5.5.4 Unrecognized authentication type",
+                DiagnosisCode::AuthMechanismUnsupported,
+            ),
+        ] {
+            let (mut c, peer, mut p) =
+                after_ehlo(EHLO, Script::new().expect("AUTH PLAIN *").send(said)).await;
+            c.tls = true;
+            let t = target(ProbeProtocol::Smtp, ProbeAuth::Plain);
+            let f = expect_code(p.login(&mut c, &t, "pw-1234").await, code);
+            assert_eq!(evidence(&f, EvidenceKey::ServerSaid).as_deref(), Some(said));
+            let sent = lines(&c.transcript.take(), Dir::Client);
+            assert_eq!(
+                sent.last().map(String::as_str),
+                Some("AUTH PLAIN <redacted>")
+            );
+            peer.finish(c).await;
+        }
+    }
+
+    #[tokio::test]
+    async fn xoauth2_334_error_challenge_is_explained() {
+        let json = r#"{"status":"401","schemes":"bearer"}"#;
+        let (mut c, peer, mut p) = after_ehlo(
+            EHLO,
+            Script::new()
+                .expect("AUTH XOAUTH2 *")
+                .send(&format!("334 {}", sasl::b64(json.as_bytes())))
+                .expect("")
+                .send("535 5.7.3 Authentication unsuccessful"),
+        )
+        .await;
+        c.tls = true;
+        let t = target(ProbeProtocol::Smtp, ProbeAuth::Oauth2);
+        let f = expect_code(
+            p.login(&mut c, &t, "token-xyz").await,
+            DiagnosisCode::OauthTokenInvalid,
+        );
+        assert_eq!(
+            evidence(&f, EvidenceKey::ServerError).as_deref(),
+            Some(json)
+        );
+        peer.finish(c).await;
+    }
+
+    #[tokio::test]
+    async fn no_auth_before_starttls_means_plaintext_is_disabled() {
+        let (mut c, peer, mut p) = after_ehlo("250-mail\n250 STARTTLS", Script::new()).await;
+        let t = target(ProbeProtocol::Smtp, ProbeAuth::Password);
+        expect_code(
+            p.login(&mut c, &t, "pw").await,
+            DiagnosisCode::AuthPlaintextDisabled,
+        );
+        peer.finish(c).await;
+    }
+
+    #[tokio::test]
+    async fn test_mail_goes_through_data_dot_stuffed() {
+        let (mut c, peer, mut p) = after_ehlo(
+            EHLO,
+            Script::new()
+                .expect("MAIL FROM:<a@example.test>")
+                .send("250 2.1.0 Ok")
+                .expect("RCPT TO:<b@example.test>")
+                .send("250 2.1.5 Ok")
+                .expect("DATA")
+                .send("354 End data with <CR><LF>.<CR><LF>")
+                .data()
+                .send("250 2.0.0 Ok: queued as 4F2A1"),
+        )
+        .await;
+        let mail = Mail {
+            to: "b@example.test".into(),
+            token: "tok42".into(),
+        };
+        p.send(&mut c, "a@example.test", &mail).await.unwrap();
+        let got = peer.finish(c).await;
+        let body = &got[4];
+        assert!(
+            body.contains("\r\nX-Mailbox-Admin-Test: tok42\r\n"),
+            "{body}"
+        );
+        assert!(body.ends_with("\r\n.\r\n"));
+        assert_eq!(body.matches("\r\n.\r\n").count(), 1);
+    }
+
+    #[tokio::test]
+    async fn relay_refusal_is_named_and_the_transaction_reset() {
+        let (mut c, peer, mut p) = after_ehlo(
+            EHLO,
+            Script::new()
+                .expect("MAIL FROM:<a@example.test>")
+                .send("250 2.1.0 Ok")
+                .expect("RCPT TO:<x@elsewhere.test>")
+                .send("554 5.7.1 <x@elsewhere.test>: Access denied")
+                .expect("RSET")
+                .send("250 2.0.0 Ok"),
+        )
+        .await;
+        let mail = Mail {
+            to: "x@elsewhere.test".into(),
+            token: "t".into(),
+        };
+        expect_code(
+            p.send(&mut c, "a@example.test", &mail).await,
+            DiagnosisCode::SmtpRelayDenied,
+        );
+        peer.finish(c).await;
+    }
+
+    #[tokio::test]
+    async fn sender_refusal_is_named() {
+        let (mut c, peer, mut p) = after_ehlo(
+            EHLO,
+            Script::new().expect("MAIL FROM:<boss@example.test>").send(
+                "553 5.7.1 <boss@example.test>: Sender address rejected: not owned by user alice",
+            ),
+        )
+        .await;
+        let f = expect_code(
+            p.sender_check(&mut c, "boss@example.test").await,
+            DiagnosisCode::SmtpSenderRejected,
+        );
+        assert_eq!(
+            evidence(&f, EvidenceKey::Sender).as_deref(),
+            Some("boss@example.test")
+        );
+        peer.finish(c).await;
     }
 }
