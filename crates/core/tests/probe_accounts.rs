@@ -85,6 +85,8 @@ fn account(s: &Setup, name: &str, login: &str, password: &str) -> i64 {
         .create_account(&AccountInput {
             name: name.into(),
             email: login.into(),
+            // The test mail's From: carries it as RFC 2047 encoded words.
+            sender_name: "Jürgen Müller".into(),
             owner: Some(Owner::User(s.user)),
             company_id: Some(s.company),
             incoming_server_id: Some(s.imap),
@@ -122,6 +124,21 @@ async fn an_account_is_tested_with_its_login_and_its_inherited_outgoing_server_r
     assert!(report.ok, "{:#?}", report.codes);
     let roles: Vec<Role> = report.targets.iter().map(|t| t.role).collect();
     assert_eq!(roles, vec![Role::Incoming, Role::Outgoing]);
+    let send = report
+        .steps
+        .iter()
+        .find(|st| st.kind == StepKind::Send)
+        .expect("a send step");
+    let from = send
+        .transcript
+        .iter()
+        .find(|l| l.text.starts_with("From: "))
+        .expect("the From: header in the transcript");
+    assert!(
+        from.text.contains("=?utf-8?") && from.text.contains(CAROL.name),
+        "{}",
+        from.text
+    );
     assert_eq!(report.targets[1].port, servers().ports.submission);
     for (role, kind) in [
         (Role::Incoming, StepKind::Login),

@@ -242,6 +242,7 @@ impl App {
                 let s = self.get_outgoing(sid)?;
                 let mut t = outgoing_target(&s, &base);
                 t.sender = a.email.clone();
+                t.sender_name = a.sender_name.clone();
                 if s.auth_method != SmtpAuth::None && s.username.trim().is_empty() {
                     // No login of its own: the server is used with the mailbox's login.
                     t.user = login.clone();

@@ -149,6 +149,8 @@ pub struct ProbeTarget {
     pub tls: TlsSettings,
     /// SMTP: the address for MAIL FROM (and From: of a test mail).
     pub sender: String,
+    /// SMTP: the name in From: of a test mail (Absendername); empty: "Mailbox Admin".
+    pub sender_name: String,
     /// IMAP: the mailbox path to check (empty: INBOX).
     pub mailbox_path: String,
     pub folders: SpecialFolders,
@@ -176,6 +178,7 @@ impl ProbeTarget {
             allow_plaintext: false,
             tls: TlsSettings::default(),
             sender: String::new(),
+            sender_name: String::new(),
             mailbox_path: String::new(),
             folders: SpecialFolders::default(),
             local_addr: None,
