@@ -252,3 +252,30 @@ async fn bulk_test_reports_each_account_and_counts_failures() {
     // Sorted by name for the report.
     assert_eq!(summary.results[0].account, "Falsches Passwort");
 }
+
+#[tokio::test]
+async fn an_accounts_folder_tree_is_read_with_its_login() {
+    let s = setup();
+    let id = account(&s, "Bob", BOB.name, BOB.password);
+    let folders = s
+        .app
+        .account_folders(id, &opts().base, &CancellationToken::new())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(folders[0].name, "INBOX");
+    assert!(folders
+        .iter()
+        .any(|f| f.special_use.as_deref() == Some("\\Trash")));
+    let bad = account(&s, "Bob wrong", BOB.name, "not the password");
+    let err = s
+        .app
+        .account_folders(bad, &opts().base, &CancellationToken::new())
+        .await
+        .unwrap()
+        .unwrap_err();
+    assert!(
+        matches!(&err, mailbox_admin_core::probe::ActionError::Failed(d) if d.code == "auth.failed"),
+        "{err:?}"
+    );
+}

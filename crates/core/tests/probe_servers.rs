@@ -1160,3 +1160,50 @@ async fn the_password_appears_in_no_transcript_or_report() {
     // command / USER-PASS instead), so every variant logs in.
     assert_eq!(logged_in, n);
 }
+
+// ---- IMAP actions outside a test: folder tree and subscriptions -----------------------
+
+#[tokio::test]
+async fn folder_tree_and_subscriptions_round_trip_on_dovecot() {
+    let s = servers();
+    let mut t = imap(s.ports.imaps, Security::Tls);
+    t.user = DAVE.name.into();
+    t.password = Some(Secret::new(DAVE.password));
+    let cancel = CancellationToken::new();
+    let junk_subscribed = |folders: &[Folder]| {
+        folders
+            .iter()
+            .find(|f| f.name == "Junk")
+            .expect("Junk")
+            .subscribed
+    };
+    let before = folder_tree(&t, Lang::En, &cancel).await.unwrap();
+    assert_eq!(before[0].name, "INBOX");
+    let sent = before.iter().find(|f| f.name == "Sent").expect("Sent");
+    assert_eq!(sent.special_use.as_deref(), Some("\\Sent"));
+
+    set_subscribed(&t, "Junk", true, Lang::En, &cancel)
+        .await
+        .unwrap();
+    assert!(junk_subscribed(
+        &folder_tree(&t, Lang::En, &cancel).await.unwrap()
+    ));
+    set_subscribed(&t, "Junk", false, Lang::En, &cancel)
+        .await
+        .unwrap();
+    assert!(!junk_subscribed(
+        &folder_tree(&t, Lang::En, &cancel).await.unwrap()
+    ));
+
+    t.password = Some(Secret::new("wrong password"));
+    match folder_tree(&t, Lang::En, &cancel).await {
+        Err(ActionError::Failed(d)) => assert_eq!(d.code, "auth.failed", "{d:?}"),
+        other => panic!("expected auth.failed, got {other:?}"),
+    }
+    let cancelled = CancellationToken::new();
+    cancelled.cancel();
+    assert_eq!(
+        folder_tree(&t, Lang::En, &cancelled).await,
+        Err(ActionError::Cancelled)
+    );
+}

@@ -299,6 +299,30 @@ impl App {
         Ok(report)
     }
 
+    /// The folder tree of account `id`'s IMAP server, logged in as the account ("Ordnerstruktur
+    /// aktualisieren"). The outer error: no such account or no IMAP server; the inner one: what
+    /// the server or the connection said.
+    pub async fn account_folders(
+        &self,
+        id: i64,
+        opts: &TestOptions,
+        cancel: &CancellationToken,
+    ) -> Result<std::result::Result<Vec<probe::Folder>, probe::ActionError>> {
+        let o = AccountTestOptions {
+            base: opts.clone(),
+            ..Default::default()
+        };
+        let mut plan = self.account_plan(id, &o)?;
+        self.attach_oauth(&mut plan, id).await?;
+        let Some(t) = plan.incoming.filter(|t| t.protocol != ProbeProtocol::Pop3) else {
+            return Err(Error::NotFound {
+                entity: crate::error::Entity::IncomingServer,
+                id: format!("IMAP server of account {id}"),
+            });
+        };
+        Ok(probe::folder_tree(&t, self.lang(), cancel).await)
+    }
+
     /// Tests every account (or those whose name matches `query`) with at most
     /// `concurrency` tests at a time; `each` sees every result as it comes in.
     pub async fn test_all(

@@ -23,6 +23,7 @@ pub mod transcript;
 
 pub use diagnosis::{Diagnosis, Evidence, Severity};
 pub use flow::run;
+pub use imap::{folder_tree, set_subscribed, ActionError};
 pub use tokio_util::sync::CancellationToken;
 pub use transcript::{Dir, TranscriptLine};
 
