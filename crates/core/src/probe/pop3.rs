@@ -1,5 +1,7 @@
-//! POP3 (RFC 1939) with CAPA (RFC 2449), STLS (RFC 2595) and SASL AUTH (RFC 5034): the
-//! client is small enough to own, and owning it gives exact transcripts and diagnoses.
+//! POP3 (RFC 1939) with CAPA (RFC 2449), STLS (RFC 2595) and SASL AUTH (RFC 5034).
+//!
+//! Own code on purpose (the client crates are unmaintained, and POP3 is small): bounded, line
+//! by line, every byte in a redacted transcript, a diagnosis per `+OK`/`-ERR`.
 
 use super::conn::Conn;
 use super::flow::{self, soft, Proto, Session};

@@ -1,5 +1,7 @@
 //! SASL mechanisms the probe speaks (PLAIN, LOGIN, CRAM-MD5) behind one small trait, so the
 //! OAuth mechanisms (XOAUTH2, OAUTHBEARER) can be added without touching the protocols.
+//! Own code on purpose: the responses are secrets the transcript must never show, and the
+//! OAuth error challenge (JSON before the refusal) is what explains a refused token.
 
 use crate::diag::{DiagnosisCode, EvidenceKey};
 use base64::Engine;

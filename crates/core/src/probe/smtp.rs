@@ -1,6 +1,9 @@
 //! SMTP submission (RFC 5321, 4954, 3207): greeting, EHLO, STARTTLS, AUTH, MAIL FROM with
 //! the sender address (then RSET — nothing is sent unless asked), and the optional test
 //! mail. Replies are read with bounded lines and a bounded number of continuation lines.
+//!
+//! Own wire code on purpose (lettre only builds the mail): bounded, line by line, every byte
+//! in a redacted transcript, a diagnosis per reply code; lettre's transport keeps no transcript.
 
 use super::conn::Conn;
 use super::flow::{self, soft, Proto, Session};
@@ -916,5 +919,35 @@ mod tests {
             Some("boss@example.test")
         );
         peer.finish(c).await;
+    }
+
+    #[tokio::test]
+    async fn oauthbearer_is_preferred_and_ends_a_refusal_with_0x01() {
+        let (mut c, peer, mut p) = after_ehlo(
+            "250-mail\n250 AUTH PLAIN XOAUTH2 OAUTHBEARER",
+            Script::new()
+                .expect("AUTH OAUTHBEARER *")
+                .send(&format!(
+                    "334 {}",
+                    sasl::b64(br#"{"status":"invalid_token"}"#)
+                ))
+                .expect("AQ==")
+                .send("535 5.7.8 Authentication credentials invalid"),
+        )
+        .await;
+        c.tls = true;
+        let t = target(ProbeProtocol::Smtp, ProbeAuth::Oauth2);
+        expect_code(
+            p.login(&mut c, &t, "tok-abc").await,
+            DiagnosisCode::OauthTokenInvalid,
+        );
+        let sent = lines(&c.transcript.take(), Dir::Client);
+        assert_eq!(sent[1..], ["AUTH OAUTHBEARER <redacted>", "<redacted>"]);
+        let got = peer.finish(c).await;
+        let ir = got[1].strip_prefix("AUTH OAUTHBEARER ").unwrap();
+        assert_eq!(
+            sasl::unb64(ir).unwrap(),
+            b"n,a=alice@example.test,\x01host=mail.example.test\x01port=143\x01auth=Bearer tok-abc\x01\x01"
+        );
     }
 }
