@@ -1207,3 +1207,23 @@ async fn folder_tree_and_subscriptions_round_trip_on_dovecot() {
         Err(ActionError::Cancelled)
     );
 }
+
+#[tokio::test]
+async fn a_literal_bomb_in_the_folder_list_ends_with_a_diagnosis() {
+    let port = hostile::start(Hostile::ImapLiteralBomb).await;
+    let mut t = target(ProbeProtocol::Imap, HOST_GOOD, port, Security::None);
+    t.allow_plaintext = true;
+    t.timeout = Duration::from_secs(5);
+    let started = Instant::now();
+    match folder_tree(&t, Lang::En, &CancellationToken::new()).await {
+        Err(ActionError::Failed(d)) => {
+            assert_eq!(d.code, "protocol.invalid_response", "{d:?}");
+            assert!(
+                d.evidence.iter().any(|e| e.value.contains("2000000000")),
+                "{d:?}"
+            );
+        }
+        other => panic!("expected a diagnosis, got {other:?}"),
+    }
+    assert!(started.elapsed() < Duration::from_secs(3));
+}
