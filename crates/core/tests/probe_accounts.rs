@@ -75,6 +75,8 @@ fn account(s: &Setup, name: &str, login: &str, password: &str) -> i64 {
         .create_account(&AccountInput {
             name: name.into(),
             email: login.into(),
+            // The test mail's From: carries it as RFC 2047 encoded words.
+            sender_name: "Jürgen Müller".into(),
             owner: Some(Owner::User(s.user)),
             company_id: Some(s.company),
             incoming_server_id: Some(s.imap),
@@ -108,6 +110,21 @@ async fn an_account_is_tested_with_its_login_and_its_inherited_outgoing_server_r
     assert!(report.ok, "{:#?}", report.codes);
     let roles: Vec<Role> = report.targets.iter().map(|t| t.role).collect();
     assert_eq!(roles, vec![Role::Incoming, Role::Outgoing]);
+    let send = report
+        .steps
+        .iter()
+        .find(|st| st.kind == StepKind::Send)
+        .expect("a send step");
+    let from = send
+        .transcript
+        .iter()
+        .find(|l| l.text.starts_with("From: "))
+        .expect("the From: header in the transcript");
+    assert!(
+        from.text.contains("=?utf-8?") && from.text.contains(CAROL.name),
+        "{}",
+        from.text
+    );
     assert_eq!(report.targets[1].port, servers().ports.submission);
     for (role, kind) in [
         (Role::Incoming, StepKind::Login),
@@ -204,4 +221,31 @@ async fn bulk_test_reports_each_account_and_counts_failures() {
     );
     // Sorted by name for the report.
     assert_eq!(summary.results[0].account, "Falsches Passwort");
+}
+
+#[tokio::test]
+async fn an_accounts_folder_tree_is_read_with_its_login() {
+    let s = setup();
+    let id = account(&s, "Bob", BOB.name, BOB.password);
+    let folders = s
+        .app
+        .account_folders(id, &opts().base, &CancellationToken::new())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(folders[0].name, "INBOX");
+    assert!(folders
+        .iter()
+        .any(|f| f.special_use.as_deref() == Some("\\Trash")));
+    let bad = account(&s, "Bob wrong", BOB.name, "not the password");
+    let err = s
+        .app
+        .account_folders(bad, &opts().base, &CancellationToken::new())
+        .await
+        .unwrap()
+        .unwrap_err();
+    assert!(
+        matches!(&err, mailbox_admin_core::probe::ActionError::Failed(d) if d.code == "auth.failed"),
+        "{err:?}"
+    );
 }

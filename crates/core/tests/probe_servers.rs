@@ -1140,3 +1140,70 @@ async fn the_os_verdict_is_reported_beside_our_own() {
     let tls = r.steps.iter().find_map(|s| s.tls.clone()).unwrap();
     assert_eq!(tls.os_trust, Some(OsTrust::SelfSigned), "{tls:?}");
 }
+
+// ---- IMAP actions outside a test: folder tree and subscriptions -----------------------
+
+#[tokio::test]
+async fn folder_tree_and_subscriptions_round_trip_on_dovecot() {
+    let s = servers();
+    let mut t = imap(s.ports.imaps, Security::Tls);
+    t.user = DAVE.name.into();
+    t.password = Some(Secret::new(DAVE.password));
+    let cancel = CancellationToken::new();
+    let junk_subscribed = |folders: &[Folder]| {
+        folders
+            .iter()
+            .find(|f| f.name == "Junk")
+            .expect("Junk")
+            .subscribed
+    };
+    let before = folder_tree(&t, Lang::En, &cancel).await.unwrap();
+    assert_eq!(before[0].name, "INBOX");
+    let sent = before.iter().find(|f| f.name == "Sent").expect("Sent");
+    assert_eq!(sent.special_use.as_deref(), Some("\\Sent"));
+
+    set_subscribed(&t, "Junk", true, Lang::En, &cancel)
+        .await
+        .unwrap();
+    assert!(junk_subscribed(
+        &folder_tree(&t, Lang::En, &cancel).await.unwrap()
+    ));
+    set_subscribed(&t, "Junk", false, Lang::En, &cancel)
+        .await
+        .unwrap();
+    assert!(!junk_subscribed(
+        &folder_tree(&t, Lang::En, &cancel).await.unwrap()
+    ));
+
+    t.password = Some(Secret::new("wrong password"));
+    match folder_tree(&t, Lang::En, &cancel).await {
+        Err(ActionError::Failed(d)) => assert_eq!(d.code, "auth.failed", "{d:?}"),
+        other => panic!("expected auth.failed, got {other:?}"),
+    }
+    let cancelled = CancellationToken::new();
+    cancelled.cancel();
+    assert_eq!(
+        folder_tree(&t, Lang::En, &cancelled).await,
+        Err(ActionError::Cancelled)
+    );
+}
+
+#[tokio::test]
+async fn a_literal_bomb_in_the_folder_list_ends_with_a_diagnosis() {
+    let port = hostile::start(Hostile::ImapLiteralBomb).await;
+    let mut t = target(ProbeProtocol::Imap, HOST_GOOD, port, Security::None);
+    t.allow_plaintext = true;
+    t.timeout = Duration::from_secs(5);
+    let started = Instant::now();
+    match folder_tree(&t, Lang::En, &CancellationToken::new()).await {
+        Err(ActionError::Failed(d)) => {
+            assert_eq!(d.code, "protocol.invalid_response", "{d:?}");
+            assert!(
+                d.evidence.iter().any(|e| e.value.contains("2000000000")),
+                "{d:?}"
+            );
+        }
+        other => panic!("expected a diagnosis, got {other:?}"),
+    }
+    assert!(started.elapsed() < Duration::from_secs(3));
+}

@@ -244,6 +244,7 @@ impl App {
                 refuse_disabled(&s)?;
                 let mut t = outgoing_target(&s, &base);
                 t.sender = a.email.clone();
+                t.sender_name = a.sender_name.clone();
                 if s.auth_method != SmtpAuth::None && s.username.trim().is_empty() {
                     // No login of its own: the server is used with the mailbox's login.
                     t.user = login.clone();
@@ -298,6 +299,30 @@ impl App {
         let report = probe::run(&plan, self.lang(), progress, cancel).await;
         self.record_test(TestTargetKind::Account, id, &report)?;
         Ok(report)
+    }
+
+    /// The folder tree of account `id`'s IMAP server, logged in as the account ("Ordnerstruktur
+    /// aktualisieren"). The outer error: no such account or no IMAP server; the inner one: what
+    /// the server or the connection said.
+    pub async fn account_folders(
+        &self,
+        id: i64,
+        opts: &TestOptions,
+        cancel: &CancellationToken,
+    ) -> Result<std::result::Result<Vec<probe::Folder>, probe::ActionError>> {
+        let o = AccountTestOptions {
+            base: opts.clone(),
+            ..Default::default()
+        };
+        let mut plan = self.account_plan(id, &o)?;
+        self.attach_oauth(&mut plan, id).await?;
+        let Some(t) = plan.incoming.filter(|t| t.protocol != ProbeProtocol::Pop3) else {
+            return Err(Error::NotFound {
+                entity: crate::error::Entity::IncomingServer,
+                id: format!("IMAP server of account {id}"),
+            });
+        };
+        Ok(probe::folder_tree(&t, self.lang(), cancel).await)
     }
 
     /// Tests every account (or those whose name matches `query`) with at most

@@ -205,3 +205,76 @@ impl Conn {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::diag::{DiagnosisCode, EvidenceKey};
+    use crate::probe::testing::{evidence, expect_code, lines, Script};
+    use crate::probe::transcript::Dir;
+    use crate::probe::TlsSettings;
+
+    #[tokio::test]
+    async fn lines_end_with_crlf_or_a_bare_lf_and_are_recorded() {
+        let (mut c, peer) = Script::new().raw("one\r\ntwo\nthree\r\n").start();
+        assert_eq!(c.read_line().await.unwrap(), "one");
+        assert_eq!(c.read_line().await.unwrap(), "two");
+        assert_eq!(c.read_line_raw().await.unwrap(), b"three");
+        assert_eq!(lines(&c.transcript.take(), Dir::Server), ["one", "two"]);
+        peer.finish(c).await;
+    }
+
+    #[tokio::test]
+    async fn a_line_without_end_is_refused_at_the_limit() {
+        let (mut c, peer) = Script::new()
+            .raw(vec![b'A'; super::MAX_LINE + 10_000])
+            .start();
+        let f = expect_code(c.read_line().await, DiagnosisCode::ProtocolInvalidResponse);
+        assert!(evidence(&f, EvidenceKey::Problem)
+            .unwrap()
+            .contains("longer than"));
+        let shown = c.transcript.take();
+        assert!(shown.iter().all(|l| l.text.len() < 1100));
+        peer.finish(c).await;
+    }
+
+    #[tokio::test]
+    async fn a_closed_connection_names_the_last_command() {
+        let (mut c, peer) = Script::new().expect("NOOP").start();
+        c.write_line("NOOP").await.unwrap();
+        let f = expect_code(c.read_line().await, DiagnosisCode::NetClosed);
+        assert_eq!(evidence(&f, EvidenceKey::After).as_deref(), Some("NOOP"));
+        peer.finish(c).await;
+    }
+
+    #[tokio::test]
+    async fn secrets_are_sent_but_only_their_redacted_form_is_recorded() {
+        let (mut c, peer) = Script::new().expect("PASS hunter22").start();
+        c.write_secret("PASS hunter22", "PASS <redacted>")
+            .await
+            .unwrap();
+        assert_eq!(
+            lines(&c.transcript.take(), Dir::Client),
+            ["PASS <redacted>"]
+        );
+        assert_eq!(peer.finish(c).await, ["PASS hunter22"]);
+    }
+
+    #[tokio::test]
+    async fn bytes_after_the_starttls_go_ahead_stop_the_handshake() {
+        // CVE-2011-0411: a plaintext command injected after "OK, start TLS".
+        let (mut c, peer) = Script::new()
+            .raw("a1 OK Begin TLS\r\na2 OK injected\r\n")
+            .start();
+        c.read_line().await.unwrap();
+        let f = expect_code(
+            c.start_tls("mail.example.test", &TlsSettings::default())
+                .await,
+            DiagnosisCode::ProtocolInvalidResponse,
+        );
+        assert!(evidence(&f, EvidenceKey::ServerSent)
+            .unwrap()
+            .contains("a2 OK injected"));
+        assert!(!c.tls);
+        peer.finish(c).await;
+    }
+}

@@ -318,7 +318,7 @@ pub(crate) async fn logout_step<P: Proto>(
     .await
 }
 
-fn context(t: &ProbeTarget) -> Context {
+pub(crate) fn context(t: &ProbeTarget) -> Context {
     Context {
         host: t.host.clone(),
         port: t.port,

@@ -1,13 +1,21 @@
 //! IMAP (RFC 3501/9051) as the probe needs it: greeting, CAPABILITY, STARTTLS, LOGIN and
 //! AUTHENTICATE, the folder list with SPECIAL-USE (RFC 6154), the mailbox path and special
 //! folders, and the search-and-delete of a round trip. Literals are read with a size limit.
+//!
+//! Own code on purpose: bounded, line by line, every byte in a redacted transcript, a diagnosis
+//! per answer. async-imap 0.12 was weighed for the folder tree, (un)subscribe and the round
+//! trip and not taken: its `Session` only comes out of its own `login`/`authenticate` (no way to
+//! hand it a stream our login already authenticated), it buffers a whole response up to
+//! 512 MiB before parsing, and it has no hook for the transcript.
 
 use super::conn::{preview, Conn};
 use super::flow::{self, soft, Proto, Session};
 use super::runner::{Done, Failure, Runner, Stop};
 use super::sasl::{self, Authenticator};
+use super::transcript::Transcript;
+use super::{CancellationToken, Diagnosis};
 use super::{Folder, ProbeAuth, ProbeProtocol, ProbeTarget, SpecialFolders, StepKind};
-use crate::diag::{DiagnosisCode, EvidenceKey};
+use crate::diag::{DiagnosisCode, EvidenceKey, Severity};
 use crate::i18n::Lang;
 use base64::Engine;
 use std::sync::OnceLock;
@@ -398,7 +406,7 @@ impl Imap {
     async fn list_folders(&mut self, c: &mut Conn) -> Result<Done<Vec<Folder>>, Failure> {
         let extended = self.has("LIST-EXTENDED") && self.has("SPECIAL-USE");
         let cmd = if extended {
-            r#"LIST "" "*" RETURN (SPECIAL-USE SUBSCRIBED)"#
+            r#"LIST "" "*" RETURN (SPECIAL-USE)"#
         } else {
             r#"LIST "" "*""#
         };
@@ -409,13 +417,18 @@ impl Imap {
                 .with(EvidenceKey::ServerSaid, t.said()));
         }
         let mut folders: Vec<Folder> = lines.iter().filter_map(|l| parse_list(l, "LIST")).collect();
-        if !extended {
-            let (lines, t) = self.command(c, r#"LSUB "" "*""#).await?;
-            if t.ok() {
-                for f in lines.iter().filter_map(|l| parse_list(l, "LSUB")) {
-                    if let Some(x) = folders.iter_mut().find(|x| x.name == f.name) {
-                        x.subscribed = true;
-                    }
+        // Subscriptions by the selection option (RFC 5258) or LSUB, not by `RETURN
+        // (SUBSCRIBED)`: Dovecot 2.3 leaves a folder subscribed later out of that answer.
+        let (cmd, kind) = if extended {
+            (r#"LIST (SUBSCRIBED) "" "*""#, "LIST")
+        } else {
+            (r#"LSUB "" "*""#, "LSUB")
+        };
+        let (lines, t) = self.command(c, cmd).await?;
+        if t.ok() {
+            for f in lines.iter().filter_map(|l| parse_list(l, kind)) {
+                if let Some(x) = folders.iter_mut().find(|x| x.name == f.name) {
+                    x.subscribed = true;
                 }
             }
         }
@@ -783,6 +796,102 @@ pub(crate) async fn test(r: &mut Runner<'_>, t: &ProbeTarget) -> Result<(), Stop
     flow::logout_step(r, t, &mut s).await
 }
 
+/// A session that is logged in, or the reason why not (no login configured counts as missing).
+async fn logged_in(r: &mut Runner<'_>, t: &ProbeTarget) -> Result<Session<Imap>, Stop> {
+    let mut s = flow::establish(r, t, Imap::new()).await?;
+    if !flow::login_step(r, t, &mut s).await? {
+        return Err(Stop::Failed(
+            Failure::new(DiagnosisCode::AuthPasswordMissing)
+                .with(EvidenceKey::User, t.user.clone()),
+        ));
+    }
+    Ok(s)
+}
+
+impl Imap {
+    /// One look in the selected mailbox for the mail marked `token`; deletes it if found.
+    async fn take_once(&mut self, c: &mut Conn, token: &str) -> Result<bool, Failure> {
+        let fail = |t: Tagged, cmd: &str| {
+            Failure::new(DiagnosisCode::ProtocolInvalidResponse)
+                .with(EvidenceKey::Command, cmd.to_string())
+                .with(EvidenceKey::ServerSaid, t.said())
+        };
+        let search = format!("UID SEARCH HEADER X-Mailbox-Admin-Test {}", quote(token));
+        let (lines, tg) = self.command(c, &search).await?;
+        if !tg.ok() {
+            return Err(fail(tg, "SEARCH"));
+        }
+        let uids = search_result(&lines);
+        if uids.is_empty() {
+            return Ok(false);
+        }
+        // The mail arrived: that is the answer. A failed clean-up is noted, not fatal.
+        let set = uids.join(",");
+        let (_, tg) = self
+            .command(c, &format!("UID STORE {set} +FLAGS.SILENT (\\Deleted)"))
+            .await?;
+        if !tg.ok() {
+            c.transcript
+                .info(&format!("the test mail was not deleted: {}", tg.said()));
+            return Ok(true);
+        }
+        let expunge = if self.has("UIDPLUS") {
+            format!("UID EXPUNGE {set}")
+        } else {
+            "EXPUNGE".to_string()
+        };
+        let (_, tg) = self.command(c, &expunge).await?;
+        if !tg.ok() {
+            c.transcript
+                .info(&format!("the test mail was not expunged: {}", tg.said()));
+        }
+        Ok(true)
+    }
+
+    /// SUBSCRIBE or UNSUBSCRIBE one folder, by its decoded name.
+    async fn subscribe(&mut self, c: &mut Conn, name: &str, on: bool) -> Result<Done<()>, Failure> {
+        let cmd = if on { "SUBSCRIBE" } else { "UNSUBSCRIBE" };
+        let (_, t) = self
+            .command(c, &format!("{cmd} {}", quote(&encode_mutf7(name))))
+            .await?;
+        if t.ok() {
+            return Ok(Done::new((), "folders"));
+        }
+        Err(if t.status == "NO" {
+            Failure::new(DiagnosisCode::ImapMailboxMissing)
+                .with(EvidenceKey::MailboxPath, name)
+                .with(EvidenceKey::Command, cmd)
+                .with(EvidenceKey::ServerSaid, t.said())
+        } else {
+            Failure::new(DiagnosisCode::ProtocolInvalidResponse)
+                .with(EvidenceKey::Command, cmd)
+                .with(EvidenceKey::ServerSaid, t.said())
+        })
+    }
+}
+
+/// The UIDs of `* SEARCH 4 7 9` responses.
+fn search_result(lines: &[Line]) -> Vec<String> {
+    lines
+        .iter()
+        .flat_map(|l| {
+            let toks = tokenize(l);
+            let is_search =
+                matches!(toks.get(1), Some(Tok::Atom(a)) if a.eq_ignore_ascii_case("SEARCH"));
+            // The numbers, up to a `(MODSEQ n)` (RFC 7162) whose number is not a UID.
+            toks.into_iter()
+                .skip(2)
+                .filter(move |_| is_search)
+                .map_while(|t| match t {
+                    Tok::Atom(a) if !a.is_empty() && a.chars().all(|c| c.is_ascii_digit()) => {
+                        Some(a)
+                    }
+                    _ => None,
+                })
+        })
+        .collect()
+}
+
 /// Round trip: polls INBOX for the mail whose `X-Mailbox-Admin-Test` header is `token`,
 /// deletes it, and says whether it came before `deadline`.
 pub(crate) async fn take_marked(
@@ -791,62 +900,21 @@ pub(crate) async fn take_marked(
     token: &str,
     deadline: Instant,
 ) -> Result<bool, Stop> {
-    let mut s = flow::establish(r, t, Imap::new()).await?;
-    if !flow::login_step(r, t, &mut s).await? {
-        return Err(Stop::Failed(Failure::new(
-            DiagnosisCode::AuthPasswordMissing,
-        )));
-    }
+    let mut s = logged_in(r, t).await?;
     let Session { conn, proto } = &mut s;
-    let fail = |t: Tagged, cmd: &str| {
-        Stop::Failed(
-            Failure::new(DiagnosisCode::ProtocolInvalidResponse)
-                .with(EvidenceKey::Command, cmd.to_string())
-                .with(EvidenceKey::ServerSaid, t.said()),
-        )
-    };
     let (_, tg) = proto
         .command(conn, "SELECT INBOX")
         .await
         .map_err(Stop::Failed)?;
     if !tg.ok() {
-        return Err(fail(tg, "SELECT"));
+        return Err(Stop::Failed(
+            Failure::new(DiagnosisCode::ProtocolInvalidResponse)
+                .with(EvidenceKey::Command, "SELECT")
+                .with(EvidenceKey::ServerSaid, tg.said()),
+        ));
     }
-    let search = format!("UID SEARCH HEADER X-Mailbox-Admin-Test {}", quote(token));
     let found = loop {
-        let (lines, tg) = proto.command(conn, &search).await.map_err(Stop::Failed)?;
-        if !tg.ok() {
-            return Err(fail(tg, "SEARCH"));
-        }
-        let uids: Vec<String> = lines
-            .iter()
-            .flat_map(|l| {
-                let toks = tokenize(l);
-                let is_search =
-                    matches!(toks.get(1), Some(Tok::Atom(a)) if a.eq_ignore_ascii_case("SEARCH"));
-                // The numbers follow "* SEARCH".
-                toks.into_iter()
-                    .enumerate()
-                    .filter(move |(i, _)| is_search && *i >= 2)
-                    .map(|(_, t)| t)
-                    .filter_map(|t| match t {
-                        Tok::Atom(a) if a.chars().all(|c| c.is_ascii_digit()) => Some(a),
-                        _ => None,
-                    })
-            })
-            .collect();
-        if !uids.is_empty() {
-            let set = uids.join(",");
-            proto
-                .command(conn, &format!("UID STORE {set} +FLAGS.SILENT (\\Deleted)"))
-                .await
-                .map_err(Stop::Failed)?;
-            let expunge = if proto.has("UIDPLUS") {
-                format!("UID EXPUNGE {set}")
-            } else {
-                "EXPUNGE".to_string()
-            };
-            proto.command(conn, &expunge).await.map_err(Stop::Failed)?;
+        if proto.take_once(conn, token).await.map_err(Stop::Failed)? {
             break true;
         }
         let now = Instant::now();
@@ -859,6 +927,82 @@ pub(crate) async fn take_marked(
     let _ = proto.logout(conn).await;
     conn.close().await;
     Ok(found)
+}
+
+/// Why an IMAP action outside a test (folder tree, subscription) did not happen.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ActionError {
+    Cancelled,
+    /// The diagnosis of the step that failed (connection, TLS, login or the command).
+    Failed(Diagnosis),
+}
+
+/// A runner for an action: no steps recorded, every step bounded by the target's timeout.
+fn action_runner<'a>(t: &ProbeTarget, lang: Lang, cancel: &CancellationToken) -> Runner<'a> {
+    let secrets = t.password.iter().map(|p| p.expose().to_string()).collect();
+    let mut r = Runner::new(
+        lang,
+        &super::no_progress,
+        cancel.clone(),
+        Transcript::new(secrets),
+    )
+    .quiet();
+    r.ctx = flow::context(t);
+    r
+}
+
+fn action_error(r: &Runner<'_>, stop: Stop) -> ActionError {
+    match stop {
+        Stop::Cancelled => ActionError::Cancelled,
+        Stop::Failed(f) => ActionError::Failed(r.diagnose(&f, Severity::Error)),
+    }
+}
+
+/// The account's folder tree as the server has it (LIST with SPECIAL-USE and subscriptions,
+/// LSUB where LIST-EXTENDED is missing): what "Ordnerstruktur aktualisieren" shows.
+pub async fn folder_tree(
+    t: &ProbeTarget,
+    lang: Lang,
+    cancel: &CancellationToken,
+) -> Result<Vec<Folder>, ActionError> {
+    let mut r = action_runner(t, lang, cancel);
+    let out = async {
+        let mut s = logged_in(&mut r, t).await?;
+        let Session { conn, proto } = &mut s;
+        let folders = r
+            .step(StepKind::Folders, t.timeout, proto.list_folders(conn))
+            .await;
+        flow::logout_step(&mut r, t, &mut s).await?;
+        folders
+    }
+    .await;
+    out.map_err(|stop| action_error(&r, stop))
+}
+
+/// Subscribes (`true`) or unsubscribes folder `name` (decoded, as in `Folder::name`).
+pub async fn set_subscribed(
+    t: &ProbeTarget,
+    name: &str,
+    subscribed: bool,
+    lang: Lang,
+    cancel: &CancellationToken,
+) -> Result<(), ActionError> {
+    let mut r = action_runner(t, lang, cancel);
+    let out = async {
+        let mut s = logged_in(&mut r, t).await?;
+        let Session { conn, proto } = &mut s;
+        let done = r
+            .step(
+                StepKind::Folders,
+                t.timeout,
+                proto.subscribe(conn, name, subscribed),
+            )
+            .await;
+        flow::logout_step(&mut r, t, &mut s).await?;
+        done
+    }
+    .await;
+    out.map_err(|stop| action_error(&r, stop))
 }
 
 #[cfg(test)]
@@ -916,5 +1060,499 @@ mod tests {
         assert_eq!(literal_len(b"* LIST () \"/\" {12}"), Some(12));
         assert_eq!(literal_len(b"a1 LOGIN {5+}"), Some(5));
         assert_eq!(literal_len(b"* OK fine"), None);
+    }
+
+    // ---- wire tests against a scripted server -------------------------------------------
+
+    use crate::probe::testing::{evidence, expect_code, lines, target, Script};
+    use crate::probe::transcript::{Dir, Transcript};
+
+    const TIMEOUT: Duration = Duration::from_secs(3);
+
+    async fn greeted(greeting: &str, script: Script) -> (Conn, crate::probe::testing::Peer, Imap) {
+        let (mut c, peer) = Script::new().send(greeting).then(script).start();
+        let mut p = Imap::new();
+        p.greeting(&mut c).await.expect("greeting");
+        (c, peer, p)
+    }
+
+    #[tokio::test]
+    async fn ok_greeting_with_capabilities_needs_no_capability_command() {
+        let (mut c, peer, mut p) = greeted(
+            "* OK [CAPABILITY IMAP4rev1 STARTTLS AUTH=PLAIN LOGINDISABLED] Dovecot ready.",
+            Script::new(),
+        )
+        .await;
+        p.capabilities(&mut c).await.unwrap();
+        assert!(p.offers_starttls());
+        assert_eq!(p.auth_mechs(), ["PLAIN"]);
+        assert!(peer.finish(c).await.is_empty());
+    }
+
+    #[tokio::test]
+    async fn ok_greeting_without_capabilities_asks_for_them() {
+        let (mut c, peer, mut p) = greeted(
+            "* OK ready",
+            Script::new()
+                .expect("a1 CAPABILITY")
+                .send("* CAPABILITY IMAP4rev1 SASL-IR AUTH=PLAIN AUTH=XOAUTH2\na1 OK done"),
+        )
+        .await;
+        p.capabilities(&mut c).await.unwrap();
+        assert_eq!(p.auth_mechs(), ["PLAIN", "XOAUTH2"]);
+        assert!(!p.offers_starttls());
+        peer.finish(c).await;
+    }
+
+    #[tokio::test]
+    async fn preauth_greeting_logs_in_without_a_command() {
+        let (mut c, peer, mut p) = greeted(
+            "* PREAUTH [CAPABILITY IMAP4rev1] logged in as alice",
+            Script::new(),
+        )
+        .await;
+        c.tls = true;
+        let t = target(ProbeProtocol::Imap, ProbeAuth::Password);
+        p.login(&mut c, &t, "pw").await.unwrap();
+        assert!(peer.finish(c).await.is_empty());
+    }
+
+    #[tokio::test]
+    async fn bye_greeting_is_service_unavailable() {
+        let (mut c, peer) = Script::new()
+            .send("* BYE Too many connections from your IP")
+            .start();
+        let f = expect_code(
+            Imap::new().greeting(&mut c).await,
+            DiagnosisCode::ProtocolServiceUnavailable,
+        );
+        assert_eq!(
+            evidence(&f, EvidenceKey::ServerSaid).as_deref(),
+            Some("* BYE Too many connections from your IP")
+        );
+        peer.finish(c).await;
+    }
+
+    #[tokio::test]
+    async fn pop3_greeting_on_an_imap_port_is_the_wrong_service() {
+        let (mut c, peer) = Script::new().send("+OK Dovecot ready.").start();
+        let f = expect_code(
+            Imap::new().greeting(&mut c).await,
+            DiagnosisCode::ProtocolWrongService,
+        );
+        assert_eq!(
+            evidence(&f, EvidenceKey::SoundsLike).as_deref(),
+            Some("POP3")
+        );
+        peer.finish(c).await;
+    }
+
+    #[tokio::test]
+    async fn folder_list_reads_literals_and_merges_lsub() {
+        let (mut c, peer, mut p) = greeted(
+            "* OK [CAPABILITY IMAP4rev1] ready",
+            Script::new()
+                .expect(r#"a1 LIST "" "*""#)
+                .raw(
+                    "* LIST (\\HasNoChildren) \"/\" {12}\r\nEntw&APw-rfe\r\n\
+                     * LIST (\\Noselect) \"/\" Archiv\r\n\
+                     * LIST () \"/\" INBOX\r\n\
+                     a1 OK List completed.\r\n",
+                )
+                .expect(r#"a2 LSUB "" "*""#)
+                .send("* LSUB () \"/\" INBOX\na2 OK done"),
+        )
+        .await;
+        let folders = p.list_folders(&mut c).await.unwrap().value;
+        let names: Vec<&str> = folders.iter().map(|f| f.name.as_str()).collect();
+        assert_eq!(names, ["INBOX", "Entwürfe", "Archiv"]);
+        assert!(folders[0].subscribed && !folders[1].subscribed);
+        assert!(!folders[2].selectable);
+        let shown = lines(&c.transcript.take(), Dir::Server);
+        assert!(
+            shown.contains(&"[12 bytes] Entw&APw-rfe".to_string()),
+            "{shown:?}"
+        );
+        peer.finish(c).await;
+    }
+
+    #[tokio::test]
+    async fn folder_list_uses_list_extended_for_special_use() {
+        let (mut c, peer, mut p) = greeted(
+            "* OK [CAPABILITY IMAP4rev1 LIST-EXTENDED SPECIAL-USE] ready",
+            Script::new()
+                .expect(r#"a1 LIST "" "*" RETURN (SPECIAL-USE)"#)
+                .send(
+                    "* LIST () \".\" INBOX\n\
+                     * LIST (\\Sent) \".\" \"Gesendete Elemente\"\n\
+                     * LIST (\\Junk) \".\" Spam\n\
+                     a1 OK done",
+                )
+                .expect(r#"a2 LIST (SUBSCRIBED) "" "*""#)
+                .send(
+                    "* LIST (\\Subscribed) \".\" INBOX\n\
+                     * LIST (\\Subscribed \\Sent) \".\" \"Gesendete Elemente\"\n\
+                     * LIST (\\Subscribed \\NonExistent) \".\" Gone\n\
+                     a2 OK done",
+                ),
+        )
+        .await;
+        let folders = p.list_folders(&mut c).await.unwrap().value;
+        assert_eq!(folders[1].name, "Gesendete Elemente");
+        assert_eq!(folders[1].special_use.as_deref(), Some("\\Sent"));
+        assert_eq!(folders[2].special_use.as_deref(), Some("\\Junk"));
+        assert!(folders[0].subscribed && folders[1].subscribed && !folders[2].subscribed);
+        assert_eq!(
+            folders.len(),
+            3,
+            "a subscribed folder that is gone is not listed"
+        );
+        peer.finish(c).await;
+    }
+
+    #[tokio::test]
+    async fn a_literal_bomb_ends_with_a_diagnosis_without_reading_it() {
+        let (mut c, peer, mut p) = greeted(
+            "* OK [CAPABILITY IMAP4rev1] ready",
+            Script::new()
+                .expect(r#"a1 LIST "" "*""#)
+                .send("* LIST () \"/\" {4000000000}"),
+        )
+        .await;
+        let r = tokio::time::timeout(TIMEOUT, p.list_folders(&mut c))
+            .await
+            .expect("the client must not wait for four gigabytes");
+        let f = expect_code(r, DiagnosisCode::ProtocolInvalidResponse);
+        assert_eq!(
+            evidence(&f, EvidenceKey::Problem).as_deref(),
+            Some("a literal of 4000000000 bytes")
+        );
+        peer.finish(c).await;
+    }
+
+    #[tokio::test]
+    async fn a_line_of_endless_small_literals_is_cut_off() {
+        let mut bomb = b"* LIST () \"/\" {1}\r\n".to_vec();
+        for _ in 0..1100 {
+            bomb.extend_from_slice(b"x {1}\r\n");
+        }
+        let (mut c, peer, mut p) = greeted(
+            "* OK [CAPABILITY IMAP4rev1] ready",
+            Script::new().expect(r#"a1 LIST "" "*""#).raw(bomb),
+        )
+        .await;
+        let r = tokio::time::timeout(TIMEOUT, p.list_folders(&mut c))
+            .await
+            .unwrap();
+        expect_code(r, DiagnosisCode::ProtocolInvalidResponse);
+        peer.finish(c).await;
+    }
+
+    #[tokio::test]
+    async fn starttls_ok_forgets_capabilities_and_no_is_unsupported() {
+        let (mut c, peer, mut p) = greeted(
+            "* OK [CAPABILITY IMAP4rev1 STARTTLS] ready",
+            Script::new()
+                .expect("a1 STARTTLS")
+                .send("a1 OK Begin TLS negotiation now.")
+                .expect("a2 STARTTLS")
+                .send("a2 NO [ALERT] TLS is not configured"),
+        )
+        .await;
+        p.starttls(&mut c).await.unwrap();
+        assert!(p.caps.is_empty());
+        let f = expect_code(
+            p.starttls(&mut c).await,
+            DiagnosisCode::TlsStarttlsUnsupported,
+        );
+        assert_eq!(
+            evidence(&f, EvidenceKey::ServerSaid).as_deref(),
+            Some("NO [ALERT] TLS is not configured")
+        );
+        peer.finish(c).await;
+    }
+
+    #[tokio::test]
+    async fn authenticate_plain_answers_the_continuation_and_hides_the_response() {
+        let resp = sasl::b64(b"\0alice@example.test\0pa55word");
+        let (mut c, peer, mut p) = greeted(
+            "* OK [CAPABILITY IMAP4rev1 AUTH=PLAIN] ready",
+            Script::new()
+                .expect("a1 AUTHENTICATE PLAIN")
+                .send("+ ")
+                .expect(&resp)
+                .send("a1 OK [CAPABILITY IMAP4rev1 SPECIAL-USE] Logged in"),
+        )
+        .await;
+        c.tls = true;
+        let t = target(ProbeProtocol::Imap, ProbeAuth::Password);
+        p.login(&mut c, &t, "pa55word").await.unwrap();
+        assert!(p.has("SPECIAL-USE"));
+        let sent = lines(&c.transcript.take(), Dir::Client);
+        assert_eq!(sent, ["a1 AUTHENTICATE PLAIN", "<redacted>"]);
+        peer.finish(c).await;
+    }
+
+    #[tokio::test]
+    async fn sasl_ir_sends_the_initial_response_and_refreshes_capabilities() {
+        let resp = sasl::b64(b"\0alice@example.test\0pa55word");
+        let (mut c, peer, mut p) = greeted(
+            "* OK [CAPABILITY IMAP4rev1 SASL-IR AUTH=PLAIN] ready",
+            Script::new()
+                .expect(&format!("a1 AUTHENTICATE PLAIN {resp}"))
+                .send("a1 OK Logged in")
+                .expect("a2 CAPABILITY")
+                .send("* CAPABILITY IMAP4rev1 UIDPLUS\na2 OK done"),
+        )
+        .await;
+        c.tls = true;
+        let t = target(ProbeProtocol::Imap, ProbeAuth::Plain);
+        p.login(&mut c, &t, "pa55word").await.unwrap();
+        assert!(p.has("UIDPLUS"));
+        let sent = lines(&c.transcript.take(), Dir::Client);
+        assert_eq!(sent[0], "a1 AUTHENTICATE PLAIN <redacted>");
+        peer.finish(c).await;
+    }
+
+    #[tokio::test]
+    async fn login_command_is_redacted_and_a_refusal_is_auth_failed() {
+        let (mut c, peer, mut p) = greeted(
+            "* OK [CAPABILITY IMAP4rev1] ready",
+            Script::new()
+                .expect(r#"a1 LOGIN "alice@example.test" "pa\"ss""#)
+                .send("a1 NO [AUTHENTICATIONFAILED] Authentication failed."),
+        )
+        .await;
+        c.tls = true;
+        let t = target(ProbeProtocol::Imap, ProbeAuth::Login);
+        let f = expect_code(
+            p.login(&mut c, &t, "pa\"ss").await,
+            DiagnosisCode::AuthFailed,
+        );
+        assert_eq!(
+            evidence(&f, EvidenceKey::User).as_deref(),
+            Some("alice@example.test")
+        );
+        let sent = lines(&c.transcript.take(), Dir::Client);
+        assert_eq!(sent, [r#"a1 LOGIN "alice@example.test" <redacted>"#]);
+        peer.finish(c).await;
+    }
+
+    #[tokio::test]
+    async fn privacy_required_means_plaintext_is_disabled() {
+        let (mut c, peer, mut p) = greeted(
+            "* OK [CAPABILITY IMAP4rev1] ready",
+            Script::new()
+                .expect("a1 LOGIN *")
+                .send("a1 NO [PRIVACYREQUIRED] Plaintext authentication disallowed"),
+        )
+        .await;
+        let t = target(ProbeProtocol::Imap, ProbeAuth::Login);
+        expect_code(
+            p.login(&mut c, &t, "pw").await,
+            DiagnosisCode::AuthPlaintextDisabled,
+        );
+        peer.finish(c).await;
+    }
+
+    #[tokio::test]
+    async fn logindisabled_before_tls_sends_no_password() {
+        let (mut c, peer, mut p) = greeted(
+            "* OK [CAPABILITY IMAP4rev1 STARTTLS LOGINDISABLED AUTH=PLAIN] ready",
+            Script::new(),
+        )
+        .await;
+        let t = target(ProbeProtocol::Imap, ProbeAuth::Password);
+        expect_code(
+            p.login(&mut c, &t, "pw").await,
+            DiagnosisCode::AuthPlaintextDisabled,
+        );
+        assert!(peer.finish(c).await.is_empty());
+    }
+
+    #[tokio::test]
+    async fn cram_md5_answers_the_challenge() {
+        let challenge = "<1896.697170952@postoffice.reston.mci.net>";
+        let answer = sasl::b64(
+            sasl::cram_md5_response("alice@example.test", "tanstaaf", challenge.as_bytes())
+                .as_bytes(),
+        );
+        let (mut c, peer, mut p) = greeted(
+            "* OK [CAPABILITY IMAP4rev1 AUTH=CRAM-MD5] ready",
+            Script::new()
+                .expect("a1 AUTHENTICATE CRAM-MD5")
+                .send(&format!("+ {}", sasl::b64(challenge.as_bytes())))
+                .expect(&answer)
+                .send("a1 OK [CAPABILITY IMAP4rev1] done"),
+        )
+        .await;
+        let t = target(ProbeProtocol::Imap, ProbeAuth::CramMd5);
+        p.login(&mut c, &t, "tanstaaf").await.unwrap();
+        peer.finish(c).await;
+    }
+
+    async fn xoauth2_refused(json: &str) -> (Failure, Vec<String>) {
+        let transcript = Transcript::new(vec!["ya29.secret-token".into()]);
+        let (mut c, peer) = Script::new()
+            .send("* OK [CAPABILITY IMAP4rev1 SASL-IR AUTH=XOAUTH2] ready")
+            .expect("a1 AUTHENTICATE XOAUTH2 *")
+            .send(&format!("+ {}", sasl::b64(json.as_bytes())))
+            .expect("")
+            .send("a1 NO [AUTHENTICATIONFAILED] Invalid credentials")
+            .start_with(transcript);
+        let mut p = Imap::new();
+        p.greeting(&mut c).await.unwrap();
+        c.tls = true;
+        let t = target(ProbeProtocol::Imap, ProbeAuth::Oauth2);
+        let Err(f) = p.login(&mut c, &t, "ya29.secret-token").await else {
+            panic!("the login must fail")
+        };
+        let sent = lines(&c.transcript.take(), Dir::Client);
+        peer.finish(c).await;
+        (f, sent)
+    }
+
+    #[tokio::test]
+    async fn xoauth2_error_challenge_is_explained() {
+        let json = r#"{"status":"400","schemes":"Bearer","scope":"https://mail.google.com/"}"#;
+        let (f, sent) = xoauth2_refused(json).await;
+        assert_eq!(f.code, DiagnosisCode::OauthTokenInvalid);
+        assert_eq!(
+            evidence(&f, EvidenceKey::ServerError).as_deref(),
+            Some(json)
+        );
+        assert_eq!(sent, ["a1 AUTHENTICATE XOAUTH2 <redacted>", "<redacted>"]);
+        let (f, _) = xoauth2_refused(r#"{"status":"insufficient_scope"}"#).await;
+        assert_eq!(f.code, DiagnosisCode::OauthScopeMissing);
+    }
+
+    #[tokio::test]
+    async fn bye_before_the_connection_drops_is_kept_as_evidence() {
+        let (mut c, peer, mut p) = greeted(
+            "* OK [CAPABILITY IMAP4rev1] ready",
+            Script::new()
+                .expect("a1 NOOP")
+                .send("* BYE Server shutting down."),
+        )
+        .await;
+        let f = expect_code(p.command(&mut c, "NOOP").await, DiagnosisCode::NetClosed);
+        assert_eq!(
+            evidence(&f, EvidenceKey::ServerSaid).as_deref(),
+            Some("* BYE Server shutting down.")
+        );
+        peer.finish(c).await;
+    }
+
+    #[tokio::test]
+    async fn an_answer_with_a_foreign_tag_is_invalid() {
+        let (mut c, peer, mut p) = greeted(
+            "* OK ready",
+            Script::new().expect("a1 NOOP").send("b7 OK NOOP done"),
+        )
+        .await;
+        let f = expect_code(
+            p.command(&mut c, "NOOP").await,
+            DiagnosisCode::ProtocolInvalidResponse,
+        );
+        assert_eq!(
+            evidence(&f, EvidenceKey::ServerSent).as_deref(),
+            Some("b7 OK NOOP done")
+        );
+        peer.finish(c).await;
+    }
+
+    #[tokio::test]
+    async fn the_marked_mail_is_found_deleted_and_expunged_by_uid() {
+        let (mut c, peer, mut p) = greeted(
+            "* OK [CAPABILITY IMAP4rev1 UIDPLUS] ready",
+            Script::new()
+                .expect(r#"a1 UID SEARCH HEADER X-Mailbox-Admin-Test "tok7""#)
+                .send("* SEARCH\na1 OK nothing yet")
+                .expect(r#"a2 UID SEARCH HEADER X-Mailbox-Admin-Test "tok7""#)
+                .send("* SEARCH 12 15\na2 OK found")
+                .expect(r"a3 UID STORE 12,15 +FLAGS.SILENT (\Deleted)")
+                .send("a3 OK stored")
+                .expect("a4 UID EXPUNGE 12,15")
+                .send("* 3 EXPUNGE\n* 3 EXPUNGE\na4 OK expunged"),
+        )
+        .await;
+        assert!(!p.take_once(&mut c, "tok7").await.unwrap());
+        assert!(p.take_once(&mut c, "tok7").await.unwrap());
+        peer.finish(c).await;
+    }
+
+    #[tokio::test]
+    async fn without_uidplus_the_clean_up_is_a_plain_expunge_and_a_refusal_is_noted() {
+        let (mut c, peer, mut p) = greeted(
+            "* OK [CAPABILITY IMAP4rev1] ready",
+            Script::new()
+                .expect("a1 UID SEARCH *")
+                .send("* SEARCH 4\na1 OK")
+                .expect(r"a2 UID STORE 4 +FLAGS.SILENT (\Deleted)")
+                .send("a2 OK")
+                .expect("a3 EXPUNGE")
+                .send("a3 NO [READ-ONLY] mailbox is read-only"),
+        )
+        .await;
+        assert!(p.take_once(&mut c, "t").await.unwrap());
+        let notes = lines(&c.transcript.take(), Dir::Info);
+        assert_eq!(
+            notes,
+            ["the test mail was not expunged: NO [READ-ONLY] mailbox is read-only"]
+        );
+        peer.finish(c).await;
+    }
+
+    #[tokio::test]
+    async fn a_refused_search_is_a_diagnosis() {
+        let (mut c, peer, mut p) = greeted(
+            "* OK ready",
+            Script::new()
+                .expect("a1 UID SEARCH *")
+                .send("a1 BAD [CANNOT] header search not supported"),
+        )
+        .await;
+        let f = expect_code(
+            p.take_once(&mut c, "t").await,
+            DiagnosisCode::ProtocolInvalidResponse,
+        );
+        assert_eq!(
+            evidence(&f, EvidenceKey::Command).as_deref(),
+            Some("SEARCH")
+        );
+        peer.finish(c).await;
+    }
+
+    #[test]
+    fn search_results_are_only_numbers_of_search_lines() {
+        let got = search_result(&[
+            line("* SEARCH 2 84 (MODSEQ 917)", &[]),
+            line("* 5 EXISTS", &[]),
+            line("* SEARCH 882", &[]),
+        ]);
+        assert_eq!(got, ["2", "84", "882"]);
+    }
+
+    #[tokio::test]
+    async fn subscribing_encodes_the_name_and_a_no_names_the_folder() {
+        let (mut c, peer, mut p) = greeted(
+            "* OK ready",
+            Script::new()
+                .expect(r#"a1 SUBSCRIBE "Entw&APw-rfe""#)
+                .send("a1 OK Subscribe completed.")
+                .expect(r#"a2 UNSUBSCRIBE "Alt""#)
+                .send("a2 NO [NONEXISTENT] Mailbox doesn't exist: Alt"),
+        )
+        .await;
+        p.subscribe(&mut c, "Entwürfe", true).await.unwrap();
+        let f = expect_code(
+            p.subscribe(&mut c, "Alt", false).await,
+            DiagnosisCode::ImapMailboxMissing,
+        );
+        assert_eq!(
+            evidence(&f, EvidenceKey::MailboxPath).as_deref(),
+            Some("Alt")
+        );
+        peer.finish(c).await;
     }
 }

@@ -15,12 +15,15 @@ mod pop3;
 mod runner;
 mod sasl;
 mod smtp;
+#[cfg(test)]
+mod testing;
 mod tls;
 pub use crate::tls::warm_up;
 pub mod transcript;
 
 pub use diagnosis::{Diagnosis, Evidence, Severity};
 pub use flow::run;
+pub use imap::{folder_tree, set_subscribed, ActionError};
 pub use tokio_util::sync::CancellationToken;
 pub use transcript::{Dir, TranscriptLine};
 
@@ -148,6 +151,8 @@ pub struct ProbeTarget {
     pub tls: TlsSettings,
     /// SMTP: the address for MAIL FROM (and From: of a test mail).
     pub sender: String,
+    /// SMTP: the name in From: of a test mail (Absendername); empty: "Mailbox Admin".
+    pub sender_name: String,
     /// IMAP: the mailbox path to check (empty: INBOX).
     pub mailbox_path: String,
     pub folders: SpecialFolders,
@@ -175,6 +180,7 @@ impl ProbeTarget {
             allow_plaintext: false,
             tls: TlsSettings::default(),
             sender: String::new(),
+            sender_name: String::new(),
             mailbox_path: String::new(),
             folders: SpecialFolders::default(),
             local_addr: None,

@@ -1,5 +1,7 @@
-//! POP3 (RFC 1939) with CAPA (RFC 2449), STLS (RFC 2595) and SASL AUTH (RFC 5034): the
-//! client is small enough to own, and owning it gives exact transcripts and diagnoses.
+//! POP3 (RFC 1939) with CAPA (RFC 2449), STLS (RFC 2595) and SASL AUTH (RFC 5034).
+//!
+//! Own code on purpose (the client crates are unmaintained, and POP3 is small): bounded, line
+//! by line, every byte in a redacted transcript, a diagnosis per `+OK`/`-ERR`.
 
 use super::conn::Conn;
 use super::flow::{self, soft, Proto, Session};
@@ -341,5 +343,218 @@ pub(crate) async fn take_marked(
             return Ok(false);
         }
         tokio::time::sleep((deadline - now).min(Duration::from_millis(700))).await;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::probe::testing::{evidence, expect_code, lines, target, Peer, Script};
+    use crate::probe::transcript::{Dir, Transcript};
+
+    const CAPA: &str = "+OK Capability list follows\nTOP\nUSER\nSASL PLAIN XOAUTH2\nSTLS\n..odd\n.";
+
+    async fn with_capa(capa: &str, script: Script) -> (Conn, Peer, Pop3) {
+        let (mut c, peer) = Script::new()
+            .send("+OK Dovecot ready.")
+            .expect("CAPA")
+            .send(capa)
+            .then(script)
+            .start();
+        let mut p = Pop3::new();
+        p.greeting(&mut c).await.unwrap();
+        p.capabilities(&mut c).await.unwrap();
+        (c, peer, p)
+    }
+
+    #[tokio::test]
+    async fn apop_banner_greeting_is_accepted_and_shown() {
+        let banner = "+OK POP3 server ready <1896.697170952@dbc.mtview.ca.us>";
+        let (mut c, peer) = Script::new().send(banner).start();
+        Pop3::new().greeting(&mut c).await.unwrap();
+        assert_eq!(lines(&c.transcript.take(), Dir::Server), [banner]);
+        peer.finish(c).await;
+    }
+
+    #[tokio::test]
+    async fn err_greeting_is_service_unavailable() {
+        let (mut c, peer) = Script::new()
+            .send("-ERR [SYS/TEMP] Too many connections")
+            .start();
+        let f = expect_code(
+            Pop3::new().greeting(&mut c).await,
+            DiagnosisCode::ProtocolServiceUnavailable,
+        );
+        assert_eq!(
+            evidence(&f, EvidenceKey::ServerSaid).as_deref(),
+            Some("-ERR [SYS/TEMP] Too many connections")
+        );
+        peer.finish(c).await;
+    }
+
+    #[tokio::test]
+    async fn capa_is_multiline_and_dot_unstuffed() {
+        let (c, peer, p) = with_capa(CAPA, Script::new()).await;
+        assert!(p.capa_known && p.offers_starttls() && p.has("USER"));
+        assert_eq!(p.sasl_mechs(), ["PLAIN", "XOAUTH2"]);
+        assert!(p.caps.contains(&".odd".to_string()), "{:?}", p.caps);
+        peer.finish(c).await;
+    }
+
+    #[tokio::test]
+    async fn a_server_without_capa_still_gets_user_and_pass() {
+        let (mut c, peer, mut p) = with_capa(
+            "-ERR unknown command",
+            Script::new()
+                .expect("USER alice@example.test")
+                .send("+OK")
+                .expect("PASS pw-1234")
+                .send("+OK Logged in."),
+        )
+        .await;
+        assert!(!p.capa_known);
+        c.tls = true;
+        let t = target(ProbeProtocol::Pop3, ProbeAuth::Password);
+        p.login(&mut c, &t, "pw-1234").await.unwrap();
+        let sent = lines(&c.transcript.take(), Dir::Client);
+        assert_eq!(sent, ["CAPA", "USER alice@example.test", "PASS <redacted>"]);
+        peer.finish(c).await;
+    }
+
+    #[tokio::test]
+    async fn stls_answers_ok_and_err() {
+        let (mut c, peer, mut p) = with_capa(
+            CAPA,
+            Script::new()
+                .expect("STLS")
+                .send("+OK Begin TLS negotiation")
+                .expect("STLS")
+                .send("-ERR TLS support isn't enabled"),
+        )
+        .await;
+        p.starttls(&mut c).await.unwrap();
+        assert!(p.caps.is_empty());
+        let f = expect_code(
+            p.starttls(&mut c).await,
+            DiagnosisCode::TlsStarttlsUnsupported,
+        );
+        assert_eq!(
+            evidence(&f, EvidenceKey::ServerSaid).as_deref(),
+            Some("-ERR TLS support isn't enabled")
+        );
+        peer.finish(c).await;
+    }
+
+    #[tokio::test]
+    async fn refused_pass_is_auth_failed_and_plaintext_refusal_is_named() {
+        for (said, code) in [
+            ("-ERR [AUTH] Authentication failed.", DiagnosisCode::AuthFailed),
+            (
+                "-ERR [SYS/PERM] Plaintext authentication disallowed on non-secure (SSL/TLS) connections.",
+                DiagnosisCode::AuthPlaintextDisabled,
+            ),
+        ] {
+            let caps = "+OK\nUSER\n.";
+            let (mut c, peer, mut p) = with_capa(
+                caps,
+                Script::new()
+                    .expect("USER alice@example.test")
+                    .send("+OK")
+                    .expect("PASS secret-pw")
+                    .send(said),
+            )
+            .await;
+            c.tls = true;
+            let t = target(ProbeProtocol::Pop3, ProbeAuth::Login);
+            let f = expect_code(p.login(&mut c, &t, "secret-pw").await, code);
+            assert_eq!(evidence(&f, EvidenceKey::ServerSaid).as_deref(), Some(said));
+            peer.finish(c).await;
+        }
+    }
+
+    #[tokio::test]
+    async fn user_hidden_before_stls_means_plaintext_is_disabled() {
+        let (mut c, peer, mut p) = with_capa("+OK\nTOP\nSTLS\n.", Script::new()).await;
+        let t = target(ProbeProtocol::Pop3, ProbeAuth::Login);
+        expect_code(
+            p.login(&mut c, &t, "pw").await,
+            DiagnosisCode::AuthPlaintextDisabled,
+        );
+        peer.finish(c).await;
+    }
+
+    #[tokio::test]
+    async fn auth_plain_answers_an_empty_continuation() {
+        let resp = sasl::b64(b"\0alice@example.test\0pw-1234");
+        let (mut c, peer, mut p) = with_capa(
+            CAPA,
+            Script::new()
+                .expect("AUTH PLAIN *")
+                .send("+ ")
+                .expect(&resp)
+                .send("+OK Logged in."),
+        )
+        .await;
+        c.tls = true;
+        let t = target(ProbeProtocol::Pop3, ProbeAuth::Plain);
+        p.login(&mut c, &t, "pw-1234").await.unwrap();
+        let sent = lines(&c.transcript.take(), Dir::Client);
+        assert_eq!(sent[1..], ["AUTH PLAIN <redacted>", "<redacted>"]);
+        peer.finish(c).await;
+    }
+
+    #[tokio::test]
+    async fn xoauth2_error_challenge_names_the_missing_scope() {
+        let json = r#"{"status":"insufficient_scope","scope":"https://outlook.office.com/POP.AccessAsUser.All"}"#;
+        let (mut c, peer) = Script::new()
+            .send("+OK ready")
+            .expect("CAPA")
+            .send(CAPA)
+            .expect("AUTH XOAUTH2 *")
+            .send(&format!("+ {}", sasl::b64(json.as_bytes())))
+            .expect("")
+            .send("-ERR [AUTH] Authentication failed.")
+            .start_with(Transcript::new(vec!["eyJ0eXAi.token".into()]));
+        let mut p = Pop3::new();
+        p.greeting(&mut c).await.unwrap();
+        p.capabilities(&mut c).await.unwrap();
+        c.tls = true;
+        let t = target(ProbeProtocol::Pop3, ProbeAuth::Oauth2);
+        let f = expect_code(
+            p.login(&mut c, &t, "eyJ0eXAi.token").await,
+            DiagnosisCode::OauthScopeMissing,
+        );
+        assert_eq!(
+            evidence(&f, EvidenceKey::ServerError).as_deref(),
+            Some(json)
+        );
+        let all = c.transcript.take();
+        assert!(all.iter().all(|l| !l.text.contains("eyJ0eXAi.token")));
+        assert!(lines(&all, Dir::Client).contains(&"AUTH XOAUTH2 <redacted>".to_string()));
+        peer.finish(c).await;
+    }
+
+    #[tokio::test]
+    async fn stat_is_parsed_and_garbage_is_invalid() {
+        let (mut c, peer, mut p) = with_capa(
+            CAPA,
+            Script::new()
+                .expect("STAT")
+                .send("+OK 3 4211")
+                .expect("STAT")
+                .send("+OK lots"),
+        )
+        .await;
+        assert_eq!(p.stat(&mut c).await.unwrap().value, (3, 4211));
+        expect_code(p.stat(&mut c).await, DiagnosisCode::ProtocolInvalidResponse);
+        peer.finish(c).await;
+    }
+
+    #[tokio::test]
+    async fn a_reply_that_is_not_pop3_is_invalid() {
+        let (mut c, peer, mut p) =
+            with_capa(CAPA, Script::new().expect("STAT").send("* OK this is IMAP")).await;
+        expect_code(p.stat(&mut c).await, DiagnosisCode::ProtocolInvalidResponse);
+        peer.finish(c).await;
     }
 }

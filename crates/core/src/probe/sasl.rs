@@ -1,5 +1,7 @@
 //! SASL mechanisms the probe speaks — PLAIN, LOGIN, CRAM-MD5, XOAUTH2 and OAUTHBEARER — behind
 //! one small trait that IMAP, POP3 and SMTP share.
+//! Own code on purpose: the responses are secrets the transcript must never show, and the
+//! OAuth error challenge (JSON before the refusal) is what explains a refused token.
 
 use crate::diag::{DiagnosisCode, EvidenceKey};
 use crate::sensitive::Secret;

@@ -245,4 +245,68 @@ mod tests {
         assert!(l.text.len() < 1100, "{}", l.text.len());
         assert!(l.text.ends_with("(100000 bytes)"));
     }
+
+    #[test]
+    fn every_sasl_command_hides_its_initial_response() {
+        for (line, shown) in [
+            (
+                "AUTH XOAUTH2 dXNlcj1hAWF1dGg9QmVhcmVyIHQBAQ==",
+                "AUTH XOAUTH2 <redacted>",
+            ),
+            (
+                "AUTH OAUTHBEARER bixhPWFsaWNlLAE=",
+                "AUTH OAUTHBEARER <redacted>",
+            ),
+            ("auth plain AGFsaWNlAHB3", "auth plain <redacted>"),
+            ("AUTH LOGIN YWxpY2U=", "AUTH LOGIN <redacted>"),
+            (
+                "a1 authenticate PLAIN AGFsaWNlAHB3",
+                "a1 authenticate PLAIN <redacted>",
+            ),
+            (
+                "a4 AUTHENTICATE OAUTHBEARER bixhPWFsaWNlLAE=",
+                "a4 AUTHENTICATE OAUTHBEARER <redacted>",
+            ),
+            ("pass hunter22", "pass <redacted>"),
+            ("a1 login alice hunter22", "a1 login alice <redacted>"),
+            // A command without credentials keeps its words.
+            ("a5 AUTHENTICATE CRAM-MD5", "a5 AUTHENTICATE CRAM-MD5"),
+            ("USER alice", "USER alice"),
+        ] {
+            assert_eq!(redact_client_line(line), shown, "{line}");
+        }
+    }
+
+    #[test]
+    fn client_lines_are_redacted_on_the_way_into_the_transcript() {
+        let t = Transcript::default();
+        t.client("a2 LOGIN alice topsecret");
+        t.client("AUTH PLAIN AGFsaWNlAHRvcHNlY3JldA==");
+        let shown: Vec<String> = t.take().into_iter().map(|l| l.text).collect();
+        assert_eq!(
+            shown,
+            ["a2 LOGIN alice <redacted>", "AUTH PLAIN <redacted>"]
+        );
+    }
+
+    #[test]
+    fn short_secrets_are_not_scrubbed_and_quoted_ones_are() {
+        let t = Transcript::new(vec!["abc".into(), r#"pa"ss\word"#.into()]);
+        t.server("abc stays readable");
+        t.server(r#"echo "pa\"ss\\word""#);
+        let shown = t.take();
+        assert_eq!(shown[0].text, "abc stays readable");
+        assert_eq!(shown[1].text, r#"echo "<redacted>""#);
+    }
+
+    #[test]
+    fn lines_beyond_the_limit_are_counted_not_kept() {
+        let t = Transcript::default();
+        for i in 0..MAX_LINES + 5 {
+            t.server(&i.to_string());
+        }
+        let shown = t.take();
+        assert_eq!(shown.len(), MAX_LINES + 1);
+        assert_eq!(shown.last().unwrap().text, "… 5 more lines not shown");
+    }
 }

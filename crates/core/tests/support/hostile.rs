@@ -25,6 +25,9 @@ pub enum Hostile {
     CloseMidHandshake,
     /// This greeting line (e.g. an SMTP greeting on the IMAP port).
     Greeting(&'static str),
+    /// An IMAP server that accepts any login, then answers LIST with a literal of 2 GB
+    /// and trickles it.
+    ImapLiteralBomb,
 }
 
 /// Starts `kind` on a free loopback port and returns the port.
@@ -99,6 +102,7 @@ async fn serve(kind: Hostile, mut sock: TcpStream) {
                 ])
                 .await;
         }
+        Hostile::ImapLiteralBomb => imap_literal_bomb(sock).await,
         Hostile::Greeting(line) => {
             let _ = sock.write_all(format!("{line}\r\n").as_bytes()).await;
             let mut buf = [0u8; 1024];
@@ -108,6 +112,42 @@ async fn serve(kind: Hostile, mut sock: TcpStream) {
                     _ => return,
                 }
             }
+        }
+    }
+}
+
+async fn imap_literal_bomb(sock: TcpStream) {
+    use tokio::io::AsyncBufReadExt;
+    let (read, mut write) = sock.into_split();
+    let mut lines = tokio::io::BufReader::new(read).lines();
+    let greeting = b"* OK [CAPABILITY IMAP4rev1 SASL-IR AUTH=PLAIN] hostile ready\r\n";
+    if write.write_all(greeting).await.is_err() {
+        return;
+    }
+    for _ in 0..20 {
+        let Ok(Ok(Some(line))) =
+            tokio::time::timeout(Duration::from_secs(10), lines.next_line()).await
+        else {
+            return;
+        };
+        let tag = line.split(' ').next().unwrap_or("*").to_string();
+        let upper = line.to_ascii_uppercase();
+        let answer = if upper.contains(" LIST ") {
+            let _ = write.write_all(b"* LIST () \"/\" {2000000000}\r\n").await;
+            for _ in 0..1000 {
+                if write.write_all(&[b'x'; 1024]).await.is_err() {
+                    return;
+                }
+                tokio::time::sleep(Duration::from_millis(10)).await;
+            }
+            return;
+        } else if upper.contains(" AUTHENTICATE ") {
+            format!("{tag} OK [CAPABILITY IMAP4rev1] logged in\r\n")
+        } else {
+            format!("{tag} OK done\r\n")
+        };
+        if write.write_all(answer.as_bytes()).await.is_err() {
+            return;
         }
     }
 }
