@@ -80,6 +80,21 @@ impl TS for Sensitive<String> {
     }
 }
 
+/// Serializes the secret itself. Only for a field whose one purpose is to carry the secret
+/// to its destination (the keyring's token record), and named at that field with
+/// `#[serde(serialize_with = "crate::sensitive::expose_in")]`, so that it is never by accident.
+pub fn expose_in<S: Serializer>(v: &Secret, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(v.expose())
+}
+
+/// `expose_in` for an optional secret.
+pub fn expose_opt_in<S: Serializer>(v: &Option<Secret>, s: S) -> Result<S::Ok, S::Error> {
+    match v {
+        Some(v) => s.serialize_some(v.expose().as_str()),
+        None => s.serialize_none(),
+    }
+}
+
 /// What to do with a secret when saving a record.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, Default)]
 #[serde(tag = "action", content = "value", rename_all = "snake_case")]

@@ -417,7 +417,7 @@ impl App {
             match tokens::load(self.secrets.as_ref(), key) {
                 Ok(Some(t)) => {
                     let (token, hint) = match &t.refresh_token {
-                        Some(r) => (Secret::new(r.clone()), "refresh_token"),
+                        Some(r) => (r.clone(), "refresh_token"),
                         None => (t.access(), "access_token"),
                     };
                     match oauth::revoke(&cfg, &token, hint).await {
@@ -494,7 +494,7 @@ impl App {
         let cfg = self.provider_config(&provider).map_err(internal)?;
         let fresh = match (&stored.refresh_token, c.flow) {
             (_, OauthFlow::ClientCredentials) => oauth::client_credentials(&cfg).await?,
-            (Some(r), _) => oauth::refresh(&cfg, &Secret::new(r.clone())).await?,
+            (Some(r), _) => oauth::refresh(&cfg, r).await?,
             (None, _) => {
                 return Err(OauthFailure::new(
                     DiagnosisCode::OauthTokenInvalid,

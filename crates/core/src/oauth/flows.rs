@@ -159,9 +159,9 @@ fn token_from<T: ErrorResponseType + AsRef<str> + std::fmt::Display + 'static>(
         ));
     }
     Ok(TokenResponse {
-        access_token: t.access_token().secret().clone(),
+        access_token: Secret::new(t.access_token().secret().clone()),
         token_type: t.token_type().as_ref().to_string(),
-        refresh_token: t.refresh_token().map(|r| r.secret().clone()),
+        refresh_token: t.refresh_token().map(|r| Secret::new(r.secret().clone())),
         expires_in: t.expires_in().map(|d| d.as_secs()),
         scope: t
             .scopes()

@@ -65,11 +65,11 @@ pub fn classify(error: &str, description: &str) -> DiagnosisCode {
 /// What a token endpoint returned. Debug shows no token.
 #[derive(Clone, Default, Deserialize)]
 pub struct TokenResponse {
-    pub access_token: String,
+    pub access_token: Secret,
     #[serde(default)]
     pub token_type: String,
     #[serde(default)]
-    pub refresh_token: Option<String>,
+    pub refresh_token: Option<Secret>,
     #[serde(default, deserialize_with = "number_or_string")]
     pub expires_in: Option<u64>,
     #[serde(default)]
@@ -101,7 +101,7 @@ fn number_or_string<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<u64
 
 impl TokenResponse {
     pub fn access(&self) -> Secret {
-        Secret::new(self.access_token.clone())
+        self.access_token.clone()
     }
 
     /// Who consented: the e-mail address or user name in the ID token, if one came.

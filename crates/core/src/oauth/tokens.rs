@@ -12,12 +12,14 @@ use sha2::Digest;
 
 const HEADER: &str = "mbx-parts:v1:";
 
-/// The tokens of one connection. Debug shows none of them.
+/// The tokens of one connection, as the keyring keeps them (the only place they are
+/// serialized with their values). Debug shows none of them.
 #[derive(Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub struct StoredTokens {
-    pub access_token: String,
-    #[serde(default)]
-    pub refresh_token: Option<String>,
+    #[serde(serialize_with = "crate::sensitive::expose_in")]
+    pub access_token: Secret,
+    #[serde(default, serialize_with = "crate::sensitive::expose_opt_in")]
+    pub refresh_token: Option<Secret>,
     /// Unix seconds when the access token expires.
     #[serde(default)]
     pub expires_at: Option<i64>,
@@ -34,7 +36,7 @@ impl std::fmt::Debug for StoredTokens {
 
 impl StoredTokens {
     pub fn access(&self) -> Secret {
-        Secret::new(self.access_token.clone())
+        self.access_token.clone()
     }
 
     /// Whether the access token is expired or expires within `margin_secs`.
@@ -191,5 +193,25 @@ mod tests {
         assert!(get(&s, "k").is_err());
         delete(&s, "k").unwrap();
         assert!(s.map.lock().unwrap().keys().all(|k| !k.starts_with("k")));
+    }
+
+    #[test]
+    fn the_keyring_record_keeps_the_tokens_and_nothing_else_shows_them() {
+        let s = Limited {
+            max: 10_000,
+            map: Mutex::new(HashMap::new()),
+        };
+        let t = StoredTokens {
+            access_token: Secret::new("Canary-Access"),
+            refresh_token: Some(Secret::new("Canary-Refresh")),
+            expires_at: Some(1),
+        };
+        save(&s, "k", &t).unwrap();
+        assert_eq!(load(&s, "k").unwrap().unwrap(), t);
+        assert_eq!(
+            load(&s, "k").unwrap().unwrap().access().expose(),
+            "Canary-Access"
+        );
+        assert!(!format!("{t:?}").contains("Canary"));
     }
 }
