@@ -53,6 +53,10 @@ pub fn tr(lang: Lang, key: &str, args: &[(&str, String)]) -> String {
 fn catalogue(key: &str) -> (&'static str, &'static str) {
     match key {
         // Field problems.
+        "field.wildcard_public_suffix" => (
+            "„*.{suffix}“ ist eine öffentliche Endung: Das würde jedes Zertifikat dieser ganzen Zone akzeptieren. Den Namen des Servers oder seiner Domain eintragen (z. B. *.firma.de).",
+            "\"*.{suffix}\" is a public suffix: it would accept any certificate of that whole zone. Enter the server's name or its domain (e.g. *.example.com).",
+        ),
         "field.server_disabled" => (
             "Der Server ist deaktiviert und wird nicht getestet: zum Testen „Aktiviert“ einschalten und speichern.",
             "The server is disabled and is not tested: switch on \"Enabled\" and save to test it.",

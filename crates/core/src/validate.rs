@@ -118,6 +118,12 @@ impl Issues {
                 self.push(
                     FieldIssue::new("tls_alt_name", FieldCode::HostInvalid).arg("reason", reason),
                 );
+            } else if bare.len() < alt.len() && is_public_suffix(bare) {
+                // `*.com` or `*.co.uk` would accept any certificate of that whole zone.
+                self.push(
+                    FieldIssue::new("tls_alt_name", FieldCode::WildcardPublicSuffix)
+                        .arg("suffix", bare.to_string()),
+                );
             }
         }
         let pin = if pin.trim().is_empty() {
@@ -306,6 +312,14 @@ pub fn normalize_fingerprint(input: &str) -> Option<String> {
     )
 }
 
+/// Whether `name` is itself a public suffix (`com`, `co.uk`, an unknown single label): it
+/// has no registrable domain of its own in the Public Suffix List.
+pub fn is_public_suffix(name: &str) -> bool {
+    let name = name.trim_end_matches('.');
+    let ascii = to_ascii_host(name).unwrap_or_else(|_| name.to_string());
+    psl::domain(ascii.to_ascii_lowercase().as_bytes()).is_none()
+}
+
 /// Whether `url` is an absolute http(s) URL; plain http only towards this machine.
 pub fn url_problem(url: &str) -> Option<FieldCode> {
     let Ok(u) = url::Url::parse(url) else {
@@ -326,6 +340,26 @@ pub fn url_problem(url: &str) -> Option<FieldCode> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_wildcard_over_a_public_suffix_is_refused() {
+        for bad in ["*.com", "*.co.uk", "*.de", "*.github.io"] {
+            let mut i = Issues::default();
+            i.tls(true, false, bad, "", true);
+            assert_eq!(i.0.len(), 1, "{bad}");
+            assert_eq!(i.0[0].code, FieldCode::WildcardPublicSuffix, "{bad}");
+        }
+        for good in [
+            "*.example.com",
+            "*.firma.co.uk",
+            "mail.example.com",
+            "*.xn--mller-kva.de",
+        ] {
+            let mut i = Issues::default();
+            i.tls(true, false, good, "", true);
+            assert!(i.is_empty(), "{good}: {:?}", i.0);
+        }
+    }
+
     use super::*;
 
     #[test]

@@ -4,7 +4,7 @@
 use super::App;
 use crate::diag::DiagnosisCode;
 use crate::diag::FieldCode;
-use crate::error::{Error, Result};
+use crate::error::{Entity, Error, Result};
 use crate::model::{Account, AuthMethod, IncomingServer, OutgoingServer, SecretState, SmtpAuth};
 use crate::oauth::OauthFailure;
 use crate::probe::{
@@ -43,6 +43,15 @@ impl TestTargetKind {
             TestTargetKind::IncomingServer => "incoming_server",
             TestTargetKind::OutgoingServer => "outgoing_server",
             TestTargetKind::Account => "account",
+        }
+    }
+
+    /// The kind of record the history belongs to.
+    pub fn entity(self) -> Entity {
+        match self {
+            TestTargetKind::IncomingServer => Entity::IncomingServer,
+            TestTargetKind::OutgoingServer => Entity::OutgoingServer,
+            TestTargetKind::Account => Entity::Account,
         }
     }
 }
@@ -547,12 +556,12 @@ impl App {
             report_json: json,
         };
         self.db()
-            .write(|c| test_runs::insert(c, kind.as_str(), id, &run, HISTORY_KEEP))
+            .write(|c| test_runs::insert(c, kind.entity(), kind.as_str(), id, &run, HISTORY_KEEP))
     }
 
     /// The stored test runs of a record, newest first.
     pub fn test_history(&self, kind: TestTargetKind, id: i64) -> Result<Vec<TestRun>> {
-        let stored = test_runs::list(self.db().read(), kind.as_str(), id)?;
+        let stored = test_runs::list(self.db().read(), kind.entity(), id)?;
         Ok(stored
             .into_iter()
             // A report written by a newer version may not parse: skip it rather than fail.

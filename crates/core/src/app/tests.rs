@@ -268,6 +268,33 @@ fn a_disabled_outgoing_server_needs_the_confirmation_too_and_is_never_tested() {
 }
 
 #[test]
+fn a_new_record_never_inherits_the_test_history_of_a_deleted_one() {
+    let app = app();
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let cancel = crate::probe::CancellationToken::new();
+    let progress = |_: &crate::probe::ProbeEvent| {};
+    let mut i = input("Alt");
+    i.host = "127.0.0.1".into();
+    i.port = Some(1); // nothing listens: a quick net.refused, recorded in the history
+    i.security = Security::Tls;
+    let old = app.create_server(&i).unwrap().item;
+    rt.block_on(app.test_server(old.id, &Default::default(), &progress, &cancel))
+        .unwrap();
+    let kind = super::probe::TestTargetKind::IncomingServer;
+    assert_eq!(app.test_history(kind, old.id).unwrap().len(), 1);
+    app.delete_server(old.id, Some(old.version)).unwrap();
+    let new = app.create_server(&input("Neu")).unwrap().item;
+    assert_eq!(
+        new.id, old.id,
+        "SQLite reuses the id of the deleted newest row"
+    );
+    assert!(app.test_history(kind, new.id).unwrap().is_empty());
+}
+
+#[test]
 fn debug_output_never_shows_a_password() {
     let mut i = input("Main");
     i.password = SecretUpdate::Set("Canary-Debug-123".into());

@@ -313,6 +313,20 @@ ALTER TABLE incoming_servers ADD COLUMN oauth_provider_id INTEGER
 ALTER TABLE outgoing_servers ADD COLUMN oauth_provider_id INTEGER
     REFERENCES oauth_providers(id) ON DELETE RESTRICT;
 "#,
+    // 4: the test history follows a record by its stable uid, not its row id: SQLite reuses
+    // the id of a deleted newest row, and a new record inherited the old one's history.
+    r#"
+ALTER TABLE test_runs ADD COLUMN target_uid TEXT NOT NULL DEFAULT '';
+UPDATE test_runs SET target_uid = COALESCE(
+    CASE target_kind
+        WHEN 'account' THEN (SELECT uid FROM accounts WHERE id = test_runs.target_id)
+        WHEN 'incoming_server' THEN (SELECT uid FROM incoming_servers WHERE id = test_runs.target_id)
+        WHEN 'outgoing_server' THEN (SELECT uid FROM outgoing_servers WHERE id = test_runs.target_id)
+    END, '');
+DELETE FROM test_runs WHERE target_uid = '';
+DROP INDEX test_runs_target;
+CREATE INDEX test_runs_target ON test_runs(target_uid, id);
+"#,
 ];
 
 pub fn migrations<'a>(list: &[&'a str]) -> Migrations<'a> {

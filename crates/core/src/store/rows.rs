@@ -92,6 +92,15 @@ pub fn check_version(conn: &Tx, entity: Entity, id: i64, version: Option<i64>) -
 }
 
 pub fn delete(conn: &Tx, entity: Entity, id: i64) -> Result<()> {
+    // The test history goes with its record, in the same transaction.
+    if matches!(
+        entity,
+        Entity::Account | Entity::IncomingServer | Entity::OutgoingServer
+    ) {
+        if let Ok(uid) = uid(conn, entity, id) {
+            super::test_runs::forget(conn, &uid)?;
+        }
+    }
     conn.execute(
         &format!("DELETE FROM {} WHERE id = ?1", entity.table()),
         [id],

@@ -1,8 +1,8 @@
 //! The test history (`test_runs`): each finished connection test of a record, its codes and
 //! its whole report as JSON (written and read by `app::probe`), the newest few per record.
 
-use super::Tx;
-use crate::error::Result;
+use super::{rows, Tx};
+use crate::error::{Entity, Result};
 use rusqlite::params;
 
 /// A run as stored: the report stays JSON here; `app` owns its shape.
@@ -17,21 +17,24 @@ pub struct StoredRun {
     pub report_json: String,
 }
 
-/// Stores a run of record `target_id` of kind `target_kind` and keeps only the newest
-/// `keep` runs of that record. Returns the new row's id.
+/// Stores a run of row `target_id` of `entity` and keeps only the newest `keep` runs of that
+/// record. The run follows the record's uid: a record deleted meanwhile is not found.
 pub fn insert(
     conn: &Tx,
+    entity: Entity,
     target_kind: &str,
     target_id: i64,
     run: &StoredRun,
     keep: i64,
 ) -> Result<i64> {
+    let uid = rows::uid(conn, entity, target_id)?;
     conn.execute(
-        "INSERT INTO test_runs (target_kind, target_id, started_at, duration_ms, ok, \
-         cancelled, codes, report) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        "INSERT INTO test_runs (target_kind, target_id, target_uid, started_at, duration_ms, \
+         ok, cancelled, codes, report) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
         params![
             target_kind,
             target_id,
+            uid,
             run.started_at,
             run.duration_ms,
             run.ok,
@@ -42,21 +45,26 @@ pub fn insert(
     )?;
     let row = conn.last_insert_rowid();
     conn.execute(
-        "DELETE FROM test_runs WHERE target_kind = ?1 AND target_id = ?2 AND id NOT IN \
-         (SELECT id FROM test_runs WHERE target_kind = ?1 AND target_id = ?2 \
-          ORDER BY id DESC LIMIT ?3)",
-        params![target_kind, target_id, keep],
+        "DELETE FROM test_runs WHERE target_uid = ?1 AND id NOT IN \
+         (SELECT id FROM test_runs WHERE target_uid = ?1 ORDER BY id DESC LIMIT ?2)",
+        params![uid, keep],
     )?;
     Ok(row)
 }
 
-/// The stored runs of a record, newest first.
-pub fn list(conn: &Tx, target_kind: &str, target_id: i64) -> Result<Vec<StoredRun>> {
+/// The stored runs of row `target_id` of `entity`, newest first; none for a record that does
+/// not exist (any more).
+pub fn list(conn: &Tx, entity: Entity, target_id: i64) -> Result<Vec<StoredRun>> {
+    let uid = match rows::uid(conn, entity, target_id) {
+        Ok(uid) => uid,
+        Err(crate::error::Error::NotFound { .. }) => return Ok(Vec::new()),
+        Err(e) => return Err(e),
+    };
     let mut stmt = conn.prepare(
         "SELECT id, started_at, duration_ms, ok, cancelled, codes, report FROM test_runs \
-         WHERE target_kind = ?1 AND target_id = ?2 ORDER BY id DESC",
+         WHERE target_uid = ?1 ORDER BY id DESC",
     )?;
-    let rows = stmt.query_map(params![target_kind, target_id], |r| {
+    let rows = stmt.query_map(params![uid], |r| {
         Ok(StoredRun {
             id: r.get(0)?,
             started_at: r.get(1)?,
@@ -68,4 +76,10 @@ pub fn list(conn: &Tx, target_kind: &str, target_id: i64) -> Result<Vec<StoredRu
         })
     })?;
     Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+}
+
+/// Removes the history of a record that is being deleted (its uid).
+pub fn forget(conn: &Tx, uid: &str) -> Result<()> {
+    conn.execute("DELETE FROM test_runs WHERE target_uid = ?1", [uid])?;
+    Ok(())
 }
