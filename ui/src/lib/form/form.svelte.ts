@@ -2,9 +2,9 @@
 // `fields[]`), the alert above the form, the saving/deleting flags and the delete question.
 // The field components read it to mark inputs invalid and to place each message next to the
 // input it belongs to; errors about fields the form does not show go into the alert.
-import { tick } from 'svelte';
+import { tick, untrack } from 'svelte';
 import { asApiError } from '$lib/backend';
-import type { ApiError } from '$lib/backend';
+import type { ApiError, Removed, Saved } from '$lib/backend';
 import { t } from '$lib/i18n.svelte';
 import type { MessageKey } from '$lib/i18n.svelte';
 import type { ClientIssue } from './values';
@@ -16,7 +16,7 @@ export type Failure = { error: ApiError } | { key: MessageKey };
 
 export type FormOptions = {
   /** The input names the form shows right now (each renders its own error). */
-  visible: () => Set<string>;
+  visible?: () => Set<string>;
   /** Labels of fields, for errors listed in the alert. */
   labels: Record<string, MessageKey>;
   /**
@@ -45,6 +45,11 @@ export class FormState {
     this.#opts = opts;
   }
 
+  /** The input names the form shows right now. */
+  protected shown(): Set<string> {
+    return this.#opts.visible?.() ?? new Set();
+  }
+
   /** A document-unique element id for `name` in this form. */
   id = (name: string): string => `${this.uid}-${name}`;
 
@@ -56,7 +61,7 @@ export class FormState {
     }
     if (!this.errors[name]) return null;
     const at = shownAt[name];
-    if (at && at !== name && this.#opts.visible().has(at)) return null;
+    if (at && at !== name && this.shown().has(at)) return null;
     return name;
   };
 
@@ -79,7 +84,7 @@ export class FormState {
 
   /** Errors about fields the form does not show right now: listed in the alert instead. */
   get unplaced(): string[] {
-    const visible = this.#opts.visible();
+    const visible = this.shown();
     const shownAt = this.#opts.shownAt ?? {};
     return Object.keys(this.errors).filter((f) => !visible.has(f) && !visible.has(shownAt[f] ?? f));
   }
@@ -173,4 +178,110 @@ export class FormState {
       this.deleting = false;
     }
   }
+}
+
+/** What a list tab gives the form of its selection (a `Collection` is one). */
+export type FormHost<E> = {
+  readonly current: E | null;
+  /** Set by the form: true while it differs from what is stored. */
+  dirty: boolean;
+  nameOf: (item: E) => string;
+  saved: (item: E, warnings: ApiError[], created: boolean) => unknown;
+  deleted: (removed: Removed, name: string) => unknown;
+  /** Cancel on a new entity. */
+  cancel: () => void;
+  /** After a conflict: fetch the stored entity again. */
+  reload: () => unknown;
+};
+
+export type EntityOptions<E, D, I> = Omit<FormOptions, 'visible'> & {
+  /** The draft of the stored entity, or of a new one (`null`). */
+  draft: (stored: E | null) => D;
+  /** What the dirty check compares (default: the draft as JSON). */
+  key?: (draft: D) => string;
+  /** The input names shown for this draft (default: the labelled fields). */
+  visible?: (draft: D) => Set<string>;
+  /** Client checks; nothing is sent while one fails. */
+  issues?: (draft: D) => ClientIssue[];
+  input: (draft: D) => I;
+  create: (input: I) => Promise<Saved<E> | E>;
+  update: (id: number, version: number, input: I) => Promise<Saved<E> | E>;
+  remove: (id: number, version: number) => Promise<Removed>;
+  /** Called after a save or a delete went through (e.g. to reload a picker's list). */
+  onchange?: () => void;
+};
+
+// An entity always has an id, the `Saved` wrapper (item + warnings) never.
+function asSaved<E extends { id: number }>(r: Saved<E> | E): Saved<E> {
+  return 'id' in r ? { item: r, warnings: [] } : r;
+}
+
+/**
+ * The edit form of one stored entity (or a new one) in a list tab: its draft, the dirty
+ * check against what is stored, save (create or update with the stored version, so a
+ * concurrent edit is refused as a conflict), cancel (back to the stored values) and delete.
+ * The form is re-created for every entity it shows, so the host's first `current` is the one.
+ */
+export class EntityForm<E extends { id: number; version: number }, D, I = D> extends FormState {
+  readonly host: FormHost<E>;
+  /** The stored entity, or null for a new one. */
+  readonly stored: E | null;
+  draft: D = $state() as D;
+  #baseline = $state('');
+  #entity: EntityOptions<E, D, I>;
+  readonly dirty: boolean = $derived(this.#key(this.draft) !== this.#baseline);
+
+  constructor(host: FormHost<E>, opts: EntityOptions<E, D, I>) {
+    super({ labels: opts.labels, shownAt: opts.shownAt });
+    this.host = host;
+    this.#entity = opts;
+    this.stored = untrack(() => host.current);
+    this.#reset();
+    $effect(() => {
+      host.dirty = this.dirty;
+    });
+  }
+
+  #key(d: D): string {
+    return this.#entity?.key ? this.#entity.key(d) : JSON.stringify(d);
+  }
+
+  #reset(): void {
+    this.draft = this.#entity.draft(this.stored);
+    this.#baseline = this.#key(this.draft);
+  }
+
+  protected override shown(): Set<string> {
+    const visible = this.#entity.visible;
+    return visible ? visible(this.draft) : new Set(Object.keys(this.#entity.labels));
+  }
+
+  save = (): void => {
+    const o = this.#entity;
+    void this.submit(o.issues?.(this.draft) ?? [], async () => {
+      const input = o.input(this.draft);
+      const s = this.stored;
+      const saved = asSaved(s ? await o.update(s.id, s.version, input) : await o.create(input));
+      o.onchange?.();
+      this.host.saved(saved.item, saved.warnings, s === null);
+    });
+  };
+
+  /** A stored entity gets its stored values back; a new one is dropped. */
+  cancel = (): void => {
+    if (!this.stored) return this.host.cancel();
+    this.#reset();
+    this.clear();
+  };
+
+  /** Deletes with `run` (default: the entity's delete); `handle` may take a rejection over. */
+  delete = (run?: (s: E) => Promise<Removed>, handle?: (e: ApiError) => boolean): void => {
+    const s = this.stored;
+    if (!s) return;
+    void this.remove(async () => {
+      const removed = await (run ? run(s) : this.#entity.remove(s.id, s.version));
+      this.#entity.onchange?.();
+      this.host.deleted(removed, this.host.nameOf(s));
+    }, handle);
+  };
 }

@@ -6,6 +6,11 @@ import type { MessageKey } from '$lib/i18n.svelte';
 /** A problem the form finds before asking the backend (which stays authoritative). */
 export type ClientIssue = { field: string; message: MessageKey };
 
+/** The issue of a required text left empty, if it is. */
+export function required(text: string, field: string): ClientIssue[] {
+  return text.trim() === '' ? [{ field, message: 'error.required' }] : [];
+}
+
 const INTEGER = /^\s*\d+\s*$/;
 
 /** The whole number typed, or NaN (sent as such, the backend then refuses it). */

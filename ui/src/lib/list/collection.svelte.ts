@@ -60,6 +60,8 @@ export class Collection<T extends { id: number }> {
     this.#opts = opts;
   }
 
+  nameOf = (item: T): string => this.#opts.name(item);
+
   get selectedId(): number | null {
     return this.selection.kind === 'item' ? this.selection.id : null;
   }
