@@ -2,10 +2,10 @@
 // `fields[]`), the alert above the form, the saving/deleting flags and the delete question.
 // The field components read it to mark inputs invalid and to place each message next to the
 // input it belongs to; errors about fields the form does not show go into the alert.
-import { tick, untrack } from 'svelte';
+import { getContext, setContext, tick, untrack } from 'svelte';
 import { asApiError } from '$lib/backend';
 import type { ApiError, Removed, Saved } from '$lib/backend';
-import { t } from '$lib/i18n.svelte';
+import { isMessageKey, t } from '$lib/i18n.svelte';
 import type { MessageKey } from '$lib/i18n.svelte';
 import type { ClientIssue } from './values';
 
@@ -17,8 +17,8 @@ export type Failure = { error: ApiError } | { key: MessageKey };
 export type FormOptions = {
   /** The input names the form shows right now (each renders its own error). */
   visible?: () => Set<string>;
-  /** Labels of fields, for errors listed in the alert. */
-  labels: Record<string, MessageKey>;
+  /** Labels of fields whose label is not `field.<name>` (errors listed in the alert). */
+  labels?: Record<string, MessageKey>;
   /**
    * Backend error fields the user fixes at another input, `{errorField: inputName}`: e.g.
    * the confirmation of "verification off" belongs to `tls_verify` but is given at the
@@ -28,6 +28,32 @@ export type FormOptions = {
 };
 
 let seq = 0;
+
+/** The label of input `name`: the text `field.<name>`, else the name itself. */
+export function fieldLabel(name: string): string {
+  const key = `field.${name}`;
+  return isMessageKey(key) ? t(key) : name;
+}
+
+const CONTEXT = Symbol('form');
+
+/** Makes `form` the one the field components inside use when not given one. */
+export function provideForm(form: FormState): void {
+  setContext(CONTEXT, form);
+}
+
+/**
+ * For a field component (call while it initialises): the form it belongs to, the given one
+ * or else the surrounding form's; use as `const form = $derived.by(useForm(() => given))`.
+ */
+export function useForm(given: () => FormState | undefined): () => FormState {
+  const around = getContext<FormState | undefined>(CONTEXT);
+  return () => {
+    const form = given() ?? around;
+    if (!form) throw new Error('a form field outside a form');
+    return form;
+  };
+}
 
 export class FormState {
   /** Prefix of element ids, unique per form: several forms live in the window at once. */
@@ -78,8 +104,8 @@ export class FormState {
   message = (s: Shown): string => ('key' in s ? t(s.key) : s.text);
 
   label = (field: string): string => {
-    const key = this.#opts.labels[field];
-    return key ? t(key) : field;
+    const key = this.#opts.labels?.[field];
+    return key ? t(key) : fieldLabel(field);
   };
 
   /** Errors about fields the form does not show right now: listed in the alert instead. */
@@ -199,8 +225,10 @@ export type EntityOptions<E, D, I> = Omit<FormOptions, 'visible'> & {
   draft: (stored: E | null) => D;
   /** What the dirty check compares (default: the draft as JSON). */
   key?: (draft: D) => string;
-  /** The input names shown for this draft (default: the labelled fields). */
+  /** The input names shown for this draft (default: `fields`). */
   visible?: (draft: D) => Set<string>;
+  /** The inputs of a form that always shows all of them. */
+  fields?: readonly string[];
   /** Client checks; nothing is sent while one fails. */
   issues?: (draft: D) => ClientIssue[];
   input: (draft: D) => I;
@@ -253,7 +281,7 @@ export class EntityForm<E extends { id: number; version: number }, D, I = D> ext
 
   protected override shown(): Set<string> {
     const visible = this.#entity.visible;
-    return visible ? visible(this.draft) : new Set(Object.keys(this.#entity.labels));
+    return visible ? visible(this.draft) : new Set(this.#entity.fields ?? []);
   }
 
   save = (): void => {
