@@ -16,6 +16,7 @@ import {
   testRun,
   user,
 } from '../../test/fixtures';
+import { tabDriver } from '../../test/tabs';
 
 vi.mock('$lib/backend');
 
@@ -46,21 +47,12 @@ const CAROL = account({
   folders: [{ folder: 'INBOX', subscribed: true, auto_fetch: true }],
 });
 
-function formField<T extends HTMLElement = HTMLInputElement>(name: string): T {
-  const el = screen.getByTestId('account-form').querySelector<T>(`[name="${name}"]`);
-  if (!el) throw new Error(`no input named ${name}`);
-  return el;
-}
+const accounts = tabDriver(AccountsTab, 'account');
+const formField = accounts.field;
 
-async function openAccount(a: Account) {
-  const u = userEvent.setup();
+function openAccount(a: Account) {
   api.listUsers.mockResolvedValue([user({ id: 1, login: 'carol' })]);
-  api.listAccounts.mockResolvedValue([a]);
-  api.getAccount.mockResolvedValue(a);
-  render(AccountsTab);
-  await u.click(await screen.findByTestId('account-item'));
-  await screen.findByRole('heading', { name: a.name });
-  return u;
+  return accounts.openStored(a);
 }
 
 function row(name: string): HTMLElement {

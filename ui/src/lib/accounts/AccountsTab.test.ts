@@ -15,17 +15,17 @@ import {
   server,
   user,
 } from '../../test/fixtures';
-import type { Account, AccountInput, EffectiveOutgoing } from '$lib/backend';
+import type { AccountInput, EffectiveOutgoing } from '$lib/backend';
+import { tabDriver } from '../../test/tabs';
 
 vi.mock('$lib/backend');
 
 const u = () => userEvent.setup();
-
-function field<T extends HTMLElement = HTMLInputElement>(name: string): T {
-  const el = screen.getByTestId('account-form').querySelector<T>(`[name="${name}"]`);
-  if (!el) throw new Error(`no input named ${name}`);
-  return el;
-}
+const { field, openNew, openStored: openExisting } = tabDriver(AccountsTab, 'account', {
+  loaded: () => waitFor(() => expect(api.listUsers).toHaveBeenCalled()),
+  // The pickers are filled.
+  filled: async () => void (await screen.findByTestId('account-user-anna')),
+});
 
 const radio = (value: string) =>
   screen.getByTestId('account-form').querySelector<HTMLInputElement>(`input[name="owner_kind"][value="${value}"]`)!;
@@ -73,25 +73,6 @@ function withRefs() {
   api.listCompanies.mockResolvedValue([MUELLER]);
   api.listOutgoing.mockResolvedValue([ZENTRALE]);
   api.listServers.mockResolvedValue([IMAP]);
-}
-
-async function openNew(user = u()) {
-  render(AccountsTab);
-  await waitFor(() => expect(api.listUsers).toHaveBeenCalled());
-  await user.click(screen.getByTestId('account-new'));
-  await screen.findByTestId('account-form');
-  // The pickers are filled.
-  await screen.findByTestId('account-user-anna');
-  return user;
-}
-
-async function openExisting(a: Account, user = u()) {
-  api.listAccounts.mockResolvedValue([a]);
-  api.getAccount.mockResolvedValue(a);
-  render(AccountsTab);
-  await user.click(await screen.findByTestId('account-item'));
-  await screen.findByRole('heading', { name: a.name });
-  return user;
 }
 
 beforeEach(() => {

@@ -5,27 +5,16 @@ import CalendarTab from './CalendarTab.svelte';
 import { resetLangForTests } from '$lib/i18n.svelte';
 import { api, apiError, calendar, employee, resetBackend } from '../../test/fixtures';
 import type { CalendarInput } from '$lib/backend';
+import { tabDriver } from '../../test/tabs';
 
 vi.mock('$lib/backend');
 
-function field<T extends HTMLElement = HTMLInputElement>(name: string): T {
-  const el = screen.getByTestId('calendar-form').querySelector<T>(`[name="${name}"]`);
-  if (!el) throw new Error(`no input named ${name}`);
-  return el;
-}
-const queryField = (name: string) => screen.getByTestId('calendar-form').querySelector(`[name="${name}"]`);
+const { field, queryField, openNew } = tabDriver(CalendarTab, 'calendar', {
+  loaded: () => waitFor(() => expect(api.listEmployees).toHaveBeenCalled()),
+  filled: () => waitFor(() => expect(field<HTMLSelectElement>('employee_id').options).toHaveLength(2)),
+});
 
 const EVA = employee({ id: 7, name: 'Eva Extern', personnel_number: 'P-17' });
-
-async function openNew() {
-  const u = userEvent.setup();
-  render(CalendarTab);
-  await waitFor(() => expect(api.listEmployees).toHaveBeenCalled());
-  await u.click(screen.getByTestId('calendar-new'));
-  await screen.findByTestId('calendar-form');
-  await waitFor(() => expect(field<HTMLSelectElement>('employee_id').options).toHaveLength(2));
-  return u;
-}
 
 const BASE: CalendarInput = {
   name: 'Eva Kalender',

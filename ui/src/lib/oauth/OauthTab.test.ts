@@ -6,33 +6,12 @@ import userEvent from '@testing-library/user-event';
 import OauthTab from './OauthTab.svelte';
 import { resetLangForTests } from '$lib/i18n.svelte';
 import { api, apiError, oauthProvider, resetBackend } from '../../test/fixtures';
-import type { OauthProvider, OauthProviderInput } from '$lib/backend';
+import type { OauthProviderInput } from '$lib/backend';
+import { tabDriver } from '../../test/tabs';
 
 vi.mock('$lib/backend');
 
-function field<T extends HTMLElement = HTMLInputElement>(name: string): T {
-  const el = screen.getByTestId('oauth-provider-form').querySelector<T>(`[name="${name}"]`);
-  if (!el) throw new Error(`no input named ${name}`);
-  return el;
-}
-const queryField = (name: string) => screen.getByTestId('oauth-provider-form').querySelector(`[name="${name}"]`);
-
-async function openNew() {
-  const u = userEvent.setup();
-  render(OauthTab);
-  await u.click(screen.getByTestId('oauth-provider-new'));
-  await screen.findByTestId('oauth-provider-form');
-  return u;
-}
-
-async function openExisting(p: OauthProvider) {
-  const u = userEvent.setup();
-  api.listOauthProviders.mockResolvedValue([p]);
-  render(OauthTab);
-  await u.click(await screen.findByTestId('oauth-provider-item'));
-  await screen.findByRole('heading', { name: p.name });
-  return u;
-}
+const { field, queryField, openNew, openStored: openExisting } = tabDriver(OauthTab, 'oauth-provider');
 
 const DISCOVERY = 'https://idp.example.com/.well-known/openid-configuration';
 

@@ -4,35 +4,13 @@ import userEvent from '@testing-library/user-event';
 import OutgoingTab from './OutgoingTab.svelte';
 import { resetLangForTests } from '$lib/i18n.svelte';
 import { GMX, api, apiError, certificate, oauthProvider, outgoing, resetBackend } from '../../test/fixtures';
-import type { OutgoingInput, OutgoingServer } from '$lib/backend';
+import type { OutgoingInput } from '$lib/backend';
+import { tabDriver } from '../../test/tabs';
 
 vi.mock('$lib/backend');
 
 const user = () => userEvent.setup();
-
-function field<T extends HTMLElement = HTMLInputElement>(name: string): T {
-  const el = screen.getByTestId('outgoing-form').querySelector<T>(`[name="${name}"]`);
-  if (!el) throw new Error(`no input named ${name}`);
-  return el;
-}
-
-const queryField = (name: string) => screen.getByTestId('outgoing-form').querySelector(`[name="${name}"]`);
-
-async function openNew(u = user()) {
-  render(OutgoingTab);
-  await u.click(screen.getByTestId('outgoing-new'));
-  await screen.findByTestId('outgoing-form');
-  return u;
-}
-
-async function openExisting(s: OutgoingServer, u = user()) {
-  api.listOutgoing.mockResolvedValue([s]);
-  api.getOutgoing.mockResolvedValue(s);
-  render(OutgoingTab);
-  await u.click(await screen.findByTestId('outgoing-item'));
-  await screen.findByRole('heading', { name: s.name });
-  return u;
-}
+const { field, queryField, openNew, openStored: openExisting } = tabDriver(OutgoingTab, 'outgoing');
 
 const BASE: OutgoingInput = {
   name: 'Versand Zentrale',

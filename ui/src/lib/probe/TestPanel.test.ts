@@ -23,30 +23,17 @@ import {
   testRun,
   user,
 } from '../../test/fixtures';
+import { tabDriver } from '../../test/tabs';
 
 vi.mock('$lib/backend');
 
 const DOVECOT = server({ id: 7, name: 'Dovecot', host: '127.0.0.1', port: 1993, port_manual: true });
 
-async function openServer(s: IncomingServer = DOVECOT) {
-  const u = userEvent.setup();
-  api.listServers.mockResolvedValue([s]);
-  api.getServer.mockResolvedValue(s);
-  render(ServersTab);
-  await u.click(await screen.findByTestId('server-item'));
-  await screen.findByRole('heading', { name: s.name });
-  return u;
-}
+const openServer = (s: IncomingServer = DOVECOT) => tabDriver(ServersTab, 'server').openStored(s);
 
-async function openAccount(a: Account) {
-  const u = userEvent.setup();
+function openAccount(a: Account) {
   api.listUsers.mockResolvedValue([user({ id: 1, login: 'carol' })]);
-  api.listAccounts.mockResolvedValue([a]);
-  api.getAccount.mockResolvedValue(a);
-  render(AccountsTab);
-  await u.click(await screen.findByTestId('account-item'));
-  await screen.findByRole('heading', { name: a.name });
-  return u;
+  return tabDriver(AccountsTab, 'account').openStored(a);
 }
 
 /** Starts a server test whose progress the test sends by hand. */

@@ -4,38 +4,13 @@ import userEvent from '@testing-library/user-event';
 import ServersTab from './ServersTab.svelte';
 import { resetLangForTests } from '$lib/i18n.svelte';
 import { api, apiError, oauthProvider, resetBackend, server } from '../../test/fixtures';
-import type { IncomingServer, ServerInput } from '$lib/backend';
+import type { ServerInput } from '$lib/backend';
+import { tabDriver } from '../../test/tabs';
 
 vi.mock('$lib/backend');
 
 const user = () => userEvent.setup();
-
-function field<T extends HTMLElement = HTMLInputElement>(name: string): T {
-  const el = screen.getByTestId('server-form').querySelector<T>(`[name="${name}"]`);
-  if (!el) throw new Error(`no input named ${name}`);
-  return el;
-}
-
-function queryField(name: string): HTMLElement | null {
-  return screen.getByTestId('server-form').querySelector(`[name="${name}"]`);
-}
-
-async function openNew(u = user()) {
-  render(ServersTab);
-  await u.click(screen.getByTestId('server-new'));
-  await screen.findByTestId('server-form');
-  return u;
-}
-
-/** Renders the tab with `servers` in the list and opens the first one. */
-async function openExisting(s: IncomingServer, u = user()) {
-  api.listServers.mockResolvedValue([s]);
-  api.getServer.mockResolvedValue(s);
-  render(ServersTab);
-  await u.click(await screen.findByTestId('server-item'));
-  await screen.findByRole('heading', { name: s.name });
-  return u;
-}
+const { field, queryField, openNew, openStored: openExisting } = tabDriver(ServersTab, 'server');
 
 const BASE_INPUT: ServerInput = {
   name: 'Hauptserver',
