@@ -2,6 +2,11 @@
 import { vi } from 'vitest';
 import type {
   Account,
+  AccountInput,
+  CalendarInput,
+  OauthProviderInput,
+  OutgoingInput,
+  ServerInput,
   ApiError,
   AppInfo,
   BulkResult,
@@ -405,4 +410,35 @@ export function controlledRun<T, E>(run = 'run-1') {
     resolve: (v: T) => resolve(v),
     reject: (e: unknown) => reject(e),
   };
+}
+
+// ---- what a form sends ----
+// The inputs of the fixtures above as a form sends them unchanged (a new entity's form
+// starts from the same values): no id, version or stamps, the port derived, the secret kept.
+
+const KEEP = { action: 'keep' } as const;
+
+export function serverInput(overrides: Partial<ServerInput> = {}): ServerInput {
+  const { id, version, created_at, updated_at, port_manual, password, ...rest } = server({ id: 0 });
+  return { ...rest, port: null, password: KEEP, tls_insecure_confirmed: false, ...overrides };
+}
+
+export function outgoingInput(overrides: Partial<OutgoingInput> = {}): OutgoingInput {
+  const { id, version, created_at, updated_at, port_manual, password, ...rest } = outgoing({ id: 0 });
+  return { ...rest, port: null, password: KEEP, tls_insecure_confirmed: false, ...overrides };
+}
+
+export function accountInput(overrides: Partial<AccountInput> = {}): AccountInput {
+  const { id, version, created_at, updated_at, mail_received, password, ...rest } = account({ id: 0 });
+  return { ...rest, owner: null, password: KEEP, ...overrides };
+}
+
+export function calendarInput(overrides: Partial<CalendarInput> = {}): CalendarInput {
+  const { id, version, created_at, updated_at, password, ...rest } = calendar({ id: 0 });
+  return { ...rest, password: KEEP, ...overrides };
+}
+
+export function providerInput(overrides: Partial<OauthProviderInput> = {}): OauthProviderInput {
+  const { id, version, created_at, updated_at, client_secret, ...rest } = oauthProvider({ id: 0 });
+  return { ...rest, client_secret: KEEP, ...overrides };
 }

@@ -4,11 +4,12 @@ import userEvent from '@testing-library/user-event';
 import AccountsTab from './AccountsTab.svelte';
 import { changeLang, resetLangForTests } from '$lib/i18n.svelte';
 import {
-  GMX,
   account,
+  accountInput,
   api,
   apiError,
   company,
+  GMX,
   group,
   outgoing,
   resetBackend,
@@ -39,33 +40,7 @@ const ZENTRALE = outgoing({ id: 20, name: 'Versand Zentrale', host: 'smtp.muelle
 const MUELLER = company({ id: 30, name: 'Müller Bau GmbH', default_outgoing_server_id: 20 });
 const IMAP = server({ id: 40, name: 'Dovecot', host: 'imap.mueller.de' });
 
-const BASE: AccountInput = {
-  name: 'Vertrieb Postfach',
-  email: 'vertrieb@example.com',
-  sender_name: '',
-  reply_to: '',
-  owner: null,
-  user_ids: [],
-  company_id: null,
-  incoming_server_id: null,
-  outgoing_server_id: null,
-  username: '',
-  password: { action: 'keep' },
-  mailbox_path: 'INBOX',
-  folder_trash: '',
-  folder_junk: '',
-  folder_sent: '',
-  only_subscribed: false,
-  folders: [],
-  may_send: true,
-  may_receive: true,
-  may_out_of_office: false,
-  send_bcc: '',
-  signature: '',
-  auto_fetch: true,
-  verbose_log: false,
-  oauth_mechanism: 'auto',
-};
+const BASE: AccountInput = accountInput({ name: 'Vertrieb Postfach', email: 'vertrieb@example.com' });
 
 function withRefs() {
   api.listUsers.mockResolvedValue([ANNA, BERND, CLARA]);

@@ -3,7 +3,7 @@ import { render, screen, waitFor } from '@testing-library/svelte';
 import userEvent from '@testing-library/user-event';
 import CalendarTab from './CalendarTab.svelte';
 import { resetLangForTests } from '$lib/i18n.svelte';
-import { api, apiError, calendar, employee, resetBackend } from '../../test/fixtures';
+import { api, apiError, calendar, calendarInput, employee, resetBackend } from '../../test/fixtures';
 import type { CalendarInput } from '$lib/backend';
 import { tabDriver } from '../../test/tabs';
 
@@ -16,18 +16,7 @@ const { field, queryField, openNew } = tabDriver(CalendarTab, 'calendar', {
 
 const EVA = employee({ id: 7, name: 'Eva Extern', personnel_number: 'P-17' });
 
-const BASE: CalendarInput = {
-  name: 'Eva Kalender',
-  employee_id: 7,
-  backend: 'outlook',
-  outlook_profile: 'Outlook',
-  calendar_name: '',
-  caldav_url: '',
-  username: '',
-  password: { action: 'keep' },
-  sync_days_back: 30,
-  sync_days_ahead: 365,
-};
+const BASE: CalendarInput = calendarInput({ name: 'Eva Kalender', employee_id: 7, outlook_profile: 'Outlook' });
 
 beforeEach(() => {
   resetBackend();

@@ -3,7 +3,16 @@ import { render, screen, waitFor, within } from '@testing-library/svelte';
 import userEvent from '@testing-library/user-event';
 import OutgoingTab from './OutgoingTab.svelte';
 import { resetLangForTests } from '$lib/i18n.svelte';
-import { GMX, api, apiError, certificate, oauthProvider, outgoing, resetBackend } from '../../test/fixtures';
+import {
+  api,
+  apiError,
+  certificate,
+  GMX,
+  oauthProvider,
+  outgoing,
+  outgoingInput,
+  resetBackend,
+} from '../../test/fixtures';
 import type { OutgoingInput } from '$lib/backend';
 import { tabDriver } from '../../test/tabs';
 
@@ -12,33 +21,7 @@ vi.mock('$lib/backend');
 const user = () => userEvent.setup();
 const { field, queryField, openNew, openStored: openExisting } = tabDriver(OutgoingTab, 'outgoing');
 
-const BASE: OutgoingInput = {
-  name: 'Versand Zentrale',
-  enabled: true,
-  kind: 'smtp',
-  m365_send_via: 'smtp',
-  host: 'smtp.example.com',
-  security: 'starttls',
-  port: null,
-  timeout_secs: 30,
-  auth_method: 'password',
-  username: '',
-  ntlm_domain: '',
-  oauth_provider_id: null,
-  password: { action: 'keep' },
-  allow_plaintext: false,
-  sender_address: '',
-  bcc_to_sender: false,
-  tls_verify: true,
-  tls_insecure_confirmed: false,
-  tls_alt_name: '',
-  tls_pin_sha256: '',
-  smime_sign: false,
-  smime_encrypt: false,
-  smime_certificate_id: null,
-  client_certificate_id: null,
-  is_default: false,
-};
+const BASE: OutgoingInput = outgoingInput({ name: 'Versand Zentrale' });
 
 beforeEach(() => {
   resetBackend();

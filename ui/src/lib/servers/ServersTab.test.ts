@@ -3,7 +3,7 @@ import { render, screen, waitFor, within } from '@testing-library/svelte';
 import userEvent from '@testing-library/user-event';
 import ServersTab from './ServersTab.svelte';
 import { resetLangForTests } from '$lib/i18n.svelte';
-import { api, apiError, oauthProvider, resetBackend, server } from '../../test/fixtures';
+import { api, apiError, oauthProvider, resetBackend, server, serverInput } from '../../test/fixtures';
 import type { ServerInput } from '$lib/backend';
 import { tabDriver } from '../../test/tabs';
 
@@ -12,30 +12,7 @@ vi.mock('$lib/backend');
 const user = () => userEvent.setup();
 const { field, queryField, openNew, openStored: openExisting } = tabDriver(ServersTab, 'server');
 
-const BASE_INPUT: ServerInput = {
-  name: 'Hauptserver',
-  protocol: 'imap',
-  host: 'imap.example.com',
-  security: 'tls',
-  port: null,
-  timeout_secs: 30,
-  auth_method: 'password',
-  ntlm_domain: '',
-  oauth_provider_id: null,
-  login_user: '',
-  password: { action: 'keep' },
-  allow_plaintext: false,
-  tls_verify: true,
-  tls_insecure_confirmed: false,
-  tls_alt_name: '',
-  tls_pin_sha256: '',
-  folder_trash: '',
-  folder_junk: '',
-  folder_sent: '',
-  folder_deleted: '',
-  pop3_delete_after_fetch: false,
-  pop3_delete_after_days: null,
-};
+const BASE_INPUT: ServerInput = serverInput({ name: 'Hauptserver' });
 
 beforeEach(() => {
   resetBackend();
