@@ -3,6 +3,7 @@
 // The field components read it to mark inputs invalid and to place each message next to the
 // input it belongs to; errors about fields the form does not show go into the alert.
 import { getContext, setContext, tick, untrack } from 'svelte';
+import type { Snippet } from 'svelte';
 import { asApiError } from '$lib/backend';
 import type { ApiError, Removed, Saved } from '$lib/backend';
 import { isMessageKey, t } from '$lib/i18n.svelte';
@@ -34,6 +35,25 @@ export function fieldLabel(name: string): string {
   const key = `field.${name}`;
   return isMessageKey(key) ? t(key) : name;
 }
+
+/** What every field component takes besides its value. */
+export type FieldProps = {
+  /** Default: the surrounding form's. */
+  form?: FormState;
+  /** The input's name, which is also the field the backend's errors name. */
+  name: string;
+  /** Default: the text `field.<name>`. */
+  label?: string;
+  hint?: string;
+  disabled?: boolean;
+  /** Extra local ids the input is described by (warnings rendered elsewhere). */
+  describedBy?: (string | false | null | undefined)[];
+  /** Rendered in the control cell above the input (a warning a checkbox answers). */
+  before?: Snippet;
+  /** Rendered in the control cell after the hint (badges, buttons, notes). */
+  after?: Snippet;
+  testid?: string;
+};
 
 const CONTEXT = Symbol('form');
 
