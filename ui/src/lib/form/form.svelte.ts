@@ -242,22 +242,36 @@ export type FormHost<E> = {
 
 export type EntityOptions<E, D, I> = Omit<FormOptions, 'visible'> & {
   /** The draft of the stored entity, or of a new one (`null`). */
-  draft: (stored: E | null) => D;
+  draft?: (stored: E | null) => D;
+  /** Instead of `draft`: a new entity's fields; a stored one's draft takes its values of them. */
+  blank?: D;
   /** What the dirty check compares (default: the draft as JSON). */
   key?: (draft: D) => string;
-  /** The input names shown for this draft (default: `fields`). */
+  /** The input names shown for this draft (default: `fields`, else the fields of `blank`). */
   visible?: (draft: D) => Set<string>;
   /** The inputs of a form that always shows all of them. */
   fields?: readonly string[];
   /** Client checks; nothing is sent while one fails. */
   issues?: (draft: D) => ClientIssue[];
-  input: (draft: D) => I;
+  /** What is sent for the draft (default: the draft as it is). */
+  input?: (draft: D) => I;
   create: (input: I) => Promise<Saved<E> | E>;
   update: (id: number, version: number, input: I) => Promise<Saved<E> | E>;
   remove: (id: number, version: number) => Promise<Removed>;
   /** Called after a save or a delete went through (e.g. to reload a picker's list). */
   onchange?: () => void;
 };
+
+/** `blank` with the values `stored` has for its fields (arrays copied). */
+function fromStored<D extends object>(stored: object | null, blank: D): D {
+  const values = (stored ?? {}) as Record<string, unknown>;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(blank)) {
+    const x = values[k] ?? v;
+    out[k] = Array.isArray(x) ? [...x] : x;
+  }
+  return out as D;
+}
 
 // An entity always has an id, the `Saved` wrapper (item + warnings) never.
 function asSaved<E extends { id: number }>(r: Saved<E> | E): Saved<E> {
@@ -295,19 +309,21 @@ export class EntityForm<E extends { id: number; version: number }, D, I = D> ext
   }
 
   #reset(): void {
-    this.draft = this.#entity.draft(this.stored);
+    const { draft, blank } = this.#entity;
+    this.draft = draft ? draft(this.stored) : fromStored(this.stored, blank as D & object);
     this.#baseline = this.#key(this.draft);
   }
 
   protected override shown(): Set<string> {
     const visible = this.#entity.visible;
-    return visible ? visible(this.draft) : new Set(this.#entity.fields ?? []);
+    if (visible) return visible(this.draft);
+    return new Set(this.#entity.fields ?? Object.keys(this.#entity.blank ?? {}));
   }
 
   save = (): void => {
     const o = this.#entity;
     void this.submit(o.issues?.(this.draft) ?? [], async () => {
-      const input = o.input(this.draft);
+      const input = o.input ? o.input(this.draft) : ({ ...this.draft } as unknown as I);
       const s = this.stored;
       const saved = asSaved(s ? await o.update(s.id, s.version, input) : await o.create(input));
       o.onchange?.();

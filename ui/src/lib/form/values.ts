@@ -52,6 +52,15 @@ export function splitHostPort(text: string): { host: string; port: string | null
   return { host: text, port: null };
 }
 
+/** A select's options: "none" (null) first, then one per item. */
+export function optionsOf<T extends { id: number }>(
+  none: string,
+  items: readonly T[],
+  label: (item: T) => string,
+): { value: number | null; label: string }[] {
+  return [{ value: null, label: none }, ...items.map((x) => ({ value: x.id as number | null, label: label(x) }))];
+}
+
 /** A select's "nothing chosen" value: selects bind `null` for an empty option. */
 export function idOrNull(v: number | null | undefined): number | null {
   return typeof v === 'number' && Number.isFinite(v) ? v : null;
