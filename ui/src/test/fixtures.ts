@@ -1,5 +1,6 @@
 // Test data and the mocked backend shared by the component tests.
-import { vi } from 'vitest';
+import { beforeEach, vi } from 'vitest';
+import { resetLangForTests } from '$lib/i18n.svelte';
 import type {
   Account,
   AccountInput,
@@ -72,6 +73,12 @@ export function server(overrides: Partial<IncomingServer> = {}): IncomingServer 
 
 export function apiError(overrides: Partial<ApiError> = {}): ApiError {
   return { code: 'validation', message: 'invalid', field: null, fields: [], ...overrides };
+}
+
+/** A refusal naming fields, each `[field, code, message]`; the first is the error's field. */
+export function fieldErrors(message: string, ...fields: [string, string, string][]): ApiError {
+  const named = fields.map(([field, code, text]) => ({ field, code, message: text }));
+  return apiError({ message, field: named[0]?.field ?? null, fields: named });
 }
 
 export const INFO: AppInfo = {
@@ -296,6 +303,15 @@ export const GMX: Preset = {
 };
 
 /** Default answers: an empty installation with a working keyring. */
+/** Every test of the file starts from the backend's defaults and the German UI (then `more`). */
+export function freshEachTest(more?: () => void): void {
+  beforeEach(() => {
+    resetBackend();
+    resetLangForTests('de');
+    more?.();
+  });
+}
+
 export function resetBackend() {
   vi.resetAllMocks();
   api.appInfo.mockResolvedValue(INFO);

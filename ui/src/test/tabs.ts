@@ -2,6 +2,7 @@
 // opening a stored entry from the list (the backend mocked as in `fixtures`).
 import { render, screen } from '@testing-library/svelte';
 import userEvent from '@testing-library/user-event';
+import type { UserEvent } from '@testing-library/user-event';
 import type { Component } from 'svelte';
 import { api } from './fixtures';
 
@@ -62,5 +63,16 @@ export function tabDriver(Tab: Component, prefix: string, ready: Ready = {}) {
     return u;
   }
 
-  return { field, queryField, openNew, openStored };
+  /** Types into the inputs and picks in the selects, in the order given. */
+  async function fill(u: UserEvent, values: Record<string, string>) {
+    for (const [name, value] of Object.entries(values)) {
+      const el = field(name);
+      if (el instanceof HTMLSelectElement) await u.selectOptions(el, value);
+      else await u.type(el, value);
+    }
+  }
+
+  const save = (u: UserEvent) => u.click(screen.getByTestId(`${prefix}-save`));
+
+  return { field, queryField, openNew, openStored, fill, save };
 }

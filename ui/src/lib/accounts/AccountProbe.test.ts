@@ -1,18 +1,17 @@
 // What the connection test changes on the Accounts tab: special folders and the folder
 // table from the server's real tree, and "Alle testen" over every account.
-import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { render, screen, waitFor, within } from '@testing-library/svelte';
 import userEvent from '@testing-library/user-event';
 import AccountsTab from './AccountsTab.svelte';
-import { resetLangForTests } from '$lib/i18n.svelte';
 import type { Account, BulkResult, BulkSummary, Folder, ProbeEvent, TestReport } from '$lib/backend';
 import {
   account,
   api,
   bulkResult,
   controlledRun,
+  freshEachTest,
   probeReport,
-  resetBackend,
   testRun,
   user,
 } from '../../test/fixtures';
@@ -61,10 +60,7 @@ function row(name: string): HTMLElement {
   return r;
 }
 
-beforeEach(() => {
-  resetBackend();
-  resetLangForTests('de');
-});
+freshEachTest();
 
 describe('folders from the real tree', () => {
   it('before any test the special folders are text inputs and the hint says how to get the tree', async () => {

@@ -1,17 +1,16 @@
 // The OAuth tab: the provider list, "use defaults", the client secret in the keyring, field
 // errors at their inputs and the refused delete of a provider in use.
-import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { render, screen, waitFor } from '@testing-library/svelte';
 import userEvent from '@testing-library/user-event';
 import OauthTab from './OauthTab.svelte';
-import { resetLangForTests } from '$lib/i18n.svelte';
-import { api, apiError, oauthProvider, resetBackend } from '../../test/fixtures';
+import { api, apiError, fieldErrors, freshEachTest, oauthProvider } from '../../test/fixtures';
 import type { OauthProviderInput } from '$lib/backend';
 import { tabDriver } from '../../test/tabs';
 
 vi.mock('$lib/backend');
 
-const { field, queryField, openNew, openStored: openExisting } = tabDriver(OauthTab, 'oauth-provider');
+const { field, queryField, openNew, openStored: openExisting, fill, save } = tabDriver(OauthTab, 'oauth-provider');
 
 const DISCOVERY = 'https://idp.example.com/.well-known/openid-configuration';
 
@@ -41,10 +40,7 @@ const EMPTY: OauthProviderInput = {
   app_scopes: '',
 };
 
-beforeEach(() => {
-  resetBackend();
-  resetLangForTests('de');
-});
+freshEachTest();
 
 describe('provider list', () => {
   it('shows name and kind, and searches', async () => {
@@ -91,9 +87,8 @@ describe('use defaults', () => {
     // The name typed before stays.
     expect(field('name')).toHaveValue('Keycloak');
 
-    await u.type(field('client_id'), 'mailbox-admin');
-    await u.type(field('client_secret'), 's3cret');
-    await u.click(screen.getByTestId('oauth-provider-save'));
+    await fill(u, { client_id: 'mailbox-admin', client_secret: 's3cret' });
+    await save(u);
     await waitFor(() =>
       expect(api.createOauthProvider).toHaveBeenCalledWith({
         ...EMPTY,
@@ -138,9 +133,8 @@ describe('use defaults', () => {
 
   it('Microsoft 365 needs the tenant before anything is sent', async () => {
     const u = await openNew();
-    await u.type(field('name'), 'Entra ID');
-    await u.type(field('client_id'), '11111111-2222-3333-4444-555555555555');
-    await u.click(screen.getByTestId('oauth-provider-save'));
+    await fill(u, { name: 'Entra ID', client_id: '11111111-2222-3333-4444-555555555555' });
+    await save(u);
     expect(api.createOauthProvider).not.toHaveBeenCalled();
     expect(screen.getByTestId('field-error-tenant_id')).toHaveTextContent('Pflichtfeld');
   });
@@ -149,22 +143,21 @@ describe('use defaults', () => {
 describe('saving', () => {
   it('shows backend field errors next to their inputs, the secret included', async () => {
     api.createOauthProvider.mockRejectedValue(
-      apiError({
-        message: 'Bitte die markierten Felder korrigieren.',
-        field: 'token_endpoint',
-        fields: [
-          { field: 'token_endpoint', code: 'https_required', message: 'Nur https:// ist erlaubt.' },
-          { field: 'client_secret', code: 'too_long', message: 'Zu lang.' },
-          { field: 'authorization_endpoint', code: 'oauth_no_flow', message: 'Mindestens einen Anmeldeweg angeben.' },
-        ],
-      }),
+      fieldErrors(
+        'Bitte die markierten Felder korrigieren.',
+        ['token_endpoint', 'https_required', 'Nur https:// ist erlaubt.'],
+        ['client_secret', 'too_long', 'Zu lang.'],
+        ['authorization_endpoint', 'oauth_no_flow', 'Mindestens einen Anmeldeweg angeben.'],
+      ),
     );
     const u = await openNew();
     await u.selectOptions(field<HTMLSelectElement>('kind'), 'google');
-    await u.type(field('name'), 'Google');
-    await u.type(field('client_id'), 'abc.apps.googleusercontent.com');
-    await u.type(field('token_endpoint'), 'http://oauth2.example.com/token');
-    await u.click(screen.getByTestId('oauth-provider-save'));
+    await fill(u, {
+      name: 'Google',
+      client_id: 'abc.apps.googleusercontent.com',
+      token_endpoint: 'http://oauth2.example.com/token',
+    });
+    await save(u);
 
     const token = await screen.findByTestId('field-error-token_endpoint');
     expect(token).toHaveTextContent('Nur https://');
@@ -185,7 +178,7 @@ describe('saving', () => {
     expect(screen.getByLabelText('Client-Geheimnis')).toBe(field('client_secret'));
     await u.click(screen.getByTestId('password-remove'));
     expect(screen.getByTestId('password-state')).toHaveTextContent('Client-Geheimnis wird beim Speichern');
-    await u.click(screen.getByTestId('oauth-provider-save'));
+    await save(u);
     await waitFor(() =>
       expect(api.updateOauthProvider).toHaveBeenCalledWith(
         8,

@@ -1,17 +1,17 @@
-import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { render, screen, waitFor, within } from '@testing-library/svelte';
 import userEvent from '@testing-library/user-event';
 import OutgoingTab from './OutgoingTab.svelte';
-import { resetLangForTests } from '$lib/i18n.svelte';
 import {
   api,
   apiError,
   certificate,
+  fieldErrors,
+  freshEachTest,
   GMX,
   oauthProvider,
   outgoing,
   outgoingInput,
-  resetBackend,
 } from '../../test/fixtures';
 import type { OutgoingInput } from '$lib/backend';
 import { tabDriver } from '../../test/tabs';
@@ -19,14 +19,11 @@ import { tabDriver } from '../../test/tabs';
 vi.mock('$lib/backend');
 
 const user = () => userEvent.setup();
-const { field, queryField, openNew, openStored: openExisting } = tabDriver(OutgoingTab, 'outgoing');
+const { field, queryField, openNew, openStored: openExisting, fill, save } = tabDriver(OutgoingTab, 'outgoing');
 
 const BASE: OutgoingInput = outgoingInput({ name: 'Versand Zentrale' });
 
-beforeEach(() => {
-  resetBackend();
-  resetLangForTests('de');
-});
+freshEachTest();
 
 describe('outgoing list', () => {
   it('marks the installation default and disabled servers', async () => {
@@ -55,9 +52,8 @@ describe('creating an outgoing server', () => {
   it('sends the input with a derived port and the password untouched', async () => {
     api.createOutgoing.mockResolvedValue({ item: outgoing({ id: 5, name: 'Versand Zentrale' }), warnings: [] });
     const u = await openNew();
-    await u.type(field('name'), 'Versand Zentrale');
-    await u.type(field('host'), 'smtp.example.com');
-    await u.click(screen.getByTestId('outgoing-save'));
+    await fill(u, { name: 'Versand Zentrale', host: 'smtp.example.com' });
+    await save(u);
     await waitFor(() => expect(api.createOutgoing).toHaveBeenCalledWith(BASE));
     expect(await screen.findByTestId('outgoing-notice')).toHaveTextContent('Postausgangsserver „Versand Zentrale“ angelegt.');
   });
@@ -73,7 +69,7 @@ describe('creating an outgoing server', () => {
     const pick = field<HTMLSelectElement>('oauth_provider_id');
     await waitFor(() => expect(pick.options).toHaveLength(3));
     expect(pick.selectedOptions[0]).toHaveTextContent('Entra ID (Microsoft 365)');
-    await u.click(screen.getByTestId('outgoing-save'));
+    await save(u);
     await waitFor(() => expect(api.updateOutgoing).toHaveBeenCalledWith(6, 2, expect.objectContaining({ oauth_provider_id: 4 })));
     await u.selectOptions(field<HTMLSelectElement>('auth_method'), 'password');
     expect(queryField('oauth_provider_id')).toBeNull();
@@ -82,16 +78,18 @@ describe('creating an outgoing server', () => {
   it('sends sender, BCC, default flag, NTLM domain and the typed password', async () => {
     api.createOutgoing.mockResolvedValue({ item: outgoing({ id: 6 }), warnings: [] });
     const u = await openNew();
-    await u.type(field('name'), 'Versand Zentrale');
-    await u.type(field('host'), 'smtp.example.com');
-    await u.selectOptions(field('auth_method'), 'ntlm');
-    await u.type(field('ntlm_domain'), 'FIRMA');
-    await u.type(field('username'), 'versand');
-    await u.type(field('password'), 'geheim');
-    await u.type(field('sender_address'), 'info@müller-bau.de');
+    await fill(u, {
+      name: 'Versand Zentrale',
+      host: 'smtp.example.com',
+      auth_method: 'ntlm',
+      ntlm_domain: 'FIRMA',
+      username: 'versand',
+      password: 'geheim',
+      sender_address: 'info@müller-bau.de',
+    });
     await u.click(field('bcc_to_sender'));
     await u.click(field('is_default'));
-    await u.click(screen.getByTestId('outgoing-save'));
+    await save(u);
     await waitFor(() =>
       expect(api.createOutgoing).toHaveBeenCalledWith({
         ...BASE,
@@ -109,14 +107,11 @@ describe('creating an outgoing server', () => {
   it('auth "none" hides user name and password and sends none of them', async () => {
     api.createOutgoing.mockResolvedValue({ item: outgoing({ id: 7 }), warnings: [] });
     const u = await openNew();
-    await u.type(field('name'), 'Relay');
-    await u.type(field('host'), 'relay.intern');
-    await u.type(field('username'), 'x');
-    await u.selectOptions(field('auth_method'), 'none');
+    await fill(u, { name: 'Relay', host: 'relay.intern', username: 'x', auth_method: 'none' });
     expect(queryField('username')).toBeNull();
     expect(queryField('password')).toBeNull();
     expect(queryField('ntlm_domain')).toBeNull();
-    await u.click(screen.getByTestId('outgoing-save'));
+    await save(u);
     await waitFor(() =>
       expect(api.createOutgoing).toHaveBeenCalledWith(expect.objectContaining({ auth_method: 'none', username: '' })),
     );
@@ -151,23 +146,21 @@ describe('port rule', () => {
   it('host:port typed into the host moves the port into the port field', async () => {
     api.createOutgoing.mockResolvedValue({ item: outgoing({ id: 8 }), warnings: [] });
     const u = await openNew();
-    await u.type(field('name'), 'Versand Zentrale');
-    await u.type(field('host'), 'smtp.example.com:2525');
+    await fill(u, { name: 'Versand Zentrale', host: 'smtp.example.com:2525' });
     await u.tab();
     expect(field('host')).toHaveValue('smtp.example.com');
     expect(field('port')).toHaveValue('2525');
     expect(screen.getByTestId('port-manual-badge')).toBeInTheDocument();
-    await u.click(screen.getByTestId('outgoing-save'));
+    await save(u);
     await waitFor(() => expect(api.createOutgoing).toHaveBeenCalledWith({ ...BASE, port: 2525 }));
   });
 
   it('a manual port out of range is refused before sending', async () => {
     const u = await openNew();
-    await u.type(field('name'), 'X');
-    await u.type(field('host'), 'smtp.example.com');
+    await fill(u, { name: 'X', host: 'smtp.example.com' });
     await u.clear(field('port'));
     await u.type(field('port'), '70000');
-    await u.click(screen.getByTestId('outgoing-save'));
+    await save(u);
     expect(screen.getByTestId('field-error-port')).toHaveTextContent('zwischen 1 und 65535');
     expect(api.createOutgoing).not.toHaveBeenCalled();
   });
@@ -177,8 +170,7 @@ describe('Microsoft 365', () => {
   it('choosing it fills host, STARTTLS, port 587 and OAuth2 and offers SMTP or Graph', async () => {
     api.createOutgoing.mockResolvedValue({ item: outgoing({ id: 9, kind: 'microsoft365' }), warnings: [] });
     const u = await openNew();
-    await u.type(field('name'), 'M365');
-    await u.selectOptions(field('security'), 'tls');
+    await fill(u, { name: 'M365', security: 'tls' });
     expect(queryField('m365_send_via')).toBeNull();
 
     await u.selectOptions(field('kind'), 'microsoft365');
@@ -194,7 +186,7 @@ describe('Microsoft 365', () => {
     expect(pw).toBeDisabled();
 
     await u.selectOptions(via, 'graph');
-    await u.click(screen.getByTestId('outgoing-save'));
+    await save(u);
     await waitFor(() =>
       expect(api.createOutgoing).toHaveBeenCalledWith({
         ...BASE,
@@ -214,13 +206,13 @@ describe('enabled', () => {
     api.createOutgoing.mockResolvedValue({ item: outgoing({ id: 10, enabled: false, host: '' }), warnings: [] });
     const u = await openNew();
     await u.type(field('name'), 'Später');
-    await u.click(screen.getByTestId('outgoing-save'));
+    await save(u);
     expect(screen.getByTestId('field-error-host')).toHaveTextContent('Pflichtfeld');
     expect(api.createOutgoing).not.toHaveBeenCalled();
 
     await u.click(field('enabled'));
     expect(field('enabled').closest('.control')).toHaveTextContent('unvollständig gespeichert');
-    await u.click(screen.getByTestId('outgoing-save'));
+    await save(u);
     await waitFor(() =>
       expect(api.createOutgoing).toHaveBeenCalledWith({ ...BASE, name: 'Später', host: '', enabled: false }),
     );
@@ -235,10 +227,9 @@ describe('certificates', () => {
     ]);
     api.createOutgoing.mockResolvedValue({ item: outgoing({ id: 11 }), warnings: [] });
     const u = await openNew();
-    await u.type(field('name'), 'Versand Zentrale');
-    await u.type(field('host'), 'smtp.example.com');
+    await fill(u, { name: 'Versand Zentrale', host: 'smtp.example.com' });
     await u.click(field('smime_sign'));
-    await u.click(screen.getByTestId('outgoing-save'));
+    await save(u);
     expect(screen.getByTestId('field-error-smime_certificate_id')).toHaveTextContent('Zertifikat wählen');
     expect(api.createOutgoing).not.toHaveBeenCalled();
 
@@ -246,7 +237,7 @@ describe('certificates', () => {
     await u.selectOptions(field('smime_certificate_id'), 'Signatur Vertrieb – gültig bis 01.01.2027');
     await u.selectOptions(field('client_certificate_id'), within(field('client_certificate_id')).getByRole('option', { name: /Client Zentrale/ }));
     expect(screen.getByTestId('client-cert-expiry')).toHaveTextContent('läuft in 12 Tagen ab');
-    await u.click(screen.getByTestId('outgoing-save'));
+    await save(u);
     await waitFor(() =>
       expect(api.createOutgoing).toHaveBeenCalledWith({
         ...BASE,
@@ -261,20 +252,15 @@ describe('certificates', () => {
 describe('backend errors', () => {
   it('are shown next to their inputs', async () => {
     api.createOutgoing.mockRejectedValue(
-      apiError({
-        message: 'Bitte die markierten Felder korrigieren: sender_address, client_certificate_id',
-        field: 'sender_address',
-        fields: [
-          { field: 'sender_address', code: 'email_invalid', message: 'Keine gültige E-Mail-Adresse: kein @' },
-          { field: 'client_certificate_id', code: 'certificate_no_key', message: 'Dieses Zertifikat hat keinen privaten Schlüssel' },
-        ],
-      }),
+      fieldErrors(
+        'Bitte die markierten Felder korrigieren: sender_address, client_certificate_id',
+        ['sender_address', 'email_invalid', 'Keine gültige E-Mail-Adresse: kein @'],
+        ['client_certificate_id', 'certificate_no_key', 'Dieses Zertifikat hat keinen privaten Schlüssel'],
+      ),
     );
     const u = await openNew();
-    await u.type(field('name'), 'X');
-    await u.type(field('host'), 'smtp.example.com');
-    await u.type(field('sender_address'), 'kaputt');
-    await u.click(screen.getByTestId('outgoing-save'));
+    await fill(u, { name: 'X', host: 'smtp.example.com', sender_address: 'kaputt' });
+    await save(u);
 
     expect(await screen.findByTestId('form-error')).toHaveTextContent('Bitte die markierten Felder korrigieren');
     const err = screen.getByTestId('field-error-sender_address');
@@ -291,13 +277,13 @@ describe('backend errors', () => {
     const s = outgoing({ id: 40, version: 2, name: 'Versand' });
     const u = await openExisting(s);
     api.updateOutgoing.mockRejectedValueOnce(apiError({ code: 'conflict', message: 'wurde inzwischen an anderer Stelle geändert' }));
-    await u.click(screen.getByTestId('outgoing-save'));
+    await save(u);
     expect(await screen.findByTestId('form-error')).toHaveTextContent('an anderer Stelle geändert');
     api.getOutgoing.mockResolvedValue({ ...s, version: 3 });
     await u.click(screen.getByTestId('form-reload'));
     await waitFor(() => expect(api.getOutgoing).toHaveBeenCalledTimes(2));
     api.updateOutgoing.mockResolvedValue({ item: { ...s, version: 4 }, warnings: [] });
-    await u.click(screen.getByTestId('outgoing-save'));
+    await save(u);
     await waitFor(() => expect(api.updateOutgoing).toHaveBeenLastCalledWith(40, 3, expect.anything()));
   });
 
@@ -321,7 +307,7 @@ describe('editing', () => {
     const u = await openExisting(s);
     expect(field('port')).toHaveValue('2525');
     expect(screen.getByTestId('password-state')).toHaveTextContent('im Schlüsselbund gespeichert');
-    await u.click(screen.getByTestId('outgoing-save'));
+    await save(u);
     await waitFor(() =>
       expect(api.updateOutgoing).toHaveBeenCalledWith(50, 1, { ...BASE, name: 'Versand', port: 2525 }),
     );
@@ -344,8 +330,7 @@ describe('templates and presets', () => {
       id: 1, version: 1, name: 'SMTP Standard', kind: 'outgoing', data: {}, created_at: '', updated_at: '',
     });
     const u = await openNew();
-    await u.type(field('host'), 'smtp.example.com');
-    await u.type(field('password'), 'geheim');
+    await fill(u, { host: 'smtp.example.com', password: 'geheim' });
     await u.click(screen.getByTestId('template-save-open'));
     await u.type(screen.getByTestId('template-name'), 'SMTP Standard{Enter}');
     await waitFor(() => expect(api.createTemplate).toHaveBeenCalledTimes(1));

@@ -1,13 +1,13 @@
 // The connection test in the detail views: live steps, cancel, diagnoses, transcripts,
 // TLS details, history, and the account test's options. The backend is mocked; a streamed
 // run is driven by hand (`controlledRun`).
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { render, screen, waitFor, within } from '@testing-library/svelte';
 import userEvent from '@testing-library/user-event';
 import ServersTab from '$lib/servers/ServersTab.svelte';
 import OutgoingTab from '$lib/outgoing/OutgoingTab.svelte';
 import AccountsTab from '$lib/accounts/AccountsTab.svelte';
-import { changeLang, resetLangForTests } from '$lib/i18n.svelte';
+import { changeLang } from '$lib/i18n.svelte';
 import type { Account, IncomingServer, ProbeEvent, TestReport } from '$lib/backend';
 import {
   account,
@@ -15,9 +15,9 @@ import {
   apiError,
   controlledRun,
   diagnosis,
+  freshEachTest,
   outgoing,
   probeReport,
-  resetBackend,
   server,
   step,
   testRun,
@@ -64,10 +64,7 @@ const FAILED_REPORT = probeReport({
   ],
 });
 
-beforeEach(() => {
-  resetBackend();
-  resetLangForTests('de');
-});
+freshEachTest();
 
 afterEach(() => {
   vi.useRealTimers();
