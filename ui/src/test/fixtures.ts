@@ -302,7 +302,6 @@ export const GMX: Preset = {
   hint_en: 'First allow POP3/IMAP access in the GMX web mailer under Settings → POP3/IMAP.',
 };
 
-/** Default answers: an empty installation with a working keyring. */
 /** Every test of the file starts from the backend's defaults and the German UI (then `more`). */
 export function freshEachTest(more?: () => void): void {
   beforeEach(() => {
@@ -312,6 +311,7 @@ export function freshEachTest(more?: () => void): void {
   });
 }
 
+/** Default answers: an empty installation with a working keyring. */
 export function resetBackend() {
   vi.resetAllMocks();
   api.appInfo.mockResolvedValue(INFO);
