@@ -209,3 +209,22 @@ export class Collection<T extends { id: number }> {
     void this.refresh();
   };
 }
+
+/**
+ * The data of a form's pickers (the providers of a select, …), reloaded whenever the tab is
+ * shown; a failure keeps what was loaded, and the form still works.
+ */
+export class RefList<T> {
+  items = $state.raw<T[]>([]);
+  #fetch: () => Promise<T[]>;
+
+  constructor(fetch: () => Promise<T[]>) {
+    this.#fetch = fetch;
+  }
+
+  load = (): Promise<void> =>
+    this.#fetch().then(
+      (items) => void (this.items = items),
+      () => {},
+    );
+}
