@@ -1,6 +1,6 @@
 // Small pure helpers shared by the drafts of every form: numbers kept as typed text, the
 // keyring's secret update, `host:port` splitting and the shape of a client-side issue.
-import type { SecretUpdate } from '$lib/backend';
+import type { SecretUpdate, User } from '$lib/backend';
 import type { MessageKey } from '$lib/i18n.svelte';
 
 /** A problem the form finds before asking the backend (which stays authoritative). */
@@ -64,4 +64,9 @@ export function optionsOf<T extends { id: number }>(
 /** A select's "nothing chosen" value: selects bind `null` for an empty option. */
 export function idOrNull(v: number | null | undefined): number | null {
   return typeof v === 'number' && Number.isFinite(v) ? v : null;
+}
+
+/** A user as pickers and lists name them: "Anna Schmidt (anna)", or the login alone. */
+export function userLabel(u: User): string {
+  return u.display_name ? `${u.display_name} (${u.login})` : u.login;
 }
