@@ -53,15 +53,8 @@ export function draftFromCalendar(c: CalendarAccount): CalendarDraft {
 }
 
 export function visibleCalendarFields(d: CalendarDraft): Set<string> {
-  const f = new Set([
-    'name',
-    'employee_id',
-    'backend',
-    'calendar_name',
-    'username',
-    'password',
-    'sync_days_back',
-    'sync_days_ahead',
+  const f = new Set<string>([
+    'name', 'employee_id', 'backend', 'calendar_name', 'username', 'password', 'sync_days_back', 'sync_days_ahead',
   ]);
   if (d.backend === 'outlook') f.add('outlook_profile');
   if (d.backend === 'caldav') f.add('caldav_url');

@@ -62,17 +62,9 @@ export function draftFromProvider(p: OauthProvider): ProviderDraft {
 
 /** The inputs the form shows for the draft's kind. */
 export function visibleProviderFields(d: ProviderDraft): Set<string> {
-  const f = new Set([
-    'name',
-    'kind',
-    'authorization_endpoint',
-    'token_endpoint',
-    'device_endpoint',
-    'revocation_endpoint',
-    'client_id',
-    'client_secret',
-    'scopes',
-    'app_scopes',
+  const f = new Set<string>([
+    'name', 'kind', 'authorization_endpoint', 'token_endpoint', 'device_endpoint', 'revocation_endpoint',
+    'client_id', 'client_secret', 'scopes', 'app_scopes',
   ]);
   if (d.kind === 'microsoft365') f.add('tenant_id');
   if (d.kind === 'oidc') f.add('discovery_url');

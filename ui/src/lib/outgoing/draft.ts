@@ -149,24 +149,9 @@ export const usesPassword = (a: SmtpAuth) => a === 'password' || a === 'cram_md5
 
 export function visibleOutgoingFields(d: OutgoingDraft): Set<string> {
   const f = new Set<string>([
-    'name',
-    'enabled',
-    'kind',
-    'host',
-    'security',
-    'port',
-    'timeout_secs',
-    'auth_method',
-    'sender_address',
-    'bcc_to_sender',
-    'tls_verify',
-    'tls_alt_name',
-    'tls_pin_sha256',
-    'smime_sign',
-    'smime_encrypt',
-    'smime_certificate_id',
-    'client_certificate_id',
-    'is_default',
+    'name', 'enabled', 'kind', 'host', 'security', 'port', 'timeout_secs', 'auth_method', 'sender_address',
+    'bcc_to_sender', 'tls_verify', 'tls_alt_name', 'tls_pin_sha256', 'smime_sign', 'smime_encrypt',
+    'smime_certificate_id', 'client_certificate_id', 'is_default',
   ]);
   if (d.kind === 'microsoft365') f.add('m365_send_via');
   if (d.security === 'none') f.add('allow_plaintext');

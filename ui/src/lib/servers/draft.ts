@@ -73,17 +73,8 @@ export const usesPop3Options = (p: Protocol) => p === 'pop3' || p === 'imap_down
 /** The input fields the form currently shows (others do not apply to this server). */
 export function visibleFields(d: ServerDraft): Set<string> {
   const f = new Set<string>([
-    'name',
-    'protocol',
-    'host',
-    'security',
-    'port',
-    'timeout_secs',
-    'auth_method',
-    'login_user',
-    'tls_verify',
-    'tls_alt_name',
-    'tls_pin_sha256',
+    'name', 'protocol', 'host', 'security', 'port', 'timeout_secs', 'auth_method', 'login_user', 'tls_verify',
+    'tls_alt_name', 'tls_pin_sha256',
   ]);
   if (d.auth_method === 'ntlm') f.add('ntlm_domain');
   if (d.auth_method !== 'oauth2') f.add('password');
