@@ -42,7 +42,7 @@ export type FieldProps = {
   form?: FormState;
   /** The input's name, which is also the field the backend's errors name. */
   name: string;
-  /** Default: the text `field.<name>`. */
+  /** Default: the form's label of the field (`field.<name>` unless the form says otherwise). */
   label?: string;
   hint?: string;
   disabled?: boolean;
