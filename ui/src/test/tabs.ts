@@ -26,6 +26,15 @@ const LISTS: Record<string, (item: Named) => void> = {
   'oauth-provider': (p) => void api.listOauthProviders.mockResolvedValue([p as never]),
 };
 
+/** How each tab creates an entry. */
+const CREATES: Record<string, (item: Named) => void> = {
+  server: (s) => void api.createServer.mockResolvedValue({ item: s as never, warnings: [] }),
+  outgoing: (s) => void api.createOutgoing.mockResolvedValue({ item: s as never, warnings: [] }),
+  account: (a) => void api.createAccount.mockResolvedValue({ item: a as never, warnings: [] }),
+  calendar: (c) => void api.createCalendar.mockResolvedValue({ item: c as never, warnings: [] }),
+  'oauth-provider': (p) => void api.createOauthProvider.mockResolvedValue({ item: p as never, warnings: [] }),
+};
+
 /** What a new entry's form waits for: the pickers' data asked for, then shown. */
 type Ready = { loaded?: () => Promise<void>; filled?: () => Promise<void> };
 
@@ -54,6 +63,12 @@ export function tabDriver(Tab: Component, prefix: string, ready: Ready = {}) {
     return u;
   }
 
+  /** Opens the form of a new entry whose save the backend answers with `item`. */
+  function openNewSaving(item: Named, u = userEvent.setup()) {
+    CREATES[prefix](item);
+    return openNew(u);
+  }
+
   /** Renders the tab with `item` in its list and opens it. */
   async function openStored(item: Named, u = userEvent.setup()) {
     LISTS[prefix](item);
@@ -74,5 +89,5 @@ export function tabDriver(Tab: Component, prefix: string, ready: Ready = {}) {
 
   const save = (u: UserEvent) => u.click(screen.getByTestId(`${prefix}-save`));
 
-  return { field, queryField, openNew, openStored, fill, save };
+  return { field, queryField, openNew, openNewSaving, openStored, fill, save };
 }

@@ -23,7 +23,7 @@ import { tabDriver } from '../../test/tabs';
 vi.mock('$lib/backend');
 
 const u = () => userEvent.setup();
-const { field, openNew, openStored: openExisting, fill, save } = tabDriver(AccountsTab, 'account', {
+const { field, openNew, openNewSaving, openStored: openExisting, fill, save } = tabDriver(AccountsTab, 'account', {
   loaded: () => waitFor(() => expect(api.listUsers).toHaveBeenCalled()),
   // The pickers are filled.
   filled: async () => void (await screen.findByTestId('account-user-anna')),
@@ -79,8 +79,7 @@ describe('account list', () => {
 
 describe('creating an account', () => {
   it('a personal mailbox: owner user (also assigned), company, incoming server, outgoing inherited', async () => {
-    api.createAccount.mockResolvedValue({ item: account({ id: 100 }), warnings: [] });
-    const user = await openNew();
+    const user = await openNewSaving(account({ id: 100 }));
     await fill(user, { name: 'Anna', email: 'anna@example.com', owner_id: 'Anna Schmidt (anna)' });
     expect(screen.getByTestId('account-user-anna')).toBeChecked();
     await user.click(screen.getByTestId('account-user-clara'));
@@ -108,8 +107,7 @@ describe('creating an account', () => {
   });
 
   it('switching the owner to a group asks for the group; its members can be assigned at once', async () => {
-    api.createAccount.mockResolvedValue({ item: account({ id: 101 }), warnings: [] });
-    const user = await openNew();
+    const user = await openNewSaving(account({ id: 101 }));
     await fill(user, { name: 'Vertrieb Postfach', email: 'vertrieb@example.com', owner_id: 'bernd' });
 
     await user.click(radio('group'));

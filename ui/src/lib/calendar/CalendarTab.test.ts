@@ -8,7 +8,7 @@ import { tabDriver } from '../../test/tabs';
 
 vi.mock('$lib/backend');
 
-const { field, queryField, openNew, fill, save } = tabDriver(CalendarTab, 'calendar', {
+const { field, queryField, openNew, openNewSaving, fill, save } = tabDriver(CalendarTab, 'calendar', {
   loaded: () => waitFor(() => expect(api.listEmployees).toHaveBeenCalled()),
   filled: () => waitFor(() => expect(field<HTMLSelectElement>('employee_id').options).toHaveLength(2)),
 });
@@ -35,8 +35,7 @@ describe('calendar accounts', () => {
   });
 
   it('create sends the employee, the Outlook profile and the sync range as numbers', async () => {
-    api.createCalendar.mockResolvedValue({ item: calendar({ id: 3, name: 'Eva Kalender' }), warnings: [] });
-    const u = await openNew();
+    const u = await openNewSaving(calendar({ id: 3, name: 'Eva Kalender' }));
     await fill(u, { name: 'Eva Kalender', employee_id: 'Eva Extern (P-17)', outlook_profile: 'Outlook' });
     expect(queryField('caldav_url')).toBeNull();
     await u.clear(field('sync_days_back'));
@@ -47,8 +46,7 @@ describe('calendar accounts', () => {
   });
 
   it('CalDAV asks for the address and drops the Outlook profile', async () => {
-    api.createCalendar.mockResolvedValue({ item: calendar({ id: 4 }), warnings: [] });
-    const u = await openNew();
+    const u = await openNewSaving(calendar({ id: 4 }));
     await fill(u, {
       name: 'Eva Kalender',
       employee_id: 'Eva Extern (P-17)',
@@ -76,8 +74,7 @@ describe('calendar accounts', () => {
   });
 
   it('an address typed for CalDAV is not sent once the back end is Outlook again', async () => {
-    api.createCalendar.mockResolvedValue({ item: calendar({ id: 5 }), warnings: [] });
-    const u = await openNew();
+    const u = await openNewSaving(calendar({ id: 5 }));
     await fill(u, {
       name: 'Eva Kalender',
       employee_id: 'Eva Extern (P-17)',

@@ -10,7 +10,8 @@ import { tabDriver } from '../../test/tabs';
 
 vi.mock('$lib/backend');
 
-const { field, queryField, openNew, openStored: openExisting, fill, save } = tabDriver(OauthTab, 'oauth-provider');
+const tab = tabDriver(OauthTab, 'oauth-provider');
+const { field, queryField, openNew, openNewSaving, openStored: openExisting, fill, save } = tab;
 
 const DISCOVERY = 'https://idp.example.com/.well-known/openid-configuration';
 
@@ -62,8 +63,7 @@ describe('provider list', () => {
 describe('use defaults', () => {
   it('fills endpoints and scopes from discovery; save sends them with the client id', async () => {
     api.oauthProviderDefaults.mockImplementation(async (input) => ({ ...input, ...DISCOVERED }));
-    api.createOauthProvider.mockResolvedValue({ item: oauthProvider({ id: 4, name: 'Keycloak' }), warnings: [] });
-    const u = await openNew();
+    const u = await openNewSaving(oauthProvider({ id: 4, name: 'Keycloak' }));
     expect(queryField('discovery_url')).toBeNull();
     expect(queryField('tenant_id')).not.toBeNull();
     await u.selectOptions(field<HTMLSelectElement>('kind'), 'OpenID Connect');

@@ -19,7 +19,8 @@ import { tabDriver } from '../../test/tabs';
 vi.mock('$lib/backend');
 
 const user = () => userEvent.setup();
-const { field, queryField, openNew, openStored: openExisting, fill, save } = tabDriver(OutgoingTab, 'outgoing');
+const tab = tabDriver(OutgoingTab, 'outgoing');
+const { field, queryField, openNew, openNewSaving, openStored: openExisting, fill, save } = tab;
 
 const BASE: OutgoingInput = outgoingInput({ name: 'Versand Zentrale' });
 
@@ -50,8 +51,7 @@ describe('outgoing list', () => {
 
 describe('creating an outgoing server', () => {
   it('sends the input with a derived port and the password untouched', async () => {
-    api.createOutgoing.mockResolvedValue({ item: outgoing({ id: 5, name: 'Versand Zentrale' }), warnings: [] });
-    const u = await openNew();
+    const u = await openNewSaving(outgoing({ id: 5, name: 'Versand Zentrale' }));
     await fill(u, { name: 'Versand Zentrale', host: 'smtp.example.com' });
     await save(u);
     await waitFor(() => expect(api.createOutgoing).toHaveBeenCalledWith(BASE));
@@ -76,8 +76,7 @@ describe('creating an outgoing server', () => {
   });
 
   it('sends sender, BCC, default flag, NTLM domain and the typed password', async () => {
-    api.createOutgoing.mockResolvedValue({ item: outgoing({ id: 6 }), warnings: [] });
-    const u = await openNew();
+    const u = await openNewSaving(outgoing({ id: 6 }));
     await fill(u, {
       name: 'Versand Zentrale',
       host: 'smtp.example.com',
@@ -105,8 +104,7 @@ describe('creating an outgoing server', () => {
   });
 
   it('auth "none" hides user name and password and sends none of them', async () => {
-    api.createOutgoing.mockResolvedValue({ item: outgoing({ id: 7 }), warnings: [] });
-    const u = await openNew();
+    const u = await openNewSaving(outgoing({ id: 7 }));
     await fill(u, { name: 'Relay', host: 'relay.intern', username: 'x', auth_method: 'none' });
     expect(queryField('username')).toBeNull();
     expect(queryField('password')).toBeNull();
@@ -144,8 +142,7 @@ describe('port rule', () => {
   });
 
   it('host:port typed into the host moves the port into the port field', async () => {
-    api.createOutgoing.mockResolvedValue({ item: outgoing({ id: 8 }), warnings: [] });
-    const u = await openNew();
+    const u = await openNewSaving(outgoing({ id: 8 }));
     await fill(u, { name: 'Versand Zentrale', host: 'smtp.example.com:2525' });
     await u.tab();
     expect(field('host')).toHaveValue('smtp.example.com');
@@ -168,8 +165,7 @@ describe('port rule', () => {
 
 describe('Microsoft 365', () => {
   it('choosing it fills host, STARTTLS, port 587 and OAuth2 and offers SMTP or Graph', async () => {
-    api.createOutgoing.mockResolvedValue({ item: outgoing({ id: 9, kind: 'microsoft365' }), warnings: [] });
-    const u = await openNew();
+    const u = await openNewSaving(outgoing({ id: 9, kind: 'microsoft365' }));
     await fill(u, { name: 'M365', security: 'tls' });
     expect(queryField('m365_send_via')).toBeNull();
 
@@ -203,8 +199,7 @@ describe('Microsoft 365', () => {
 
 describe('enabled', () => {
   it('a disabled server may be saved without a host, and the form says so', async () => {
-    api.createOutgoing.mockResolvedValue({ item: outgoing({ id: 10, enabled: false, host: '' }), warnings: [] });
-    const u = await openNew();
+    const u = await openNewSaving(outgoing({ id: 10, enabled: false, host: '' }));
     await u.type(field('name'), 'Später');
     await save(u);
     expect(screen.getByTestId('field-error-host')).toHaveTextContent('Pflichtfeld');
@@ -225,8 +220,7 @@ describe('certificates', () => {
       certificate({ id: 31, name: 'Signatur Vertrieb' }),
       certificate({ id: 32, name: 'Client Zentrale', expiry_warning: true, days_left: 12 }),
     ]);
-    api.createOutgoing.mockResolvedValue({ item: outgoing({ id: 11 }), warnings: [] });
-    const u = await openNew();
+    const u = await openNewSaving(outgoing({ id: 11 }));
     await fill(u, { name: 'Versand Zentrale', host: 'smtp.example.com' });
     await u.click(field('smime_sign'));
     await save(u);

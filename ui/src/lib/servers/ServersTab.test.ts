@@ -9,7 +9,8 @@ import { tabDriver } from '../../test/tabs';
 vi.mock('$lib/backend');
 
 const user = () => userEvent.setup();
-const { field, queryField, openNew, openStored: openExisting, fill, save } = tabDriver(ServersTab, 'server');
+const tab = tabDriver(ServersTab, 'server');
+const { field, queryField, openNew, openNewSaving, openStored: openExisting, fill, save } = tab;
 
 const BASE_INPUT: ServerInput = serverInput({ name: 'Hauptserver' });
 
@@ -104,8 +105,7 @@ describe('port', () => {
 describe('creating a server', () => {
   it('create_sends_port_null_and_keep_password_when_untouched', async () => {
     const saved = server({ id: 42, name: 'Hauptserver' });
-    api.createServer.mockResolvedValue({ item: saved, warnings: [] });
-    const u = await openNew();
+    const u = await openNewSaving(saved);
 
     await fill(u, { name: 'Hauptserver', host: 'imap.example.com' });
     await save(u);
@@ -117,8 +117,7 @@ describe('creating a server', () => {
 
   it('oauth2_asks_for_the_provider_and_other_methods_send_none', async () => {
     api.listOauthProviders.mockResolvedValue([oauthProvider({ id: 3, name: 'Entra ID', kind: 'microsoft365' })]);
-    api.createServer.mockResolvedValue({ item: server({ id: 43, name: 'Hauptserver' }), warnings: [] });
-    const u = await openNew();
+    const u = await openNewSaving(server({ id: 43, name: 'Hauptserver' }));
     expect(queryField('oauth_provider_id')).toBeNull();
     await fill(u, { name: 'Hauptserver', host: 'imap.example.com' });
     await u.selectOptions(field<HTMLSelectElement>('auth_method'), 'oauth2');
@@ -140,8 +139,7 @@ describe('creating a server', () => {
   });
 
   it('create_sends_manual_port_and_typed_password', async () => {
-    api.createServer.mockResolvedValue({ item: server({ id: 7 }), warnings: [] });
-    const u = await openNew();
+    const u = await openNewSaving(server({ id: 7 }));
 
     await fill(u, { name: 'Hauptserver', host: 'imap.example.com', security: 'starttls' });
     await u.clear(field('port'));
@@ -159,16 +157,14 @@ describe('creating a server', () => {
   });
 
   it('enter_in_a_field_submits_the_form', async () => {
-    api.createServer.mockResolvedValue({ item: server({ id: 8 }), warnings: [] });
-    const u = await openNew();
+    const u = await openNewSaving(server({ id: 8 }));
     await fill(u, { name: 'Hauptserver', host: 'imap.example.com{Enter}' });
     await waitFor(() => expect(api.createServer).toHaveBeenCalledWith(BASE_INPUT));
   });
 
   it('after_save_the_list_refreshes_and_the_server_stays_selected', async () => {
     const saved = server({ id: 42, name: 'Hauptserver' });
-    api.createServer.mockResolvedValue({ item: saved, warnings: [] });
-    const u = await openNew();
+    const u = await openNewSaving(saved);
     await waitFor(() => expect(api.listServers).toHaveBeenCalledTimes(1));
     api.listServers.mockResolvedValue([server({ id: 1, name: 'Anderer' }), saved]);
 
@@ -399,8 +395,7 @@ describe('editing an existing server', () => {
 
 describe('TLS', () => {
   it('turning_off_tls_verify_requires_confirmation', async () => {
-    api.createServer.mockResolvedValue({ item: server({ id: 30, tls_verify: false }), warnings: [] });
-    const u = await openNew();
+    const u = await openNewSaving(server({ id: 30, tls_verify: false }));
     await fill(u, { name: 'Selbstsigniert', host: 'intern.example.com' });
     expect(screen.queryByTestId('tls-off-warning')).not.toBeInTheDocument();
     expect(queryField('tls_insecure_confirmed')).toBeNull();
@@ -453,8 +448,7 @@ describe('fields that depend on protocol, security and auth', () => {
   });
 
   it('sends folders empty for POP3 even if typed before switching', async () => {
-    api.createServer.mockResolvedValue({ item: server({ id: 31 }), warnings: [] });
-    const u = await openNew();
+    const u = await openNewSaving(server({ id: 31 }));
     await fill(u, { name: 'P', host: 'pop.example.com', folder_trash: 'Trash', protocol: 'pop3' });
     await u.click(field('pop3_delete_after_fetch'));
     await u.type(field('pop3_delete_after_days'), '14');
