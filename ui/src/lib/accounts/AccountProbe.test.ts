@@ -54,6 +54,18 @@ function openAccount(a: Account) {
   return accounts.openStored(a);
 }
 
+/** Opens CAROL and runs "Postfach prüfen", which lists TREE; saving answers CAROL. */
+async function openWithTree() {
+  const c = controlledRun<TestReport, ProbeEvent>();
+  api.testAccount.mockImplementation(c.impl);
+  api.updateAccount.mockResolvedValue({ item: CAROL, warnings: [] });
+  const u = await openAccount(CAROL);
+  await u.click(screen.getByTestId('account-test'));
+  c.resolve(probeReport({ folders: TREE }));
+  await screen.findByTestId('account-folder-table');
+  return u;
+}
+
 function row(name: string): HTMLElement {
   const r = screen.getAllByTestId('account-folder-row').find((x) => x.dataset.folder === name);
   if (!r) throw new Error(`no folder row ${name}`);
@@ -73,13 +85,7 @@ describe('folders from the real tree', () => {
   });
 
   it('after a test: trash/junk/sent are picked from the tree and the table writes AccountInput.folders', async () => {
-    const c = controlledRun<TestReport, ProbeEvent>();
-    api.testAccount.mockImplementation(c.impl);
-    api.updateAccount.mockResolvedValue({ item: CAROL, warnings: [] });
-    const u = await openAccount(CAROL);
-    await u.click(screen.getByTestId('account-test'));
-    c.resolve(probeReport({ folders: TREE }));
-    await screen.findByTestId('account-folder-table');
+    const u = await openWithTree();
 
     const trash = formField<HTMLSelectElement>('folder_trash');
     expect(trash.tagName).toBe('SELECT');
@@ -125,13 +131,7 @@ describe('folders from the real tree', () => {
   });
 
   it('unticking both boxes of a folder drops it from the saved list', async () => {
-    const c = controlledRun<TestReport, ProbeEvent>();
-    api.testAccount.mockImplementation(c.impl);
-    api.updateAccount.mockResolvedValue({ item: CAROL, warnings: [] });
-    const u = await openAccount(CAROL);
-    await u.click(screen.getByTestId('account-test'));
-    c.resolve(probeReport({ folders: TREE }));
-    await screen.findByTestId('account-folder-table');
+    const u = await openWithTree();
     await u.click(within(row('INBOX')).getByTestId('folder-subscribed'));
     await u.click(within(row('INBOX')).getByTestId('folder-auto-fetch'));
     await u.click(screen.getByTestId('account-save'));

@@ -17,7 +17,7 @@ import {
   server,
   user,
 } from '../../test/fixtures';
-import type { AccountInput, EffectiveOutgoing } from '$lib/backend';
+import type { Account, AccountInput, EffectiveOutgoing } from '$lib/backend';
 import { tabDriver } from '../../test/tabs';
 
 vi.mock('$lib/backend');
@@ -256,33 +256,20 @@ describe('effective outgoing server', () => {
 
 describe('editing', () => {
   it('sends the stored values back unchanged with the version, owner shape intact', async () => {
-    const a = account({
-      id: 90,
-      version: 4,
-      name: 'Vertrieb Postfach',
-      email: 'vertrieb@example.com',
+    const changed = {
       owner: { kind: 'group', id: 10 },
       user_ids: [1, 2, 3],
       company_id: 30,
       folders: [{ folder: 'INBOX/Angebote', subscribed: true, auto_fetch: true }],
       signature: 'Gruß\nVertrieb',
       may_out_of_office: true,
-    });
+    } as const satisfies Partial<Account>;
+    const a = account({ id: 90, version: 4, name: 'Vertrieb Postfach', email: 'vertrieb@example.com', ...changed });
     api.updateAccount.mockResolvedValue({ item: a, warnings: [] });
     const user = await openExisting(a);
     expect(screen.getByTestId('account-folders')).toHaveTextContent('INBOX/Angebote');
     await save(user);
-    await waitFor(() =>
-      expect(api.updateAccount).toHaveBeenCalledWith(90, 4, {
-        ...BASE,
-        owner: { kind: 'group', id: 10 },
-        user_ids: [1, 2, 3],
-        company_id: 30,
-        folders: [{ folder: 'INBOX/Angebote', subscribed: true, auto_fetch: true }],
-        signature: 'Gruß\nVertrieb',
-        may_out_of_office: true,
-      }),
-    );
+    await waitFor(() => expect(api.updateAccount).toHaveBeenCalledWith(90, 4, { ...BASE, ...changed }));
   });
 
   it('sends the chosen OAuth2 mechanism; a stored account shows its OAuth connection', async () => {

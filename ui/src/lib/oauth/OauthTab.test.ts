@@ -4,7 +4,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { render, screen, waitFor } from '@testing-library/svelte';
 import userEvent from '@testing-library/user-event';
 import OauthTab from './OauthTab.svelte';
-import { api, apiError, fieldErrors, freshEachTest, oauthProvider } from '../../test/fixtures';
+import { api, apiError, fieldErrors, freshEachTest, oauthProvider, providerInput } from '../../test/fixtures';
 import type { OauthProviderInput } from '$lib/backend';
 import { tabDriver } from '../../test/tabs';
 
@@ -26,19 +26,12 @@ const DISCOVERED = {
   app_scopes: '',
 };
 
+/** What a new provider's form sends untouched: Microsoft 365, every text empty, the secret kept. */
 const EMPTY: OauthProviderInput = {
-  name: '',
+  ...(Object.fromEntries(
+    Object.entries(providerInput()).map(([k, v]) => [k, typeof v === 'string' ? '' : v]),
+  ) as OauthProviderInput),
   kind: 'microsoft365',
-  tenant_id: '',
-  discovery_url: '',
-  authorization_endpoint: '',
-  token_endpoint: '',
-  device_endpoint: '',
-  revocation_endpoint: '',
-  client_id: '',
-  client_secret: { action: 'keep' },
-  scopes: '',
-  app_scopes: '',
 };
 
 freshEachTest();
