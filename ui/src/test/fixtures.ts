@@ -1,7 +1,13 @@
 // Test data and the mocked backend shared by the component tests.
-import { vi } from 'vitest';
+import { beforeEach, vi } from 'vitest';
+import { resetLangForTests } from '$lib/i18n.svelte';
 import type {
   Account,
+  AccountInput,
+  CalendarInput,
+  OauthProviderInput,
+  OutgoingInput,
+  ServerInput,
   ApiError,
   AppInfo,
   BulkResult,
@@ -67,6 +73,12 @@ export function server(overrides: Partial<IncomingServer> = {}): IncomingServer 
 
 export function apiError(overrides: Partial<ApiError> = {}): ApiError {
   return { code: 'validation', message: 'invalid', field: null, fields: [], ...overrides };
+}
+
+/** A refusal naming fields, each `[field, code, message]`; the first is the error's field. */
+export function fieldErrors(message: string, ...fields: [string, string, string][]): ApiError {
+  const named = fields.map(([field, code, text]) => ({ field, code, message: text }));
+  return apiError({ message, field: named[0]?.field ?? null, fields: named });
 }
 
 export const INFO: AppInfo = {
@@ -290,6 +302,15 @@ export const GMX: Preset = {
   hint_en: 'First allow POP3/IMAP access in the GMX web mailer under Settings → POP3/IMAP.',
 };
 
+/** Every test of the file starts from the backend's defaults and the German UI (then `more`). */
+export function freshEachTest(more?: () => void): void {
+  beforeEach(() => {
+    resetBackend();
+    resetLangForTests('de');
+    more?.();
+  });
+}
+
 /** Default answers: an empty installation with a working keyring. */
 export function resetBackend() {
   vi.resetAllMocks();
@@ -405,4 +426,35 @@ export function controlledRun<T, E>(run = 'run-1') {
     resolve: (v: T) => resolve(v),
     reject: (e: unknown) => reject(e),
   };
+}
+
+// ---- what a form sends ----
+// The inputs of the fixtures above as a form sends them unchanged (a new entity's form
+// starts from the same values): no id, version or stamps, the port derived, the secret kept.
+
+const KEEP = { action: 'keep' } as const;
+
+export function serverInput(overrides: Partial<ServerInput> = {}): ServerInput {
+  const { id, version, created_at, updated_at, port_manual, password, ...rest } = server({ id: 0 });
+  return { ...rest, port: null, password: KEEP, tls_insecure_confirmed: false, ...overrides };
+}
+
+export function outgoingInput(overrides: Partial<OutgoingInput> = {}): OutgoingInput {
+  const { id, version, created_at, updated_at, port_manual, password, ...rest } = outgoing({ id: 0 });
+  return { ...rest, port: null, password: KEEP, tls_insecure_confirmed: false, ...overrides };
+}
+
+export function accountInput(overrides: Partial<AccountInput> = {}): AccountInput {
+  const { id, version, created_at, updated_at, mail_received, password, ...rest } = account({ id: 0 });
+  return { ...rest, owner: null, password: KEEP, ...overrides };
+}
+
+export function calendarInput(overrides: Partial<CalendarInput> = {}): CalendarInput {
+  const { id, version, created_at, updated_at, password, ...rest } = calendar({ id: 0 });
+  return { ...rest, password: KEEP, ...overrides };
+}
+
+export function providerInput(overrides: Partial<OauthProviderInput> = {}): OauthProviderInput {
+  const { id, version, created_at, updated_at, client_secret, ...rest } = oauthProvider({ id: 0 });
+  return { ...rest, client_secret: KEEP, ...overrides };
 }

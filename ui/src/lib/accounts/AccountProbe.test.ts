@@ -1,21 +1,21 @@
 // What the connection test changes on the Accounts tab: special folders and the folder
 // table from the server's real tree, and "Alle testen" over every account.
-import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { render, screen, waitFor, within } from '@testing-library/svelte';
 import userEvent from '@testing-library/user-event';
 import AccountsTab from './AccountsTab.svelte';
-import { resetLangForTests } from '$lib/i18n.svelte';
 import type { Account, BulkResult, BulkSummary, Folder, ProbeEvent, TestReport } from '$lib/backend';
 import {
   account,
   api,
   bulkResult,
   controlledRun,
+  freshEachTest,
   probeReport,
-  resetBackend,
   testRun,
   user,
 } from '../../test/fixtures';
+import { tabDriver } from '../../test/tabs';
 
 vi.mock('$lib/backend');
 
@@ -46,20 +46,23 @@ const CAROL = account({
   folders: [{ folder: 'INBOX', subscribed: true, auto_fetch: true }],
 });
 
-function formField<T extends HTMLElement = HTMLInputElement>(name: string): T {
-  const el = screen.getByTestId('account-form').querySelector<T>(`[name="${name}"]`);
-  if (!el) throw new Error(`no input named ${name}`);
-  return el;
+const accounts = tabDriver(AccountsTab, 'account');
+const formField = accounts.field;
+
+function openAccount(a: Account) {
+  api.listUsers.mockResolvedValue([user({ id: 1, login: 'carol' })]);
+  return accounts.openStored(a);
 }
 
-async function openAccount(a: Account) {
-  const u = userEvent.setup();
-  api.listUsers.mockResolvedValue([user({ id: 1, login: 'carol' })]);
-  api.listAccounts.mockResolvedValue([a]);
-  api.getAccount.mockResolvedValue(a);
-  render(AccountsTab);
-  await u.click(await screen.findByTestId('account-item'));
-  await screen.findByRole('heading', { name: a.name });
+/** Opens CAROL and runs "Postfach prüfen", which lists TREE; saving answers CAROL. */
+async function openWithTree() {
+  const c = controlledRun<TestReport, ProbeEvent>();
+  api.testAccount.mockImplementation(c.impl);
+  api.updateAccount.mockResolvedValue({ item: CAROL, warnings: [] });
+  const u = await openAccount(CAROL);
+  await u.click(screen.getByTestId('account-test'));
+  c.resolve(probeReport({ folders: TREE }));
+  await screen.findByTestId('account-folder-table');
   return u;
 }
 
@@ -69,10 +72,7 @@ function row(name: string): HTMLElement {
   return r;
 }
 
-beforeEach(() => {
-  resetBackend();
-  resetLangForTests('de');
-});
+freshEachTest();
 
 describe('folders from the real tree', () => {
   it('before any test the special folders are text inputs and the hint says how to get the tree', async () => {
@@ -85,13 +85,7 @@ describe('folders from the real tree', () => {
   });
 
   it('after a test: trash/junk/sent are picked from the tree and the table writes AccountInput.folders', async () => {
-    const c = controlledRun<TestReport, ProbeEvent>();
-    api.testAccount.mockImplementation(c.impl);
-    api.updateAccount.mockResolvedValue({ item: CAROL, warnings: [] });
-    const u = await openAccount(CAROL);
-    await u.click(screen.getByTestId('account-test'));
-    c.resolve(probeReport({ folders: TREE }));
-    await screen.findByTestId('account-folder-table');
+    const u = await openWithTree();
 
     const trash = formField<HTMLSelectElement>('folder_trash');
     expect(trash.tagName).toBe('SELECT');
@@ -137,13 +131,7 @@ describe('folders from the real tree', () => {
   });
 
   it('unticking both boxes of a folder drops it from the saved list', async () => {
-    const c = controlledRun<TestReport, ProbeEvent>();
-    api.testAccount.mockImplementation(c.impl);
-    api.updateAccount.mockResolvedValue({ item: CAROL, warnings: [] });
-    const u = await openAccount(CAROL);
-    await u.click(screen.getByTestId('account-test'));
-    c.resolve(probeReport({ folders: TREE }));
-    await screen.findByTestId('account-folder-table');
+    const u = await openWithTree();
     await u.click(within(row('INBOX')).getByTestId('folder-subscribed'));
     await u.click(within(row('INBOX')).getByTestId('folder-auto-fetch'));
     await u.click(screen.getByTestId('account-save'));

@@ -1,31 +1,33 @@
-import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { render, screen, waitFor, within } from '@testing-library/svelte';
 import userEvent from '@testing-library/user-event';
 import AccountsTab from './AccountsTab.svelte';
-import { changeLang, resetLangForTests } from '$lib/i18n.svelte';
+import { changeLang } from '$lib/i18n.svelte';
 import {
-  GMX,
   account,
+  accountInput,
   api,
   apiError,
   company,
+  fieldErrors,
+  freshEachTest,
+  GMX,
   group,
   outgoing,
-  resetBackend,
   server,
   user,
 } from '../../test/fixtures';
 import type { Account, AccountInput, EffectiveOutgoing } from '$lib/backend';
+import { tabDriver } from '../../test/tabs';
 
 vi.mock('$lib/backend');
 
 const u = () => userEvent.setup();
-
-function field<T extends HTMLElement = HTMLInputElement>(name: string): T {
-  const el = screen.getByTestId('account-form').querySelector<T>(`[name="${name}"]`);
-  if (!el) throw new Error(`no input named ${name}`);
-  return el;
-}
+const { field, openNew, openNewSaving, openStored: openExisting, fill, save } = tabDriver(AccountsTab, 'account', {
+  loaded: () => waitFor(() => expect(api.listUsers).toHaveBeenCalled()),
+  // The pickers are filled.
+  filled: async () => void (await screen.findByTestId('account-user-anna')),
+});
 
 const radio = (value: string) =>
   screen.getByTestId('account-form').querySelector<HTMLInputElement>(`input[name="owner_kind"][value="${value}"]`)!;
@@ -39,33 +41,7 @@ const ZENTRALE = outgoing({ id: 20, name: 'Versand Zentrale', host: 'smtp.muelle
 const MUELLER = company({ id: 30, name: 'Müller Bau GmbH', default_outgoing_server_id: 20 });
 const IMAP = server({ id: 40, name: 'Dovecot', host: 'imap.mueller.de' });
 
-const BASE: AccountInput = {
-  name: 'Vertrieb Postfach',
-  email: 'vertrieb@example.com',
-  sender_name: '',
-  reply_to: '',
-  owner: null,
-  user_ids: [],
-  company_id: null,
-  incoming_server_id: null,
-  outgoing_server_id: null,
-  username: '',
-  password: { action: 'keep' },
-  mailbox_path: 'INBOX',
-  folder_trash: '',
-  folder_junk: '',
-  folder_sent: '',
-  only_subscribed: false,
-  folders: [],
-  may_send: true,
-  may_receive: true,
-  may_out_of_office: false,
-  send_bcc: '',
-  signature: '',
-  auto_fetch: true,
-  verbose_log: false,
-  oauth_mechanism: 'auto',
-};
+const BASE: AccountInput = accountInput({ name: 'Vertrieb Postfach', email: 'vertrieb@example.com' });
 
 function withRefs() {
   api.listUsers.mockResolvedValue([ANNA, BERND, CLARA]);
@@ -75,28 +51,7 @@ function withRefs() {
   api.listServers.mockResolvedValue([IMAP]);
 }
 
-async function openNew(user = u()) {
-  render(AccountsTab);
-  await waitFor(() => expect(api.listUsers).toHaveBeenCalled());
-  await user.click(screen.getByTestId('account-new'));
-  await screen.findByTestId('account-form');
-  // The pickers are filled.
-  await screen.findByTestId('account-user-anna');
-  return user;
-}
-
-async function openExisting(a: Account, user = u()) {
-  api.listAccounts.mockResolvedValue([a]);
-  api.getAccount.mockResolvedValue(a);
-  render(AccountsTab);
-  await user.click(await screen.findByTestId('account-item'));
-  await screen.findByRole('heading', { name: a.name });
-  return user;
-}
-
-beforeEach(() => {
-  resetBackend();
-  resetLangForTests('de');
+freshEachTest(() => {
   withRefs();
 });
 
@@ -124,11 +79,8 @@ describe('account list', () => {
 
 describe('creating an account', () => {
   it('a personal mailbox: owner user (also assigned), company, incoming server, outgoing inherited', async () => {
-    api.createAccount.mockResolvedValue({ item: account({ id: 100 }), warnings: [] });
-    const user = await openNew();
-    await user.type(field('name'), 'Anna');
-    await user.type(field('email'), 'anna@example.com');
-    await user.selectOptions(field('owner_id'), 'Anna Schmidt (anna)');
+    const user = await openNewSaving(account({ id: 100 }));
+    await fill(user, { name: 'Anna', email: 'anna@example.com', owner_id: 'Anna Schmidt (anna)' });
     expect(screen.getByTestId('account-user-anna')).toBeChecked();
     await user.click(screen.getByTestId('account-user-clara'));
     await user.selectOptions(field('company_id'), 'Müller Bau GmbH');
@@ -137,7 +89,7 @@ describe('creating an account', () => {
       'Erben (Betrieb → Installation)',
     );
     await user.type(field('password'), 'pw');
-    await user.click(screen.getByTestId('account-save'));
+    await save(user);
 
     await waitFor(() =>
       expect(api.createAccount).toHaveBeenCalledWith({
@@ -155,24 +107,21 @@ describe('creating an account', () => {
   });
 
   it('switching the owner to a group asks for the group; its members can be assigned at once', async () => {
-    api.createAccount.mockResolvedValue({ item: account({ id: 101 }), warnings: [] });
-    const user = await openNew();
-    await user.type(field('name'), 'Vertrieb Postfach');
-    await user.type(field('email'), 'vertrieb@example.com');
-    await user.selectOptions(field('owner_id'), 'bernd');
+    const user = await openNewSaving(account({ id: 101 }));
+    await fill(user, { name: 'Vertrieb Postfach', email: 'vertrieb@example.com', owner_id: 'bernd' });
 
     await user.click(radio('group'));
     expect(field<HTMLSelectElement>('owner_id').value).toBe('');
     expect(screen.getByLabelText('Gruppe')).toBe(field('owner_id'));
     // The user picked before is no group: saving now asks for the group.
-    await user.click(screen.getByTestId('account-save'));
+    await save(user);
     expect(screen.getByTestId('field-error-owner')).toBeInTheDocument();
     expect(api.createAccount).not.toHaveBeenCalled();
     expect(within(field('owner_id')).getByRole('option', { name: 'Vertrieb' })).toBeInTheDocument();
     await user.selectOptions(field('owner_id'), 'Vertrieb');
     await user.click(screen.getByTestId('assign-members'));
     for (const login of ['anna', 'bernd', 'clara']) expect(screen.getByTestId(`account-user-${login}`)).toBeChecked();
-    await user.click(screen.getByTestId('account-save'));
+    await save(user);
 
     await waitFor(() =>
       expect(api.createAccount).toHaveBeenCalledWith({
@@ -185,9 +134,8 @@ describe('creating an account', () => {
 
   it('without an owner nothing is sent and the owner picker says why', async () => {
     const user = await openNew();
-    await user.type(field('name'), 'X');
-    await user.type(field('email'), 'x@example.com');
-    await user.click(screen.getByTestId('account-save'));
+    await fill(user, { name: 'X', email: 'x@example.com' });
+    await save(user);
     expect(api.createAccount).not.toHaveBeenCalled();
     const err = screen.getByTestId('field-error-owner');
     expect(err).toHaveTextContent('Benutzer oder eine Gruppe');
@@ -197,22 +145,18 @@ describe('creating an account', () => {
 
   it('backend field errors are shown at their inputs (owner at the owner picker)', async () => {
     api.createAccount.mockRejectedValue(
-      apiError({
-        message: 'Bitte die markierten Felder korrigieren: email, owner, user_ids',
-        field: 'email',
-        fields: [
-          { field: 'email', code: 'email_invalid', message: 'Keine gültige E-Mail-Adresse: Domain fehlt' },
-          { field: 'owner', code: 'missing_ref', message: 'Der gewählte Eintrag (Nr. 10) existiert nicht (mehr).' },
-          { field: 'user_ids', code: 'missing_ref', message: 'Der gewählte Eintrag (Nr. 3) existiert nicht (mehr).' },
-        ],
-      }),
+      fieldErrors(
+        'Bitte die markierten Felder korrigieren: email, owner, user_ids',
+        ['email', 'email_invalid', 'Keine gültige E-Mail-Adresse: Domain fehlt'],
+        ['owner', 'missing_ref', 'Der gewählte Eintrag (Nr. 10) existiert nicht (mehr).'],
+        ['user_ids', 'missing_ref', 'Der gewählte Eintrag (Nr. 3) existiert nicht (mehr).'],
+      ),
     );
     const user = await openNew();
-    await user.type(field('name'), 'X');
-    await user.type(field('email'), 'x@');
+    await fill(user, { name: 'X', email: 'x@' });
     await user.click(radio('group'));
     await user.selectOptions(field('owner_id'), 'Vertrieb');
-    await user.click(screen.getByTestId('account-save'));
+    await save(user);
 
     const email = await screen.findByTestId('field-error-email');
     expect(email).toHaveTextContent('Domain fehlt');
@@ -304,7 +248,7 @@ describe('effective outgoing server', () => {
     await screen.findByTestId('effective-outgoing');
     api.effectiveOutgoing.mockResolvedValue({ server_id: 20, server_name: 'Versand Zentrale', source: 'account', company_name: null });
     await user.selectOptions(field('outgoing_server_id'), 'Versand Zentrale (smtp.mueller.de)');
-    await user.click(screen.getByTestId('account-save'));
+    await save(user);
     await waitFor(() => expect(screen.getByTestId('effective-outgoing')).toHaveTextContent('(am Konto eingestellt)'));
     expect(api.updateAccount).toHaveBeenCalledWith(78, 1, expect.objectContaining({ outgoing_server_id: 20 }));
   });
@@ -312,33 +256,20 @@ describe('effective outgoing server', () => {
 
 describe('editing', () => {
   it('sends the stored values back unchanged with the version, owner shape intact', async () => {
-    const a = account({
-      id: 90,
-      version: 4,
-      name: 'Vertrieb Postfach',
-      email: 'vertrieb@example.com',
+    const changed = {
       owner: { kind: 'group', id: 10 },
       user_ids: [1, 2, 3],
       company_id: 30,
       folders: [{ folder: 'INBOX/Angebote', subscribed: true, auto_fetch: true }],
       signature: 'Gruß\nVertrieb',
       may_out_of_office: true,
-    });
+    } as const satisfies Partial<Account>;
+    const a = account({ id: 90, version: 4, name: 'Vertrieb Postfach', email: 'vertrieb@example.com', ...changed });
     api.updateAccount.mockResolvedValue({ item: a, warnings: [] });
     const user = await openExisting(a);
     expect(screen.getByTestId('account-folders')).toHaveTextContent('INBOX/Angebote');
-    await user.click(screen.getByTestId('account-save'));
-    await waitFor(() =>
-      expect(api.updateAccount).toHaveBeenCalledWith(90, 4, {
-        ...BASE,
-        owner: { kind: 'group', id: 10 },
-        user_ids: [1, 2, 3],
-        company_id: 30,
-        folders: [{ folder: 'INBOX/Angebote', subscribed: true, auto_fetch: true }],
-        signature: 'Gruß\nVertrieb',
-        may_out_of_office: true,
-      }),
-    );
+    await save(user);
+    await waitFor(() => expect(api.updateAccount).toHaveBeenCalledWith(90, 4, { ...BASE, ...changed }));
   });
 
   it('sends the chosen OAuth2 mechanism; a stored account shows its OAuth connection', async () => {
@@ -350,7 +281,7 @@ describe('editing', () => {
     await waitFor(() => expect(api.oauthStatus).toHaveBeenCalledWith(92));
     expect(await screen.findByTestId('oauth-status')).toHaveTextContent('Nicht verbunden');
     await user.selectOptions(field<HTMLSelectElement>('oauth_mechanism'), 'OAUTHBEARER');
-    await user.click(screen.getByTestId('account-save'));
+    await save(user);
     await waitFor(() =>
       expect(api.updateAccount).toHaveBeenCalledWith(92, 3, expect.objectContaining({ oauth_mechanism: 'oauthbearer' })),
     );
@@ -364,7 +295,7 @@ describe('editing', () => {
     await user.click(field('may_out_of_office'));
     await user.type(field('send_bcc'), 'archiv@example.com');
     await user.click(field('verbose_log'));
-    await user.click(screen.getByTestId('account-save'));
+    await save(user);
     await waitFor(() =>
       expect(api.updateAccount).toHaveBeenCalledWith(
         91,
@@ -378,7 +309,7 @@ describe('editing', () => {
     const a = account({ id: 92, name: 'K' });
     const user = await openExisting(a);
     api.updateAccount.mockRejectedValue(apiError({ code: 'conflict', message: 'an anderer Stelle geändert' }));
-    await user.click(screen.getByTestId('account-save'));
+    await save(user);
     await user.click(await screen.findByTestId('form-reload'));
     await waitFor(() => expect(api.getAccount).toHaveBeenCalledTimes(2));
     expect(api.getAccount).toHaveBeenLastCalledWith(92);

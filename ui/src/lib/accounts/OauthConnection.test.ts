@@ -1,20 +1,19 @@
 // An account's OAuth connection: the status (who, scopes, expiry, missing scopes), the three
 // flows streamed live (device code, browser), cancel, errors and disconnect. The connect
 // run is driven by hand (`controlledRun`).
-import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { render, screen, waitFor } from '@testing-library/svelte';
 import userEvent from '@testing-library/user-event';
 import OauthConnection from './OauthConnection.svelte';
-import { resetLangForTests } from '$lib/i18n.svelte';
 import type { ConnectEvent, OauthStatus } from '$lib/backend';
 import {
   api,
   apiError,
   controlledRun,
+  freshEachTest,
   oauthConnection,
   oauthProvider,
   oauthStatus,
-  resetBackend,
 } from '../../test/fixtures';
 
 vi.mock('$lib/backend');
@@ -47,10 +46,7 @@ async function show(status: OauthStatus = oauthStatus({ account_id: ACCOUNT }), 
   return u;
 }
 
-beforeEach(() => {
-  resetBackend();
-  resetLangForTests('de');
-});
+freshEachTest();
 
 describe('status', () => {
   it('says "Nicht verbunden" without a connection; nothing to disconnect', async () => {

@@ -5,9 +5,10 @@ import {
   draftFromAccount,
   inheritedOutgoing,
   newAccountDraft,
+  presetIncoming,
   toAccountInput,
 } from './draft';
-import { account, company, outgoing } from '../../test/fixtures';
+import { GMX, account, company, outgoing, serverInput } from '../../test/fixtures';
 
 describe('owner', () => {
   it('is null until picked, then {kind, id}', () => {
@@ -64,5 +65,17 @@ describe('account template', () => {
       may_send: false,
       signature: 'Gruß',
     });
+  });
+});
+
+describe('preset servers', () => {
+  it('a preset suggests its IMAP server on the standard port, with its sign-in and nothing else set', () => {
+    const input = serverInput({ name: 'GMX IMAP', host: 'imap.gmx.net', security: 'tls', auth_method: 'password' });
+    expect(presetIncoming(GMX)).toEqual(input);
+    expect(presetIncoming({ ...GMX, imap: { host: 'imap.gmx.net', port: 1993, security: 'tls' } })).toEqual({
+      ...input,
+      port: 1993,
+    });
+    expect(presetIncoming({ ...GMX, imap: null })).toEqual({ ...input, name: 'GMX POP3', protocol: 'pop3', host: 'pop.gmx.net' });
   });
 });

@@ -15,7 +15,8 @@ import type {
   ServerInput,
   TestRun,
 } from '$lib/backend';
-import { DEFAULT_INCOMING_PORTS, DEFAULT_TIMEOUT_SECS } from '$lib/backend';
+import { DEFAULT_INCOMING_PORTS } from '$lib/backend';
+import { newDraft, toInput } from '$lib/servers/draft';
 import { secretUpdate } from '$lib/form/values';
 import type { ClientIssue } from '$lib/form/values';
 import { t } from '$lib/i18n.svelte';
@@ -266,30 +267,9 @@ export function presetIncoming(p: Preset): ServerInput | null {
   const s = p.imap ?? p.pop3;
   if (!s) return null;
   const protocol = p.imap ? 'imap' : 'pop3';
-  return {
-    name: `${p.name} ${protocol === 'imap' ? 'IMAP' : 'POP3'}`,
-    protocol,
-    host: s.host,
-    security: s.security,
-    port: s.port === DEFAULT_INCOMING_PORTS[protocol][s.security] ? null : s.port,
-    timeout_secs: DEFAULT_TIMEOUT_SECS,
-    auth_method: p.incoming_auth,
-    ntlm_domain: '',
-    oauth_provider_id: null,
-    login_user: '',
-    password: { action: 'keep' },
-    allow_plaintext: false,
-    tls_verify: true,
-    tls_insecure_confirmed: false,
-    tls_alt_name: '',
-    tls_pin_sha256: '',
-    folder_trash: '',
-    folder_junk: '',
-    folder_sent: '',
-    folder_deleted: '',
-    pop3_delete_after_fetch: false,
-    pop3_delete_after_days: null,
-  };
+  const name = `${p.name} ${protocol === 'imap' ? 'IMAP' : 'POP3'}`;
+  const draft = { ...newDraft(), name, protocol, host: s.host, security: s.security, auth_method: p.incoming_auth } as const;
+  return { ...toInput(draft), port: s.port === DEFAULT_INCOMING_PORTS[protocol][s.security] ? null : s.port };
 }
 
 /** Existing servers with the preset's host names, if any. */

@@ -1,48 +1,23 @@
-import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { render, screen, waitFor } from '@testing-library/svelte';
 import userEvent from '@testing-library/user-event';
 import CalendarTab from './CalendarTab.svelte';
-import { resetLangForTests } from '$lib/i18n.svelte';
-import { api, apiError, calendar, employee, resetBackend } from '../../test/fixtures';
+import { api, apiError, calendar, calendarInput, employee, freshEachTest } from '../../test/fixtures';
 import type { CalendarInput } from '$lib/backend';
+import { tabDriver } from '../../test/tabs';
 
 vi.mock('$lib/backend');
 
-function field<T extends HTMLElement = HTMLInputElement>(name: string): T {
-  const el = screen.getByTestId('calendar-form').querySelector<T>(`[name="${name}"]`);
-  if (!el) throw new Error(`no input named ${name}`);
-  return el;
-}
-const queryField = (name: string) => screen.getByTestId('calendar-form').querySelector(`[name="${name}"]`);
+const { field, queryField, openNew, openNewSaving, fill, save } = tabDriver(CalendarTab, 'calendar', {
+  loaded: () => waitFor(() => expect(api.listEmployees).toHaveBeenCalled()),
+  filled: () => waitFor(() => expect(field<HTMLSelectElement>('employee_id').options).toHaveLength(2)),
+});
 
 const EVA = employee({ id: 7, name: 'Eva Extern', personnel_number: 'P-17' });
 
-async function openNew() {
-  const u = userEvent.setup();
-  render(CalendarTab);
-  await waitFor(() => expect(api.listEmployees).toHaveBeenCalled());
-  await u.click(screen.getByTestId('calendar-new'));
-  await screen.findByTestId('calendar-form');
-  await waitFor(() => expect(field<HTMLSelectElement>('employee_id').options).toHaveLength(2));
-  return u;
-}
+const BASE: CalendarInput = calendarInput({ name: 'Eva Kalender', employee_id: 7, outlook_profile: 'Outlook' });
 
-const BASE: CalendarInput = {
-  name: 'Eva Kalender',
-  employee_id: 7,
-  backend: 'outlook',
-  outlook_profile: 'Outlook',
-  calendar_name: '',
-  caldav_url: '',
-  username: '',
-  password: { action: 'keep' },
-  sync_days_back: 30,
-  sync_days_ahead: 365,
-};
-
-beforeEach(() => {
-  resetBackend();
-  resetLangForTests('de');
+freshEachTest(() => {
   api.listEmployees.mockResolvedValue([EVA]);
 });
 
@@ -60,35 +35,31 @@ describe('calendar accounts', () => {
   });
 
   it('create sends the employee, the Outlook profile and the sync range as numbers', async () => {
-    api.createCalendar.mockResolvedValue({ item: calendar({ id: 3, name: 'Eva Kalender' }), warnings: [] });
-    const u = await openNew();
-    await u.type(field('name'), 'Eva Kalender');
-    await u.selectOptions(field('employee_id'), 'Eva Extern (P-17)');
-    await u.type(field('outlook_profile'), 'Outlook');
+    const u = await openNewSaving(calendar({ id: 3, name: 'Eva Kalender' }));
+    await fill(u, { name: 'Eva Kalender', employee_id: 'Eva Extern (P-17)', outlook_profile: 'Outlook' });
     expect(queryField('caldav_url')).toBeNull();
     await u.clear(field('sync_days_back'));
     await u.type(field('sync_days_back'), '30');
-    await u.click(screen.getByTestId('calendar-save'));
+    await save(u);
     await waitFor(() => expect(api.createCalendar).toHaveBeenCalledWith(BASE));
     expect(await screen.findByTestId('calendar-notice')).toHaveTextContent('Kalender-Konto „Eva Kalender“ angelegt.');
   });
 
   it('CalDAV asks for the address and drops the Outlook profile', async () => {
-    api.createCalendar.mockResolvedValue({ item: calendar({ id: 4 }), warnings: [] });
-    const u = await openNew();
-    await u.type(field('name'), 'Eva Kalender');
-    await u.selectOptions(field('employee_id'), 'Eva Extern (P-17)');
-    await u.type(field('outlook_profile'), 'Outlook');
-    await u.selectOptions(field('backend'), 'caldav');
+    const u = await openNewSaving(calendar({ id: 4 }));
+    await fill(u, {
+      name: 'Eva Kalender',
+      employee_id: 'Eva Extern (P-17)',
+      outlook_profile: 'Outlook',
+      backend: 'caldav',
+    });
     expect(queryField('outlook_profile')).toBeNull();
-    await u.click(screen.getByTestId('calendar-save'));
+    await save(u);
     expect(screen.getByTestId('field-error-caldav_url')).toHaveTextContent('Pflichtfeld');
-    await u.type(field('caldav_url'), 'https://dav.example.com/eva/');
-    await u.type(field('username'), 'eva');
-    await u.type(field('password'), 'pw');
+    await fill(u, { caldav_url: 'https://dav.example.com/eva/', username: 'eva', password: 'pw' });
     await u.clear(field('sync_days_ahead'));
     await u.type(field('sync_days_ahead'), '90');
-    await u.click(screen.getByTestId('calendar-save'));
+    await save(u);
     await waitFor(() =>
       expect(api.createCalendar).toHaveBeenCalledWith({
         ...BASE,
@@ -103,15 +74,15 @@ describe('calendar accounts', () => {
   });
 
   it('an address typed for CalDAV is not sent once the back end is Outlook again', async () => {
-    api.createCalendar.mockResolvedValue({ item: calendar({ id: 5 }), warnings: [] });
-    const u = await openNew();
-    await u.type(field('name'), 'Eva Kalender');
-    await u.selectOptions(field('employee_id'), 'Eva Extern (P-17)');
-    await u.selectOptions(field('backend'), 'caldav');
-    await u.type(field('caldav_url'), 'https://dav.example.com/eva/');
-    await u.selectOptions(field('backend'), 'outlook');
-    await u.type(field('outlook_profile'), 'Outlook');
-    await u.click(screen.getByTestId('calendar-save'));
+    const u = await openNewSaving(calendar({ id: 5 }));
+    await fill(u, {
+      name: 'Eva Kalender',
+      employee_id: 'Eva Extern (P-17)',
+      backend: 'caldav',
+      caldav_url: 'https://dav.example.com/eva/',
+    });
+    await fill(u, { backend: 'outlook', outlook_profile: 'Outlook' });
+    await save(u);
     await waitFor(() => expect(api.createCalendar).toHaveBeenCalledWith(BASE));
   });
 
@@ -120,7 +91,7 @@ describe('calendar accounts', () => {
     await u.type(field('name'), 'X');
     await u.clear(field('sync_days_back'));
     await u.type(field('sync_days_back'), '5000');
-    await u.click(screen.getByTestId('calendar-save'));
+    await save(u);
     expect(api.createCalendar).not.toHaveBeenCalled();
     expect(screen.getByTestId('field-error-employee_id')).toHaveTextContent('Pflichtfeld');
     expect(screen.getByTestId('field-error-sync_days_back')).toHaveTextContent('0 bis 3650');
@@ -134,7 +105,7 @@ describe('calendar accounts', () => {
     await u.selectOptions(field('employee_id'), 'Eva Extern (P-17)');
     await u.clear(field('sync_days_back'));
     await u.type(field('sync_days_back'), '10');
-    await u.click(screen.getByTestId('calendar-save'));
+    await save(u);
     const err = await screen.findByTestId('field-error-employee_id');
     expect(err).toHaveTextContent('existiert nicht');
     expect(field('employee_id').closest('.control')).toContainElement(err);
@@ -148,7 +119,7 @@ describe('calendar accounts', () => {
     render(CalendarTab);
     await u.click(await screen.findByTestId('calendar-item'));
     expect(screen.getByTestId('password-state')).toHaveTextContent('im Schlüsselbund gespeichert');
-    await u.click(screen.getByTestId('calendar-save'));
+    await save(u);
     await waitFor(() =>
       expect(api.updateCalendar).toHaveBeenCalledWith(9, 5, expect.objectContaining({ employee_id: 7, name: 'Eva' })),
     );

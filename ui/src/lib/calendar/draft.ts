@@ -21,30 +21,15 @@ export type CalendarDraft = {
 };
 
 export function newCalendarDraft(): CalendarDraft {
-  return {
-    name: '',
-    employee_id: null,
-    backend: 'outlook',
-    outlook_profile: '',
-    calendar_name: '',
-    caldav_url: '',
-    username: '',
-    password: '',
-    password_clear: false,
-    sync_days_back: '30',
-    sync_days_ahead: '365',
-  };
+  const texts = { name: '', outlook_profile: '', calendar_name: '', caldav_url: '', username: '', password: '' };
+  const sync = { sync_days_back: '30', sync_days_ahead: '365' };
+  return { ...texts, ...sync, employee_id: null, backend: 'outlook', password_clear: false };
 }
 
 export function draftFromCalendar(c: CalendarAccount): CalendarDraft {
+  const { name, employee_id, backend, outlook_profile, calendar_name, caldav_url, username } = c;
   return {
-    name: c.name,
-    employee_id: c.employee_id,
-    backend: c.backend,
-    outlook_profile: c.outlook_profile,
-    calendar_name: c.calendar_name,
-    caldav_url: c.caldav_url,
-    username: c.username,
+    ...{ name, employee_id, backend, outlook_profile, calendar_name, caldav_url, username },
     password: '',
     password_clear: false,
     sync_days_back: String(c.sync_days_back),
@@ -53,15 +38,8 @@ export function draftFromCalendar(c: CalendarAccount): CalendarDraft {
 }
 
 export function visibleCalendarFields(d: CalendarDraft): Set<string> {
-  const f = new Set([
-    'name',
-    'employee_id',
-    'backend',
-    'calendar_name',
-    'username',
-    'password',
-    'sync_days_back',
-    'sync_days_ahead',
+  const f = new Set<string>([
+    'name', 'employee_id', 'backend', 'calendar_name', 'username', 'password', 'sync_days_back', 'sync_days_ahead',
   ]);
   if (d.backend === 'outlook') f.add('outlook_profile');
   if (d.backend === 'caldav') f.add('caldav_url');
@@ -69,14 +47,12 @@ export function visibleCalendarFields(d: CalendarDraft): Set<string> {
 }
 
 export function toCalendarInput(d: CalendarDraft): CalendarInput {
+  const { name, employee_id, backend, calendar_name, username } = d;
   return {
-    name: d.name,
-    employee_id: d.employee_id,
-    backend: d.backend,
-    outlook_profile: d.backend === 'outlook' ? d.outlook_profile : '',
-    calendar_name: d.calendar_name,
-    caldav_url: d.backend === 'caldav' ? d.caldav_url : '',
-    username: d.username,
+    ...{ name, employee_id, backend, calendar_name, username },
+    // Only the back end's own address field is sent; one typed before switching is dropped.
+    outlook_profile: backend === 'outlook' ? d.outlook_profile : '',
+    caldav_url: backend === 'caldav' ? d.caldav_url : '',
     password: secretUpdate(d.password, d.password_clear),
     sync_days_back: toInt(d.sync_days_back),
     sync_days_ahead: toInt(d.sync_days_ahead),

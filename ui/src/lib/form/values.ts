@@ -1,10 +1,15 @@
 // Small pure helpers shared by the drafts of every form: numbers kept as typed text, the
 // keyring's secret update, `host:port` splitting and the shape of a client-side issue.
-import type { SecretUpdate } from '$lib/backend';
+import type { SecretUpdate, User } from '$lib/backend';
 import type { MessageKey } from '$lib/i18n.svelte';
 
 /** A problem the form finds before asking the backend (which stays authoritative). */
 export type ClientIssue = { field: string; message: MessageKey };
+
+/** The issue of a required text left empty, if it is. */
+export function required(text: string, field: string): ClientIssue[] {
+  return text.trim() === '' ? [{ field, message: 'error.required' }] : [];
+}
 
 const INTEGER = /^\s*\d+\s*$/;
 
@@ -47,7 +52,21 @@ export function splitHostPort(text: string): { host: string; port: string | null
   return { host: text, port: null };
 }
 
+/** A select's options: "none" (null) first, then one per item. */
+export function optionsOf<T extends { id: number }>(
+  none: string,
+  items: readonly T[],
+  label: (item: T) => string,
+): { value: number | null; label: string }[] {
+  return [{ value: null, label: none }, ...items.map((x) => ({ value: x.id as number | null, label: label(x) }))];
+}
+
 /** A select's "nothing chosen" value: selects bind `null` for an empty option. */
 export function idOrNull(v: number | null | undefined): number | null {
   return typeof v === 'number' && Number.isFinite(v) ? v : null;
+}
+
+/** A user as pickers and lists name them: "Anna Schmidt (anna)", or the login alone. */
+export function userLabel(u: User): string {
+  return u.display_name ? `${u.display_name} (${u.login})` : u.login;
 }

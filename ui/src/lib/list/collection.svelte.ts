@@ -3,6 +3,7 @@
 // tab (servers, outgoing, accounts, calendar) and every settings section with a list.
 import { asApiError } from '$lib/backend';
 import type { ApiError, Removed } from '$lib/backend';
+import { isMessageKey, t, tn } from '$lib/i18n.svelte';
 import type { MessageKey } from '$lib/i18n.svelte';
 
 export const SEARCH_DEBOUNCE_MS = 150;
@@ -28,12 +29,24 @@ export type ListLabels = {
   pick: string;
 };
 
+type ListKey = 'search_placeholder' | 'empty' | 'count' | 'pick' | 'created' | 'saved' | 'deleted';
+/** The prefixes `p` that have every text of a list: `p.pick`, `p.count`, `p.created`, … */
+export type ListTexts = {
+  [K in MessageKey]: K extends `${infer P}.pick` ? (`${P}.${ListKey}` extends MessageKey ? P : never) : never;
+}[MessageKey];
+
 export type CollectionOptions<T> = {
   list: (query: string) => Promise<T[]>;
   /** Fetches one entry fresh; without it, the entry is taken from the (reloaded) list. */
   get?: (id: number) => Promise<T>;
-  name: (item: T) => string;
-  messages: { created: MessageKey; saved: MessageKey; deleted: MessageKey };
+  /** What notices call an entry (default: its `name`). */
+  name?: (item: T) => string;
+  /** The prefix of the list's texts and notices (`servers` → `servers.pick`, `servers.saved`, …). */
+  texts: ListTexts;
+  /** The list's heading. */
+  title: MessageKey;
+  /** The "new" button's text (default `<texts>.new`). */
+  add?: MessageKey;
 };
 
 export class Collection<T extends { id: number }> {
@@ -58,6 +71,23 @@ export class Collection<T extends { id: number }> {
 
   constructor(opts: CollectionOptions<T>) {
     this.#opts = opts;
+  }
+
+  nameOf = (item: T): string => this.#opts.name?.(item) ?? String((item as { name?: unknown }).name);
+
+  /** The texts of the list pane, in the current language. */
+  get labels(): ListLabels {
+    const p = this.#opts.texts;
+    const add = this.#opts.add ?? `${p}.new`;
+    return {
+      list: t(this.#opts.title),
+      new: isMessageKey(add) ? t(add) : add,
+      placeholder: t(`${p}.search_placeholder`),
+      empty: t(`${p}.empty`),
+      noMatch: (query: string) => t('common.no_match', { query }),
+      count: (n: number) => tn(`${p}.count`, n),
+      pick: t(`${p}.pick`),
+    };
   }
 
   get selectedId(): number | null {
@@ -138,13 +168,13 @@ export class Collection<T extends { id: number }> {
     this.selection = { kind: 'item', id: item.id };
     this.dirty = false;
     this.formKey++;
-    const name = this.#opts.name(item);
+    const name = this.nameOf(item);
     this.notice =
       warnings.length > 0
         ? { kind: 'warning', key: 'common.saved_with_warnings', items: warnings.map((w) => w.message) }
         : {
             kind: 'success',
-            key: created ? this.#opts.messages.created : this.#opts.messages.saved,
+            key: created ? `${this.#opts.texts}.created` : `${this.#opts.texts}.saved`,
             params: { name },
             items: [],
           };
@@ -157,7 +187,7 @@ export class Collection<T extends { id: number }> {
     this.dirty = false;
     this.notice = {
       kind: removed.warnings.length > 0 ? 'warning' : 'success',
-      key: this.#opts.messages.deleted,
+      key: `${this.#opts.texts}.deleted`,
       params: { name },
       items: removed.warnings.map((w) => w.message),
     };
@@ -178,4 +208,23 @@ export class Collection<T extends { id: number }> {
     await this.apply({ kind: 'item', id }, { kind: 'success', key: 'common.reloaded', items: [] }, true);
     void this.refresh();
   };
+}
+
+/**
+ * The data of a form's pickers (the providers of a select, …), reloaded whenever the tab is
+ * shown; a failure keeps what was loaded, and the form still works.
+ */
+export class RefList<T> {
+  items = $state.raw<T[]>([]);
+  #fetch: () => Promise<T[]>;
+
+  constructor(fetch: () => Promise<T[]>) {
+    this.#fetch = fetch;
+  }
+
+  load = (): Promise<void> =>
+    this.#fetch().then(
+      (items) => void (this.items = items),
+      () => {},
+    );
 }

@@ -1,38 +1,17 @@
 // The OAuth tab: the provider list, "use defaults", the client secret in the keyring, field
 // errors at their inputs and the refused delete of a provider in use.
-import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { render, screen, waitFor } from '@testing-library/svelte';
 import userEvent from '@testing-library/user-event';
 import OauthTab from './OauthTab.svelte';
-import { resetLangForTests } from '$lib/i18n.svelte';
-import { api, apiError, oauthProvider, resetBackend } from '../../test/fixtures';
-import type { OauthProvider, OauthProviderInput } from '$lib/backend';
+import { api, apiError, fieldErrors, freshEachTest, oauthProvider, providerInput } from '../../test/fixtures';
+import type { OauthProviderInput } from '$lib/backend';
+import { tabDriver } from '../../test/tabs';
 
 vi.mock('$lib/backend');
 
-function field<T extends HTMLElement = HTMLInputElement>(name: string): T {
-  const el = screen.getByTestId('oauth-provider-form').querySelector<T>(`[name="${name}"]`);
-  if (!el) throw new Error(`no input named ${name}`);
-  return el;
-}
-const queryField = (name: string) => screen.getByTestId('oauth-provider-form').querySelector(`[name="${name}"]`);
-
-async function openNew() {
-  const u = userEvent.setup();
-  render(OauthTab);
-  await u.click(screen.getByTestId('oauth-provider-new'));
-  await screen.findByTestId('oauth-provider-form');
-  return u;
-}
-
-async function openExisting(p: OauthProvider) {
-  const u = userEvent.setup();
-  api.listOauthProviders.mockResolvedValue([p]);
-  render(OauthTab);
-  await u.click(await screen.findByTestId('oauth-provider-item'));
-  await screen.findByRole('heading', { name: p.name });
-  return u;
-}
+const tab = tabDriver(OauthTab, 'oauth-provider');
+const { field, queryField, openNew, openNewSaving, openStored: openExisting, fill, save } = tab;
 
 const DISCOVERY = 'https://idp.example.com/.well-known/openid-configuration';
 
@@ -47,25 +26,15 @@ const DISCOVERED = {
   app_scopes: '',
 };
 
+/** What a new provider's form sends untouched: Microsoft 365, every text empty, the secret kept. */
 const EMPTY: OauthProviderInput = {
-  name: '',
+  ...(Object.fromEntries(
+    Object.entries(providerInput()).map(([k, v]) => [k, typeof v === 'string' ? '' : v]),
+  ) as OauthProviderInput),
   kind: 'microsoft365',
-  tenant_id: '',
-  discovery_url: '',
-  authorization_endpoint: '',
-  token_endpoint: '',
-  device_endpoint: '',
-  revocation_endpoint: '',
-  client_id: '',
-  client_secret: { action: 'keep' },
-  scopes: '',
-  app_scopes: '',
 };
 
-beforeEach(() => {
-  resetBackend();
-  resetLangForTests('de');
-});
+freshEachTest();
 
 describe('provider list', () => {
   it('shows name and kind, and searches', async () => {
@@ -87,8 +56,7 @@ describe('provider list', () => {
 describe('use defaults', () => {
   it('fills endpoints and scopes from discovery; save sends them with the client id', async () => {
     api.oauthProviderDefaults.mockImplementation(async (input) => ({ ...input, ...DISCOVERED }));
-    api.createOauthProvider.mockResolvedValue({ item: oauthProvider({ id: 4, name: 'Keycloak' }), warnings: [] });
-    const u = await openNew();
+    const u = await openNewSaving(oauthProvider({ id: 4, name: 'Keycloak' }));
     expect(queryField('discovery_url')).toBeNull();
     expect(queryField('tenant_id')).not.toBeNull();
     await u.selectOptions(field<HTMLSelectElement>('kind'), 'OpenID Connect');
@@ -112,9 +80,8 @@ describe('use defaults', () => {
     // The name typed before stays.
     expect(field('name')).toHaveValue('Keycloak');
 
-    await u.type(field('client_id'), 'mailbox-admin');
-    await u.type(field('client_secret'), 's3cret');
-    await u.click(screen.getByTestId('oauth-provider-save'));
+    await fill(u, { client_id: 'mailbox-admin', client_secret: 's3cret' });
+    await save(u);
     await waitFor(() =>
       expect(api.createOauthProvider).toHaveBeenCalledWith({
         ...EMPTY,
@@ -159,9 +126,8 @@ describe('use defaults', () => {
 
   it('Microsoft 365 needs the tenant before anything is sent', async () => {
     const u = await openNew();
-    await u.type(field('name'), 'Entra ID');
-    await u.type(field('client_id'), '11111111-2222-3333-4444-555555555555');
-    await u.click(screen.getByTestId('oauth-provider-save'));
+    await fill(u, { name: 'Entra ID', client_id: '11111111-2222-3333-4444-555555555555' });
+    await save(u);
     expect(api.createOauthProvider).not.toHaveBeenCalled();
     expect(screen.getByTestId('field-error-tenant_id')).toHaveTextContent('Pflichtfeld');
   });
@@ -170,22 +136,21 @@ describe('use defaults', () => {
 describe('saving', () => {
   it('shows backend field errors next to their inputs, the secret included', async () => {
     api.createOauthProvider.mockRejectedValue(
-      apiError({
-        message: 'Bitte die markierten Felder korrigieren.',
-        field: 'token_endpoint',
-        fields: [
-          { field: 'token_endpoint', code: 'https_required', message: 'Nur https:// ist erlaubt.' },
-          { field: 'client_secret', code: 'too_long', message: 'Zu lang.' },
-          { field: 'authorization_endpoint', code: 'oauth_no_flow', message: 'Mindestens einen Anmeldeweg angeben.' },
-        ],
-      }),
+      fieldErrors(
+        'Bitte die markierten Felder korrigieren.',
+        ['token_endpoint', 'https_required', 'Nur https:// ist erlaubt.'],
+        ['client_secret', 'too_long', 'Zu lang.'],
+        ['authorization_endpoint', 'oauth_no_flow', 'Mindestens einen Anmeldeweg angeben.'],
+      ),
     );
     const u = await openNew();
     await u.selectOptions(field<HTMLSelectElement>('kind'), 'google');
-    await u.type(field('name'), 'Google');
-    await u.type(field('client_id'), 'abc.apps.googleusercontent.com');
-    await u.type(field('token_endpoint'), 'http://oauth2.example.com/token');
-    await u.click(screen.getByTestId('oauth-provider-save'));
+    await fill(u, {
+      name: 'Google',
+      client_id: 'abc.apps.googleusercontent.com',
+      token_endpoint: 'http://oauth2.example.com/token',
+    });
+    await save(u);
 
     const token = await screen.findByTestId('field-error-token_endpoint');
     expect(token).toHaveTextContent('Nur https://');
@@ -206,7 +171,7 @@ describe('saving', () => {
     expect(screen.getByLabelText('Client-Geheimnis')).toBe(field('client_secret'));
     await u.click(screen.getByTestId('password-remove'));
     expect(screen.getByTestId('password-state')).toHaveTextContent('Client-Geheimnis wird beim Speichern');
-    await u.click(screen.getByTestId('oauth-provider-save'));
+    await save(u);
     await waitFor(() =>
       expect(api.updateOauthProvider).toHaveBeenCalledWith(
         8,

@@ -25,54 +25,30 @@ export type ProviderDraft = {
 };
 
 export function newProviderDraft(): ProviderDraft {
-  return {
-    name: '',
-    kind: 'microsoft365',
-    tenant_id: '',
-    discovery_url: '',
-    authorization_endpoint: '',
-    token_endpoint: '',
-    device_endpoint: '',
-    revocation_endpoint: '',
-    client_id: '',
-    password: '',
-    password_clear: false,
-    scopes: '',
-    app_scopes: '',
-  };
+  const blank = { name: '', tenant_id: '', client_id: '', password: '', scopes: '', app_scopes: '' };
+  const urls = { discovery_url: '', authorization_endpoint: '', token_endpoint: '', device_endpoint: '' };
+  return { ...blank, ...urls, revocation_endpoint: '', kind: 'microsoft365', password_clear: false };
 }
 
 export function draftFromProvider(p: OauthProvider): ProviderDraft {
-  return {
-    name: p.name,
-    kind: p.kind,
-    tenant_id: p.tenant_id,
-    discovery_url: p.discovery_url,
-    authorization_endpoint: p.authorization_endpoint,
-    token_endpoint: p.token_endpoint,
-    device_endpoint: p.device_endpoint,
-    revocation_endpoint: p.revocation_endpoint,
-    client_id: p.client_id,
-    password: '',
-    password_clear: false,
-    scopes: p.scopes,
-    app_scopes: p.app_scopes,
-  };
+  const { name, kind, tenant_id, client_id } = p;
+  return { ...endpointsOf(p), name, kind, tenant_id, client_id, password: '', password_clear: false };
+}
+
+/** The endpoints and scopes of a provider: what "use defaults" fills. */
+type Endpoints = Omit<ProviderDraft, 'name' | 'kind' | 'tenant_id' | 'client_id' | 'password' | 'password_clear'>;
+
+function endpointsOf(v: Endpoints): Endpoints {
+  const { discovery_url, authorization_endpoint, token_endpoint, device_endpoint, revocation_endpoint } = v;
+  const urls = { discovery_url, authorization_endpoint, token_endpoint, device_endpoint, revocation_endpoint };
+  return { ...urls, scopes: v.scopes, app_scopes: v.app_scopes };
 }
 
 /** The inputs the form shows for the draft's kind. */
 export function visibleProviderFields(d: ProviderDraft): Set<string> {
-  const f = new Set([
-    'name',
-    'kind',
-    'authorization_endpoint',
-    'token_endpoint',
-    'device_endpoint',
-    'revocation_endpoint',
-    'client_id',
-    'client_secret',
-    'scopes',
-    'app_scopes',
+  const f = new Set<string>([
+    'name', 'kind', 'authorization_endpoint', 'token_endpoint', 'device_endpoint', 'revocation_endpoint',
+    'client_id', 'client_secret', 'scopes', 'app_scopes',
   ]);
   if (d.kind === 'microsoft365') f.add('tenant_id');
   if (d.kind === 'oidc') f.add('discovery_url');
@@ -84,34 +60,14 @@ export function visibleProviderFields(d: ProviderDraft): Set<string> {
  * the discovery URL is kept for every kind ("use defaults" fills it for Microsoft and Google).
  */
 export function toProviderInput(d: ProviderDraft): OauthProviderInput {
-  return {
-    name: d.name,
-    kind: d.kind,
-    tenant_id: d.kind === 'microsoft365' ? d.tenant_id : '',
-    discovery_url: d.discovery_url,
-    authorization_endpoint: d.authorization_endpoint,
-    token_endpoint: d.token_endpoint,
-    device_endpoint: d.device_endpoint,
-    revocation_endpoint: d.revocation_endpoint,
-    client_id: d.client_id,
-    client_secret: secretUpdate(d.password, d.password_clear),
-    scopes: d.scopes,
-    app_scopes: d.app_scopes,
-  };
+  const tenant_id = d.kind === 'microsoft365' ? d.tenant_id : '';
+  const client_secret = secretUpdate(d.password, d.password_clear);
+  return { ...endpointsOf(d), name: d.name, kind: d.kind, tenant_id, client_id: d.client_id, client_secret };
 }
 
 /** Takes the endpoints and scopes "use defaults" returned; name, client and secret stay. */
 export function applyDefaults(d: ProviderDraft, v: OauthProviderInput): ProviderDraft {
-  return {
-    ...d,
-    discovery_url: v.discovery_url,
-    authorization_endpoint: v.authorization_endpoint,
-    token_endpoint: v.token_endpoint,
-    device_endpoint: v.device_endpoint,
-    revocation_endpoint: v.revocation_endpoint,
-    scopes: v.scopes,
-    app_scopes: v.app_scopes,
-  };
+  return { ...d, ...endpointsOf(v) };
 }
 
 /** Quick checks; the backend's (URLs, at least one flow) stay authoritative. */

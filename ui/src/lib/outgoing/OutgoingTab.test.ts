@@ -1,71 +1,30 @@
-import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { render, screen, waitFor, within } from '@testing-library/svelte';
 import userEvent from '@testing-library/user-event';
 import OutgoingTab from './OutgoingTab.svelte';
-import { resetLangForTests } from '$lib/i18n.svelte';
-import { GMX, api, apiError, certificate, oauthProvider, outgoing, resetBackend } from '../../test/fixtures';
-import type { OutgoingInput, OutgoingServer } from '$lib/backend';
+import {
+  api,
+  apiError,
+  certificate,
+  fieldErrors,
+  freshEachTest,
+  GMX,
+  oauthProvider,
+  outgoing,
+  outgoingInput,
+} from '../../test/fixtures';
+import type { OutgoingInput } from '$lib/backend';
+import { tabDriver } from '../../test/tabs';
 
 vi.mock('$lib/backend');
 
 const user = () => userEvent.setup();
+const tab = tabDriver(OutgoingTab, 'outgoing');
+const { field, queryField, openNew, openNewSaving, openStored: openExisting, fill, save } = tab;
 
-function field<T extends HTMLElement = HTMLInputElement>(name: string): T {
-  const el = screen.getByTestId('outgoing-form').querySelector<T>(`[name="${name}"]`);
-  if (!el) throw new Error(`no input named ${name}`);
-  return el;
-}
+const BASE: OutgoingInput = outgoingInput({ name: 'Versand Zentrale' });
 
-const queryField = (name: string) => screen.getByTestId('outgoing-form').querySelector(`[name="${name}"]`);
-
-async function openNew(u = user()) {
-  render(OutgoingTab);
-  await u.click(screen.getByTestId('outgoing-new'));
-  await screen.findByTestId('outgoing-form');
-  return u;
-}
-
-async function openExisting(s: OutgoingServer, u = user()) {
-  api.listOutgoing.mockResolvedValue([s]);
-  api.getOutgoing.mockResolvedValue(s);
-  render(OutgoingTab);
-  await u.click(await screen.findByTestId('outgoing-item'));
-  await screen.findByRole('heading', { name: s.name });
-  return u;
-}
-
-const BASE: OutgoingInput = {
-  name: 'Versand Zentrale',
-  enabled: true,
-  kind: 'smtp',
-  m365_send_via: 'smtp',
-  host: 'smtp.example.com',
-  security: 'starttls',
-  port: null,
-  timeout_secs: 30,
-  auth_method: 'password',
-  username: '',
-  ntlm_domain: '',
-  oauth_provider_id: null,
-  password: { action: 'keep' },
-  allow_plaintext: false,
-  sender_address: '',
-  bcc_to_sender: false,
-  tls_verify: true,
-  tls_insecure_confirmed: false,
-  tls_alt_name: '',
-  tls_pin_sha256: '',
-  smime_sign: false,
-  smime_encrypt: false,
-  smime_certificate_id: null,
-  client_certificate_id: null,
-  is_default: false,
-};
-
-beforeEach(() => {
-  resetBackend();
-  resetLangForTests('de');
-});
+freshEachTest();
 
 describe('outgoing list', () => {
   it('marks the installation default and disabled servers', async () => {
@@ -92,11 +51,9 @@ describe('outgoing list', () => {
 
 describe('creating an outgoing server', () => {
   it('sends the input with a derived port and the password untouched', async () => {
-    api.createOutgoing.mockResolvedValue({ item: outgoing({ id: 5, name: 'Versand Zentrale' }), warnings: [] });
-    const u = await openNew();
-    await u.type(field('name'), 'Versand Zentrale');
-    await u.type(field('host'), 'smtp.example.com');
-    await u.click(screen.getByTestId('outgoing-save'));
+    const u = await openNewSaving(outgoing({ id: 5, name: 'Versand Zentrale' }));
+    await fill(u, { name: 'Versand Zentrale', host: 'smtp.example.com' });
+    await save(u);
     await waitFor(() => expect(api.createOutgoing).toHaveBeenCalledWith(BASE));
     expect(await screen.findByTestId('outgoing-notice')).toHaveTextContent('Postausgangsserver „Versand Zentrale“ angelegt.');
   });
@@ -112,25 +69,26 @@ describe('creating an outgoing server', () => {
     const pick = field<HTMLSelectElement>('oauth_provider_id');
     await waitFor(() => expect(pick.options).toHaveLength(3));
     expect(pick.selectedOptions[0]).toHaveTextContent('Entra ID (Microsoft 365)');
-    await u.click(screen.getByTestId('outgoing-save'));
+    await save(u);
     await waitFor(() => expect(api.updateOutgoing).toHaveBeenCalledWith(6, 2, expect.objectContaining({ oauth_provider_id: 4 })));
     await u.selectOptions(field<HTMLSelectElement>('auth_method'), 'password');
     expect(queryField('oauth_provider_id')).toBeNull();
   });
 
   it('sends sender, BCC, default flag, NTLM domain and the typed password', async () => {
-    api.createOutgoing.mockResolvedValue({ item: outgoing({ id: 6 }), warnings: [] });
-    const u = await openNew();
-    await u.type(field('name'), 'Versand Zentrale');
-    await u.type(field('host'), 'smtp.example.com');
-    await u.selectOptions(field('auth_method'), 'ntlm');
-    await u.type(field('ntlm_domain'), 'FIRMA');
-    await u.type(field('username'), 'versand');
-    await u.type(field('password'), 'geheim');
-    await u.type(field('sender_address'), 'info@müller-bau.de');
+    const u = await openNewSaving(outgoing({ id: 6 }));
+    await fill(u, {
+      name: 'Versand Zentrale',
+      host: 'smtp.example.com',
+      auth_method: 'ntlm',
+      ntlm_domain: 'FIRMA',
+      username: 'versand',
+      password: 'geheim',
+      sender_address: 'info@müller-bau.de',
+    });
     await u.click(field('bcc_to_sender'));
     await u.click(field('is_default'));
-    await u.click(screen.getByTestId('outgoing-save'));
+    await save(u);
     await waitFor(() =>
       expect(api.createOutgoing).toHaveBeenCalledWith({
         ...BASE,
@@ -146,16 +104,12 @@ describe('creating an outgoing server', () => {
   });
 
   it('auth "none" hides user name and password and sends none of them', async () => {
-    api.createOutgoing.mockResolvedValue({ item: outgoing({ id: 7 }), warnings: [] });
-    const u = await openNew();
-    await u.type(field('name'), 'Relay');
-    await u.type(field('host'), 'relay.intern');
-    await u.type(field('username'), 'x');
-    await u.selectOptions(field('auth_method'), 'none');
+    const u = await openNewSaving(outgoing({ id: 7 }));
+    await fill(u, { name: 'Relay', host: 'relay.intern', username: 'x', auth_method: 'none' });
     expect(queryField('username')).toBeNull();
     expect(queryField('password')).toBeNull();
     expect(queryField('ntlm_domain')).toBeNull();
-    await u.click(screen.getByTestId('outgoing-save'));
+    await save(u);
     await waitFor(() =>
       expect(api.createOutgoing).toHaveBeenCalledWith(expect.objectContaining({ auth_method: 'none', username: '' })),
     );
@@ -188,25 +142,22 @@ describe('port rule', () => {
   });
 
   it('host:port typed into the host moves the port into the port field', async () => {
-    api.createOutgoing.mockResolvedValue({ item: outgoing({ id: 8 }), warnings: [] });
-    const u = await openNew();
-    await u.type(field('name'), 'Versand Zentrale');
-    await u.type(field('host'), 'smtp.example.com:2525');
+    const u = await openNewSaving(outgoing({ id: 8 }));
+    await fill(u, { name: 'Versand Zentrale', host: 'smtp.example.com:2525' });
     await u.tab();
     expect(field('host')).toHaveValue('smtp.example.com');
     expect(field('port')).toHaveValue('2525');
     expect(screen.getByTestId('port-manual-badge')).toBeInTheDocument();
-    await u.click(screen.getByTestId('outgoing-save'));
+    await save(u);
     await waitFor(() => expect(api.createOutgoing).toHaveBeenCalledWith({ ...BASE, port: 2525 }));
   });
 
   it('a manual port out of range is refused before sending', async () => {
     const u = await openNew();
-    await u.type(field('name'), 'X');
-    await u.type(field('host'), 'smtp.example.com');
+    await fill(u, { name: 'X', host: 'smtp.example.com' });
     await u.clear(field('port'));
     await u.type(field('port'), '70000');
-    await u.click(screen.getByTestId('outgoing-save'));
+    await save(u);
     expect(screen.getByTestId('field-error-port')).toHaveTextContent('zwischen 1 und 65535');
     expect(api.createOutgoing).not.toHaveBeenCalled();
   });
@@ -214,10 +165,8 @@ describe('port rule', () => {
 
 describe('Microsoft 365', () => {
   it('choosing it fills host, STARTTLS, port 587 and OAuth2 and offers SMTP or Graph', async () => {
-    api.createOutgoing.mockResolvedValue({ item: outgoing({ id: 9, kind: 'microsoft365' }), warnings: [] });
-    const u = await openNew();
-    await u.type(field('name'), 'M365');
-    await u.selectOptions(field('security'), 'tls');
+    const u = await openNewSaving(outgoing({ id: 9, kind: 'microsoft365' }));
+    await fill(u, { name: 'M365', security: 'tls' });
     expect(queryField('m365_send_via')).toBeNull();
 
     await u.selectOptions(field('kind'), 'microsoft365');
@@ -233,7 +182,7 @@ describe('Microsoft 365', () => {
     expect(pw).toBeDisabled();
 
     await u.selectOptions(via, 'graph');
-    await u.click(screen.getByTestId('outgoing-save'));
+    await save(u);
     await waitFor(() =>
       expect(api.createOutgoing).toHaveBeenCalledWith({
         ...BASE,
@@ -250,16 +199,15 @@ describe('Microsoft 365', () => {
 
 describe('enabled', () => {
   it('a disabled server may be saved without a host, and the form says so', async () => {
-    api.createOutgoing.mockResolvedValue({ item: outgoing({ id: 10, enabled: false, host: '' }), warnings: [] });
-    const u = await openNew();
+    const u = await openNewSaving(outgoing({ id: 10, enabled: false, host: '' }));
     await u.type(field('name'), 'Später');
-    await u.click(screen.getByTestId('outgoing-save'));
+    await save(u);
     expect(screen.getByTestId('field-error-host')).toHaveTextContent('Pflichtfeld');
     expect(api.createOutgoing).not.toHaveBeenCalled();
 
     await u.click(field('enabled'));
     expect(field('enabled').closest('.control')).toHaveTextContent('unvollständig gespeichert');
-    await u.click(screen.getByTestId('outgoing-save'));
+    await save(u);
     await waitFor(() =>
       expect(api.createOutgoing).toHaveBeenCalledWith({ ...BASE, name: 'Später', host: '', enabled: false }),
     );
@@ -272,12 +220,10 @@ describe('certificates', () => {
       certificate({ id: 31, name: 'Signatur Vertrieb' }),
       certificate({ id: 32, name: 'Client Zentrale', expiry_warning: true, days_left: 12 }),
     ]);
-    api.createOutgoing.mockResolvedValue({ item: outgoing({ id: 11 }), warnings: [] });
-    const u = await openNew();
-    await u.type(field('name'), 'Versand Zentrale');
-    await u.type(field('host'), 'smtp.example.com');
+    const u = await openNewSaving(outgoing({ id: 11 }));
+    await fill(u, { name: 'Versand Zentrale', host: 'smtp.example.com' });
     await u.click(field('smime_sign'));
-    await u.click(screen.getByTestId('outgoing-save'));
+    await save(u);
     expect(screen.getByTestId('field-error-smime_certificate_id')).toHaveTextContent('Zertifikat wählen');
     expect(api.createOutgoing).not.toHaveBeenCalled();
 
@@ -285,7 +231,7 @@ describe('certificates', () => {
     await u.selectOptions(field('smime_certificate_id'), 'Signatur Vertrieb – gültig bis 01.01.2027');
     await u.selectOptions(field('client_certificate_id'), within(field('client_certificate_id')).getByRole('option', { name: /Client Zentrale/ }));
     expect(screen.getByTestId('client-cert-expiry')).toHaveTextContent('läuft in 12 Tagen ab');
-    await u.click(screen.getByTestId('outgoing-save'));
+    await save(u);
     await waitFor(() =>
       expect(api.createOutgoing).toHaveBeenCalledWith({
         ...BASE,
@@ -300,20 +246,15 @@ describe('certificates', () => {
 describe('backend errors', () => {
   it('are shown next to their inputs', async () => {
     api.createOutgoing.mockRejectedValue(
-      apiError({
-        message: 'Bitte die markierten Felder korrigieren: sender_address, client_certificate_id',
-        field: 'sender_address',
-        fields: [
-          { field: 'sender_address', code: 'email_invalid', message: 'Keine gültige E-Mail-Adresse: kein @' },
-          { field: 'client_certificate_id', code: 'certificate_no_key', message: 'Dieses Zertifikat hat keinen privaten Schlüssel' },
-        ],
-      }),
+      fieldErrors(
+        'Bitte die markierten Felder korrigieren: sender_address, client_certificate_id',
+        ['sender_address', 'email_invalid', 'Keine gültige E-Mail-Adresse: kein @'],
+        ['client_certificate_id', 'certificate_no_key', 'Dieses Zertifikat hat keinen privaten Schlüssel'],
+      ),
     );
     const u = await openNew();
-    await u.type(field('name'), 'X');
-    await u.type(field('host'), 'smtp.example.com');
-    await u.type(field('sender_address'), 'kaputt');
-    await u.click(screen.getByTestId('outgoing-save'));
+    await fill(u, { name: 'X', host: 'smtp.example.com', sender_address: 'kaputt' });
+    await save(u);
 
     expect(await screen.findByTestId('form-error')).toHaveTextContent('Bitte die markierten Felder korrigieren');
     const err = screen.getByTestId('field-error-sender_address');
@@ -330,13 +271,13 @@ describe('backend errors', () => {
     const s = outgoing({ id: 40, version: 2, name: 'Versand' });
     const u = await openExisting(s);
     api.updateOutgoing.mockRejectedValueOnce(apiError({ code: 'conflict', message: 'wurde inzwischen an anderer Stelle geändert' }));
-    await u.click(screen.getByTestId('outgoing-save'));
+    await save(u);
     expect(await screen.findByTestId('form-error')).toHaveTextContent('an anderer Stelle geändert');
     api.getOutgoing.mockResolvedValue({ ...s, version: 3 });
     await u.click(screen.getByTestId('form-reload'));
     await waitFor(() => expect(api.getOutgoing).toHaveBeenCalledTimes(2));
     api.updateOutgoing.mockResolvedValue({ item: { ...s, version: 4 }, warnings: [] });
-    await u.click(screen.getByTestId('outgoing-save'));
+    await save(u);
     await waitFor(() => expect(api.updateOutgoing).toHaveBeenLastCalledWith(40, 3, expect.anything()));
   });
 
@@ -360,7 +301,7 @@ describe('editing', () => {
     const u = await openExisting(s);
     expect(field('port')).toHaveValue('2525');
     expect(screen.getByTestId('password-state')).toHaveTextContent('im Schlüsselbund gespeichert');
-    await u.click(screen.getByTestId('outgoing-save'));
+    await save(u);
     await waitFor(() =>
       expect(api.updateOutgoing).toHaveBeenCalledWith(50, 1, { ...BASE, name: 'Versand', port: 2525 }),
     );
@@ -383,8 +324,7 @@ describe('templates and presets', () => {
       id: 1, version: 1, name: 'SMTP Standard', kind: 'outgoing', data: {}, created_at: '', updated_at: '',
     });
     const u = await openNew();
-    await u.type(field('host'), 'smtp.example.com');
-    await u.type(field('password'), 'geheim');
+    await fill(u, { host: 'smtp.example.com', password: 'geheim' });
     await u.click(screen.getByTestId('template-save-open'));
     await u.type(screen.getByTestId('template-name'), 'SMTP Standard{Enter}');
     await waitFor(() => expect(api.createTemplate).toHaveBeenCalledTimes(1));

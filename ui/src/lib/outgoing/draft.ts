@@ -1,7 +1,7 @@
 // The edit form's state for an outgoing server and how it becomes an `OutgoingInput`: the
 // SMTP port rule (25 / 587 STARTTLS / 465 TLS, derived until typed), the Microsoft 365
 // defaults, which fields apply, and quick checks (relaxed while the server is disabled).
-import { DEFAULT_OUTGOING_PORTS, DEFAULT_TIMEOUT_SECS, M365_SMTP_HOST } from '$lib/backend';
+import { DEFAULT_OUTGOING_PORTS, M365_SMTP_HOST } from '$lib/backend';
 import type {
   M365SendVia,
   OutgoingInput,
@@ -11,7 +11,9 @@ import type {
   Security,
   SmtpAuth,
 } from '$lib/backend';
-import { checkInt, secretUpdate, splitHostPort, toInt } from '$lib/form/values';
+import { secretUpdate, splitHostPort } from '$lib/form/values';
+import { endpointFrom, endpointInput, endpointIssues, newEndpoint } from '$lib/form/endpoint';
+import type { EndpointDraft } from '$lib/form/endpoint';
 import type { ClientIssue } from '$lib/form/values';
 
 export const OUTGOING_KINDS: readonly OutgoingKind[] = ['smtp', 'microsoft365'];
@@ -19,30 +21,15 @@ export const OUTGOING_SECURITIES: readonly Security[] = ['starttls', 'tls', 'aut
 export const SMTP_AUTHS: readonly SmtpAuth[] = ['none', 'password', 'cram_md5', 'ntlm', 'oauth2'];
 export const SEND_VIA: readonly M365SendVia[] = ['smtp', 'graph'];
 
-export type OutgoingDraft = {
+export type OutgoingDraft = EndpointDraft & {
   name: string;
   enabled: boolean;
   kind: OutgoingKind;
   m365_send_via: M365SendVia;
-  host: string;
-  security: Security;
-  port_manual: boolean;
-  port: string;
-  timeout_secs: string;
   auth_method: SmtpAuth;
   username: string;
-  ntlm_domain: string;
-  /** The OAuth provider of OAuth2 logins (null: none chosen). */
-  oauth_provider_id: number | null;
-  password: string;
-  password_clear: boolean;
-  allow_plaintext: boolean;
   sender_address: string;
   bcc_to_sender: boolean;
-  tls_verify: boolean;
-  tls_insecure_confirmed: boolean;
-  tls_alt_name: string;
-  tls_pin_sha256: string;
   smime_sign: boolean;
   smime_encrypt: boolean;
   smime_certificate_id: number | null;
@@ -52,65 +39,24 @@ export type OutgoingDraft = {
 
 export function newOutgoingDraft(): OutgoingDraft {
   return {
+    ...newEndpoint('starttls'),
     name: '',
     enabled: true,
     kind: 'smtp',
     m365_send_via: 'smtp',
-    host: '',
-    security: 'starttls',
-    port_manual: false,
-    port: '',
-    timeout_secs: String(DEFAULT_TIMEOUT_SECS),
     auth_method: 'password',
-    username: '',
-    ntlm_domain: '',
-    oauth_provider_id: null,
-    password: '',
-    password_clear: false,
-    allow_plaintext: false,
-    sender_address: '',
-    bcc_to_sender: false,
-    tls_verify: true,
-    tls_insecure_confirmed: false,
-    tls_alt_name: '',
-    tls_pin_sha256: '',
-    smime_sign: false,
-    smime_encrypt: false,
-    smime_certificate_id: null,
-    client_certificate_id: null,
-    is_default: false,
+    ...{ username: '', sender_address: '', bcc_to_sender: false, is_default: false },
+    ...{ smime_sign: false, smime_encrypt: false, smime_certificate_id: null, client_certificate_id: null },
   };
 }
 
 export function draftFromOutgoing(s: OutgoingServer): OutgoingDraft {
+  const { name, enabled, kind, m365_send_via, auth_method, username, sender_address, bcc_to_sender } = s;
+  const { smime_sign, smime_encrypt, smime_certificate_id, client_certificate_id, is_default } = s;
   return {
-    name: s.name,
-    enabled: s.enabled,
-    kind: s.kind,
-    m365_send_via: s.m365_send_via,
-    host: s.host,
-    security: s.security,
-    port_manual: s.port_manual,
-    port: s.port_manual ? String(s.port) : '',
-    timeout_secs: String(s.timeout_secs),
-    auth_method: s.auth_method,
-    username: s.username,
-    ntlm_domain: s.ntlm_domain,
-    oauth_provider_id: s.oauth_provider_id,
-    password: '',
-    password_clear: false,
-    allow_plaintext: s.allow_plaintext,
-    sender_address: s.sender_address,
-    bcc_to_sender: s.bcc_to_sender,
-    tls_verify: s.tls_verify,
-    tls_insecure_confirmed: !s.tls_verify,
-    tls_alt_name: s.tls_alt_name,
-    tls_pin_sha256: s.tls_pin_sha256,
-    smime_sign: s.smime_sign,
-    smime_encrypt: s.smime_encrypt,
-    smime_certificate_id: s.smime_certificate_id,
-    client_certificate_id: s.client_certificate_id,
-    is_default: s.is_default,
+    ...endpointFrom(s),
+    ...{ name, enabled, kind, m365_send_via, auth_method, username, sender_address, bcc_to_sender },
+    ...{ smime_sign, smime_encrypt, smime_certificate_id, client_certificate_id, is_default },
   };
 }
 
@@ -203,24 +149,9 @@ export const usesPassword = (a: SmtpAuth) => a === 'password' || a === 'cram_md5
 
 export function visibleOutgoingFields(d: OutgoingDraft): Set<string> {
   const f = new Set<string>([
-    'name',
-    'enabled',
-    'kind',
-    'host',
-    'security',
-    'port',
-    'timeout_secs',
-    'auth_method',
-    'sender_address',
-    'bcc_to_sender',
-    'tls_verify',
-    'tls_alt_name',
-    'tls_pin_sha256',
-    'smime_sign',
-    'smime_encrypt',
-    'smime_certificate_id',
-    'client_certificate_id',
-    'is_default',
+    'name', 'enabled', 'kind', 'host', 'security', 'port', 'timeout_secs', 'auth_method', 'sender_address',
+    'bcc_to_sender', 'tls_verify', 'tls_alt_name', 'tls_pin_sha256', 'smime_sign', 'smime_encrypt',
+    'smime_certificate_id', 'client_certificate_id', 'is_default',
   ]);
   if (d.kind === 'microsoft365') f.add('m365_send_via');
   if (d.security === 'none') f.add('allow_plaintext');
@@ -236,33 +167,14 @@ export function toOutgoingInput(d: OutgoingDraft): OutgoingInput {
   const pw = usesPassword(d.auth_method)
     ? secretUpdate(d.password, d.password_clear)
     : secretUpdate('', d.password_clear);
+  const { name, enabled, kind, m365_send_via, auth_method, sender_address, bcc_to_sender } = d;
+  const { smime_sign, smime_encrypt, smime_certificate_id, client_certificate_id, is_default } = d;
   return {
-    name: d.name,
-    enabled: d.enabled,
-    kind: d.kind,
-    m365_send_via: d.m365_send_via,
-    host: d.host,
-    security: d.security,
-    port: d.port_manual ? toInt(d.port) : null,
-    timeout_secs: toInt(d.timeout_secs),
-    auth_method: d.auth_method,
+    ...endpointInput(d),
+    ...{ name, enabled, kind, m365_send_via, auth_method, sender_address, bcc_to_sender },
+    ...{ smime_sign, smime_encrypt, smime_certificate_id, client_certificate_id, is_default },
     username: d.auth_method === 'none' ? '' : d.username,
-    ntlm_domain: d.auth_method === 'ntlm' ? d.ntlm_domain : '',
-    // Only OAuth2 logins use a provider; a server that names one also blocks its deletion.
-    oauth_provider_id: d.auth_method === 'oauth2' ? d.oauth_provider_id : null,
     password: pw,
-    allow_plaintext: d.security === 'none' && d.allow_plaintext,
-    sender_address: d.sender_address,
-    bcc_to_sender: d.bcc_to_sender,
-    tls_verify: d.tls_verify,
-    tls_insecure_confirmed: !d.tls_verify && d.tls_insecure_confirmed,
-    tls_alt_name: d.tls_alt_name,
-    tls_pin_sha256: d.tls_pin_sha256,
-    smime_sign: d.smime_sign,
-    smime_encrypt: d.smime_encrypt,
-    smime_certificate_id: d.smime_certificate_id,
-    client_certificate_id: d.client_certificate_id,
-    is_default: d.is_default,
   };
 }
 
@@ -277,14 +189,10 @@ export function outgoingIssues(d: OutgoingDraft): ClientIssue[] {
   if (strict && d.host.trim() === '' && d.kind === 'smtp') {
     issues.push({ field: 'host', message: 'error.required' });
   }
-  if (d.port_manual) checkInt(issues, 'port', d.port, 1, 65535, 'error.port_range');
-  checkInt(issues, 'timeout_secs', d.timeout_secs, 1, 600, 'error.timeout_range');
   if (strict && d.kind === 'microsoft365' && d.auth_method !== 'oauth2') {
     issues.push({ field: 'auth_method', message: 'error.m365_oauth' });
   }
-  if (strict && !d.tls_verify && !d.tls_insecure_confirmed) {
-    issues.push({ field: 'tls_verify', message: 'error.confirm_insecure' });
-  }
+  endpointIssues(issues, d, strict);
   if (strict && (d.smime_sign || d.smime_encrypt) && d.smime_certificate_id === null) {
     issues.push({ field: 'smime_certificate_id', message: 'error.smime_certificate' });
   }

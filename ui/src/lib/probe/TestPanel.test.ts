@@ -1,13 +1,13 @@
 // The connection test in the detail views: live steps, cancel, diagnoses, transcripts,
 // TLS details, history, and the account test's options. The backend is mocked; a streamed
 // run is driven by hand (`controlledRun`).
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { render, screen, waitFor, within } from '@testing-library/svelte';
 import userEvent from '@testing-library/user-event';
 import ServersTab from '$lib/servers/ServersTab.svelte';
 import OutgoingTab from '$lib/outgoing/OutgoingTab.svelte';
 import AccountsTab from '$lib/accounts/AccountsTab.svelte';
-import { changeLang, resetLangForTests } from '$lib/i18n.svelte';
+import { changeLang } from '$lib/i18n.svelte';
 import type { Account, IncomingServer, ProbeEvent, TestReport } from '$lib/backend';
 import {
   account,
@@ -15,38 +15,25 @@ import {
   apiError,
   controlledRun,
   diagnosis,
+  freshEachTest,
   outgoing,
   probeReport,
-  resetBackend,
   server,
   step,
   testRun,
   user,
 } from '../../test/fixtures';
+import { tabDriver } from '../../test/tabs';
 
 vi.mock('$lib/backend');
 
 const DOVECOT = server({ id: 7, name: 'Dovecot', host: '127.0.0.1', port: 1993, port_manual: true });
 
-async function openServer(s: IncomingServer = DOVECOT) {
-  const u = userEvent.setup();
-  api.listServers.mockResolvedValue([s]);
-  api.getServer.mockResolvedValue(s);
-  render(ServersTab);
-  await u.click(await screen.findByTestId('server-item'));
-  await screen.findByRole('heading', { name: s.name });
-  return u;
-}
+const openServer = (s: IncomingServer = DOVECOT) => tabDriver(ServersTab, 'server').openStored(s);
 
-async function openAccount(a: Account) {
-  const u = userEvent.setup();
+function openAccount(a: Account) {
   api.listUsers.mockResolvedValue([user({ id: 1, login: 'carol' })]);
-  api.listAccounts.mockResolvedValue([a]);
-  api.getAccount.mockResolvedValue(a);
-  render(AccountsTab);
-  await u.click(await screen.findByTestId('account-item'));
-  await screen.findByRole('heading', { name: a.name });
-  return u;
+  return tabDriver(AccountsTab, 'account').openStored(a);
 }
 
 /** Starts a server test whose progress the test sends by hand. */
@@ -77,10 +64,7 @@ const FAILED_REPORT = probeReport({
   ],
 });
 
-beforeEach(() => {
-  resetBackend();
-  resetLangForTests('de');
-});
+freshEachTest();
 
 afterEach(() => {
   vi.useRealTimers();

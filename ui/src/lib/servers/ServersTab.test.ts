@@ -1,71 +1,20 @@
-import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { render, screen, waitFor, within } from '@testing-library/svelte';
 import userEvent from '@testing-library/user-event';
 import ServersTab from './ServersTab.svelte';
-import { resetLangForTests } from '$lib/i18n.svelte';
-import { api, apiError, oauthProvider, resetBackend, server } from '../../test/fixtures';
-import type { IncomingServer, ServerInput } from '$lib/backend';
+import { api, apiError, fieldErrors, freshEachTest, oauthProvider, server, serverInput } from '../../test/fixtures';
+import type { ServerInput } from '$lib/backend';
+import { tabDriver } from '../../test/tabs';
 
 vi.mock('$lib/backend');
 
 const user = () => userEvent.setup();
+const tab = tabDriver(ServersTab, 'server');
+const { field, queryField, openNew, openNewSaving, openStored: openExisting, fill, save } = tab;
 
-function field<T extends HTMLElement = HTMLInputElement>(name: string): T {
-  const el = screen.getByTestId('server-form').querySelector<T>(`[name="${name}"]`);
-  if (!el) throw new Error(`no input named ${name}`);
-  return el;
-}
+const BASE_INPUT: ServerInput = serverInput({ name: 'Hauptserver' });
 
-function queryField(name: string): HTMLElement | null {
-  return screen.getByTestId('server-form').querySelector(`[name="${name}"]`);
-}
-
-async function openNew(u = user()) {
-  render(ServersTab);
-  await u.click(screen.getByTestId('server-new'));
-  await screen.findByTestId('server-form');
-  return u;
-}
-
-/** Renders the tab with `servers` in the list and opens the first one. */
-async function openExisting(s: IncomingServer, u = user()) {
-  api.listServers.mockResolvedValue([s]);
-  api.getServer.mockResolvedValue(s);
-  render(ServersTab);
-  await u.click(await screen.findByTestId('server-item'));
-  await screen.findByRole('heading', { name: s.name });
-  return u;
-}
-
-const BASE_INPUT: ServerInput = {
-  name: 'Hauptserver',
-  protocol: 'imap',
-  host: 'imap.example.com',
-  security: 'tls',
-  port: null,
-  timeout_secs: 30,
-  auth_method: 'password',
-  ntlm_domain: '',
-  oauth_provider_id: null,
-  login_user: '',
-  password: { action: 'keep' },
-  allow_plaintext: false,
-  tls_verify: true,
-  tls_insecure_confirmed: false,
-  tls_alt_name: '',
-  tls_pin_sha256: '',
-  folder_trash: '',
-  folder_junk: '',
-  folder_sent: '',
-  folder_deleted: '',
-  pop3_delete_after_fetch: false,
-  pop3_delete_after_days: null,
-};
-
-beforeEach(() => {
-  resetBackend();
-  resetLangForTests('de');
-});
+freshEachTest();
 
 describe('server list', () => {
   it('shows name, protocol, host and port of every server', async () => {
@@ -127,8 +76,7 @@ describe('port', () => {
     await u.clear(port);
     await u.type(port, '1995');
     expect(screen.getByTestId('port-manual-badge')).toHaveTextContent('manuell');
-    await u.selectOptions(field('security'), 'none');
-    await u.selectOptions(field('protocol'), 'imap');
+    await fill(u, { security: 'none', protocol: 'imap' });
     expect(port).toHaveValue('1995');
   });
 
@@ -157,12 +105,10 @@ describe('port', () => {
 describe('creating a server', () => {
   it('create_sends_port_null_and_keep_password_when_untouched', async () => {
     const saved = server({ id: 42, name: 'Hauptserver' });
-    api.createServer.mockResolvedValue({ item: saved, warnings: [] });
-    const u = await openNew();
+    const u = await openNewSaving(saved);
 
-    await u.type(field('name'), 'Hauptserver');
-    await u.type(field('host'), 'imap.example.com');
-    await u.click(screen.getByTestId('server-save'));
+    await fill(u, { name: 'Hauptserver', host: 'imap.example.com' });
+    await save(u);
 
     await waitFor(() => expect(api.createServer).toHaveBeenCalledTimes(1));
     expect(api.createServer).toHaveBeenCalledWith(BASE_INPUT);
@@ -171,18 +117,16 @@ describe('creating a server', () => {
 
   it('oauth2_asks_for_the_provider_and_other_methods_send_none', async () => {
     api.listOauthProviders.mockResolvedValue([oauthProvider({ id: 3, name: 'Entra ID', kind: 'microsoft365' })]);
-    api.createServer.mockResolvedValue({ item: server({ id: 43, name: 'Hauptserver' }), warnings: [] });
-    const u = await openNew();
+    const u = await openNewSaving(server({ id: 43, name: 'Hauptserver' }));
     expect(queryField('oauth_provider_id')).toBeNull();
-    await u.type(field('name'), 'Hauptserver');
-    await u.type(field('host'), 'imap.example.com');
+    await fill(u, { name: 'Hauptserver', host: 'imap.example.com' });
     await u.selectOptions(field<HTMLSelectElement>('auth_method'), 'oauth2');
     const pick = field<HTMLSelectElement>('oauth_provider_id');
     await waitFor(() => expect(pick.options).toHaveLength(2));
     expect(pick.options[0]).toHaveTextContent('— kein Anbieter —');
     expect(screen.getByLabelText('OAuth-Anbieter')).toBe(pick);
     await u.selectOptions(pick, 'Entra ID (Microsoft 365)');
-    await u.click(screen.getByTestId('server-save'));
+    await save(u);
     await waitFor(() =>
       expect(api.createServer).toHaveBeenCalledWith({ ...BASE_INPUT, auth_method: 'oauth2', oauth_provider_id: 3 }),
     );
@@ -190,22 +134,17 @@ describe('creating a server', () => {
     // Back to a password: the provider is not sent (it would still block deleting it).
     await u.selectOptions(field<HTMLSelectElement>('auth_method'), 'password');
     expect(queryField('oauth_provider_id')).toBeNull();
-    await u.click(screen.getByTestId('server-save'));
+    await save(u);
     await waitFor(() => expect(api.updateServer).toHaveBeenCalledWith(43, 1, expect.objectContaining({ oauth_provider_id: null })));
   });
 
   it('create_sends_manual_port_and_typed_password', async () => {
-    api.createServer.mockResolvedValue({ item: server({ id: 7 }), warnings: [] });
-    const u = await openNew();
+    const u = await openNewSaving(server({ id: 7 }));
 
-    await u.type(field('name'), 'Hauptserver');
-    await u.type(field('host'), 'imap.example.com');
-    await u.selectOptions(field('security'), 'starttls');
+    await fill(u, { name: 'Hauptserver', host: 'imap.example.com', security: 'starttls' });
     await u.clear(field('port'));
-    await u.type(field('port'), '10143');
-    await u.type(field('login_user'), 'admin');
-    await u.type(field('password'), 'geheim');
-    await u.click(screen.getByTestId('server-save'));
+    await fill(u, { port: '10143', login_user: 'admin', password: 'geheim' });
+    await save(u);
 
     await waitFor(() => expect(api.createServer).toHaveBeenCalledTimes(1));
     expect(api.createServer).toHaveBeenCalledWith({
@@ -218,23 +157,19 @@ describe('creating a server', () => {
   });
 
   it('enter_in_a_field_submits_the_form', async () => {
-    api.createServer.mockResolvedValue({ item: server({ id: 8 }), warnings: [] });
-    const u = await openNew();
-    await u.type(field('name'), 'Hauptserver');
-    await u.type(field('host'), 'imap.example.com{Enter}');
+    const u = await openNewSaving(server({ id: 8 }));
+    await fill(u, { name: 'Hauptserver', host: 'imap.example.com{Enter}' });
     await waitFor(() => expect(api.createServer).toHaveBeenCalledWith(BASE_INPUT));
   });
 
   it('after_save_the_list_refreshes_and_the_server_stays_selected', async () => {
     const saved = server({ id: 42, name: 'Hauptserver' });
-    api.createServer.mockResolvedValue({ item: saved, warnings: [] });
-    const u = await openNew();
+    const u = await openNewSaving(saved);
     await waitFor(() => expect(api.listServers).toHaveBeenCalledTimes(1));
     api.listServers.mockResolvedValue([server({ id: 1, name: 'Anderer' }), saved]);
 
-    await u.type(field('name'), 'Hauptserver');
-    await u.type(field('host'), 'imap.example.com');
-    await u.click(screen.getByTestId('server-save'));
+    await fill(u, { name: 'Hauptserver', host: 'imap.example.com' });
+    await save(u);
 
     await waitFor(() => expect(api.listServers).toHaveBeenCalledTimes(2));
     const items = await screen.findAllByTestId('server-item');
@@ -256,10 +191,8 @@ describe('creating a server', () => {
       warnings: [keyring],
     });
     const u = await openNew();
-    await u.type(field('name'), 'Hauptserver');
-    await u.type(field('host'), 'imap.example.com');
-    await u.type(field('password'), 'geheim');
-    await u.click(screen.getByTestId('server-save'));
+    await fill(u, { name: 'Hauptserver', host: 'imap.example.com', password: 'geheim' });
+    await save(u);
 
     const notice = await screen.findByTestId('server-notice');
     expect(notice).toHaveTextContent('Gespeichert, aber:');
@@ -273,7 +206,7 @@ describe('creating a server', () => {
     await u.type(field('timeout_secs'), '601');
     await u.clear(field('port'));
     await u.type(field('port'), '70000');
-    await u.click(screen.getByTestId('server-save'));
+    await save(u);
 
     expect(api.createServer).not.toHaveBeenCalled();
     expect(screen.getByTestId('form-error')).toHaveTextContent('Bitte die markierten Felder korrigieren.');
@@ -288,21 +221,15 @@ describe('creating a server', () => {
 describe('backend errors', () => {
   it('backend_field_errors_are_shown_next_to_their_inputs', async () => {
     api.createServer.mockRejectedValue(
-      apiError({
-        code: 'validation',
-        message: 'Bitte die markierten Felder korrigieren: host (Kein gültiger Servername)',
-        field: 'host',
-        fields: [
-          { field: 'host', code: 'host_invalid', message: 'Kein gültiger Servername und keine IP-Adresse: leer' },
-          { field: 'tls_pin_sha256', code: 'fingerprint_invalid', message: 'Ein SHA-256-Fingerabdruck besteht aus 64 Hexadezimalziffern' },
-        ],
-      }),
+      fieldErrors(
+        'Bitte die markierten Felder korrigieren: host (Kein gültiger Servername)',
+        ['host', 'host_invalid', 'Kein gültiger Servername und keine IP-Adresse: leer'],
+        ['tls_pin_sha256', 'fingerprint_invalid', 'Ein SHA-256-Fingerabdruck besteht aus 64 Hexadezimalziffern'],
+      ),
     );
     const u = await openNew();
-    await u.type(field('name'), 'Hauptserver');
-    await u.type(field('host'), 'bad host!');
-    await u.type(field('tls_pin_sha256'), 'zz');
-    await u.click(screen.getByTestId('server-save'));
+    await fill(u, { name: 'Hauptserver', host: 'bad host!', tls_pin_sha256: 'zz' });
+    await save(u);
 
     const alert = await screen.findByTestId('form-error');
     expect(alert).toHaveAttribute('role', 'alert');
@@ -331,10 +258,8 @@ describe('backend errors', () => {
       }),
     );
     const u = await openNew();
-    await u.type(field('name'), 'P');
-    await u.type(field('host'), 'pop.example.com');
-    await u.selectOptions(field('protocol'), 'pop3');
-    await u.click(screen.getByTestId('server-save'));
+    await fill(u, { name: 'P', host: 'pop.example.com', protocol: 'pop3' });
+    await save(u);
     expect(await screen.findByTestId('form-error')).toHaveTextContent(
       'Papierkorb: Sonderordner gibt es nur bei IMAP-Servern.',
     );
@@ -348,7 +273,7 @@ describe('backend errors', () => {
     );
     await u.clear(field('host'));
     await u.type(field('host'), 'neu.example.com');
-    await u.click(screen.getByTestId('server-save'));
+    await save(u);
 
     expect(await screen.findByTestId('form-error')).toHaveTextContent('an anderer Stelle geändert');
     expect(api.updateServer).toHaveBeenCalledWith(5, 3, expect.objectContaining({ host: 'neu.example.com' }));
@@ -361,7 +286,7 @@ describe('backend errors', () => {
 
     // The next save is based on the reloaded version.
     api.updateServer.mockResolvedValue({ item: { ...s, version: 5 }, warnings: [] });
-    await u.click(screen.getByTestId('server-save'));
+    await save(u);
     await waitFor(() => expect(api.updateServer).toHaveBeenLastCalledWith(5, 4, expect.anything()));
   });
 });
@@ -389,7 +314,7 @@ describe('editing an existing server', () => {
 
     await u.clear(field('name'));
     await u.type(field('name'), 'Neu');
-    await u.click(screen.getByTestId('server-save'));
+    await save(u);
 
     await waitFor(() => expect(api.updateServer).toHaveBeenCalledTimes(1));
     expect(api.updateServer).toHaveBeenCalledWith(3, 7, {
@@ -407,7 +332,7 @@ describe('editing an existing server', () => {
     const u = await openExisting(s);
     await u.click(screen.getByTestId('password-remove'));
     expect(screen.getByTestId('password-state')).toHaveTextContent('wird beim Speichern');
-    await u.click(screen.getByTestId('server-save'));
+    await save(u);
     await waitFor(() =>
       expect(api.updateServer).toHaveBeenCalledWith(3, 1, expect.objectContaining({ password: { action: 'clear' } })),
     );
@@ -470,10 +395,8 @@ describe('editing an existing server', () => {
 
 describe('TLS', () => {
   it('turning_off_tls_verify_requires_confirmation', async () => {
-    api.createServer.mockResolvedValue({ item: server({ id: 30, tls_verify: false }), warnings: [] });
-    const u = await openNew();
-    await u.type(field('name'), 'Selbstsigniert');
-    await u.type(field('host'), 'intern.example.com');
+    const u = await openNewSaving(server({ id: 30, tls_verify: false }));
+    await fill(u, { name: 'Selbstsigniert', host: 'intern.example.com' });
     expect(screen.queryByTestId('tls-off-warning')).not.toBeInTheDocument();
     expect(queryField('tls_insecure_confirmed')).toBeNull();
 
@@ -482,14 +405,14 @@ describe('TLS', () => {
     const confirm = field('tls_insecure_confirmed');
     expect(confirm).not.toBeChecked();
 
-    await u.click(screen.getByTestId('server-save'));
+    await save(u);
     expect(api.createServer).not.toHaveBeenCalled();
     expect(screen.getByTestId('field-error-tls_verify')).toHaveTextContent('ausdrücklich bestätigt');
     expect(confirm).toHaveAttribute('aria-invalid', 'true');
     expect(confirm).toHaveFocus();
 
     await u.click(confirm);
-    await u.click(screen.getByTestId('server-save'));
+    await save(u);
     await waitFor(() => expect(api.createServer).toHaveBeenCalledTimes(1));
     expect(api.createServer).toHaveBeenCalledWith(
       expect.objectContaining({ tls_verify: false, tls_insecure_confirmed: true }),
@@ -525,15 +448,11 @@ describe('fields that depend on protocol, security and auth', () => {
   });
 
   it('sends folders empty for POP3 even if typed before switching', async () => {
-    api.createServer.mockResolvedValue({ item: server({ id: 31 }), warnings: [] });
-    const u = await openNew();
-    await u.type(field('name'), 'P');
-    await u.type(field('host'), 'pop.example.com');
-    await u.type(field('folder_trash'), 'Trash');
-    await u.selectOptions(field('protocol'), 'pop3');
+    const u = await openNewSaving(server({ id: 31 }));
+    await fill(u, { name: 'P', host: 'pop.example.com', folder_trash: 'Trash', protocol: 'pop3' });
     await u.click(field('pop3_delete_after_fetch'));
     await u.type(field('pop3_delete_after_days'), '14');
-    await u.click(screen.getByTestId('server-save'));
+    await save(u);
     await waitFor(() => expect(api.createServer).toHaveBeenCalledTimes(1));
     expect(api.createServer).toHaveBeenCalledWith(
       expect.objectContaining({

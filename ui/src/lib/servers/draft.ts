@@ -1,6 +1,6 @@
 // The edit form's state for an incoming server and how it becomes a `ServerInput`:
 // the port rule (derived until typed), which fields apply to which protocol, quick checks.
-import { DEFAULT_INCOMING_PORTS, DEFAULT_TIMEOUT_SECS } from '$lib/backend';
+import { DEFAULT_INCOMING_PORTS } from '$lib/backend';
 import type {
   AuthMethod,
   IncomingServer,
@@ -9,6 +9,8 @@ import type {
   ServerInput,
 } from '$lib/backend';
 import { secretUpdate, toInt } from '$lib/form/values';
+import { endpointFrom, endpointInput, endpointIssues, newEndpoint } from '$lib/form/endpoint';
+import type { EndpointDraft } from '$lib/form/endpoint';
 import type { ClientIssue } from '$lib/form/values';
 
 export type { ClientIssue } from '$lib/form/values';
@@ -18,29 +20,11 @@ export const SECURITIES: readonly Security[] = ['tls', 'starttls', 'auto', 'none
 export const AUTH_METHODS: readonly AuthMethod[] = ['password', 'cram_md5', 'oauth2', 'ntlm'];
 
 /** What the form edits. Numbers are kept as typed text until saved. */
-export type ServerDraft = {
+export type ServerDraft = EndpointDraft & {
   name: string;
   protocol: Protocol;
-  host: string;
-  security: Security;
-  /** True once the user typed a port; then `port` holds the typed text. */
-  port_manual: boolean;
-  port: string;
-  timeout_secs: string;
   auth_method: AuthMethod;
-  ntlm_domain: string;
-  /** The OAuth provider of OAuth2 logins (null: none chosen). */
-  oauth_provider_id: number | null;
   login_user: string;
-  /** A newly typed password; empty keeps the stored one. */
-  password: string;
-  /** The user asked to remove the stored password. */
-  password_clear: boolean;
-  allow_plaintext: boolean;
-  tls_verify: boolean;
-  tls_insecure_confirmed: boolean;
-  tls_alt_name: string;
-  tls_pin_sha256: string;
   folder_trash: string;
   folder_junk: string;
   folder_sent: string;
@@ -49,63 +33,28 @@ export type ServerDraft = {
   pop3_delete_after_days: string;
 };
 
+const NO_FOLDERS = { folder_trash: '', folder_junk: '', folder_sent: '', folder_deleted: '' };
+
 export function newDraft(): ServerDraft {
   return {
+    ...newEndpoint('tls'),
+    ...NO_FOLDERS,
     name: '',
     protocol: 'imap',
-    host: '',
-    security: 'tls',
-    port_manual: false,
-    port: '',
-    timeout_secs: String(DEFAULT_TIMEOUT_SECS),
     auth_method: 'password',
-    ntlm_domain: '',
-    oauth_provider_id: null,
     login_user: '',
-    password: '',
-    password_clear: false,
-    allow_plaintext: false,
-    tls_verify: true,
-    tls_insecure_confirmed: false,
-    tls_alt_name: '',
-    tls_pin_sha256: '',
-    folder_trash: '',
-    folder_junk: '',
-    folder_sent: '',
-    folder_deleted: '',
     pop3_delete_after_fetch: false,
     pop3_delete_after_days: '',
   };
 }
 
 export function draftFromServer(s: IncomingServer): ServerDraft {
+  const { name, protocol, auth_method, login_user, folder_trash, folder_junk, folder_sent, folder_deleted } = s;
   return {
-    name: s.name,
-    protocol: s.protocol,
-    host: s.host,
-    security: s.security,
-    port_manual: s.port_manual,
-    port: s.port_manual ? String(s.port) : '',
-    timeout_secs: String(s.timeout_secs),
-    auth_method: s.auth_method,
-    ntlm_domain: s.ntlm_domain,
-    oauth_provider_id: s.oauth_provider_id,
-    login_user: s.login_user,
-    password: '',
-    password_clear: false,
-    allow_plaintext: s.allow_plaintext,
-    tls_verify: s.tls_verify,
-    // A stored server with verification off was confirmed when it was saved.
-    tls_insecure_confirmed: !s.tls_verify,
-    tls_alt_name: s.tls_alt_name,
-    tls_pin_sha256: s.tls_pin_sha256,
-    folder_trash: s.folder_trash,
-    folder_junk: s.folder_junk,
-    folder_sent: s.folder_sent,
-    folder_deleted: s.folder_deleted,
+    ...endpointFrom(s),
+    ...{ name, protocol, auth_method, login_user, folder_trash, folder_junk, folder_sent, folder_deleted },
     pop3_delete_after_fetch: s.pop3_delete_after_fetch,
-    pop3_delete_after_days:
-      s.pop3_delete_after_days === null ? '' : String(s.pop3_delete_after_days),
+    pop3_delete_after_days: s.pop3_delete_after_days === null ? '' : String(s.pop3_delete_after_days),
   };
 }
 
@@ -124,17 +73,8 @@ export const usesPop3Options = (p: Protocol) => p === 'pop3' || p === 'imap_down
 /** The input fields the form currently shows (others do not apply to this server). */
 export function visibleFields(d: ServerDraft): Set<string> {
   const f = new Set<string>([
-    'name',
-    'protocol',
-    'host',
-    'security',
-    'port',
-    'timeout_secs',
-    'auth_method',
-    'login_user',
-    'tls_verify',
-    'tls_alt_name',
-    'tls_pin_sha256',
+    'name', 'protocol', 'host', 'security', 'port', 'timeout_secs', 'auth_method', 'login_user', 'tls_verify',
+    'tls_alt_name', 'tls_pin_sha256',
   ]);
   if (d.auth_method === 'ntlm') f.add('ntlm_domain');
   if (d.auth_method !== 'oauth2') f.add('password');
@@ -156,31 +96,20 @@ export function visibleFields(d: ServerDraft): Set<string> {
  * protocol or options are sent empty, so a value typed before switching cannot linger.
  */
 export function toInput(d: ServerDraft): ServerInput {
-  const folders = usesFolders(d.protocol);
+  const folder = (typed: string) => (usesFolders(d.protocol) ? typed : '');
   const pop3 = usesPop3Options(d.protocol);
   const days = d.pop3_delete_after_days.trim();
   return {
+    ...endpointInput(d),
     name: d.name,
     protocol: d.protocol,
-    host: d.host,
-    security: d.security,
-    port: d.port_manual ? toInt(d.port) : null,
-    timeout_secs: toInt(d.timeout_secs),
     auth_method: d.auth_method,
-    ntlm_domain: d.auth_method === 'ntlm' ? d.ntlm_domain : '',
-    // Only OAuth2 logins use a provider; a server that names one also blocks its deletion.
-    oauth_provider_id: d.auth_method === 'oauth2' ? d.oauth_provider_id : null,
     login_user: d.login_user,
     password: secretUpdate(d.password, d.password_clear),
-    allow_plaintext: d.security === 'none' && d.allow_plaintext,
-    tls_verify: d.tls_verify,
-    tls_insecure_confirmed: !d.tls_verify && d.tls_insecure_confirmed,
-    tls_alt_name: d.tls_alt_name,
-    tls_pin_sha256: d.tls_pin_sha256,
-    folder_trash: folders ? d.folder_trash : '',
-    folder_junk: folders ? d.folder_junk : '',
-    folder_sent: folders ? d.folder_sent : '',
-    folder_deleted: folders ? d.folder_deleted : '',
+    folder_trash: folder(d.folder_trash),
+    folder_junk: folder(d.folder_junk),
+    folder_sent: folder(d.folder_sent),
+    folder_deleted: folder(d.folder_deleted),
     pop3_delete_after_fetch: pop3 && d.pop3_delete_after_fetch,
     pop3_delete_after_days: pop3 && days !== '' ? toInt(days) : null,
   };
@@ -195,17 +124,7 @@ export function clientIssues(d: ServerDraft): ClientIssue[] {
   const push = (field: string, message: ClientIssue['message']) => issues.push({ field, message });
   if (d.name.trim() === '') push('name', 'error.required');
   if (d.host.trim() === '') push('host', 'error.required');
-  if (d.port_manual) {
-    const n = toInt(d.port);
-    if (d.port.trim() === '') push('port', 'error.required');
-    else if (Number.isNaN(n)) push('port', 'error.integer');
-    else if (n < 1 || n > 65535) push('port', 'error.port_range');
-  }
-  const timeout = toInt(d.timeout_secs);
-  if (d.timeout_secs.trim() === '') push('timeout_secs', 'error.required');
-  else if (Number.isNaN(timeout)) push('timeout_secs', 'error.integer');
-  else if (timeout < 1 || timeout > 600) push('timeout_secs', 'error.timeout_range');
-  if (!d.tls_verify && !d.tls_insecure_confirmed) push('tls_verify', 'error.confirm_insecure');
+  endpointIssues(issues, d);
   if (usesPop3Options(d.protocol) && d.pop3_delete_after_days.trim() !== '') {
     const days = toInt(d.pop3_delete_after_days);
     if (Number.isNaN(days)) push('pop3_delete_after_days', 'error.integer');

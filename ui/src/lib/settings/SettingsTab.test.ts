@@ -7,18 +7,7 @@ import CompaniesSection from './CompaniesSection.svelte';
 import UsersSection from './UsersSection.svelte';
 import GroupsSection from './GroupsSection.svelte';
 import EmployeesSection from './EmployeesSection.svelte';
-import { resetLangForTests } from '$lib/i18n.svelte';
-import {
-  api,
-  apiError,
-  company,
-  employee,
-  group,
-  outgoing,
-  resetBackend,
-  settings,
-  user,
-} from '../../test/fixtures';
+import { api, apiError, company, employee, freshEachTest, group, outgoing, settings, user } from '../../test/fixtures';
 
 vi.mock('$lib/backend');
 
@@ -32,10 +21,7 @@ const ANNA = user({ id: 1, login: 'anna', display_name: 'Anna Schmidt' });
 const BERND = user({ id: 2, login: 'bernd' });
 const CLARA = user({ id: 3, login: 'clara' });
 
-beforeEach(() => {
-  resetBackend();
-  resetLangForTests('de');
-});
+freshEachTest();
 
 describe('section navigation', () => {
   it('lists the sections; arrows move between them and each is built on first visit', async () => {

@@ -1,12 +1,11 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { render, screen, waitFor, within } from '@testing-library/svelte';
 import userEvent from '@testing-library/user-event';
 import CertificatesSection from './CertificatesSection.svelte';
 import TemplatesSection from './TemplatesSection.svelte';
 import TransferSection from './TransferSection.svelte';
 import { bytesToBase64 } from './files';
-import { resetLangForTests } from '$lib/i18n.svelte';
-import { api, apiError, certificate, resetBackend, template } from '../../test/fixtures';
+import { api, apiError, certificate, fieldErrors, freshEachTest, template } from '../../test/fixtures';
 
 vi.mock('$lib/backend');
 
@@ -16,10 +15,7 @@ function field<T extends HTMLElement = HTMLInputElement>(form: string, name: str
   return el;
 }
 
-beforeEach(() => {
-  resetBackend();
-  resetLangForTests('de');
-});
+freshEachTest();
 
 afterEach(() => {
   vi.unstubAllGlobals();
@@ -194,15 +190,11 @@ describe('import', () => {
 
   it('lists every conflict, changes nothing, and "skip existing" imports the rest', async () => {
     api.importConfig.mockRejectedValueOnce(
-      apiError({
-        code: 'validation',
-        message: 'Bitte die markierten Felder korrigieren: import',
-        field: 'import',
-        fields: [
-          { field: 'import', code: 'import_conflict', message: 'Postausgangsserver „Versand Zentrale“ existiert bereits.' },
-          { field: 'import', code: 'import_conflict', message: 'Benutzer „anna“ existiert bereits.' },
-        ],
-      }),
+      fieldErrors(
+        'Bitte die markierten Felder korrigieren: import',
+        ['import', 'import_conflict', 'Postausgangsserver „Versand Zentrale“ existiert bereits.'],
+        ['import', 'import_conflict', 'Benutzer „anna“ existiert bereits.'],
+      ),
     );
     const u = await pickFile();
     await u.type(screen.getByTestId('import-passphrase'), 'lang genug');
