@@ -2,6 +2,7 @@
 import { beforeEach, vi } from 'vitest';
 import { resetLangForTests } from '$lib/i18n.svelte';
 import type {
+  FieldCode,
   Account,
   AccountInput,
   CalendarInput,
@@ -76,7 +77,7 @@ export function apiError(overrides: Partial<ApiError> = {}): ApiError {
 }
 
 /** A refusal naming fields, each `[field, code, message]`; the first is the error's field. */
-export function fieldErrors(message: string, ...fields: [string, string, string][]): ApiError {
+export function fieldErrors(message: string, ...fields: [string, FieldCode, string][]): ApiError {
   const named = fields.map(([field, code, text]) => ({ field, code, message: text }));
   return apiError({ message, field: named[0]?.field ?? null, fields: named });
 }
