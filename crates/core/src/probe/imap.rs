@@ -2,20 +2,17 @@
 //! AUTHENTICATE, the folder list with SPECIAL-USE (RFC 6154), the mailbox path and special
 //! folders, and the search-and-delete of a round trip. Literals are read with a size limit.
 //!
-//! Own code on purpose: bounded, line by line, every byte in a redacted transcript, a diagnosis
-//! per answer. async-imap 0.12 was weighed for the folder tree, (un)subscribe and the round
-//! trip and not taken: its `Session` only comes out of its own `login`/`authenticate` (no way to
-//! hand it a stream our login already authenticated), it buffers a whole response up to
-//! 512 MiB before parsing, and it has no hook for the transcript.
+//! The connection test stays our own code: it needs a diagnosis per answer (greeting,
+//! capabilities, each login step) which async-imap's `Client::login` cannot give.
+//! The folder tree and (un)subscribing run on async-imap over our bounded, recorded stream
+//! (`imap_actions.rs`).
 
 use super::conn::{preview, Conn};
 use super::flow::{self, soft, Proto, Session};
 use super::runner::{Done, Failure, Runner, Stop};
 use super::sasl::{self, Authenticator};
-use super::transcript::Transcript;
-use super::{CancellationToken, Diagnosis};
 use super::{Folder, ProbeAuth, ProbeProtocol, ProbeTarget, SpecialFolders, StepKind};
-use crate::diag::{DiagnosisCode, EvidenceKey, Severity};
+use crate::diag::{DiagnosisCode, EvidenceKey};
 use crate::i18n::Lang;
 use base64::Engine;
 use std::sync::OnceLock;
@@ -527,6 +524,11 @@ fn parse_list(line: &Line, kind: &str) -> Option<Folder> {
         Tok::Atom(a) => a.clone(),
         _ => return None,
     };
+    Some(folder_from(&raw, delimiter, &attrs))
+}
+
+/// A folder from a LIST/LSUB answer: its raw (modified UTF-7) name and its attributes.
+pub(crate) fn folder_from(raw: &str, delimiter: Option<String>, attrs: &[String]) -> Folder {
     let has = |a: &str| attrs.iter().any(|x| x.eq_ignore_ascii_case(a));
     const SPECIAL: [&str; 7] = [
         "\\Sent",
@@ -538,13 +540,13 @@ fn parse_list(line: &Line, kind: &str) -> Option<Folder> {
         "\\Flagged",
     ];
     let special_use = SPECIAL.iter().find(|s| has(s)).map(|s| s.to_string());
-    Some(Folder {
-        name: decode_mutf7(&raw),
+    Folder {
+        name: decode_mutf7(raw),
         delimiter,
         special_use,
         subscribed: has("\\Subscribed"),
         selectable: !has("\\Noselect") && !has("\\NonExistent"),
-    })
+    }
 }
 
 impl Proto for Imap {
@@ -847,27 +849,6 @@ impl Imap {
         }
         Ok(true)
     }
-
-    /// SUBSCRIBE or UNSUBSCRIBE one folder, by its decoded name.
-    async fn subscribe(&mut self, c: &mut Conn, name: &str, on: bool) -> Result<Done<()>, Failure> {
-        let cmd = if on { "SUBSCRIBE" } else { "UNSUBSCRIBE" };
-        let (_, t) = self
-            .command(c, &format!("{cmd} {}", quote(&encode_mutf7(name))))
-            .await?;
-        if t.ok() {
-            return Ok(Done::new((), "folders"));
-        }
-        Err(if t.status == "NO" {
-            Failure::new(DiagnosisCode::ImapMailboxMissing)
-                .with(EvidenceKey::MailboxPath, name)
-                .with(EvidenceKey::Command, cmd)
-                .with(EvidenceKey::ServerSaid, t.said())
-        } else {
-            Failure::new(DiagnosisCode::ProtocolInvalidResponse)
-                .with(EvidenceKey::Command, cmd)
-                .with(EvidenceKey::ServerSaid, t.said())
-        })
-    }
 }
 
 /// The UIDs of `* SEARCH 4 7 9` responses.
@@ -927,82 +908,6 @@ pub(crate) async fn take_marked(
     let _ = proto.logout(conn).await;
     conn.close().await;
     Ok(found)
-}
-
-/// Why an IMAP action outside a test (folder tree, subscription) did not happen.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum ActionError {
-    Cancelled,
-    /// The diagnosis of the step that failed (connection, TLS, login or the command).
-    Failed(Diagnosis),
-}
-
-/// A runner for an action: no steps recorded, every step bounded by the target's timeout.
-fn action_runner<'a>(t: &ProbeTarget, lang: Lang, cancel: &CancellationToken) -> Runner<'a> {
-    let secrets = t.password.iter().map(|p| p.expose().to_string()).collect();
-    let mut r = Runner::new(
-        lang,
-        &super::no_progress,
-        cancel.clone(),
-        Transcript::new(secrets),
-    )
-    .quiet();
-    r.ctx = flow::context(t);
-    r
-}
-
-fn action_error(r: &Runner<'_>, stop: Stop) -> ActionError {
-    match stop {
-        Stop::Cancelled => ActionError::Cancelled,
-        Stop::Failed(f) => ActionError::Failed(r.diagnose(&f, Severity::Error)),
-    }
-}
-
-/// The account's folder tree as the server has it (LIST with SPECIAL-USE and subscriptions,
-/// LSUB where LIST-EXTENDED is missing): what "Ordnerstruktur aktualisieren" shows.
-pub async fn folder_tree(
-    t: &ProbeTarget,
-    lang: Lang,
-    cancel: &CancellationToken,
-) -> Result<Vec<Folder>, ActionError> {
-    let mut r = action_runner(t, lang, cancel);
-    let out = async {
-        let mut s = logged_in(&mut r, t).await?;
-        let Session { conn, proto } = &mut s;
-        let folders = r
-            .step(StepKind::Folders, t.timeout, proto.list_folders(conn))
-            .await;
-        flow::logout_step(&mut r, t, &mut s).await?;
-        folders
-    }
-    .await;
-    out.map_err(|stop| action_error(&r, stop))
-}
-
-/// Subscribes (`true`) or unsubscribes folder `name` (decoded, as in `Folder::name`).
-pub async fn set_subscribed(
-    t: &ProbeTarget,
-    name: &str,
-    subscribed: bool,
-    lang: Lang,
-    cancel: &CancellationToken,
-) -> Result<(), ActionError> {
-    let mut r = action_runner(t, lang, cancel);
-    let out = async {
-        let mut s = logged_in(&mut r, t).await?;
-        let Session { conn, proto } = &mut s;
-        let done = r
-            .step(
-                StepKind::Folders,
-                t.timeout,
-                proto.subscribe(conn, name, subscribed),
-            )
-            .await;
-        flow::logout_step(&mut r, t, &mut s).await?;
-        done
-    }
-    .await;
-    out.map_err(|stop| action_error(&r, stop))
 }
 
 #[cfg(test)]
@@ -1531,28 +1436,5 @@ mod tests {
             line("* SEARCH 882", &[]),
         ]);
         assert_eq!(got, ["2", "84", "882"]);
-    }
-
-    #[tokio::test]
-    async fn subscribing_encodes_the_name_and_a_no_names_the_folder() {
-        let (mut c, peer, mut p) = greeted(
-            "* OK ready",
-            Script::new()
-                .expect(r#"a1 SUBSCRIBE "Entw&APw-rfe""#)
-                .send("a1 OK Subscribe completed.")
-                .expect(r#"a2 UNSUBSCRIBE "Alt""#)
-                .send("a2 NO [NONEXISTENT] Mailbox doesn't exist: Alt"),
-        )
-        .await;
-        p.subscribe(&mut c, "Entwürfe", true).await.unwrap();
-        let f = expect_code(
-            p.subscribe(&mut c, "Alt", false).await,
-            DiagnosisCode::ImapMailboxMissing,
-        );
-        assert_eq!(
-            evidence(&f, EvidenceKey::MailboxPath).as_deref(),
-            Some("Alt")
-        );
-        peer.finish(c).await;
     }
 }
