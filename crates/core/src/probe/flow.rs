@@ -7,8 +7,8 @@ use super::runner::{Done, Failure, Runner, Stop};
 use super::tls::Prelude;
 use super::transcript::Transcript;
 use super::{
-    imap, net, pop3, smtp, tls, CancellationToken, ProbeAuth, ProbeProtocol, ProbeTarget, Progress,
-    Role, StepKind, StepStatus, TargetSummary, TestPlan, TestReport,
+    imap, imap_actions, net, pop3, smtp, tls, CancellationToken, ProbeAuth, ProbeProtocol,
+    ProbeTarget, Progress, Role, StepKind, StepStatus, TargetSummary, TestPlan, TestReport,
 };
 use crate::diag::Context;
 use crate::diag::{DiagnosisCode, EvidenceKey};
@@ -497,7 +497,7 @@ async fn roundtrip_step(
         let deadline = started + wait;
         let found = match inc.protocol {
             ProbeProtocol::Pop3 => pop3::take_marked(&mut quiet, inc, token, deadline).await,
-            _ => imap::take_marked(&mut quiet, inc, token, deadline).await,
+            _ => imap_actions::take_marked(&mut quiet, inc, token, deadline).await,
         }
         .map_err(|s| s.failure())?;
         if found {

@@ -1,11 +1,10 @@
-//! IMAP (RFC 3501/9051) as the probe needs it: greeting, CAPABILITY, STARTTLS, LOGIN and
+//! IMAP (RFC 3501/9051) for the connection test: greeting, CAPABILITY, STARTTLS, LOGIN and
 //! AUTHENTICATE, the folder list with SPECIAL-USE (RFC 6154), the mailbox path and special
-//! folders, and the search-and-delete of a round trip. Literals are read with a size limit.
+//! folders. Literals are read with a size limit.
 //!
 //! The connection test stays our own code: it needs a diagnosis per answer (greeting,
-//! capabilities, each login step) which async-imap's `Client::login` cannot give.
-//! The folder tree and (un)subscribing run on async-imap over our bounded, recorded stream
-//! (`imap_actions.rs`).
+//! capabilities, each login step), which async-imap's `Client::login` cannot give.
+//! Folder tree, (un)subscribing and the round trip run on async-imap (`imap_actions.rs`).
 
 use super::conn::{preview, Conn};
 use super::flow::{self, soft, Proto, Session};
@@ -16,7 +15,6 @@ use crate::diag::{DiagnosisCode, EvidenceKey};
 use crate::i18n::Lang;
 use base64::Engine;
 use std::sync::OnceLock;
-use std::time::{Duration, Instant};
 
 const MAX_LITERAL: usize = 1024 * 1024;
 const MAX_RESPONSE_LINES: usize = 200_000;
@@ -137,7 +135,7 @@ fn tokenize(line: &Line) -> Vec<Tok> {
 }
 
 /// An IMAP quoted string.
-fn quote(s: &str) -> String {
+pub(crate) fn quote(s: &str) -> String {
     format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""))
 }
 
@@ -798,118 +796,6 @@ pub(crate) async fn test(r: &mut Runner<'_>, t: &ProbeTarget) -> Result<(), Stop
     flow::logout_step(r, t, &mut s).await
 }
 
-/// A session that is logged in, or the reason why not (no login configured counts as missing).
-async fn logged_in(r: &mut Runner<'_>, t: &ProbeTarget) -> Result<Session<Imap>, Stop> {
-    let mut s = flow::establish(r, t, Imap::new()).await?;
-    if !flow::login_step(r, t, &mut s).await? {
-        return Err(Stop::Failed(
-            Failure::new(DiagnosisCode::AuthPasswordMissing)
-                .with(EvidenceKey::User, t.user.clone()),
-        ));
-    }
-    Ok(s)
-}
-
-impl Imap {
-    /// One look in the selected mailbox for the mail marked `token`; deletes it if found.
-    async fn take_once(&mut self, c: &mut Conn, token: &str) -> Result<bool, Failure> {
-        let fail = |t: Tagged, cmd: &str| {
-            Failure::new(DiagnosisCode::ProtocolInvalidResponse)
-                .with(EvidenceKey::Command, cmd.to_string())
-                .with(EvidenceKey::ServerSaid, t.said())
-        };
-        let search = format!("UID SEARCH HEADER X-Mailbox-Admin-Test {}", quote(token));
-        let (lines, tg) = self.command(c, &search).await?;
-        if !tg.ok() {
-            return Err(fail(tg, "SEARCH"));
-        }
-        let uids = search_result(&lines);
-        if uids.is_empty() {
-            return Ok(false);
-        }
-        // The mail arrived: that is the answer. A failed clean-up is noted, not fatal.
-        let set = uids.join(",");
-        let (_, tg) = self
-            .command(c, &format!("UID STORE {set} +FLAGS.SILENT (\\Deleted)"))
-            .await?;
-        if !tg.ok() {
-            c.transcript
-                .info(&format!("the test mail was not deleted: {}", tg.said()));
-            return Ok(true);
-        }
-        let expunge = if self.has("UIDPLUS") {
-            format!("UID EXPUNGE {set}")
-        } else {
-            "EXPUNGE".to_string()
-        };
-        let (_, tg) = self.command(c, &expunge).await?;
-        if !tg.ok() {
-            c.transcript
-                .info(&format!("the test mail was not expunged: {}", tg.said()));
-        }
-        Ok(true)
-    }
-}
-
-/// The UIDs of `* SEARCH 4 7 9` responses.
-fn search_result(lines: &[Line]) -> Vec<String> {
-    lines
-        .iter()
-        .flat_map(|l| {
-            let toks = tokenize(l);
-            let is_search =
-                matches!(toks.get(1), Some(Tok::Atom(a)) if a.eq_ignore_ascii_case("SEARCH"));
-            // The numbers, up to a `(MODSEQ n)` (RFC 7162) whose number is not a UID.
-            toks.into_iter()
-                .skip(2)
-                .filter(move |_| is_search)
-                .map_while(|t| match t {
-                    Tok::Atom(a) if !a.is_empty() && a.chars().all(|c| c.is_ascii_digit()) => {
-                        Some(a)
-                    }
-                    _ => None,
-                })
-        })
-        .collect()
-}
-
-/// Round trip: polls INBOX for the mail whose `X-Mailbox-Admin-Test` header is `token`,
-/// deletes it, and says whether it came before `deadline`.
-pub(crate) async fn take_marked(
-    r: &mut Runner<'_>,
-    t: &ProbeTarget,
-    token: &str,
-    deadline: Instant,
-) -> Result<bool, Stop> {
-    let mut s = logged_in(r, t).await?;
-    let Session { conn, proto } = &mut s;
-    let (_, tg) = proto
-        .command(conn, "SELECT INBOX")
-        .await
-        .map_err(Stop::Failed)?;
-    if !tg.ok() {
-        return Err(Stop::Failed(
-            Failure::new(DiagnosisCode::ProtocolInvalidResponse)
-                .with(EvidenceKey::Command, "SELECT")
-                .with(EvidenceKey::ServerSaid, tg.said()),
-        ));
-    }
-    let found = loop {
-        if proto.take_once(conn, token).await.map_err(Stop::Failed)? {
-            break true;
-        }
-        let now = Instant::now();
-        if now >= deadline {
-            break false;
-        }
-        tokio::time::sleep((deadline - now).min(Duration::from_millis(500))).await;
-        proto.command(conn, "NOOP").await.map_err(Stop::Failed)?;
-    };
-    let _ = proto.logout(conn).await;
-    conn.close().await;
-    Ok(found)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -972,6 +858,7 @@ mod tests {
     use crate::probe::testing::{evidence, expect_code, lines, target, Script};
     use crate::probe::transcript::{Dir, Transcript};
 
+    use std::time::Duration;
     const TIMEOUT: Duration = Duration::from_secs(3);
 
     async fn greeted(greeting: &str, script: Script) -> (Conn, crate::probe::testing::Peer, Imap) {
@@ -1364,77 +1251,5 @@ mod tests {
             Some("b7 OK NOOP done")
         );
         peer.finish(c).await;
-    }
-
-    #[tokio::test]
-    async fn the_marked_mail_is_found_deleted_and_expunged_by_uid() {
-        let (mut c, peer, mut p) = greeted(
-            "* OK [CAPABILITY IMAP4rev1 UIDPLUS] ready",
-            Script::new()
-                .expect(r#"a1 UID SEARCH HEADER X-Mailbox-Admin-Test "tok7""#)
-                .send("* SEARCH\na1 OK nothing yet")
-                .expect(r#"a2 UID SEARCH HEADER X-Mailbox-Admin-Test "tok7""#)
-                .send("* SEARCH 12 15\na2 OK found")
-                .expect(r"a3 UID STORE 12,15 +FLAGS.SILENT (\Deleted)")
-                .send("a3 OK stored")
-                .expect("a4 UID EXPUNGE 12,15")
-                .send("* 3 EXPUNGE\n* 3 EXPUNGE\na4 OK expunged"),
-        )
-        .await;
-        assert!(!p.take_once(&mut c, "tok7").await.unwrap());
-        assert!(p.take_once(&mut c, "tok7").await.unwrap());
-        peer.finish(c).await;
-    }
-
-    #[tokio::test]
-    async fn without_uidplus_the_clean_up_is_a_plain_expunge_and_a_refusal_is_noted() {
-        let (mut c, peer, mut p) = greeted(
-            "* OK [CAPABILITY IMAP4rev1] ready",
-            Script::new()
-                .expect("a1 UID SEARCH *")
-                .send("* SEARCH 4\na1 OK")
-                .expect(r"a2 UID STORE 4 +FLAGS.SILENT (\Deleted)")
-                .send("a2 OK")
-                .expect("a3 EXPUNGE")
-                .send("a3 NO [READ-ONLY] mailbox is read-only"),
-        )
-        .await;
-        assert!(p.take_once(&mut c, "t").await.unwrap());
-        let notes = lines(&c.transcript.take(), Dir::Info);
-        assert_eq!(
-            notes,
-            ["the test mail was not expunged: NO [READ-ONLY] mailbox is read-only"]
-        );
-        peer.finish(c).await;
-    }
-
-    #[tokio::test]
-    async fn a_refused_search_is_a_diagnosis() {
-        let (mut c, peer, mut p) = greeted(
-            "* OK ready",
-            Script::new()
-                .expect("a1 UID SEARCH *")
-                .send("a1 BAD [CANNOT] header search not supported"),
-        )
-        .await;
-        let f = expect_code(
-            p.take_once(&mut c, "t").await,
-            DiagnosisCode::ProtocolInvalidResponse,
-        );
-        assert_eq!(
-            evidence(&f, EvidenceKey::Command).as_deref(),
-            Some("SEARCH")
-        );
-        peer.finish(c).await;
-    }
-
-    #[test]
-    fn search_results_are_only_numbers_of_search_lines() {
-        let got = search_result(&[
-            line("* SEARCH 2 84 (MODSEQ 917)", &[]),
-            line("* 5 EXISTS", &[]),
-            line("* SEARCH 882", &[]),
-        ]);
-        assert_eq!(got, ["2", "84", "882"]);
     }
 }

@@ -1,9 +1,10 @@
-//! IMAP actions outside a test — the folder tree and (un)subscribing — on async-imap, over the
-//! probe's connection and TLS: `Tap` records every line (redacted) and bounds what is read.
+//! IMAP client work that is not diagnosis — the folder tree, (un)subscribing, the round trip's
+//! search and clean-up — on async-imap over the probe's connection and TLS: `Tap` records
+//! every line (redacted) and bounds what is read.
 
 use super::conn::{preview, Io, MAX_LINE};
 use super::flow;
-use super::imap::{encode_mutf7, folder_from, Imap};
+use super::imap::{encode_mutf7, folder_from, quote, Imap};
 use super::runner::{Done, Failure, Runner, Stop};
 use super::sasl;
 use super::transcript::{Dir, Transcript, REDACTED};
@@ -20,6 +21,7 @@ use std::io;
 use std::pin::Pin;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::task::{ready, Context, Poll};
+use std::time::{Duration, Instant};
 use tokio::io::{AsyncRead, AsyncWrite, AsyncWriteExt, ReadBuf};
 
 /// Bytes one action may read. async-imap buffers a whole response (up to 512 MiB) before it
@@ -78,6 +80,23 @@ impl WireRef {
 
     fn said(&self) -> String {
         self.lock().said.clone().unwrap_or_default()
+    }
+
+    /// Forgets the last completion, before a command whose completion async-imap does not
+    /// check (SEARCH, STORE, EXPUNGE end their streams on any status).
+    fn forget_said(&self) {
+        self.lock().said = None;
+    }
+
+    /// The completion since `forget_said` if it was not OK; `Err` if there was none (the
+    /// connection ended inside the command).
+    fn refused(&self) -> Result<Option<String>, Failure> {
+        match self.lock().said.clone() {
+            Some(s) if s.get(..2).is_some_and(|w| w.eq_ignore_ascii_case("OK")) => Ok(None),
+            Some(s) => Ok(Some(s)),
+            None => Err(Failure::new(DiagnosisCode::NetClosed)
+                .with(EvidenceKey::Detail, "the server closed the connection")),
+        }
     }
 }
 
@@ -631,6 +650,127 @@ async fn subscribe(
     }
 }
 
+/// Reads a response stream of async-imap to its end (the items are not needed).
+async fn drain<T>(
+    st: impl futures_util::Stream<Item = Result<T, ImapError>>,
+    wire: &WireRef,
+) -> Result<(), Failure> {
+    use futures_util::StreamExt;
+    let mut st = std::pin::pin!(st);
+    while let Some(r) = st.next().await {
+        r.map_err(|e| failure(wire, e))?;
+    }
+    Ok(())
+}
+
+/// One look in the selected mailbox for the mail marked `token`; deletes it if found.
+async fn take_once(
+    s: &mut ImapSession,
+    wire: &WireRef,
+    token: &str,
+    uidplus: bool,
+) -> Result<bool, Failure> {
+    let query = format!("HEADER X-Mailbox-Admin-Test {}", quote(token));
+    wire.forget_said();
+    let uids = s.uid_search(&query).await.map_err(|e| failure(wire, e))?;
+    if let Some(said) = wire.refused()? {
+        return Err(Failure::new(DiagnosisCode::ProtocolInvalidResponse)
+            .with(EvidenceKey::Command, "SEARCH")
+            .with(EvidenceKey::ServerSaid, said));
+    }
+    if uids.is_empty() {
+        return Ok(false);
+    }
+    let mut uids: Vec<u32> = uids.into_iter().collect();
+    uids.sort_unstable();
+    let set = uids
+        .iter()
+        .map(u32::to_string)
+        .collect::<Vec<_>>()
+        .join(",");
+    // The mail arrived: that is the answer. A failed clean-up is noted, not fatal.
+    let note = |what: &str, said: String| {
+        wire.lock()
+            .transcript
+            .info(&format!("the test mail was not {what}: {said}"));
+    };
+    wire.forget_said();
+    {
+        let stored = s
+            .uid_store(&set, "+FLAGS.SILENT (\\Deleted)")
+            .await
+            .map_err(|e| failure(wire, e))?;
+        drain(stored, wire).await?;
+    }
+    if let Some(said) = wire.refused()? {
+        note("deleted", said);
+        return Ok(true);
+    }
+    wire.forget_said();
+    if uidplus {
+        let gone = s.uid_expunge(&set).await.map_err(|e| failure(wire, e))?;
+        drain(gone, wire).await?;
+    } else {
+        let gone = s.expunge().await.map_err(|e| failure(wire, e))?;
+        drain(gone, wire).await?;
+    }
+    if let Some(said) = wire.refused()? {
+        note("expunged", said);
+    }
+    Ok(true)
+}
+
+/// Polls the selected mailbox until the marked mail is there (and deleted) or `deadline`.
+async fn wait_for_marked(
+    s: &mut ImapSession,
+    wire: &WireRef,
+    token: &str,
+    deadline: Instant,
+) -> Result<bool, Failure> {
+    let select = s.select("INBOX").await;
+    if let Err(e) = select {
+        let refused = matches!(e, ImapError::No(_) | ImapError::Bad(_));
+        return Err(if refused {
+            Failure::new(DiagnosisCode::ProtocolInvalidResponse)
+                .with(EvidenceKey::Command, "SELECT")
+                .with(EvidenceKey::ServerSaid, wire.said())
+        } else {
+            failure(wire, e)
+        });
+    }
+    let uidplus = s
+        .capabilities()
+        .await
+        .map_err(|e| failure(wire, e))?
+        .has_str("UIDPLUS");
+    loop {
+        if take_once(s, wire, token, uidplus).await? {
+            return Ok(true);
+        }
+        let now = Instant::now();
+        if now >= deadline {
+            return Ok(false);
+        }
+        tokio::time::sleep((deadline - now).min(Duration::from_millis(500))).await;
+        s.noop().await.map_err(|e| failure(wire, e))?;
+    }
+}
+
+/// Round trip: polls INBOX for the mail whose `X-Mailbox-Admin-Test` header is `token`,
+/// deletes it, and says whether it came before `deadline`.
+pub(crate) async fn take_marked(
+    r: &mut Runner<'_>,
+    t: &ProbeTarget,
+    token: &str,
+    deadline: Instant,
+) -> Result<bool, Stop> {
+    let mut o = open(r, t).await?;
+    let Open { session, wire } = &mut o;
+    let found = wait_for_marked(session, wire, token, deadline).await;
+    close(t, o).await;
+    found.map_err(Stop::Failed)
+}
+
 // ---- the actions --------------------------------------------------------------------------
 
 /// Why an IMAP action outside a test (folder tree, subscription) did not happen.
@@ -997,5 +1137,75 @@ mod tests {
             Some("* BYE shutting down")
         );
         peer.finish_with(wire).await;
+    }
+
+    #[tokio::test]
+    async fn the_marked_mail_is_found_deleted_and_expunged_by_uid() {
+        let (mut s, wire, peer) = logged_in(
+            Script::new()
+                .expect("A0002 SELECT \"INBOX\"")
+                .send("* 3 EXISTS\nA0002 OK [READ-WRITE] selected")
+                .expect("A0003 CAPABILITY")
+                .send("* CAPABILITY IMAP4rev1 UIDPLUS\nA0003 OK done")
+                .expect(r#"A0004 UID SEARCH HEADER X-Mailbox-Admin-Test "tok7""#)
+                .send("* SEARCH\nA0004 OK nothing yet")
+                .expect("A0005 NOOP")
+                .send("* 4 EXISTS\nA0005 OK")
+                .expect(r#"A0006 UID SEARCH HEADER X-Mailbox-Admin-Test "tok7""#)
+                .send("* SEARCH 15 12\nA0006 OK found")
+                .expect(r"A0007 UID STORE 12,15 +FLAGS.SILENT (\Deleted)")
+                .send("A0007 OK stored")
+                .expect("A0008 UID EXPUNGE 12,15")
+                .send("* 3 EXPUNGE\n* 3 EXPUNGE\nA0008 OK expunged"),
+            MAX_ACTION_BYTES,
+        )
+        .await;
+        let deadline = Instant::now() + Duration::from_millis(700);
+        assert!(wait_for_marked(&mut s, &wire, "tok7", deadline)
+            .await
+            .unwrap());
+        peer.finish_with(s).await;
+    }
+
+    #[tokio::test]
+    async fn without_uidplus_the_clean_up_is_a_plain_expunge_and_a_refusal_is_noted() {
+        let (mut s, wire, peer) = logged_in(
+            Script::new()
+                .expect("A0002 UID SEARCH *")
+                .send("* SEARCH 4\nA0002 OK")
+                .expect(r"A0003 UID STORE 4 +FLAGS.SILENT (\Deleted)")
+                .send("A0003 OK")
+                .expect("A0004 EXPUNGE")
+                .send("A0004 NO [READ-ONLY] mailbox is read-only"),
+            MAX_ACTION_BYTES,
+        )
+        .await;
+        assert!(take_once(&mut s, &wire, "t", false).await.unwrap());
+        let notes = lines(&wire.lock().transcript.take(), Dir::Info);
+        assert_eq!(
+            notes,
+            ["the test mail was not expunged: NO [READ-ONLY] mailbox is read-only"]
+        );
+        peer.finish_with(s).await;
+    }
+
+    #[tokio::test]
+    async fn a_refused_search_is_a_diagnosis() {
+        let (mut s, wire, peer) = logged_in(
+            Script::new()
+                .expect("A0002 UID SEARCH *")
+                .send("A0002 BAD [CANNOT] header search not supported"),
+            MAX_ACTION_BYTES,
+        )
+        .await;
+        let f = expect_code(
+            take_once(&mut s, &wire, "t", true).await,
+            DiagnosisCode::ProtocolInvalidResponse,
+        );
+        assert_eq!(
+            evidence(&f, EvidenceKey::ServerSaid).as_deref(),
+            Some("BAD [CANNOT] header search not supported")
+        );
+        peer.finish_with(s).await;
     }
 }
