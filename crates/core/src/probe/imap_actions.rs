@@ -40,6 +40,8 @@ struct Wire {
     literal: usize,
     literal_len: usize,
     literal_head: Vec<u8>,
+    /// The line being assembled continues a response after a literal.
+    continued: bool,
     /// The client line being assembled.
     out: Vec<u8>,
     /// Inside an AUTHENTICATE exchange: every client line is a secret.
@@ -65,6 +67,7 @@ impl WireRef {
             literal: 0,
             literal_len: 0,
             literal_head: Vec::new(),
+            continued: false,
             out: Vec::new(),
             sasl: false,
             last_line: String::new(),
@@ -186,7 +189,7 @@ impl Wire {
             }
             Some(b'+') | None => {}
             // A line after a literal continues the response; any other is a completion.
-            Some(_) if self.literal_len == 0 => {
+            Some(_) if !self.continued => {
                 // A tagged completion ends any SASL exchange.
                 if let Some((_, said)) = text.split_once(' ') {
                     self.said = Some(said.to_string());
@@ -198,12 +201,13 @@ impl Wire {
         if !text.is_empty() {
             self.last_line = text;
         }
-        self.literal_len = 0;
+        self.continued = false;
         match literal_len(line) {
             Some(n) if n > MAX_LITERAL => Err(self.fail(format!("a literal of {n} bytes"), line)),
             Some(n) => {
                 self.literal = n;
                 self.literal_len = n;
+                self.continued = true;
                 if n == 0 {
                     self.transcript.server("[0 bytes]");
                 }
