@@ -1189,6 +1189,33 @@ async fn folder_tree_and_subscriptions_round_trip_on_dovecot() {
 }
 
 #[tokio::test]
+async fn folder_tree_over_starttls_logs_in_each_way_on_dovecot() {
+    // After our STARTTLS, async-imap starts without a greeting: capabilities, then LOGIN or
+    // AUTHENTICATE with our SASL encodings.
+    let s = servers();
+    for auth in [ProbeAuth::Password, ProbeAuth::Plain, ProbeAuth::CramMd5] {
+        let mut t = imap(s.ports.imap, Security::Starttls);
+        t.user = DAVE.name.into();
+        t.password = Some(Secret::new(DAVE.password));
+        t.auth = auth;
+        let cancel = CancellationToken::new();
+        let folders = folder_tree(&t, Lang::En, &cancel).await;
+        assert_eq!(folders.expect("folders")[0].name, "INBOX", "{auth:?}");
+        t.password = Some(Secret::new("wrong password"));
+        match folder_tree(&t, Lang::En, &cancel).await {
+            Err(ActionError::Failed(d)) => {
+                assert_eq!(d.code, "auth.failed", "{auth:?}: {d:?}");
+                assert!(
+                    d.evidence.iter().any(|e| e.value.contains("NO")),
+                    "the server's words: {d:?}"
+                );
+            }
+            other => panic!("{auth:?}: expected auth.failed, got {other:?}"),
+        }
+    }
+}
+
+#[tokio::test]
 async fn a_literal_bomb_in_the_folder_list_ends_with_a_diagnosis() {
     let port = hostile::start(Hostile::ImapLiteralBomb).await;
     let mut t = target(ProbeProtocol::Imap, HOST_GOOD, port, Security::None);

@@ -7,8 +7,8 @@ use super::runner::{Done, Failure, Runner, Stop};
 use super::tls::Prelude;
 use super::transcript::Transcript;
 use super::{
-    imap, net, pop3, smtp, tls, CancellationToken, ProbeAuth, ProbeProtocol, ProbeTarget, Progress,
-    Role, StepKind, StepStatus, TargetSummary, TestPlan, TestReport,
+    imap, imap_actions, net, pop3, smtp, tls, CancellationToken, ProbeAuth, ProbeProtocol,
+    ProbeTarget, Progress, Role, StepKind, StepStatus, TargetSummary, TestPlan, TestReport,
 };
 use crate::diag::Context;
 use crate::diag::{DiagnosisCode, EvidenceKey};
@@ -181,8 +181,28 @@ async fn starttls_step<P: Proto>(
 pub(crate) async fn establish<P: Proto>(
     r: &mut Runner<'_>,
     t: &ProbeTarget,
-    mut proto: P,
+    proto: P,
 ) -> Result<Session<P>, Stop> {
+    Ok(establish_until(r, t, proto, true).await?.0)
+}
+
+/// Resolve, connect and TLS as configured, for a client library that reads the greeting
+/// itself: an implicit-TLS or plaintext connection stops before the greeting (`false`); a
+/// STARTTLS one has its greeting, capabilities and STARTTLS diagnosed by our code (`true`).
+pub(crate) async fn secure<P: Proto>(
+    r: &mut Runner<'_>,
+    t: &ProbeTarget,
+    proto: P,
+) -> Result<(Session<P>, bool), Stop> {
+    establish_until(r, t, proto, false).await
+}
+
+async fn establish_until<P: Proto>(
+    r: &mut Runner<'_>,
+    t: &ProbeTarget,
+    mut proto: P,
+    greet: bool,
+) -> Result<(Session<P>, bool), Stop> {
     let limit = t.timeout;
     let (ascii, addrs) = r
         .step(StepKind::Resolve, limit, net::resolve(&t.host, t.port))
@@ -219,6 +239,9 @@ pub(crate) async fn establish<P: Proto>(
         }
         Security::Starttls | Security::None => false,
     };
+    if !greet && (implicit || t.security == Security::None) {
+        return Ok((Session { conn, proto }, false));
+    }
     if implicit {
         r.step(StepKind::Greeting, limit, proto.greeting(&mut conn))
             .await?;
@@ -230,11 +253,56 @@ pub(crate) async fn establish<P: Proto>(
             .await?;
         if t.security != Security::None {
             starttls_step(r, t, &mut conn, &mut proto, &ascii).await?;
-            r.step(StepKind::Capabilities, limit, proto.capabilities(&mut conn))
-                .await?;
+            if greet {
+                r.step(StepKind::Capabilities, limit, proto.capabilities(&mut conn))
+                    .await?;
+            }
         }
     }
-    Ok(Session { conn, proto })
+    Ok((Session { conn, proto }, true))
+}
+
+/// The secret to log in with, or why there is none or it may not be sent on this
+/// connection (`tls`: the connection is encrypted).
+pub(crate) fn credentials(t: &ProbeTarget, tls: bool) -> Result<&str, Failure> {
+    if t.auth == ProbeAuth::Ntlm {
+        return Err(
+            Failure::new(DiagnosisCode::AuthMethodNotAvailable).with(EvidenceKey::Method, "NTLM")
+        );
+    }
+    if t.auth == ProbeAuth::Oauth2 {
+        if let Some(f) = &t.oauth_failure {
+            let mut out = Failure::new(f.code);
+            if !f.error.is_empty() {
+                out = out.with(EvidenceKey::ProviderError, f.error.clone());
+            }
+            if !f.description.is_empty() {
+                out = out.with(EvidenceKey::ProviderSaid, f.description.clone());
+            }
+            for e in &f.evidence {
+                out = out.with(e.key, e.value.clone());
+            }
+            return Err(out);
+        }
+        if t.password.is_none() {
+            return Err(Failure::new(DiagnosisCode::OauthNotConnected)
+                .with(EvidenceKey::User, t.user.clone()));
+        }
+    }
+    let Some(pw) = &t.password else {
+        let mut f = Failure::new(DiagnosisCode::AuthPasswordMissing)
+            .with(EvidenceKey::User, t.user.clone());
+        if let Some(why) = &t.password_error {
+            f = f.with(EvidenceKey::Keyring, why.clone());
+        }
+        return Err(f);
+    };
+    // The one place that decides whether credentials may leave unencrypted.
+    let may_send = tls || (t.security == Security::None && t.allow_plaintext);
+    if !may_send {
+        return Err(Failure::new(DiagnosisCode::AuthUnencryptedNotAllowed));
+    }
+    Ok(pw.expose())
 }
 
 /// The login step. Returns whether a login happened (false: none configured).
@@ -254,43 +322,8 @@ pub(crate) async fn login_step<P: Proto>(
     let conn = &mut s.conn;
     let proto = &mut s.proto;
     r.step(StepKind::Login, t.timeout, async {
-        if t.auth == ProbeAuth::Ntlm {
-            return Err(Failure::new(DiagnosisCode::AuthMethodNotAvailable)
-                .with(EvidenceKey::Method, "NTLM"));
-        }
-        if t.auth == ProbeAuth::Oauth2 {
-            if let Some(f) = &t.oauth_failure {
-                let mut out = Failure::new(f.code);
-                if !f.error.is_empty() {
-                    out = out.with(EvidenceKey::ProviderError, f.error.clone());
-                }
-                if !f.description.is_empty() {
-                    out = out.with(EvidenceKey::ProviderSaid, f.description.clone());
-                }
-                for e in &f.evidence {
-                    out = out.with(e.key, e.value.clone());
-                }
-                return Err(out);
-            }
-            if t.password.is_none() {
-                return Err(Failure::new(DiagnosisCode::OauthNotConnected)
-                    .with(EvidenceKey::User, t.user.clone()));
-            }
-        }
-        let Some(pw) = &t.password else {
-            let mut f = Failure::new(DiagnosisCode::AuthPasswordMissing)
-                .with(EvidenceKey::User, t.user.clone());
-            if let Some(why) = &t.password_error {
-                f = f.with(EvidenceKey::Keyring, why.clone());
-            }
-            return Err(f);
-        };
-        // The one place that decides whether credentials may leave unencrypted.
-        let may_send = conn.tls || (t.security == Security::None && t.allow_plaintext);
-        if !may_send {
-            return Err(Failure::new(DiagnosisCode::AuthUnencryptedNotAllowed));
-        }
-        let done = proto.login(conn, t, pw.expose()).await?;
+        let pw = credentials(t, conn.tls)?;
+        let done = proto.login(conn, t, pw).await?;
         Ok(if conn.tls {
             done
         } else {
@@ -464,7 +497,7 @@ async fn roundtrip_step(
         let deadline = started + wait;
         let found = match inc.protocol {
             ProbeProtocol::Pop3 => pop3::take_marked(&mut quiet, inc, token, deadline).await,
-            _ => imap::take_marked(&mut quiet, inc, token, deadline).await,
+            _ => imap_actions::take_marked(&mut quiet, inc, token, deadline).await,
         }
         .map_err(|s| s.failure())?;
         if found {

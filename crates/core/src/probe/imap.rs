@@ -1,25 +1,20 @@
-//! IMAP (RFC 3501/9051) as the probe needs it: greeting, CAPABILITY, STARTTLS, LOGIN and
+//! IMAP (RFC 3501/9051) for the connection test: greeting, CAPABILITY, STARTTLS, LOGIN and
 //! AUTHENTICATE, the folder list with SPECIAL-USE (RFC 6154), the mailbox path and special
-//! folders, and the search-and-delete of a round trip. Literals are read with a size limit.
+//! folders. Literals are read with a size limit.
 //!
-//! Own code on purpose: bounded, line by line, every byte in a redacted transcript, a diagnosis
-//! per answer. async-imap 0.12 was weighed for the folder tree, (un)subscribe and the round
-//! trip and not taken: its `Session` only comes out of its own `login`/`authenticate` (no way to
-//! hand it a stream our login already authenticated), it buffers a whole response up to
-//! 512 MiB before parsing, and it has no hook for the transcript.
+//! The connection test stays our own code: it needs a diagnosis per answer (greeting,
+//! capabilities, each login step), which async-imap's `Client::login` cannot give.
+//! Folder tree, (un)subscribing and the round trip run on async-imap (`imap_actions.rs`).
 
 use super::conn::{preview, Conn};
 use super::flow::{self, soft, Proto, Session};
 use super::runner::{Done, Failure, Runner, Stop};
 use super::sasl::{self, Authenticator};
-use super::transcript::Transcript;
-use super::{CancellationToken, Diagnosis};
 use super::{Folder, ProbeAuth, ProbeProtocol, ProbeTarget, SpecialFolders, StepKind};
-use crate::diag::{DiagnosisCode, EvidenceKey, Severity};
+use crate::diag::{DiagnosisCode, EvidenceKey};
 use crate::i18n::Lang;
 use base64::Engine;
 use std::sync::OnceLock;
-use std::time::{Duration, Instant};
 
 const MAX_LITERAL: usize = 1024 * 1024;
 const MAX_RESPONSE_LINES: usize = 200_000;
@@ -140,7 +135,7 @@ fn tokenize(line: &Line) -> Vec<Tok> {
 }
 
 /// An IMAP quoted string.
-fn quote(s: &str) -> String {
+pub(crate) fn quote(s: &str) -> String {
     format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""))
 }
 
@@ -527,6 +522,11 @@ fn parse_list(line: &Line, kind: &str) -> Option<Folder> {
         Tok::Atom(a) => a.clone(),
         _ => return None,
     };
+    Some(folder_from(&raw, delimiter, &attrs))
+}
+
+/// A folder from a LIST/LSUB answer: its raw (modified UTF-7) name and its attributes.
+pub(crate) fn folder_from(raw: &str, delimiter: Option<String>, attrs: &[String]) -> Folder {
     let has = |a: &str| attrs.iter().any(|x| x.eq_ignore_ascii_case(a));
     const SPECIAL: [&str; 7] = [
         "\\Sent",
@@ -538,13 +538,13 @@ fn parse_list(line: &Line, kind: &str) -> Option<Folder> {
         "\\Flagged",
     ];
     let special_use = SPECIAL.iter().find(|s| has(s)).map(|s| s.to_string());
-    Some(Folder {
-        name: decode_mutf7(&raw),
+    Folder {
+        name: decode_mutf7(raw),
         delimiter,
         special_use,
         subscribed: has("\\Subscribed"),
         selectable: !has("\\Noselect") && !has("\\NonExistent"),
-    })
+    }
 }
 
 impl Proto for Imap {
@@ -796,215 +796,6 @@ pub(crate) async fn test(r: &mut Runner<'_>, t: &ProbeTarget) -> Result<(), Stop
     flow::logout_step(r, t, &mut s).await
 }
 
-/// A session that is logged in, or the reason why not (no login configured counts as missing).
-async fn logged_in(r: &mut Runner<'_>, t: &ProbeTarget) -> Result<Session<Imap>, Stop> {
-    let mut s = flow::establish(r, t, Imap::new()).await?;
-    if !flow::login_step(r, t, &mut s).await? {
-        return Err(Stop::Failed(
-            Failure::new(DiagnosisCode::AuthPasswordMissing)
-                .with(EvidenceKey::User, t.user.clone()),
-        ));
-    }
-    Ok(s)
-}
-
-impl Imap {
-    /// One look in the selected mailbox for the mail marked `token`; deletes it if found.
-    async fn take_once(&mut self, c: &mut Conn, token: &str) -> Result<bool, Failure> {
-        let fail = |t: Tagged, cmd: &str| {
-            Failure::new(DiagnosisCode::ProtocolInvalidResponse)
-                .with(EvidenceKey::Command, cmd.to_string())
-                .with(EvidenceKey::ServerSaid, t.said())
-        };
-        let search = format!("UID SEARCH HEADER X-Mailbox-Admin-Test {}", quote(token));
-        let (lines, tg) = self.command(c, &search).await?;
-        if !tg.ok() {
-            return Err(fail(tg, "SEARCH"));
-        }
-        let uids = search_result(&lines);
-        if uids.is_empty() {
-            return Ok(false);
-        }
-        // The mail arrived: that is the answer. A failed clean-up is noted, not fatal.
-        let set = uids.join(",");
-        let (_, tg) = self
-            .command(c, &format!("UID STORE {set} +FLAGS.SILENT (\\Deleted)"))
-            .await?;
-        if !tg.ok() {
-            c.transcript
-                .info(&format!("the test mail was not deleted: {}", tg.said()));
-            return Ok(true);
-        }
-        let expunge = if self.has("UIDPLUS") {
-            format!("UID EXPUNGE {set}")
-        } else {
-            "EXPUNGE".to_string()
-        };
-        let (_, tg) = self.command(c, &expunge).await?;
-        if !tg.ok() {
-            c.transcript
-                .info(&format!("the test mail was not expunged: {}", tg.said()));
-        }
-        Ok(true)
-    }
-
-    /// SUBSCRIBE or UNSUBSCRIBE one folder, by its decoded name.
-    async fn subscribe(&mut self, c: &mut Conn, name: &str, on: bool) -> Result<Done<()>, Failure> {
-        let cmd = if on { "SUBSCRIBE" } else { "UNSUBSCRIBE" };
-        let (_, t) = self
-            .command(c, &format!("{cmd} {}", quote(&encode_mutf7(name))))
-            .await?;
-        if t.ok() {
-            return Ok(Done::new((), "folders"));
-        }
-        Err(if t.status == "NO" {
-            Failure::new(DiagnosisCode::ImapMailboxMissing)
-                .with(EvidenceKey::MailboxPath, name)
-                .with(EvidenceKey::Command, cmd)
-                .with(EvidenceKey::ServerSaid, t.said())
-        } else {
-            Failure::new(DiagnosisCode::ProtocolInvalidResponse)
-                .with(EvidenceKey::Command, cmd)
-                .with(EvidenceKey::ServerSaid, t.said())
-        })
-    }
-}
-
-/// The UIDs of `* SEARCH 4 7 9` responses.
-fn search_result(lines: &[Line]) -> Vec<String> {
-    lines
-        .iter()
-        .flat_map(|l| {
-            let toks = tokenize(l);
-            let is_search =
-                matches!(toks.get(1), Some(Tok::Atom(a)) if a.eq_ignore_ascii_case("SEARCH"));
-            // The numbers, up to a `(MODSEQ n)` (RFC 7162) whose number is not a UID.
-            toks.into_iter()
-                .skip(2)
-                .filter(move |_| is_search)
-                .map_while(|t| match t {
-                    Tok::Atom(a) if !a.is_empty() && a.chars().all(|c| c.is_ascii_digit()) => {
-                        Some(a)
-                    }
-                    _ => None,
-                })
-        })
-        .collect()
-}
-
-/// Round trip: polls INBOX for the mail whose `X-Mailbox-Admin-Test` header is `token`,
-/// deletes it, and says whether it came before `deadline`.
-pub(crate) async fn take_marked(
-    r: &mut Runner<'_>,
-    t: &ProbeTarget,
-    token: &str,
-    deadline: Instant,
-) -> Result<bool, Stop> {
-    let mut s = logged_in(r, t).await?;
-    let Session { conn, proto } = &mut s;
-    let (_, tg) = proto
-        .command(conn, "SELECT INBOX")
-        .await
-        .map_err(Stop::Failed)?;
-    if !tg.ok() {
-        return Err(Stop::Failed(
-            Failure::new(DiagnosisCode::ProtocolInvalidResponse)
-                .with(EvidenceKey::Command, "SELECT")
-                .with(EvidenceKey::ServerSaid, tg.said()),
-        ));
-    }
-    let found = loop {
-        if proto.take_once(conn, token).await.map_err(Stop::Failed)? {
-            break true;
-        }
-        let now = Instant::now();
-        if now >= deadline {
-            break false;
-        }
-        tokio::time::sleep((deadline - now).min(Duration::from_millis(500))).await;
-        proto.command(conn, "NOOP").await.map_err(Stop::Failed)?;
-    };
-    let _ = proto.logout(conn).await;
-    conn.close().await;
-    Ok(found)
-}
-
-/// Why an IMAP action outside a test (folder tree, subscription) did not happen.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum ActionError {
-    Cancelled,
-    /// The diagnosis of the step that failed (connection, TLS, login or the command).
-    Failed(Diagnosis),
-}
-
-/// A runner for an action: no steps recorded, every step bounded by the target's timeout.
-fn action_runner<'a>(t: &ProbeTarget, lang: Lang, cancel: &CancellationToken) -> Runner<'a> {
-    let secrets = t.password.iter().map(|p| p.expose().to_string()).collect();
-    let mut r = Runner::new(
-        lang,
-        &super::no_progress,
-        cancel.clone(),
-        Transcript::new(secrets),
-    )
-    .quiet();
-    r.ctx = flow::context(t);
-    r
-}
-
-fn action_error(r: &Runner<'_>, stop: Stop) -> ActionError {
-    match stop {
-        Stop::Cancelled => ActionError::Cancelled,
-        Stop::Failed(f) => ActionError::Failed(r.diagnose(&f, Severity::Error)),
-    }
-}
-
-/// The account's folder tree as the server has it (LIST with SPECIAL-USE and subscriptions,
-/// LSUB where LIST-EXTENDED is missing): what "Ordnerstruktur aktualisieren" shows.
-pub async fn folder_tree(
-    t: &ProbeTarget,
-    lang: Lang,
-    cancel: &CancellationToken,
-) -> Result<Vec<Folder>, ActionError> {
-    let mut r = action_runner(t, lang, cancel);
-    let out = async {
-        let mut s = logged_in(&mut r, t).await?;
-        let Session { conn, proto } = &mut s;
-        let folders = r
-            .step(StepKind::Folders, t.timeout, proto.list_folders(conn))
-            .await;
-        flow::logout_step(&mut r, t, &mut s).await?;
-        folders
-    }
-    .await;
-    out.map_err(|stop| action_error(&r, stop))
-}
-
-/// Subscribes (`true`) or unsubscribes folder `name` (decoded, as in `Folder::name`).
-pub async fn set_subscribed(
-    t: &ProbeTarget,
-    name: &str,
-    subscribed: bool,
-    lang: Lang,
-    cancel: &CancellationToken,
-) -> Result<(), ActionError> {
-    let mut r = action_runner(t, lang, cancel);
-    let out = async {
-        let mut s = logged_in(&mut r, t).await?;
-        let Session { conn, proto } = &mut s;
-        let done = r
-            .step(
-                StepKind::Folders,
-                t.timeout,
-                proto.subscribe(conn, name, subscribed),
-            )
-            .await;
-        flow::logout_step(&mut r, t, &mut s).await?;
-        done
-    }
-    .await;
-    out.map_err(|stop| action_error(&r, stop))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1067,6 +858,7 @@ mod tests {
     use crate::probe::testing::{evidence, expect_code, lines, target, Script};
     use crate::probe::transcript::{Dir, Transcript};
 
+    use std::time::Duration;
     const TIMEOUT: Duration = Duration::from_secs(3);
 
     async fn greeted(greeting: &str, script: Script) -> (Conn, crate::probe::testing::Peer, Imap) {
@@ -1457,101 +1249,6 @@ mod tests {
         assert_eq!(
             evidence(&f, EvidenceKey::ServerSent).as_deref(),
             Some("b7 OK NOOP done")
-        );
-        peer.finish(c).await;
-    }
-
-    #[tokio::test]
-    async fn the_marked_mail_is_found_deleted_and_expunged_by_uid() {
-        let (mut c, peer, mut p) = greeted(
-            "* OK [CAPABILITY IMAP4rev1 UIDPLUS] ready",
-            Script::new()
-                .expect(r#"a1 UID SEARCH HEADER X-Mailbox-Admin-Test "tok7""#)
-                .send("* SEARCH\na1 OK nothing yet")
-                .expect(r#"a2 UID SEARCH HEADER X-Mailbox-Admin-Test "tok7""#)
-                .send("* SEARCH 12 15\na2 OK found")
-                .expect(r"a3 UID STORE 12,15 +FLAGS.SILENT (\Deleted)")
-                .send("a3 OK stored")
-                .expect("a4 UID EXPUNGE 12,15")
-                .send("* 3 EXPUNGE\n* 3 EXPUNGE\na4 OK expunged"),
-        )
-        .await;
-        assert!(!p.take_once(&mut c, "tok7").await.unwrap());
-        assert!(p.take_once(&mut c, "tok7").await.unwrap());
-        peer.finish(c).await;
-    }
-
-    #[tokio::test]
-    async fn without_uidplus_the_clean_up_is_a_plain_expunge_and_a_refusal_is_noted() {
-        let (mut c, peer, mut p) = greeted(
-            "* OK [CAPABILITY IMAP4rev1] ready",
-            Script::new()
-                .expect("a1 UID SEARCH *")
-                .send("* SEARCH 4\na1 OK")
-                .expect(r"a2 UID STORE 4 +FLAGS.SILENT (\Deleted)")
-                .send("a2 OK")
-                .expect("a3 EXPUNGE")
-                .send("a3 NO [READ-ONLY] mailbox is read-only"),
-        )
-        .await;
-        assert!(p.take_once(&mut c, "t").await.unwrap());
-        let notes = lines(&c.transcript.take(), Dir::Info);
-        assert_eq!(
-            notes,
-            ["the test mail was not expunged: NO [READ-ONLY] mailbox is read-only"]
-        );
-        peer.finish(c).await;
-    }
-
-    #[tokio::test]
-    async fn a_refused_search_is_a_diagnosis() {
-        let (mut c, peer, mut p) = greeted(
-            "* OK ready",
-            Script::new()
-                .expect("a1 UID SEARCH *")
-                .send("a1 BAD [CANNOT] header search not supported"),
-        )
-        .await;
-        let f = expect_code(
-            p.take_once(&mut c, "t").await,
-            DiagnosisCode::ProtocolInvalidResponse,
-        );
-        assert_eq!(
-            evidence(&f, EvidenceKey::Command).as_deref(),
-            Some("SEARCH")
-        );
-        peer.finish(c).await;
-    }
-
-    #[test]
-    fn search_results_are_only_numbers_of_search_lines() {
-        let got = search_result(&[
-            line("* SEARCH 2 84 (MODSEQ 917)", &[]),
-            line("* 5 EXISTS", &[]),
-            line("* SEARCH 882", &[]),
-        ]);
-        assert_eq!(got, ["2", "84", "882"]);
-    }
-
-    #[tokio::test]
-    async fn subscribing_encodes_the_name_and_a_no_names_the_folder() {
-        let (mut c, peer, mut p) = greeted(
-            "* OK ready",
-            Script::new()
-                .expect(r#"a1 SUBSCRIBE "Entw&APw-rfe""#)
-                .send("a1 OK Subscribe completed.")
-                .expect(r#"a2 UNSUBSCRIBE "Alt""#)
-                .send("a2 NO [NONEXISTENT] Mailbox doesn't exist: Alt"),
-        )
-        .await;
-        p.subscribe(&mut c, "Entwürfe", true).await.unwrap();
-        let f = expect_code(
-            p.subscribe(&mut c, "Alt", false).await,
-            DiagnosisCode::ImapMailboxMissing,
-        );
-        assert_eq!(
-            evidence(&f, EvidenceKey::MailboxPath).as_deref(),
-            Some("Alt")
         );
         peer.finish(c).await;
     }

@@ -10,6 +10,7 @@ mod conn;
 pub use crate::diag as diagnosis;
 mod flow;
 mod imap;
+mod imap_actions;
 mod net;
 mod pop3;
 mod runner;
@@ -23,7 +24,7 @@ pub mod transcript;
 
 pub use diagnosis::{Diagnosis, Evidence, Severity};
 pub use flow::run;
-pub use imap::{folder_tree, set_subscribed, ActionError};
+pub use imap_actions::{folder_tree, set_subscribed, ActionError};
 pub use tokio_util::sync::CancellationToken;
 pub use transcript::{Dir, TranscriptLine};
 

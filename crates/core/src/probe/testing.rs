@@ -144,7 +144,12 @@ impl Peer {
     /// Closes the client's end and returns the lines the client sent; panics if the script
     /// was not followed to its end or the client sent more.
     pub async fn finish(self, conn: Conn) -> Vec<String> {
-        drop(conn);
+        self.finish_with(conn).await
+    }
+
+    /// `finish` for a client that is not a `Conn` (async-imap over the action's tap).
+    pub async fn finish_with<C>(self, client: C) -> Vec<String> {
+        drop(client);
         match tokio::time::timeout(Duration::from_secs(5), self.task).await {
             Ok(Ok(Ok(lines))) => lines,
             Ok(Ok(Err(e))) => panic!("script not followed: {e}"),
