@@ -9,6 +9,22 @@ fn app() -> App {
     App::new(Store::open_in_memory().unwrap(), secrets::mock(), Lang::En)
 }
 
+/// Runs a future (a connection test) to its end on a runtime of its own.
+fn block_on<T>(f: impl std::future::Future<Output = T>) -> T {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap()
+        .block_on(f)
+}
+
+fn quiet(_: &crate::probe::ProbeEvent) {}
+
+fn uncancelled() -> &'static crate::probe::CancellationToken {
+    static C: std::sync::OnceLock<crate::probe::CancellationToken> = std::sync::OnceLock::new();
+    C.get_or_init(crate::probe::CancellationToken::new)
+}
+
 fn input(name: &str) -> ServerInput {
     ServerInput {
         name: name.into(),
@@ -248,14 +264,7 @@ fn a_disabled_outgoing_server_needs_the_confirmation_too_and_is_never_tested() {
     );
     o.tls_insecure_confirmed = true;
     let saved = app.create_outgoing(&o).unwrap().item;
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    let cancel = crate::probe::CancellationToken::new();
-    let progress = |_: &crate::probe::ProbeEvent| {};
-    let refused = rt
-        .block_on(app.test_outgoing(saved.id, &Default::default(), &progress, &cancel))
+    let refused = block_on(app.test_outgoing(saved.id, &Default::default(), &quiet, uncancelled()))
         .unwrap_err()
         .to_api(Lang::En);
     assert_eq!(refused.field.as_deref(), Some("enabled"), "{refused:?}");
@@ -270,19 +279,12 @@ fn a_disabled_outgoing_server_needs_the_confirmation_too_and_is_never_tested() {
 #[test]
 fn a_new_record_never_inherits_the_test_history_of_a_deleted_one() {
     let app = app();
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    let cancel = crate::probe::CancellationToken::new();
-    let progress = |_: &crate::probe::ProbeEvent| {};
     let mut i = input("Alt");
     i.host = "127.0.0.1".into();
     i.port = Some(1); // nothing listens: a quick net.refused, recorded in the history
     i.security = Security::Tls;
     let old = app.create_server(&i).unwrap().item;
-    rt.block_on(app.test_server(old.id, &Default::default(), &progress, &cancel))
-        .unwrap();
+    block_on(app.test_server(old.id, &Default::default(), &quiet, uncancelled())).unwrap();
     let kind = super::probe::TestTargetKind::IncomingServer;
     assert_eq!(app.test_history(kind, old.id).unwrap().len(), 1);
     app.delete_server(old.id, Some(old.version)).unwrap();
