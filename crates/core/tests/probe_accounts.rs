@@ -221,6 +221,25 @@ async fn bulk_test_reports_each_account_and_counts_failures() {
     );
     // Sorted by name for the report.
     assert_eq!(summary.results[0].account, "Falsches Passwort");
+    // A bulk test asks no OS verdict (no second connection per account); a single test does.
+    let one = result(&summary, "Konto 00").account_id;
+    let kind = mailbox_admin_core::app::probe::TestTargetKind::Account;
+    let bulk = &s.app.test_history(kind, one).unwrap()[0].report;
+    assert!(
+        bulk.tls.as_ref().is_some_and(|t| t.os_trust.is_none()),
+        "{:?}",
+        bulk.tls
+    );
+    let single = s
+        .app
+        .test_account(one, &opts(), &|_| {}, &CancellationToken::new())
+        .await
+        .unwrap();
+    assert!(
+        single.tls.as_ref().is_some_and(|t| t.os_trust.is_some()),
+        "{:?}",
+        single.tls
+    );
 }
 
 #[tokio::test]

@@ -166,7 +166,7 @@ async fn starttls_step<P: Proto>(
                 .with(EvidenceKey::Capabilities, proto.caps_text()));
         }
         proto.starttls(conn).await?;
-        conn.second_look = Some(match t.protocol {
+        conn.second_look = t.os_verdict.then_some(match t.protocol {
             ProbeProtocol::Imap | ProbeProtocol::ImapDownload => Prelude::Imap,
             ProbeProtocol::Pop3 => Prelude::Pop3,
             ProbeProtocol::Smtp => Prelude::Smtp,
@@ -208,7 +208,7 @@ async fn establish_until<P: Proto>(
         .step(StepKind::Resolve, limit, net::resolve(&t.host, t.port))
         .await?;
     let mut conn = connect_step(r, t, &addrs).await?;
-    conn.second_look = Some(Prelude::Direct);
+    conn.second_look = t.os_verdict.then_some(Prelude::Direct);
     let implicit = match t.security {
         Security::Tls => {
             r.step(StepKind::Tls, limit, conn.start_tls(&ascii, &t.tls))

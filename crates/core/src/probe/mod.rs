@@ -164,6 +164,10 @@ pub struct ProbeTarget {
     pub oauth_mechanism: crate::kinds::OauthMechanism,
     pub oauth_failure: Option<crate::diag::OauthFailure>,
     pub oauth_subject: String,
+    /// Ask the operating system's TLS stack for its verdict too (a second connection in
+    /// parallel). Off for bulk tests: one verdict per server is enough, and a server that
+    /// limits connections per client should not see twice as many.
+    pub os_verdict: bool,
 }
 
 impl ProbeTarget {
@@ -188,6 +192,7 @@ impl ProbeTarget {
             oauth_mechanism: crate::kinds::OauthMechanism::Auto,
             oauth_failure: None,
             oauth_subject: String::new(),
+            os_verdict: true,
         }
     }
 }
