@@ -46,7 +46,19 @@ pub fn warm_up() {
     std::thread::spawn(|| {
         let _ = native_roots();
         let _ = provider();
+        // The verifier of the OS trust store alone: the OS's verdict on a verified chain.
+        let _ = TlsConfig::shared(&[]).webpki();
     });
+}
+
+/// The operating system's own TLS client (native-tls: OpenSSL with the OS trust store on
+/// Linux), built once per process — loading the OS's CA bundle is the slow part, so it is
+/// built only when a second look needs it, not on every start.
+pub fn os_connector() -> Option<native_tls::TlsConnector> {
+    static CONNECTOR: OnceLock<Option<native_tls::TlsConnector>> = OnceLock::new();
+    CONNECTOR
+        .get_or_init(|| native_tls::TlsConnector::new().ok())
+        .clone()
 }
 
 /// The trust of one set of extra CAs: the OS trust store plus those CAs (PEM).

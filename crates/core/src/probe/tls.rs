@@ -2,8 +2,10 @@
 //! `crate::tls` (OS trust store, extra CAs, the verifier that records the chain and honours
 //! the alternative name and the pinned fingerprint). Every outcome becomes evidence for the
 //! TLS step: version, cipher, chain, the verdict, and what the server sent if it was no TLS.
-//! A second look (another connection) adds the OS's own verdict (native-tls) and, when no
-//! version was common, the version the server speaks (`tls.legacy_version`).
+//! The OS's verdict: a chain we verified is checked against the OS trust store alone, in
+//! process; otherwise a second look (another connection) asks the OS's own TLS stack
+//! (native-tls). A second look also finds, when no version was common, the version the
+//! server speaks (`tls.legacy_version`).
 //!
 //! Our own code on purpose: a TLS client library only says "failed"; here every byte the
 //! server sent, every certificate and every verdict is kept as evidence, within bounds.
@@ -190,27 +192,32 @@ pub(crate) async fn handshake(
     };
     transcript.info("TLS handshake");
     let connector = tokio_rustls::TlsConnector::from(Arc::new(config));
-    // The OS's verdict comes from a second connection in parallel (boxed: a whole
-    // connection, kept off this future's stack); it is awaited only if the server presented
-    // a certificate, so a server that is no TLS server costs nothing more.
-    let mut os_look = second.map(|look| Box::pin(look.os_verdict(host)));
-    let mut os_early: Option<Option<crate::diag::OsTrust>> = None;
-    let handshake = connector.connect(server_name, peek);
-    tokio::pin!(handshake);
-    let result = loop {
-        tokio::select! {
-            r = &mut handshake => break r,
-            v = async { os_look.as_mut().expect("guarded").await }, if os_look.is_some() && os_early.is_none() => {
-                os_early = Some(v);
-            }
-        }
-    };
+    let result = connector.connect(server_name, peek).await;
     let seen = std::mem::take(&mut *seen.lock().unwrap_or_else(|e| e.into_inner()));
     let chain: Vec<CertInfo> = seen.chain.iter().map(|c| cert_info(c)).collect();
-    let os_trust = match (os_early, os_look, chain.is_empty()) {
-        (Some(v), _, false) => v,
-        (None, Some(look), false) => look.await,
-        _ => None,
+    // The OS's verdict. A chain we verified is judged in-process against the OS trust store
+    // alone (what the OS stack trusts: no extra CAs), which costs no connection; when we did
+    // not verify (verification off, a pin, an alternative name) or the handshake failed,
+    // the OS's own TLS stack (native-tls) judges it on a second connection.
+    let os_trust = match (&second, chain.is_empty()) {
+        (None, _) | (_, true) => None,
+        (Some(look), false) => {
+            let verified = result.is_ok()
+                && matches!(seen.verdict, Some(Verdict::Verified))
+                && settings.alt_name.trim().is_empty();
+            // Without extra CAs our verifier *is* the OS trust store's.
+            let derived = if !verified {
+                None
+            } else if settings.extra_roots.is_empty() {
+                Some(crate::diag::OsTrust::Trusted)
+            } else {
+                os_store_verdict(&seen.chain, host)
+            };
+            match derived {
+                Some(v) => Some(v),
+                None => Box::pin(look.os_verdict(host)).await,
+            }
+        }
     };
     match result {
         Ok(stream) => {
@@ -451,8 +458,13 @@ impl SecondLook {
     /// The OS's own TLS stack (native-tls), with only the OS trust store, on `host`.
     pub(crate) async fn os_verdict(self, host: &str) -> Option<crate::diag::OsTrust> {
         let work = async {
-            let io = self.reopen().await?;
-            let connector = native_tls::TlsConnector::new().ok()?;
+            // Built once per process (OpenSSL reads the whole CA bundle: ~100 ms), off the
+            // async threads; `tls::warm_up` starts it early.
+            let (io, connector) = tokio::join!(
+                self.reopen(),
+                tokio::task::spawn_blocking(crate::tls::os_connector)
+            );
+            let (io, connector) = (io?, connector.ok()??);
             let r = tokio_native_tls::TlsConnector::from(connector)
                 .connect(host, io)
                 .await;
@@ -486,6 +498,40 @@ impl SecondLook {
             .ok()
             .flatten()
     }
+}
+
+/// What the OS trust store alone says of a chain (rustls-webpki with only the OS roots).
+fn os_store_verdict(
+    chain: &[rustls::pki_types::CertificateDer<'static>],
+    host: &str,
+) -> Option<crate::diag::OsTrust> {
+    use crate::diag::OsTrust;
+    use rustls::client::danger::ServerCertVerifier;
+    use rustls::pki_types::UnixTime;
+    use rustls::CertificateError;
+    let verifier = crate::tls::TlsConfig::shared(&[]).webpki()?;
+    let name = ServerName::try_from(host.to_string()).ok()?;
+    let (leaf, rest) = chain.split_first()?;
+    Some(
+        match verifier.verify_server_cert(leaf, rest, &name, &[], UnixTime::now()) {
+            Ok(_) => OsTrust::Trusted,
+            Err(rustls::Error::InvalidCertificate(ce)) => match ce {
+                CertificateError::Expired | CertificateError::ExpiredContext { .. } => {
+                    OsTrust::Expired
+                }
+                CertificateError::NotValidYet | CertificateError::NotValidYetContext { .. } => {
+                    OsTrust::NotYetValid
+                }
+                CertificateError::NotValidForName
+                | CertificateError::NotValidForNameContext { .. } => OsTrust::HostnameMismatch,
+                CertificateError::UnknownIssuer | CertificateError::BadSignature => {
+                    OsTrust::UntrustedIssuer
+                }
+                _ => OsTrust::Rejected,
+            },
+            Err(_) => OsTrust::Rejected,
+        },
+    )
 }
 
 /// native-tls's error text (OpenSSL, SChannel, Security.framework) as a verdict.
