@@ -216,6 +216,7 @@ string_enum! {
         TooShort = "too_short",
         UrlInvalid = "url_invalid",
         ServerDisabled = "server_disabled",
+        CsvInvalid = "csv_invalid",
         WildcardPublicSuffix = "wildcard_public_suffix",
         SecretsUnavailable = "secrets_unavailable",
         SecretsLocked = "secrets_locked",

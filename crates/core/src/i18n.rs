@@ -57,6 +57,10 @@ fn catalogue(key: &str) -> (&'static str, &'static str) {
             "„*.{suffix}“ ist eine öffentliche Endung: Das würde jedes Zertifikat dieser ganzen Zone akzeptieren. Den Namen des Servers oder seiner Domain eintragen (z. B. *.firma.de).",
             "\"*.{suffix}\" is a public suffix: it would accept any certificate of that whole zone. Enter the server's name or its domain (e.g. *.example.com).",
         ),
+        "field.csv_invalid" => (
+            "Die CSV-Datei ist nicht lesbar ({reason}).",
+            "The CSV file cannot be read ({reason}).",
+        ),
         "field.server_disabled" => (
             "Der Server ist deaktiviert und wird nicht getestet: zum Testen „Aktiviert“ einschalten und speichern.",
             "The server is disabled and is not tested: switch on \"Enabled\" and save to test it.",

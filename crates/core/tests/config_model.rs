@@ -288,6 +288,25 @@ fn csv_import_reports_each_refused_row() {
     assert_eq!(e.code(), ErrorCode::Validation);
 }
 
+#[test]
+fn csv_import_reads_what_excel_writes_byte_order_mark_and_quoted_line_breaks() {
+    let (_d, app) = tmp_app();
+    // UTF-8 BOM before the header; a quoted name spanning two lines, with a quote in it.
+    let csv = "\u{feff}login,display_name,email\r\n\
+               erik,\"Erik \"\"der Große\"\"\nVertrieb\",erik@example.com\r\n\
+               \r\n\
+               fritz,Fritz,fritz@example.com\r\n";
+    let report = app.import_users_csv(csv).unwrap();
+    let lines: Vec<(u32, &str, bool)> = report
+        .iter()
+        .map(|r| (r.line, r.login.as_str(), r.created))
+        .collect();
+    assert_eq!(lines, vec![(2, "erik", false), (5, "fritz", true)]);
+    // A display name may not hold a line break: the row is refused, not split in two.
+    assert_eq!(report[0].errors[0].field, "display_name");
+    assert_eq!(app.list_users("").unwrap().len(), 1);
+}
+
 /// Runs the openssl CLI in `dir` with the words of `line`.
 fn openssl(line: &str, dir: &Path) {
     let st = std::process::Command::new("openssl")

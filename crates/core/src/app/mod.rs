@@ -190,7 +190,5 @@ mod settings;
 mod templates;
 pub mod transfer;
 
-pub use people::split_csv;
-
 #[cfg(test)]
 mod tests;

@@ -74,25 +74,34 @@ impl App {
     /// the header is unusable.
     pub fn import_users_csv(&self, text: &str) -> Result<Vec<ImportRow>> {
         let lang = self.lang();
-        let mut lines = text
-            .lines()
-            .enumerate()
-            .filter(|(_, l)| !l.trim().is_empty());
-        let Some((_, header)) = lines.next() else {
+        // Excel and Notepad write a byte-order mark before the header.
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+        let first = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
+        let sep = if first.matches(';').count() > first.matches(',').count() {
+            b';'
+        } else {
+            b','
+        };
+        // The csv crate: quoted fields may hold separators, quotes and line breaks.
+        let mut records = csv::ReaderBuilder::new()
+            .delimiter(sep)
+            .has_headers(false)
+            .flexible(true)
+            .from_reader(text.as_bytes())
+            .into_records()
+            .filter(|r| !matches!(r, Ok(rec) if rec.iter().all(|f| f.trim().is_empty())));
+        let unreadable = |e: csv::Error| {
+            Error::Validation(vec![
+                FieldIssue::new("csv", FieldCode::CsvInvalid).arg("reason", e.to_string())
+            ])
+        };
+        let Some(header) = records.next().transpose().map_err(unreadable)? else {
             return Err(Error::Validation(vec![FieldIssue::new(
                 "csv",
                 FieldCode::Required,
             )]));
         };
-        let sep = if header.matches(';').count() > header.matches(',').count() {
-            ';'
-        } else {
-            ','
-        };
-        let cols: Vec<String> = split_csv(header, sep)
-            .into_iter()
-            .map(|h| h.trim().to_lowercase())
-            .collect();
+        let cols: Vec<String> = header.iter().map(|h| h.trim().to_lowercase()).collect();
         let find = |names: &[&str]| cols.iter().position(|c| names.contains(&c.as_str()));
         let Some(login_col) = find(&["login", "benutzer", "benutzername", "anmeldename", "user"])
         else {
@@ -103,12 +112,25 @@ impl App {
         };
         let name_col = find(&["display_name", "name", "anzeigename", "displayname"]);
         let mail_col = find(&["email", "e-mail", "mail", "e-mail-adresse"]);
+        let body: Vec<csv::StringRecord> = records
+            .collect::<std::result::Result<_, _>>()
+            .map_err(unreadable)?;
+        // The line a record starts on, counted in the text (a quoted field may span lines).
+        // The csv crate's position can lie on the line break before the record (after CRLF,
+        // or before skipped blank lines): step over line breaks first.
+        let line_at = |byte: u64| {
+            let bytes = text.as_bytes();
+            let mut start = (byte as usize).min(bytes.len());
+            while start < bytes.len() && matches!(bytes[start], b'\r' | b'\n') {
+                start += 1;
+            }
+            bytes[..start].iter().filter(|b| **b == b'\n').count() as u32 + 1
+        };
         tx(self, |c| {
             let mut report = Vec::new();
-            for (i, line) in lines {
-                let cells = split_csv(line, sep);
+            for rec in body {
                 let get = |col: Option<usize>| {
-                    col.and_then(|k| cells.get(k)).cloned().unwrap_or_default()
+                    col.and_then(|k| rec.get(k)).unwrap_or_default().to_string()
                 };
                 let input = UserInput {
                     login: get(Some(login_col)),
@@ -119,14 +141,17 @@ impl App {
                     rows::check_unique(c, Entity::User, "login", &v.login, None)?;
                     rows::insert(c, Entity::User, people::user_cols(&v))
                 });
-                let errors: Vec<FieldError> = match &result {
+                // A refused row is the row's problem; anything else (the database) stops
+                // the whole import, and nothing of it is kept.
+                let errors: Vec<FieldError> = match result {
                     Ok(_) => Vec::new(),
-                    Err(e) => e.to_api(lang).fields,
+                    Err(e @ Error::Validation(_)) => e.to_api(lang).fields,
+                    Err(e) => return Err(e),
                 };
                 report.push(ImportRow {
-                    line: (i + 1) as u32,
+                    line: line_at(rec.position().map_or(0, |p| p.byte())),
                     login: input.login.trim().to_string(),
-                    created: result.is_ok(),
+                    created: errors.is_empty(),
                     errors,
                 });
             }
@@ -279,24 +304,4 @@ fn save_employee(c: &Tx, at: At, input: &EmployeeInput) -> Result<Employee> {
     refs(c, &[(Entity::User, "user_id", v.user_id)])?;
     let id = rows::save(c, Entity::Employee, at, people::employee_cols(&v))?;
     people::get_employee(c, id)
-}
-
-pub fn split_csv(line: &str, sep: char) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut cur = String::new();
-    let mut quoted = false;
-    let mut chars = line.chars().peekable();
-    while let Some(ch) = chars.next() {
-        match ch {
-            '"' if quoted && chars.peek() == Some(&'"') => {
-                cur.push('"');
-                chars.next();
-            }
-            '"' => quoted = !quoted,
-            c if c == sep && !quoted => out.push(std::mem::take(&mut cur)),
-            c => cur.push(c),
-        }
-    }
-    out.push(cur);
-    out
 }
