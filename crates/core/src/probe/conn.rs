@@ -153,6 +153,7 @@ impl Conn {
 
     /// Sends a line that carries a secret; the transcript shows `shown` instead.
     pub async fn write_secret(&mut self, line: &str, shown: &str) -> Result<(), Failure> {
+        self.transcript.remember_hidden(line, shown);
         self.transcript.client(shown);
         self.write_all(format!("{line}\r\n").as_bytes()).await
     }

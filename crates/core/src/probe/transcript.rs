@@ -35,6 +35,9 @@ struct Inner {
     lines: Vec<TranscriptLine>,
     dropped: usize,
     secrets: Vec<String>,
+    /// Secrets of one to three characters: scrubbed only as whole words, or every line
+    /// would be mangled.
+    short: Vec<String>,
 }
 
 /// A shared transcript buffer: connections write to it, the runner drains it per step.
@@ -59,8 +62,14 @@ impl Transcript {
 
     /// Adds a secret and its usual encodings (base64, IMAP-quoted) to the scrub list.
     pub fn add_secret(&self, secret: &str) {
-        // Scrubbing one- to three-character strings would mangle every line.
+        if secret.is_empty() {
+            return;
+        }
         if secret.chars().count() < 4 {
+            let mut inner = self.lock();
+            if !inner.short.iter().any(|s| s == secret) {
+                inner.short.push(secret.to_string());
+            }
             return;
         }
         use base64::Engine;
@@ -75,7 +84,24 @@ impl Transcript {
     }
 
     pub fn client(&self, text: &str) {
-        self.push(Dir::Client, &redact_client_line(text));
+        let shown = redact_client_line(text);
+        self.remember_hidden(text, &shown);
+        self.push(Dir::Client, &shown);
+    }
+
+    /// What a client line hid from the transcript (a SASL response in base64, a password)
+    /// is scrubbed from every later line too: a server that echoes it must not store it.
+    pub fn remember_hidden(&self, sent: &str, shown: &str) {
+        let kept: Vec<&str> = shown.split(' ').map(|w| w.trim_matches('"')).collect();
+        let mut inner = self.lock();
+        for word in sent.split(' ').map(|w| w.trim_matches('"')) {
+            if word.chars().count() >= 4
+                && !kept.contains(&word)
+                && !inner.secrets.iter().any(|s| s == word)
+            {
+                inner.secrets.push(word.to_string());
+            }
+        }
     }
 
     pub fn server(&self, text: &str) {
@@ -88,12 +114,9 @@ impl Transcript {
 
     fn push(&self, dir: Dir, text: &str) {
         let mut inner = self.lock();
-        let mut text = shorten(text);
-        for s in &inner.secrets {
-            if text.contains(s.as_str()) {
-                text = text.replace(s.as_str(), REDACTED);
-            }
-        }
+        // Scrub the whole line first: shortened first, a secret cut at the end would
+        // survive in part.
+        let text = shorten(&scrubbed(&inner, text));
         if inner.lines.len() >= MAX_LINES {
             inner.dropped += 1;
             return;
@@ -127,15 +150,42 @@ impl Transcript {
 
     /// Scrubs `text` of every known secret (for evidence built outside the transcript).
     pub fn scrub(&self, text: &str) -> String {
-        let inner = self.lock();
-        let mut text = text.to_string();
-        for s in &inner.secrets {
-            if text.contains(s.as_str()) {
-                text = text.replace(s.as_str(), REDACTED);
-            }
-        }
-        text
+        scrubbed(&self.lock(), text)
     }
+}
+
+/// `text` with every known secret replaced; short ones only where they stand as a word.
+fn scrubbed(inner: &Inner, text: &str) -> String {
+    let mut text = text.to_string();
+    for s in &inner.secrets {
+        if text.contains(s.as_str()) {
+            text = text.replace(s.as_str(), REDACTED);
+        }
+    }
+    for s in &inner.short {
+        text = replace_word(&text, s);
+    }
+    text
+}
+
+/// Replaces `word` where neither neighbour is a letter or digit.
+fn replace_word(text: &str, word: &str) -> String {
+    let is_word = |c: Option<char>| c.is_some_and(char::is_alphanumeric);
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(i) = rest.find(word) {
+        let before = rest[..i].chars().next_back().or(out.chars().next_back());
+        let after = rest[i + word.len()..].chars().next();
+        out.push_str(&rest[..i]);
+        if is_word(before) || is_word(after) {
+            out.push_str(word);
+        } else {
+            out.push_str(REDACTED);
+        }
+        rest = &rest[i + word.len()..];
+    }
+    out.push_str(rest);
+    out
 }
 
 fn shorten(text: &str) -> String {
@@ -196,6 +246,41 @@ fn imap_first_string(s: &str) -> (&str, &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_secret_at_the_cut_of_a_long_line_leaves_no_part() {
+        let t = Transcript::default();
+        t.add_secret("Canary-Boundary-123456");
+        t.server(&format!(
+            "{}Canary-Boundary-123456 end",
+            "x".repeat(MAX_SHOWN - 10)
+        ));
+        let line = &t.take()[0].text;
+        assert!(!line.contains("Canary-Bou"), "{line}");
+    }
+
+    #[test]
+    fn a_short_password_is_scrubbed_where_it_stands_as_a_word() {
+        let t = Transcript::default();
+        t.add_secret("x7!");
+        t.server("NO [AUTHENTICATIONFAILED] x7! is wrong; x7!a stays");
+        let line = &t.take()[0].text;
+        assert!(line.contains(&format!("] {REDACTED} is")), "{line}");
+        assert!(line.contains("x7!a stays"), "{line}");
+    }
+
+    #[test]
+    fn an_echoed_sasl_response_is_scrubbed() {
+        let t = Transcript::default();
+        // AUTH PLAIN "\0alice\0pw-42": the base64 of the whole response, not of the password.
+        t.client("A1 AUTHENTICATE PLAIN AGFsaWNlAHB3LTQy");
+        t.server("A1 NO you sent AGFsaWNlAHB3LTQy");
+        let lines = t.take();
+        assert!(
+            lines.iter().all(|l| !l.text.contains("AGFsaWNlAHB3LTQy")),
+            "{lines:?}"
+        );
+    }
 
     #[test]
     fn credential_commands_are_redacted() {
@@ -290,12 +375,12 @@ mod tests {
     }
 
     #[test]
-    fn short_secrets_are_not_scrubbed_and_quoted_ones_are() {
+    fn short_secrets_only_as_words_and_quoted_ones_are_scrubbed() {
         let t = Transcript::new(vec!["abc".into(), r#"pa"ss\word"#.into()]);
-        t.server("abc stays readable");
+        t.server("abc is hidden, abcdef stays readable");
         t.server(r#"echo "pa\"ss\\word""#);
         let shown = t.take();
-        assert_eq!(shown[0].text, "abc stays readable");
+        assert_eq!(shown[0].text, "<redacted> is hidden, abcdef stays readable");
         assert_eq!(shown[1].text, r#"echo "<redacted>""#);
     }
 
