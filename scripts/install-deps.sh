@@ -20,6 +20,12 @@ test_pkgs=(webkit2gtk-driver imagemagick openssl)
 # The real mail servers the connection tests start on loopback (crates/core/tests/support/
 # servers.rs); `unshare` (util-linux) gives one test a network namespace without a route.
 test_pkgs+=(dovecot-imapd dovecot-pop3d dovecot-lmtpd postfix util-linux)
+# Detection and the domain check: a DNS server (dnsmasq) and an HTTPS server (nginx) on
+# loopback serving zones and autoconfig files written by the tests.
+test_pkgs+=(dnsmasq-base nginx-light)
+# Second implementations of IMAP and POP3 beside Dovecot (GNU Mailutils), Cyrus SASL for
+# SMTP AUTH NTLM through Postfix, a CalDAV server, and a QR-code decoder for the Mobile tab.
+test_pkgs+=(mailutils-imap4d mailutils-pop3d sasl2-bin libsasl2-modules radicale zbar-tools)
 
 pkgs=("${app_pkgs[@]}")
 [ "$mode" = test ] && pkgs+=("${test_pkgs[@]}")
@@ -53,4 +59,9 @@ fi
 # (tests/oauth/provider.mjs, npm oidc-provider) and its headless browser.
 if [ "$mode" = test ]; then
   (cd tests/oauth && npm ci --no-audit --no-fund)
+  # A second SMTP implementation beside Postfix (aiosmtpd, PyPI), in its own virtualenv.
+  if [ ! -x tests/.venv/bin/aiosmtpd ]; then
+    python3 -m venv tests/.venv
+    tests/.venv/bin/pip install -q 'aiosmtpd==1.4.6'
+  fi
 fi
