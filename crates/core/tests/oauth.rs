@@ -449,6 +449,42 @@ async fn an_expired_access_token_is_refreshed_automatically() {
 }
 
 #[tokio::test]
+async fn two_refreshes_at_once_spend_the_rotating_refresh_token_once() {
+    // The provider rotates this public client's refresh tokens and revokes the grant when a
+    // spent one comes back: two refreshes racing with the same token would end the
+    // connection. They take turns; the second uses what the first stored.
+    let s = setup().await;
+    let id = account(&s, "Alice twice", ALICE.name, s.imap);
+    connect(
+        &s,
+        id,
+        OauthFlow::DeviceCode,
+        Some(s.short_provider),
+        as_user(&ALICE),
+    )
+    .await
+    .unwrap();
+    let refresh_before = s.keyring.tokens()[0]["refresh_token"].clone();
+    tokio::time::sleep(std::time::Duration::from_secs(
+        servers().oauth.short_ttl + 1,
+    ))
+    .await;
+    let (a, b, c) = tokio::join!(
+        s.app.oauth_access_token(id),
+        s.app.oauth_access_token(id),
+        s.app.oauth_access_token(id)
+    );
+    // Each succeeds (its tokens live 3 s, inside the renewal margin, so each renews in turn).
+    for r in [a, b, c] {
+        assert!(r.is_ok(), "{:?}", r.err());
+    }
+    assert_ne!(s.keyring.tokens()[0]["refresh_token"], refresh_before);
+    // The grant survived: the renewed token still logs in.
+    let r = test(&s, id).await;
+    assert!(r.ok, "{:?}", r.codes);
+}
+
+#[tokio::test]
 async fn a_revoked_token_is_diagnosed_as_invalid() {
     let s = setup().await;
     let id = account(&s, "Alice revoked", ALICE.name, s.imap);

@@ -20,6 +20,9 @@ pub struct App {
     /// trust store, from the files named in `MAILBOX_ADMIN_EXTRA_CA` (separated by `:`), e.g.
     /// a company CA, and `with_extra_roots`.
     pub(crate) extra_roots: Vec<String>,
+    /// One gate per token record: a refresh runs alone, so that two at once do not both
+    /// spend a rotating refresh token (the provider then revokes the whole grant).
+    pub(crate) refresh_gates: oauth::RefreshGates,
 }
 
 /// Names PEM files of additional CAs trusted by connection tests and OAuth requests.
@@ -61,6 +64,7 @@ impl App {
             secrets,
             lang: RwLock::new(lang),
             extra_roots: extra_roots_from_env(),
+            refresh_gates: Default::default(),
         }
     }
 

@@ -21,6 +21,31 @@ use ts_rs::TS;
 /// Renew an access token this long before it expires.
 const EXPIRY_MARGIN_SECS: i64 = 60;
 
+/// When a provider leaves out `expires_in` (RFC 6749 only recommends it) and the token can be
+/// renewed, it is renewed after this long rather than never.
+const ASSUMED_LIFETIME_SECS: u64 = 600;
+
+/// When the access token of `token` expires, as Unix seconds. Without `expires_in`, a token
+/// that can be renewed (`renewable`: a refresh token, or an app-only flow that asks again) is
+/// taken to live `ASSUMED_LIFETIME_SECS`; one that cannot is used until the server refuses it.
+fn expiry(expires_in: Option<u64>, renewable: bool, now: i64) -> Option<i64> {
+    let secs = expires_in.or(renewable.then_some(ASSUMED_LIFETIME_SECS))?;
+    Some(now + secs as i64)
+}
+
+/// Per token record (keyring key), an async lock held across a refresh.
+#[derive(Default)]
+pub(crate) struct RefreshGates(
+    std::sync::Mutex<std::collections::HashMap<String, std::sync::Arc<tokio::sync::Mutex<()>>>>,
+);
+
+impl RefreshGates {
+    fn gate(&self, key: &str) -> std::sync::Arc<tokio::sync::Mutex<()>> {
+        let mut map = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        map.entry(key.to_string()).or_default().clone()
+    }
+}
+
 /// What a running connect reports, for the window (over a channel) and the CLI.
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
 #[serde(tag = "kind", rename_all = "snake_case")]
@@ -347,7 +372,8 @@ impl App {
         };
         let requested = requested_scopes(opts.flow, &cfg.scopes, &cfg.app_scopes);
         let granted = token.scope.clone().unwrap_or_else(|| requested.to_string());
-        let expires = token.expires_in.map(|s| now_unix() + s as i64);
+        let renewable = token.refresh_token.is_some() || opts.flow == OauthFlow::ClientCredentials;
+        let expires = expiry(token.expires_in, renewable, now_unix());
         let stored = tokens::StoredTokens {
             access_token: token.access_token.clone(),
             refresh_token: token.refresh_token.clone(),
@@ -478,15 +504,25 @@ impl App {
         let (Some(c), Some(key)) = (conn, key) else {
             return Err(OauthFailure::new(DiagnosisCode::OauthNotConnected, "", ""));
         };
-        let stored = tokens::load(self.secrets.as_ref(), &key)
-            .map_err(|e| internal(Error::Secret(e)))?
-            .ok_or_else(|| {
-                OauthFailure::new(
-                    DiagnosisCode::OauthNotConnected,
-                    "",
-                    "no tokens in the keyring",
-                )
-            })?;
+        let load = || {
+            tokens::load(self.secrets.as_ref(), &key)
+                .map_err(|e| internal(Error::Secret(e)))?
+                .ok_or_else(|| {
+                    OauthFailure::new(
+                        DiagnosisCode::OauthNotConnected,
+                        "",
+                        "no tokens in the keyring",
+                    )
+                })
+        };
+        let stored = load()?;
+        if !stored.expiring(now_unix(), EXPIRY_MARGIN_SECS) {
+            return Ok((stored.access(), c.subject));
+        }
+        // One refresh at a time per record; whoever waited reads what the first one stored.
+        let gate = self.refresh_gates.gate(&key);
+        let _alone = gate.lock().await;
+        let stored = load()?;
         if !stored.expiring(now_unix(), EXPIRY_MARGIN_SECS) {
             return Ok((stored.access(), c.subject));
         }
@@ -503,11 +539,13 @@ impl App {
                 ))
             }
         };
+        // Providers that rotate refresh tokens send a new one; others keep the old.
+        let refresh_token = fresh.refresh_token.clone().or(stored.refresh_token);
+        let renewable = refresh_token.is_some() || c.flow == OauthFlow::ClientCredentials;
         let next = tokens::StoredTokens {
             access_token: fresh.access_token.clone(),
-            // Providers that rotate refresh tokens send a new one; others keep the old.
-            refresh_token: fresh.refresh_token.clone().or(stored.refresh_token),
-            expires_at: fresh.expires_in.map(|s| now_unix() + s as i64),
+            expires_at: expiry(fresh.expires_in, renewable, now_unix()),
+            refresh_token,
         };
         tokens::save(self.secrets.as_ref(), &key, &next).map_err(|e| internal(Error::Secret(e)))?;
         let scopes = fresh.scope.clone().unwrap_or(c.scopes.clone());
@@ -537,7 +575,19 @@ impl App {
 
 #[cfg(test)]
 mod tests {
-    use super::missing_scopes;
+    use super::{expiry, missing_scopes, ASSUMED_LIFETIME_SECS};
+
+    #[test]
+    fn a_token_without_expires_in_is_renewed_when_it_can_be() {
+        assert_eq!(expiry(Some(30), true, 1000), Some(1030));
+        assert_eq!(expiry(Some(30), false, 1000), Some(1030));
+        assert_eq!(
+            expiry(None, true, 1000),
+            Some(1000 + ASSUMED_LIFETIME_SECS as i64)
+        );
+        // Nothing to renew it with: used until the server refuses it.
+        assert_eq!(expiry(None, false, 1000), None);
+    }
 
     #[test]
     fn missing_scopes_ignore_openid_and_app_scopes() {

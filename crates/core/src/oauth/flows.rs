@@ -368,8 +368,12 @@ impl BrowserLogin {
         wait: Duration,
     ) -> Result<TokenResponse, OauthFailure> {
         let deadline = Instant::now() + wait;
+        // A redirect with another `state` is refused and ignored, not an end: any local
+        // process can send one, and it must not abort the administrator's sign-in. If the
+        // right one never comes, the failure says that a foreign one did.
+        let mut foreign_state = false;
         // Each connection is one browser request; a bounded number of stray ones
-        // (favicon, prefetch) is answered and ignored.
+        // (favicon, prefetch, forged redirects) is answered and ignored.
         for _ in 0..64 {
             let left = deadline.saturating_duration_since(Instant::now());
             let accepted = tokio::select! {
@@ -377,6 +381,9 @@ impl BrowserLogin {
                 r = tokio::time::timeout(left, self.listener.accept()) => r,
             };
             let Ok(Ok((mut stream, _))) = accepted else {
+                if foreign_state {
+                    return Err(state_mismatch());
+                }
                 return Err(OauthFailure::new(
                     DiagnosisCode::OauthBrowserTimeout,
                     "",
@@ -398,7 +405,7 @@ impl BrowserLogin {
                     .find(|(n, _)| n == k)
                     .map(|(_, v)| v.into_owned())
             };
-            if get("state").as_deref() != Some(self.state.as_str()) {
+            if !same_secret(get("state").as_deref().unwrap_or(""), &self.state) {
                 answer(
                     &mut stream,
                     "400 Bad Request",
@@ -406,11 +413,8 @@ impl BrowserLogin {
                     "This sign-in does not belong to this session. Choose \"Connect\" in Mailbox Admin again.",
                 )
                 .await;
-                return Err(OauthFailure::new(
-                    DiagnosisCode::OauthStateMismatch,
-                    "",
-                    "the redirect carried another state",
-                ));
+                foreign_state = true;
+                continue;
             }
             if let Some(err) = get("error") {
                 let desc = get("error_description").unwrap_or_default();
@@ -446,12 +450,28 @@ impl BrowserLogin {
                 .await;
             return token_from(&cfg.token_endpoint, r);
         }
+        if foreign_state {
+            return Err(state_mismatch());
+        }
         Err(OauthFailure::new(
             DiagnosisCode::OauthBrowserTimeout,
             "",
             "too many unrelated requests on the loopback address",
         ))
     }
+}
+
+fn state_mismatch() -> OauthFailure {
+    OauthFailure::new(
+        DiagnosisCode::OauthStateMismatch,
+        "",
+        "only redirects with another state arrived",
+    )
+}
+
+/// Compares in time independent of where the texts differ (the `state` is a secret).
+fn same_secret(a: &str, b: &str) -> bool {
+    a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |d, (x, y)| d | (x ^ y)) == 0
 }
 
 // ---- device code ------------------------------------------------------------------------
@@ -686,19 +706,48 @@ mod tests {
             .next()
             .unwrap()
             .to_string();
-        let hit = tokio::spawn(async move {
-            // The browser coming back with a forged state.
+        let send = |port: String, target: String| async move {
             let mut s = tokio::net::TcpStream::connect(format!("127.0.0.1:{port}"))
                 .await
                 .unwrap();
-            s.write_all(b"GET /callback?code=x&state=forged HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+            s.write_all(format!("GET {target} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n").as_bytes())
                 .await
                 .unwrap();
             let mut answer = Vec::new();
             let _ = s.read_to_end(&mut answer).await;
+            String::from_utf8_lossy(&answer).into_owned()
+        };
+        // A forged redirect (any local process can send one) is refused but does not end
+        // the sign-in: the browser's genuine redirect after it is still redeemed.
+        let state = q["state"].clone();
+        let p = port.clone();
+        let hit = tokio::spawn(async move {
+            let forged = send(p.clone(), "/callback?code=x&state=forged".into()).await;
+            let genuine = send(p, format!("/callback?code=x&state={state}")).await;
+            (forged, genuine)
         });
         let r = login
             .finish(&cfg, &CancellationToken::new(), Duration::from_secs(5))
+            .await;
+        let (forged, genuine) = hit.await.unwrap();
+        assert!(forged.starts_with("HTTP/1.1 400"), "{forged}");
+        assert!(genuine.starts_with("HTTP/1.1 200"), "{genuine}");
+        // The code was redeemed: the failure is the (unreachable) token endpoint's.
+        assert_ne!(r.unwrap_err().code, DiagnosisCode::OauthStateMismatch);
+        // Only forged redirects: the wait ends at its bound and says what arrived.
+        let login = browser_start(&cfg, "").await.unwrap();
+        let port = login
+            .redirect_uri
+            .split(':')
+            .nth(2)
+            .unwrap()
+            .split('/')
+            .next()
+            .unwrap()
+            .to_string();
+        let hit = tokio::spawn(send(port, "/callback?code=x&state=forged".into()));
+        let r = login
+            .finish(&cfg, &CancellationToken::new(), Duration::from_millis(800))
             .await;
         hit.await.unwrap();
         assert_eq!(r.unwrap_err().code, DiagnosisCode::OauthStateMismatch);
