@@ -586,6 +586,15 @@ impl Proto for Imap {
     }
 
     async fn starttls(&mut self, c: &mut Conn) -> Result<(), Failure> {
+        // A plaintext PREAUTH greeting puts the session in the authenticated state, where
+        // STARTTLS is not allowed (RFC 9051 §6.2.1): encryption can never start. Someone in
+        // the path may have sent it to skip the encryption; the test stops either way, and
+        // no PREAUTH from before the handshake may later stand in for a login.
+        if self.preauth {
+            self.preauth = false;
+            return Err(Failure::new(DiagnosisCode::TlsStarttlsUnsupported)
+                .with(EvidenceKey::ServerSaid, "* PREAUTH (before STARTTLS)"));
+        }
         let (_, t) = self.command(c, "STARTTLS").await?;
         if !t.ok() {
             return Err(Failure::new(DiagnosisCode::TlsStarttlsUnsupported)
@@ -906,6 +915,26 @@ mod tests {
         c.tls = true;
         let t = target(ProbeProtocol::Imap, ProbeAuth::Password);
         p.login(&mut c, &t, "pw").await.unwrap();
+        assert!(peer.finish(c).await.is_empty());
+    }
+
+    #[tokio::test]
+    async fn a_plaintext_preauth_greeting_never_stands_in_for_a_login_after_starttls() {
+        let (mut c, peer, mut p) = greeted(
+            "* PREAUTH [CAPABILITY IMAP4rev1 STARTTLS] logged in as alice",
+            Script::new(),
+        )
+        .await;
+        let f = expect_code(
+            p.starttls(&mut c).await,
+            DiagnosisCode::TlsStarttlsUnsupported,
+        );
+        assert!(evidence(&f, EvidenceKey::ServerSaid)
+            .unwrap()
+            .contains("PREAUTH"));
+        // Even if the caller went on, the login would ask the server.
+        assert!(!p.preauth);
+        // Nothing was sent: no STARTTLS in the authenticated state, no credentials.
         assert!(peer.finish(c).await.is_empty());
     }
 
