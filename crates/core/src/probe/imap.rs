@@ -17,6 +17,8 @@ use base64::Engine;
 use std::sync::OnceLock;
 
 const MAX_LITERAL: usize = 1024 * 1024;
+/// One response line with all its literals: a mailbox list line is a few hundred bytes.
+const MAX_LINE_BYTES: usize = 4 * 1024 * 1024;
 const MAX_RESPONSE_LINES: usize = 200_000;
 const MAX_RESPONSE_BYTES: usize = 32 * 1024 * 1024;
 
@@ -56,8 +58,13 @@ async fn read_line(c: &mut Conn) -> Result<Line, Failure> {
         let raw = c.read_line_raw().await?;
         c.transcript.server(&String::from_utf8_lossy(&raw));
         text.extend_from_slice(&raw);
+        let read: usize = text.len() + literals.iter().map(Vec::len).sum::<usize>();
         match literal_len(&raw) {
-            Some(n) if n > MAX_LITERAL || literals.len() > 1000 => {
+            Some(n)
+                if n > MAX_LITERAL
+                    || literals.len() > 1000
+                    || read.saturating_add(n) > MAX_LINE_BYTES =>
+            {
                 return Err(Failure::new(DiagnosisCode::ProtocolInvalidResponse)
                     .with(EvidenceKey::Problem, format!("a literal of {n} bytes"))
                     .with(EvidenceKey::ServerSent, preview(&text)));
@@ -67,11 +74,6 @@ async fn read_line(c: &mut Conn) -> Result<Line, Failure> {
                 c.transcript
                     .server(&format!("[{n} bytes] {}", preview(&lit)));
                 literals.push(lit);
-                if text.len() > MAX_LITERAL {
-                    return Err(Failure::new(DiagnosisCode::ProtocolInvalidResponse)
-                        .with(EvidenceKey::Problem, "a response line that never ends")
-                        .with(EvidenceKey::ServerSent, preview(&text)));
-                }
             }
             None => return Ok(Line { text, literals }),
         }
@@ -936,6 +938,29 @@ mod tests {
         assert!(!p.preauth);
         // Nothing was sent: no STARTTLS in the authenticated state, no credentials.
         assert!(peer.finish(c).await.is_empty());
+    }
+
+    #[tokio::test]
+    async fn a_line_of_many_literals_is_bounded_in_bytes() {
+        // Each literal is allowed; together they pass the line's byte bound long before
+        // the old bound (1,000 literals of 1 MiB each).
+        let lit = "x".repeat(512 * 1024);
+        let mut script = Script::new().send("* OK ready").expect("a1 CAPABILITY");
+        for _ in 0..12 {
+            script = script
+                .send(&format!("* LIST () \"/\" {{{}}}", lit.len()))
+                .raw(lit.clone());
+        }
+        let (mut c, _peer) = script.start();
+        let mut p = Imap::new();
+        p.greeting(&mut c).await.unwrap();
+        let f = expect_code(
+            p.capabilities(&mut c).await,
+            DiagnosisCode::ProtocolInvalidResponse,
+        );
+        assert!(evidence(&f, EvidenceKey::Problem)
+            .unwrap()
+            .contains("literal"));
     }
 
     #[tokio::test]

@@ -12,6 +12,8 @@ use crate::diag::{DiagnosisCode, EvidenceKey};
 use std::time::{Duration, Instant};
 
 const MAX_MULTILINE: usize = 200_000;
+/// A multi-line answer in bytes (CAPA, UIDL of a large mailbox: well under a megabyte).
+const MAX_MULTILINE_BYTES: usize = 16 * 1024 * 1024;
 
 pub(crate) struct Pop3 {
     caps: Vec<String>,
@@ -36,8 +38,10 @@ async fn status(c: &mut Conn) -> Result<Result<String, String>, Failure> {
 /// The lines of a multi-line answer up to the terminating dot, dot-unstuffed.
 async fn multiline(c: &mut Conn, log: bool) -> Result<Vec<String>, Failure> {
     let mut out = Vec::new();
+    let mut bytes = 0usize;
     loop {
         let raw = c.read_line_raw().await?;
+        bytes += raw.len() + 2;
         let s = String::from_utf8_lossy(&raw).into_owned();
         if log {
             c.transcript.server(&s);
@@ -46,7 +50,7 @@ async fn multiline(c: &mut Conn, log: bool) -> Result<Vec<String>, Failure> {
             return Ok(out);
         }
         out.push(s.strip_prefix('.').map(str::to_string).unwrap_or(s));
-        if out.len() > MAX_MULTILINE {
+        if out.len() > MAX_MULTILINE || bytes > MAX_MULTILINE_BYTES {
             return Err(Failure::new(DiagnosisCode::ProtocolInvalidResponse)
                 .with(EvidenceKey::Problem, "an endless multi-line answer"));
         }
@@ -365,6 +369,30 @@ mod tests {
         p.greeting(&mut c).await.unwrap();
         p.capabilities(&mut c).await.unwrap();
         (c, peer, p)
+    }
+
+    #[tokio::test]
+    async fn a_multi_line_answer_is_bounded_in_bytes_not_only_in_lines() {
+        // 300 lines of 60 KB: few lines, but more bytes than any real CAPA or UIDL.
+        let line = format!("{}\r\n", "X".repeat(60 * 1024));
+        let mut script = Script::new()
+            .send("+OK ready")
+            .expect("CAPA")
+            .send("+OK Capability list follows");
+        for _ in 0..300 {
+            script = script.raw(line.clone());
+        }
+        let (mut c, _peer) = script.start();
+        let mut p = Pop3::new();
+        p.greeting(&mut c).await.unwrap();
+        let f = expect_code(
+            p.capabilities(&mut c).await,
+            DiagnosisCode::ProtocolInvalidResponse,
+        );
+        assert_eq!(
+            evidence(&f, EvidenceKey::Problem).as_deref(),
+            Some("an endless multi-line answer")
+        );
     }
 
     #[tokio::test]
