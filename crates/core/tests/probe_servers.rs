@@ -998,6 +998,39 @@ async fn roundtrip_not_received_when_the_mail_goes_elsewhere() {
     assert_eq!(evidence(&step, "address"), LOST_ADDRESS);
 }
 
+#[tokio::test]
+async fn a_server_answering_each_step_just_in_time_is_bounded_by_one_timeout() {
+    // Each answer comes after 1.5 s of a 2 s timeout: every step alone would pass, and
+    // greeting, CAPABILITY, LOGIN, LIST and LOGOUT would stretch the test past 7 s.
+    let port = hostile::start(Hostile::ImapDrip(Duration::from_millis(1500))).await;
+    let mut t = target(ProbeProtocol::Imap, HOST_GOOD, port, Security::None);
+    t.allow_plaintext = true;
+    t.timeout = Duration::from_secs(2);
+    let started = Instant::now();
+    let r = run_single(t, Lang::En).await;
+    let took = started.elapsed();
+    assert!(
+        took <= Duration::from_secs(3),
+        "took {took:?}\n{}",
+        show(&r)
+    );
+    assert!(!r.ok, "{}", show(&r));
+    let failed = r
+        .steps
+        .iter()
+        .find(|s| s.status == StepStatus::Failed)
+        .unwrap();
+    assert_eq!(
+        failed.diagnosis.as_ref().unwrap().code.as_str(),
+        "net.timeout"
+    );
+    // The greeting still passed: the bound is the whole test's, not a shorter step limit.
+    assert!(r
+        .steps
+        .iter()
+        .any(|s| s.kind == StepKind::Greeting && s.status == StepStatus::Ok));
+}
+
 // ---- cancellation, progress, language, canary -----------------------------------------
 
 #[tokio::test]

@@ -473,12 +473,19 @@ fn role_failed(r: &Runner<'_>, role: Role) -> bool {
         .any(|s| s.role == role && matches!(s.status, StepStatus::Failed | StepStatus::Cancelled))
 }
 
+/// Beyond its timeout, a server's whole test gets this much more (the steps of a healthy
+/// server take milliseconds; the margin is for the logout and the report).
+const DEADLINE_MARGIN: Duration = Duration::from_millis(500);
+
 async fn test_one(r: &mut Runner<'_>, t: &ProbeTarget, mails: &[smtp::Mail]) -> Result<(), Stop> {
-    match t.protocol {
+    r.deadline = Some(Instant::now() + t.timeout + DEADLINE_MARGIN);
+    let result = match t.protocol {
         ProbeProtocol::Imap | ProbeProtocol::ImapDownload => imap::test(r, t).await,
         ProbeProtocol::Pop3 => pop3::test(r, t).await,
         ProbeProtocol::Smtp => smtp::test(r, t, mails).await,
-    }
+    };
+    r.deadline = None;
+    result
 }
 
 /// Waits for the mail marked `token` in the incoming server, then deletes it.

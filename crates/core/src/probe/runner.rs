@@ -128,6 +128,9 @@ pub(crate) struct Runner<'a> {
     pub first_tls: Option<TlsEvidence>,
     pub folders: Option<Vec<Folder>>,
     pub targets: Vec<TargetSummary>,
+    /// When set, no step runs past it: the server's timeout bounds its whole test, not only
+    /// each step (a server answering every step just in time would stretch it tenfold).
+    pub deadline: Option<Instant>,
 }
 
 impl<'a> Runner<'a> {
@@ -150,6 +153,7 @@ impl<'a> Runner<'a> {
             first_tls: None,
             folders: None,
             targets: Vec::new(),
+            deadline: None,
         }
     }
 
@@ -164,6 +168,7 @@ impl<'a> Runner<'a> {
         r.quiet = true;
         r.role = self.role;
         r.ctx = self.ctx.clone();
+        r.deadline = self.deadline;
         r
     }
 
@@ -214,6 +219,10 @@ impl<'a> Runner<'a> {
     ) -> Result<T, Stop> {
         let index = (!self.quiet).then(|| self.begin(kind));
         let started = Instant::now();
+        let limit = match self.deadline {
+            Some(d) => limit.min(d.saturating_duration_since(started)),
+            None => limit,
+        };
         let cancel = self.cancel.clone();
         let outcome = tokio::select! {
             biased;

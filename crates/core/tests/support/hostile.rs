@@ -28,6 +28,9 @@ pub enum Hostile {
     /// An IMAP server that accepts any login, then answers LIST with a literal of 2 GB
     /// and trickles it.
     ImapLiteralBomb,
+    /// An IMAP server that answers the greeting and every command correctly, each just
+    /// before the step's timeout (this long after the request).
+    ImapDrip(Duration),
 }
 
 /// Starts `kind` on a free loopback port and returns the port.
@@ -103,6 +106,7 @@ async fn serve(kind: Hostile, mut sock: TcpStream) {
                 .await;
         }
         Hostile::ImapLiteralBomb => imap_literal_bomb(sock).await,
+        Hostile::ImapDrip(delay) => imap_drip(sock, delay).await,
         Hostile::Greeting(line) => {
             let _ = sock.write_all(format!("{line}\r\n").as_bytes()).await;
             let mut buf = [0u8; 1024];
@@ -112,6 +116,33 @@ async fn serve(kind: Hostile, mut sock: TcpStream) {
                     _ => return,
                 }
             }
+        }
+    }
+}
+
+async fn imap_drip(sock: TcpStream, delay: Duration) {
+    use tokio::io::AsyncBufReadExt;
+    let (read, mut write) = sock.into_split();
+    let mut lines = tokio::io::BufReader::new(read).lines();
+    tokio::time::sleep(delay).await;
+    if write.write_all(b"* OK drip ready\r\n").await.is_err() {
+        return;
+    }
+    for _ in 0..20 {
+        let Ok(Ok(Some(line))) =
+            tokio::time::timeout(Duration::from_secs(10), lines.next_line()).await
+        else {
+            return;
+        };
+        let tag = line.split(' ').next().unwrap_or("*").to_string();
+        tokio::time::sleep(delay).await;
+        let answer = if line.to_ascii_uppercase().contains("CAPABILITY") {
+            format!("* CAPABILITY IMAP4rev1 AUTH=PLAIN\r\n{tag} OK done\r\n")
+        } else {
+            format!("{tag} OK done\r\n")
+        };
+        if write.write_all(answer.as_bytes()).await.is_err() {
+            return;
         }
     }
 }
