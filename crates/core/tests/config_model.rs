@@ -388,13 +388,12 @@ fn certificates_import_from_pem_and_pkcs12_with_the_secret_in_the_keyring() {
         .item;
     assert!(p12.has_private_key);
     assert_eq!(p12.secret, SecretState::Stored);
-    assert!(secrets
-        .get(&format!(
-            "certificate/{}/secret",
-            uid_of(&dir.path().join("config.db"), p12.id)
-        ))
-        .unwrap()
-        .is_some());
+    let r = secret_ref_of(&dir.path().join("config.db"), p12.id);
+    assert!(r.starts_with(&format!(
+        "certificate/{}/secret/",
+        uid_of(&dir.path().join("config.db"), p12.id)
+    )));
+    assert!(secrets.get(&r).unwrap().is_some());
 
     // A PEM with an unencrypted key: the key goes to the keyring, never to the database.
     let mut both = std::fs::read(d.join("cert2.pem")).unwrap();
@@ -475,6 +474,17 @@ fn import_with(
         passphrase: Some(passphrase.into()),
     };
     app.import_config(doc, &opts)
+}
+
+fn secret_ref_of(db: &Path, id: i64) -> String {
+    rusqlite::Connection::open(db)
+        .unwrap()
+        .query_row(
+            "SELECT secret_ref FROM certificates WHERE id = ?1",
+            [id],
+            |r| r.get(0),
+        )
+        .unwrap()
 }
 
 fn uid_of(db: &Path, id: i64) -> String {
@@ -872,4 +882,54 @@ fn sealed_secrets_are_refused_when_the_document_was_edited() {
         .import_config(&serde_json::from_str(&text).unwrap(), &opts)
         .unwrap();
     assert_eq!(report.secrets_restored, 3);
+}
+
+/// A keyring that remembers which entries exist.
+#[derive(Default)]
+struct Entries(std::sync::Mutex<std::collections::BTreeSet<String>>);
+
+impl mailbox_admin_core::secrets::SecretStore for Entries {
+    fn set(&self, key: &str, _: &str) -> Result<(), mailbox_admin_core::error::SecretError> {
+        self.0.lock().unwrap().insert(key.into());
+        Ok(())
+    }
+    fn get(&self, _: &str) -> Result<Option<String>, mailbox_admin_core::error::SecretError> {
+        Ok(None)
+    }
+    fn delete(&self, key: &str) -> Result<(), mailbox_admin_core::error::SecretError> {
+        self.0.lock().unwrap().remove(key);
+        Ok(())
+    }
+    fn describe(&self) -> String {
+        "entries".into()
+    }
+}
+
+#[test]
+fn a_failed_import_leaves_no_keyring_entry_behind() {
+    // Version 1 files carry no binding, so one can be edited: its last section (calendar
+    // accounts) names an employee that is not in the file. Certificates, providers, servers
+    // and accounts have written their secrets by then; the rollback must take them back.
+    let dir = tempfile::tempdir().unwrap();
+    let mut doc = v1_file("export-v1-secrets.json");
+    doc["calendar_accounts"][0]["employee"] = "Niemand Bekannt".into();
+    let entries = std::sync::Arc::new(Entries::default());
+    let app = App::new(
+        mailbox_admin_core::store::Store::open(&dir.path().join("b.db")).unwrap(),
+        entries.clone(),
+        Lang::En,
+    );
+    let e = app
+        .import_config(
+            &doc,
+            &ImportOptions {
+                on_conflict: OnConflict::Fail,
+                passphrase: Some("Test-Passphrase-v1".into()),
+            },
+        )
+        .unwrap_err();
+    assert_eq!(e.code(), ErrorCode::Validation, "{e:?}");
+    assert!(app.list_users("").unwrap().is_empty());
+    let left = entries.0.lock().unwrap().clone();
+    assert!(left.is_empty(), "orphaned keyring entries: {left:?}");
 }

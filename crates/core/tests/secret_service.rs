@@ -61,6 +61,19 @@ fn password_round_trips_through_the_secret_service_and_never_touches_the_databas
     let mut edit = ServerInput::from(&s);
     edit.password = SecretUpdate::set(format!("{canary}-2"));
     app.update_server(id, s.version, &edit).unwrap();
+    // The new password is written under a new reference before the commit; the old entry
+    // is removed after it.
+    let old = uid;
+    let uid: String = rusqlite::Connection::open(&db)
+        .unwrap()
+        .query_row(
+            "SELECT password_ref FROM incoming_servers WHERE id = ?1",
+            [id],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_ne!(uid, old);
+    assert_eq!(ss.lookup("mailbox-admin", &old), None);
     assert_eq!(
         ss.lookup("mailbox-admin", &uid),
         Some(format!("{canary}-2"))

@@ -118,10 +118,13 @@ impl App {
 
     // ---- secrets, for every entity ----------------------------------------------------
 
-    /// Applies `update` to the secret of row `id`: writes the keyring, then records the
-    /// reference and state in `<column>_ref` / `<column>_state`. A keyring failure is not
-    /// an error of the save: the row keeps its other fields, the secret is marked
-    /// `not_stored`, and the failure comes back as a warning.
+    /// Applies `update` to the secret of row `id`: writes the keyring under a new reference,
+    /// then records the reference and state in `<column>_ref` / `<column>_state`. The old
+    /// entry is kept until the transaction commits and the new one is removed if it rolls
+    /// back (`records::tx` settles both), so a failed or interrupted save never loses the
+    /// password the row still points at, and a failed import leaves no entries behind. A
+    /// keyring failure is not an error of the save: the row keeps its other fields, the
+    /// secret is marked `not_stored`, and the failure comes back as a warning.
     pub(crate) fn store_secret(
         &self,
         conn: &Tx,
@@ -135,9 +138,13 @@ impl App {
             SecretUpdate::Keep => {}
             SecretUpdate::Set(value) => {
                 let uid = rows::uid(conn, entity, id)?;
-                let r = format!("{}/{uid}/{column}", entity.ref_prefix());
-                let state = match self.secrets.set(&r, value.expose()) {
-                    Ok(()) => SecretState::Stored,
+                let old = rows::secret_ref(conn, entity, column, id)?;
+                let r = format!("{}/{uid}/{column}/{}", entity.ref_prefix(), nonce());
+                match self.secrets.set(&r, value.expose()) {
+                    Ok(()) => {
+                        journal::wrote(r.clone(), old);
+                        rows::set_secret(conn, entity, column, id, Some(&r), SecretState::Stored)?;
+                    }
                     Err(e) => {
                         let mut w = Error::from(e).to_api(self.lang());
                         for f in &mut w.fields {
@@ -145,18 +152,26 @@ impl App {
                         }
                         w.field = Some(column.to_string());
                         warnings.push(w);
-                        SecretState::NotStored
+                        let state = SecretState::NotStored;
+                        rows::set_secret(conn, entity, column, id, old.as_deref(), state)?;
                     }
-                };
-                rows::set_secret(conn, entity, column, id, Some(&r), state)?;
+                }
             }
             SecretUpdate::Clear => {
                 let old = rows::secret_ref(conn, entity, column, id)?;
-                warnings.extend(self.forget_secrets(old.into_iter()));
+                journal::retire(old);
                 rows::set_secret(conn, entity, column, id, None, SecretState::None)?;
             }
         }
         Ok(warnings)
+    }
+
+    /// After a write transaction: removes the entries it replaced (committed) or the ones it
+    /// wrote (rolled back). Keyring failures here leave an unused entry, never a lost one.
+    pub(crate) fn settle_secrets(&self, committed: bool) {
+        let (written, retired) = journal::take();
+        let gone = if committed { retired } else { written };
+        let _ = self.forget_secrets(gone.into_iter());
     }
 
     /// Removes keyring entries; what could not be removed is reported, not fatal.
@@ -184,6 +199,7 @@ impl App {
 mod accounts;
 mod calendar;
 mod certs;
+mod journal;
 pub mod oauth;
 mod outgoing;
 mod people;
@@ -196,3 +212,10 @@ pub mod transfer;
 
 #[cfg(test)]
 mod tests;
+
+/// Eight random bytes as hex: what tells two generations of one secret's entry apart.
+fn nonce() -> String {
+    let mut b = [0u8; 8];
+    getrandom::fill(&mut b).expect("OS random source");
+    b.iter().map(|x| format!("{x:02x}")).collect()
+}

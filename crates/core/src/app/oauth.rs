@@ -154,11 +154,7 @@ impl App {
         &self,
         input: &OauthProviderInput,
     ) -> Result<Saved<OauthProvider>> {
-        let mut db = self.db();
-        let tx = db.begin()?;
-        let saved = self.create_oauth_provider_in(&tx, input)?;
-        tx.commit()?;
-        Ok(saved)
+        super::records::tx(self, |c| self.create_oauth_provider_in(c, input))
     }
 
     pub(crate) fn create_oauth_provider_in(
@@ -189,20 +185,19 @@ impl App {
         input: &OauthProviderInput,
     ) -> Result<Saved<OauthProvider>> {
         let v = input.validate()?;
-        let mut db = self.db();
-        let tx = db.begin()?;
-        rows::check_unique(&tx, Entity::OauthProvider, "name", &v.name, Some(id))?;
-        rows::update(&tx, Entity::OauthProvider, id, version, store::cols(&v))?;
-        let warnings = self.store_secret(
-            &tx,
-            Entity::OauthProvider,
-            "client_secret",
-            id,
-            &v.client_secret,
-        )?;
-        let item = store::get(&tx, id)?;
-        tx.commit()?;
-        Ok(Saved { item, warnings })
+        super::records::tx(self, |c| {
+            rows::check_unique(c, Entity::OauthProvider, "name", &v.name, Some(id))?;
+            rows::update(c, Entity::OauthProvider, id, version, store::cols(&v))?;
+            let warnings = self.store_secret(
+                c,
+                Entity::OauthProvider,
+                "client_secret",
+                id,
+                &v.client_secret,
+            )?;
+            let item = store::get(c, id)?;
+            Ok(Saved { item, warnings })
+        })
     }
 
     /// Deletes provider `id` (refused while an account is connected through it or a server

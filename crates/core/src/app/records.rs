@@ -16,8 +16,14 @@ pub(super) fn nobody(_: &Tx, _: i64) -> Result<Vec<String>> {
 }
 
 /// Runs `f` in a transaction and commits only if it succeeds.
+/// Runs `f` in a write transaction, then settles the keyring entries it wrote or replaced
+/// (outside the database lock).
 pub(super) fn tx<T>(app: &App, f: impl FnOnce(&Tx) -> Result<T>) -> Result<T> {
-    app.db().write(f)
+    // Anything left by a save that did not come through here belongs to no transaction.
+    app.settle_secrets(false);
+    let r = app.db().write(f);
+    app.settle_secrets(r.is_ok());
+    r
 }
 
 pub(super) fn refs(conn: &Tx, checks: &[(Entity, &'static str, Option<i64>)]) -> Result<()> {

@@ -414,3 +414,76 @@ mod migrations {
         assert_eq!(s.schema_version().unwrap(), MIGRATIONS_SQL.len() as i64);
     }
 }
+
+/// A keyring that remembers which entries exist, to see what a save leaves behind.
+#[derive(Default)]
+struct Counting(std::sync::Mutex<std::collections::BTreeMap<String, String>>);
+
+impl crate::secrets::SecretStore for Counting {
+    fn set(&self, key: &str, secret: &str) -> std::result::Result<(), crate::error::SecretError> {
+        self.0.lock().unwrap().insert(key.into(), secret.into());
+        Ok(())
+    }
+    fn get(&self, key: &str) -> std::result::Result<Option<String>, crate::error::SecretError> {
+        Ok(self.0.lock().unwrap().get(key).cloned())
+    }
+    fn delete(&self, key: &str) -> std::result::Result<(), crate::error::SecretError> {
+        self.0.lock().unwrap().remove(key);
+        Ok(())
+    }
+    fn describe(&self) -> String {
+        "counting".into()
+    }
+}
+
+#[test]
+fn a_save_that_rolls_back_keeps_the_old_password_and_leaves_no_entry() {
+    let keyring = Arc::new(Counting::default());
+    let app = App::new(Store::open_in_memory().unwrap(), keyring.clone(), Lang::En);
+    let mut i = input("IMAP");
+    i.password = SecretUpdate::Set("Old-Password".into());
+    let id = app.create_server(&i).unwrap().item.id;
+    assert_eq!(keyring.0.lock().unwrap().len(), 1);
+
+    // The keyring is written, then the transaction fails (as a failed commit or a kill
+    // before it would): the row still points at the old entry, which still holds the old
+    // password, and the new entry is gone.
+    let failed: Result<()> = records::tx(&app, |c| {
+        app.store_secret(
+            c,
+            Entity::IncomingServer,
+            "password",
+            id,
+            &SecretUpdate::Set("New-Password".into()),
+        )?;
+        Err(Error::Conflict {
+            entity: Entity::IncomingServer,
+            name: "IMAP".into(),
+        })
+    });
+    assert!(failed.is_err());
+    assert_eq!(
+        app.server_password(id).unwrap().as_deref(),
+        Some("Old-Password")
+    );
+    assert_eq!(keyring.0.lock().unwrap().len(), 1);
+
+    // A save that commits replaces the entry: one entry, the new password.
+    let version = app.get_server(id).unwrap().version;
+    let mut j = input("IMAP");
+    j.password = SecretUpdate::Set("New-Password".into());
+    app.update_server(id, version, &j).unwrap();
+    assert_eq!(
+        app.server_password(id).unwrap().as_deref(),
+        Some("New-Password")
+    );
+    let entries = keyring.0.lock().unwrap().clone();
+    assert_eq!(entries.len(), 1, "{entries:?}");
+
+    // Clearing removes it after the commit.
+    let version = app.get_server(id).unwrap().version;
+    let mut k = input("IMAP");
+    k.password = SecretUpdate::Clear;
+    app.update_server(id, version, &k).unwrap();
+    assert!(keyring.0.lock().unwrap().is_empty());
+}

@@ -247,8 +247,9 @@ impl App {
             }
             _ => BTreeMap::new(),
         };
-        self.db()
-            .write(|c| self.import_doc(c, doc, &secrets, opts.on_conflict))
+        super::records::tx(self, |c| {
+            self.import_doc(c, doc, &secrets, opts.on_conflict)
+        })
     }
 
     fn import_doc(
