@@ -120,7 +120,9 @@ impl Store {
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
         let _: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
-        conn.pragma_update(None, "synchronous", "NORMAL")?;
+        // FULL: a save acknowledged to the user survives a power cut too, not only a crash
+        // of the process (in WAL mode NORMAL may lose the last commits to a power cut).
+        conn.pragma_update(None, "synchronous", "FULL")?;
         Ok(())
     }
 
