@@ -5,8 +5,15 @@ use mailbox_admin_core::{ApiError, App};
 use std::io::Read;
 
 /// Reads a secret from standard input (never from the command line, where `ps` shows it).
-/// One trailing newline (from `echo`) is not part of it.
+/// One trailing newline (from `echo`) is not part of it. Typed at a terminal, it is asked
+/// for on the terminal with the echo off, so that it neither shows on the screen nor stays
+/// in the terminal's scrollback.
 pub fn stdin_secret() -> Result<String, ApiError> {
+    use std::io::IsTerminal;
+    if std::io::stdin().is_terminal() {
+        return rpassword::prompt_password("Eingabe wird nicht angezeigt / input is not shown: ")
+            .map_err(|e| ApiError::internal(format!("reading the terminal: {e}")));
+    }
     let mut s = String::new();
     std::io::stdin()
         .read_to_string(&mut s)

@@ -9,8 +9,7 @@ use clap::Args;
 use mailbox_admin_core::model::{
     AuthMethod, IncomingServer, Protocol, SecretUpdate, Security, ServerInput,
 };
-use mailbox_admin_core::{ApiError, App};
-use std::io::Read;
+use mailbox_admin_core::App;
 
 impl Cli for Servers {
     type Add = AddArgs<FieldArgs>;
@@ -197,14 +196,7 @@ impl Fill<ServerInput> for FieldArgs {
     fn fill(self, app: &App, i: &mut ServerInput) -> R<()> {
         set_refs!(app, self => i; oauth_provider => oauth_provider_id: opt_ref(OauthProvider));
         if self.password_stdin {
-            let mut pw = String::new();
-            std::io::stdin()
-                .read_to_string(&mut pw)
-                .map_err(|e| ApiError::internal(format!("reading the password from stdin: {e}")))?;
-            // One trailing newline is the terminator of `echo`, not part of the password.
-            let pw = pw.strip_suffix('\n').unwrap_or(&pw);
-            let pw = pw.strip_suffix('\r').unwrap_or(pw);
-            i.password = SecretUpdate::set(pw.to_string());
+            i.password = SecretUpdate::set(crate::common::stdin_secret()?);
         }
         self.tls.apply(
             &mut i.tls_verify,

@@ -151,6 +151,37 @@ fn password_without_keyring_saves_the_rest_and_fails_loudly() {
 }
 
 #[test]
+fn a_secret_typed_at_the_terminal_is_not_echoed() {
+    // On a real (pseudo-)terminal the typed password must not appear on the screen.
+    let (_dir, db) = temp_db();
+    let driver = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/cli_support/pty_type.py");
+    let o = std::process::Command::new("python3")
+        .arg(driver)
+        .args(["Canary-typed-pw", "input is not shown"])
+        .arg(env!("CARGO_BIN_EXE_mbadmin"))
+        .arg("--db")
+        .arg(&db)
+        .args([
+            "server",
+            "add",
+            "--name",
+            "T",
+            "--host",
+            "t.example",
+            "--password-stdin",
+        ])
+        .env("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/bus")
+        .output()
+        .unwrap();
+    let shown = text(&o.stdout);
+    assert!(shown.contains("input is not shown"), "{shown}");
+    assert!(!shown.contains("Canary-typed-pw"), "echoed: {shown}");
+    // It was read: no keyring here, so saving it is what failed (exit code 3).
+    assert_eq!(o.status.code(), Some(3), "{shown}");
+    assert!(shown.contains("The password was not saved"), "{shown}");
+}
+
+#[test]
 fn unusable_database_path_is_explained() {
     let dir = tempfile::tempdir().unwrap();
     // A directory where the file should be.
