@@ -50,7 +50,7 @@ pub(crate) async fn resolve(
                 "reserved name (.invalid, RFC 6761)",
             ));
     }
-    let looked = tokio::net::lookup_host((ascii.clone(), port)).await;
+    let looked = lookup(ascii.clone(), port).await;
     match looked {
         Ok(addrs) => {
             let mut list: Vec<SocketAddr> = Vec::new();
@@ -78,27 +78,43 @@ pub(crate) async fn resolve(
                 .arg("host", name)
                 .arg("addrs", shown))
         }
-        Err(e) => Err(Failure::new(classify_dns(&e))
+        Err((code, said)) => Err(Failure::new(code)
             .with(EvidenceKey::Name, ascii)
-            .with(EvidenceKey::ResolverSaid, e.to_string())),
+            .with(EvidenceKey::ResolverSaid, said)),
     }
 }
 
-/// getaddrinfo reports "no such name" with platform-specific messages only.
-pub(crate) fn classify_dns(e: &io::Error) -> DiagnosisCode {
-    let msg = e.to_string().to_ascii_lowercase();
-    let not_found = [
-        "not known",
-        "no address associated",
-        "no such host",
-        "nodename nor servname",
-        "name does not resolve",
-        "host not found",
-    ];
-    if not_found.iter().any(|n| msg.contains(n)) {
-        DiagnosisCode::DnsNotFound
-    } else {
-        DiagnosisCode::DnsFailed
+/// getaddrinfo (the system resolver: hosts file, DNS, mDNS as configured) off the async
+/// runtime. A failure is classified by its code (EAI_NONAME, EAI_NODATA), never by the
+/// text of gai_strerror, which follows the desktop's language once GTK sets the locale.
+async fn lookup(host: String, port: u16) -> Result<Vec<SocketAddr>, (DiagnosisCode, String)> {
+    let found = tokio::task::spawn_blocking(move || {
+        let hints = dns_lookup::AddrInfoHints {
+            socktype: dns_lookup::SockType::Stream.into(),
+            ..Default::default()
+        };
+        dns_lookup::getaddrinfo(Some(&host), None, Some(hints)).map(|found| {
+            found
+                .filter_map(Result::ok)
+                .map(|a| SocketAddr::new(a.sockaddr.ip(), port))
+                .collect::<Vec<_>>()
+        })
+    })
+    .await
+    .map_err(|e| (DiagnosisCode::DnsFailed, e.to_string()))?;
+    found.map_err(|e| {
+        let code = classify_dns(e.kind());
+        (code, io::Error::from(e).to_string())
+    })
+}
+
+/// What a getaddrinfo failure means for the administrator: the name does not exist (or has
+/// no address) versus the resolver could not answer.
+pub(crate) fn classify_dns(kind: dns_lookup::LookupErrorKind) -> DiagnosisCode {
+    use dns_lookup::LookupErrorKind::*;
+    match kind {
+        NoName | NoData => DiagnosisCode::DnsNotFound,
+        _ => DiagnosisCode::DnsFailed,
     }
 }
 
@@ -229,28 +245,12 @@ mod tests {
     use super::*;
 
     #[test]
-    fn resolver_messages_are_classified() {
-        let e = |m: &str| io::Error::other(m.to_string());
-        assert_eq!(
-            classify_dns(&e(
-                "failed to lookup address information: Name or service not known"
-            )),
-            DiagnosisCode::DnsNotFound
-        );
-        assert_eq!(
-            classify_dns(&e("failed to lookup address information: nodename nor servname provided, or not known")),
-            DiagnosisCode::DnsNotFound
-        );
-        assert_eq!(
-            classify_dns(&e("No such host is known. (os error 11001)")),
-            DiagnosisCode::DnsNotFound
-        );
-        assert_eq!(
-            classify_dns(&e(
-                "failed to lookup address information: Temporary failure in name resolution"
-            )),
-            DiagnosisCode::DnsFailed
-        );
+    fn resolver_failures_are_classified_by_code() {
+        use dns_lookup::LookupErrorKind::*;
+        assert_eq!(classify_dns(NoName), DiagnosisCode::DnsNotFound);
+        assert_eq!(classify_dns(NoData), DiagnosisCode::DnsNotFound);
+        assert_eq!(classify_dns(Again), DiagnosisCode::DnsFailed);
+        assert_eq!(classify_dns(Fail), DiagnosisCode::DnsFailed);
     }
 
     #[test]
