@@ -695,6 +695,18 @@ fn secrets_travel_only_encrypted_and_only_with_the_passphrase() {
         b.list_users("").unwrap().is_empty(),
         "nothing imported with a wrong passphrase"
     );
+    // Without the passphrase the rest imports, and the sealed secrets are named as to be
+    // entered again (their rows "not stored"), not dropped unnoticed.
+    let (c, _) = app_at(&dir.path().join("c.db"), Lang::En);
+    let report = c.import_config(&doc, &ImportOptions::default()).unwrap();
+    assert_eq!(report.secrets_restored, 0);
+    assert_eq!(report.secrets_to_reenter.len(), 3, "{report:?}");
+    assert!(report
+        .secrets_to_reenter
+        .contains(&"incoming_server/IMAP Zentrale/password".to_string()));
+    let srv = c.list_servers("IMAP").unwrap().remove(0);
+    assert_eq!(srv.password, SecretState::NotStored);
+
     let report = import_with(&b, &doc, "Passphrase-für-Export").unwrap();
     assert_eq!(report.secrets_restored, 3);
     assert!(report.secrets_to_reenter.is_empty());

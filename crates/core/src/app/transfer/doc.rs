@@ -49,6 +49,11 @@ pub struct ExportDoc {
     /// Secrets the file does not carry (`kind/name/field`, e.g. `account/Vertrieb/password`).
     #[serde(default)]
     pub secrets_to_reenter: Vec<String>,
+    /// Which secrets are sealed in `encrypted_secrets` (names only, like
+    /// `secrets_to_reenter`): an import without the passphrase lists them as to be re-entered
+    /// instead of dropping them unnoticed. Part of what the seal binds.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sealed_secrets: Vec<String>,
     /// The secrets, sealed with a passphrase and bound to the rest of the document.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub encrypted_secrets: Option<Sealed>,
@@ -94,6 +99,7 @@ impl ExportDoc {
             templates: Vec::new(),
             settings: None,
             secrets_to_reenter: Vec::new(),
+            sealed_secrets: Vec::new(),
             encrypted_secrets: None,
         }
     }
@@ -850,6 +856,8 @@ mod v1 {
                 .filter_map(Value::as_str)
                 .map(str::to_string)
                 .collect(),
+            // Version 1 did not name its sealed secrets.
+            sealed_secrets: Vec::new(),
             encrypted_secrets: match doc.get("encrypted_secrets") {
                 Some(v @ Value::Object(_)) => Some(parse(v.clone())?),
                 _ => None,

@@ -217,6 +217,7 @@ impl App {
                 .map(|(k, _)| k.clone())
                 .filter(|k| !plain.contains_key(k))
                 .collect();
+            doc.sealed_secrets = plain.keys().cloned().collect();
             // Sealed last: the secrets are bound to everything else in the document.
             let plain = Sensitive::wrap(serde_json::to_vec(&plain).expect("map"));
             doc.encrypted_secrets = Some(envelope::seal(
@@ -443,7 +444,12 @@ impl App {
         }
         // What still has no secret after the import is marked "not stored" on its row, so
         // the UI asks for it (and a new export lists it again).
-        for k in doc.secrets_to_reenter {
+        // Sealed secrets that were not opened (no passphrase given) must be entered again too.
+        let unopened = match (&doc.encrypted_secrets, secrets.is_empty()) {
+            (Some(_), true) => doc.sealed_secrets,
+            _ => Vec::new(),
+        };
+        for k in doc.secrets_to_reenter.into_iter().chain(unopened) {
             if secrets.contains_key(&k) {
                 continue;
             }
