@@ -44,7 +44,7 @@ fn saves_killed_at_random_points_lose_nothing_acknowledged() {
         if group {
             cmd.process_group(0);
         }
-        let mut child = cmd.spawn().unwrap();
+        let child = cmd.spawn().unwrap();
         if kill {
             std::thread::sleep(Duration::from_micros(rng.next(20_000)));
             let pid = child.id() as i32;
