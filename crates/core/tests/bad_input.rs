@@ -910,3 +910,419 @@ fn valid_edge_cases_are_accepted() {
     }
     assert_eq!(app.resolve(Entity::User, "ANNA").unwrap(), ids.user);
 }
+
+/// A keyring that counts every change: bad input must not touch it.
+#[derive(Default)]
+struct Untouched(std::sync::atomic::AtomicUsize);
+
+impl mailbox_admin_core::secrets::SecretStore for Untouched {
+    fn set(&self, _: &str, _: &str) -> Result<(), mailbox_admin_core::error::SecretError> {
+        self.0.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        Ok(())
+    }
+    fn get(&self, _: &str) -> Result<Option<String>, mailbox_admin_core::error::SecretError> {
+        Ok(None)
+    }
+    fn delete(&self, _: &str) -> Result<(), mailbox_admin_core::error::SecretError> {
+        self.0.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        Ok(())
+    }
+    fn describe(&self) -> String {
+        "untouched".into()
+    }
+}
+
+/// `base` with the keys of `patch` replaced.
+fn patched(base: serde_json::Value, patch: &serde_json::Value) -> serde_json::Value {
+    let mut v = base;
+    for (k, x) in patch.as_object().unwrap() {
+        v[k] = x.clone();
+    }
+    v
+}
+
+fn input<T: serde::de::DeserializeOwned>(v: serde_json::Value) -> Result<T, Error> {
+    // A shape the UI cannot send is not what this corpus is about: it must deserialize.
+    Ok(serde_json::from_value(v).expect("input of the right shape"))
+}
+
+/// What a table row does with its patch.
+#[derive(Clone, Copy, Debug)]
+enum Op {
+    CreateServer,
+    UpdateServer,
+    CreateOutgoing,
+    UpdateOutgoing,
+    CreateAccount,
+    UpdateAccount,
+    CreateProvider,
+    CreateCalendar,
+    /// The patch is applied to a real export (with sealed secrets) before importing it.
+    Import,
+}
+
+#[test]
+fn patched_inputs_creates_updates_and_imports_are_field_errors_that_change_nothing() {
+    use serde_json::json;
+    use Op::*;
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("config.db");
+    let keyring = std::sync::Arc::new(Untouched::default());
+    let app = App::new(
+        mailbox_admin_core::store::Store::open(&db).unwrap(),
+        keyring.clone(),
+        Lang::En,
+    );
+    let ids = setup(&app);
+    let server_json = serde_json::to_value(server()).unwrap();
+    let outgoing_json = serde_json::to_value(outgoing()).unwrap();
+    let account_json = serde_json::to_value(account(&ids)).unwrap();
+    let provider_json = json!({
+        "name": "Entra", "kind": "microsoft365", "tenant_id": "contoso.onmicrosoft.com",
+        "client_id": "11111111-2222-3333-4444-555555555555"
+    });
+    let calendar_json = json!({ "name": "K", "employee_id": ids.employee });
+    let export = app
+        .export_config(&mailbox_admin_core::app::transfer::ExportOptions {
+            include_secrets: true,
+            passphrase: Some("Passphrase-lang-genug".into()),
+        })
+        .unwrap();
+    let huge = "x".repeat(100 * 1024);
+    let changes = keyring.0.load(std::sync::atomic::Ordering::SeqCst);
+
+    let table: Vec<(Op, &str, serde_json::Value)> = vec![
+        // Incoming servers: created and edited alike.
+        (CreateServer, "port", json!({"port": 0})),
+        (CreateServer, "port", json!({"port": 70000})),
+        (CreateServer, "port", json!({"port": -1})),
+        (CreateServer, "timeout_secs", json!({"timeout_secs": 0})),
+        (
+            CreateServer,
+            "timeout_secs",
+            json!({"timeout_secs": 100000}),
+        ),
+        (
+            CreateServer,
+            "login_user",
+            json!({"login_user": "anna\r\nQUIT"}),
+        ),
+        (CreateServer, "login_user", json!({"login_user": huge})),
+        (
+            CreateServer,
+            "tls_alt_name",
+            json!({"tls_alt_name": "*.com"}),
+        ),
+        (
+            CreateServer,
+            "tls_alt_name",
+            json!({"tls_alt_name": "*.co.uk"}),
+        ),
+        (
+            CreateServer,
+            "tls_alt_name",
+            json!({"tls_alt_name": "mail server"}),
+        ),
+        (
+            CreateServer,
+            "tls_alt_name",
+            json!({"tls_alt_name": "*.*.example.com"}),
+        ),
+        (
+            CreateServer,
+            "tls_pin_sha256",
+            json!({"tls_pin_sha256": "zz"}),
+        ),
+        (
+            CreateServer,
+            "tls_pin_sha256",
+            json!({"tls_pin_sha256": "ab".repeat(31)}),
+        ),
+        (CreateServer, "tls_verify", json!({"tls_verify": false})),
+        (
+            CreateServer,
+            "ntlm_domain",
+            json!({"ntlm_domain": "FIRMA\r\nX"}),
+        ),
+        (
+            CreateServer,
+            "oauth_provider_id",
+            json!({"auth_method": "oauth2", "oauth_provider_id": 999}),
+        ),
+        (
+            CreateServer,
+            "folder_trash",
+            json!({"folder_trash": "Trash\r\nX"}),
+        ),
+        (UpdateServer, "host", json!({"host": ""})),
+        (UpdateServer, "host", json!({"host": "imap example.com"})),
+        (UpdateServer, "port", json!({"port": 0})),
+        (
+            UpdateServer,
+            "tls_alt_name",
+            json!({"tls_alt_name": "*.de"}),
+        ),
+        (UpdateServer, "name", json!({"name": ""})),
+        (UpdateServer, "timeout_secs", json!({"timeout_secs": -5})),
+        (UpdateServer, "tls_verify", json!({"tls_verify": false})),
+        // Outgoing servers: test recipients and sender addresses too.
+        (CreateOutgoing, "host", json!({"host": "smtp..example.org"})),
+        (CreateOutgoing, "port", json!({"port": 65536})),
+        (
+            CreateOutgoing,
+            "sender_address",
+            json!({"sender_address": "kein-at"}),
+        ),
+        (
+            CreateOutgoing,
+            "sender_address",
+            json!({"sender_address": "a@b\r\nRCPT TO:<x@y>"}),
+        ),
+        (CreateOutgoing, "username", json!({"username": "u\r\nAUTH"})),
+        (
+            CreateOutgoing,
+            "tls_alt_name",
+            json!({"tls_alt_name": "*.net"}),
+        ),
+        (
+            CreateOutgoing,
+            "smime_certificate_id",
+            json!({"smime_certificate_id": 999}),
+        ),
+        (
+            CreateOutgoing,
+            "client_certificate_id",
+            json!({"client_certificate_id": 999}),
+        ),
+        (
+            CreateOutgoing,
+            "oauth_provider_id",
+            json!({"auth_method": "oauth2", "oauth_provider_id": 999}),
+        ),
+        (
+            CreateOutgoing,
+            "tls_verify",
+            json!({"tls_verify": false, "enabled": false}),
+        ),
+        (UpdateOutgoing, "host", json!({"host": ""})),
+        (
+            UpdateOutgoing,
+            "sender_address",
+            json!({"sender_address": "@example.com"}),
+        ),
+        (UpdateOutgoing, "timeout_secs", json!({"timeout_secs": 0})),
+        // Accounts: logins, addresses, recipients.
+        (CreateAccount, "email", json!({"email": "kein-at"})),
+        (CreateAccount, "email", json!({"email": "a@b@example.com"})),
+        (
+            CreateAccount,
+            "email",
+            json!({"email": "anna@example.com\r\nBcc: x@y"}),
+        ),
+        (CreateAccount, "reply_to", json!({"reply_to": "antwort"})),
+        (CreateAccount, "send_bcc", json!({"send_bcc": "archiv@, x"})),
+        (
+            CreateAccount,
+            "username",
+            json!({"username": "anna\r\nLOGOUT"}),
+        ),
+        (CreateAccount, "username", json!({"username": huge})),
+        (
+            CreateAccount,
+            "incoming_server_id",
+            json!({"incoming_server_id": 999}),
+        ),
+        (
+            CreateAccount,
+            "outgoing_server_id",
+            json!({"outgoing_server_id": 999}),
+        ),
+        (CreateAccount, "company_id", json!({"company_id": 999})),
+        (CreateAccount, "user_ids", json!({"user_ids": [999]})),
+        (
+            CreateAccount,
+            "mailbox_path",
+            json!({"mailbox_path": "INBOX\r\nX"}),
+        ),
+        (
+            CreateAccount,
+            "sender_name",
+            json!({"sender_name": "Anna\r\nBcc: x@y"}),
+        ),
+        (UpdateAccount, "email", json!({"email": ""})),
+        (UpdateAccount, "name", json!({"name": "   "})),
+        (UpdateAccount, "reply_to", json!({"reply_to": "a@"})),
+        (
+            UpdateAccount,
+            "incoming_server_id",
+            json!({"incoming_server_id": 999}),
+        ),
+        // OAuth providers.
+        (CreateProvider, "name", json!({"name": ""})),
+        (CreateProvider, "client_id", json!({"client_id": ""})),
+        (CreateProvider, "client_id", json!({"client_id": "id\r\nx"})),
+        (
+            CreateProvider,
+            "tenant_id",
+            json!({"tenant_id": "contoso tenant"}),
+        ),
+        (
+            CreateProvider,
+            "token_endpoint",
+            json!({"kind": "oidc", "token_endpoint": "kein url", "authorization_endpoint": "https://idp.example.com/auth"}),
+        ),
+        (
+            CreateProvider,
+            "token_endpoint",
+            json!({"kind": "oidc", "token_endpoint": "http://idp.example.com/token", "authorization_endpoint": "https://idp.example.com/auth"}),
+        ),
+        (
+            CreateProvider,
+            "discovery_url",
+            json!({"kind": "oidc", "discovery_url": "ftp://idp.example.com/"}),
+        ),
+        (
+            CreateProvider,
+            "authorization_endpoint",
+            json!({"kind": "oidc", "authorization_endpoint": "javascript:alert(1)", "token_endpoint": "https://idp.example.com/token"}),
+        ),
+        // Calendars.
+        (
+            CreateCalendar,
+            "caldav_url",
+            json!({"backend": "caldav", "caldav_url": "ftp://dav.example.com/"}),
+        ),
+        (
+            CreateCalendar,
+            "sync_days_ahead",
+            json!({"sync_days_ahead": -3}),
+        ),
+        (CreateCalendar, "name", json!({"name": ""})),
+        // Import files: edited, tampered, cut short.
+        (Import, "file", json!({"format": "something-else"})),
+        (Import, "file", json!({"version": 99})),
+        (Import, "file", json!({"incoming_servers": {"name": "x"}})),
+        (
+            Import,
+            "file",
+            json!({"incoming_servers": [{"name": "X", "host": "h", "colour": "red"}]}),
+        ),
+        (Import, "file", json!({"encrypted_secrets": {"kdf": "md5"}})),
+    ];
+    // Tampered and truncated seals, from the real export.
+    let sealed = export["encrypted_secrets"].clone();
+    let mut tampered_sealed = vec![];
+    for (what, patch) in [
+        ("ciphertext cut short", {
+            let c = sealed["ciphertext"].as_str().unwrap();
+            json!({"ciphertext": &c[..c.len() / 2]})
+        }),
+        ("ciphertext altered", {
+            let c = sealed["ciphertext"].as_str().unwrap();
+            let flipped = if c.starts_with('A') { "B" } else { "A" };
+            json!({"ciphertext": format!("{flipped}{}", &c[1..])})
+        }),
+        ("unknown cipher", json!({"cipher": "rot13"})),
+        ("unknown kdf", json!({"kdf": "pbkdf1"})),
+        ("nonce missing", json!({"nonce": ""})),
+    ] {
+        tampered_sealed.push((what, patched(sealed.clone(), &patch)));
+    }
+    let mut table = table;
+    for (_, s) in &tampered_sealed {
+        table.push((Import, "file", json!({ "encrypted_secrets": s })));
+    }
+    // The document edited after export: the seal no longer fits (a host pointed elsewhere).
+    table.push((
+        Import,
+        "file",
+        json!({"incoming_servers": [
+            patched(export["incoming_servers"][0].clone(), &json!({"host": "evil.example.net"}))
+        ]}),
+    ));
+    assert!(table.len() >= 55, "{} cases", table.len());
+
+    let mut before = snapshot(&db);
+    let server = app.get_server(ids.server).unwrap();
+    let out = app.get_outgoing(ids.outgoing).unwrap();
+    let acc = app.get_account(ids.account).unwrap();
+    let mut wrong = Vec::new();
+    for (i, (op, field, patch)) in table.iter().enumerate() {
+        let what = format!("#{i} {op:?} {patch}");
+        let what = &what[..what.len().min(160)];
+        let r: Result<(), Error> = match op {
+            CreateServer => input(patched(server_json.clone(), patch))
+                .and_then(|v: ServerInput| ok(app.create_server(&v))),
+            UpdateServer => input(patched(
+                serde_json::to_value(ServerInput::from(&server)).unwrap(),
+                patch,
+            ))
+            .and_then(|v: ServerInput| ok(app.update_server(server.id, server.version, &v))),
+            CreateOutgoing => input(patched(outgoing_json.clone(), patch))
+                .and_then(|v: OutgoingInput| ok(app.create_outgoing(&v))),
+            UpdateOutgoing => input(patched(
+                serde_json::to_value(OutgoingInput::from(&out)).unwrap(),
+                patch,
+            ))
+            .and_then(|v: OutgoingInput| ok(app.update_outgoing(out.id, out.version, &v))),
+            CreateAccount => input(patched(account_json.clone(), patch))
+                .and_then(|v: AccountInput| ok(app.create_account(&v))),
+            UpdateAccount => input(patched(
+                serde_json::to_value(AccountInput::from(&acc)).unwrap(),
+                patch,
+            ))
+            .and_then(|v: AccountInput| ok(app.update_account(acc.id, acc.version, &v))),
+            CreateProvider => input(patched(provider_json.clone(), patch))
+                .and_then(|v: OauthProviderInput| ok(app.create_oauth_provider(&v))),
+            CreateCalendar => input(patched(calendar_json.clone(), patch))
+                .and_then(|v: CalendarInput| ok(app.create_calendar(&v))),
+            Import => ok(app.import_config(
+                &patched(export.clone(), patch),
+                &mailbox_admin_core::app::transfer::ImportOptions {
+                    on_conflict: mailbox_admin_core::app::transfer::OnConflict::Skip,
+                    passphrase: Some("Passphrase-lang-genug".into()),
+                },
+            )),
+        };
+        let err = match r {
+            Ok(()) => {
+                wrong.push(format!("{what}: accepted"));
+                // Take it back, so that the next cases start from the same database.
+                for s in app.list_servers("Neu").unwrap() {
+                    let _ = app.delete_server(s.id, None);
+                }
+                for s in app.list_outgoing("Neu").unwrap() {
+                    let _ = app.delete_outgoing(s.id, None);
+                }
+                for a in app.list_accounts("Neu").unwrap() {
+                    let _ = app.delete_account(a.id, None);
+                }
+                before = snapshot(&db);
+                continue;
+            }
+            Err(e) => e,
+        };
+        let api = err.to_api(Lang::En);
+        let fields: Vec<&str> = api.fields.iter().map(|f| f.field.as_str()).collect();
+        if !fields.contains(field) {
+            wrong.push(format!(
+                "{what}: expected field {field}, got {fields:?} ({})",
+                api.message
+            ));
+        }
+        assert!(
+            !api.fields.iter().any(|f| f.message.is_empty()),
+            "{what}: {:?}",
+            api.fields
+        );
+        if snapshot(&db) != before {
+            wrong.push(format!("{what}: the database changed"));
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+    assert_eq!(
+        keyring.0.load(std::sync::atomic::Ordering::SeqCst),
+        changes,
+        "bad input touched the keyring"
+    );
+}
