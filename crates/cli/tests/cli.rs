@@ -321,3 +321,39 @@ fn a_test_that_cannot_run_exits_4_apart_from_a_failed_test() {
         "other commands keep 1 for an error"
     );
 }
+
+#[test]
+fn the_app_and_the_cli_editing_one_record_end_in_a_clean_conflict() {
+    use mailbox_admin_core::model::ServerInput;
+    let (_dir, db) = temp_db();
+    assert!(
+        mbadmin(&db, "server add --name Zentrale --host imap.example.com")
+            .status
+            .success()
+    );
+    // The window has the record open (read with its version) ...
+    let app = mailbox_admin_core::App::new(
+        mailbox_admin_core::store::Store::open(&db).unwrap(),
+        std::sync::Arc::new(mailbox_admin_core::secrets::UnavailableSecrets {
+            reason: "none in this test".into(),
+        }),
+        mailbox_admin_core::Lang::En,
+    );
+    let open = app.list_servers("Zentrale").unwrap().remove(0);
+    // ... the CLI changes it meanwhile ...
+    let o = mbadmin(&db, "server edit Zentrale --timeout 45");
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    // ... and the window's save is refused instead of overwriting the CLI's change.
+    let mut edit = ServerInput::from(&open);
+    edit.timeout_secs = 20;
+    let err = app.update_server(open.id, open.version, &edit).unwrap_err();
+    assert_eq!(err.code(), mailbox_admin_core::error::ErrorCode::Conflict);
+    assert_eq!(app.get_server(open.id).unwrap().timeout_secs, 45);
+    // The other way round: the window saves, the CLI (reading afresh) still edits.
+    let now = app.get_server(open.id).unwrap();
+    app.update_server(now.id, now.version, &ServerInput::from(&now))
+        .unwrap();
+    assert!(mbadmin(&db, "server edit Zentrale --timeout 50")
+        .status
+        .success());
+}
