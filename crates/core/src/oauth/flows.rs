@@ -146,11 +146,53 @@ fn request_failure<T: ErrorResponseType + AsRef<str> + std::fmt::Display + 'stat
     }
 }
 
+impl ProviderConfig {
+    /// `f` without any credential of ours in it: a provider's answer may quote the request
+    /// back (its Authorization header, its form body), and a failure goes to the screen, the
+    /// test history and the transcript. `also`: the request's other secrets (a code, a
+    /// refresh token), as sent and URL-encoded.
+    fn clean(&self, mut f: OauthFailure, also: &[&str]) -> OauthFailure {
+        use base64::Engine;
+        let enc = |x: &str| url::form_urlencoded::byte_serialize(x.as_bytes()).collect::<String>();
+        let mut forms: Vec<String> = Vec::new();
+        let secret = self.client_secret.as_ref().map(|s| s.expose().as_str());
+        for s in secret.iter().chain(also).filter(|s| !s.is_empty()) {
+            forms.push(s.to_string());
+            forms.push(enc(s));
+        }
+        if let Some(s) = secret {
+            // HTTP Basic: base64 of id:secret, URL-encoded first (RFC 6749 §2.3.1) or not.
+            for pair in [
+                format!("{}:{s}", self.client_id),
+                format!("{}:{}", enc(&self.client_id), enc(s)),
+            ] {
+                forms.push(base64::engine::general_purpose::STANDARD.encode(pair));
+            }
+        }
+        forms.sort_by_key(|s| std::cmp::Reverse(s.len()));
+        let scrub = |text: &mut String| {
+            for s in &forms {
+                if text.contains(s.as_str()) {
+                    *text = text.replace(s.as_str(), "[…]");
+                }
+            }
+        };
+        scrub(&mut f.error);
+        scrub(&mut f.description);
+        for e in &mut f.evidence {
+            scrub(&mut e.value);
+        }
+        f
+    }
+}
+
 fn token_from<T: ErrorResponseType + AsRef<str> + std::fmt::Display + 'static>(
-    url: &str,
+    cfg: &ProviderConfig,
+    also: &[&str],
     r: Result<Token, RequestTokenError<HttpError, StandardErrorResponse<T>>>,
 ) -> Result<TokenResponse, OauthFailure> {
-    let t = r.map_err(|e| request_failure(url, e))?;
+    let url = &cfg.token_endpoint;
+    let t = r.map_err(|e| cfg.clean(request_failure(url, e), also))?;
     if t.access_token().secret().is_empty() {
         return Err(OauthFailure::new(
             DiagnosisCode::OauthProviderError,
@@ -443,12 +485,12 @@ impl BrowserLogin {
                     .map_err(|e| bad_url(&self.redirect_uri, e))?,
             );
             let r = client
-                .exchange_code(oauth2::AuthorizationCode::new(code))
+                .exchange_code(oauth2::AuthorizationCode::new(code.clone()))
                 .map_err(config_failure)?
                 .set_pkce_verifier(oauth2::PkceCodeVerifier::new(self.verifier.clone()))
                 .request_async(&cfg.http)
                 .await;
-            return token_from(&cfg.token_endpoint, r);
+            return token_from(cfg, &[&code, &self.verifier], r);
         }
         if foreign_state {
             return Err(state_mismatch());
@@ -507,7 +549,7 @@ pub async fn device_start(cfg: &ProviderConfig) -> Result<DeviceLogin, OauthFail
         .add_scopes(scopes(&cfg.scopes))
         .request_async(&cfg.http)
         .await
-        .map_err(|e| request_failure(url, e))?;
+        .map_err(|e| cfg.clean(request_failure(url, e), &[]))?;
     Ok(DeviceLogin {
         user_code: details.user_code().secret().clone(),
         // oauth2 also reads Google's verification_url.
@@ -543,8 +585,8 @@ impl DeviceLogin {
         );
         tokio::select! {
             _ = cancel.cancelled() => Err(OauthFailure::new(DiagnosisCode::OauthCancelled, "", "")),
-            f = polling.failure() => Err(f),
-            r = poll => token_from(&cfg.token_endpoint, r),
+            f = polling.failure() => Err(cfg.clean(f, &[self.details.device_code().secret()])),
+            r = poll => token_from(cfg, &[self.details.device_code().secret()], r),
         }
     }
 }
@@ -571,7 +613,7 @@ pub async fn client_credentials(cfg: &ProviderConfig) -> Result<TokenResponse, O
         .add_scopes(scopes(scope))
         .request_async(&cfg.http)
         .await;
-    token_from(&cfg.token_endpoint, r)
+    token_from(cfg, &[], r)
 }
 
 pub async fn refresh(
@@ -584,7 +626,7 @@ pub async fn refresh(
         .map_err(config_failure)?
         .request_async(&cfg.http)
         .await;
-    token_from(&cfg.token_endpoint, r)
+    token_from(cfg, &[refresh_token.expose()], r)
 }
 
 /// Revokes a token (RFC 7009); `hint` is `refresh_token` or `access_token`. `Ok(false)`:
@@ -598,6 +640,7 @@ pub async fn revoke(
         return Ok(false);
     }
     let secret = token.expose().to_string();
+    let token_secret = secret.clone();
     let token = if hint == "refresh_token" {
         StandardRevocableToken::RefreshToken(oauth2::RefreshToken::new(secret))
     } else {
@@ -608,7 +651,10 @@ pub async fn revoke(
         .map_err(config_failure)?
         .request_async(&cfg.http)
         .await
-        .map_err(|e| request_failure(&cfg.revocation_endpoint, e))?;
+        .map_err(|e| {
+            let f = request_failure(&cfg.revocation_endpoint, e);
+            cfg.clean(f, &[token_secret.as_str()])
+        })?;
     Ok(true)
 }
 

@@ -17,6 +17,8 @@ use std::time::Duration;
 #[derive(Clone)]
 pub struct Http {
     inner: Result<(reqwest::Client, Arc<FailedChains>), String>,
+    /// Bounds each request from start to the last byte of the answer.
+    timeout: Duration,
 }
 
 impl std::fmt::Debug for Http {
@@ -53,12 +55,21 @@ impl Http {
             .build()
             .map(|c| (c, failed))
             .map_err(|e| e.to_string());
-        let h = Http { inner };
+        let h = Http {
+            inner,
+            timeout: HTTP_TIMEOUT,
+        };
         if cache.len() >= 16 {
             cache.remove(0);
         }
         cache.push((tls, h.clone()));
         h
+    }
+
+    /// The same client with every request bounded by `timeout` instead of `HTTP_TIMEOUT`.
+    pub fn with_timeout(mut self, timeout: Duration) -> Http {
+        self.timeout = timeout;
+        self
     }
 
     fn parts(&self) -> Result<&(reqwest::Client, Arc<FailedChains>), OauthFailure> {
@@ -108,7 +119,11 @@ impl Http {
         url: &str,
         req: reqwest::RequestBuilder,
     ) -> Result<(u16, Option<String>, Vec<u8>), OauthFailure> {
-        let mut resp = req.send().await.map_err(|e| self.failure(url, &e))?;
+        let mut resp = req
+            .timeout(self.timeout)
+            .send()
+            .await
+            .map_err(|e| self.failure(url, &e))?;
         let status = resp.status().as_u16();
         let ctype = resp
             .headers()
