@@ -6,6 +6,7 @@
 //! capabilities, each login step), which async-imap's `Client::login` cannot give.
 //! Folder tree, (un)subscribing and the round trip run on async-imap (`imap_actions.rs`).
 
+use super::answer::{self, Answer, Stage, Wire};
 use super::conn::{preview, Conn};
 use super::flow::{self, soft, Proto, Session};
 use super::runner::{Done, Failure, Runner, Stop};
@@ -268,6 +269,8 @@ pub(crate) struct Imap {
     tag: u32,
     caps: Vec<String>,
     preauth: bool,
+    /// `[ALERT]` texts the server sent (RFC 3501 7.1: shown to the user verbatim).
+    alerts: Vec<String>,
 }
 
 impl Imap {
@@ -276,6 +279,7 @@ impl Imap {
             tag: 0,
             caps: Vec::new(),
             preauth: false,
+            alerts: Vec::new(),
         }
     }
 
@@ -295,6 +299,13 @@ impl Imap {
         format!("a{}", self.tag)
     }
 
+    /// Keeps the text of an `[ALERT]` status (`OK|NO|BAD [ALERT] text`, tagged or not).
+    fn note_alert(&mut self, status: &Tagged) {
+        if status.code.eq_ignore_ascii_case("ALERT") && self.alerts.len() < 8 {
+            self.alerts.push(status.text.clone());
+        }
+    }
+
     fn note_caps(&mut self, code: &str) {
         if let Some(list) = code
             .strip_prefix("CAPABILITY ")
@@ -302,6 +313,20 @@ impl Imap {
         {
             self.caps = parse_caps(list);
         }
+    }
+
+    /// What a refused command means (codes first, then the words), with the alerts seen.
+    fn refusal(&self, t: &Tagged, stage: Stage) -> Failure {
+        let said = t.said();
+        answer::classify(&Answer {
+            wire: Wire::Imap,
+            stage,
+            said: &said,
+            reply: None,
+            status: Some(t.code.as_str()),
+            text: &t.text,
+            alerts: &self.alerts,
+        })
     }
 
     /// Reads until the completion of `tag`, collecting untagged responses.
@@ -328,6 +353,9 @@ impl Imap {
                 if up.starts_with("BYE") {
                     bye = Some(s.clone());
                 }
+                if ["OK ", "NO ", "BAD "].iter().any(|p| up.starts_with(p)) {
+                    self.note_alert(&parse_status(rest));
+                }
                 bytes += line.text.len() + line.literals.iter().map(Vec::len).sum::<usize>();
                 if untagged.len() >= MAX_RESPONSE_LINES || bytes > MAX_RESPONSE_BYTES {
                     return Err(Failure::new(DiagnosisCode::ProtocolInvalidResponse)
@@ -339,6 +367,7 @@ impl Imap {
             if let Some(rest) = s.strip_prefix(tag).filter(|r| r.starts_with(' ')) {
                 let t = parse_status(rest);
                 self.note_caps(&t.code);
+                self.note_alert(&t);
                 return Ok((untagged, t));
             }
             return Err(Failure::new(DiagnosisCode::ProtocolInvalidResponse)
@@ -383,12 +412,17 @@ impl Imap {
                 c.write_secret(&resp, super::transcript::REDACTED).await?;
                 continue;
             }
-            if s.starts_with("* ") {
+            if let Some(rest) = s.strip_prefix("* ") {
+                let up = rest.to_ascii_uppercase();
+                if ["OK ", "NO ", "BAD "].iter().any(|p| up.starts_with(p)) {
+                    self.note_alert(&parse_status(rest));
+                }
                 continue;
             }
             if let Some(rest) = s.strip_prefix(tag.as_str()).filter(|r| r.starts_with(' ')) {
                 let t = parse_status(rest);
                 self.note_caps(&t.code);
+                self.note_alert(&t);
                 return Ok(t);
             }
             return Err(Failure::new(DiagnosisCode::ProtocolInvalidResponse)
@@ -588,8 +622,7 @@ impl Proto for Imap {
     async fn starttls(&mut self, c: &mut Conn) -> Result<(), Failure> {
         let (_, t) = self.command(c, "STARTTLS").await?;
         if !t.ok() {
-            return Err(Failure::new(DiagnosisCode::TlsStarttlsUnsupported)
-                .with(EvidenceKey::ServerSaid, t.said()));
+            return Err(self.refusal(&t, Stage::Starttls));
         }
         self.caps.clear();
         Ok(())
@@ -601,6 +634,7 @@ impl Proto for Imap {
         t: &ProbeTarget,
         password: &str,
     ) -> Result<Done<()>, Failure> {
+        self.alerts.clear();
         if self.preauth {
             return Ok(Done::new((), "login")
                 .arg("user", t.user.clone())
@@ -620,7 +654,8 @@ impl Proto for Imap {
                     .arg("user", t.user.clone())
                     .arg("mech", mech));
             }
-            return Err(sasl::oauth_rejected(t, auth.server_error(), tagged.said()));
+            let f = self.refusal(&tagged, Stage::Login);
+            return Err(sasl::oauth_failed(t, &auth, f));
         }
         let want = match t.auth {
             ProbeAuth::Password if offered.iter().any(|m| m == "PLAIN") => "PLAIN",
@@ -676,15 +711,17 @@ impl Proto for Imap {
                 .arg("user", t.user.clone())
                 .arg("mech", mech));
         }
-        let code = tagged.code.to_ascii_uppercase();
-        let f = if code.starts_with("PRIVACYREQUIRED") {
-            Failure::new(DiagnosisCode::AuthPlaintextDisabled)
-        } else if tagged.status == "BAD" && mech != "LOGIN" {
-            Failure::new(DiagnosisCode::AuthMechanismUnsupported).with(EvidenceKey::Wanted, mech)
+        if tagged.status == "BAD" && mech != "LOGIN" && tagged.code.is_empty() {
+            return Err(Failure::new(DiagnosisCode::AuthMechanismUnsupported)
+                .with(EvidenceKey::Wanted, mech)
+                .with(EvidenceKey::ServerSaid, tagged.said()));
+        }
+        let f = self.refusal(&tagged, Stage::Login);
+        Err(if f.code == DiagnosisCode::AuthFailed {
+            f.with(EvidenceKey::User, t.user.clone())
         } else {
-            Failure::new(DiagnosisCode::AuthFailed).with(EvidenceKey::User, t.user.clone())
-        };
-        Err(f.with(EvidenceKey::ServerSaid, tagged.said()))
+            f
+        })
     }
 
     async fn logout(&mut self, c: &mut Conn) -> Result<(), Failure> {
@@ -794,6 +831,39 @@ pub(crate) async fn test(r: &mut Runner<'_>, t: &ProbeTarget) -> Result<(), Stop
         }
     }
     flow::logout_step(r, t, &mut s).await
+}
+
+/// Test support: the tagged refusal `answer` (without its tag, e.g. `NO [ALERT] …`; lines
+/// before the last are sent as they are) at `stage`, replayed through this module's real
+/// client code against a scripted server.
+#[cfg(test)]
+pub(crate) async fn replay(stage: Stage, answer: &str) -> Failure {
+    use super::testing::{target, Script};
+    let (before, last) = match answer.rsplit_once('\n') {
+        Some((b, l)) => (Some(b), l),
+        None => (None, answer),
+    };
+    let mut script = Script::new().send("* OK [CAPABILITY IMAP4rev1 STARTTLS AUTH=PLAIN] ready");
+    script = match stage {
+        Stage::Starttls => script.expect("a1 STARTTLS"),
+        _ => script.expect("a1 LOGIN *"),
+    };
+    if let Some(b) = before {
+        script = script.send(b);
+    }
+    let (mut c, peer) = script.send(&format!("a1 {last}")).start();
+    let mut p = Imap::new();
+    p.greeting(&mut c).await.expect("greeting");
+    c.tls = stage != Stage::Starttls;
+    let r = match stage {
+        Stage::Starttls => p.starttls(&mut c).await,
+        _ => {
+            let t = target(ProbeProtocol::Imap, ProbeAuth::Login);
+            p.login(&mut c, &t, "pw-1234").await.map(|_| ())
+        }
+    };
+    peer.finish(c).await;
+    r.expect_err("the answer is a refusal")
 }
 
 #[cfg(test)]
