@@ -665,7 +665,8 @@ impl Proto for Imap {
             _ => "PLAIN",
         };
         let plaintext = want != "CRAM-MD5";
-        if plaintext && !c.tls && self.has("LOGINDISABLED") {
+        // GNU Mailutils says "TLS required" with its own capability instead of LOGINDISABLED.
+        if plaintext && !c.tls && (self.has("LOGINDISABLED") || self.has("XTLSREQUIRED")) {
             return Err(Failure::new(DiagnosisCode::AuthPlaintextDisabled)
                 .with(EvidenceKey::Capabilities, self.caps_text()));
         }
