@@ -834,6 +834,15 @@ pub(crate) async fn test(r: &mut Runner<'_>, t: &ProbeTarget) -> Result<(), Stop
     flow::logout_step(r, t, &mut s).await
 }
 
+/// A refused login seen by another client of this connection (async-imap's, in
+/// `imap_actions`): its completion `NO|BAD [CODE] text` without the tag, classified as here.
+pub(crate) fn login_refusal(said: &str) -> Failure {
+    let t = parse_status(said);
+    let mut imap = Imap::new();
+    imap.note_alert(&t);
+    imap.refusal(&t, Stage::Login)
+}
+
 /// Test support: the tagged refusal `answer` (without its tag, e.g. `NO [ALERT] …`; lines
 /// before the last are sent as they are) at `stage`, replayed through this module's real
 /// client code against a scripted server.
