@@ -1158,6 +1158,10 @@ pub fn summary(lang: Lang, key: &str, args: &[(&str, String)]) -> String {
             "Angemeldet als {user} ({mech})",
             "Logged in as {user} ({mech})",
         ),
+        "login_alert" => (
+            "Angemeldet als {user} ({mech}). Der Server meldet: „{alert}“",
+            "Logged in as {user} ({mech}). The server says: \"{alert}\"",
+        ),
         "login_no_user" => (
             "Keine Anmeldedaten hinterlegt: nur die Verbindung wurde geprüft",
             "No login configured: only the connection was checked",

@@ -315,6 +315,25 @@ impl Imap {
         }
     }
 
+    /// A successful login's step; alerts the server sent on the way are shown word for word
+    /// (RFC 3501 7.1), e.g. "your password expires in 3 days".
+    fn logged_in(&self, t: &ProbeTarget, mech: &str) -> Done<()> {
+        let done = Done::new(
+            (),
+            if self.alerts.is_empty() {
+                "login"
+            } else {
+                "login_alert"
+            },
+        )
+        .arg("user", t.user.clone())
+        .arg("mech", mech.to_string());
+        match self.alerts.is_empty() {
+            true => done,
+            false => done.arg("alert", self.alerts.join(" / ")),
+        }
+    }
+
     /// What a refused command means (codes first, then the words), with the alerts seen.
     fn refusal(&self, t: &Tagged, stage: Stage) -> Failure {
         let said = t.said();
@@ -650,9 +669,7 @@ impl Proto for Imap {
                     self.caps.clear();
                     let _ = self.command(c, "CAPABILITY").await?;
                 }
-                return Ok(Done::new((), "login")
-                    .arg("user", t.user.clone())
-                    .arg("mech", mech));
+                return Ok(self.logged_in(t, mech));
             }
             let f = self.refusal(&tagged, Stage::Login);
             return Err(sasl::oauth_failed(t, &auth, f));
@@ -708,9 +725,7 @@ impl Proto for Imap {
                 self.caps.clear();
                 let _ = self.command(c, "CAPABILITY").await?;
             }
-            return Ok(Done::new((), "login")
-                .arg("user", t.user.clone())
-                .arg("mech", mech));
+            return Ok(self.logged_in(t, mech));
         }
         if tagged.status == "BAD" && mech != "LOGIN" && tagged.code.is_empty() {
             return Err(Failure::new(DiagnosisCode::AuthMechanismUnsupported)
@@ -1207,6 +1222,27 @@ mod tests {
         );
         let sent = lines(&c.transcript.take(), Dir::Client);
         assert_eq!(sent, [r#"a1 LOGIN "alice@example.test" <redacted>"#]);
+        peer.finish(c).await;
+    }
+
+    #[tokio::test]
+    async fn an_alert_on_a_successful_login_is_shown_in_its_summary() {
+        let (mut c, peer, mut p) = greeted(
+            "* OK [CAPABILITY IMAP4rev1 AUTH=PLAIN] ready",
+            Script::new()
+                .expect("a1 LOGIN *")
+                .send("* OK [ALERT] Ihr Passwort läuft in 3 Tagen ab")
+                .send("a1 OK [CAPABILITY IMAP4rev1] Logged in"),
+        )
+        .await;
+        c.tls = true;
+        let t = target(ProbeProtocol::Imap, ProbeAuth::Login);
+        let done = p.login(&mut c, &t, "pw-1234").await.unwrap();
+        let summary = crate::diag::summary(Lang::De, done.key, &done.args);
+        assert!(
+            summary.ends_with("Der Server meldet: „Ihr Passwort läuft in 3 Tagen ab“"),
+            "{summary}"
+        );
         peer.finish(c).await;
     }
 

@@ -53,8 +53,8 @@ impl Failure {
 /// A step's successful outcome: its value and how to summarize it.
 pub(crate) struct Done<T> {
     pub value: T,
-    key: &'static str,
-    args: Vec<(&'static str, String)>,
+    pub(crate) key: &'static str,
+    pub(crate) args: Vec<(&'static str, String)>,
     warnings: Vec<Failure>,
     tls: Option<TlsEvidence>,
     status: Option<StepStatus>,
