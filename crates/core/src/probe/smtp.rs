@@ -42,14 +42,16 @@ impl Reply {
     fn refusal(&self, stage: Stage) -> Failure {
         let said = self.said();
         let text = self.text();
+        let status = self.enhanced();
         answer::classify(&Answer {
             wire: Wire::Smtp,
             stage,
             said: &said,
             reply: Some(self.code),
-            status: self.enhanced(),
-            text: text
-                .trim_start_matches(|c: char| c.is_ascii_digit() || c == '.')
+            status,
+            text: status
+                .and_then(|s| text.strip_prefix(s))
+                .unwrap_or(&text)
                 .trim(),
             alerts: &[],
         })
