@@ -199,6 +199,8 @@ fn verdict(lang: Lang, name: &str, r: &TestReport) -> String {
         ("abgebrochen", "cancelled")
     } else if r.ok {
         ("bestanden", "passed")
+    } else if r.failed_temporarily() {
+        ("vorübergehend gescheitert", "failed temporarily")
     } else {
         ("fehlgeschlagen", "failed")
     };
