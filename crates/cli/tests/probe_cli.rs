@@ -211,6 +211,13 @@ fn test_account_and_test_all_report_per_account_and_exit_nonzero_on_failure() {
     );
     assert_no_password(&o);
 
+    // The servers could not judge the password: a failure, but a temporary one.
+    let o = mbadmin(&db, &format!("test account Frank --ca-file {ca}"), "");
+    assert_eq!(o.status.code(), Some(1));
+    let out = text(&o.stdout);
+    assert!(out.contains("Frank: failed temporarily"), "{out}");
+    assert!(out.contains("auth.temporary"), "{out}");
+
     let o = mbadmin(
         &db,
         &format!("--json test --all --concurrency 2 --ca-file {ca}"),
