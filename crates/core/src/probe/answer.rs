@@ -740,9 +740,10 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn pop3_response_codes_of_rfc_2449_and_3206_decide_the_login() {
+    async fn pop3_response_codes_of_rfc_3206_decide_the_login() {
         for (said, code) in [
             ("-ERR [AUTH] Authentication failed.", AuthFailed),
+            ("-ERR [AUTH] Your password has expired", AuthPasswordExpired),
             (
                 "-ERR [SYS/TEMP] Temporary authentication failure.",
                 AuthTemporary,
@@ -750,14 +751,6 @@ mod tests {
             (
                 "-ERR [SYS/PERM] Your account has been disabled",
                 AuthAccountDisabled,
-            ),
-            (
-                "-ERR [IN-USE] Mailbox is locked by another POP3 session",
-                AuthMailboxInUse,
-            ),
-            (
-                "-ERR [LOGIN-DELAY] Minimum time between mail checks is 15 minutes",
-                AuthLoginDelay,
             ),
         ] {
             let f = pop3::replay(Stage::Login, said).await;
@@ -770,6 +763,25 @@ mod tests {
         )
         .await;
         said_and_code(&f, TlsStarttlsUnsupported, "TLS support");
+    }
+
+    #[tokio::test]
+    async fn pop3_response_codes_of_rfc_2449_decide_the_login() {
+        for (said, code) in [
+            (
+                "-ERR [IN-USE] Mailbox is locked by another POP3 session",
+                AuthMailboxInUse,
+            ),
+            (
+                "-ERR [LOGIN-DELAY] Minimum time between mail checks is 15 minutes",
+                AuthLoginDelay,
+            ),
+        ] {
+            let f = pop3::replay(Stage::Login, said).await;
+            said_and_code(&f, code, said);
+            assert!(f.code.is_transient(), "{said}: the password is fine");
+            assert!(evidence(&f, EvidenceKey::StatusCode).is_some());
+        }
     }
 
     #[tokio::test]
