@@ -4,6 +4,12 @@
 //!
 //! Each entry carries recorded answers (`examples`) that the tests replay through the real
 //! protocol code. Add an entry only with its source and a recorded answer.
+//!
+//! Not here, on purpose: GMX and WEB.DE answer a login with IMAP/POP3 switched off exactly
+//! like a wrong password (`-ERR authentication failed`, `NO … authentication failed`), so no
+//! pattern can tell them apart — the general `auth.failed` fix names their switch; T-Online,
+//! IONOS, Strato, mailbox.org and Posteo run servers whose refusals carry the standard codes
+//! (`answer.rs` reads them); no characteristic answer of theirs was found to record.
 
 use super::answer::{Stage, Wire};
 use crate::diag::DiagnosisCode;
