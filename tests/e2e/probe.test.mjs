@@ -251,6 +251,64 @@ test("a wrong port is diagnosed in the window, and the fixed account tests green
   }
 });
 
+test("a login the server could not judge is shown as a temporary failure, not a wrong password", async () => {
+  // FRANK's password is right, but Dovecot's password back end is down for him.
+  const frank = info.users.find((u) => u.name === "frank@example.test");
+  assert.ok(frank, `no user frank in ${JSON.stringify(info.users.map((u) => u.name))}`);
+  const s = await Session.start(driver.base, APP, ["--db", join(dir, "temporary.db")]);
+  try {
+    await s.click('[data-testid="tab-servers"]');
+    await s.click('[data-testid="server-new"]');
+    await s.replace(inForm("server", 'input[name="name"]'), SERVER);
+    await s.replace(inForm("server", 'input[name="host"]'), info.host);
+    await s.replace(inForm("server", 'input[name="port"]'), String(info.imaps));
+    await s.click('[data-testid="server-save"]');
+    await untilRow(s, "server-item", SERVER);
+
+    await s.click('[data-testid="tab-settings"]');
+    await s.click('[data-testid="settings-section-users"]');
+    await s.click('[data-testid="user-new"]');
+    await s.replace(inForm("user", 'input[name="login"]'), "frank");
+    await s.click('[data-testid="user-save"]');
+    await untilRow(s, "user-item", "frank");
+
+    await s.click('[data-testid="tab-accounts"]');
+    await s.click('[data-testid="account-new"]');
+    await s.replace(inForm("account", 'input[name="name"]'), "Frank");
+    await s.replace(inForm("account", 'input[name="email"]'), frank.name);
+    await selectByText(s, inForm("account", 'select[name="owner_id"]'), "frank");
+    await selectByText(s, inForm("account", 'select[name="incoming_server_id"]'), SERVER);
+    await s.type(inForm("account", 'input[name="password"]'), frank.password);
+    await s.click('[data-testid="account-save"]');
+    await untilRow(s, "account-item", "Frank");
+
+    await s.click('[data-testid="account-test"]:not([disabled])');
+    const red = await s.until(result.bind(null, s), "the result of the test", RESULT_WAIT_MS);
+    assert.equal(red.ok, "false", red.text);
+    const diagnoses = await page(
+      s,
+      "return [...document.querySelectorAll('[data-testid=\"diagnosis\"]')].map((d) => ({" +
+        " code: d.dataset.code, step: d.closest('[data-testid=\"test-step\"]').dataset.kind," +
+        " text: d.textContent.replace(/\\s+/g, ' ').trim() }));",
+    );
+    const codes = diagnoses.map((d) => d.code);
+    assert.ok(codes.includes("auth.temporary"), `expected auth.temporary, got ${JSON.stringify(diagnoses)}`);
+    assert.ok(!codes.includes("auth.failed"), `never auth.failed: ${JSON.stringify(codes)}`);
+    const temp = diagnoses.find((d) => d.code === "auth.temporary");
+    assert.equal(temp.step, "login");
+    // The diagnosis says the password was not judged, and the server's own words are shown.
+    assert.match(temp.text, /nicht beurteilt|not judged/, temp.text);
+    assert.match(temp.text, /\[UNAVAILABLE\]/, temp.text);
+    await page(
+      s,
+      "document.querySelector('[data-code=\"auth.temporary\"]').scrollIntoView({ block: 'center' });",
+    );
+    await shot(s, "test-temporary.png");
+  } finally {
+    await s.quit();
+  }
+});
+
 test("an OAuth provider is configured, an account connected by device code, and tested green", async () => {
   const oauth = info.oauth;
   assert.ok(oauth?.issuer, "mailservers prints the test OAuth server");

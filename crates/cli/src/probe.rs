@@ -176,10 +176,13 @@ pub fn step_lines(lang: Lang, step: &Step) -> String {
 
 /// One line of a bulk test: status, account, duration, codes or why it could not run.
 fn bulk_line(lang: Lang, r: &BulkResult) -> String {
-    let status = match (lang, r.ok) {
-        (_, true) => "ok",
-        (Lang::De, false) => "FEHLER",
-        (Lang::En, false) => "FAILED",
+    let status = match (lang, r.ok, r.temporary) {
+        (_, true, _) => "ok",
+        // Not judged: the server failed for now (e.g. its login service).
+        (Lang::De, false, true) => "VORERST",
+        (Lang::En, false, true) => "TEMP",
+        (Lang::De, false, false) => "FEHLER",
+        (Lang::En, false, false) => "FAILED",
     };
     let detail = match &r.error {
         Some(e) => e.clone(),
@@ -196,6 +199,8 @@ fn verdict(lang: Lang, name: &str, r: &TestReport) -> String {
         ("abgebrochen", "cancelled")
     } else if r.ok {
         ("bestanden", "passed")
+    } else if r.failed_temporarily() {
+        ("vorübergehend gescheitert", "failed temporarily")
     } else {
         ("fehlgeschlagen", "failed")
     };
@@ -232,16 +237,16 @@ pub fn run(app: &App, args: TestArgs, json: bool) -> Result<Output, ApiError> {
             .map_err(err)?;
             let human = match lang {
                 Lang::De => format!(
-                    "{} bestanden, {} fehlgeschlagen ({} ms)",
-                    summary.passed, summary.failed, summary.duration_ms
+                    "{} bestanden, {} fehlgeschlagen, {} vorübergehend gescheitert ({} ms)",
+                    summary.passed, summary.failed, summary.temporary, summary.duration_ms
                 ),
                 Lang::En => format!(
-                    "{} passed, {} failed ({} ms)",
-                    summary.passed, summary.failed, summary.duration_ms
+                    "{} passed, {} failed, {} failed temporarily ({} ms)",
+                    summary.passed, summary.failed, summary.temporary, summary.duration_ms
                 ),
             };
             let mut out = Output::new(&summary, human);
-            out.failed = summary.failed > 0;
+            out.failed = summary.failed + summary.temporary > 0;
             return Ok(out);
         }
         (None, false) => {

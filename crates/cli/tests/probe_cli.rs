@@ -12,7 +12,7 @@ mod cli_support;
 use cli_support::{
     all_succeed, command, json, mbadmin_in as mbadmin, run, temp_db_with_ca, text, words,
 };
-use servers::{servers, ALICE, HOST_GOOD};
+use servers::{servers, ALICE, FRANK, HOST_GOOD};
 use std::process::Output;
 
 /// The steps of an IMAP server test over implicit TLS, up to the mailbox.
@@ -189,6 +189,15 @@ fn test_account_and_test_all_report_per_account_and_exit_nonzero_on_failure() {
             &format!("account add --name 'Alice falsch' --email {} --owner-user alice --incoming Dovecot --password-stdin", ALICE.name),
             "not-the-password",
         ),
+        // Both servers' password back ends are down for him: a temporary failure.
+        (
+            &format!("outgoing add --name 'Postfix SASL down' --host {HOST_GOOD} --port {} --security tls", mail.ports.smtps_sasl_down),
+            "",
+        ),
+        (
+            &format!("account add --name Frank --email {} --owner-user alice --incoming Dovecot --outgoing 'Postfix SASL down' --password-stdin", FRANK.name),
+            FRANK.password,
+        ),
         ],
     );
 
@@ -202,6 +211,13 @@ fn test_account_and_test_all_report_per_account_and_exit_nonzero_on_failure() {
     );
     assert_no_password(&o);
 
+    // The servers could not judge the password: a failure, but a temporary one.
+    let o = mbadmin(&db, &format!("test account Frank --ca-file {ca}"), "");
+    assert_eq!(o.status.code(), Some(1));
+    let out = text(&o.stdout);
+    assert!(out.contains("Frank: failed temporarily"), "{out}");
+    assert!(out.contains("auth.temporary"), "{out}");
+
     let o = mbadmin(
         &db,
         &format!("--json test --all --concurrency 2 --ca-file {ca}"),
@@ -210,8 +226,12 @@ fn test_account_and_test_all_report_per_account_and_exit_nonzero_on_failure() {
     assert_eq!(o.status.code(), Some(1), "one account fails");
     let v = json(&o);
     assert_eq!(
-        (v["passed"].as_u64(), v["failed"].as_u64()),
-        (Some(1), Some(1))
+        (
+            v["passed"].as_u64(),
+            v["failed"].as_u64(),
+            v["temporary"].as_u64()
+        ),
+        (Some(1), Some(1), Some(1))
     );
     let bad = v["results"]
         .as_array()
@@ -231,7 +251,15 @@ fn test_account_and_test_all_report_per_account_and_exit_nonzero_on_failure() {
 
     let o = mbadmin(&db, &format!("test --all --ca-file {ca}"), "");
     let out = text(&o.stdout);
-    assert!(out.contains("1 passed, 1 failed"), "{out}");
+    assert!(
+        out.contains("1 passed, 1 failed, 1 failed temporarily"),
+        "{out}"
+    );
+    assert!(
+        out.lines()
+            .any(|l| l.starts_with("TEMP") && l.contains("Frank") && l.contains("auth.temporary")),
+        "{out}"
+    );
     assert!(
         out.lines()
             .any(|l| l.starts_with("FAILED") && l.contains("Alice falsch")),

@@ -118,6 +118,10 @@ string_enum! {
         ServerError = "server_error",
         ServerSaid = "server_said",
         ServerSent = "server_sent",
+        ServerAlert = "server_alert",
+        StatusCode = "status_code",
+        Provider = "provider",
+        Source = "source",
         Sha256 = "sha256",
         SoundsLike = "sounds_like",
         Step = "step",
@@ -295,6 +299,10 @@ impl DiagnosisCode {
                 | NetUnreachable
                 | NetClosed
                 | ProtocolServiceUnavailable
+                | AuthTemporary
+                | AuthMailboxInUse
+                | AuthLoginDelay
+                | SmtpTemporary
                 | OauthProviderUnreachable
                 | RoundtripNotReceived
         )
@@ -352,6 +360,15 @@ string_enum! {
     AuthPasswordMissing = "auth.password_missing",
     AuthMethodNotAvailable = "auth.method_not_available",
     AuthPlaintextSent = "auth.plaintext_sent",
+    AuthTemporary = "auth.temporary",
+    AuthPasswordExpired = "auth.password_expired",
+    AuthAccountDisabled = "auth.account_disabled",
+    AuthAccessDisabled = "auth.access_disabled",
+    AuthAppPasswordRequired = "auth.app_password_required",
+    AuthWebLoginRequired = "auth.web_login_required",
+    AuthNotAuthorized = "auth.not_authorized",
+    AuthMailboxInUse = "auth.mailbox_in_use",
+    AuthLoginDelay = "auth.login_delay",
     OauthTokenInvalid = "oauth.token_invalid",
     OauthConsentMissing = "oauth.consent_missing",
     OauthAdminApproval = "oauth.admin_approval",
@@ -374,6 +391,8 @@ string_enum! {
     SmtpRelayDenied = "smtp.relay_denied",
     SmtpRecipientRejected = "smtp.recipient_rejected",
     SmtpMessageRejected = "smtp.message_rejected",
+    SmtpAuthRequired = "smtp.auth_required",
+    SmtpTemporary = "smtp.temporary",
     RoundtripNotReceived = "roundtrip.not_received",
     }
 }
@@ -703,6 +722,105 @@ fn texts(code: DiagnosisCode) -> (Pair, Pair, Pair) {
                 "If the server supports it, use STARTTLS (port {starttls_port}) or SSL/TLS (port {implicit_port}).",
             ),
         ),
+        AuthTemporary => (
+            ("Anmeldedienst des Servers vorübergehend gestört", "The server's login service failed temporarily"),
+            (
+                "Der Server konnte die Anmeldung gerade nicht prüfen (vorübergehender Fehler, siehe Serverantwort) – z. B. weil sein Anmeldedienst ausgefallen oder überlastet ist. Das Passwort wurde nicht beurteilt: Es kann richtig sein.",
+                "The server could not check the login just now (a temporary failure, see its reply) – e.g. because its authentication service is down or overloaded. The password was not judged: it may well be right.",
+            ),
+            (
+                "Später erneut testen. Bleibt der Fehler, den Betreiber des Servers informieren (die Serverantwort aus den Nachweisen mitschicken) – Benutzername und Passwort nicht ändern.",
+                "Test again later. If it persists, tell the server's operator (include the server's reply from the evidence) – do not change user name or password.",
+            ),
+        ),
+        AuthPasswordExpired => (
+            ("Passwort abgelaufen", "Password expired"),
+            (
+                "Der Server meldet, dass das Passwort abgelaufen ist oder geändert werden muss, bevor sich das Konto wieder anmelden kann.",
+                "The server reports that the password has expired or must be changed before the account can log in again.",
+            ),
+            (
+                "Das Passwort beim Anbieter (Webportal) bzw. vom Administrator neu setzen lassen und das neue Passwort hier hinterlegen.",
+                "Have the password reset at the provider (web portal) or by the administrator, and store the new password here.",
+            ),
+        ),
+        AuthAccountDisabled => (
+            ("Konto gesperrt oder deaktiviert", "Account locked or disabled"),
+            (
+                "Der Server lehnt dieses Konto dauerhaft ab, und zwar nicht wegen des Passworts: Es ist gesperrt, deaktiviert, oder der Betreiber muss etwas freischalten (siehe Serverantwort).",
+                "The server refuses this account permanently, and not because of the password: it is locked, disabled, or the operator must enable something (see the server's reply).",
+            ),
+            (
+                "Beim Anbieter oder Administrator klären, warum das Konto gesperrt ist (z. B. nach verdächtigen Anmeldungen oder offenen Rechnungen); dort im Webportal anmelden und den Hinweis lesen.",
+                "Ask the provider or administrator why the account is locked (e.g. after suspicious logins or unpaid invoices); sign in to the web portal and read its notice.",
+            ),
+        ),
+        AuthAccessDisabled => (
+            ("Zugriff über {protocol} ist für dieses Konto abgeschaltet", "{protocol} access is turned off for this account"),
+            (
+                "Benutzername und Passwort sind nicht das Problem: Der Anbieter lässt für dieses Postfach (oder die ganze Organisation) keine Anmeldung über {protocol} zu.",
+                "User name and password are not the problem: the provider does not allow logins over {protocol} for this mailbox (or the whole organisation).",
+            ),
+            (
+                "Den Zugriff über {protocol} in den Einstellungen des Postfachs beim Anbieter bzw. vom Administrator einschalten lassen (Hinweise des Anbieters siehe Nachweise).",
+                "Have {protocol} access turned on in the mailbox's settings at the provider, or by the administrator (see the provider's notes in the evidence).",
+            ),
+        ),
+        AuthAppPasswordRequired => (
+            ("App-Passwort erforderlich", "App password required"),
+            (
+                "Das Konto ist mit Zwei-Faktor-Anmeldung geschützt oder hat ein eigenes E-Mail-Passwort: Das normale Anmeldepasswort gilt für E-Mail-Programme nicht.",
+                "The account is protected by two-factor sign-in or has a separate e-mail password: the normal sign-in password is not valid for mail programs.",
+            ),
+            (
+                "Beim Anbieter ein App-Passwort (bzw. E-Mail-Passwort) erzeugen und dieses statt des normalen Passworts hinterlegen.",
+                "Create an app password (or e-mail password) at the provider and store it instead of the normal password.",
+            ),
+        ),
+        AuthWebLoginRequired => (
+            ("Anmeldung im Browser nötig", "Sign-in in the browser needed"),
+            (
+                "Der Anbieter hat die Anmeldung aus Sicherheitsgründen angehalten (ungewohnter Ort oder ungewohntes Programm) und verlangt, dass sich der Benutzer zuerst im Browser anmeldet.",
+                "The provider held the login back for security reasons (an unusual place or program) and wants the user to sign in in a browser first.",
+            ),
+            (
+                "Mit diesem Konto im Webportal des Anbieters anmelden und die Sicherheitsabfrage bestätigen, dann erneut testen; bei Zwei-Faktor-Anmeldung ein App-Passwort verwenden.",
+                "Sign in to the provider's web portal with this account and confirm the security check, then test again; with two-factor sign-in use an app password.",
+            ),
+        ),
+        AuthNotAuthorized => (
+            ("Anmeldung gültig, Zugriff nicht erlaubt", "Login valid, access not allowed"),
+            (
+                "Der Server hat die Anmeldedaten akzeptiert, erlaubt diesem Benutzer aber keinen Zugriff auf das gewünschte Postfach (Berechtigung fehlt).",
+                "The server accepted the credentials but does not allow this user to access the requested mailbox (permission missing).",
+            ),
+            (
+                "Anmeldename und Postfach prüfen; für ein fremdes oder freigegebenes Postfach beim Administrator den Vollzugriff einrichten lassen.",
+                "Check the login name and the mailbox; for someone else's or a shared mailbox have the administrator grant full access.",
+            ),
+        ),
+        AuthMailboxInUse => (
+            ("Postfach gerade in Benutzung", "Mailbox in use"),
+            (
+                "Ein anderes Programm oder Gerät hat das Postfach gerade geöffnet; der Server lässt nur eine Sitzung zu. Das Passwort ist in Ordnung.",
+                "Another program or device has the mailbox open right now; the server allows one session only. The password is fine.",
+            ),
+            (
+                "Andere Programme, die das Postfach abrufen, schließen oder deren Abrufintervall verlängern; dann erneut testen.",
+                "Close other programs that fetch this mailbox or lengthen their polling interval; then test again.",
+            ),
+        ),
+        AuthLoginDelay => (
+            ("Zu früh erneut angemeldet", "Logged in again too soon"),
+            (
+                "Der Server erlaubt Anmeldungen nur in einem Mindestabstand, und der ist noch nicht verstrichen. Das Passwort ist in Ordnung.",
+                "The server only allows logins at a minimum interval, which has not passed yet. The password is fine.",
+            ),
+            (
+                "Etwas warten und erneut testen; das Abrufintervall der Programme auf diesem Postfach nicht kürzer als vom Anbieter erlaubt einstellen.",
+                "Wait a while and test again; do not set the polling interval of programs on this mailbox shorter than the provider allows.",
+            ),
+        ),
         OauthTokenInvalid => (
             ("OAuth-Token ungültig", "OAuth token invalid"),
             (
@@ -933,6 +1051,28 @@ fn texts(code: DiagnosisCode) -> (Pair, Pair, Pair) {
                 "Check the server's reply and ask the operator if needed.",
             ),
         ),
+        SmtpAuthRequired => (
+            ("Anmeldung am Postausgangsserver fehlt", "No login at the outgoing server"),
+            (
+                "Der Postausgangsserver nimmt Mail nur nach einer erfolgreichen Anmeldung (SMTP-Authentifizierung) an; diese Verbindung ist nicht angemeldet.",
+                "The outgoing server only accepts mail after a successful login (SMTP authentication); this connection is not logged in.",
+            ),
+            (
+                "Unter „Authentifizierung“ die Anmeldung mit Benutzer und Passwort einschalten (Port 587 mit STARTTLS oder 465 mit SSL/TLS).",
+                "Turn on the login with user and password under \"Authentication\" (port 587 with STARTTLS or 465 with SSL/TLS).",
+            ),
+        ),
+        SmtpTemporary => (
+            ("Server hat vorübergehend abgelehnt", "The server refused temporarily"),
+            (
+                "Der Server hat den Auftrag vorübergehend abgelehnt (4xx, siehe Serverantwort): z. B. Greylisting, ein überlasteter Server oder ein Fehler beim Nachschlagen.",
+                "The server refused temporarily (4xx, see its reply): e.g. greylisting, an overloaded server or a failed lookup.",
+            ),
+            (
+                "Später erneut testen; bleibt die Ablehnung, den Betreiber mit der Serverantwort informieren.",
+                "Test again later; if the refusal persists, tell the operator and include the server's reply.",
+            ),
+        ),
         RoundtripNotReceived => (
             ("Testnachricht nicht angekommen", "Test message did not arrive"),
             (
@@ -1017,6 +1157,10 @@ pub fn summary(lang: Lang, key: &str, args: &[(&str, String)]) -> String {
         "login" => (
             "Angemeldet als {user} ({mech})",
             "Logged in as {user} ({mech})",
+        ),
+        "login_alert" => (
+            "Angemeldet als {user} ({mech}). Der Server meldet: „{alert}“",
+            "Logged in as {user} ({mech}). The server says: \"{alert}\"",
         ),
         "login_no_user" => (
             "Keine Anmeldedaten hinterlegt: nur die Verbindung wurde geprüft",
@@ -1121,6 +1265,11 @@ mod tests {
             !DiagnosisCode::AuthFailed.is_transient(),
             "a wrong password stays wrong"
         );
+        assert!(
+            DiagnosisCode::AuthTemporary.is_transient(),
+            "a failed login service judged no password"
+        );
+        assert!(DiagnosisCode::AuthTemporary.is_auth());
         assert!(DiagnosisCode::TlsExpiresSoon.is_warning_only());
         for &c in DiagnosisCode::ALL {
             let families = [c.is_tls(), c.is_auth(), c.is_oauth()];

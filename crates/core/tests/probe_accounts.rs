@@ -14,7 +14,7 @@ use mailbox_admin_core::app::probe::{
 use mailbox_admin_core::model::*;
 use mailbox_admin_core::probe::{CancellationToken, Role, StepKind, StepStatus, TestReport};
 use mailbox_admin_core::{App, Error, Lang};
-use servers::{servers, ALICE, BOB, CAROL, HOST_GOOD};
+use servers::{servers, ALICE, BOB, CAROL, FRANK, HOST_GOOD};
 use std::sync::Mutex;
 
 struct Setup {
@@ -189,6 +189,28 @@ async fn bulk_test_reports_each_account_and_counts_failures() {
         account(&s, &format!("Konto {i:02}"), CAROL.name, CAROL.password);
     }
     account(&s, "Falsches Passwort", CAROL.name, "wrong-password");
+    // The servers' password back ends are down (Dovecot's for FRANK; the Postfix port's SASL
+    // dies): not judged, counted apart from the failures.
+    let smtp_down = add_outgoing(
+        &s.app,
+        OutgoingInput {
+            port: Some(servers().ports.smtps_sasl_down as i64),
+            security: Security::Tls,
+            ..outgoing_input("Postfix SASL down", HOST_GOOD)
+        },
+    );
+    s.app
+        .create_account(&AccountInput {
+            name: "Dienst gestört".into(),
+            email: FRANK.name.into(),
+            owner: Some(Owner::User(s.user)),
+            company_id: Some(s.company),
+            incoming_server_id: Some(s.imap),
+            outgoing_server_id: Some(smtp_down),
+            password: SecretUpdate::Set(FRANK.password.into()),
+            ..Default::default()
+        })
+        .unwrap();
     // No servers at all: cannot be tested, reported as such.
     s.app
         .create_account(&AccountInput {
@@ -206,21 +228,26 @@ async fn bulk_test_reports_each_account_and_counts_failures() {
         .await
         .unwrap();
     assert_eq!(
-        (summary.passed, summary.failed),
-        (10, 2),
+        (summary.passed, summary.failed, summary.temporary),
+        (10, 2, 1),
         "{:#?}",
         summary.results
     );
-    assert_eq!(seen.lock().unwrap().len(), 12);
+    assert_eq!(seen.lock().unwrap().len(), 13);
     let wrong = result(&summary, "Falsches Passwort");
     assert!(wrong.codes.iter().any(|c| c == "auth.failed"), "{wrong:?}");
+    assert!(!wrong.temporary);
+    let down = result(&summary, "Dienst gestört");
+    assert!(down.temporary && !down.ok, "{down:?}");
+    assert_eq!(down.codes, ["auth.temporary", "auth.temporary"], "{down:?}");
     let none = result(&summary, "Ohne Server");
     assert!(
         none.error.as_deref().unwrap_or("").contains("neither"),
         "{none:?}"
     );
     // Sorted by name for the report.
-    assert_eq!(summary.results[0].account, "Falsches Passwort");
+    assert_eq!(summary.results[0].account, "Dienst gestört");
+    assert_eq!(summary.results[1].account, "Falsches Passwort");
     // A bulk test asks no OS verdict (no second connection per account); a single test does.
     let one = result(&summary, "Konto 00").account_id;
     let kind = mailbox_admin_core::app::probe::TestTargetKind::Account;

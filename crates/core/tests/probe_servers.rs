@@ -1,6 +1,8 @@
 //! The probe engine against real Dovecot and Postfix (started by the test setup) and against
 //! small hostile servers: happy paths for every protocol, security and mechanism, one test
-//! per diagnosis code, the round trip, cancellation, and the password canary.
+//! per diagnosis code, the round trip, cancellation, and the password canary. The interop
+//! cases also run against second implementations (GNU Mailutils imap4d/pop3d, aiosmtpd), and
+//! temporary failures against a Dovecot whose password back end is down.
 
 #[path = "support/hostile.rs"]
 mod hostile;
@@ -178,7 +180,7 @@ fn assert_no_canary(r: &TestReport) {
     use base64::Engine;
     let json = serde_json::to_string(r).unwrap();
     let b64 = |s: &str| base64::engine::general_purpose::STANDARD.encode(s);
-    for u in [&ALICE, &BOB, &CAROL, &DAVE] {
+    for u in [&ALICE, &BOB, &CAROL, &DAVE, &ERIN, &FRANK] {
         for needle in [
             u.password.to_string(),
             u.password.replace('\\', "\\\\").replace('"', "\\\""),
@@ -1266,4 +1268,197 @@ async fn a_literal_bomb_in_the_folder_list_ends_with_a_diagnosis() {
         other => panic!("expected a diagnosis, got {other:?}"),
     }
     assert!(started.elapsed() < Duration::from_secs(3));
+}
+
+// ---- second implementations: GNU Mailutils imap4d/pop3d, aiosmtpd ----------------------
+
+fn as_erin(mut t: ProbeTarget) -> ProbeTarget {
+    t.user = ERIN.name.into();
+    t.password = Some(Secret::new(ERIN.password));
+    if t.protocol == ProbeProtocol::Smtp {
+        t.sender = ERIN.name.into();
+    }
+    t
+}
+
+/// For each protocol's second implementation: (STARTTLS port, implicit TLS port, port that
+/// requires TLS before login — none for aiosmtpd, whose STARTTLS port does).
+fn second_implementations() -> [(ProbeProtocol, u16, u16, u16); 3] {
+    let p = &servers().ports;
+    [
+        (
+            ProbeProtocol::Imap,
+            p.mu_imap,
+            p.mu_imaps,
+            p.mu_imap_tls_required,
+        ),
+        (
+            ProbeProtocol::Pop3,
+            p.mu_pop3,
+            p.mu_pop3s,
+            p.mu_pop3_tls_required,
+        ),
+        (
+            ProbeProtocol::Smtp,
+            p.aio_submission,
+            p.aio_smtps,
+            p.aio_submission,
+        ),
+    ]
+}
+
+#[tokio::test]
+async fn second_implementations_log_in_with_starttls_and_implicit_tls() {
+    for (protocol, starttls, implicit, _) in second_implementations() {
+        let r = passes(as_erin(target(
+            protocol,
+            HOST_GOOD,
+            starttls,
+            Security::Starttls,
+        )))
+        .await;
+        assert_eq!(
+            step(&r, StepKind::Login).status,
+            StepStatus::Ok,
+            "{}",
+            show(&r)
+        );
+        let r = passes(as_erin(target(
+            protocol,
+            HOST_GOOD,
+            implicit,
+            Security::Tls,
+        )))
+        .await;
+        assert_eq!(
+            step(&r, StepKind::Login).status,
+            StepStatus::Ok,
+            "{}",
+            show(&r)
+        );
+        if protocol == ProbeProtocol::Smtp {
+            // aiosmtpd took the sender after the login.
+            assert_eq!(
+                step(&r, StepKind::Sender).status,
+                StepStatus::Ok,
+                "{}",
+                show(&r)
+            );
+        }
+    }
+}
+
+#[tokio::test]
+async fn second_implementations_refuse_a_wrong_password_as_auth_failed() {
+    for (protocol, _, implicit, _) in second_implementations() {
+        let mut t = as_erin(target(protocol, HOST_GOOD, implicit, Security::Tls));
+        t.password = Some(Secret::new("wrong-password-123"));
+        let r = test(t).await;
+        let step = assert_fails_with(&r, "auth.failed");
+        assert_eq!(step.kind, StepKind::Login);
+        // The server's own words: Mailutils IMAP "NO LOGIN User name or passwd rejected",
+        // Mailutils POP3 "-ERR [AUTH] Bad login", aiosmtpd "535 5.7.8 …".
+        let said = evidence(&step, "server_said");
+        let words = match protocol {
+            ProbeProtocol::Smtp => "535 5.7.8",
+            ProbeProtocol::Pop3 => "-ERR [AUTH]",
+            _ => "NO",
+        };
+        assert!(said.contains(words), "{protocol:?}: {said}");
+    }
+}
+
+#[tokio::test]
+async fn second_implementations_name_the_wrong_security_mode() {
+    for (protocol, starttls, implicit, _) in second_implementations() {
+        let r = test(as_erin(target(
+            protocol,
+            HOST_GOOD,
+            starttls,
+            Security::Tls,
+        )))
+        .await;
+        assert_fails_with(&r, "tls.expected_starttls");
+        let r = test(as_erin(target(
+            protocol,
+            HOST_GOOD,
+            implicit,
+            Security::Starttls,
+        )))
+        .await;
+        // The port says nothing in clear text: the probe tries a TLS handshake and finds TLS.
+        assert_fails_with(&r, "tls.expected_implicit");
+    }
+}
+
+#[tokio::test]
+async fn second_implementations_that_require_tls_are_plaintext_disabled_before_any_secret() {
+    for (protocol, _, _, required) in second_implementations() {
+        let mut t = as_erin(target(protocol, HOST_GOOD, required, Security::None));
+        t.allow_plaintext = true;
+        let r = test(t).await;
+        let step = assert_fails_with(&r, "auth.plaintext_disabled");
+        assert_eq!(step.kind, StepKind::Login, "{protocol:?}");
+        assert!(!transcript(&r).contains("<redacted>"), "{}", transcript(&r));
+        // The same port with STARTTLS logs in.
+        passes(as_erin(target(
+            protocol,
+            HOST_GOOD,
+            required,
+            Security::Starttls,
+        )))
+        .await;
+    }
+}
+
+// ---- what the server says: temporary failures and words without codes -------------------
+
+#[tokio::test]
+async fn a_failed_password_back_end_is_a_temporary_failure_never_auth_failed() {
+    let s = servers();
+    for (t, words) in [
+        (imap(s.ports.imaps, Security::Tls), "NO [UNAVAILABLE]"),
+        (pop3(s.ports.pop3s, Security::Tls), "-ERR [SYS/TEMP]"),
+        // Postfix whose SASL back end (a Dovecot auth socket) dies mid-request: 454 4.7.0.
+        (
+            smtp(s.ports.smtps_sasl_down, Security::Tls),
+            "454 4.7.0 Temporary authentication failure",
+        ),
+    ] {
+        let mut t = t;
+        t.user = FRANK.name.into();
+        t.password = Some(Secret::new(FRANK.password));
+        t.sender = String::new();
+        let r = test(t).await;
+        let step = assert_fails_with(&r, "auth.temporary");
+        assert_eq!(step.kind, StepKind::Login);
+        assert!(!r.codes.iter().any(|c| c == "auth.failed"), "{:?}", r.codes);
+        assert!(
+            evidence(&step, "server_said").contains(words),
+            "{}",
+            show(&r)
+        );
+        assert!(
+            transcript(&r).contains(words),
+            "the transcript shows the server's words"
+        );
+        assert!(r.failed_temporarily(), "{}", show(&r));
+    }
+}
+
+#[tokio::test]
+async fn courier_saying_tls_required_in_words_is_plaintext_disabled() {
+    let port = hostile::start(Hostile::CourierPop3TlsRequired).await;
+    let mut t = target(ProbeProtocol::Pop3, HOST_GOOD, port, Security::None);
+    t.allow_plaintext = true;
+    let r = test(t).await;
+    let step = assert_fails_with(&r, "auth.plaintext_disabled");
+    assert_eq!(step.kind, StepKind::Login);
+    assert_eq!(
+        evidence(&step, "server_said"),
+        "-ERR TLS required to log in."
+    );
+    assert!(!r.failed_temporarily());
+    // Refused at USER: the password never left.
+    assert!(!transcript(&r).contains("PASS"), "{}", transcript(&r));
 }

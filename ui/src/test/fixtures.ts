@@ -399,7 +399,7 @@ export function testRun(overrides: Partial<TestRun> = {}): TestRun {
 
 export function bulkResult(overrides: Partial<BulkResult> = {}): BulkResult {
   const id = overrides.account_id ?? nextId++;
-  return { account_id: id, account: `Konto ${id}`, ok: true, cancelled: false, duration_ms: 250, codes: [], error: null, ...overrides };
+  return { account_id: id, account: `Konto ${id}`, ok: true, cancelled: false, temporary: false, duration_ms: 250, codes: [], error: null, ...overrides };
 }
 
 /**

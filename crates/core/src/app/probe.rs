@@ -77,6 +77,9 @@ pub struct BulkResult {
     pub account: String,
     pub ok: bool,
     pub cancelled: bool,
+    /// Failed only for reasons that may pass by themselves (e.g. the server's login service
+    /// failed: the password was not judged); counted apart from real failures.
+    pub temporary: bool,
     pub duration_ms: u64,
     pub codes: Vec<DiagnosisCode>,
     /// Why the account could not be tested at all (no server configured, …).
@@ -88,7 +91,10 @@ pub struct BulkResult {
 pub struct BulkSummary {
     pub results: Vec<BulkResult>,
     pub passed: u32,
+    /// Real failures: something in the settings or on the server needs fixing.
     pub failed: u32,
+    /// Temporary failures (`BulkResult::temporary`): test again later.
+    pub temporary: u32,
     pub duration_ms: u64,
 }
 
@@ -380,6 +386,7 @@ impl App {
                     account: a.name.clone(),
                     ok: rep.ok,
                     cancelled: rep.cancelled,
+                    temporary: rep.failed_temporarily(),
                     duration_ms: rep.duration_ms,
                     codes: rep.codes,
                     error: None,
@@ -389,6 +396,7 @@ impl App {
                     account: a.name.clone(),
                     ok: false,
                     cancelled: false,
+                    temporary: false,
                     duration_ms: elapsed,
                     codes: Vec::new(),
                     error: Some(self.api_error(&e).message),
@@ -431,9 +439,11 @@ impl App {
         }
         results.sort_by_key(|r| r.account.to_lowercase());
         let passed = results.iter().filter(|r| r.ok).count() as u32;
+        let temporary = results.iter().filter(|r| r.temporary).count() as u32;
         Ok(BulkSummary {
             passed,
-            failed: results.len() as u32 - passed,
+            failed: results.len() as u32 - passed - temporary,
+            temporary,
             results,
             duration_ms: started.elapsed().as_millis() as u64,
         })

@@ -6,6 +6,7 @@
 //! capabilities, each login step), which async-imap's `Client::login` cannot give.
 //! Folder tree, (un)subscribing and the round trip run on async-imap (`imap_actions.rs`).
 
+use super::answer::{self, Answer, Stage, Wire};
 use super::conn::{preview, Conn};
 use super::flow::{self, soft, Proto, Session};
 use super::runner::{Done, Failure, Runner, Stop};
@@ -270,6 +271,8 @@ pub(crate) struct Imap {
     tag: u32,
     caps: Vec<String>,
     preauth: bool,
+    /// `[ALERT]` texts the server sent (RFC 3501 7.1: shown to the user verbatim).
+    alerts: Vec<String>,
 }
 
 impl Imap {
@@ -278,6 +281,7 @@ impl Imap {
             tag: 0,
             caps: Vec::new(),
             preauth: false,
+            alerts: Vec::new(),
         }
     }
 
@@ -297,6 +301,13 @@ impl Imap {
         format!("a{}", self.tag)
     }
 
+    /// Keeps the text of an `[ALERT]` status (`OK|NO|BAD [ALERT] text`, tagged or not).
+    fn note_alert(&mut self, status: &Tagged) {
+        if status.code.eq_ignore_ascii_case("ALERT") && self.alerts.len() < 8 {
+            self.alerts.push(status.text.clone());
+        }
+    }
+
     fn note_caps(&mut self, code: &str) {
         if let Some(list) = code
             .strip_prefix("CAPABILITY ")
@@ -304,6 +315,39 @@ impl Imap {
         {
             self.caps = parse_caps(list);
         }
+    }
+
+    /// A successful login's step; alerts the server sent on the way are shown word for word
+    /// (RFC 3501 7.1), e.g. "your password expires in 3 days".
+    fn logged_in(&self, t: &ProbeTarget, mech: &str) -> Done<()> {
+        let done = Done::new(
+            (),
+            if self.alerts.is_empty() {
+                "login"
+            } else {
+                "login_alert"
+            },
+        )
+        .arg("user", t.user.clone())
+        .arg("mech", mech.to_string());
+        match self.alerts.is_empty() {
+            true => done,
+            false => done.arg("alert", self.alerts.join(" / ")),
+        }
+    }
+
+    /// What a refused command means (codes first, then the words), with the alerts seen.
+    fn refusal(&self, t: &Tagged, stage: Stage) -> Failure {
+        let said = t.said();
+        answer::classify(&Answer {
+            wire: Wire::Imap,
+            stage,
+            said: &said,
+            reply: None,
+            status: Some(t.code.as_str()),
+            text: &t.text,
+            alerts: &self.alerts,
+        })
     }
 
     /// Reads until the completion of `tag`, collecting untagged responses.
@@ -330,6 +374,9 @@ impl Imap {
                 if up.starts_with("BYE") {
                     bye = Some(s.clone());
                 }
+                if ["OK ", "NO ", "BAD "].iter().any(|p| up.starts_with(p)) {
+                    self.note_alert(&parse_status(rest));
+                }
                 bytes += line.text.len() + line.literals.iter().map(Vec::len).sum::<usize>();
                 if untagged.len() >= MAX_RESPONSE_LINES || bytes > MAX_RESPONSE_BYTES {
                     return Err(Failure::new(DiagnosisCode::ProtocolInvalidResponse)
@@ -341,6 +388,7 @@ impl Imap {
             if let Some(rest) = s.strip_prefix(tag).filter(|r| r.starts_with(' ')) {
                 let t = parse_status(rest);
                 self.note_caps(&t.code);
+                self.note_alert(&t);
                 return Ok((untagged, t));
             }
             return Err(Failure::new(DiagnosisCode::ProtocolInvalidResponse)
@@ -385,12 +433,17 @@ impl Imap {
                 c.write_secret(&resp, super::transcript::REDACTED).await?;
                 continue;
             }
-            if s.starts_with("* ") {
+            if let Some(rest) = s.strip_prefix("* ") {
+                let up = rest.to_ascii_uppercase();
+                if ["OK ", "NO ", "BAD "].iter().any(|p| up.starts_with(p)) {
+                    self.note_alert(&parse_status(rest));
+                }
                 continue;
             }
             if let Some(rest) = s.strip_prefix(tag.as_str()).filter(|r| r.starts_with(' ')) {
                 let t = parse_status(rest);
                 self.note_caps(&t.code);
+                self.note_alert(&t);
                 return Ok(t);
             }
             return Err(Failure::new(DiagnosisCode::ProtocolInvalidResponse)
@@ -599,8 +652,7 @@ impl Proto for Imap {
         }
         let (_, t) = self.command(c, "STARTTLS").await?;
         if !t.ok() {
-            return Err(Failure::new(DiagnosisCode::TlsStarttlsUnsupported)
-                .with(EvidenceKey::ServerSaid, t.said()));
+            return Err(self.refusal(&t, Stage::Starttls));
         }
         self.caps.clear();
         Ok(())
@@ -612,6 +664,7 @@ impl Proto for Imap {
         t: &ProbeTarget,
         password: &str,
     ) -> Result<Done<()>, Failure> {
+        self.alerts.clear();
         if self.preauth {
             return Ok(Done::new((), "login")
                 .arg("user", t.user.clone())
@@ -627,11 +680,10 @@ impl Proto for Imap {
                     self.caps.clear();
                     let _ = self.command(c, "CAPABILITY").await?;
                 }
-                return Ok(Done::new((), "login")
-                    .arg("user", t.user.clone())
-                    .arg("mech", mech));
+                return Ok(self.logged_in(t, mech));
             }
-            return Err(sasl::oauth_rejected(t, auth.server_error(), tagged.said()));
+            let f = self.refusal(&tagged, Stage::Login);
+            return Err(sasl::oauth_failed(t, &auth, f));
         }
         let want = match t.auth {
             ProbeAuth::Password if offered.iter().any(|m| m == "PLAIN") => "PLAIN",
@@ -641,7 +693,8 @@ impl Proto for Imap {
             _ => "PLAIN",
         };
         let plaintext = want != "CRAM-MD5";
-        if plaintext && !c.tls && self.has("LOGINDISABLED") {
+        // GNU Mailutils says "TLS required" with its own capability instead of LOGINDISABLED.
+        if plaintext && !c.tls && (self.has("LOGINDISABLED") || self.has("XTLSREQUIRED")) {
             return Err(Failure::new(DiagnosisCode::AuthPlaintextDisabled)
                 .with(EvidenceKey::Capabilities, self.caps_text()));
         }
@@ -683,19 +736,19 @@ impl Proto for Imap {
                 self.caps.clear();
                 let _ = self.command(c, "CAPABILITY").await?;
             }
-            return Ok(Done::new((), "login")
-                .arg("user", t.user.clone())
-                .arg("mech", mech));
+            return Ok(self.logged_in(t, mech));
         }
-        let code = tagged.code.to_ascii_uppercase();
-        let f = if code.starts_with("PRIVACYREQUIRED") {
-            Failure::new(DiagnosisCode::AuthPlaintextDisabled)
-        } else if tagged.status == "BAD" && mech != "LOGIN" {
-            Failure::new(DiagnosisCode::AuthMechanismUnsupported).with(EvidenceKey::Wanted, mech)
+        if tagged.status == "BAD" && mech != "LOGIN" && tagged.code.is_empty() {
+            return Err(Failure::new(DiagnosisCode::AuthMechanismUnsupported)
+                .with(EvidenceKey::Wanted, mech)
+                .with(EvidenceKey::ServerSaid, tagged.said()));
+        }
+        let f = self.refusal(&tagged, Stage::Login);
+        Err(if f.code == DiagnosisCode::AuthFailed {
+            f.with(EvidenceKey::User, t.user.clone())
         } else {
-            Failure::new(DiagnosisCode::AuthFailed).with(EvidenceKey::User, t.user.clone())
-        };
-        Err(f.with(EvidenceKey::ServerSaid, tagged.said()))
+            f
+        })
     }
 
     async fn logout(&mut self, c: &mut Conn) -> Result<(), Failure> {
@@ -805,6 +858,48 @@ pub(crate) async fn test(r: &mut Runner<'_>, t: &ProbeTarget) -> Result<(), Stop
         }
     }
     flow::logout_step(r, t, &mut s).await
+}
+
+/// A refused login seen by another client of this connection (async-imap's, in
+/// `imap_actions`): its completion `NO|BAD [CODE] text` without the tag, classified as here.
+pub(crate) fn login_refusal(said: &str) -> Failure {
+    let t = parse_status(said);
+    let mut imap = Imap::new();
+    imap.note_alert(&t);
+    imap.refusal(&t, Stage::Login)
+}
+
+/// Test support: the tagged refusal `answer` (without its tag, e.g. `NO [ALERT] …`; lines
+/// before the last are sent as they are) at `stage`, replayed through this module's real
+/// client code against a scripted server.
+#[cfg(test)]
+pub(crate) async fn replay(stage: Stage, answer: &str) -> Failure {
+    use super::testing::{target, Script};
+    let (before, last) = match answer.rsplit_once('\n') {
+        Some((b, l)) => (Some(b), l),
+        None => (None, answer),
+    };
+    let mut script = Script::new().send("* OK [CAPABILITY IMAP4rev1 STARTTLS AUTH=PLAIN] ready");
+    script = match stage {
+        Stage::Starttls => script.expect("a1 STARTTLS"),
+        _ => script.expect("a1 LOGIN *"),
+    };
+    if let Some(b) = before {
+        script = script.send(b);
+    }
+    let (mut c, peer) = script.send(&format!("a1 {last}")).start();
+    let mut p = Imap::new();
+    p.greeting(&mut c).await.expect("greeting");
+    c.tls = stage != Stage::Starttls;
+    let r = match stage {
+        Stage::Starttls => p.starttls(&mut c).await,
+        _ => {
+            let t = target(ProbeProtocol::Imap, ProbeAuth::Login);
+            p.login(&mut c, &t, "pw-1234").await.map(|_| ())
+        }
+    };
+    peer.finish(c).await;
+    r.expect_err("the answer is a refusal")
 }
 
 #[cfg(test)]
@@ -1181,6 +1276,27 @@ mod tests {
         );
         let sent = lines(&c.transcript.take(), Dir::Client);
         assert_eq!(sent, [r#"a1 LOGIN "alice@example.test" <redacted>"#]);
+        peer.finish(c).await;
+    }
+
+    #[tokio::test]
+    async fn an_alert_on_a_successful_login_is_shown_in_its_summary() {
+        let (mut c, peer, mut p) = greeted(
+            "* OK [CAPABILITY IMAP4rev1 AUTH=PLAIN] ready",
+            Script::new()
+                .expect("a1 LOGIN *")
+                .send("* OK [ALERT] Ihr Passwort läuft in 3 Tagen ab")
+                .send("a1 OK [CAPABILITY IMAP4rev1] Logged in"),
+        )
+        .await;
+        c.tls = true;
+        let t = target(ProbeProtocol::Imap, ProbeAuth::Login);
+        let done = p.login(&mut c, &t, "pw-1234").await.unwrap();
+        let summary = crate::diag::summary(Lang::De, done.key, &done.args);
+        assert!(
+            summary.ends_with("Der Server meldet: „Ihr Passwort läuft in 3 Tagen ab“"),
+            "{summary}"
+        );
         peer.finish(c).await;
     }
 

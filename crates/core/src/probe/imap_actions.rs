@@ -531,16 +531,20 @@ async fn login(
         return Err(failure(wire, e));
     }
     let said = wire.said();
-    let f = if said.to_ascii_uppercase().contains("[PRIVACYREQUIRED") {
-        Failure::new(DiagnosisCode::AuthPlaintextDisabled)
-    } else if matches!(mech, "XOAUTH2" | "OAUTHBEARER") {
-        return Err(sasl::oauth_rejected(t, auth.inner.server_error(), said));
-    } else if matches!(e, ImapError::Bad(_)) && mech != "LOGIN" {
-        Failure::new(DiagnosisCode::AuthMechanismUnsupported).with(EvidenceKey::Wanted, mech)
-    } else {
-        Failure::new(DiagnosisCode::AuthFailed).with(EvidenceKey::User, t.user.clone())
-    };
-    Err(f.with(EvidenceKey::ServerSaid, said))
+    if matches!(e, ImapError::Bad(_)) && mech != "LOGIN" && !said.contains('[') {
+        return Err(Failure::new(DiagnosisCode::AuthMechanismUnsupported)
+            .with(EvidenceKey::Wanted, mech)
+            .with(EvidenceKey::ServerSaid, said));
+    }
+    // The same reading of codes and words as the probe's own login (answer.rs).
+    let f = super::imap::login_refusal(&said);
+    Err(match f.code {
+        DiagnosisCode::AuthFailed if matches!(mech, "XOAUTH2" | "OAUTHBEARER") => {
+            sasl::oauth_rejected(t, auth.inner.server_error(), said)
+        }
+        DiagnosisCode::AuthFailed => f.with(EvidenceKey::User, t.user.clone()),
+        _ => f,
+    })
 }
 
 // ---- the commands -------------------------------------------------------------------------
@@ -1000,6 +1004,27 @@ mod tests {
         assert_eq!(
             evidence(&f, EvidenceKey::ServerSaid).as_deref(),
             Some("NO [AUTHENTICATIONFAILED] Authentication failed.")
+        );
+        peer.finish_with(wire).await;
+    }
+
+    #[tokio::test]
+    async fn a_login_the_server_could_not_judge_is_temporary_here_too() {
+        let (client, wire, peer) = tapped(
+            Script::new()
+                .send("* OK [CAPABILITY IMAP4rev1] ready")
+                .expect("A0001 LOGIN *")
+                .send("A0001 NO [UNAVAILABLE] Temporary authentication failure."),
+            MAX_ACTION_BYTES,
+        );
+        let t = target(ProbeProtocol::Imap, ProbeAuth::Password);
+        let f = expect_code(
+            login(client, &wire, &t, "pw-1234", true, false).await,
+            DiagnosisCode::AuthTemporary,
+        );
+        assert_eq!(
+            evidence(&f, EvidenceKey::ServerSaid).as_deref(),
+            Some("NO [UNAVAILABLE] Temporary authentication failure.")
         );
         peer.finish_with(wire).await;
     }

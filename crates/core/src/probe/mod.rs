@@ -6,6 +6,7 @@
 //! every line can be shown, every read is bounded in size and time, and a failure can be
 //! pinned to the exact step and server answer.
 
+mod answer;
 mod conn;
 pub use crate::diag as diagnosis;
 mod flow;
@@ -13,6 +14,7 @@ mod imap;
 mod imap_actions;
 mod net;
 mod pop3;
+mod providers;
 mod runner;
 mod sasl;
 mod smtp;
@@ -339,6 +341,23 @@ pub struct TestReport {
     pub tls: Option<TlsEvidence>,
     /// IMAP: the server's folder tree.
     pub folders: Option<Vec<Folder>>,
+}
+
+impl TestReport {
+    /// Failed, but only for reasons that may pass by themselves (a server's login service
+    /// that failed, a timeout, greylisting …): nothing in the settings was found wrong.
+    pub fn failed_temporarily(&self) -> bool {
+        let mut failures = self
+            .steps
+            .iter()
+            .filter(|s| s.status == StepStatus::Failed)
+            .filter_map(|s| s.diagnosis.as_ref())
+            .peekable();
+        !self.ok
+            && !self.cancelled
+            && failures.peek().is_some()
+            && failures.all(|d| d.code.is_transient())
+    }
 }
 
 /// A step as it starts (status `running`) and again as it ends.

@@ -3,6 +3,7 @@
 //! Own code on purpose (the client crates are unmaintained, and POP3 is small): bounded, line
 //! by line, every byte in a redacted transcript, a diagnosis per `+OK`/`-ERR`.
 
+use super::answer::{self, Answer, Stage, Wire};
 use super::conn::Conn;
 use super::flow::{self, soft, Proto, Session};
 use super::runner::{Done, Failure, Runner, Stop};
@@ -57,18 +58,29 @@ async fn multiline(c: &mut Conn, log: bool) -> Result<Vec<String>, Failure> {
     }
 }
 
-/// -ERR after a login attempt: what it most likely means.
+/// -ERR after a login attempt (or STLS): what it means — RFC 2449/3206 response codes
+/// first, the words only without one.
+fn refusal(text: &str, stage: Stage) -> Failure {
+    let said = format!("-ERR {text}");
+    let (code, rest) = answer::pop3_code(text);
+    answer::classify(&Answer {
+        wire: Wire::Pop3,
+        stage,
+        said: &said,
+        reply: None,
+        status: code,
+        text: rest,
+        alerts: &[],
+    })
+}
+
 fn login_error(text: &str, mech: &str) -> Failure {
-    let low = text.to_ascii_lowercase();
-    let f = if low.contains("plaintext") || low.contains("ssl/tls") || low.contains("encrypt") {
-        Failure::new(DiagnosisCode::AuthPlaintextDisabled)
-    } else if low.contains("unsupported") || (low.contains("unknown") && low.contains("mechanism"))
-    {
-        Failure::new(DiagnosisCode::AuthMechanismUnsupported).with(EvidenceKey::Wanted, mech)
+    let f = refusal(text, Stage::Login);
+    if f.code == DiagnosisCode::AuthMechanismUnsupported {
+        f.with(EvidenceKey::Wanted, mech)
     } else {
-        Failure::new(DiagnosisCode::AuthFailed)
-    };
-    f.with(EvidenceKey::ServerSaid, format!("-ERR {text}"))
+        f
+    }
 }
 
 impl Pop3 {
@@ -195,8 +207,7 @@ impl Proto for Pop3 {
                 self.caps.clear();
                 Ok(())
             }
-            Err(text) => Err(Failure::new(DiagnosisCode::TlsStarttlsUnsupported)
-                .with(EvidenceKey::ServerSaid, format!("-ERR {text}"))),
+            Err(text) => Err(refusal(&text, Stage::Starttls)),
         }
     }
 
@@ -350,6 +361,39 @@ pub(crate) async fn take_marked(
     }
 }
 
+/// Test support: the refusal `answer` (a whole `-ERR …` line) at `stage` — for a login, as the
+/// answer to PASS (`Stage::Login`) — replayed through this module's real client code.
+#[cfg(test)]
+pub(crate) async fn replay(stage: Stage, answer: &str) -> Failure {
+    use super::testing::{target, Script};
+    let script = Script::new()
+        .send("+OK ready")
+        .expect("CAPA")
+        .send("+OK\nUSER\nSTLS\n.");
+    let script = match stage {
+        Stage::Starttls => script.expect("STLS").send(answer),
+        _ => script
+            .expect("USER alice@example.test")
+            .send("+OK")
+            .expect("PASS pw-1234")
+            .send(answer),
+    };
+    let (mut c, peer) = script.start();
+    let mut p = Pop3::new();
+    p.greeting(&mut c).await.expect("greeting");
+    p.capabilities(&mut c).await.expect("CAPA");
+    c.tls = stage != Stage::Starttls;
+    let r = match stage {
+        Stage::Starttls => p.starttls(&mut c).await,
+        _ => {
+            let t = target(ProbeProtocol::Pop3, ProbeAuth::Login);
+            p.login(&mut c, &t, "pw-1234").await.map(|_| ())
+        }
+    };
+    peer.finish(c).await;
+    r.expect_err("the answer is a refusal")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -498,6 +542,25 @@ mod tests {
             assert_eq!(evidence(&f, EvidenceKey::ServerSaid).as_deref(), Some(said));
             peer.finish(c).await;
         }
+    }
+
+    /// Courier with POP3_TLS_REQUIRED=1 refuses USER on a plain connection, in words only.
+    #[tokio::test]
+    async fn courier_tls_required_at_user_is_plaintext_disabled_not_auth_failed() {
+        let said = "-ERR TLS required to log in.";
+        let (mut c, peer, mut p) = with_capa(
+            "+OK Here's what I can do:\nSTLS\nTOP\nUSER\nLOGIN-DELAY 10\nPIPELINING\nUIDL\nIMPLEMENTATION Courier Mail Server\n.",
+            Script::new().expect("USER alice@example.test").send(said),
+        )
+        .await;
+        let mut t = target(ProbeProtocol::Pop3, ProbeAuth::Login);
+        t.allow_plaintext = true;
+        let f = expect_code(
+            p.login(&mut c, &t, "pw").await,
+            DiagnosisCode::AuthPlaintextDisabled,
+        );
+        assert_eq!(evidence(&f, EvidenceKey::ServerSaid).as_deref(), Some(said));
+        peer.finish(c).await;
     }
 
     #[tokio::test]

@@ -1,6 +1,7 @@
 //! Runs the steps of a test: announces each step, bounds it by the timeout, stops it at once
 //! on cancellation, and turns its outcome into a `Step` with transcript and diagnosis.
 
+use super::providers::ProviderAnswer;
 use super::transcript::{Dir, Transcript};
 use super::{
     Folder, ProbeEvent, Progress, Role, Step, StepKind, StepStatus, TargetSummary, TestReport,
@@ -19,6 +20,8 @@ pub(crate) struct Failure {
     pub evidence: Vec<Evidence>,
     /// Boxed: failures travel in every `Result` of the probe and should stay small.
     pub tls: Option<Box<TlsEvidence>>,
+    /// A known provider answer: its explanation and fix replace the code's general ones.
+    pub advice: Option<&'static ProviderAnswer>,
 }
 
 impl Failure {
@@ -27,7 +30,13 @@ impl Failure {
             code,
             evidence: Vec::new(),
             tls: None,
+            advice: None,
         }
+    }
+
+    pub fn advice(mut self, p: &'static ProviderAnswer) -> Failure {
+        self.advice = Some(p);
+        self
     }
 
     pub fn with(mut self, key: EvidenceKey, value: impl Into<String>) -> Failure {
@@ -44,8 +53,8 @@ impl Failure {
 /// A step's successful outcome: its value and how to summarize it.
 pub(crate) struct Done<T> {
     pub value: T,
-    key: &'static str,
-    args: Vec<(&'static str, String)>,
+    pub(crate) key: &'static str,
+    pub(crate) args: Vec<(&'static str, String)>,
     warnings: Vec<Failure>,
     tls: Option<TlsEvidence>,
     status: Option<StepStatus>,
@@ -207,7 +216,28 @@ impl<'a> Runner<'a> {
                 value: self.transcript.scrub(&e.value),
             })
             .collect();
-        diagnosis::diagnose(f.code, severity, self.lang, &self.ctx, evidence)
+        let mut d = diagnosis::diagnose(f.code, severity, self.lang, &self.ctx, evidence);
+        let pick = |p: (&'static str, &'static str)| match self.lang {
+            Lang::De => p.0,
+            Lang::En => p.1,
+        };
+        if let Some(p) = f.advice {
+            d.explanation = pick(p.explanation).to_string();
+            d.fix = pick(p.fix).to_string();
+        }
+        // RFC 3501/9051: an [ALERT] must be shown to the user, word for word.
+        for e in d
+            .evidence
+            .iter()
+            .filter(|e| e.key == EvidenceKey::ServerAlert)
+        {
+            let line = match self.lang {
+                Lang::De => format!("Der Server meldet: „{}“", e.value),
+                Lang::En => format!("The server says: \"{}\"", e.value),
+            };
+            d.explanation = format!("{}\n{line}", d.explanation);
+        }
+        d
     }
 
     /// Runs one step, bounded by `limit` and by cancellation.
@@ -366,5 +396,57 @@ pub(crate) fn step_name(kind: StepKind) -> &'static str {
         StepKind::Send => "send",
         StepKind::Roundtrip => "roundtrip",
         StepKind::Logout => "logout",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn runner(lang: Lang) -> Runner<'static> {
+        Runner::new(
+            lang,
+            &super::super::no_progress,
+            CancellationToken::new(),
+            Transcript::default(),
+        )
+    }
+
+    #[test]
+    fn a_provider_answer_brings_its_own_explanation_and_fix() {
+        let p = super::super::providers::find(
+            super::super::answer::Wire::Smtp,
+            "535 5.7.139 Authentication unsuccessful, SmtpClientAuthentication is disabled for the Tenant.",
+        )
+        .expect("a known answer");
+        let f = Failure::new(p.code).advice(p);
+        let de = runner(Lang::De).diagnose(&f, Severity::Error);
+        assert_eq!(de.code, DiagnosisCode::AuthAccessDisabled);
+        assert!(de.fix.contains("Set-CASMailbox"), "{}", de.fix);
+        assert!(
+            de.explanation.contains("Microsoft 365"),
+            "{}",
+            de.explanation
+        );
+        let en = runner(Lang::En).diagnose(&f, Severity::Error);
+        assert!(en.fix.contains("Authenticated SMTP"), "{}", en.fix);
+    }
+
+    #[test]
+    fn an_alert_is_shown_word_for_word_in_the_explanation() {
+        let f = Failure::new(DiagnosisCode::AuthFailed)
+            .with(EvidenceKey::ServerAlert, "Bitte Passwort im Webmail ändern");
+        let d = runner(Lang::De).diagnose(&f, Severity::Error);
+        assert!(
+            d.explanation
+                .ends_with("Der Server meldet: „Bitte Passwort im Webmail ändern“"),
+            "{}",
+            d.explanation
+        );
+        assert!(d
+            .evidence
+            .iter()
+            .any(|e| e.key == EvidenceKey::ServerAlert
+                && e.value == "Bitte Passwort im Webmail ändern"));
     }
 }

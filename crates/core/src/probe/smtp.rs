@@ -5,6 +5,7 @@
 //! Own wire code on purpose (lettre only builds the mail): bounded, line by line, every byte
 //! in a redacted transcript, a diagnosis per reply code; lettre's transport keeps no transcript.
 
+use super::answer::{self, Answer, Stage, Wire};
 use super::conn::Conn;
 use super::flow::{self, soft, Proto, Session};
 use super::runner::{Done, Failure, Runner, Stop};
@@ -34,8 +35,26 @@ impl Reply {
     fn said(&self) -> String {
         format!("{} {}", self.code, self.lines.join(" / "))
     }
-    fn text_lower(&self) -> String {
-        self.lines.join(" ").to_ascii_lowercase()
+    fn text(&self) -> String {
+        self.lines.join(" ")
+    }
+    /// What this refusal means at `stage` (codes first, then the words), with its evidence.
+    fn refusal(&self, stage: Stage) -> Failure {
+        let said = self.said();
+        let text = self.text();
+        let status = self.enhanced();
+        answer::classify(&Answer {
+            wire: Wire::Smtp,
+            stage,
+            said: &said,
+            reply: Some(self.code),
+            status,
+            text: status
+                .and_then(|s| text.strip_prefix(s))
+                .unwrap_or(&text)
+                .trim(),
+            alerts: &[],
+        })
     }
     /// The enhanced status code (RFC 3463), e.g. `5.7.1`.
     fn enhanced(&self) -> Option<&str> {
@@ -238,19 +257,13 @@ impl Smtp {
                     c.write_secret(&resp, super::transcript::REDACTED).await?;
                 }
                 235 => return Ok(()),
-                // 538: encryption required; 530: "must issue STARTTLS first".
-                538 | 530 => {
-                    return Err(Failure::new(DiagnosisCode::AuthPlaintextDisabled)
-                        .with(EvidenceKey::ServerSaid, r.said()))
-                }
-                504 | 534 => {
-                    return Err(Failure::new(DiagnosisCode::AuthMechanismUnsupported)
-                        .with(EvidenceKey::Wanted, mech)
-                        .with(EvidenceKey::ServerSaid, r.said()))
-                }
                 _ => {
-                    return Err(Failure::new(DiagnosisCode::AuthFailed)
-                        .with(EvidenceKey::ServerSaid, r.said()))
+                    let f = r.refusal(Stage::Login);
+                    return Err(if f.code == DiagnosisCode::AuthMechanismUnsupported {
+                        f.with(EvidenceKey::Wanted, mech)
+                    } else {
+                        f
+                    });
                 }
             }
         }
@@ -264,12 +277,10 @@ impl Smtp {
         if r.code == 250 {
             return Ok(());
         }
-        Err(Failure::new(DiagnosisCode::SmtpSenderRejected)
-            .with(
-                EvidenceKey::Sender,
-                if from.is_empty() { "<>" } else { from },
-            )
-            .with(EvidenceKey::ServerSaid, r.said()))
+        Err(r.refusal(Stage::MailFrom).with(
+            EvidenceKey::Sender,
+            if from.is_empty() { "<>" } else { from },
+        ))
     }
 
     async fn rset(&mut self, c: &mut Conn) -> Result<(), Failure> {
@@ -317,24 +328,16 @@ impl Smtp {
         c.write_line(&format!("RCPT TO:<{to}>")).await?;
         let r = reply(c).await?;
         if !(r.code == 250 || r.code == 251) {
-            let relay = r.text_lower().contains("relay")
-                || (r.code == 554 && r.enhanced() == Some("5.7.1"));
-            let code = if relay {
-                DiagnosisCode::SmtpRelayDenied
-            } else {
-                DiagnosisCode::SmtpRecipientRejected
-            };
             let _ = self.rset(c).await;
-            return Err(Failure::new(code)
-                .with(EvidenceKey::Recipient, to.as_str())
-                .with(EvidenceKey::ServerSaid, r.said()));
+            return Err(r
+                .refusal(Stage::Rcpt)
+                .with(EvidenceKey::Recipient, to.as_str()));
         }
         c.write_line("DATA").await?;
         let r = reply(c).await?;
         if r.code != 354 {
             let _ = self.rset(c).await;
-            return Err(Failure::new(DiagnosisCode::SmtpMessageRejected)
-                .with(EvidenceKey::ServerSaid, r.said()));
+            return Err(r.refusal(Stage::Data));
         }
         let text = String::from_utf8_lossy(&msg);
         for line in text.lines().take_while(|l| !l.is_empty()) {
@@ -346,8 +349,7 @@ impl Smtp {
         c.transcript.client(".");
         let r = reply(c).await?;
         if r.code != 250 {
-            return Err(Failure::new(DiagnosisCode::SmtpMessageRejected)
-                .with(EvidenceKey::ServerSaid, r.said()));
+            return Err(r.refusal(Stage::Data));
         }
         Ok(Done::new((), "sent").arg("to", to).arg("reply", r.said()))
     }
@@ -402,8 +404,10 @@ impl Proto for Smtp {
             }
         }
         if r.code == 421 {
-            return Err(Failure::new(DiagnosisCode::ProtocolServiceUnavailable)
-                .with(EvidenceKey::ServerSaid, r.said()));
+            // Also Exchange Online's refusal of TLS 1.0/1.1 (421 4.7.66) after STARTTLS.
+            let f = answer::known(Wire::Smtp, &r.said())
+                .unwrap_or_else(|| Failure::new(DiagnosisCode::ProtocolServiceUnavailable));
+            return Err(f.with(EvidenceKey::ServerSaid, r.said()));
         }
         Err(Failure::new(DiagnosisCode::ProtocolInvalidResponse)
             .with(EvidenceKey::Command, "EHLO")
@@ -422,8 +426,7 @@ impl Proto for Smtp {
         c.write_line("STARTTLS").await?;
         let r = reply(c).await?;
         if r.code != 220 {
-            return Err(Failure::new(DiagnosisCode::TlsStarttlsUnsupported)
-                .with(EvidenceKey::ServerSaid, r.said()));
+            return Err(r.refusal(Stage::Starttls));
         }
         self.ext.clear();
         Ok(())
@@ -529,6 +532,65 @@ pub(crate) async fn test(r: &mut Runner<'_>, t: &ProbeTarget, mails: &[Mail]) ->
         }
     }
     flow::logout_step(r, t, &mut s).await
+}
+
+/// Test support: the refusal `answer` (whole reply lines) at `stage`, replayed through this
+/// module's real client code against a scripted server.
+#[cfg(test)]
+pub(crate) async fn replay(stage: Stage, answer: &str) -> Failure {
+    use super::testing::{target, Script};
+    let rset = Script::new().expect("RSET").send("250 2.0.0 Ok");
+    let script = match stage {
+        Stage::Login => Script::new().expect("AUTH PLAIN *").send(answer),
+        Stage::Starttls => Script::new().expect("STARTTLS").send(answer),
+        Stage::MailFrom => Script::new()
+            .expect("MAIL FROM:<alice@example.test>")
+            .send(answer),
+        Stage::Rcpt => Script::new()
+            .expect("MAIL FROM:<alice@example.test>")
+            .send("250 2.1.0 Ok")
+            .expect("RCPT TO:<bob@example.test>")
+            .send(answer)
+            .then(rset),
+        Stage::Data => Script::new()
+            .expect("MAIL FROM:<alice@example.test>")
+            .send("250 2.1.0 Ok")
+            .expect("RCPT TO:<bob@example.test>")
+            .send("250 2.1.5 Ok")
+            .expect("DATA")
+            .send("354 End data with <CR><LF>.<CR><LF>")
+            .data()
+            .send(answer),
+    };
+    let (mut c, peer) = Script::new()
+        .send("220 mail.example.test ESMTP")
+        .expect("EHLO [127.0.0.1]")
+        .send("250-mail.example.test\n250-STARTTLS\n250 AUTH PLAIN LOGIN")
+        .then(script)
+        .start();
+    let mut p = Smtp::new();
+    p.greeting(&mut c).await.expect("greeting");
+    p.capabilities(&mut c).await.expect("EHLO");
+    c.tls = stage != Stage::Starttls;
+    let from = parse_mailbox("alice@example.test").expect("address");
+    let mail = Mail {
+        to: "bob@example.test".into(),
+        token: "T0KEN".into(),
+    };
+    let r = match stage {
+        Stage::Login => {
+            let t = target(ProbeProtocol::Smtp, ProbeAuth::Plain);
+            p.login(&mut c, &t, "pw-1234").await.map(|_| ())
+        }
+        Stage::Starttls => p.starttls(&mut c).await,
+        Stage::MailFrom => p
+            .sender_check(&mut c, "alice@example.test")
+            .await
+            .map(|_| ()),
+        Stage::Rcpt | Stage::Data => p.send(&mut c, Some(&from), &mail).await.map(|_| ()),
+    };
+    peer.finish(c).await;
+    r.expect_err("the answer is a refusal")
 }
 
 #[cfg(test)]

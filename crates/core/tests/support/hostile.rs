@@ -31,6 +31,10 @@ pub enum Hostile {
     /// An IMAP server that answers the greeting and every command correctly, each just
     /// before the step's timeout (this long after the request).
     ImapDrip(Duration),
+    /// Courier's POP3 server with `POP3_TLS_REQUIRED=1`, as recorded: it offers USER and STLS
+    /// and refuses USER on a plain connection, saying so only in words
+    /// (`-ERR TLS required to log in.`).
+    CourierPop3TlsRequired,
 }
 
 /// Starts `kind` on a free loopback port and returns the port.
@@ -107,6 +111,7 @@ async fn serve(kind: Hostile, mut sock: TcpStream) {
         }
         Hostile::ImapLiteralBomb => imap_literal_bomb(sock).await,
         Hostile::ImapDrip(delay) => imap_drip(sock, delay).await,
+        Hostile::CourierPop3TlsRequired => courier_pop3_tls_required(sock).await,
         Hostile::Greeting(line) => {
             let _ = sock.write_all(format!("{line}\r\n").as_bytes()).await;
             let mut buf = [0u8; 1024];
@@ -178,6 +183,35 @@ async fn imap_literal_bomb(sock: TcpStream) {
             format!("{tag} OK done\r\n")
         };
         if write.write_all(answer.as_bytes()).await.is_err() {
+            return;
+        }
+    }
+}
+
+async fn courier_pop3_tls_required(sock: TcpStream) {
+    use tokio::io::AsyncBufReadExt;
+    let (read, mut write) = sock.into_split();
+    let mut lines = tokio::io::BufReader::new(read).lines();
+    if write.write_all(b"+OK Hello there.\r\n").await.is_err() {
+        return;
+    }
+    for _ in 0..20 {
+        let Ok(Ok(Some(line))) =
+            tokio::time::timeout(Duration::from_secs(10), lines.next_line()).await
+        else {
+            return;
+        };
+        let command = line.split(' ').next().unwrap_or("").to_ascii_uppercase();
+        let answer: &[u8] = match command.as_str() {
+            "CAPA" => b"+OK Here's what I can do:\r\nSTLS\r\nTOP\r\nUSER\r\nLOGIN-DELAY 10\r\nPIPELINING\r\nUIDL\r\nIMPLEMENTATION Courier Mail Server\r\n.\r\n",
+            "USER" | "PASS" | "AUTH" => b"-ERR TLS required to log in.\r\n",
+            "QUIT" => {
+                let _ = write.write_all(b"+OK Bye-bye.\r\n").await;
+                return;
+            }
+            _ => b"-ERR Invalid command.\r\n",
+        };
+        if write.write_all(answer).await.is_err() {
             return;
         }
     }

@@ -7,10 +7,14 @@
 //! Also an OAuth 2.0 authorization server (`tests/oauth/provider.mjs`, see `OAuthServer`):
 //! Dovecot accepts XOAUTH2 and OAUTHBEARER tokens after introspecting them there, and so does
 //! Postfix through Dovecot's SASL; password logins never touch it.
+//! Second implementations of each protocol: GNU Mailutils imap4d and pop3d, aiosmtpd
+//! (`tests/aiosmtpd_server.py`); and a Postfix port whose SASL back end dies
+//! (`tests/dead_auth_service.py`).
 //!
 //! Stopped when the test process exits (atexit, plus PR_SET_PDEATHSIG if it is killed).
 //! Needs root and `scripts/install-deps.sh test` (dovecot-imapd dovecot-pop3d dovecot-lmtpd
-//! postfix, Node.js and `npm ci` in tests/oauth).
+//! postfix mailutils-imap4d mailutils-pop3d, Node.js and `npm ci` in tests/oauth, aiosmtpd
+//! in tests/.venv).
 
 #![allow(dead_code)]
 
@@ -53,6 +57,12 @@ pub const BOB: User = user("bob@example.test", "bob-Pw-20ZZ");
 pub const CAROL: User = user("carol@example.test", "carol-Pw-31QQ");
 /// POP3 round trips.
 pub const DAVE: User = user("dave@example.test", "dave-Pw-42RR");
+/// Dovecot's password back end for him is down (a checkpassword program that exits 111,
+/// "temporary problem"): every login of his fails temporarily — IMAP, POP3 and SMTP through
+/// Postfix's SASL (`454 4.7.0 Temporary authentication failure`). The password is right.
+pub const FRANK: User = user("frank@example.test", "frank-Pw-64TT");
+/// The user of the second implementations (GNU Mailutils imap4d/pop3d, aiosmtpd).
+pub const ERIN: User = user("erin@example.test", "erin-Pw-53SS");
 /// Accepted by Postfix, then discarded: a round trip to it never arrives.
 pub const LOST_ADDRESS: &str = "lost@example.test";
 /// Accepted at RCPT, refused at DATA.
@@ -76,6 +86,26 @@ pub struct Ports {
     /// Implicit TLS that speaks only TLS 1.0 (`openssl s_server -tls1`, good certificate,
     /// 127.0.0.1): a server from before TLS 1.2.
     pub tls10: u16,
+    /// GNU Mailutils imap4d (a second IMAP implementation), user ERIN, good certificate,
+    /// 127.0.0.1: STARTTLS offered, plaintext login allowed.
+    pub mu_imap: u16,
+    /// Mailutils imap4d with `tls-mode required`: no login before STARTTLS.
+    pub mu_imap_tls_required: u16,
+    /// Mailutils imap4d, implicit TLS.
+    pub mu_imaps: u16,
+    /// GNU Mailutils pop3d, the same three ways.
+    pub mu_pop3: u16,
+    pub mu_pop3_tls_required: u16,
+    pub mu_pop3s: u16,
+    /// aiosmtpd (a second SMTP implementation, `tests/aiosmtpd_server.py`), user ERIN:
+    /// STARTTLS, AUTH only after it.
+    pub aio_submission: u16,
+    /// aiosmtpd, implicit TLS.
+    pub aio_smtps: u16,
+    /// Postfix SMTPS whose SASL back end dies at every AUTH (`tests/dead_auth_service.py`
+    /// on its `smtpd_sasl_path`): every login ends with `454 4.7.0 Temporary authentication
+    /// failure`.
+    pub smtps_sasl_down: u16,
 }
 
 pub struct MailServers {
@@ -501,6 +531,14 @@ first_valid_uid = 1
 mail_max_userip_connections = 2000
 default_client_limit = 2000
 mail_location = maildir:~/Maildir
+# FRANK's password back end is down: the program exits 111 ("temporary problem"), which
+# Dovecot reports as a temporary failure (and Postfix, through its SASL, as 454 4.7.0).
+passdb {
+  driver = checkpassword
+  args = @DIR@/dovecot/backend-down.sh
+  username_filter = frank@example.test
+  result_internalfail = return-fail
+}
 passdb {
   driver = passwd-file
   # Passwords only (and lookups without a mechanism): a token never meets this passdb.
@@ -661,6 +699,7 @@ smtpd_data_restrictions = check_recipient_access texthash:@DIR@/postfix/conf/dat
 const POSTFIX_MASTER: &str = r#"
 127.0.0.1:@SUBMISSION@ inet n - n - - smtpd
 127.0.0.1:@SMTPS@ inet n - n - - smtpd -o smtpd_tls_wrappermode=yes
+127.0.0.1:@SASLDOWN@ inet n - n - - smtpd -o smtpd_tls_wrappermode=yes -o smtpd_sasl_path=@DIR@/dead-auth/auth-client
 127.0.0.1:@PLAIN@ inet n - n - - smtpd -o smtpd_tls_security_level=none -o smtpd_tls_auth_only=no -o smtpd_relay_restrictions=reject_unauth_destination -o smtpd_sasl_mechanism_filter=plain,login
 pickup    unix  n       -       n       60      1       pickup
 cleanup   unix  n       -       n       -       0       cleanup
@@ -873,6 +912,15 @@ fn start() -> Result<MailServers, String> {
         smtps: free_port(HOST_GOOD),
         smtp_plain: free_port(HOST_GOOD),
         tls10: free_port(HOST_GOOD),
+        mu_imap: free_port(HOST_GOOD),
+        mu_imap_tls_required: free_port(HOST_GOOD),
+        mu_imaps: free_port(HOST_GOOD),
+        mu_pop3: free_port(HOST_GOOD),
+        mu_pop3_tls_required: free_port(HOST_GOOD),
+        mu_pop3s: free_port(HOST_GOOD),
+        aio_submission: free_port(HOST_GOOD),
+        aio_smtps: free_port(HOST_GOOD),
+        smtps_sasl_down: free_port(HOST_GOOD),
     };
 
     // The OAuth server first: Dovecot's configuration names it.
@@ -906,6 +954,11 @@ fn start() -> Result<MailServers, String> {
         .map(|u| format!("{}:{{PLAIN}}{}\n", u.name, u.password))
         .collect();
     write(&dir.join("dovecot/passwd"), &passwd);
+    write(
+        &dir.join("dovecot/backend-down.sh"),
+        "#!/bin/sh\n# The password database is unreachable.\nexit 111\n",
+    );
+    chmod(&dir.join("dovecot/backend-down.sh"), 0o755);
     std::fs::create_dir_all(dir.join("mail")).unwrap();
     chmod(&dir.join("mail"), 0o1777);
     chmod(&dir.join("dovecot"), 0o755);
@@ -934,13 +987,18 @@ fn start() -> Result<MailServers, String> {
         ));
     }
 
+    // The dead SASL back end of one Postfix port: up before Postfix asks it for mechanisms.
+    start_dead_auth_service(&dir, deadline)?;
+
     // Postfix.
     let pf = dir.join("postfix");
     let main = POSTFIX_MAIN.replace("@DIR@", &d);
     let master = POSTFIX_MASTER
         .replace("@SUBMISSION@", &ports.submission.to_string())
         .replace("@SMTPS@", &ports.smtps.to_string())
-        .replace("@PLAIN@", &ports.smtp_plain.to_string());
+        .replace("@PLAIN@", &ports.smtp_plain.to_string())
+        .replace("@SASLDOWN@", &ports.smtps_sasl_down.to_string())
+        .replace("@DIR@", &d);
     write(&pf.join("conf/main.cf"), &main);
     write(&pf.join("conf/master.cf"), &master);
     let mut vmailbox: String = users.iter().map(|u| format!("{} x\n", u.name)).collect();
@@ -992,9 +1050,14 @@ fn start() -> Result<MailServers, String> {
             .arg("-d"),
         &pf.join("stderr.log"),
     )?;
-    let postfix_up = [ports.submission, ports.smtps, ports.smtp_plain]
-        .iter()
-        .all(|p| !exited(postfix) && wait_for_port(HOST_GOOD, *p, deadline));
+    let postfix_up = [
+        ports.submission,
+        ports.smtps,
+        ports.smtp_plain,
+        ports.smtps_sasl_down,
+    ]
+    .iter()
+    .all(|p| !exited(postfix) && wait_for_port(HOST_GOOD, *p, deadline));
     if !postfix_up {
         return Err(format!(
             "postfix did not come up: {}{}",
@@ -1022,6 +1085,8 @@ fn start() -> Result<MailServers, String> {
             std::fs::read_to_string(dir.join("openssl-tls10.log")).unwrap_or_default()
         ));
     }
+    start_mailutils(&dir, &ports, deadline)?;
+    start_aiosmtpd(&dir, &ports, deadline)?;
     Ok(MailServers {
         dir,
         ports,
@@ -1030,6 +1095,157 @@ fn start() -> Result<MailServers, String> {
         good_sha256: pki.good_sha256,
         oauth,
     })
+}
+
+/// GNU Mailutils `imap4d` and `pop3d` as daemons in the foreground, one configuration each,
+/// with three servers (STARTTLS offered, TLS required before login, implicit TLS). Logins go
+/// through Mailutils' own `virtdomain` module: a passwd-like file per domain (user
+/// `erin`, a crypt(3) hash, the uid of `nobody`) — no system user, no PAM.
+fn start_mailutils(dir: &Path, ports: &Ports, deadline: Instant) -> Result<(), String> {
+    for bin in ["/usr/sbin/imap4d", "/usr/sbin/pop3d"] {
+        if !Path::new(bin).exists() {
+            panic!("{bin} is missing: install mailutils-imap4d mailutils-pop3d (scripts/install-deps.sh test)");
+        }
+    }
+    let mu = dir.join("mailutils");
+    let d = mu.display().to_string();
+    let certs = dir.join("certs").display().to_string();
+    let hash = Command::new("openssl")
+        .args(["passwd", "-6", "-salt", "mbtestsalt"])
+        .arg(ERIN.password)
+        .output()
+        .map_err(|e| format!("openssl passwd: {e}"))?;
+    let hash = String::from_utf8_lossy(&hash.stdout).trim().to_string();
+    let (local, domain) = ERIN.name.split_once('@').unwrap();
+    // uid/gid 65534: nobody/nogroup on Debian; the mailbox belongs to them.
+    write(
+        &mu.join(format!("domains/{domain}")),
+        &format!("{local}:{hash}:65534:65534::{d}/home/{local}:/bin/false\n"),
+    );
+    std::fs::create_dir_all(mu.join("home").join(local)).unwrap();
+    chmod(&mu, 0o755);
+    chown(&mu.join("home").join(local), "65534:65534");
+    for (name, bin, [stls, required, implicit]) in [
+        (
+            "imap4d",
+            "/usr/sbin/imap4d",
+            [ports.mu_imap, ports.mu_imap_tls_required, ports.mu_imaps],
+        ),
+        (
+            "pop3d",
+            "/usr/sbin/pop3d",
+            [ports.mu_pop3, ports.mu_pop3_tls_required, ports.mu_pop3s],
+        ),
+    ] {
+        let conf = format!(
+            r#"logging {{ syslog false; severity notice; }};
+auth {{ authentication generic; authorization virtdomain; }};
+virtdomain {{ passwd-dir {d}/domains; }};
+tls-file-checks {{ key-file none; cert-file none; ca-file none; }};
+tls {{ ssl-certificate-file {certs}/good.crt; ssl-key-file {certs}/good.key; }};
+server {HOST_GOOD}:{stls} {{ tls-mode stls; }};
+server {HOST_GOOD}:{required} {{ tls-mode required; }};
+server {HOST_GOOD}:{implicit} {{ tls-mode connection; }};
+"#
+        );
+        let file = mu.join(format!("{name}.conf"));
+        write(&file, &conf);
+        let pid = spawn_daemon(
+            Command::new(bin)
+                .arg(format!("--config-file={}", file.display()))
+                .args(["--daemon", "--foreground"]),
+            &mu.join(format!("{name}.log")),
+        )?;
+        let up = [stls, required, implicit]
+            .iter()
+            .all(|p| !exited(pid) && wait_for_port(HOST_GOOD, *p, deadline));
+        if !up {
+            return Err(format!(
+                "{name} did not come up: {}",
+                std::fs::read_to_string(mu.join(format!("{name}.log"))).unwrap_or_default()
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// `tests/dead_auth_service.py`: a Dovecot auth socket (`dead-auth/auth-client`) that lists
+/// PLAIN and LOGIN, then drops every AUTH request.
+fn start_dead_auth_service(dir: &Path, deadline: Instant) -> Result<(), String> {
+    let sock_dir = dir.join("dead-auth");
+    std::fs::create_dir_all(&sock_dir).unwrap();
+    chmod(&sock_dir, 0o755);
+    let socket = sock_dir.join("auth-client");
+    let log = dir.join("dead-auth.log");
+    let pid = spawn_daemon(
+        Command::new(venv_python())
+            .arg(repo_root().join("tests/dead_auth_service.py"))
+            .arg(&socket),
+        &log,
+    )?;
+    while !socket.exists() {
+        if exited(pid) || Instant::now() > deadline {
+            return Err(format!(
+                "the dead auth service did not come up: {}",
+                std::fs::read_to_string(&log).unwrap_or_default()
+            ));
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    Ok(())
+}
+
+fn repo_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+/// The Python of `tests/.venv` (aiosmtpd), made by `scripts/install-deps.sh test`.
+fn venv_python() -> PathBuf {
+    let python = repo_root().join("tests/.venv/bin/python");
+    if !python.exists() {
+        panic!(
+            "{} is missing: run scripts/install-deps.sh test",
+            python.display()
+        );
+    }
+    python
+}
+
+/// aiosmtpd (`tests/aiosmtpd_server.py` in the virtualenv `tests/.venv` that
+/// `scripts/install-deps.sh test` makes) with the good certificate.
+fn start_aiosmtpd(dir: &Path, ports: &Ports, deadline: Instant) -> Result<(), String> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let python = root.join("tests/.venv/bin/python");
+    if !python.exists() {
+        panic!(
+            "{} is missing: run scripts/install-deps.sh test",
+            python.display()
+        );
+    }
+    let certs = dir.join("certs");
+    let log = dir.join("aiosmtpd.log");
+    let pid = spawn_daemon(
+        Command::new(python)
+            .arg(root.join("tests/aiosmtpd_server.py"))
+            .arg(HOST_GOOD)
+            .arg(ports.aio_submission.to_string())
+            .arg(ports.aio_smtps.to_string())
+            .arg(certs.join("good.crt"))
+            .arg(certs.join("good.key"))
+            .arg(ERIN.name)
+            .arg(ERIN.password),
+        &log,
+    )?;
+    let up = [ports.aio_submission, ports.aio_smtps]
+        .iter()
+        .all(|p| !exited(pid) && wait_for_port(HOST_GOOD, *p, deadline));
+    if !up {
+        return Err(format!(
+            "aiosmtpd did not come up: {}",
+            std::fs::read_to_string(&log).unwrap_or_default()
+        ));
+    }
+    Ok(())
 }
 
 /// A loopback address that nothing listens on at `port` (for `net.refused`).

@@ -213,15 +213,21 @@ describe('Alle testen', () => {
 
     const clara = bulkResult({ account_id: 3, account: 'Clara', ok: false, error: 'Kein Server eingestellt.' });
     c.emit(clara);
-    c.resolve({ results: [anna, bernd, clara], passed: 1, failed: 2, duration_ms: 2500 });
+    // The server's login service failed: not judged, counted apart from the failures.
+    const dora = bulkResult({ account_id: 4, account: 'Dora', ok: false, temporary: true, codes: ['auth.temporary'] });
+    c.emit(dora);
+    c.resolve({ results: [anna, bernd, clara, dora], passed: 1, failed: 2, temporary: 1, duration_ms: 2500 });
     const summary = await screen.findByTestId('bulk-summary');
-    expect(summary).toHaveTextContent('1 bestanden, 2 fehlgeschlagen');
+    expect(summary).toHaveTextContent('1 bestanden, 2 fehlgeschlagen, 1 vorübergehend gescheitert');
     expect(summary).toHaveTextContent('2,5 s');
     const rows = screen.getAllByTestId('bulk-row');
-    // Failures first.
-    expect(rows.map((r) => r.dataset.account)).toEqual(['2', '3', '1']);
+    // Failures first, then temporary failures, then the passed.
+    expect(rows.map((r) => r.dataset.account)).toEqual(['2', '3', '4', '1']);
     expect(rows[1]).toHaveTextContent('Kein Server eingestellt.');
-    expect(rows[2]).toHaveTextContent('120 ms');
+    expect(rows[2]).toHaveAttribute('data-temporary', 'true');
+    expect(rows[2]).toHaveTextContent('vorübergehend gescheitert – später erneut testen');
+    expect(rows[2]).toHaveTextContent('auth.temporary');
+    expect(rows[3]).toHaveTextContent('120 ms');
     expect(screen.queryByTestId('bulk-cancel')).not.toBeInTheDocument();
   });
 
@@ -239,7 +245,7 @@ describe('Alle testen', () => {
     await u.click(screen.getByTestId('bulk-start'));
     expect(api.testAll).toHaveBeenCalledWith('vertrieb', 8, OPTIONS, expect.any(Function));
     const r = bulkResult({ account_id: 5, account: 'Vertrieb' });
-    c.resolve({ results: [r], passed: 1, failed: 0, duration_ms: 300 });
+    c.resolve({ results: [r], passed: 1, failed: 0, temporary: 0, duration_ms: 300 });
     expect(await screen.findByTestId('bulk-summary')).toHaveTextContent('1 bestanden, 0 fehlgeschlagen');
     await u.click(within(screen.getByTestId('bulk-row')).getByRole('button', { name: 'Vertrieb' }));
     await screen.findByRole('heading', { name: 'Vertrieb' });

@@ -400,9 +400,9 @@ export type ProbeProtocol = "imap" | "pop3" | "imap_download" | "smtp";
 
 export type ProbeAuth = "none" | "password" | "plain" | "login" | "cram_md5" | "oauth2" | "ntlm";
 
-export type DiagnosisCode = "dns.not_found" | "dns.failed" | "net.refused" | "net.timeout" | "net.unreachable" | "net.closed" | "tls.expected_implicit" | "tls.expected_starttls" | "tls.starttls_unsupported" | "tls.hostname_mismatch" | "tls.expired" | "tls.not_yet_valid" | "tls.self_signed" | "tls.untrusted_issuer" | "tls.pin_mismatch" | "tls.handshake_failed" | "tls.legacy_version" | "tls.verify_disabled" | "tls.expires_soon" | "protocol.wrong_service" | "protocol.invalid_response" | "protocol.service_unavailable" | "auth.failed" | "auth.mechanism_unsupported" | "auth.plaintext_disabled" | "auth.unencrypted_not_allowed" | "auth.password_missing" | "auth.method_not_available" | "auth.plaintext_sent" | "oauth.token_invalid" | "oauth.consent_missing" | "oauth.admin_approval" | "oauth.scope_missing" | "oauth.wrong_user" | "oauth.not_connected" | "oauth.access_denied" | "oauth.client_invalid" | "oauth.device_expired" | "oauth.provider_unreachable" | "oauth.provider_error" | "oauth.endpoint_wrong" | "oauth.flow_unavailable" | "oauth.state_mismatch" | "oauth.browser_timeout" | "oauth.cancelled" | "imap.mailbox_missing" | "imap.folder_missing" | "smtp.sender_rejected" | "smtp.relay_denied" | "smtp.recipient_rejected" | "smtp.message_rejected" | "roundtrip.not_received";
+export type DiagnosisCode = "dns.not_found" | "dns.failed" | "net.refused" | "net.timeout" | "net.unreachable" | "net.closed" | "tls.expected_implicit" | "tls.expected_starttls" | "tls.starttls_unsupported" | "tls.hostname_mismatch" | "tls.expired" | "tls.not_yet_valid" | "tls.self_signed" | "tls.untrusted_issuer" | "tls.pin_mismatch" | "tls.handshake_failed" | "tls.legacy_version" | "tls.verify_disabled" | "tls.expires_soon" | "protocol.wrong_service" | "protocol.invalid_response" | "protocol.service_unavailable" | "auth.failed" | "auth.mechanism_unsupported" | "auth.plaintext_disabled" | "auth.unencrypted_not_allowed" | "auth.password_missing" | "auth.method_not_available" | "auth.plaintext_sent" | "auth.temporary" | "auth.password_expired" | "auth.account_disabled" | "auth.access_disabled" | "auth.app_password_required" | "auth.web_login_required" | "auth.not_authorized" | "auth.mailbox_in_use" | "auth.login_delay" | "oauth.token_invalid" | "oauth.consent_missing" | "oauth.admin_approval" | "oauth.scope_missing" | "oauth.wrong_user" | "oauth.not_connected" | "oauth.access_denied" | "oauth.client_invalid" | "oauth.device_expired" | "oauth.provider_unreachable" | "oauth.provider_error" | "oauth.endpoint_wrong" | "oauth.flow_unavailable" | "oauth.state_mismatch" | "oauth.browser_timeout" | "oauth.cancelled" | "imap.mailbox_missing" | "imap.folder_missing" | "smtp.sender_rejected" | "smtp.relay_denied" | "smtp.recipient_rejected" | "smtp.message_rejected" | "smtp.auth_required" | "smtp.temporary" | "roundtrip.not_received";
 
-export type EvidenceKey = "address" | "after" | "capabilities" | "certificate_names" | "command" | "consented_as" | "days_left" | "deleted" | "delimiter" | "detail" | "existing_folders" | "expected" | "expected_name" | "issuer" | "junk" | "keyring" | "last_received" | "last_sent" | "login_user" | "mailbox_path" | "marker" | "method" | "name" | "not_after" | "not_before" | "observed" | "offered" | "pinned_sha256" | "port" | "problem" | "provider_error" | "provider_said" | "recipient" | "resolver_said" | "sender" | "sent" | "server_error" | "server_said" | "server_sent" | "sha256" | "sounds_like" | "step" | "subject" | "timeout" | "trash" | "user" | "verification_would_report" | "waited" | "wanted";
+export type EvidenceKey = "address" | "after" | "capabilities" | "certificate_names" | "command" | "consented_as" | "days_left" | "deleted" | "delimiter" | "detail" | "existing_folders" | "expected" | "expected_name" | "issuer" | "junk" | "keyring" | "last_received" | "last_sent" | "login_user" | "mailbox_path" | "marker" | "method" | "name" | "not_after" | "not_before" | "observed" | "offered" | "pinned_sha256" | "port" | "problem" | "provider_error" | "provider_said" | "recipient" | "resolver_said" | "sender" | "sent" | "server_error" | "server_said" | "server_sent" | "server_alert" | "status_code" | "provider" | "source" | "sha256" | "sounds_like" | "step" | "subject" | "timeout" | "trash" | "user" | "verification_would_report" | "waited" | "wanted";
 
 export type Trust = "verified" | "pinned" | "not_verified" | "failed";
 
@@ -553,13 +553,26 @@ roundtrip_wait_secs: number | null,
  */
 extra_roots: Array<string>, };
 
-export type BulkResult = { account_id: number, account: string, ok: boolean, cancelled: boolean, duration_ms: number, codes: Array<DiagnosisCode>, 
+export type BulkResult = { account_id: number, account: string, ok: boolean, cancelled: boolean, 
+/**
+ * Failed only for reasons that may pass by themselves (e.g. the server's login service
+ * failed: the password was not judged); counted apart from real failures.
+ */
+temporary: boolean, duration_ms: number, codes: Array<DiagnosisCode>, 
 /**
  * Why the account could not be tested at all (no server configured, …).
  */
 error: string | null, };
 
-export type BulkSummary = { results: Array<BulkResult>, passed: number, failed: number, duration_ms: number, };
+export type BulkSummary = { results: Array<BulkResult>, passed: number, 
+/**
+ * Real failures: something in the settings or on the server needs fixing.
+ */
+failed: number, 
+/**
+ * Temporary failures (`BulkResult::temporary`): test again later.
+ */
+temporary: number, duration_ms: number, };
 
 /** The port an incoming server uses unless typed by hand (`default_incoming_port`). */
 export const DEFAULT_INCOMING_PORTS: Record<Protocol, Record<Security, number>> = {

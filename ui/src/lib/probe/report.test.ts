@@ -61,6 +61,8 @@ describe('texts', () => {
     expect(evidenceLabel('server_said')).toBe('Antwort des Servers');
     expect(evidenceLabel('pinned_sha256')).toBe('Hinterlegter Fingerabdruck (SHA-256)');
     expect(evidenceLabel('trash')).toBe('Papierkorb');
+    expect(evidenceLabel('server_alert')).toBe('Hinweis des Servers');
+    expect(evidenceLabel('source')).toBe('Quelle (Anleitung des Anbieters)');
   });
 
   it('each diagnosis points at the setting that fixes it', () => {
@@ -69,6 +71,11 @@ describe('texts', () => {
     expect(fixTarget('auth.failed')).toBe('credentials');
     expect(fixTarget('dns.not_found')).toBe('host');
     expect(fixTarget('oauth.consent_missing')).toBe('oauth');
+    // Not the password: the server (or its provider) has to act, or it passes by itself.
+    expect(fixTarget('auth.temporary')).toBe('server_side');
+    expect(fixTarget('auth.access_disabled')).toBe('server_side');
+    expect(fixTarget('auth.app_password_required')).toBe('credentials');
+    expect(fixTarget('smtp.auth_required')).toBe('credentials');
   });
 
   it('a whole report as text names every step, code, fix and transcript line', () => {

@@ -109,6 +109,11 @@ export function fixTarget(code: DiagnosisCode): FixTarget {
     case 'auth.mechanism_unsupported':
     case 'auth.password_missing':
     case 'auth.method_not_available':
+    case 'auth.password_expired':
+    case 'auth.app_password_required':
+    case 'auth.web_login_required':
+    case 'auth.not_authorized':
+    case 'smtp.auth_required':
       return 'credentials';
     case 'oauth.token_invalid':
     case 'oauth.consent_missing':
@@ -136,6 +141,12 @@ export function fixTarget(code: DiagnosisCode): FixTarget {
       return 'addresses';
     case 'protocol.invalid_response':
     case 'protocol.service_unavailable':
+    case 'auth.temporary':
+    case 'auth.account_disabled':
+    case 'auth.access_disabled':
+    case 'auth.mailbox_in_use':
+    case 'auth.login_delay':
+    case 'smtp.temporary':
     case 'smtp.message_rejected':
     case 'roundtrip.not_received':
       return 'server_side';
