@@ -63,7 +63,7 @@ fn answer(p: ProbeProtocol, how: Misbehave, line: &str, last: &str) -> Option<St
         (_, Misbehave::StarttlsRefused) if starttls => match p {
             ProbeProtocol::Pop3 => "-ERR not now\r\n".into(),
             ProbeProtocol::Smtp => "454 4.7.0 TLS not available due to temporary reason\r\n".into(),
-            _ => format!("{tag} NO [UNAVAILABLE] not now\r\n"),
+            _ => format!("{tag} NO STARTTLS not possible now\r\n"),
         },
         (_, Misbehave::InjectAfterStarttls) if starttls => match p {
             ProbeProtocol::Pop3 => "+OK Begin TLS\r\n+OK injected\r\n".into(),
