@@ -162,6 +162,14 @@ fn catalogue(key: &str) -> (&'static str, &'static str) {
             "Darf keine Leerzeichen enthalten.",
             "Must not contain spaces.",
         ),
+        "field.domain_invalid" => (
+            "Keine gültige Domain: {reason}",
+            "Not a valid domain: {reason}",
+        ),
+        "field.outgoing_unknown" => (
+            "Kein Postausgangsserver namens „{name}“.",
+            "No outgoing server named \"{name}\".",
+        ),
         "field.url_invalid" => (
             "Die Adresse muss mit https:// (oder http://) beginnen.",
             "The address must start with https:// (or http://).",
