@@ -499,3 +499,28 @@ fn findings_are_explained_in_german_too() {
     assert!(d.explanation.contains("„firma.test“"), "{}", d.explanation);
     assert_eq!(step(&r, DomainStepKind::Spf).summary, "Kein SPF-Eintrag");
 }
+
+#[test]
+fn a_silent_dns_server_is_a_dns_failure_not_a_missing_record_and_ends_in_time() {
+    let (_sock, addr) = dns_support::silent_dns(dns_support::DNS_IP);
+    let t = std::time::Instant::now();
+    let r = rt().block_on(async {
+        let dns = Dns::new(DnsServer::Custom(addr), Duration::from_millis(500)).unwrap();
+        domain::check(&request("firma.test", Some("smtp.firma.test")), &dns).await
+    });
+    // The checks run side by side: a few timeouts, not one per question.
+    assert!(t.elapsed() < Duration::from_secs(5), "{:?}", t.elapsed());
+    for kind in [
+        DomainStepKind::Mx,
+        DomainStepKind::Spf,
+        DomainStepKind::Dmarc,
+        DomainStepKind::MtaSts,
+        DomainStepKind::TlsRpt,
+    ] {
+        let s = step(&r, kind);
+        assert_eq!(codes(s), [DiagnosisCode::DnsFailed], "{kind:?}: {s:#?}");
+        assert_eq!(s.summary, "DNS lookup failed");
+    }
+    assert!(!r.codes.contains(&DiagnosisCode::DomainSpfMissing));
+    assert!(!r.ok);
+}

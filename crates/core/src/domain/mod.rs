@@ -384,12 +384,13 @@ mod mx {
             Ok(mx) => mx,
             Err(e) => {
                 step.answer_err(&e);
-                if e.is_absent() {
+                let s = if e.is_absent() {
                     step.error(DiagnosisCode::DomainMxMissing, vec![]);
+                    step.text("mx_none", &[])
                 } else {
                     step.dns_failed(&e);
-                }
-                let s = step.text("mx_none", &[]);
+                    step.text("dns_failed", &[])
+                };
                 return (step.finish(s), Vec::new());
             }
         };
@@ -464,10 +465,11 @@ mod discovery {
                 step.answer_err(&e);
                 if e.is_absent() {
                     step.warning(DiagnosisCode::DomainAutoconfigMissing, vec![]);
+                    step.text("autoconfig_none", &[])
                 } else {
                     step.dns_failed(&e);
+                    step.text("dns_failed", &[])
                 }
-                step.text("autoconfig_none", &[])
             }
         };
         step.finish(summary)
@@ -524,10 +526,12 @@ mod discovery {
             step.dns_failed(e);
         }
         let summary = if found.is_empty() {
-            if failed.is_none() {
+            if failed.is_some() {
+                step.text("dns_failed", &[])
+            } else {
                 step.warning(DiagnosisCode::DomainSrvMissing, vec![]);
+                step.text("srv_none", &[])
             }
-            step.text("srv_none", &[])
         } else {
             step.text("srv", &[("list", found.join(", "))])
         };

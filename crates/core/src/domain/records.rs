@@ -59,7 +59,7 @@ pub async fn dmarc(req: &DomainCheck, dns: &Dns) -> (DomainStep, Option<DmarcFac
         match txt_records(dns, &mut step, name, "v=DMARC1").await {
             Err(e) => {
                 step.dns_failed(&e);
-                let s = step.text("dmarc_none", &[]);
+                let s = step.text("dns_failed", &[]);
                 return (step.finish(s), None);
             }
             Ok(v) if v.is_empty() => continue,
@@ -354,7 +354,7 @@ pub async fn mta_sts(
     let records = match txt_records(dns, &mut step, &name, "v=STSv1").await {
         Err(e) => {
             step.dns_failed(&e);
-            let s = step.text("mta_sts_none", &[]);
+            let s = step.text("dns_failed", &[]);
             return (step.finish(s), None);
         }
         Ok(v) => v,
@@ -543,7 +543,7 @@ pub async fn tls_rpt(req: &DomainCheck, dns: &Dns) -> DomainStep {
     let records = match txt_records(dns, &mut step, &name, "v=TLSRPTv1").await {
         Err(e) => {
             step.dns_failed(&e);
-            let s = step.text("tls_rpt_none", &[]);
+            let s = step.text("dns_failed", &[]);
             return step.finish(s);
         }
         Ok(v) => v,

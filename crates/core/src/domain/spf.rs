@@ -95,7 +95,7 @@ pub async fn check(
     let record = match found {
         Err(e) => {
             step.dns_failed(&e);
-            let s = step.text("spf_none", &[]);
+            let s = step.text("dns_failed", &[]);
             let o = out.text("spf_outgoing_skipped", &[]);
             return (step.finish(s), out.finish(o), None, None);
         }

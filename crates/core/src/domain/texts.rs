@@ -4,6 +4,7 @@ use crate::i18n::Lang;
 
 pub fn text(lang: Lang, key: &str, args: &[(&str, String)]) -> String {
     let (de, en) = match key {
+        "dns_failed" => ("DNS-Abfrage fehlgeschlagen", "DNS lookup failed"),
         "mx" => ("MX: {list}", "MX: {list}"),
         "mx_none" => ("Kein MX-Eintrag", "No MX record"),
         "mx_null" => (
