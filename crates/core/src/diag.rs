@@ -1369,15 +1369,7 @@ pub fn summary(lang: Lang, key: &str, args: &[(&str, String)]) -> String {
         "logout" => ("Abgemeldet", "Logged out"),
         _ => ("{?}", "{?}"),
     };
-    let mut s = match lang {
-        Lang::De => de,
-        Lang::En => en,
-    }
-    .to_string();
-    for (k, v) in args {
-        s = s.replace(&format!("{{{k}}}"), v);
-    }
-    s
+    crate::i18n::render(lang, (de, en), args)
 }
 
 #[cfg(test)]

@@ -524,3 +524,84 @@ fn a_silent_dns_server_is_a_dns_failure_not_a_missing_record_and_ends_in_time() 
     assert!(!r.codes.contains(&DiagnosisCode::DomainSpfMissing));
     assert!(!r.ok);
 }
+
+#[test]
+fn microsoft_365_as_outgoing_server_needs_its_spf_include() {
+    let zone = Zone::new(&["firma.test", "m365.test", "protection.outlook.com"])
+        .txt(
+            "firma.test",
+            &["v=spf1 include:spf.protection.outlook.com -all"],
+        )
+        .txt("m365.test", &["v=spf1 ip4:127.0.3.1 -all"])
+        .txt(
+            "spf.protection.outlook.com",
+            &["v=spf1 ip4:127.0.6.0/24 -all"],
+        );
+    let dns = TestDns::start(zone);
+    let r = run(&dns, &request("firma.test", Some("smtp.office365.com")));
+    let v = &r.spf.as_ref().unwrap().outgoing;
+    assert_eq!(v[0].result, SpfResult::Pass, "{v:?}");
+    assert_eq!(v[0].matched, "include:spf.protection.outlook.com");
+    assert_eq!(step(&r, DomainStepKind::SpfOutgoing).status, StepStatus::Ok);
+
+    let r = run(&dns, &request("m365.test", Some("smtp.office365.com")));
+    let out = step(&r, DomainStepKind::SpfOutgoing);
+    assert_eq!(
+        codes(out),
+        [DiagnosisCode::DomainSpfNotAuthorized],
+        "{out:#?}"
+    );
+}
+
+#[test]
+fn an_mta_sts_policy_served_as_html_or_behind_a_redirect_is_refused() {
+    let html = TestHttps::start_with(
+        "127.0.2.3",
+        &["mta-sts.firma.test"],
+        &[(".well-known/mta-sts.txt", POLICY)],
+        "types { text/html txt; }",
+    );
+    let dns = TestDns::start(sts_zone(
+        "firma.test",
+        Some("127.0.2.3"),
+        &["mx.firma.test"],
+    ));
+    let mut req = request("firma.test", None);
+    req.extra_roots = vec![html.ca_pem.clone()];
+    let r = run(&dns, &req);
+    let sts = step(&r, DomainStepKind::MtaSts);
+    assert_eq!(codes(sts), [DiagnosisCode::DomainMtaStsInvalid], "{sts:#?}");
+    let ev = &sts.diagnosis.as_ref().unwrap().evidence;
+    assert!(
+        ev.iter()
+            .any(|e| e.key == EvidenceKey::Problem && e.value.contains("text/html")),
+        "{ev:?}"
+    );
+
+    // RFC 8461: redirects are not followed.
+    let moved = TestHttps::start_with(
+        "127.0.2.4",
+        &["mta-sts.firma.test"],
+        &[],
+        "location = /.well-known/mta-sts.txt { return 301 https://mta-sts.firma.test/elsewhere.txt; }",
+    );
+    let dns = TestDns::start(sts_zone(
+        "firma.test",
+        Some("127.0.2.4"),
+        &["mx.firma.test"],
+    ));
+    req.extra_roots = vec![moved.ca_pem.clone()];
+    let r = run(&dns, &req);
+    let sts = step(&r, DomainStepKind::MtaSts);
+    assert_eq!(
+        codes(sts),
+        [DiagnosisCode::DomainMtaStsPolicyUnreachable],
+        "{sts:#?}"
+    );
+    let ev = &sts.diagnosis.as_ref().unwrap().evidence;
+    assert!(ev.iter().any(|e| e.value == "HTTP 301"), "{ev:?}");
+    assert!(
+        ev.iter().any(|e| e.value.contains("not followed")),
+        "{ev:?}"
+    );
+}

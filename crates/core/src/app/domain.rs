@@ -12,6 +12,9 @@ use crate::validate::{email_problem, host_problem, to_ascii_host};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+/// DKIM selectors asked at most besides the common ones (they are asked side by side).
+const MAX_SELECTORS: usize = 20;
+
 /// What the administrator asks to check.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(default)]
@@ -67,7 +70,13 @@ impl App {
             issues.push(FieldIssue::new("sender", FieldCode::EmailInvalid).arg("reason", reason));
         }
         let mut selectors = Vec::new();
-        for s in &input.dkim_selectors {
+        if input.dkim_selectors.len() > MAX_SELECTORS {
+            issues.push(
+                FieldIssue::new("dkim_selectors", FieldCode::DomainInvalid)
+                    .arg("reason", format!("at most {MAX_SELECTORS} selectors")),
+            );
+        }
+        for s in input.dkim_selectors.iter().take(MAX_SELECTORS) {
             let s = s.trim();
             let ok = !s.is_empty()
                 && s.len() <= 63

@@ -8,7 +8,8 @@ use crate::tls::TlsConfig;
 use std::net::SocketAddr;
 use std::time::Duration;
 
-/// The body of a `200` answer as text, or what went wrong as evidence.
+/// The body of a `200` answer as text with its media type (`text/plain`, parameters cut),
+/// or what went wrong as evidence.
 pub async fn get(
     dns: &Dns,
     extra_roots: &[String],
@@ -16,7 +17,7 @@ pub async fn get(
     url: &str,
     timeout: Duration,
     max: usize,
-) -> Result<String, Vec<Evidence>> {
+) -> Result<(String, String), Vec<Evidence>> {
     let detail = |s: String| vec![Evidence::new(EvidenceKey::Detail, s)];
     let ips = dns
         .ips(host)
@@ -70,6 +71,18 @@ pub async fn get(
             }
             return Err(ev);
         }
+        let media = resp
+            .headers()
+            .get(reqwest::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .map(|v| {
+                v.split(';')
+                    .next()
+                    .unwrap_or("")
+                    .trim()
+                    .to_ascii_lowercase()
+            })
+            .unwrap_or_default();
         let mut body = Vec::new();
         while let Some(chunk) = resp.chunk().await.map_err(fail)? {
             if body.len() + chunk.len() > max {
@@ -77,7 +90,9 @@ pub async fn get(
             }
             body.extend_from_slice(&chunk);
         }
-        String::from_utf8(body).map_err(|_| detail("answer is not UTF-8 text".into()))
+        let text =
+            String::from_utf8(body).map_err(|_| detail("answer is not UTF-8 text".into()))?;
+        Ok((text, media))
     };
     // reqwest's timeout covers the request; this bounds the whole exchange as well.
     tokio::time::timeout(timeout + Duration::from_millis(500), work)

@@ -393,7 +393,7 @@ pub async fn mta_sts(
         max_age: 0,
     };
     step.ask("GET", &url);
-    let body = match super::https::get(
+    let (body, media) = match super::https::get(
         dns,
         &req.extra_roots,
         &host,
@@ -421,7 +421,13 @@ pub async fn mta_sts(
     for line in body.lines().take(20) {
         step.answer(line.to_string());
     }
-    match parse_policy(&body) {
+    // RFC 8461 §3.3: the policy MUST be served as text/plain.
+    let parsed = if media == "text/plain" {
+        parse_policy(&body)
+    } else {
+        Err(format!("served as {media:?}, must be text/plain"))
+    };
+    match parsed {
         Err(problem) => {
             step.error(
                 DiagnosisCode::DomainMtaStsInvalid,

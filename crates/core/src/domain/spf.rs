@@ -23,6 +23,8 @@ pub const VOID_LIMIT: u32 = 2;
 /// The counting walk stops here (an endless include chain is bounded).
 const COUNT_CEILING: u32 = 40;
 const MAX_DEPTH: u32 = 10;
+/// The time all lookups of one SPF walk may take together (each is bounded on its own too).
+const SPF_BUDGET: std::time::Duration = std::time::Duration::from_secs(20);
 /// Addresses of the outgoing server evaluated (a name with dozens of addresses is cut).
 const MAX_OUTGOING_IPS: usize = 8;
 
@@ -535,6 +537,8 @@ type Boxed<'s, T> = Pin<Box<dyn Future<Output = T> + Send + 's>>;
 
 struct Engine<'a> {
     dns: &'a Dns,
+    /// Every lookup of the SPF step ends by then, however long the include chains.
+    deadline: tokio::time::Instant,
     sender: String,
     cache: HashMap<String, Fetched>,
     log: Vec<(Dir, String)>,
@@ -546,11 +550,30 @@ impl<'a> Engine<'a> {
     fn new(dns: &'a Dns, sender: &str) -> Self {
         Engine {
             dns,
+            deadline: tokio::time::Instant::now() + SPF_BUDGET,
             sender: sender.to_string(),
             cache: HashMap::new(),
             log: Vec::new(),
             lookups: 0,
             voids: 0,
+        }
+    }
+
+    /// `lookup` unless the budget is spent: then a timeout, as if the DNS had not answered.
+    async fn within<T>(
+        &self,
+        rtype: &'static str,
+        name: &str,
+        lookup: impl Future<Output = Result<T, DnsError>>,
+    ) -> Result<T, DnsError> {
+        match tokio::time::timeout_at(self.deadline, lookup).await {
+            Ok(r) => r,
+            Err(_) => Err(DnsError {
+                kind: crate::dns::DnsFailure::Timeout,
+                name: name.to_string(),
+                rtype,
+                detail: format!("the SPF check's {} s were spent", SPF_BUDGET.as_secs()),
+            }),
         }
     }
 
@@ -566,7 +589,7 @@ impl<'a> Engine<'a> {
             return f.clone();
         }
         self.log.push((Dir::Client, format!("TXT {domain}")));
-        let f = match self.dns.txt(domain).await {
+        let f = match self.within("TXT", domain, self.dns.txt(domain)).await {
             Ok(all) => {
                 let spf: Vec<String> = all
                     .into_iter()
@@ -675,25 +698,22 @@ impl<'a> Engine<'a> {
     /// Counts one lookup term; `Err` once the limit is passed.
     fn spend(&mut self) -> Result<(), SpfVerdict> {
         self.lookups += 1;
-        if self.lookups > LOOKUP_LIMIT {
-            return Err(self.error(
-                SpfResult::PermError,
-                format!("more than {LOOKUP_LIMIT} DNS lookups"),
-            ));
-        }
-        Ok(())
+        self.within_limit(self.lookups, LOOKUP_LIMIT, "DNS lookups")
     }
 
+    /// A lookup that found nothing counts as void (RFC 7208 §4.6.4); any other failure is
+    /// a temperror.
     fn void(&mut self, e: &DnsError) -> Result<(), SpfVerdict> {
         if !e.is_absent() {
             return Err(self.error(SpfResult::TempError, e.to_string()));
         }
         self.voids += 1;
-        if self.voids > VOID_LIMIT {
-            return Err(self.error(
-                SpfResult::PermError,
-                format!("more than {VOID_LIMIT} lookups without an answer"),
-            ));
+        self.within_limit(self.voids, VOID_LIMIT, "lookups without an answer")
+    }
+
+    fn within_limit(&self, n: u32, limit: u32, what: &str) -> Result<(), SpfVerdict> {
+        if n > limit {
+            return Err(self.error(SpfResult::PermError, format!("more than {limit} {what}")));
         }
         Ok(())
     }
@@ -799,7 +819,7 @@ impl<'a> Engine<'a> {
                         self.spend()?;
                         let target = self.expand(macro_string, &domain, Some(ip));
                         self.log.push((Dir::Client, format!("MX {target}")));
-                        let hit = match self.dns.mx(&target).await {
+                        let hit = match self.within("MX", &target, self.dns.mx(&target)).await {
                             Ok(mx) => {
                                 let mut hit = false;
                                 // RFC 7208 §4.6.4: at most 10 MX hosts are looked at.
@@ -839,7 +859,7 @@ impl<'a> Engine<'a> {
                         self.spend()?;
                         let target = self.expand(macro_string, &domain, Some(ip));
                         self.log.push((Dir::Client, format!("A {target}")));
-                        let hit = match self.dns.a(&target).await {
+                        let hit = match self.within("A", &target, self.dns.a(&target)).await {
                             Ok(_) => true,
                             Err(e) => {
                                 self.void(&e)?;
@@ -883,7 +903,7 @@ impl<'a> Engine<'a> {
         mask6: u128,
     ) -> Result<bool, SpfVerdict> {
         self.log.push((Dir::Client, format!("A/AAAA {name}")));
-        match self.dns.ips(name).await {
+        match self.within("A/AAAA", name, self.dns.ips(name)).await {
             Ok(addrs) => {
                 self.log.push((Dir::Server, super::ip_list(&addrs)));
                 Ok(addrs.iter().any(|a| matches_ip(ip, *a, mask4, mask6)))

@@ -65,13 +65,5 @@ pub fn text(lang: Lang, key: &str, args: &[(&str, String)]) -> String {
         "srv_none" => ("Keine SRV-Einträge für Mail", "No SRV records for mail"),
         _ => ("{?}", "{?}"),
     };
-    let mut s = match lang {
-        Lang::De => de,
-        Lang::En => en,
-    }
-    .to_string();
-    for (k, v) in args {
-        s = s.replace(&format!("{{{k}}}"), v);
-    }
-    s
+    crate::i18n::render(lang, (de, en), args)
 }

@@ -26,6 +26,17 @@ pub struct TestHttps {
 impl TestHttps {
     /// Serves `files` (path below the web root, content) for `names` on `ip`:443.
     pub fn start(ip: &str, names: &[&str], files: &[(&str, &str)]) -> TestHttps {
+        TestHttps::start_with(ip, names, files, "")
+    }
+
+    /// `start` with more nginx directives in the server block (a `types` override, a
+    /// `location` that redirects, …).
+    pub fn start_with(
+        ip: &str,
+        names: &[&str],
+        files: &[(&str, &str)],
+        server_extra: &str,
+    ) -> TestHttps {
         assert!(
             std::path::Path::new("/usr/sbin/nginx").exists(),
             "nginx is missing: install nginx-light (scripts/install-deps.sh test)"
@@ -52,7 +63,7 @@ impl TestHttps {
                types {{ text/plain txt; }}\n  default_type application/octet-stream;\n\
                server {{\n    listen {ip}:443 ssl;\n    server_name {names};\n\
                  ssl_certificate {d}/server.crt;\n    ssl_certificate_key {d}/server.key;\n\
-                 root {d}/www;\n  }}\n}}\n",
+                 root {d}/www;\n    {server_extra}\n  }}\n}}\n",
             names = names.join(" "),
         );
         let conf_path = dir.path().join("nginx.conf");
