@@ -295,6 +295,15 @@ impl<'a> StepBuilder<'a> {
         self.transcript.push(TranscriptLine { dir, text });
     }
 
+    /// A step that could not run because an earlier one found nothing to work on.
+    pub fn skip(self, summary: String) -> DomainStep {
+        let mut step = self.finish(summary);
+        if step.status == StepStatus::Ok {
+            step.status = StepStatus::Skipped;
+        }
+        step
+    }
+
     pub fn finish(mut self, summary: String) -> DomainStep {
         // Errors first, so that `diagnosis` is the most serious finding.
         self.diagnoses

@@ -99,13 +99,13 @@ pub async fn check(
             step.dns_failed(&e);
             let s = step.text("dns_failed", &[]);
             let o = out.text("spf_outgoing_skipped", &[]);
-            return (step.finish(s), out.finish(o), None, None);
+            return (step.finish(s), out.skip(o), None, None);
         }
         Ok(v) if v.is_empty() => {
             step.error(DiagnosisCode::DomainSpfMissing, vec![]);
             let s = step.text("spf_none", &[]);
             let o = out.text("spf_outgoing_skipped", &[]);
-            return (step.finish(s), out.finish(o), None, None);
+            return (step.finish(s), out.skip(o), None, None);
         }
         Ok(v) if v.len() > 1 => {
             let ev = v
@@ -115,7 +115,7 @@ pub async fn check(
             step.error(DiagnosisCode::DomainSpfMultiple, ev);
             let s = step.text("spf_multiple", &[("count", v.len().to_string())]);
             let o = out.text("spf_outgoing_skipped", &[]);
-            return (step.finish(s), out.finish(o), None, None);
+            return (step.finish(s), out.skip(o), None, None);
         }
         Ok(mut v) => v.remove(0),
     };
@@ -137,7 +137,7 @@ pub async fn check(
                 all: None,
                 outgoing: vec![],
             };
-            return (step.finish(s), out.finish(o), Some(facts), None);
+            return (step.finish(s), out.skip(o), Some(facts), None);
         }
     };
     let all = parsed
