@@ -5,6 +5,7 @@ mod account;
 mod calendar;
 mod common;
 mod crud;
+mod domain;
 mod fmt;
 mod oauth;
 mod outgoing;
@@ -104,6 +105,9 @@ enum Command {
     Test(probe::TestArgs),
     /// OAuth2: providers, and connecting accounts (device code, browser, app-only).
     Oauth(Box<oauth::OauthArgs>),
+    /// The mail domain's DNS records (Domain prüfen): why mail lands in spam or bounces.
+    #[command(subcommand)]
+    Domain(domain::DomainCmd),
 }
 
 /// What a command produced: a value to print, plus warnings that make it a partial success.
@@ -159,7 +163,10 @@ fn main() -> ExitCode {
         Some(LangArg::En) => Lang::En,
         None => Lang::from_env(),
     };
-    if matches!(cli.command, Command::Test(_) | Command::Oauth(_)) {
+    if matches!(
+        cli.command,
+        Command::Test(_) | Command::Oauth(_) | Command::Domain(_)
+    ) {
         // Overlap loading the OS trust store with opening the database and the keyring.
         mailbox_admin_core::tls::warm_up();
     }
@@ -171,6 +178,7 @@ fn main() -> ExitCode {
     let extra_roots = match &cli.command {
         Command::Oauth(a) => probe::read_roots(&a.ca_file),
         Command::Test(a) => probe::read_roots(&a.ca_files()),
+        Command::Domain(d) => probe::read_roots(&d.ca_files()),
         _ => Ok(Vec::new()),
     };
     let db = paths::resolve_db_path(cli.db.clone());
@@ -254,5 +262,6 @@ fn run(app: &App, cmd: Command, json: bool) -> Result<Output, ApiError> {
         } => settings::import(app, file, skip_existing, passphrase_stdin),
         Command::Test(c) => probe::run(app, c, json),
         Command::Oauth(c) => oauth::run(app, c.cmd, json),
+        Command::Domain(c) => domain::run(app, c, json),
     }
 }

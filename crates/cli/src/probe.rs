@@ -4,7 +4,9 @@
 use crate::Output;
 use clap::{Args, Subcommand};
 use mailbox_admin_core::app::probe::{AccountTestOptions, BulkResult, TestOptions, TestTargetKind};
-use mailbox_admin_core::probe::{CancellationToken, ProbeEvent, Step, StepStatus, TestReport};
+use mailbox_admin_core::probe::{
+    CancellationToken, Diagnosis, ProbeEvent, Step, StepStatus, TestReport,
+};
 use mailbox_admin_core::{ApiError, App, Lang};
 use std::path::PathBuf;
 
@@ -141,8 +143,9 @@ fn status_word(lang: Lang, s: StepStatus) -> &'static str {
     }
 }
 
-fn kind_name(step: &Step) -> String {
-    serde_json::to_value(step.kind)
+/// The serialized name of a step kind (`resolve`, `mta_sts`).
+pub(crate) fn kind_name<T: serde::Serialize>(kind: &T) -> String {
+    serde_json::to_value(kind)
         .ok()
         .and_then(|v| v.as_str().map(str::to_string))
         .unwrap_or_default()
@@ -150,19 +153,39 @@ fn kind_name(step: &Step) -> String {
 
 /// One finished step, with its diagnosis (explanation, fix, evidence) when there is one.
 pub fn step_lines(lang: Lang, step: &Step) -> String {
+    step_text(
+        lang,
+        step.status,
+        &kind_name(&step.kind),
+        step.duration_ms,
+        &step.summary,
+        step.diagnosis.iter().chain(&step.more_diagnoses),
+    )
+}
+
+/// A step line (status, kind, duration, summary) and each diagnosis under it — the form of
+/// connection tests and the domain check alike.
+pub(crate) fn step_text<'a>(
+    lang: Lang,
+    status: StepStatus,
+    kind: &str,
+    duration_ms: u64,
+    summary: &str,
+    diagnoses: impl Iterator<Item = &'a Diagnosis>,
+) -> String {
     let mut out = format!(
         "  {:<12} {:<15} {:>6} ms  {}\n",
-        status_word(lang, step.status),
-        kind_name(step),
-        step.duration_ms,
-        step.summary
+        status_word(lang, status),
+        kind,
+        duration_ms,
+        summary
     );
     let fix = match lang {
         Lang::De => "Lösung",
         Lang::En => "Fix",
     };
-    for d in step.diagnosis.iter().chain(&step.more_diagnoses) {
-        if d.title != step.summary {
+    for d in diagnoses {
+        if d.title != summary {
             out.push_str(&format!("{:34}{}\n", "", d.title));
         }
         out.push_str(&format!("{:34}[{}] {}\n", "", d.code, d.explanation));
@@ -341,7 +364,7 @@ pub fn run(app: &App, args: TestArgs, json: bool) -> Result<Output, ApiError> {
 }
 
 /// Diagnosis codes as the bulk lines print them.
-fn codes(codes: &[mailbox_admin_core::diag::DiagnosisCode]) -> String {
+pub(crate) fn codes(codes: &[mailbox_admin_core::diag::DiagnosisCode]) -> String {
     let list: Vec<&str> = codes.iter().map(|c| c.as_str()).collect();
     list.join(", ")
 }

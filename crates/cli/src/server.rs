@@ -242,6 +242,8 @@ pub fn flag_for(field: &str) -> String {
         "pop3_delete_after_days" => "delete-after-days",
         // Fields that are not options of their own: say them as they are.
         "import" | "file" | "csv" | "data" | "folders" => return field.to_string(),
+        "domain" => return "DOMAIN".to_string(),
+        "dkim_selectors" => "dkim-selector",
         "owner" => "owner-user/--owner-group",
         "incoming_server_id" => "incoming",
         "outgoing_server_id" => "outgoing",

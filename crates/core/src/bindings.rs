@@ -118,6 +118,21 @@ pub fn render() -> String {
         decl::<BulkResult>(&cfg, &mut out);
         decl::<BulkSummary>(&cfg, &mut out);
     }
+    // The domain check (crate::domain, crate::app::domain).
+    {
+        use crate::domain::*;
+        decl::<crate::app::domain::DomainCheckInput>(&cfg, &mut out);
+        decl::<DomainStepKind>(&cfg, &mut out);
+        decl::<DomainStep>(&cfg, &mut out);
+        decl::<OutgoingChecked>(&cfg, &mut out);
+        decl::<SpfResult>(&cfg, &mut out);
+        decl::<SpfVerdict>(&cfg, &mut out);
+        decl::<SpfFacts>(&cfg, &mut out);
+        decl::<DmarcFacts>(&cfg, &mut out);
+        decl::<DkimKey>(&cfg, &mut out);
+        decl::<MtaStsFacts>(&cfg, &mut out);
+        decl::<DomainReport>(&cfg, &mut out);
+    }
 
     // The port rule as data, so the form can show the derived port while typing.
     out.push_str(

@@ -94,6 +94,7 @@ string_enum! {
         ExpectedName = "expected_name",
         Issuer = "issuer",
         Junk = "junk",
+        Lookups = "lookups",
         Keyring = "keyring",
         LastReceived = "last_received",
         LastSent = "last_sent",
@@ -112,7 +113,9 @@ string_enum! {
         ProviderError = "provider_error",
         ProviderSaid = "provider_said",
         Recipient = "recipient",
+        Record = "record",
         ResolverSaid = "resolver_said",
+        Selector = "selector",
         Sender = "sender",
         Sent = "sent",
         ServerError = "server_error",
@@ -128,6 +131,7 @@ string_enum! {
         Subject = "subject",
         Timeout = "timeout",
         Trash = "trash",
+        Url = "url",
         User = "user",
         VerificationWouldReport = "verification_would_report",
         Waited = "waited",
@@ -219,6 +223,8 @@ string_enum! {
         TooLong = "too_long",
         TooShort = "too_short",
         UrlInvalid = "url_invalid",
+        DomainInvalid = "domain_invalid",
+        OutgoingUnknown = "outgoing_unknown",
         ServerDisabled = "server_disabled",
         CsvInvalid = "csv_invalid",
         WildcardPublicSuffix = "wildcard_public_suffix",
@@ -310,10 +316,25 @@ impl DiagnosisCode {
 
     /// A warning that does not fail a test by itself.
     pub fn is_warning_only(self) -> bool {
+        use DiagnosisCode::*;
         matches!(
             self,
-            DiagnosisCode::TlsVerifyDisabled | DiagnosisCode::TlsExpiresSoon
+            TlsVerifyDisabled
+                | TlsExpiresSoon
+                | DomainSpfNoOutgoing
+                | DomainDmarcMonitorOnly
+                | DomainDmarcPartial
+                | DomainDkimNoneFound
+                | DomainMtaStsMissing
+                | DomainTlsRptMissing
+                | DomainAutoconfigMissing
+                | DomainSrvMissing
         )
+    }
+
+    /// About a mail domain's published records (the domain check).
+    pub fn is_domain(self) -> bool {
+        self.family() == "domain"
     }
 }
 
@@ -394,6 +415,30 @@ string_enum! {
     SmtpAuthRequired = "smtp.auth_required",
     SmtpTemporary = "smtp.temporary",
     RoundtripNotReceived = "roundtrip.not_received",
+    DomainMxMissing = "domain.mx_missing",
+    DomainMxUnresolvable = "domain.mx_unresolvable",
+    DomainSpfMissing = "domain.spf_missing",
+    DomainSpfMultiple = "domain.spf_multiple",
+    DomainSpfInvalid = "domain.spf_invalid",
+    DomainSpfTooManyLookups = "domain.spf_too_many_lookups",
+    DomainSpfAllowsAll = "domain.spf_allows_all",
+    DomainSpfNotAuthorized = "domain.spf_not_authorized",
+    DomainSpfNoOutgoing = "domain.spf_no_outgoing",
+    DomainDmarcMissing = "domain.dmarc_missing",
+    DomainDmarcInvalid = "domain.dmarc_invalid",
+    DomainDmarcMonitorOnly = "domain.dmarc_monitor_only",
+    DomainDmarcPartial = "domain.dmarc_partial",
+    DomainDkimMissing = "domain.dkim_missing",
+    DomainDkimNoneFound = "domain.dkim_none_found",
+    DomainDkimInvalid = "domain.dkim_invalid",
+    DomainMtaStsMissing = "domain.mta_sts_missing",
+    DomainMtaStsInvalid = "domain.mta_sts_invalid",
+    DomainMtaStsPolicyUnreachable = "domain.mta_sts_policy_unreachable",
+    DomainMtaStsMxMismatch = "domain.mta_sts_mx_mismatch",
+    DomainTlsRptMissing = "domain.tls_rpt_missing",
+    DomainTlsRptInvalid = "domain.tls_rpt_invalid",
+    DomainAutoconfigMissing = "domain.autoconfig_missing",
+    DomainSrvMissing = "domain.srv_missing",
     }
 }
 
@@ -1084,6 +1129,270 @@ fn texts(code: DiagnosisCode) -> (Pair, Pair, Pair) {
                 "Check the mailbox's junk folder, forwarding and filters; check that the address belongs to this mailbox. If delivery is slow, test again later.",
             ),
         ),
+        DomainMxMissing => (
+            ("Kein MX-Eintrag", "No MX record"),
+            (
+                "Für „{host}“ ist kein MX-Eintrag veröffentlicht. Andere Server wissen dann nicht, wohin sie Mail für diese Domain liefern sollen (manche versuchen es ersatzweise bei der IP-Adresse der Domain selbst).",
+                "No MX record is published for \"{host}\". Other servers then do not know where to deliver mail for this domain (some fall back to the domain's own IP address).",
+            ),
+            (
+                "Beim DNS-Anbieter der Domain einen MX-Eintrag anlegen, der auf den Posteingangsserver zeigt (den Namen nennt der E-Mail-Anbieter).",
+                "At the domain's DNS provider, add an MX record pointing to the incoming mail server (the mail provider names it).",
+            ),
+        ),
+        DomainMxUnresolvable => (
+            ("MX-Server nicht auflösbar", "MX host does not resolve"),
+            (
+                "Ein MX-Eintrag von „{host}“ nennt einen Servernamen ohne IP-Adresse (siehe Nachweise). Mail an diesen Server kann nicht zugestellt werden.",
+                "An MX record of \"{host}\" names a host without an IP address (see evidence). Mail cannot be delivered to that host.",
+            ),
+            (
+                "Den MX-Eintrag korrigieren (Tippfehler, alter Server) oder für den genannten Namen einen A-/AAAA-Eintrag anlegen.",
+                "Correct the MX record (typo, old server) or add an A/AAAA record for the named host.",
+            ),
+        ),
+        DomainSpfMissing => (
+            ("Kein SPF-Eintrag", "No SPF record"),
+            (
+                "„{host}“ veröffentlicht keinen SPF-Eintrag (TXT „v=spf1 …“). Empfangende Server können nicht prüfen, welche Server für diese Domain senden dürfen; Mail landet eher im Spam.",
+                "\"{host}\" publishes no SPF record (TXT \"v=spf1 …\"). Receiving servers cannot check which servers may send for this domain; mail is more likely to land in spam.",
+            ),
+            (
+                "Einen TXT-Eintrag „v=spf1 … -all“ anlegen, der die Postausgangsserver erlaubt (z. B. „include:“ des E-Mail-Anbieters, „ip4:“ des eigenen Servers).",
+                "Add a TXT record \"v=spf1 … -all\" that allows the outgoing servers (e.g. the mail provider's \"include:\", \"ip4:\" of an own server).",
+            ),
+        ),
+        DomainSpfMultiple => (
+            ("Mehrere SPF-Einträge", "Several SPF records"),
+            (
+                "„{host}“ veröffentlicht mehr als einen SPF-Eintrag. Das ist ein Fehler (permerror): Empfänger werten dann keinen davon aus.",
+                "\"{host}\" publishes more than one SPF record. That is an error (permerror): receivers then evaluate none of them.",
+            ),
+            (
+                "Die Einträge zu einem einzigen „v=spf1 …“-Eintrag zusammenführen.",
+                "Merge the records into a single \"v=spf1 …\" record.",
+            ),
+        ),
+        DomainSpfInvalid => (
+            ("SPF-Eintrag fehlerhaft", "SPF record is invalid"),
+            (
+                "Der SPF-Eintrag von „{host}“ (oder ein eingebundener) ist syntaktisch falsch (siehe Nachweise). Empfänger werten ihn als Fehler (permerror).",
+                "The SPF record of \"{host}\" (or an included one) has a syntax error (see evidence). Receivers treat it as an error (permerror).",
+            ),
+            (
+                "Den Eintrag korrigieren: Mechanismen durch Leerzeichen trennen, „ip4:“ mit gültiger Adresse, keine Tippfehler in „include:“.",
+                "Correct the record: mechanisms separated by spaces, \"ip4:\" with a valid address, no typos in \"include:\".",
+            ),
+        ),
+        DomainSpfTooManyLookups => (
+            ("SPF: zu viele DNS-Abfragen", "SPF: too many DNS lookups"),
+            (
+                "Die Auswertung des SPF-Eintrags von „{host}“ braucht mehr als die erlaubten 10 DNS-Abfragen (include, a, mx, ptr, exists, redirect – auch in eingebundenen Einträgen; Anzahl siehe Nachweise). Empfänger brechen dann mit einem Fehler ab, und SPF schlägt für alle Mail fehl.",
+                "Evaluating the SPF record of \"{host}\" needs more than the allowed 10 DNS lookups (include, a, mx, ptr, exists, redirect – in included records too; count see evidence). Receivers then stop with an error, and SPF fails for all mail.",
+            ),
+            (
+                "Nicht mehr genutzte „include:“ entfernen und eigene Server als „ip4:“/„ip6:“ statt „a“/„mx“ eintragen.",
+                "Remove \"include:\"s no longer used and list own servers as \"ip4:\"/\"ip6:\" instead of \"a\"/\"mx\".",
+            ),
+        ),
+        DomainSpfAllowsAll => (
+            ("SPF erlaubt jeden Server", "SPF allows every server"),
+            (
+                "Der SPF-Eintrag von „{host}“ endet mit „+all“ (oder „all“ ohne Qualifier): Jeder Server der Welt darf im Namen der Domain senden. Das ist so gut wie kein SPF.",
+                "The SPF record of \"{host}\" ends in \"+all\" (or \"all\" without a qualifier): every server in the world may send for the domain. That is as good as no SPF.",
+            ),
+            (
+                "„+all“ durch „-all“ (oder übergangsweise „~all“) ersetzen, nachdem alle Postausgangsserver im Eintrag genannt sind.",
+                "Replace \"+all\" with \"-all\" (or \"~all\" for a transition) once every outgoing server is named in the record.",
+            ),
+        ),
+        DomainSpfNotAuthorized => (
+            ("Postausgangsserver nicht im SPF", "Outgoing server not in SPF"),
+            (
+                "Der SPF-Eintrag von „{host}“ erlaubt die Adressen des Postausgangsservers nicht (Ergebnis je Adresse siehe Nachweise). Mail der Geschäftsanwendung über diesen Server wird beim Empfänger als verdächtig gewertet oder abgewiesen.",
+                "The SPF record of \"{host}\" does not allow the outgoing server's addresses (result per address see evidence). Mail from the business application through this server is marked suspicious or rejected by receivers.",
+            ),
+            (
+                "Den Postausgangsserver in den SPF-Eintrag aufnehmen: das „include:“ seines Anbieters oder seine Adressen als „ip4:“/„ip6:“. Sendet der Server über ein Relay, dessen Adressen eintragen.",
+                "Add the outgoing server to the SPF record: its provider's \"include:\" or its addresses as \"ip4:\"/\"ip6:\". If the server sends through a relay, add the relay's addresses.",
+            ),
+        ),
+        DomainSpfNoOutgoing => (
+            ("Kein Postausgangsserver zum Prüfen", "No outgoing server to check"),
+            (
+                "Für „{host}“ ist kein Postausgangsserver bekannt (weder angegeben noch als Standard eingerichtet); ob SPF ihn erlaubt, wurde nicht geprüft.",
+                "No outgoing server is known for \"{host}\" (none given, none set as default); whether SPF allows it was not checked.",
+            ),
+            (
+                "Den Postausgangsserver angeben (mbadmin: --outgoing NAME) oder einen Standard-Postausgangsserver einrichten.",
+                "Name the outgoing server (mbadmin: --outgoing NAME) or set a default outgoing server.",
+            ),
+        ),
+        DomainDmarcMissing => (
+            ("Kein DMARC-Eintrag", "No DMARC record"),
+            (
+                "„{host}“ veröffentlicht keinen DMARC-Eintrag (TXT unter „_dmarc“). Große Empfänger (Google, Microsoft, Yahoo) verlangen DMARC für Absender in größerer Zahl; Fälschungen der Domain werden nicht abgewiesen.",
+                "\"{host}\" publishes no DMARC record (TXT at \"_dmarc\"). Large receivers (Google, Microsoft, Yahoo) require DMARC from bulk senders; forgeries of the domain are not rejected.",
+            ),
+            (
+                "Einen TXT-Eintrag „_dmarc“ mit „v=DMARC1; p=none; rua=mailto:…“ anlegen, die Berichte auswerten und dann auf „p=quarantine“ bzw. „p=reject“ erhöhen.",
+                "Add a TXT record at \"_dmarc\" with \"v=DMARC1; p=none; rua=mailto:…\", read the reports and then raise it to \"p=quarantine\" or \"p=reject\".",
+            ),
+        ),
+        DomainDmarcInvalid => (
+            ("DMARC-Eintrag fehlerhaft", "DMARC record is invalid"),
+            (
+                "Der DMARC-Eintrag von „{host}“ ist fehlerhaft oder mehrfach vorhanden (siehe Nachweise); Empfänger ignorieren ihn.",
+                "The DMARC record of \"{host}\" is invalid or published more than once (see evidence); receivers ignore it.",
+            ),
+            (
+                "Genau einen Eintrag der Form „v=DMARC1; p=none|quarantine|reject; …“ veröffentlichen („v=DMARC1“ zuerst, „p=“ direkt danach).",
+                "Publish exactly one record of the form \"v=DMARC1; p=none|quarantine|reject; …\" (\"v=DMARC1\" first, \"p=\" right after it).",
+            ),
+        ),
+        DomainDmarcMonitorOnly => (
+            ("DMARC nur beobachtend (p=none)", "DMARC only monitors (p=none)"),
+            (
+                "Der DMARC-Eintrag von „{host}“ hat „p=none“: Empfänger melden Verstöße nur, gefälschte Mail wird weiter zugestellt.",
+                "The DMARC record of \"{host}\" has \"p=none\": receivers only report failures, forged mail is still delivered.",
+            ),
+            (
+                "Sobald SPF und DKIM für alle eigenen Absender stimmen (Berichte unter rua auswerten), auf „p=quarantine“ und dann „p=reject“ erhöhen.",
+                "Once SPF and DKIM pass for every own sender (read the rua reports), raise it to \"p=quarantine\" and then \"p=reject\".",
+            ),
+        ),
+        DomainDmarcPartial => (
+            ("DMARC gilt nur teilweise (pct)", "DMARC applies only in part (pct)"),
+            (
+                "Der DMARC-Eintrag von „{host}“ wendet die Richtlinie nur auf einen Teil der Mail an („pct“ unter 100, siehe Nachweise).",
+                "The DMARC record of \"{host}\" applies its policy only to part of the mail (\"pct\" below 100, see evidence).",
+            ),
+            (
+                "Nach der Übergangszeit „pct“ entfernen oder auf 100 setzen.",
+                "After the transition, remove \"pct\" or set it to 100.",
+            ),
+        ),
+        DomainDkimMissing => (
+            ("DKIM-Schlüssel fehlt", "DKIM key missing"),
+            (
+                "Unter dem angegebenen Selektor (siehe Nachweise) ist für „{host}“ kein DKIM-Schlüssel veröffentlicht. Mail, die mit diesem Selektor signiert wird, fällt bei der DKIM-Prüfung durch.",
+                "No DKIM key is published for \"{host}\" under the named selector (see evidence). Mail signed with this selector fails the DKIM check.",
+            ),
+            (
+                "Den TXT- oder CNAME-Eintrag „<Selektor>._domainkey“ anlegen, wie ihn der E-Mail-Anbieter vorgibt (Microsoft 365: selector1/selector2 als CNAME), oder den Selektor-Namen prüfen.",
+                "Add the TXT or CNAME record \"<selector>._domainkey\" as the mail provider specifies (Microsoft 365: selector1/selector2 as CNAME), or check the selector name.",
+            ),
+        ),
+        DomainDkimNoneFound => (
+            ("Kein DKIM-Schlüssel gefunden", "No DKIM key found"),
+            (
+                "Unter den üblichen Selektoren (selector1, selector2, google, default, dkim, mail) ist für „{host}“ kein DKIM-Schlüssel veröffentlicht. DKIM kann unter einem anderen Selektor eingerichtet sein – die Namen lassen sich im DNS nicht auflisten.",
+                "No DKIM key is published for \"{host}\" under the usual selectors (selector1, selector2, google, default, dkim, mail). DKIM may be set up under another selector – DNS cannot list them.",
+            ),
+            (
+                "Den Selektor aus dem Kopf „DKIM-Signature: … s=…“ einer gesendeten Mail angeben (mbadmin: --dkim-selector S) oder DKIM beim E-Mail-Anbieter einschalten.",
+                "Name the selector from the \"DKIM-Signature: … s=…\" header of a sent mail (mbadmin: --dkim-selector S) or turn DKIM on at the mail provider.",
+            ),
+        ),
+        DomainDkimInvalid => (
+            ("DKIM-Schlüssel fehlerhaft", "DKIM key is invalid"),
+            (
+                "Der DKIM-Eintrag eines Selektors von „{host}“ (siehe Nachweise) ist fehlerhaft, widerrufen (leeres „p=“) oder nutzt einen unbekannten Schlüsseltyp; Signaturen damit gelten als ungültig.",
+                "The DKIM record of a selector of \"{host}\" (see evidence) is malformed, revoked (empty \"p=\") or uses an unknown key type; signatures with it are invalid.",
+            ),
+            (
+                "Den Eintrag neu aus der Vorgabe des E-Mail-Anbieters übernehmen (vollständiger Schlüssel, bei langen Schlüsseln in mehrere Zeichenketten geteilt, nicht abgeschnitten).",
+                "Copy the record again from the mail provider's instructions (the full key, split into several strings when long, not truncated).",
+            ),
+        ),
+        DomainMtaStsMissing => (
+            ("Kein MTA-STS", "No MTA-STS"),
+            (
+                "„{host}“ veröffentlicht kein MTA-STS. Sendende Server dürfen dann auf unverschlüsselte Zustellung ausweichen, wenn jemand die Verschlüsselung unterdrückt.",
+                "\"{host}\" publishes no MTA-STS. Sending servers may then fall back to unencrypted delivery when someone suppresses encryption.",
+            ),
+            (
+                "Optional: eine Richtlinie unter https://mta-sts.<Domain>/.well-known/mta-sts.txt veröffentlichen und den TXT-Eintrag „_mta-sts“ anlegen (zuerst mit „mode: testing“).",
+                "Optional: publish a policy at https://mta-sts.<domain>/.well-known/mta-sts.txt and add the TXT record \"_mta-sts\" (start with \"mode: testing\").",
+            ),
+        ),
+        DomainMtaStsInvalid => (
+            ("MTA-STS fehlerhaft", "MTA-STS is invalid"),
+            (
+                "Der MTA-STS-Eintrag oder die Richtlinie von „{host}“ ist fehlerhaft (siehe Nachweise); sendende Server ignorieren MTA-STS dann.",
+                "The MTA-STS record or policy of \"{host}\" is invalid (see evidence); sending servers then ignore MTA-STS.",
+            ),
+            (
+                "TXT „_mta-sts“: „v=STSv1; id=…“. Richtlinie: Zeilen „version: STSv1“, „mode: enforce|testing|none“, „mx: …“ je MX-Server, „max_age: …“.",
+                "TXT \"_mta-sts\": \"v=STSv1; id=…\". Policy: lines \"version: STSv1\", \"mode: enforce|testing|none\", \"mx: …\" per MX host, \"max_age: …\".",
+            ),
+        ),
+        DomainMtaStsPolicyUnreachable => (
+            ("MTA-STS-Richtlinie nicht abrufbar", "MTA-STS policy not retrievable"),
+            (
+                "„{host}“ kündigt MTA-STS an, die Richtlinie unter https://mta-sts.<Domain>/.well-known/mta-sts.txt ist aber nicht abrufbar (siehe Nachweise: Name, Verbindung, Zertifikat oder HTTP-Status). Sendende Server können MTA-STS dann nicht anwenden.",
+                "\"{host}\" announces MTA-STS, but the policy at https://mta-sts.<domain>/.well-known/mta-sts.txt cannot be retrieved (see evidence: name, connection, certificate or HTTP status). Sending servers then cannot apply MTA-STS.",
+            ),
+            (
+                "Den Webserver für mta-sts.<Domain> mit einem öffentlich gültigen Zertifikat einrichten und die Datei ohne Umleitung mit Status 200 ausliefern – oder den TXT-Eintrag „_mta-sts“ entfernen.",
+                "Set up the web server for mta-sts.<domain> with a publicly valid certificate and serve the file without a redirect with status 200 – or remove the TXT record \"_mta-sts\".",
+            ),
+        ),
+        DomainMtaStsMxMismatch => (
+            ("MTA-STS passt nicht zu den MX-Einträgen", "MTA-STS does not match the MX records"),
+            (
+                "Die MTA-STS-Richtlinie von „{host}“ nennt nicht alle MX-Server der Domain (siehe Nachweise). Bei „mode: enforce“ weisen sendende Server Mail an die nicht genannten Server ab.",
+                "The MTA-STS policy of \"{host}\" does not name every MX host of the domain (see evidence). With \"mode: enforce\", sending servers refuse to deliver to the hosts not named.",
+            ),
+            (
+                "Jeden MX-Server als „mx:“-Zeile in die Richtlinie aufnehmen (Platzhalter „*.beispiel.de“ erlaubt) und die „id“ im TXT-Eintrag ändern.",
+                "Add every MX host as an \"mx:\" line to the policy (wildcards \"*.example.com\" allowed) and change the \"id\" in the TXT record.",
+            ),
+        ),
+        DomainTlsRptMissing => (
+            ("Kein TLS-Reporting", "No TLS reporting"),
+            (
+                "„{host}“ veröffentlicht keinen TLS-RPT-Eintrag (TXT „_smtp._tls“): Niemand erfährt, wenn sendende Server keine verschlüsselte Verbindung zum Posteingangsserver aufbauen können.",
+                "\"{host}\" publishes no TLS-RPT record (TXT \"_smtp._tls\"): nobody learns when sending servers cannot connect to the incoming server encrypted.",
+            ),
+            (
+                "Optional: TXT „_smtp._tls“ mit „v=TLSRPTv1; rua=mailto:…“ anlegen.",
+                "Optional: add TXT \"_smtp._tls\" with \"v=TLSRPTv1; rua=mailto:…\".",
+            ),
+        ),
+        DomainTlsRptInvalid => (
+            ("TLS-RPT-Eintrag fehlerhaft", "TLS-RPT record is invalid"),
+            (
+                "Der TLS-RPT-Eintrag von „{host}“ ist fehlerhaft (siehe Nachweise); es werden keine Berichte gesendet.",
+                "The TLS-RPT record of \"{host}\" is invalid (see evidence); no reports are sent.",
+            ),
+            (
+                "Die Form „v=TLSRPTv1; rua=mailto:adresse@domain“ verwenden.",
+                "Use the form \"v=TLSRPTv1; rua=mailto:address@domain\".",
+            ),
+        ),
+        DomainAutoconfigMissing => (
+            ("Keine Autoconfig-Adresse", "No autoconfig address"),
+            (
+                "Für „{host}“ gibt es keinen Namen „autoconfig.“ im DNS. Mailprogramme (Thunderbird, Delta Chat, Mailbox Admin) finden die Einstellungen dann nicht selbst.",
+                "There is no \"autoconfig.\" name for \"{host}\" in DNS. Mail programs (Thunderbird, Delta Chat, Mailbox Admin) then cannot find the settings themselves.",
+            ),
+            (
+                "Optional: „autoconfig.<Domain>“ auf einen Webserver zeigen lassen, der /mail/config-v1.1.xml ausliefert (viele Hoster bieten das an).",
+                "Optional: point \"autoconfig.<domain>\" to a web server that serves /mail/config-v1.1.xml (many hosters offer this).",
+            ),
+        ),
+        DomainSrvMissing => (
+            ("Keine SRV-Einträge für Mail", "No SRV records for mail"),
+            (
+                "„{host}“ veröffentlicht keine SRV-Einträge für Mail (_submissions._tcp, _imaps._tcp, …; RFC 6186/8314). Sie sind selten; manche Mailprogramme nutzen sie zur Einrichtung.",
+                "\"{host}\" publishes no SRV records for mail (_submissions._tcp, _imaps._tcp, …; RFC 6186/8314). They are rare; some mail programs use them for setup.",
+            ),
+            (
+                "Optional: SRV-Einträge „_submissions._tcp“ (Port 465) und „_imaps._tcp“ (Port 993) auf die Server zeigen lassen.",
+                "Optional: add SRV records \"_submissions._tcp\" (port 465) and \"_imaps._tcp\" (port 993) pointing to the servers.",
+            ),
+        ),
     }
 }
 
@@ -1204,15 +1513,7 @@ pub fn summary(lang: Lang, key: &str, args: &[(&str, String)]) -> String {
         "logout" => ("Abgemeldet", "Logged out"),
         _ => ("{?}", "{?}"),
     };
-    let mut s = match lang {
-        Lang::De => de,
-        Lang::En => en,
-    }
-    .to_string();
-    for (k, v) in args {
-        s = s.replace(&format!("{{{k}}}"), v);
-    }
-    s
+    crate::i18n::render(lang, (de, en), args)
 }
 
 #[cfg(test)]

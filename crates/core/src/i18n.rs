@@ -38,7 +38,12 @@ impl Lang {
 
 /// Looks up `key` and substitutes `{name}` placeholders from `args`.
 pub fn tr(lang: Lang, key: &str, args: &[(&str, String)]) -> String {
-    let (de, en) = catalogue(key);
+    render(lang, catalogue(key), args)
+}
+
+/// The text of a (German, English) pair in `lang`, with `{name}` placeholders from `args`:
+/// what every catalogue of the crate (messages, step summaries) shares.
+pub fn render(lang: Lang, (de, en): (&str, &str), args: &[(&str, String)]) -> String {
     let mut s = match lang {
         Lang::De => de,
         Lang::En => en,
@@ -161,6 +166,14 @@ fn catalogue(key: &str) -> (&'static str, &'static str) {
         "field.no_spaces" => (
             "Darf keine Leerzeichen enthalten.",
             "Must not contain spaces.",
+        ),
+        "field.domain_invalid" => (
+            "Keine gültige Domain: {reason}",
+            "Not a valid domain: {reason}",
+        ),
+        "field.outgoing_unknown" => (
+            "Kein Postausgangsserver namens „{name}“.",
+            "No outgoing server named \"{name}\".",
         ),
         "field.url_invalid" => (
             "Die Adresse muss mit https:// (oder http://) beginnen.",

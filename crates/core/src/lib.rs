@@ -6,6 +6,8 @@ pub mod app;
 pub mod bindings;
 pub mod clock;
 pub mod diag;
+pub mod dns;
+pub mod domain;
 pub mod error;
 pub mod i18n;
 pub mod kinds;

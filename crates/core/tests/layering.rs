@@ -26,13 +26,15 @@ const LAYERS: &[(&str, &str)] = &[
     // I/O below the operations: keyring, TLS, connection tests, OAuth, SQLite.
     ("secrets", "error sensitive"),
     ("tls", "vocabulary error validate"),
-    ("probe", "vocabulary validate error tls"),
+    ("dns", "vocabulary error validate"),
+    ("probe", "vocabulary validate error tls dns"),
+    ("domain", "vocabulary validate error tls dns probe"),
     ("oauth", "vocabulary validate error secrets tls"),
     ("store", "vocabulary error model validate"),
     // The operations the shell and the CLI adapt, and the generated TypeScript types.
     (
         "app",
-        "vocabulary error validate model secrets tls probe oauth store",
+        "vocabulary error validate model secrets tls dns probe domain oauth store",
     ),
     ("bindings", "*"),
 ];

@@ -5,12 +5,14 @@ pub mod oauth;
 pub mod probe;
 
 use crate::ipc::{commands, Events};
+use mailbox_admin_core::app::domain::DomainCheckInput;
 use mailbox_admin_core::app::oauth::{ConnectEvent, ConnectOptions, Disconnected, OauthStatus};
 use mailbox_admin_core::app::probe::{
     AccountTestOptions, BulkResult, BulkSummary, TestOptions, TestRun, TestTargetKind,
 };
 use mailbox_admin_core::app::transfer::{ExportOptions, ImportOptions, ImportReport};
 use mailbox_admin_core::app::{AppInfo, Removed};
+use mailbox_admin_core::domain::DomainReport;
 use mailbox_admin_core::error::FieldIssue;
 use mailbox_admin_core::model::*;
 use mailbox_admin_core::probe::{ProbeEvent, TestReport};
@@ -131,6 +133,11 @@ commands! {
     cancel_test(run: String) -> bool = |cx| Ok(cx.running().cancel(&run));
     /// The stored test runs of a server or account, newest first.
     test_history(kind: TestTargetKind, id: i64) -> Vec<TestRun> = |cx| cx.test_history(kind, id);
+
+    // ---- the domain check (Domain prüfen)
+    /// Checks a mail domain's DNS: MX, SPF (and the outgoing server), DMARC, DKIM, MTA-STS,
+    /// TLS-RPT, autoconfig and SRV; findings are in the report, bad input is a field error.
+    check_domain(input: DomainCheckInput) -> DomainReport = |cx| cx.check_domain(&input).await;
 }
 
 /// The export as a file a person can read and diff.

@@ -5,7 +5,7 @@ export type Lang = "de" | "en";
 
 export type ErrorCode = "validation" | "not_found" | "conflict" | "in_use" | "secrets_unavailable" | "secrets_locked" | "secrets_failed" | "database" | "io" | "oauth" | "cancelled" | "internal";
 
-export type FieldCode = "certificate_invalid" | "certificate_no_key" | "confirm_insecure" | "control_chars" | "csv_header" | "days_range" | "default_disabled" | "duplicate" | "email_invalid" | "export_modified" | "fingerprint_invalid" | "fixed_after_creation" | "host_invalid" | "host_port_mismatch" | "https_required" | "imap_only" | "import_conflict" | "invalid_json" | "locked_mailbox_path" | "m365_auth" | "missing_ref" | "no_spaces" | "nothing_to_test" | "oauth_flow_unavailable" | "oauth_no_flow" | "oauth_provider_required" | "owner_required" | "passphrase_wrong" | "pop3_only" | "port_range" | "range" | "required" | "template_kind" | "tenant_invalid" | "timeout_range" | "too_long" | "too_short" | "url_invalid" | "server_disabled" | "csv_invalid" | "wildcard_public_suffix" | "secrets_unavailable" | "secrets_locked" | "secrets_failed";
+export type FieldCode = "certificate_invalid" | "certificate_no_key" | "confirm_insecure" | "control_chars" | "csv_header" | "days_range" | "default_disabled" | "duplicate" | "email_invalid" | "export_modified" | "fingerprint_invalid" | "fixed_after_creation" | "host_invalid" | "host_port_mismatch" | "https_required" | "imap_only" | "import_conflict" | "invalid_json" | "locked_mailbox_path" | "m365_auth" | "missing_ref" | "no_spaces" | "nothing_to_test" | "oauth_flow_unavailable" | "oauth_no_flow" | "oauth_provider_required" | "owner_required" | "passphrase_wrong" | "pop3_only" | "port_range" | "range" | "required" | "template_kind" | "tenant_invalid" | "timeout_range" | "too_long" | "too_short" | "url_invalid" | "domain_invalid" | "outgoing_unknown" | "server_disabled" | "csv_invalid" | "wildcard_public_suffix" | "secrets_unavailable" | "secrets_locked" | "secrets_failed";
 
 export type FieldError = { field: string, code: FieldCode, message: string, };
 
@@ -400,9 +400,9 @@ export type ProbeProtocol = "imap" | "pop3" | "imap_download" | "smtp";
 
 export type ProbeAuth = "none" | "password" | "plain" | "login" | "cram_md5" | "oauth2" | "ntlm";
 
-export type DiagnosisCode = "dns.not_found" | "dns.failed" | "net.refused" | "net.timeout" | "net.unreachable" | "net.closed" | "tls.expected_implicit" | "tls.expected_starttls" | "tls.starttls_unsupported" | "tls.hostname_mismatch" | "tls.expired" | "tls.not_yet_valid" | "tls.self_signed" | "tls.untrusted_issuer" | "tls.pin_mismatch" | "tls.handshake_failed" | "tls.legacy_version" | "tls.verify_disabled" | "tls.expires_soon" | "protocol.wrong_service" | "protocol.invalid_response" | "protocol.service_unavailable" | "auth.failed" | "auth.mechanism_unsupported" | "auth.plaintext_disabled" | "auth.unencrypted_not_allowed" | "auth.password_missing" | "auth.method_not_available" | "auth.plaintext_sent" | "auth.temporary" | "auth.password_expired" | "auth.account_disabled" | "auth.access_disabled" | "auth.app_password_required" | "auth.web_login_required" | "auth.not_authorized" | "auth.mailbox_in_use" | "auth.login_delay" | "oauth.token_invalid" | "oauth.consent_missing" | "oauth.admin_approval" | "oauth.scope_missing" | "oauth.wrong_user" | "oauth.not_connected" | "oauth.access_denied" | "oauth.client_invalid" | "oauth.device_expired" | "oauth.provider_unreachable" | "oauth.provider_error" | "oauth.endpoint_wrong" | "oauth.flow_unavailable" | "oauth.state_mismatch" | "oauth.browser_timeout" | "oauth.cancelled" | "imap.mailbox_missing" | "imap.folder_missing" | "smtp.sender_rejected" | "smtp.relay_denied" | "smtp.recipient_rejected" | "smtp.message_rejected" | "smtp.auth_required" | "smtp.temporary" | "roundtrip.not_received";
+export type DiagnosisCode = "dns.not_found" | "dns.failed" | "net.refused" | "net.timeout" | "net.unreachable" | "net.closed" | "tls.expected_implicit" | "tls.expected_starttls" | "tls.starttls_unsupported" | "tls.hostname_mismatch" | "tls.expired" | "tls.not_yet_valid" | "tls.self_signed" | "tls.untrusted_issuer" | "tls.pin_mismatch" | "tls.handshake_failed" | "tls.legacy_version" | "tls.verify_disabled" | "tls.expires_soon" | "protocol.wrong_service" | "protocol.invalid_response" | "protocol.service_unavailable" | "auth.failed" | "auth.mechanism_unsupported" | "auth.plaintext_disabled" | "auth.unencrypted_not_allowed" | "auth.password_missing" | "auth.method_not_available" | "auth.plaintext_sent" | "auth.temporary" | "auth.password_expired" | "auth.account_disabled" | "auth.access_disabled" | "auth.app_password_required" | "auth.web_login_required" | "auth.not_authorized" | "auth.mailbox_in_use" | "auth.login_delay" | "oauth.token_invalid" | "oauth.consent_missing" | "oauth.admin_approval" | "oauth.scope_missing" | "oauth.wrong_user" | "oauth.not_connected" | "oauth.access_denied" | "oauth.client_invalid" | "oauth.device_expired" | "oauth.provider_unreachable" | "oauth.provider_error" | "oauth.endpoint_wrong" | "oauth.flow_unavailable" | "oauth.state_mismatch" | "oauth.browser_timeout" | "oauth.cancelled" | "imap.mailbox_missing" | "imap.folder_missing" | "smtp.sender_rejected" | "smtp.relay_denied" | "smtp.recipient_rejected" | "smtp.message_rejected" | "smtp.auth_required" | "smtp.temporary" | "roundtrip.not_received" | "domain.mx_missing" | "domain.mx_unresolvable" | "domain.spf_missing" | "domain.spf_multiple" | "domain.spf_invalid" | "domain.spf_too_many_lookups" | "domain.spf_allows_all" | "domain.spf_not_authorized" | "domain.spf_no_outgoing" | "domain.dmarc_missing" | "domain.dmarc_invalid" | "domain.dmarc_monitor_only" | "domain.dmarc_partial" | "domain.dkim_missing" | "domain.dkim_none_found" | "domain.dkim_invalid" | "domain.mta_sts_missing" | "domain.mta_sts_invalid" | "domain.mta_sts_policy_unreachable" | "domain.mta_sts_mx_mismatch" | "domain.tls_rpt_missing" | "domain.tls_rpt_invalid" | "domain.autoconfig_missing" | "domain.srv_missing";
 
-export type EvidenceKey = "address" | "after" | "capabilities" | "certificate_names" | "command" | "consented_as" | "days_left" | "deleted" | "delimiter" | "detail" | "existing_folders" | "expected" | "expected_name" | "issuer" | "junk" | "keyring" | "last_received" | "last_sent" | "login_user" | "mailbox_path" | "marker" | "method" | "name" | "not_after" | "not_before" | "observed" | "offered" | "pinned_sha256" | "port" | "problem" | "provider_error" | "provider_said" | "recipient" | "resolver_said" | "sender" | "sent" | "server_error" | "server_said" | "server_sent" | "server_alert" | "status_code" | "provider" | "source" | "sha256" | "sounds_like" | "step" | "subject" | "timeout" | "trash" | "user" | "verification_would_report" | "waited" | "wanted";
+export type EvidenceKey = "address" | "after" | "capabilities" | "certificate_names" | "command" | "consented_as" | "days_left" | "deleted" | "delimiter" | "detail" | "existing_folders" | "expected" | "expected_name" | "issuer" | "junk" | "lookups" | "keyring" | "last_received" | "last_sent" | "login_user" | "mailbox_path" | "marker" | "method" | "name" | "not_after" | "not_before" | "observed" | "offered" | "pinned_sha256" | "port" | "problem" | "provider_error" | "provider_said" | "recipient" | "record" | "resolver_said" | "selector" | "sender" | "sent" | "server_error" | "server_said" | "server_sent" | "server_alert" | "status_code" | "provider" | "source" | "sha256" | "sounds_like" | "step" | "subject" | "timeout" | "trash" | "url" | "user" | "verification_would_report" | "waited" | "wanted";
 
 export type Trust = "verified" | "pinned" | "not_verified" | "failed";
 
@@ -573,6 +573,190 @@ failed: number,
  * Temporary failures (`BulkResult::temporary`): test again later.
  */
 temporary: number, duration_ms: number, };
+
+export type DomainCheckInput = { 
+/**
+ * The mail domain (`firma.de`; an IDN as typed). An address `info@firma.de` is taken
+ * as its domain.
+ */
+domain: string, 
+/**
+ * The envelope sender SPF is evaluated for; empty: `postmaster@<domain>`. Also picks
+ * the outgoing server of the account with this address.
+ */
+sender: string, 
+/**
+ * The outgoing server (its name) whose addresses SPF must allow; empty: the sender's
+ * account's, else the one with this sender address, else the default.
+ */
+outgoing: string, 
+/**
+ * DKIM selectors to look for besides the common ones.
+ */
+dkim_selectors: Array<string>, 
+/**
+ * `IP[:PORT]` of the DNS server to ask; empty: `MAILBOX_ADMIN_DNS`, else the system's.
+ */
+dns_server: string, };
+
+export type DomainStepKind = "mx" | "spf" | "spf_outgoing" | "dmarc" | "dkim" | "mta_sts" | "tls_rpt" | "autoconfig" | "srv";
+
+export type DomainStep = { kind: DomainStepKind, status: StepStatus, duration_ms: number, 
+/**
+ * One line in the user's language, e.g. the record found.
+ */
+summary: string, 
+/**
+ * The first finding (error before warning).
+ */
+diagnosis: Diagnosis | null, 
+/**
+ * Further findings of the same step.
+ */
+more_diagnoses: Array<Diagnosis>, 
+/**
+ * `Client`: the question asked (`TXT _dmarc.firma.de`), `Server`: the answer,
+ * `Info`: a note of the check.
+ */
+transcript: Array<TranscriptLine>, };
+
+export type OutgoingChecked = { name: string, host: string, 
+/**
+ * Its addresses, as resolved (what SPF must allow).
+ */
+ips: Array<string>, };
+
+export type SpfResult = "pass" | "fail" | "soft_fail" | "neutral" | "none" | "perm_error" | "temp_error";
+
+export type SpfVerdict = { ip: string, result: SpfResult, 
+/**
+ * The directive that decided (`ip4:192.0.2.0/24`, `-all`), with the domain whose
+ * record holds it; empty when none matched or the evaluation failed.
+ */
+matched: string, 
+/**
+ * Why the evaluation failed (permerror/temperror), else empty.
+ */
+problem: string, };
+
+export type SpfFacts = { record: string, 
+/**
+ * DNS lookups a receiver needs for the whole record, includes and redirects counted
+ * through (at most 10 allowed); counting stops a little above the limit.
+ */
+lookups: number, 
+/**
+ * The final `all` with its qualifier (`-all`, `~all`, …), when the record has one.
+ */
+all: string | null, 
+/**
+ * One verdict per address of the outgoing server (empty: none checked).
+ */
+outgoing: Array<SpfVerdict>, };
+
+export type DmarcFacts = { record: string, 
+/**
+ * Where it was found: `_dmarc.<domain>`, or of the organizational domain.
+ */
+found_at: string, 
+/**
+ * `none`, `quarantine` or `reject`.
+ */
+p: string, 
+/**
+ * For subdomains; `p` when not given.
+ */
+sp: string, 
+/**
+ * Share of failing mail the policy applies to (RFC 7489), 100 when not given.
+ */
+pct: number, 
+/**
+ * Aggregate report addresses (`rua=mailto:…`).
+ */
+rua: Array<string>, };
+
+export type DkimKey = { selector: string, 
+/**
+ * Named by the administrator (a missing one is an error), not just tried.
+ */
+named: boolean, 
+/**
+ * A record is published under `<selector>._domainkey.<domain>`.
+ */
+found: boolean, 
+/**
+ * `rsa` or `ed25519` (when found and valid).
+ */
+key_type: string, 
+/**
+ * RSA: the modulus size in bits; 0 when unknown.
+ */
+key_bits: number, 
+/**
+ * Why the record is not a usable key (empty: fine or not found).
+ */
+problem: string, };
+
+export type MtaStsFacts = { 
+/**
+ * The `id` of the `_mta-sts` TXT record.
+ */
+id: string, 
+/**
+ * Where the policy was asked for.
+ */
+policy_url: string, 
+/**
+ * `enforce`, `testing` or `none`; empty when the policy could not be read.
+ */
+mode: string, 
+/**
+ * The `mx:` patterns of the policy.
+ */
+mx: Array<string>, 
+/**
+ * Seconds.
+ */
+max_age: number, };
+
+export type DomainReport = { 
+/**
+ * As entered.
+ */
+domain: string, 
+/**
+ * Punycode, as asked.
+ */
+ascii_domain: string, 
+/**
+ * The envelope sender SPF was evaluated for.
+ */
+sender: string, 
+/**
+ * `IP:PORT` of the DNS server asked; empty: the system's resolver.
+ */
+dns_server: string, outgoing: OutgoingChecked | null, 
+/**
+ * RFC 3339 UTC.
+ */
+started_at: string, duration_ms: number, 
+/**
+ * No step failed (warnings allowed).
+ */
+ok: boolean, 
+/**
+ * The diagnosis codes of all findings, in step order.
+ */
+codes: Array<DiagnosisCode>, steps: Array<DomainStep>, 
+/**
+ * MX hosts, most preferred first.
+ */
+mx: Array<string>, spf: SpfFacts | null, dmarc: DmarcFacts | null, 
+/**
+ * Every selector asked, named ones first.
+ */
+dkim: Array<DkimKey>, mta_sts: MtaStsFacts | null, };
 
 /** The port an incoming server uses unless typed by hand (`default_incoming_port`). */
 export const DEFAULT_INCOMING_PORTS: Record<Protocol, Record<Security, number>> = {

@@ -16,6 +16,8 @@ import type {
   ConnectEvent,
   ConnectOptions,
   Disconnected,
+  DomainCheckInput,
+  DomainReport,
   EffectiveOutgoing,
   Employee,
   EmployeeInput,
@@ -118,6 +120,7 @@ export const COMMANDS = {
   testAll: { command: 'test_all', args: ['query', 'concurrency', 'options'], channel: 'onResult' },
   cancelTest: { command: 'cancel_test', args: ['run'], channel: null },
   testHistory: { command: 'test_history', args: ['kind', 'id'], channel: null },
+  checkDomain: { command: 'check_domain', args: ['input'], channel: null },
 } as const;
 
 export function appInfo(): Promise<AppInfo> {
@@ -442,4 +445,12 @@ export function cancelTest(run: string): Promise<boolean> {
 /** The stored test runs of a server or account, newest first. */
 export function testHistory(kind: TestTargetKind, id: number): Promise<Array<TestRun>> {
   return call('test_history', { kind, id });
+}
+
+/**
+ * Checks a mail domain's DNS: MX, SPF (and the outgoing server), DMARC, DKIM, MTA-STS,
+ * TLS-RPT, autoconfig and SRV; findings are in the report, bad input is a field error.
+ */
+export function checkDomain(input: DomainCheckInput): Promise<DomainReport> {
+  return call('check_domain', { input });
 }

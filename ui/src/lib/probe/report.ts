@@ -150,6 +150,32 @@ export function fixTarget(code: DiagnosisCode): FixTarget {
     case 'smtp.message_rejected':
     case 'roundtrip.not_received':
       return 'server_side';
+    // The domain check: records the domain's DNS administrator publishes.
+    case 'domain.mx_missing':
+    case 'domain.mx_unresolvable':
+    case 'domain.spf_missing':
+    case 'domain.spf_multiple':
+    case 'domain.spf_invalid':
+    case 'domain.spf_too_many_lookups':
+    case 'domain.spf_allows_all':
+    case 'domain.spf_not_authorized':
+    case 'domain.dmarc_missing':
+    case 'domain.dmarc_invalid':
+    case 'domain.dmarc_monitor_only':
+    case 'domain.dmarc_partial':
+    case 'domain.dkim_missing':
+    case 'domain.dkim_none_found':
+    case 'domain.dkim_invalid':
+    case 'domain.mta_sts_missing':
+    case 'domain.mta_sts_invalid':
+    case 'domain.mta_sts_policy_unreachable':
+    case 'domain.mta_sts_mx_mismatch':
+    case 'domain.tls_rpt_missing':
+    case 'domain.tls_rpt_invalid':
+    case 'domain.autoconfig_missing':
+    case 'domain.srv_missing':
+    case 'domain.spf_no_outgoing':
+      return 'server_side';
     default:
       return code satisfies never;
   }

@@ -68,3 +68,4 @@ export const testAccount = vi.fn<typeof Real.testAccount>();
 export const testAll = vi.fn<typeof Real.testAll>();
 export const cancelTest = vi.fn<typeof Real.cancelTest>();
 export const testHistory = vi.fn<typeof Real.testHistory>();
+export const checkDomain = vi.fn<typeof Real.checkDomain>();
