@@ -39,6 +39,7 @@ pub fn run() {
     };
     tauri::Builder::default()
         .plugin(tauri_plugin_opener::init())
+        .plugin(tauri_plugin_dialog::init())
         .manage(app)
         .manage(commands::probe::Running::default())
         .invoke_handler(commands::handler())

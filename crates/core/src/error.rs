@@ -136,6 +136,9 @@ pub enum Error {
     },
     #[error(transparent)]
     Secret(#[from] SecretError),
+    /// The person at the screen said no (e.g. to an export with the passwords).
+    #[error("cancelled: {0}")]
+    Cancelled(String),
     #[error("database: {0}")]
     Database(String),
     #[error("migration of {path} failed: {detail} (backup: {backup})")]
@@ -177,6 +180,7 @@ impl Error {
                 ErrorCode::Database
             }
             Error::Io(_) => ErrorCode::Io,
+            Error::Cancelled(_) => ErrorCode::Cancelled,
             Error::Oauth(f) if f.code == DiagnosisCode::OauthCancelled => ErrorCode::Cancelled,
             Error::Oauth(_) => ErrorCode::Oauth,
         }
@@ -277,6 +281,7 @@ impl Error {
                 ],
             ),
             Error::Io(e) => tr(lang, "error.io", &[("detail", e.to_string())]),
+            Error::Cancelled(what) => tr(lang, "error.cancelled", &[("what", what.clone())]),
             Error::Oauth(f) => {
                 let d = crate::diag::diagnose(
                     f.code,

@@ -236,6 +236,10 @@ fn catalogue(key: &str) -> (&'static str, &'static str) {
             "{entity} „{id}“ existiert nicht (mehr).",
             "{entity} \"{id}\" does not exist (any more).",
         ),
+        "error.cancelled" => (
+            "Abgebrochen: {what}. Es wurde nichts geändert oder geschrieben.",
+            "Cancelled: {what}. Nothing was changed or written.",
+        ),
         "error.conflict" => (
             "{entity} „{name}“ wurde inzwischen an anderer Stelle geändert. Ihre Änderungen wurden nicht gespeichert; bitte neu laden und erneut bearbeiten.",
             "{entity} \"{name}\" was changed elsewhere in the meantime. Your changes were not saved; reload and edit again.",

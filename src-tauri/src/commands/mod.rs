@@ -1,6 +1,7 @@
 //! The IPC surface, defined once: every Tauri command is one entry of the table below, and the
 //! handler and the UI's TypeScript wrappers and mocks are generated from it (see `crate::ipc`).
 
+pub mod confirm;
 pub mod oauth;
 pub mod probe;
 
@@ -106,9 +107,14 @@ commands! {
     list_presets() -> Vec<Preset> = |cx| Ok(cx.presets());
 
     // ---- export / import
-    /// The whole configuration as JSON text (the UI saves it where the user chooses).
-    export_config(options: ExportOptions) -> String =
-        |cx| cx.export_config(&options).map(|doc| pretty(&doc));
+    /// The whole configuration as JSON text (the UI saves it where the user chooses). With
+    /// the passwords only after the backend's own native question (`confirm`).
+    export_config(options: ExportOptions) -> String = |cx| {
+        if options.include_secrets {
+            confirm::secret_export(&cx).await?;
+        }
+        cx.export_config(&options).map(|doc| pretty(&doc))
+    };
     import_config(json: String, options: ImportOptions) -> ImportReport =
         |cx| cx.import_config(&parse_json(&json)?, &options);
 

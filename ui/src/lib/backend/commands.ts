@@ -391,7 +391,10 @@ export function listPresets(): Promise<Array<Preset>> {
   return call('list_presets');
 }
 
-/** The whole configuration as JSON text (the UI saves it where the user chooses). */
+/**
+ * The whole configuration as JSON text (the UI saves it where the user chooses). With
+ * the passwords only after the backend's own native question (`confirm`).
+ */
 export function exportConfig(options: ExportOptions): Promise<string> {
   return call('export_config', { options });
 }
