@@ -5,6 +5,7 @@ mod account;
 mod calendar;
 mod common;
 mod crud;
+mod detect;
 mod fmt;
 mod oauth;
 mod outgoing;
@@ -104,6 +105,9 @@ enum Command {
     Test(probe::TestArgs),
     /// OAuth2: providers, and connecting accounts (device code, browser, app-only).
     Oauth(Box<oauth::OauthArgs>),
+    /// Settings from an e-mail address (Einstellungen ermitteln): every source live, the
+    /// result with its trust and source; with --password-stdin proven by a login.
+    Detect(detect::DetectArgs),
 }
 
 /// What a command produced: a value to print, plus warnings that make it a partial success.
@@ -159,7 +163,10 @@ fn main() -> ExitCode {
         Some(LangArg::En) => Lang::En,
         None => Lang::from_env(),
     };
-    if matches!(cli.command, Command::Test(_) | Command::Oauth(_)) {
+    if matches!(
+        cli.command,
+        Command::Test(_) | Command::Oauth(_) | Command::Detect(_)
+    ) {
         // Overlap loading the OS trust store with opening the database and the keyring.
         mailbox_admin_core::tls::warm_up();
     }
@@ -254,5 +261,6 @@ fn run(app: &App, cmd: Command, json: bool) -> Result<Output, ApiError> {
         } => settings::import(app, file, skip_existing, passphrase_stdin),
         Command::Test(c) => probe::run(app, c, json),
         Command::Oauth(c) => oauth::run(app, c.cmd, json),
+        Command::Detect(c) => detect::run(app, c, json),
     }
 }

@@ -28,12 +28,13 @@ const LAYERS: &[(&str, &str)] = &[
     ("tls", "vocabulary error validate"),
     ("dns", "vocabulary error validate"),
     ("probe", "vocabulary validate error tls dns"),
+    ("detect", "vocabulary validate error tls dns"),
     ("oauth", "vocabulary validate error secrets tls"),
     ("store", "vocabulary error model validate"),
     // The operations the shell and the CLI adapt, and the generated TypeScript types.
     (
         "app",
-        "vocabulary error validate model secrets tls dns probe oauth store",
+        "vocabulary error validate model secrets tls dns probe detect oauth store",
     ),
     ("bindings", "*"),
 ];
