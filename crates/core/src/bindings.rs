@@ -119,7 +119,9 @@ pub fn render() -> String {
         decl::<BulkSummary>(&cfg, &mut out);
     }
     {
-        use crate::app::detect::{DetectDraft, DetectOutcome, DetectProof};
+        use crate::app::detect::{
+            DetectDraft, DetectOutcome, DetectProgressEvent, DetectProof, DetectRequest,
+        };
         use crate::detect::*;
         decl::<DetectedProtocol>(&cfg, &mut out);
         decl::<DetectedAuth>(&cfg, &mut out);
@@ -136,6 +138,8 @@ pub fn render() -> String {
         decl::<DetectProof>(&cfg, &mut out);
         decl::<DetectOutcome>(&cfg, &mut out);
         decl::<DetectDraft>(&cfg, &mut out);
+        decl::<DetectRequest>(&cfg, &mut out);
+        decl::<DetectProgressEvent>(&cfg, &mut out);
     }
 
     // The port rule as data, so the form can show the derived port while typing.

@@ -742,3 +742,35 @@ async fn a_bad_address_or_dns_server_is_a_field_error() {
     };
     assert_eq!(issues[0].field, "dns_server");
 }
+
+#[tokio::test]
+async fn cancelling_stops_every_source_at_once() {
+    let dns = TestDns::start(zone());
+    let w = world();
+    let resolver = Dns::new(DnsServer::Custom(dns.addr()), Duration::from_secs(2)).unwrap();
+    let tls = TlsConfig::shared(std::slice::from_ref(&w.web.ca_pem));
+    let cancel = CancellationToken::new();
+    let c2 = cancel.clone();
+    tokio::spawn(async move {
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        c2.cancel();
+    });
+    let t = Instant::now();
+    let res = detect(
+        "info@silent.test",
+        base_config(),
+        resolver,
+        tls,
+        Lang::En,
+        &mailbox_admin_core::detect::no_progress,
+        &cancel,
+    )
+    .await
+    .unwrap();
+    assert!(res.cancelled);
+    assert!(t.elapsed() < Duration::from_secs(1), "{:?}", t.elapsed());
+    assert_eq!(
+        outcome(&res, SourceKind::Autoconfig).status,
+        SourceStatus::Cancelled
+    );
+}

@@ -38,6 +38,25 @@ pub struct DetectOptions {
     pub guess_ports: Option<GuessPorts>,
 }
 
+/// What the window asks for (the IPC form of `DetectOptions`).
+#[derive(Debug, Clone, Default, Deserialize, TS)]
+#[serde(default)]
+pub struct DetectRequest {
+    /// With a password the found settings are proven by a login.
+    pub password: Option<Secret>,
+    /// `IP[:PORT]` instead of `MAILBOX_ADMIN_DNS` and the setting.
+    pub dns_server: Option<String>,
+    pub exchange: bool,
+}
+
+/// One progress message of a detection: a source's outcome, or a step of the login test.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum DetectProgressEvent {
+    Source { event: crate::detect::DetectEvent },
+    Step { event: probe::ProbeEvent },
+}
+
 /// The login test of the found settings, per server.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct DetectProof {
@@ -162,6 +181,26 @@ impl App {
             _ => None,
         };
         Ok(DetectOutcome { result, proof })
+    }
+
+    /// `detect` for the window: one stream with the sources and the login test's steps.
+    pub async fn detect_streamed(
+        &self,
+        address: &str,
+        req: &DetectRequest,
+        on: &(dyn Fn(&DetectProgressEvent) + Send + Sync),
+        cancel: &CancellationToken,
+    ) -> Result<DetectOutcome> {
+        let opts = DetectOptions {
+            password: req.password.clone(),
+            dns_server: req.dns_server.clone().filter(|s| !s.trim().is_empty()),
+            exchange: req.exchange,
+            ..Default::default()
+        };
+        let source =
+            |e: &crate::detect::DetectEvent| on(&DetectProgressEvent::Source { event: e.clone() });
+        let step = |e: &probe::ProbeEvent| on(&DetectProgressEvent::Step { event: e.clone() });
+        self.detect(address, &opts, &source, &step, cancel).await
     }
 
     /// The existing connection test of the found servers, logging in with `password`.

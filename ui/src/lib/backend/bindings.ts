@@ -688,6 +688,18 @@ incoming_server_id: number | null,
  */
 incoming: ServerInput | null, outgoing_server_id: number | null, outgoing: OutgoingInput | null, };
 
+export type DetectRequest = { 
+/**
+ * With a password the found settings are proven by a login.
+ */
+password: string | null, 
+/**
+ * `IP[:PORT]` instead of `MAILBOX_ADMIN_DNS` and the setting.
+ */
+dns_server: string | null, exchange: boolean, };
+
+export type DetectProgressEvent = { "kind": "source", event: DetectEvent, } | { "kind": "step", event: ProbeEvent, };
+
 /** The port an incoming server uses unless typed by hand (`default_incoming_port`). */
 export const DEFAULT_INCOMING_PORTS: Record<Protocol, Record<Security, number>> = {
   imap: { none: 143, starttls: 143, tls: 993, auto: 993 },
