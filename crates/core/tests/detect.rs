@@ -75,6 +75,18 @@ fn simple(domain: &str) -> String {
 }
 
 const AC: &str = "/mail/config-v1.1.xml";
+/// An Exchange autodiscover (POX) answer with IMAP, POP3 and SMTP.
+const POX: &str = r#"<?xml version="1.0" encoding="utf-8"?>
+<Autodiscover xmlns="http://schemas.microsoft.com/exchange/autodiscover/responseschema/2006">
+ <Response xmlns="http://schemas.microsoft.com/exchange/autodiscover/outlook/responseschema/2006a">
+  <Account><AccountType>email</AccountType><Action>settings</Action>
+   <Protocol><Type>EXCH</Type><Server>ex.exch.test</Server></Protocol>
+   <Protocol><Type>POP3</Type><Server>pop.exch.test</Server><Port>995</Port><SSL>on</SSL></Protocol>
+   <Protocol><Type>IMAP</Type><Server>imap.exch.test</Server><Port>993</Port><SSL>on</SSL></Protocol>
+   <Protocol><Type>SMTP</Type><Server>smtp.exch.test</Server><Port>587</Port><Encryption>TLS</Encryption></Protocol>
+  </Account>
+ </Response>
+</Autodiscover>"#;
 const WK: &str = "/.well-known/autoconfig/mail/config-v1.1.xml";
 
 struct World {
@@ -145,6 +157,9 @@ fn start_world() -> World {
             Site::https("autoconfig.slow.test").file(AC, simple("slow.test")),
             Site::https("autoconfig.xn--mller-kva.test").file(AC, simple("müller.test")),
             Site::https("autoconfig.both.test").file(AC, simple("both.test")),
+            Site::https("autodiscover.exch.test")
+                .file("/autodiscover/autodiscover.xml", POX)
+                .answer_post(),
         ];
         let web = TestWeb::start(WEB_IP, &sites);
         let silent = SilentHost::start(SILENT_IP, 443);
@@ -174,6 +189,7 @@ fn zone() -> Zone {
         "autoconfig.bomb.test",
         "autoconfig.xn--mller-kva.test",
         "autoconfig.both.test",
+        "autodiscover.exch.test",
     ] {
         z = z.a(name, WEB_IP);
     }
@@ -773,4 +789,35 @@ async fn cancelling_stops_every_source_at_once() {
         outcome(&res, SourceKind::Autoconfig).status,
         SourceStatus::Cancelled
     );
+}
+
+#[tokio::test]
+async fn exchange_autodiscover_is_asked_only_with_a_password_or_exchange_chosen() {
+    let dns = TestDns::start(zone());
+    let r = run(&dns, "info@exch.test", base_config()).await;
+    assert_eq!(r.result.source, None);
+    assert_eq!(
+        outcome(&r.result, SourceKind::Exchange).status,
+        SourceStatus::Skipped
+    );
+    let mut cfg = base_config();
+    cfg.password = Some("secret".into());
+    let r = run(&dns, "info@exch.test", cfg).await;
+    let res = &r.result;
+    assert_eq!(res.source, Some(SourceKind::Exchange), "{res:#?}");
+    // IMAP before POP3, though the answer lists POP3 first.
+    let i = res.incoming.as_ref().unwrap();
+    assert_eq!(
+        (i.protocol, i.host.as_str(), i.port, i.security),
+        (DetectedProtocol::Imap, "imap.exch.test", 993, Security::Tls)
+    );
+    let o = res.outgoing.as_ref().unwrap();
+    assert_eq!(
+        (o.host.as_str(), o.port, o.security),
+        ("smtp.exch.test", 587, Security::Starttls)
+    );
+    assert!(world()
+        .web
+        .access_log()
+        .contains("POST /autodiscover/autodiscover.xml"));
 }
