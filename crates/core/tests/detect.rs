@@ -6,6 +6,8 @@
 
 #[path = "support/dns.rs"]
 mod dns_support;
+#[path = "support/fixtures.rs"]
+mod fixtures;
 #[path = "support/servers.rs"]
 mod servers;
 #[path = "support/web.rs"]
@@ -236,6 +238,23 @@ async fn run(dns: &TestDns, address: &str, cfg: DetectConfig) -> Run {
         events: events.into_inner().unwrap(),
         elapsed: t.elapsed(),
     }
+}
+
+/// `App::detect` without progress receivers.
+async fn app_detect(
+    app: &mailbox_admin_core::App,
+    address: &str,
+    opts: &DetectOptions,
+) -> mailbox_admin_core::app::detect::DetectOutcome {
+    app.detect(
+        address,
+        opts,
+        &mailbox_admin_core::detect::no_progress,
+        &mailbox_admin_core::probe::no_progress,
+        &CancellationToken::new(),
+    )
+    .await
+    .unwrap()
 }
 
 fn outcome(r: &DetectResult, s: SourceKind) -> &mailbox_admin_core::detect::SourceOutcome {
@@ -683,16 +702,7 @@ async fn found_settings_pass_a_login_and_existing_servers_are_reused() {
         dns_server: Some(dns.addr().to_string()),
         ..Default::default()
     };
-    let out = app
-        .detect(
-            servers::ALICE.name,
-            &opts,
-            &mailbox_admin_core::detect::no_progress,
-            &mailbox_admin_core::probe::no_progress,
-            &CancellationToken::new(),
-        )
-        .await
-        .unwrap();
+    let out = app_detect(&app, servers::ALICE.name, &opts).await;
     assert_eq!(
         out.result.source,
         Some(SourceKind::Autoconfig),
@@ -721,16 +731,7 @@ async fn found_settings_pass_a_login_and_existing_servers_are_reused() {
         password: Some("wrong-password".into()),
         ..opts
     };
-    let out = app
-        .detect(
-            servers::ALICE.name,
-            &opts,
-            &mailbox_admin_core::detect::no_progress,
-            &mailbox_admin_core::probe::no_progress,
-            &CancellationToken::new(),
-        )
-        .await
-        .unwrap();
+    let out = app_detect(&app, servers::ALICE.name, &opts).await;
     assert!(!out.proof.unwrap().ok);
 }
 
@@ -820,4 +821,56 @@ async fn exchange_autodiscover_is_asked_only_with_a_password_or_exchange_chosen(
         .web
         .access_log()
         .contains("POST /autodiscover/autodiscover.xml"));
+}
+
+#[tokio::test]
+async fn an_existing_account_of_the_domain_is_the_administrators_own_entry_and_wins() {
+    use mailbox_admin_core::model::{AccountInput, Owner, Protocol};
+    // ac.test publishes autoconfig, but the administrator already set up an account there.
+    let (_dir, app) = fixtures::tmp_app();
+    let imap = fixtures::add_server(
+        &app,
+        mailbox_admin_core::model::ServerInput {
+            protocol: Protocol::Imap,
+            security: Security::Starttls,
+            ..fixtures::server_input("Intern", "mail.intern.ac.test")
+        },
+    );
+    let smtp = fixtures::add_outgoing(
+        &app,
+        fixtures::outgoing_input("Intern SMTP", "mail.intern.ac.test"),
+    );
+    let user = fixtures::add_user(&app, "kollege", "kollege@ac.test");
+    app.create_account(&AccountInput {
+        name: "Kollege".into(),
+        email: "kollege@ac.test".into(),
+        owner: Some(Owner::User(user)),
+        incoming_server_id: Some(imap),
+        outgoing_server_id: Some(smtp),
+        username: "kollege".into(),
+        ..Default::default()
+    })
+    .unwrap();
+    let dns = TestDns::start(zone());
+    let w = world();
+    let app = app.with_extra_roots([w.web.ca_pem.clone()]);
+    let opts = DetectOptions {
+        dns_server: Some(dns.addr().to_string()),
+        ..Default::default()
+    };
+    let out = app_detect(&app, "neu@ac.test", &opts).await;
+    let r = &out.result;
+    assert_eq!(r.source, Some(SourceKind::Override), "{r:#?}");
+    let i = r.incoming.as_ref().unwrap();
+    assert_eq!(
+        (i.host.as_str(), i.port, i.security),
+        ("mail.intern.ac.test", 143, Security::Starttls)
+    );
+    assert_eq!(i.username, UsernameForm::LocalPart);
+    assert_eq!(r.username, "neu");
+    assert_eq!(r.trust.as_ref().unwrap().level, TrustLevel::Confirmed);
+    // The draft reuses both servers.
+    let draft = app.detect_draft(r).unwrap();
+    assert_eq!(draft.incoming_server_id, Some(imap));
+    assert_eq!(draft.outgoing_server_id, Some(smtp));
 }
