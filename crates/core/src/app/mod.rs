@@ -199,6 +199,7 @@ impl App {
 mod accounts;
 mod calendar;
 mod certs;
+pub mod detect;
 pub mod domain;
 mod journal;
 pub mod oauth;

@@ -19,10 +19,12 @@ pub(crate) fn ascii_host(host: &str) -> String {
     crate::validate::to_ascii_host(h).unwrap_or_else(|_| h.to_string())
 }
 
-/// Resolves `host` to addresses (A and AAAA through the system resolver).
+/// Resolves `host` to addresses: A and AAAA through the system resolver, or through `dns`
+/// when one is given (a custom DNS server for split-horizon networks).
 pub(crate) async fn resolve(
     host: &str,
     port: u16,
+    dns: Option<&crate::dns::Dns>,
 ) -> Result<Done<(String, Vec<SocketAddr>)>, Failure> {
     let raw = host.trim().trim_start_matches('[').trim_end_matches(']');
     if let Ok(ip) = raw.parse::<IpAddr>() {
@@ -50,8 +52,25 @@ pub(crate) async fn resolve(
                 "reserved name (.invalid, RFC 6761)",
             ));
     }
-    let looked = lookup(ascii.clone(), port).await;
-    match looked {
+    if let Some(dns) = dns {
+        return match dns.ips(&ascii).await {
+            Ok(ips) => Ok(resolved(
+                raw,
+                ascii,
+                ips.into_iter()
+                    .map(|ip| SocketAddr::new(ip, port))
+                    .collect(),
+            )),
+            Err(e) => Err(Failure::new(if e.is_absent() {
+                DiagnosisCode::DnsNotFound
+            } else {
+                DiagnosisCode::DnsFailed
+            })
+            .with(EvidenceKey::Name, ascii)
+            .with(EvidenceKey::ResolverSaid, e.to_string())),
+        };
+    }
+    match lookup(ascii.clone(), port).await {
         Ok(addrs) => {
             let mut list: Vec<SocketAddr> = Vec::new();
             for a in addrs {
@@ -64,19 +83,7 @@ pub(crate) async fn resolve(
                     .with(EvidenceKey::Name, ascii)
                     .with(EvidenceKey::ResolverSaid, "no A or AAAA record"));
             }
-            let shown = list
-                .iter()
-                .map(|a| a.ip().to_string())
-                .collect::<Vec<_>>()
-                .join(", ");
-            let name = if ascii != raw {
-                format!("{raw} ({ascii})")
-            } else {
-                ascii.clone()
-            };
-            Ok(Done::new((ascii, list), "resolved")
-                .arg("host", name)
-                .arg("addrs", shown))
+            Ok(resolved(raw, ascii, list))
         }
         Err((code, said)) => Err(Failure::new(code)
             .with(EvidenceKey::Name, ascii)
@@ -106,6 +113,22 @@ async fn lookup(host: String, port: u16) -> Result<Vec<SocketAddr>, (DiagnosisCo
         let code = classify_dns(e.kind());
         (code, io::Error::from(e).to_string())
     })
+}
+
+fn resolved(raw: &str, ascii: String, list: Vec<SocketAddr>) -> Done<(String, Vec<SocketAddr>)> {
+    let shown = list
+        .iter()
+        .map(|a| a.ip().to_string())
+        .collect::<Vec<_>>()
+        .join(", ");
+    let name = if ascii != raw {
+        format!("{raw} ({ascii})")
+    } else {
+        ascii.clone()
+    };
+    Done::new((ascii, list), "resolved")
+        .arg("host", name)
+        .arg("addrs", shown)
 }
 
 /// What a getaddrinfo failure means for the administrator: the name does not exist (or has
