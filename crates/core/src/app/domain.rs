@@ -97,7 +97,12 @@ impl App {
             }
         }
         let env = std::env::var(DNS_ENV).ok();
-        let server = match DnsServer::choose(Some(&input.dns_server), env.as_deref(), "") {
+        // The same order as detection: the request's, the environment's, the general setting.
+        let setting = self
+            .get_settings()
+            .map(|s| s.dns_server)
+            .unwrap_or_default();
+        let server = match DnsServer::choose(Some(&input.dns_server), env.as_deref(), &setting) {
             Ok(s) => s,
             Err(reason) => {
                 issues.push(
