@@ -29,10 +29,12 @@ const LAYERS: &[(&str, &str)] = &[
     ("probe", "vocabulary validate error tls"),
     ("oauth", "vocabulary validate error secrets tls"),
     ("store", "vocabulary error model validate"),
+    // Provisioning formats (pure: records in, files and codes out).
+    ("provision", "vocabulary error validate model"),
     // The operations the shell and the CLI adapt, and the generated TypeScript types.
     (
         "app",
-        "vocabulary error validate model secrets tls probe oauth store",
+        "vocabulary error validate model secrets tls probe oauth store provision",
     ),
     ("bindings", "*"),
 ];

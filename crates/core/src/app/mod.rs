@@ -180,6 +180,7 @@ impl App {
 mod accounts;
 mod calendar;
 mod certs;
+pub mod mobile;
 pub mod oauth;
 mod outgoing;
 mod people;
