@@ -6,6 +6,7 @@ mod calendar;
 mod common;
 mod crud;
 mod fmt;
+mod mobile;
 mod oauth;
 mod outgoing;
 mod people;
@@ -102,6 +103,9 @@ enum Command {
     },
     /// Connection tests (Verbindung testen): each step live, exit code 0 only if all passed.
     Test(probe::TestArgs),
+    /// Phones and tablets: Apple profile, QR codes, autoconfig; mobile accounts (Mobile-Konten).
+    #[command(subcommand)]
+    Mobile(Box<mobile::Cmd>),
     /// OAuth2: providers, and connecting accounts (device code, browser, app-only).
     Oauth(Box<oauth::OauthArgs>),
 }
@@ -254,5 +258,6 @@ fn run(app: &App, cmd: Command, json: bool) -> Result<Output, ApiError> {
         } => settings::import(app, file, skip_existing, passphrase_stdin),
         Command::Test(c) => probe::run(app, c, json),
         Command::Oauth(c) => oauth::run(app, c.cmd, json),
+        Command::Mobile(c) => mobile::run(app, *c),
     }
 }

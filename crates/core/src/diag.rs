@@ -233,6 +233,7 @@ string_enum! {
         CertificateExpired = "certificate_expired",
         DateInvalid = "date_invalid",
         DomainUnknown = "domain_unknown",
+        FileExtension = "file_extension",
     }
 }
 

@@ -146,6 +146,10 @@ fn catalogue(key: &str) -> (&'static str, &'static str) {
             "Dieses Zertifikat hat keinen privaten Schlüssel; zum Signieren und als Client-Zertifikat wird einer benötigt.",
             "This certificate has no private key; signing and client authentication need one.",
         ),
+        "field.file_extension" => (
+            "Der Dateiname muss auf {allowed} enden.",
+            "The file name must end in {allowed}.",
+        ),
         "field.domain_unknown" => (
             "Kein Konto mit einer Adresse @{domain}, dessen Server ein Telefon nutzen kann. Ein Konto der Domain anlegen oder ein Konto angeben.",
             "No account with an address @{domain} whose servers a phone can use. Create an account of the domain or name an account.",

@@ -207,12 +207,25 @@ impl App {
     /// operation instead of leaving a file without its record.
     fn check_note(&self, note: &Option<DeviceNote>, account_id: i64) -> Result<()> {
         if let Some(n) = note {
-            MobileDeviceInput {
+            let input = MobileDeviceInput {
                 name: n.name.clone(),
                 account_id: Some(account_id),
                 ..Default::default()
-            }
-            .validate()?;
+            };
+            // The device's name is the `device` field of the operation.
+            input.validate().map_err(|e| match e {
+                Error::Validation(v) => Error::Validation(
+                    v.into_iter()
+                        .map(|mut i| {
+                            if i.field == "name" {
+                                i.field = "device";
+                            }
+                            i
+                        })
+                        .collect(),
+                ),
+                e => e,
+            })?;
         }
         Ok(())
     }
