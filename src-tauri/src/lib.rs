@@ -1,3 +1,4 @@
+#![recursion_limit = "256"]
 //! The desktop shell: opens the core `App` (database + keyring) and exposes its operations
 //! as Tauri commands. No domain logic lives here.
 

@@ -1059,7 +1059,11 @@ fn producing_for_a_device_records_it_and_the_list_is_searchable_editable() {
         )
     );
     assert_eq!(d.user_id, Some(s.user));
-    assert!(!d.set_up_at.is_empty());
+    assert!(
+        d.set_up_at.ends_with('Z') && !d.set_up_at.contains('.'),
+        "{}",
+        d.set_up_at
+    );
     // The same device again by QR: one entry, brought up to date.
     let q = s
         .app

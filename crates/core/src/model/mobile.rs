@@ -106,7 +106,7 @@ impl MobileDeviceInput {
             issues.push(FieldIssue::new("account_id", FieldCode::Required));
         }
         if v.set_up_at.is_empty() {
-            v.set_up_at = crate::clock::now();
+            v.set_up_at = now_seconds();
         } else if !is_date(&v.set_up_at) {
             issues.push(FieldIssue::new("set_up_at", FieldCode::DateInvalid));
         }
@@ -120,6 +120,15 @@ impl MobileDeviceInput {
             Err(Error::Validation(issues.0))
         }
     }
+}
+
+/// Now, to the second (RFC 3339, UTC): what a person reads in the list and the form.
+fn now_seconds() -> String {
+    let now = time::OffsetDateTime::now_utc();
+    now.replace_nanosecond(0)
+        .unwrap_or(now)
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_default()
 }
 
 /// The operating-system user running the program (who set a device up).
