@@ -275,6 +275,8 @@ struct Pki {
     cert_only_pem: String,
     https_cert: String,
     https_key: String,
+    /// The signer's pieces: certificate, intermediate, key (for PKCS#12 and encrypted keys).
+    parts: [String; 3],
 }
 
 fn pki() -> Pki {
@@ -341,6 +343,7 @@ fn pki() -> Pki {
         cert_only_pem: format!("{}{}", signer.pem(), int.pem()),
         https_cert: format!("{}{}", https.pem(), int.pem()),
         https_key: https_key.serialize_pem(),
+        parts: [signer.pem(), int.pem(), signer_key.serialize_pem()],
     }
 }
 
@@ -412,6 +415,106 @@ fn signed_profile_is_verified_by_openssl_against_the_test_ca() {
         .output()
         .unwrap();
     assert!(!o.status.success());
+}
+
+/// `openssl cms -verify` of a signed export against the root only; the signed content.
+fn verified(dir: &Path, der: &[u8], ca_pem: &str) -> Value {
+    let f = write(dir, "v.der", der);
+    let ca = write(dir, "v-ca.pem", ca_pem.as_bytes());
+    let out = dir.join("v.plist");
+    let o = Command::new("openssl")
+        .args(["cms", "-verify", "-inform", "DER", "-in"])
+        .arg(&f)
+        .arg("-CAfile")
+        .arg(&ca)
+        .arg("-out")
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    plistlib(&out)
+}
+
+#[test]
+fn signs_with_a_pkcs12_file_and_with_an_encrypted_key_opened_by_the_keyring() {
+    use base64::Engine;
+    let s = setup();
+    let pki = pki();
+    let [cert, int, key] = &pki.parts;
+    let d = &s.dir;
+    write(d, "s.crt", cert.as_bytes());
+    write(d, "i.crt", int.as_bytes());
+    write(d, "s.key", key.as_bytes());
+    let run = |args: &[&str]| {
+        let o = Command::new("openssl")
+            .args(args)
+            .current_dir(d)
+            .output()
+            .unwrap();
+        assert!(
+            o.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+    };
+    run(&[
+        "pkcs12",
+        "-export",
+        "-in",
+        "s.crt",
+        "-inkey",
+        "s.key",
+        "-certfile",
+        "i.crt",
+        "-passout",
+        "pass:P12-Geheim",
+        "-out",
+        "s.p12",
+    ]);
+    run(&[
+        "pkcs8",
+        "-topk8",
+        "-in",
+        "s.key",
+        "-passout",
+        "pass:Key-Geheim",
+        "-out",
+        "enc.key",
+    ]);
+    let enc = format!(
+        "{cert}{int}{}",
+        std::fs::read_to_string(d.join("enc.key")).unwrap()
+    );
+    let enc64 = |b: &[u8]| base64::engine::general_purpose::STANDARD.encode(b);
+    for (name, data, pass) in [
+        ("P12", std::fs::read(d.join("s.p12")).unwrap(), "P12-Geheim"),
+        ("Encrypted key", enc.into_bytes(), "Key-Geheim"),
+    ] {
+        let id = s
+            .app
+            .import_certificate(&CertImport {
+                name: name.into(),
+                data_base64: enc64(&data),
+                passphrase: Some(mailbox_admin_core::sensitive::Secret::new(pass)),
+            })
+            .unwrap()
+            .item
+            .id;
+        let f = s
+            .app
+            .mobile_profile(
+                s.account,
+                &ProfileOptions {
+                    certificate_id: Some(id),
+                    ..Default::default()
+                },
+            )
+            .unwrap();
+        let p = verified(d, &b64(&f.data_base64), &pki.ca_pem);
+        assert_eq!(p["PayloadType"], "Configuration", "{name}");
+        // The store keeps one entry per certificate: make room for the next form of it.
+        s.app.delete_certificate(id, None).unwrap();
+    }
 }
 
 #[test]

@@ -136,7 +136,15 @@ impl App {
     }
 
     pub fn create_mobile_device(&self, input: &MobileDeviceInput) -> Result<MobileDevice> {
-        tx(self, |c| self.save_mobile_device(c, At::New, input))
+        tx(self, |c| self.create_mobile_device_in(c, input))
+    }
+
+    pub(crate) fn create_mobile_device_in(
+        &self,
+        c: &Tx,
+        input: &MobileDeviceInput,
+    ) -> Result<MobileDevice> {
+        self.save_mobile_device(c, At::New, input)
     }
 
     pub fn update_mobile_device(
