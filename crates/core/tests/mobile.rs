@@ -359,66 +359,9 @@ fn import(app: &App, name: &str, pem: &str) -> i64 {
     .id
 }
 
-#[test]
-fn signed_profile_is_verified_by_openssl_against_the_test_ca() {
-    let s = setup();
-    let pki = pki();
-    let cert = import(&s.app, "Signer", &pki.signer_pem);
-    let f = s
-        .app
-        .mobile_profile(
-            s.account,
-            &ProfileOptions {
-                certificate_id: Some(cert),
-                ..Default::default()
-            },
-        )
-        .unwrap();
-    assert!(f.signed);
-    let der = write(&s.dir, "signed.mobileconfig", &b64(&f.data_base64));
-    let ca = write(&s.dir, "ca.pem", pki.ca_pem.as_bytes());
-    let content = s.dir.join("content.plist");
-    // Only the root is given: the intermediate must come from the signature itself.
-    let o = Command::new("openssl")
-        .args(["cms", "-verify", "-inform", "DER", "-in"])
-        .arg(&der)
-        .arg("-CAfile")
-        .arg(&ca)
-        .arg("-out")
-        .arg(&content)
-        .output()
-        .unwrap();
-    assert!(
-        o.status.success(),
-        "openssl cms -verify: {}",
-        String::from_utf8_lossy(&o.stderr)
-    );
-    let p = plistlib(&content);
-    assert_eq!(p["PayloadContent"][0]["EmailAddress"], "max@example.com");
-    // The leaf and the intermediate travel in the SignedData.
-    let o = Command::new("openssl")
-        .args(["pkcs7", "-inform", "DER", "-print_certs", "-noout", "-in"])
-        .arg(&der)
-        .output()
-        .unwrap();
-    let listing = String::from_utf8_lossy(&o.stdout);
-    assert!(listing.contains("Profile Signer"), "{listing}");
-    assert!(listing.contains("Mobile Test Intermediate CA"), "{listing}");
-    // A different CA does not verify it.
-    let other = write(&s.dir, "other.pem", pki.https_cert.as_bytes());
-    let o = Command::new("openssl")
-        .args(["cms", "-verify", "-inform", "DER", "-in"])
-        .arg(&der)
-        .arg("-CAfile")
-        .arg(&other)
-        .args(["-out", "/dev/null"])
-        .output()
-        .unwrap();
-    assert!(!o.status.success());
-}
-
-/// `openssl cms -verify` of a signed export against the root only; the signed content.
-fn verified(dir: &Path, der: &[u8], ca_pem: &str) -> Value {
+/// `openssl cms -verify` of a signed export against `ca_pem` alone: the signed content, or
+/// None when it does not verify.
+fn cms_verify(dir: &Path, der: &[u8], ca_pem: &str) -> Option<Value> {
     let f = write(dir, "v.der", der);
     let ca = write(dir, "v-ca.pem", ca_pem.as_bytes());
     let out = dir.join("v.plist");
@@ -431,8 +374,43 @@ fn verified(dir: &Path, der: &[u8], ca_pem: &str) -> Value {
         .arg(&out)
         .output()
         .unwrap();
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    plistlib(&out)
+    o.status.success().then(|| plistlib(&out))
+}
+
+fn verified(dir: &Path, der: &[u8], ca_pem: &str) -> Value {
+    cms_verify(dir, der, ca_pem).expect("openssl cms -verify accepts the signature")
+}
+
+/// The account's profile signed with certificate `cert`.
+fn signed(s: &Setup, cert: i64) -> ProducedFile {
+    let opts = ProfileOptions {
+        certificate_id: Some(cert),
+        ..Default::default()
+    };
+    s.app.mobile_profile(s.account, &opts).unwrap()
+}
+
+#[test]
+fn signed_profile_is_verified_by_openssl_against_the_test_ca() {
+    let s = setup();
+    let pki = pki();
+    let f = signed(&s, import(&s.app, "Signer", &pki.signer_pem));
+    assert!(f.signed);
+    let der = b64(&f.data_base64);
+    // Only the root is given: the intermediate must come from the signature itself.
+    let p = verified(&s.dir, &der, &pki.ca_pem);
+    assert_eq!(p["PayloadContent"][0]["EmailAddress"], "max@example.com");
+    // The leaf and the intermediate travel in the SignedData.
+    let o = Command::new("openssl")
+        .args(["pkcs7", "-inform", "DER", "-print_certs", "-noout", "-in"])
+        .arg(write(&s.dir, "signed.mobileconfig", &der))
+        .output()
+        .unwrap();
+    let listing = String::from_utf8_lossy(&o.stdout);
+    assert!(listing.contains("Profile Signer"), "{listing}");
+    assert!(listing.contains("Mobile Test Intermediate CA"), "{listing}");
+    // Another CA does not verify it.
+    assert!(cms_verify(&s.dir, &der, &pki.https_cert).is_none());
 }
 
 #[test]
@@ -500,17 +478,7 @@ fn signs_with_a_pkcs12_file_and_with_an_encrypted_key_opened_by_the_keyring() {
             .unwrap()
             .item
             .id;
-        let f = s
-            .app
-            .mobile_profile(
-                s.account,
-                &ProfileOptions {
-                    certificate_id: Some(id),
-                    ..Default::default()
-                },
-            )
-            .unwrap();
-        let p = verified(d, &b64(&f.data_base64), &pki.ca_pem);
+        let p = verified(d, &b64(&signed(&s, id).data_base64), &pki.ca_pem);
         assert_eq!(p["PayloadType"], "Configuration", "{name}");
         // The store keeps one entry per certificate: make room for the next form of it.
         s.app.delete_certificate(id, None).unwrap();
@@ -1083,17 +1051,7 @@ fn no_password_in_any_output_unless_asked_then_only_there() {
         s.app.mobile_autoconfig(s.account).unwrap().xml.into_bytes(),
     ));
     let pki = pki();
-    let cert = import(&s.app, "Signer", &pki.signer_pem);
-    let f = s
-        .app
-        .mobile_profile(
-            s.account,
-            &ProfileOptions {
-                certificate_id: Some(cert),
-                ..Default::default()
-            },
-        )
-        .unwrap();
+    let f = signed(&s, import(&s.app, "Signer", &pki.signer_pem));
     plain.push(("signed profile".into(), b64(&f.data_base64)));
     for (what, bytes) in &plain {
         for c in [CANARY, SMTP_CANARY] {
