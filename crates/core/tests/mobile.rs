@@ -69,6 +69,15 @@ fn setup() -> Setup {
     }
 }
 
+/// An account of the user of `s`.
+fn add_account(s: &Setup, input: AccountInput) -> i64 {
+    let input = AccountInput {
+        owner: Some(Owner::User(s.user)),
+        ..input
+    };
+    s.app.create_account(&input).unwrap().item.id
+}
+
 fn b64(s: &str) -> Vec<u8> {
     use base64::Engine;
     base64::engine::general_purpose::STANDARD.decode(s).unwrap()
@@ -223,19 +232,16 @@ fn microsoft_365_gets_an_exchange_payload_with_oauth() {
             ..outgoing_input("M365 SMTP", "smtp.office365.com")
         },
     );
-    let a = s
-        .app
-        .create_account(&AccountInput {
+    let a = add_account(
+        &s,
+        AccountInput {
             name: "Contoso".into(),
             email: "erika@contoso.com".into(),
-            owner: Some(Owner::User(s.user)),
             incoming_server_id: Some(imap),
             outgoing_server_id: Some(smtp),
             ..Default::default()
-        })
-        .unwrap()
-        .item
-        .id;
+        },
+    );
     let f = s.app.mobile_profile(a, &ProfileOptions::default()).unwrap();
     let p = plistlib(&write(&s.dir, "m365.mobileconfig", &b64(&f.data_base64)));
     let eas = &p["PayloadContent"][0];
@@ -831,18 +837,15 @@ fn publication_check_finds_the_file_served_over_https_and_says_what_is_missing()
 fn every_bad_input_is_refused_naming_what_to_change() {
     let s = setup();
     // No incoming server.
-    let no_in = s
-        .app
-        .create_account(&AccountInput {
+    let no_in = add_account(
+        &s,
+        AccountInput {
             name: "Nur Senden".into(),
             email: "send@example.com".into(),
-            owner: Some(Owner::User(s.user)),
             outgoing_server_id: s.app.get_account(s.account).unwrap().outgoing_server_id,
             ..Default::default()
-        })
-        .unwrap()
-        .item
-        .id;
+        },
+    );
     refused(
         s.app.mobile_profile(no_in, &ProfileOptions::default()),
         "incoming_server_id",
@@ -868,19 +871,16 @@ fn every_bad_input_is_refused_naming_what_to_change() {
             ..server_input("POP", "pop.example.com")
         },
     );
-    let pop_only = s
-        .app
-        .create_account(&AccountInput {
+    let pop_only = add_account(
+        &s,
+        AccountInput {
             name: "POP ohne SMTP".into(),
             email: "pop@example.com".into(),
-            owner: Some(Owner::User(s.user)),
             incoming_server_id: Some(pop),
             password: SecretUpdate::set(CANARY),
             ..Default::default()
-        })
-        .unwrap()
-        .item
-        .id;
+        },
+    );
     refused(
         s.app.mobile_profile(pop_only, &ProfileOptions::default()),
         "outgoing_server_id",
@@ -933,19 +933,16 @@ fn every_bad_input_is_refused_naming_what_to_change() {
     s.app.update_account(s.account, v, &a).unwrap();
 
     // A non-ASCII address for the Thunderbird QR format.
-    let idn = s
-        .app
-        .create_account(&AccountInput {
+    let idn = add_account(
+        &s,
+        AccountInput {
             name: "Umlaut".into(),
             email: "juergen@müller.example".into(),
-            owner: Some(Owner::User(s.user)),
             incoming_server_id: Some(s.imap),
             outgoing_server_id: a.outgoing_server_id,
             ..Default::default()
-        })
-        .unwrap()
-        .item
-        .id;
+        },
+    );
     refused(
         s.app.mobile_qr(idn, &QrOptions::default()),
         "email",
@@ -975,19 +972,16 @@ fn every_bad_input_is_refused_naming_what_to_change() {
             ..server_input("OAuth IMAP", "imap.idp.example.com")
         },
     );
-    let oauth = s
-        .app
-        .create_account(&AccountInput {
+    let oauth = add_account(
+        &s,
+        AccountInput {
             name: "OAuth".into(),
             email: "o@example.com".into(),
-            owner: Some(Owner::User(s.user)),
             incoming_server_id: Some(oauth_in),
             outgoing_server_id: a.outgoing_server_id,
             ..Default::default()
-        })
-        .unwrap()
-        .item
-        .id;
+        },
+    );
     refused(
         s.app.mobile_profile(oauth, &ProfileOptions::default()),
         "format",
