@@ -1,6 +1,9 @@
 //! `mbadmin mobile …` as a user runs it: files written whole (read back by plistlib and
 //! zbarimg), refusals that leave no file behind, the devices recorded, list/show/rm, --json.
 
+#[path = "../../core/tests/support/mod.rs"]
+mod support;
+
 mod cli_support;
 
 use cli_support::{command, json, run, temp_db, text, words};
@@ -186,4 +189,67 @@ fn refusals_name_what_to_change_and_leave_no_file() {
         .as_array()
         .unwrap()
         .is_empty());
+}
+
+/// With the real Secret Service: the password goes only into the file asked for, and that
+/// file is owner-only; the one made without it holds no password and is not.
+#[test]
+fn with_password_only_that_file_holds_it_and_only_its_owner_reads_it() {
+    use std::os::unix::fs::PermissionsExt;
+    const CANARY: &str = "Mobil-Kanarie-4711";
+    let _keyring = support::SecretService::shared();
+    let (dir, db) = temp_db();
+    let keyed = |line: &str, stdin: &str| {
+        let o = run(command(&[], &db, &words(line)), stdin);
+        assert!(o.status.success(), "{line}: {}", text(&o.stderr));
+        o
+    };
+    keyed(
+        "server add --name IMAP --host imap.example.com --security tls",
+        "",
+    );
+    keyed(
+        "outgoing add --name SMTP --host smtp.example.com --security tls",
+        "",
+    );
+    keyed("user add --login max", "");
+    keyed(
+        "account add --name Max --email max@example.com --owner-user max --incoming IMAP --outgoing SMTP --password-stdin",
+        CANARY,
+    );
+    let d = dir.path();
+    let plain = d.join("plain.mobileconfig");
+    let with = d.join("with.mobileconfig");
+    let png = d.join("plain.png");
+    keyed(&format!("mobile profile Max --out {}", plain.display()), "");
+    keyed(&format!("mobile qr Max --out {}", png.display()), "");
+    let o = keyed(
+        &format!(
+            "mobile profile Max --with-password --out {}",
+            with.display()
+        ),
+        "",
+    );
+    assert!(text(&o.stdout).contains("contains the password"));
+    let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode(&with), 0o600);
+    assert_ne!(
+        mode(&plain) & 0o044,
+        0,
+        "a file without secret keeps the usual mode"
+    );
+    let has = |p: &Path| {
+        let b = std::fs::read(p).unwrap();
+        b.windows(CANARY.len()).any(|w| w == CANARY.as_bytes())
+    };
+    assert!(has(&with));
+    for p in [&plain, &png, &db] {
+        assert!(!has(p), "{} holds the password", p.display());
+    }
+    let z = Command::new("zbarimg")
+        .args(["--raw", "-q"])
+        .arg(&png)
+        .output()
+        .unwrap();
+    assert!(!text(&z.stdout).contains(CANARY));
 }
