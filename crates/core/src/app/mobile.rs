@@ -54,8 +54,9 @@ pub struct QrOptions {
     pub device: Option<DeviceNote>,
 }
 
-/// A produced file: its suggested name, MIME type and bytes (base64, to cross IPC).
-#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+/// A produced file: its suggested name, MIME type and bytes (base64, to cross IPC). Its Debug
+/// form leaves the bytes out: they may hold the password.
+#[derive(Clone, Serialize, Deserialize, TS)]
 pub struct ProducedFile {
     pub file_name: String,
     pub mime: String,
@@ -66,7 +67,8 @@ pub struct ProducedFile {
     pub device: Option<MobileDevice>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+/// A QR code; like `ProducedFile`, its Debug form leaves the code out.
+#[derive(Clone, Serialize, Deserialize, TS)]
 pub struct QrCodeOut {
     pub format: QrFormat,
     /// Characters in the code (Thunderbird for Android reads at most 800).
@@ -97,6 +99,29 @@ pub struct PublicationCheck {
     pub status: Option<u16>,
     /// Why not (translated), when not published.
     pub problem: Option<String>,
+}
+
+impl std::fmt::Debug for ProducedFile {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ProducedFile")
+            .field("file_name", &self.file_name)
+            .field("bytes", &self.data_base64.len())
+            .field("contains_password", &self.contains_password)
+            .field("signed", &self.signed)
+            .field("device", &self.device)
+            .finish()
+    }
+}
+
+impl std::fmt::Debug for QrCodeOut {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("QrCodeOut")
+            .field("format", &self.format)
+            .field("chars", &self.chars)
+            .field("contains_password", &self.contains_password)
+            .field("device", &self.device)
+            .finish()
+    }
 }
 
 fn file(name: String, mime: &str, bytes: &[u8]) -> ProducedFile {
