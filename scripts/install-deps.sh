@@ -26,6 +26,9 @@ test_pkgs+=(dnsmasq-base nginx-light)
 # Second implementations of IMAP and POP3 beside Dovecot (GNU Mailutils), Cyrus SASL for
 # SMTP AUTH NTLM through Postfix, a CalDAV server, and a QR-code decoder for the Mobile tab.
 test_pkgs+=(mailutils-imap4d mailutils-pop3d sasl2-bin libsasl2-modules radicale zbar-tools)
+# The Mobile tab's outputs read back by real parsers: xmllint (autoconfig XML) and Python's
+# plistlib (profiles).
+test_pkgs+=(libxml2-utils python3)
 
 pkgs=("${app_pkgs[@]}")
 [ "$mode" = test ] && pkgs+=("${test_pkgs[@]}")

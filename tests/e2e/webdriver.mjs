@@ -3,6 +3,8 @@
 import { spawn } from "node:child_process";
 import { createServer } from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 
 const ELEMENT = "element-6066-11e4-a52e-4f735466cecf";
 
@@ -17,12 +19,14 @@ export async function freePort() {
   });
 }
 
-/** Starts tauri-driver on loopback and waits until it answers /status (bounded). */
-export async function startDriver() {
+/** Starts tauri-driver on loopback and waits until it answers /status (bounded). The app
+ * runs in `cwd` (where the window's downloads land). */
+export async function startDriver({ cwd } = {}) {
   const port = await freePort();
   const nativePort = await freePort();
   const proc = spawn("tauri-driver", ["--port", String(port), "--native-port", String(nativePort)], {
     stdio: ["ignore", "inherit", "inherit"],
+    cwd,
   });
   const base = `http://127.0.0.1:${port}`;
   for (let i = 0; i < 100; i++) {
@@ -138,4 +142,50 @@ export class Session {
   async screenshot() {
     return Buffer.from(await this.cmd("GET", "/screenshot"), "base64");
   }
+}
+
+// ---- what the tests share: list rows, pickers, text, screenshots
+
+/** The visible text of the list entries `testid` (whitespace collapsed). */
+export async function rows(s, testid) {
+  return s.cmd("POST", "/execute/sync", {
+    script:
+      "return [...document.querySelectorAll(`[data-testid=\"${arguments[0]}\"]`)]" +
+      ".map((e) => e.textContent.replace(/\\s+/g, ' ').trim());",
+    args: [testid],
+  });
+}
+
+export async function untilRow(s, testid, text) {
+  await s.until(async () => (await rows(s, testid)).some((r) => r.includes(text)), `"${text}" in ${testid}`);
+}
+
+/** Picks the option whose label contains `text` (waits until the picker has it). */
+export async function selectByText(s, css, text) {
+  const value = await s.until(
+    () =>
+      s.cmd("POST", "/execute/sync", {
+        script:
+          "const el = document.querySelector(arguments[0]); if (!el) return null;" +
+          "const o = [...el.options].find((o) => o.textContent.trim() === arguments[1])" +
+          " ?? [...el.options].find((o) => o.textContent.includes(arguments[1]));" +
+          "return o ? o.value : null;",
+        args: [css, text],
+      }),
+    `option "${text}" in ${css}`,
+  );
+  await s.select(css, value);
+}
+
+export async function text(s, css) {
+  return s.cmd("POST", "/execute/sync", {
+    script: "const el = document.querySelector(arguments[0]); return el ? el.textContent.replace(/\\s+/g, ' ').trim() : null;",
+    args: [css],
+  });
+}
+
+export async function shot(s, name) {
+  if (!process.env.SCREENSHOT_DIR) return;
+  mkdirSync(process.env.SCREENSHOT_DIR, { recursive: true });
+  writeFileSync(join(process.env.SCREENSHOT_DIR, name), await s.screenshot());
 }

@@ -84,7 +84,7 @@ describe('status line', () => {
 });
 
 describe('tabs', () => {
-  it('arrow_keys_move_between_tabs_and_unbuilt_ones_say_coming_soon', async () => {
+  it('arrow_keys_move_between_tabs_and_each_shows_its_content', async () => {
     const u = userEvent.setup();
     render(App);
     const servers = screen.getByTestId('tab-servers');
@@ -106,7 +106,7 @@ describe('tabs', () => {
 
     await u.keyboard('{ArrowRight}{ArrowRight}');
     expect(screen.getByTestId('tab-mobile')).toHaveAttribute('aria-selected', 'true');
-    expect(screen.getByRole('tabpanel')).toHaveTextContent('Folgt in Kürze');
+    expect(screen.getByRole('tabpanel')).toContainElement(await screen.findByTestId('provision-account'));
 
     await u.keyboard('{ArrowLeft}{ArrowLeft}{ArrowLeft}{ArrowLeft}{ArrowLeft}{ArrowLeft}');
     expect(screen.getByTestId('tab-settings')).toHaveAttribute('aria-selected', 'true');

@@ -111,6 +111,8 @@ records! {
     Certificates: Certificate, Certificate, name, list_certificates, get_certificate,
         delete_certificate;
     Templates: Template, Template, name, list_templates, get_template, delete_template;
+    Devices: MobileDevice, MobileDevice, name, list_mobile_devices, get_mobile_device,
+        delete_mobile_device;
 }
 
 /// `delete_group` wants to know what happens to the group's shared mailboxes; the plain

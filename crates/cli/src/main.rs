@@ -8,6 +8,7 @@ mod crud;
 mod detect;
 mod domain;
 mod fmt;
+mod mobile;
 mod oauth;
 mod outgoing;
 mod people;
@@ -104,6 +105,9 @@ enum Command {
     },
     /// Connection tests (Verbindung testen): each step live, exit code 0 only if all passed.
     Test(probe::TestArgs),
+    /// Phones and tablets: Apple profile, QR codes, autoconfig; mobile accounts (Mobile-Konten).
+    #[command(subcommand)]
+    Mobile(Box<mobile::Cmd>),
     /// OAuth2: providers, and connecting accounts (device code, browser, app-only).
     Oauth(Box<oauth::OauthArgs>),
     /// The mail domain's DNS records (Domain prüfen): why mail lands in spam or bounces.
@@ -268,5 +272,6 @@ fn run(app: &App, cmd: Command, json: bool) -> Result<Output, ApiError> {
         Command::Oauth(c) => oauth::run(app, c.cmd, json),
         Command::Domain(c) => domain::run(app, c, json),
         Command::Detect(c) => detect::run(app, c, json),
+        Command::Mobile(c) => mobile::run(app, *c),
     }
 }

@@ -255,6 +255,7 @@ pub fn flag_for(field: &str) -> String {
         "smime_certificate_id" => "smime-cert",
         "client_certificate_id" => "client-cert",
         "sender_address" => "sender",
+        "certificate" => "sign",
         "fetch_interval_minutes" => "fetch-interval",
         "detect_budget_secs" => "detect-budget",
         "address" => return "address".to_string(),

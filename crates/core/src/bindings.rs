@@ -80,6 +80,21 @@ pub fn render() -> String {
     decl::<TemplateInput>(&cfg, &mut out);
     decl::<PresetServer>(&cfg, &mut out);
     decl::<Preset>(&cfg, &mut out);
+    decl::<DevicePlatform>(&cfg, &mut out);
+    decl::<ProvisionMethod>(&cfg, &mut out);
+    decl::<MobileDevice>(&cfg, &mut out);
+    decl::<MobileDeviceInput>(&cfg, &mut out);
+    {
+        use crate::app::mobile::*;
+        decl::<DeviceNote>(&cfg, &mut out);
+        decl::<ProfileOptions>(&cfg, &mut out);
+        decl::<QrFormat>(&cfg, &mut out);
+        decl::<QrOptions>(&cfg, &mut out);
+        decl::<ProducedFile>(&cfg, &mut out);
+        decl::<QrCodeOut>(&cfg, &mut out);
+        decl::<AutoconfigOut>(&cfg, &mut out);
+        decl::<PublicationCheck>(&cfg, &mut out);
+    }
     decl::<crate::app::transfer::ExportOptions>(&cfg, &mut out);
     decl::<crate::app::transfer::OnConflict>(&cfg, &mut out);
     decl::<crate::app::transfer::ImportOptions>(&cfg, &mut out);

@@ -232,6 +232,19 @@ string_enum! {
         SecretsUnavailable = "secrets_unavailable",
         SecretsLocked = "secrets_locked",
         SecretsFailed = "secrets_failed",
+        NoIncoming = "no_incoming",
+        NoOutgoing = "no_outgoing",
+        PlaintextServer = "plaintext_server",
+        FormatNoOauth = "format_no_oauth",
+        FormatImapOnly = "format_imap_only",
+        AsciiOnly = "ascii_only",
+        QrTooLong = "qr_too_long",
+        PasswordRequired = "password_required",
+        PasswordNotStored = "password_not_stored",
+        CertificateExpired = "certificate_expired",
+        DateInvalid = "date_invalid",
+        DomainUnknown = "domain_unknown",
+        FileExtension = "file_extension",
     }
 }
 

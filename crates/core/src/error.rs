@@ -45,6 +45,7 @@ pub enum Entity {
     Template,
     Settings,
     OauthProvider,
+    MobileDevice,
 }
 
 impl Entity {
@@ -62,6 +63,7 @@ impl Entity {
             Entity::Template => "entity.template",
             Entity::Settings => "entity.settings",
             Entity::OauthProvider => "entity.oauth_provider",
+            Entity::MobileDevice => "entity.mobile_device",
         }
     }
 
@@ -79,6 +81,7 @@ impl Entity {
             Entity::Template => "templates",
             Entity::Settings => "general_settings",
             Entity::OauthProvider => "oauth_providers",
+            Entity::MobileDevice => "mobile_devices",
         }
     }
 
@@ -97,6 +100,7 @@ impl Entity {
             Entity::Template => "template",
             Entity::Settings => "settings",
             Entity::OauthProvider => "oauth_provider",
+            Entity::MobileDevice => "mobile_device",
         }
     }
 

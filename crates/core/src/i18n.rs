@@ -155,6 +155,66 @@ fn catalogue(key: &str) -> (&'static str, &'static str) {
             "Dieses Zertifikat hat keinen privaten Schlüssel; zum Signieren und als Client-Zertifikat wird einer benötigt.",
             "This certificate has no private key; signing and client authentication need one.",
         ),
+        "field.file_extension" => (
+            "Der Dateiname muss auf {allowed} enden.",
+            "The file name must end in {allowed}.",
+        ),
+        "field.domain_unknown" => (
+            "Kein Konto mit einer Adresse @{domain}, dessen Server ein Telefon nutzen kann. Ein Konto der Domain anlegen oder ein Konto angeben.",
+            "No account with an address @{domain} whose servers a phone can use. Create an account of the domain or name an account.",
+        ),
+        "mobile.autoconfig_status" => (
+            "Die Adresse antwortet mit HTTP {status} statt der Autoconfig-Datei.",
+            "The address answers HTTP {status} instead of the autoconfig file.",
+        ),
+        "mobile.autoconfig_other" => (
+            "Die Adresse liefert eine Datei, aber nicht die Autoconfig dieses Kontos (anderer Posteingangsserver oder kein clientConfig).",
+            "The address serves a file, but not this account's autoconfig (another incoming server, or no clientConfig).",
+        ),
+        "field.date_invalid" => (
+            "Ein Datum im Format JJJJ-MM-TT (z. B. 2026-11-30) eingeben.",
+            "Enter a date as YYYY-MM-DD (e.g. 2026-11-30).",
+        ),
+        "field.no_incoming" => (
+            "Das Konto hat keinen Posteingangsserver. Im Tab Konten einen Posteingangsserver wählen.",
+            "The account has no incoming server. Choose one in the Accounts tab.",
+        ),
+        "field.no_outgoing" => (
+            "Für das Konto gilt kein Postausgangsserver (weder am Konto noch am Betrieb noch als Standard); ein Telefon könnte nicht senden. Im Tab Konten einen Postausgangsserver wählen.",
+            "No outgoing server applies to the account (none on the account, its company or as default); a phone could not send. Choose an outgoing server in the Accounts tab.",
+        ),
+        "field.plaintext_server" => (
+            "Der Server „{server}“ ist ohne Verschlüsselung eingestellt. Telefone erhalten nur SSL/TLS oder STARTTLS: am Server die Verschlüsselung einstellen.",
+            "The server \"{server}\" is set up without encryption. Phones only get SSL/TLS or STARTTLS: set the server's encryption.",
+        ),
+        "field.format_no_oauth" => (
+            "{format} kann keine OAuth2-Anmeldung übertragen. Ein anderes Format wählen (Thunderbird-QR-Code oder Autoconfig) oder ein Microsoft-365-Konto verwenden.",
+            "{format} cannot carry an OAuth2 login. Choose another format (Thunderbird QR code or autoconfig) or use a Microsoft 365 account.",
+        ),
+        "field.format_imap_only" => (
+            "{format} ruft E-Mails nur per IMAP ab; dieses Konto nutzt POP3. Einen IMAP-Posteingangsserver wählen oder ein anderes Format.",
+            "{format} fetches mail only by IMAP; this account uses POP3. Choose an IMAP incoming server or another format.",
+        ),
+        "field.ascii_only" => (
+            "{format} erlaubt in diesem Format nur ASCII-Adressen und -Benutzernamen (keine Umlaute). Das Apple-Profil oder Autoconfig verwenden.",
+            "{format} allows only ASCII addresses and usernames in this format (no accented letters). Use the Apple profile or autoconfig.",
+        ),
+        "field.qr_too_long" => (
+            "Zu viele Daten für einen QR-Code: {len} Zeichen, höchstens {max}. Kürzere Namen wählen oder das Apple-Profil verwenden.",
+            "Too much data for one QR code: {len} characters, at most {max}. Use shorter names or the Apple profile.",
+        ),
+        "field.password_required" => (
+            "{format} braucht das Passwort im Code (das Format verlangt es). „Passwort einschließen“ wählen oder den Thunderbird-QR-Code verwenden.",
+            "{format} needs the password in the code (the format requires it). Choose \"include password\" or use the Thunderbird QR code.",
+        ),
+        "field.password_not_stored" => (
+            "Für dieses Konto ist kein Passwort gespeichert; es kann nicht eingeschlossen werden. Im Tab Konten das Passwort hinterlegen oder ohne Passwort exportieren.",
+            "No password is stored for this account, so none can be included. Store it in the Accounts tab or export without the password.",
+        ),
+        "field.certificate_expired" => (
+            "Das Zertifikat ist nicht gültig (gültig bis {not_after}); iOS würde das Profil als „nicht überprüft“ zeigen. Ein gültiges Zertifikat wählen.",
+            "The certificate is not valid (valid until {not_after}); iOS would show the profile as \"not verified\". Choose a valid certificate.",
+        ),
         "field.certificate_invalid" => (
             "Das Zertifikat konnte nicht gelesen werden: {reason}",
             "The certificate could not be read: {reason}",
@@ -287,6 +347,7 @@ fn catalogue(key: &str) -> (&'static str, &'static str) {
         "entity.template" => ("Vorlage", "Template"),
         "entity.settings" => ("Allgemeine Einstellungen", "General settings"),
         "entity.oauth_provider" => ("OAuth-Anbieter", "OAuth provider"),
+        "entity.mobile_device" => ("Mobilgerät", "mobile device"),
         _ => ("{?}", "{?}"),
     }
 }

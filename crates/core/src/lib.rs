@@ -16,6 +16,7 @@ pub mod model;
 pub mod oauth;
 pub mod paths;
 pub mod probe;
+pub mod provision;
 pub mod secrets;
 pub mod sensitive;
 pub mod store;

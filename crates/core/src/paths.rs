@@ -62,6 +62,38 @@ pub fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     std::fs::write(path, bytes)
 }
 
+/// Replaces `path` with `bytes` as a whole or not at all: written to a temporary file in the
+/// same directory, then renamed over it. `private`: owner-only (the file holds a secret).
+pub fn write_replacing(path: &Path, bytes: &[u8], private: bool) -> std::io::Result<()> {
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let name = path
+        .file_name()
+        .ok_or_else(|| std::io::Error::other("no file name"))?
+        .to_string_lossy();
+    let tmp = dir.join(format!(".{name}.{}.part", std::process::id()));
+    let written = (|| {
+        let mut o = std::fs::OpenOptions::new();
+        o.write(true).create_new(true);
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut o, if private { 0o600 } else { 0o644 });
+        let mut f = o.open(&tmp)?;
+        std::io::Write::write_all(&mut f, bytes)?;
+        f.sync_all()?;
+        drop(f);
+        if private {
+            make_private(&tmp)?;
+        }
+        std::fs::rename(&tmp, path)
+    })();
+    if written.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    written
+}
+
 #[cfg(all(test, unix))]
 mod tests {
     use super::*;
@@ -85,5 +117,22 @@ mod tests {
             0o600
         );
         assert_eq!(std::fs::read(&p).unwrap(), b"new");
+    }
+
+    #[test]
+    fn replaced_files_are_whole_and_private_when_asked() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("a.mobileconfig");
+        write_replacing(&p, b"secret", true).unwrap();
+        assert_eq!(
+            std::fs::metadata(&p).unwrap().permissions().mode() & 0o777,
+            0o600
+        );
+        write_replacing(&p, b"plain", false).unwrap();
+        assert_eq!(std::fs::read(&p).unwrap(), b"plain");
+        // Into a missing directory: an error and no file left behind.
+        let q = dir.path().join("missing/x.png");
+        assert!(write_replacing(&q, b"x", false).is_err());
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
     }
 }

@@ -559,6 +559,17 @@ fn full_config(app: &App) -> Fixture {
         ..Default::default()
     })
     .unwrap();
+    app.create_mobile_device(&MobileDeviceInput {
+        name: "iPhone Vertrieb".into(),
+        platform: DevicePlatform::Ios,
+        user_id: Some(f.users[0]),
+        account_id: Some(a.id),
+        method: ProvisionMethod::Qr,
+        set_up_at: "2026-11-30".into(),
+        set_up_by: "admin".into(),
+        notes: "Diensthandy".into(),
+    })
+    .unwrap();
     let mut st = app.get_settings().unwrap();
     st.fetch_interval_minutes = 5;
     st.lock_after_send = true;
@@ -592,6 +603,8 @@ fn export_import_export_is_identical_and_contains_no_secret() {
     let (b, _) = app_at(&dir.path().join("b.db"), Lang::En);
     let report = b.import_config(&first, &ImportOptions::default()).unwrap();
     assert_eq!(report.created["users"], 3);
+    assert_eq!(report.created["mobile_devices"], 1);
+    assert_eq!(first["mobile_devices"][0]["account"], "Vertrieb Postfach");
     assert_eq!(report.secrets_to_reenter.len(), 3);
     let second = b.export_config(&ExportOptions::default()).unwrap();
     assert_eq!(

@@ -32,10 +32,12 @@ const LAYERS: &[(&str, &str)] = &[
     ("detect", "vocabulary validate error tls dns"),
     ("oauth", "vocabulary validate error secrets tls"),
     ("store", "vocabulary error model validate"),
+    // Provisioning formats (pure: records in, files and codes out).
+    ("provision", "vocabulary error validate model"),
     // The operations the shell and the CLI adapt, and the generated TypeScript types.
     (
         "app",
-        "vocabulary error validate model secrets tls dns probe domain detect oauth store",
+        "vocabulary error validate model secrets tls dns probe domain detect oauth store provision",
     ),
     ("bindings", "*"),
 ];

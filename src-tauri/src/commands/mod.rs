@@ -10,6 +10,9 @@ use mailbox_admin_core::app::detect::{
     DetectDraft, DetectOutcome, DetectProgressEvent, DetectRequest,
 };
 use mailbox_admin_core::app::domain::DomainCheckInput;
+use mailbox_admin_core::app::mobile::{
+    AutoconfigOut, ProducedFile, ProfileOptions, PublicationCheck, QrCodeOut, QrOptions,
+};
 use mailbox_admin_core::app::oauth::{ConnectEvent, ConnectOptions, Disconnected, OauthStatus};
 use mailbox_admin_core::app::probe::{
     AccountTestOptions, BulkResult, BulkSummary, TestOptions, TestRun, TestTargetKind,
@@ -95,6 +98,22 @@ commands! {
         list: list_calendars, create: create_calendar, update: update_calendar,
         delete: delete_calendar,
     }
+
+    // ---- phones and tablets (Mobile): what a device gets, and the devices set up
+    crud MobileDevice(MobileDeviceInput) -> MobileDevice {
+        list: list_mobile_devices, create: create_mobile_device,
+        update: update_mobile_device, delete: delete_mobile_device,
+    }
+    /// The Apple profile (base64), signed if asked; records the device when one is named.
+    mobile_profile(account_id: i64, options: ProfileOptions) -> ProducedFile =
+        |cx| cx.mobile_profile(account_id, &options);
+    /// A QR code as SVG and PNG; records the device when one is named.
+    mobile_qr(account_id: i64, options: QrOptions) -> QrCodeOut =
+        |cx| cx.mobile_qr(account_id, &options);
+    mobile_autoconfig(account_id: i64) -> AutoconfigOut = |cx| cx.mobile_autoconfig(account_id);
+    /// Fetches both publication URLs of the account's domain over HTTPS.
+    check_autoconfig(account_id: i64) -> Vec<PublicationCheck> =
+        |cx| cx.check_autoconfig(account_id).await;
 
     // ---- certificates, general settings, templates, presets
     crud Certificate(CertImport) -> Saved<Certificate> {

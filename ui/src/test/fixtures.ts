@@ -18,6 +18,7 @@ import type {
   TestReport,
   TestRun,
   CalendarAccount,
+  MobileDevice,
   Certificate,
   Company,
   Employee,
@@ -204,6 +205,26 @@ export function calendar(overrides: Partial<CalendarAccount> = {}): CalendarAcco
   };
 }
 
+export function mobileDevice(overrides: Partial<MobileDevice> = {}): MobileDevice {
+  const id = overrides.id ?? nextId++;
+  return {
+    id,
+    version: 1,
+    name: `Gerät ${id}`,
+    platform: 'ios',
+    user_id: null,
+    account_id: 1,
+    account_name: 'Konto 1',
+    method: 'profile',
+    set_up_at: '2026-11-30T10:00:00Z',
+    set_up_by: 'admin',
+    notes: '',
+    created_at: '2026-11-30T10:00:00Z',
+    updated_at: '2026-11-30T10:00:00Z',
+    ...overrides,
+  };
+}
+
 export function certificate(overrides: Partial<Certificate> = {}): Certificate {
   const id = overrides.id ?? nextId++;
   return {
@@ -330,6 +351,7 @@ export function resetBackend() {
   api.listEmployees.mockResolvedValue([]);
   api.listAccounts.mockResolvedValue([]);
   api.listCalendars.mockResolvedValue([]);
+  api.listMobileDevices.mockResolvedValue([]);
   api.listCertificates.mockResolvedValue([]);
   api.listTemplates.mockResolvedValue([]);
   api.listPresets.mockResolvedValue([GMX]);

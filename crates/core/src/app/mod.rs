@@ -202,6 +202,7 @@ mod certs;
 pub mod detect;
 pub mod domain;
 mod journal;
+pub mod mobile;
 pub mod oauth;
 mod outgoing;
 mod people;

@@ -4,6 +4,7 @@
 pub mod account;
 pub mod calendar;
 pub mod cert;
+pub mod mobile;
 pub mod oauth;
 pub mod outgoing;
 pub mod people;
@@ -14,6 +15,7 @@ pub mod template;
 pub use account::*;
 pub use calendar::*;
 pub use cert::*;
+pub use mobile::*;
 pub use oauth::*;
 pub use outgoing::*;
 pub use people::*;

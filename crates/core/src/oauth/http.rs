@@ -152,6 +152,16 @@ impl Http {
         Ok((status, body))
     }
 
+    /// GETs a document over HTTPS (a published autoconfig file): (status, body).
+    pub(crate) async fn get_text(&self, url: &str) -> Result<(u16, Vec<u8>), OauthFailure> {
+        let (client, _) = self.parts()?;
+        let req = client
+            .get(url)
+            .header("Accept", "application/xml, text/xml");
+        let (status, _, body) = self.send(url, req).await?;
+        Ok((status, body))
+    }
+
     /// One request of an OAuth grant (what oauth2 hands to its HTTP client). An answer that
     /// is neither a success nor an OAuth error (RFC 6749 §5.2) — a redirect, an HTML error
     /// page — is reported here, with its status, instead of as unparsable JSON.

@@ -340,6 +340,27 @@ ALTER TABLE general_settings ADD COLUMN detect_allow_http INTEGER NOT NULL DEFAU
 ALTER TABLE general_settings ADD COLUMN detect_send_address INTEGER NOT NULL DEFAULT 0
     CHECK (detect_send_address IN (0,1));
 "#,
+    // 6: mobile accounts (Mobile-Konten): the phones and tablets set up for an account.
+    r#"
+CREATE TABLE mobile_devices (
+    id          INTEGER PRIMARY KEY,
+    uid         TEXT    NOT NULL UNIQUE,
+    version     INTEGER NOT NULL DEFAULT 1,
+    name        TEXT    NOT NULL UNIQUE COLLATE NOCASE,
+    platform    TEXT    NOT NULL DEFAULT 'ios' CHECK (platform IN ('ios','android','desktop','other')),
+    user_id     INTEGER REFERENCES users(id) ON DELETE SET NULL,
+    -- The record of a device set up for an account goes with the account.
+    account_id  INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+    method      TEXT    NOT NULL CHECK (method IN ('profile','qr','autoconfig')),
+    set_up_at   TEXT    NOT NULL,
+    set_up_by   TEXT    NOT NULL DEFAULT '',
+    notes       TEXT    NOT NULL DEFAULT '',
+    created_at  TEXT    NOT NULL,
+    updated_at  TEXT    NOT NULL
+) STRICT;
+CREATE INDEX mobile_devices_account ON mobile_devices(account_id);
+CREATE INDEX mobile_devices_user ON mobile_devices(user_id);
+"#,
 ];
 
 pub fn migrations<'a>(list: &[&'a str]) -> Migrations<'a> {

@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod calendar;
 pub mod certs;
 mod migrations;
+pub mod mobile;
 pub mod oauth;
 pub mod outgoing;
 pub mod people;

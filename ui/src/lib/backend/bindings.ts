@@ -5,7 +5,7 @@ export type Lang = "de" | "en";
 
 export type ErrorCode = "validation" | "not_found" | "conflict" | "in_use" | "secrets_unavailable" | "secrets_locked" | "secrets_failed" | "database" | "io" | "oauth" | "cancelled" | "internal";
 
-export type FieldCode = "certificate_invalid" | "certificate_no_key" | "confirm_insecure" | "control_chars" | "csv_header" | "days_range" | "default_disabled" | "duplicate" | "email_invalid" | "export_modified" | "fingerprint_invalid" | "fixed_after_creation" | "host_invalid" | "host_port_mismatch" | "https_required" | "imap_only" | "import_conflict" | "invalid_json" | "locked_mailbox_path" | "m365_auth" | "missing_ref" | "no_spaces" | "nothing_to_test" | "oauth_flow_unavailable" | "oauth_no_flow" | "oauth_provider_required" | "owner_required" | "passphrase_wrong" | "pop3_only" | "port_range" | "range" | "required" | "template_kind" | "tenant_invalid" | "timeout_range" | "too_long" | "too_short" | "url_invalid" | "domain_invalid" | "outgoing_unknown" | "server_disabled" | "csv_invalid" | "dns_server_invalid" | "wildcard_public_suffix" | "secrets_unavailable" | "secrets_locked" | "secrets_failed";
+export type FieldCode = "certificate_invalid" | "certificate_no_key" | "confirm_insecure" | "control_chars" | "csv_header" | "days_range" | "default_disabled" | "duplicate" | "email_invalid" | "export_modified" | "fingerprint_invalid" | "fixed_after_creation" | "host_invalid" | "host_port_mismatch" | "https_required" | "imap_only" | "import_conflict" | "invalid_json" | "locked_mailbox_path" | "m365_auth" | "missing_ref" | "no_spaces" | "nothing_to_test" | "oauth_flow_unavailable" | "oauth_no_flow" | "oauth_provider_required" | "owner_required" | "passphrase_wrong" | "pop3_only" | "port_range" | "range" | "required" | "template_kind" | "tenant_invalid" | "timeout_range" | "too_long" | "too_short" | "url_invalid" | "domain_invalid" | "outgoing_unknown" | "server_disabled" | "csv_invalid" | "dns_server_invalid" | "wildcard_public_suffix" | "secrets_unavailable" | "secrets_locked" | "secrets_failed" | "no_incoming" | "no_outgoing" | "plaintext_server" | "format_no_oauth" | "format_imap_only" | "ascii_only" | "qr_too_long" | "password_required" | "password_not_stored" | "certificate_expired" | "date_invalid" | "domain_unknown" | "file_extension";
 
 export type FieldError = { field: string, code: FieldCode, message: string, };
 
@@ -388,6 +388,86 @@ domains: Array<string>, imap: PresetServer | null, pop3: PresetServer | null, sm
  * What to do at the provider before the account works, in German and English.
  */
 hint_de: string, hint_en: string, };
+
+export type DevicePlatform = "ios" | "android" | "desktop" | "other";
+
+export type ProvisionMethod = "profile" | "qr" | "autoconfig";
+
+export type MobileDevice = { id: number, version: number, 
+/**
+ * The device's name (e.g. "iPhone Max Mustermann").
+ */
+name: string, platform: DevicePlatform, 
+/**
+ * The person using the device (an app user), if known.
+ */
+user_id: number | null, account_id: number, 
+/**
+ * The account's name, for lists.
+ */
+account_name: string, method: ProvisionMethod, 
+/**
+ * When it was set up (RFC 3339, or a date `YYYY-MM-DD` as entered).
+ */
+set_up_at: string, 
+/**
+ * Who set it up (the operating-system user who produced the file or code).
+ */
+set_up_by: string, notes: string, created_at: string, updated_at: string, };
+
+export type MobileDeviceInput = { name: string, platform: DevicePlatform, user_id: number | null, account_id: number | null, method: ProvisionMethod, 
+/**
+ * Empty: now.
+ */
+set_up_at: string, set_up_by: string, notes: string, };
+
+export type DeviceNote = { name: string, platform: DevicePlatform, user_id: number | null, };
+
+export type ProfileOptions = { 
+/**
+ * Put the account's password into the profile (anyone holding the file can read it).
+ */
+with_password: boolean, 
+/**
+ * Sign with this certificate of the store (it needs its private key).
+ */
+certificate_id: number | null, device: DeviceNote | null, };
+
+export type QrFormat = "thunderbird" | "dclogin";
+
+export type QrOptions = { format: QrFormat, with_password: boolean, device: DeviceNote | null, };
+
+export type ProducedFile = { file_name: string, mime: string, data_base64: string, contains_password: boolean, signed: boolean, 
+/**
+ * The Mobile-Konten entry recorded for the device, when one was named.
+ */
+device: MobileDevice | null, };
+
+export type QrCodeOut = { format: QrFormat, 
+/**
+ * Characters in the code (Thunderbird for Android reads at most 800).
+ */
+chars: number, svg: string, png_base64: string, contains_password: boolean, device: MobileDevice | null, };
+
+export type AutoconfigOut = { domain: string, xml: string, 
+/**
+ * Where it must be published (both, without authentication).
+ */
+urls: Array<string>, 
+/**
+ * False: the account's username fits no placeholder; users must correct it on the device.
+ */
+username_placeholder: boolean, 
+/**
+ * The account it was made from.
+ */
+account_id: number, };
+
+export type PublicationCheck = { url: string, published: boolean, status: number | null, 
+/**
+ * Why not (translated), when not published.
+ */
+problem: string | null, };
 
 export type ExportOptions = { 
 /**

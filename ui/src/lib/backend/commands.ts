@@ -5,6 +5,7 @@ import type {
   AccountInput,
   AccountTestOptions,
   AppInfo,
+  AutoconfigOut,
   BulkResult,
   BulkSummary,
   CalendarAccount,
@@ -36,6 +37,8 @@ import type {
   IncomingServer,
   Lang,
   MailboxFate,
+  MobileDevice,
+  MobileDeviceInput,
   OauthProvider,
   OauthProviderInput,
   OauthStatus,
@@ -43,6 +46,11 @@ import type {
   OutgoingServer,
   Preset,
   ProbeEvent,
+  ProducedFile,
+  ProfileOptions,
+  PublicationCheck,
+  QrCodeOut,
+  QrOptions,
   Removed,
   Saved,
   ServerInput,
@@ -107,6 +115,14 @@ export const COMMANDS = {
   createCalendar: { command: 'create_calendar', args: ['input'], channel: null },
   updateCalendar: { command: 'update_calendar', args: ['id', 'version', 'input'], channel: null },
   deleteCalendar: { command: 'delete_calendar', args: ['id', 'version'], channel: null },
+  listMobileDevices: { command: 'list_mobile_devices', args: ['query'], channel: null },
+  createMobileDevice: { command: 'create_mobile_device', args: ['input'], channel: null },
+  updateMobileDevice: { command: 'update_mobile_device', args: ['id', 'version', 'input'], channel: null },
+  deleteMobileDevice: { command: 'delete_mobile_device', args: ['id', 'version'], channel: null },
+  mobileProfile: { command: 'mobile_profile', args: ['accountId', 'options'], channel: null },
+  mobileQr: { command: 'mobile_qr', args: ['accountId', 'options'], channel: null },
+  mobileAutoconfig: { command: 'mobile_autoconfig', args: ['accountId'], channel: null },
+  checkAutoconfig: { command: 'check_autoconfig', args: ['accountId'], channel: null },
   listCertificates: { command: 'list_certificates', args: ['query'], channel: null },
   importCertificate: { command: 'import_certificate', args: ['input'], channel: null },
   deleteCertificate: { command: 'delete_certificate', args: ['id', 'version'], channel: null },
@@ -355,6 +371,45 @@ export function updateCalendar(
 
 export function deleteCalendar(id: number, version: number): Promise<Removed> {
   return call('delete_calendar', { id, version });
+}
+
+export function listMobileDevices(query: string): Promise<Array<MobileDevice>> {
+  return call('list_mobile_devices', { query });
+}
+
+export function createMobileDevice(input: MobileDeviceInput): Promise<MobileDevice> {
+  return call('create_mobile_device', { input });
+}
+
+export function updateMobileDevice(
+  id: number,
+  version: number,
+  input: MobileDeviceInput,
+): Promise<MobileDevice> {
+  return call('update_mobile_device', { id, version, input });
+}
+
+export function deleteMobileDevice(id: number, version: number): Promise<Removed> {
+  return call('delete_mobile_device', { id, version });
+}
+
+/** The Apple profile (base64), signed if asked; records the device when one is named. */
+export function mobileProfile(accountId: number, options: ProfileOptions): Promise<ProducedFile> {
+  return call('mobile_profile', { accountId, options });
+}
+
+/** A QR code as SVG and PNG; records the device when one is named. */
+export function mobileQr(accountId: number, options: QrOptions): Promise<QrCodeOut> {
+  return call('mobile_qr', { accountId, options });
+}
+
+export function mobileAutoconfig(accountId: number): Promise<AutoconfigOut> {
+  return call('mobile_autoconfig', { accountId });
+}
+
+/** Fetches both publication URLs of the account's domain over HTTPS. */
+export function checkAutoconfig(accountId: number): Promise<Array<PublicationCheck>> {
+  return call('check_autoconfig', { accountId });
 }
 
 export function listCertificates(query: string): Promise<Array<Certificate>> {

@@ -43,6 +43,9 @@ pub struct ExportDoc {
     pub calendar_accounts: Vec<CalendarRow>,
     #[serde(default)]
     pub templates: Vec<TemplateRow>,
+    /// Mobile accounts (Mobile-Konten): the devices set up.
+    #[serde(default)]
+    pub mobile_devices: Vec<MobileDeviceRow>,
     /// Left out: the importing installation keeps its settings.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub settings: Option<SettingsRow>,
@@ -72,6 +75,7 @@ pub const SECTIONS: &[(&str, Entity)] = &[
     ("accounts", Entity::Account),
     ("calendar_accounts", Entity::CalendarAccount),
     ("templates", Entity::Template),
+    ("mobile_devices", Entity::MobileDevice),
 ];
 
 /// A document as read, and the version it was written in.
@@ -97,6 +101,7 @@ impl ExportDoc {
             accounts: Vec::new(),
             calendar_accounts: Vec::new(),
             templates: Vec::new(),
+            mobile_devices: Vec::new(),
             settings: None,
             secrets_to_reenter: Vec::new(),
             sealed_secrets: Vec::new(),
@@ -152,6 +157,7 @@ impl ExportDoc {
                 &r.name
             }),
             of(Entity::Template, &self.templates, |r| &r.name),
+            of(Entity::MobileDevice, &self.mobile_devices, |r| &r.name),
         ]
         .concat()
     }
@@ -716,6 +722,55 @@ impl Default for CalendarRow {
     }
 }
 
+/// A device set up for an account (Mobile-Konten).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct MobileDeviceRow {
+    pub name: String,
+    pub platform: DevicePlatform,
+    /// A user's login.
+    pub user: Option<String>,
+    /// An account's name.
+    pub account: Option<String>,
+    pub method: ProvisionMethod,
+    pub set_up_at: String,
+    pub set_up_by: String,
+    pub notes: String,
+}
+
+impl MobileDeviceRow {
+    pub fn new(i: MobileDeviceInput, user: Option<String>, account: Option<String>) -> Self {
+        MobileDeviceRow {
+            name: i.name,
+            platform: i.platform,
+            user,
+            account,
+            method: i.method,
+            set_up_at: i.set_up_at,
+            set_up_by: i.set_up_by,
+            notes: i.notes,
+        }
+    }
+    pub fn into_input(self, user_id: Option<i64>, account_id: Option<i64>) -> MobileDeviceInput {
+        MobileDeviceInput {
+            name: self.name,
+            platform: self.platform,
+            user_id,
+            account_id,
+            method: self.method,
+            set_up_at: self.set_up_at,
+            set_up_by: self.set_up_by,
+            notes: self.notes,
+        }
+    }
+}
+
+impl Default for MobileDeviceRow {
+    fn default() -> Self {
+        Self::new(MobileDeviceInput::default(), None, None)
+    }
+}
+
 /// A template: its data is an input of its kind (checked on import as on save).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -862,6 +917,7 @@ mod v1 {
             accounts: lenient(doc, "accounts")?,
             calendar_accounts: lenient(doc, "calendar_accounts")?,
             templates: rows(doc, "templates", &template_keys)?,
+            mobile_devices: Vec::new(),
             settings,
             secrets_to_reenter: doc
                 .get("secrets_to_reenter")

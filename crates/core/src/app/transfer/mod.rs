@@ -196,6 +196,15 @@ impl App {
             doc.calendar_accounts
                 .push(CalendarRow::new(CalendarInput::from(&k), employee));
         }
+        for d in crate::store::mobile::list(c, "")? {
+            let user = label(c, Entity::User, d.user_id)?;
+            let account = label(c, Entity::Account, Some(d.account_id))?;
+            doc.mobile_devices.push(MobileDeviceRow::new(
+                MobileDeviceInput::from(&d),
+                user,
+                account,
+            ));
+        }
         for t in crate::store::settings::templates(c, "")? {
             doc.templates.push(TemplateRow {
                 name: t.name,
@@ -422,6 +431,16 @@ impl App {
             input.password = im.secret(Entity::CalendarAccount, &n, "password");
             let w = self.create_calendar_in(c, &input)?.warnings;
             im.created("calendar_accounts", w);
+        }
+        // After the accounts and users they refer to.
+        for r in doc.mobile_devices {
+            if im.take(Entity::MobileDevice, &r.name).is_none() {
+                continue;
+            }
+            let user = im.id_of(Entity::User, "user", &r.user)?;
+            let account = im.id_of(Entity::Account, "account", &r.account)?;
+            self.create_mobile_device_in(c, &r.into_input(user, account))?;
+            im.created("mobile_devices", Vec::new());
         }
         for r in doc.templates {
             if im.take(Entity::Template, &r.name).is_none() {
