@@ -410,6 +410,7 @@ string_enum! {
     OauthScopeMissing = "oauth.scope_missing",
     OauthWrongUser = "oauth.wrong_user",
     OauthNotConnected = "oauth.not_connected",
+    OauthHostNotAllowed = "oauth.host_not_allowed",
     OauthAccessDenied = "oauth.access_denied",
     OauthClientInvalid = "oauth.client_invalid",
     OauthDeviceExpired = "oauth.device_expired",
@@ -1037,6 +1038,17 @@ fn texts(code: DiagnosisCode) -> (Pair, Pair, Pair) {
             (
                 "Im Konto „Verbinden“ wählen (Browser oder Gerätecode) und mit dem Benutzer des Postfachs zustimmen.",
                 "Choose \"Connect\" on the account (browser or device code) and consent as the mailbox's user.",
+            ),
+        ),
+        OauthHostNotAllowed => (
+            ("Token nicht für diesen Server", "Token not meant for this server"),
+            (
+                "Der Server „{host}“ gehört nicht zu den Servern, an die Tokens dieses OAuth-Anbieters gehen dürfen (Microsoft 365: die Server von Exchange Online; Google: die von Gmail; ein eigener Anbieter: Server in der Domain seines Token-Endpunkts). Ein Token – erst recht ein mandantenweites App-Token – wird keinem anderen Server gezeigt; der Test hat es nicht gesendet.",
+                "The server \"{host}\" is not among the servers this OAuth provider's tokens may go to (Microsoft 365: Exchange Online's servers; Google: Gmail's; a provider of your own: servers in the domain of its token endpoint). A token — above all a tenant-wide app token — is shown to no other server; the test did not send it.",
+            ),
+            (
+                "Servername prüfen (Tippfehler, alte Adresse) oder am Server den passenden OAuth-Anbieter wählen.",
+                "Check the server name (a typo, an old address) or choose the matching OAuth provider on the server.",
             ),
         ),
         OauthAccessDenied => (

@@ -356,6 +356,16 @@ pub fn url_problem(url: &str) -> Option<FieldCode> {
     }
 }
 
+/// The registrable domain of `host` (`mail.firma.co.uk` → `firma.co.uk`, Public Suffix
+/// List); an IP address or a name without one is itself.
+pub fn registrable_domain(host: &str) -> String {
+    let h = host.trim().trim_end_matches('.').to_ascii_lowercase();
+    if h.parse::<std::net::IpAddr>().is_ok() {
+        return h;
+    }
+    psl::domain_str(&h).unwrap_or(&h).to_string()
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

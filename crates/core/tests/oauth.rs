@@ -421,6 +421,46 @@ async fn client_credentials_log_in_a_service_mailbox() {
 }
 
 #[tokio::test]
+async fn an_app_only_token_never_goes_to_a_server_outside_its_provider() {
+    // The service provider's token endpoint is on 127.0.0.1; a server record naming
+    // "localhost" (the same machine, another name: as an edited record could name any host)
+    // gets no token: the login step says why, and nothing was requested or sent.
+    let s = setup().await;
+    let mut srv = ServerInput::from(&s.app.get_server(s.imap).unwrap());
+    srv.oauth_provider_id = Some(s.service_provider);
+    srv.login_user = CAROL.name.into();
+    srv.host = "localhost".into();
+    let v = s.app.get_server(s.imap).unwrap().version;
+    s.app.update_server(s.imap, v, &srv).unwrap();
+    let r = s
+        .app
+        .test_server(s.imap, &opts().base, &|_| {}, &CancellationToken::new())
+        .await
+        .unwrap();
+    assert!(!r.ok);
+    assert!(
+        r.codes
+            .iter()
+            .any(|c| c.as_str() == "oauth.host_not_allowed"),
+        "{:?}",
+        r.codes
+    );
+    let sent: Vec<String> = r
+        .steps
+        .iter()
+        .flat_map(|st| st.transcript.iter())
+        .filter(|l| format!("{:?}", l.dir) == "Client")
+        .map(|l| l.text.clone())
+        .collect();
+    assert!(
+        !sent
+            .iter()
+            .any(|l| l.to_ascii_uppercase().contains("AUTHENTICATE")),
+        "{sent:?}"
+    );
+}
+
+#[tokio::test]
 async fn an_expired_access_token_is_refreshed_automatically() {
     let s = setup().await;
     let id = account(&s, "Alice short", ALICE.name, s.imap);

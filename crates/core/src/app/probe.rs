@@ -489,7 +489,10 @@ impl App {
             .as_mut()
             .filter(|t| t.auth == ProbeAuth::Oauth2)
         {
-            let r = self.oauth_access_token(account_id).await;
+            let r = match self.account_token_host_allowed(account_id, &t.host) {
+                Ok(()) => self.oauth_access_token(account_id).await,
+                Err(f) => Err(f),
+            };
             set_token(t, r.clone());
             own = Some(r);
         }
@@ -499,9 +502,10 @@ impl App {
             .filter(|t| t.auth == ProbeAuth::Oauth2)
         {
             if t.user == login {
-                let r = match own {
-                    Some(r) => r,
-                    None => self.oauth_access_token(account_id).await,
+                let r = match (self.account_token_host_allowed(account_id, &t.host), own) {
+                    (Err(f), _) => Err(f),
+                    (Ok(()), Some(r)) => r,
+                    (Ok(()), None) => self.oauth_access_token(account_id).await,
                 };
                 set_token(t, r);
             } else {
@@ -519,10 +523,13 @@ impl App {
     /// its provider, for its login user.
     async fn attach_app_token(&self, t: &mut ProbeTarget, provider: Option<i64>) {
         let r = match provider {
-            Some(p) => self
-                .oauth_app_token(p)
-                .await
-                .map(|tok| (tok, String::new())),
+            Some(p) => match self.token_host_allowed(p, &t.host) {
+                Ok(()) => self
+                    .oauth_app_token(p)
+                    .await
+                    .map(|tok| (tok, String::new())),
+                Err(f) => Err(f),
+            },
             None => Err(OauthFailure::new(
                 DiagnosisCode::OauthNotConnected,
                 "",
@@ -530,6 +537,47 @@ impl App {
             )),
         };
         set_token(t, r);
+    }
+
+    /// Whether provider `provider`'s tokens may go to `host` (`OauthProvider::token_may_go_to`).
+    fn token_host_allowed(
+        &self,
+        provider: i64,
+        host: &str,
+    ) -> std::result::Result<(), OauthFailure> {
+        let p = self
+            .get_oauth_provider(provider)
+            .map_err(|e| OauthFailure::new(DiagnosisCode::OauthNotConnected, "", e.to_string()))?;
+        if p.token_may_go_to(host) {
+            return Ok(());
+        }
+        let mut f = OauthFailure::new(
+            DiagnosisCode::OauthHostNotAllowed,
+            "",
+            format!("{host} is not a server of provider {}", p.name),
+        );
+        f.evidence.push(crate::diag::Evidence {
+            key: crate::diag::EvidenceKey::Name,
+            value: host.to_string(),
+        });
+        Err(f)
+    }
+
+    /// The same for the provider an account is connected through (not connected: nothing
+    /// to send, the token lookup says so).
+    fn account_token_host_allowed(
+        &self,
+        account_id: i64,
+        host: &str,
+    ) -> std::result::Result<(), OauthFailure> {
+        match self
+            .oauth_status(account_id)
+            .ok()
+            .and_then(|s| s.connection)
+        {
+            Some(c) => self.token_host_allowed(c.provider_id, host),
+            None => Ok(()),
+        }
     }
 
     /// The options with the installation's extra CAs added.

@@ -40,6 +40,43 @@ pub struct OauthProvider {
     pub updated_at: String,
 }
 
+/// The servers Microsoft 365's tokens are for (Exchange Online: IMAP/POP and SMTP).
+const MICROSOFT_TOKEN_HOSTS: &[&str] = &[
+    "outlook.office365.com",
+    "outlook.office.com",
+    "smtp.office365.com",
+];
+/// The servers Google's tokens are for (Gmail: IMAP, POP and SMTP).
+const GOOGLE_TOKEN_HOSTS: &[&str] = &["imap.gmail.com", "pop.gmail.com", "smtp.gmail.com"];
+
+impl OauthProvider {
+    /// Whether a token of this provider may be sent to mail server `host`: Microsoft 365's and
+    /// Google's only to their own servers; a provider of one's own only within the
+    /// registrable domain of its token endpoint (an IP address or single name: that one).
+    /// An app-only token opens every mailbox of the tenant: it must not reach a server that
+    /// an edited or mistyped record names.
+    pub fn token_may_go_to(&self, host: &str) -> bool {
+        let host = crate::validate::to_ascii_host(host.trim().trim_end_matches('.'))
+            .unwrap_or_else(|_| host.trim().to_string())
+            .to_ascii_lowercase();
+        match self.kind {
+            ProviderKind::Microsoft365 => MICROSOFT_TOKEN_HOSTS.contains(&host.as_str()),
+            ProviderKind::Google => GOOGLE_TOKEN_HOSTS.contains(&host.as_str()),
+            ProviderKind::Oidc => {
+                let endpoint = [&self.token_endpoint, &self.discovery_url]
+                    .into_iter()
+                    .find_map(|u| url::Url::parse(u).ok()?.host_str().map(str::to_string))
+                    .unwrap_or_default()
+                    .trim_matches(['[', ']'])
+                    .to_ascii_lowercase();
+                !endpoint.is_empty()
+                    && crate::validate::registrable_domain(&host)
+                        == crate::validate::registrable_domain(&endpoint)
+            }
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(default)]
 pub struct OauthProviderInput {
@@ -304,4 +341,49 @@ pub struct OauthConnection {
     pub tokens: SecretState,
     pub connected_at: String,
     pub refreshed_at: Option<String>,
+}
+
+#[cfg(test)]
+mod token_host_tests {
+    use super::*;
+
+    fn provider(kind: ProviderKind, token_endpoint: &str) -> OauthProvider {
+        OauthProvider {
+            id: 1,
+            version: 1,
+            name: "P".into(),
+            kind,
+            tenant_id: String::new(),
+            discovery_url: String::new(),
+            authorization_endpoint: String::new(),
+            token_endpoint: token_endpoint.into(),
+            device_endpoint: String::new(),
+            revocation_endpoint: String::new(),
+            client_id: "c".into(),
+            client_secret: SecretState::None,
+            scopes: String::new(),
+            app_scopes: String::new(),
+            created_at: String::new(),
+            updated_at: String::new(),
+        }
+    }
+
+    #[test]
+    fn tokens_go_only_to_the_provider_s_own_servers() {
+        let ms = provider(ProviderKind::Microsoft365, "");
+        assert!(ms.token_may_go_to("outlook.office365.com"));
+        assert!(ms.token_may_go_to("SMTP.office365.com."));
+        assert!(!ms.token_may_go_to("mail.firma.de"));
+        assert!(!ms.token_may_go_to("outlook.office365.com.evil.example"));
+        let g = provider(ProviderKind::Google, "");
+        assert!(g.token_may_go_to("imap.gmail.com"));
+        assert!(!g.token_may_go_to("outlook.office365.com"));
+        let own = provider(ProviderKind::Oidc, "https://sso.firma.co.uk/realms/x/token");
+        assert!(own.token_may_go_to("mail.firma.co.uk"));
+        assert!(!own.token_may_go_to("mail.andere.co.uk"));
+        assert!(!own.token_may_go_to("co.uk"));
+        let ip = provider(ProviderKind::Oidc, "https://127.0.0.1:8443/token");
+        assert!(ip.token_may_go_to("127.0.0.1"));
+        assert!(!ip.token_may_go_to("127.0.0.2"));
+    }
 }

@@ -123,6 +123,7 @@ export function fixTarget(code: DiagnosisCode): FixTarget {
     case 'oauth.scope_missing':
     case 'oauth.wrong_user':
     case 'oauth.not_connected':
+    case 'oauth.host_not_allowed':
     case 'oauth.access_denied':
     case 'oauth.client_invalid':
     case 'oauth.device_expired':
