@@ -162,6 +162,8 @@ fn start_world() -> World {
             Site::https("autodiscover.exch.test")
                 .file("/autodiscover/autodiscover.xml", POX)
                 .answer_post(),
+            // What the Mobile tab produces for an account, published where it says.
+            Site::https("autoconfig.mobil.test").file(AC, mobile_autoconfig().xml),
         ];
         let web = TestWeb::start(WEB_IP, &sites);
         let silent = SilentHost::start(SILENT_IP, 443);
@@ -192,12 +194,48 @@ fn zone() -> Zone {
         "autoconfig.xn--mller-kva.test",
         "autoconfig.both.test",
         "autodiscover.exch.test",
+        "autoconfig.mobil.test",
     ] {
         z = z.a(name, WEB_IP);
     }
     z.a("autoconfig.silent.test", SILENT_IP)
         .a("silent.test", SILENT_IP)
         .a("autoconfig.slow.test", SLOW_IP)
+}
+
+/// The autoconfig file the Mobile tab makes for info@mobil.test (IMAP on 993, SMTP on 587
+/// with STARTTLS, the address as login), from an app of its own.
+fn mobile_autoconfig() -> mailbox_admin_core::app::mobile::AutoconfigOut {
+    use mailbox_admin_core::model::*;
+    let (_dir, app) = fixtures::tmp_app();
+    let incoming = fixtures::add_server(
+        &app,
+        ServerInput {
+            security: Security::Tls,
+            ..fixtures::server_input("IMAP Mobil", "imap.mobil.test")
+        },
+    );
+    let outgoing = fixtures::add_outgoing(
+        &app,
+        OutgoingInput {
+            security: Security::Starttls,
+            ..fixtures::outgoing_input("SMTP Mobil", "smtp.mobil.test")
+        },
+    );
+    let user = fixtures::add_user(&app, "info", "");
+    let account = app
+        .create_account(&AccountInput {
+            name: "Info".into(),
+            email: "info@mobil.test".into(),
+            owner: Some(Owner::User(user)),
+            incoming_server_id: Some(incoming),
+            outgoing_server_id: Some(outgoing),
+            ..Default::default()
+        })
+        .unwrap()
+        .item
+        .id;
+    app.mobile_autoconfig(account).unwrap()
 }
 
 fn base_config() -> DetectConfig {
@@ -873,4 +911,32 @@ async fn an_existing_account_of_the_domain_is_the_administrators_own_entry_and_w
     let draft = app.detect_draft(r).unwrap();
     assert_eq!(draft.incoming_server_id, Some(imap));
     assert_eq!(draft.outgoing_server_id, Some(smtp));
+}
+
+#[tokio::test]
+async fn the_autoconfig_the_mobile_tab_makes_is_found_again_by_detection() {
+    let made = mobile_autoconfig();
+    assert!(made
+        .urls
+        .contains(&"https://autoconfig.mobil.test/mail/config-v1.1.xml".to_string()));
+    let dns = TestDns::start(zone());
+    let r = run(&dns, "info@mobil.test", base_config()).await.result;
+    assert_eq!(r.source, Some(SourceKind::Autoconfig), "{r:?}");
+    assert_eq!(r.trust.as_ref().unwrap().level, TrustLevel::Confirmed);
+    let inc = r.incoming.as_ref().unwrap();
+    assert_eq!(
+        (inc.protocol, inc.host.as_str(), inc.port, inc.security),
+        (
+            DetectedProtocol::Imap,
+            "imap.mobil.test",
+            993,
+            Security::Tls
+        )
+    );
+    assert_eq!(inc.username, UsernameForm::EmailAddress);
+    let out = r.outgoing.as_ref().unwrap();
+    assert_eq!(
+        (out.host.as_str(), out.port, out.security),
+        ("smtp.mobil.test", 587, Security::Starttls)
+    );
 }
