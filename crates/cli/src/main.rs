@@ -6,6 +6,7 @@ mod calendar;
 mod common;
 mod crud;
 mod domain;
+mod detect;
 mod fmt;
 mod oauth;
 mod outgoing;
@@ -108,6 +109,9 @@ enum Command {
     /// The mail domain's DNS records (Domain prüfen): why mail lands in spam or bounces.
     #[command(subcommand)]
     Domain(domain::DomainCmd),
+    /// Settings from an e-mail address (Einstellungen ermitteln): every source live, the
+    /// result with its trust and source; with --password-stdin proven by a login.
+    Detect(detect::DetectArgs),
 }
 
 /// What a command produced: a value to print, plus warnings that make it a partial success.
@@ -165,7 +169,7 @@ fn main() -> ExitCode {
     };
     if matches!(
         cli.command,
-        Command::Test(_) | Command::Oauth(_) | Command::Domain(_)
+        Command::Test(_) | Command::Oauth(_) | Command::Domain(_) | Command::Detect(_)
     ) {
         // Overlap loading the OS trust store with opening the database and the keyring.
         mailbox_admin_core::tls::warm_up();
@@ -263,5 +267,6 @@ fn run(app: &App, cmd: Command, json: bool) -> Result<Output, ApiError> {
         Command::Test(c) => probe::run(app, c, json),
         Command::Oauth(c) => oauth::run(app, c.cmd, json),
         Command::Domain(c) => domain::run(app, c, json),
+        Command::Detect(c) => detect::run(app, c, json),
     }
 }

@@ -256,6 +256,8 @@ pub fn flag_for(field: &str) -> String {
         "client_certificate_id" => "client-cert",
         "sender_address" => "sender",
         "fetch_interval_minutes" => "fetch-interval",
+        "detect_budget_secs" => "detect-budget",
+        "address" => return "address".to_string(),
         other => return format!("--{}", other.replace('_', "-")),
     };
     format!("--{flag}")

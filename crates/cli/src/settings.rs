@@ -62,6 +62,21 @@ pub struct SettingsSet {
     /// Lock mail after sending (Revisionssicherheit).
     #[arg(long)]
     lock_after_send: Option<bool>,
+    /// Detection: the overall time budget in seconds (1–60).
+    #[arg(long, value_name = "SECS")]
+    detect_budget: Option<u32>,
+    /// The DNS server for detection and its tests (`IP[:PORT]`; empty: the system's).
+    #[arg(long, value_name = "IP[:PORT]")]
+    dns_server: Option<String>,
+    /// The provider database (ISPDB format), e.g. a company mirror; empty: off.
+    #[arg(long, value_name = "URL")]
+    provider_db_url: Option<String>,
+    /// Detection may ask autoconfig over plain HTTP (results unconfirmed).
+    #[arg(long)]
+    detect_allow_http: Option<bool>,
+    /// Detection may send the address to the domain's own autoconfig server.
+    #[arg(long)]
+    detect_send_address: Option<bool>,
 }
 
 #[derive(Subcommand)]
@@ -152,7 +167,10 @@ pub fn settings(app: &App, cmd: SettingsCmd) -> R {
             let mut s = app.get_settings().map_err(err)?;
             set!(a => s; fetch_interval => fetch_interval_minutes, hide_mailbox => hide_mailbox,
                  show_outbox => show_outbox, no_manual_fetch => no_manual_fetch,
-                 users_may_redownload => users_may_redownload, lock_after_send => lock_after_send);
+                 users_may_redownload => users_may_redownload, lock_after_send => lock_after_send,
+                 detect_budget => detect_budget_secs, dns_server => dns_server,
+                 provider_db_url => provider_db_url, detect_allow_http => detect_allow_http,
+                 detect_send_address => detect_send_address);
             let s = app.save_settings(&s).map_err(err)?;
             Ok(Output::new(&s, fmt::record(&s)))
         }

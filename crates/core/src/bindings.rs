@@ -133,6 +133,30 @@ pub fn render() -> String {
         decl::<MtaStsFacts>(&cfg, &mut out);
         decl::<DomainReport>(&cfg, &mut out);
     }
+    // Detection from an address (crate::detect, crate::app::detect).
+    {
+        use crate::app::detect::{
+            DetectDraft, DetectOutcome, DetectProgressEvent, DetectProof, DetectRequest,
+        };
+        use crate::detect::*;
+        decl::<DetectedProtocol>(&cfg, &mut out);
+        decl::<DetectedAuth>(&cfg, &mut out);
+        decl::<UsernameForm>(&cfg, &mut out);
+        decl::<DetectedServer>(&cfg, &mut out);
+        decl::<SourceKind>(&cfg, &mut out);
+        decl::<SourceStatus>(&cfg, &mut out);
+        decl::<SourceOutcome>(&cfg, &mut out);
+        decl::<TrustLevel>(&cfg, &mut out);
+        decl::<UnconfirmedReason>(&cfg, &mut out);
+        decl::<DetectTrust>(&cfg, &mut out);
+        decl::<DetectResult>(&cfg, &mut out);
+        decl::<DetectEvent>(&cfg, &mut out);
+        decl::<DetectProof>(&cfg, &mut out);
+        decl::<DetectOutcome>(&cfg, &mut out);
+        decl::<DetectDraft>(&cfg, &mut out);
+        decl::<DetectRequest>(&cfg, &mut out);
+        decl::<DetectProgressEvent>(&cfg, &mut out);
+    }
 
     // The port rule as data, so the form can show the derived port while typing.
     out.push_str(

@@ -227,6 +227,7 @@ string_enum! {
         OutgoingUnknown = "outgoing_unknown",
         ServerDisabled = "server_disabled",
         CsvInvalid = "csv_invalid",
+        DnsServerInvalid = "dns_server_invalid",
         WildcardPublicSuffix = "wildcard_public_suffix",
         SecretsUnavailable = "secrets_unavailable",
         SecretsLocked = "secrets_locked",
@@ -439,6 +440,14 @@ string_enum! {
     DomainTlsRptInvalid = "domain.tls_rpt_invalid",
     DomainAutoconfigMissing = "domain.autoconfig_missing",
     DomainSrvMissing = "domain.srv_missing",
+    DetectNotPublished = "detect.not_published",
+    DetectTimeout = "detect.timeout",
+    DetectUnreachable = "detect.unreachable",
+    DetectDocumentInvalid = "detect.document_invalid",
+    DetectDocumentTooLarge = "detect.document_too_large",
+    DetectDocumentDtd = "detect.document_dtd",
+    DetectInsecureRefused = "detect.insecure_refused",
+    DetectSkipped = "detect.skipped",
     }
 }
 
@@ -448,6 +457,91 @@ type Pair = (&'static str, &'static str);
 fn texts(code: DiagnosisCode) -> (Pair, Pair, Pair) {
     use DiagnosisCode::*;
     match code {
+        DetectNotPublished => (
+            ("Hier nichts veröffentlicht", "Nothing published here"),
+            (
+                "Unter „{host}“ sind keine E-Mail-Einstellungen veröffentlicht (kein Eintrag, keine Datei).",
+                "No mail settings are published at \"{host}\" (no record, no file).",
+            ),
+            (
+                "Nichts zu tun, solange eine andere Quelle die Einstellungen liefert. Wer die Domain verwaltet, kann eine Autoconfig-Datei veröffentlichen.",
+                "Nothing to do while another source gives the settings. Whoever runs the domain can publish an autoconfig file.",
+            ),
+        ),
+        DetectTimeout => (
+            ("Keine Antwort rechtzeitig", "No answer in time"),
+            (
+                "„{host}“ hat innerhalb der Zeitgrenze nicht geantwortet; die Ermittlung hat nicht länger gewartet.",
+                "\"{host}\" did not answer within the time limit; detection did not wait any longer.",
+            ),
+            (
+                "Netzwerk und Firewall prüfen; das Zeitbudget der Ermittlung lässt sich in den allgemeinen Einstellungen erhöhen.",
+                "Check the network and firewall; the detection time budget can be raised in the general settings.",
+            ),
+        ),
+        DetectUnreachable => (
+            ("Quelle nicht erreichbar", "Source unreachable"),
+            (
+                "Die Anfrage an „{host}“ ist gescheitert (Verbindung, TLS oder Fehlerantwort des Servers).",
+                "The request to \"{host}\" failed (connection, TLS or an error answer from the server).",
+            ),
+            (
+                "Die Angaben unter Details prüfen; bei einem Zertifikatsfehler die Zertifizierungsstelle als zusätzliche CA hinterlegen.",
+                "Check the details; for a certificate error, add the certificate authority as an extra CA.",
+            ),
+        ),
+        DetectDocumentInvalid => (
+            ("Ungültiges Dokument", "Invalid document"),
+            (
+                "Die Antwort von „{host}“ ist kein gültiges Autoconfig-Dokument; das fehlerhafte Feld steht unter Details.",
+                "The answer from \"{host}\" is not a valid autoconfig document; the faulty field is in the details.",
+            ),
+            (
+                "Wer die Datei veröffentlicht, muss sie korrigieren (Format config-v1.1.xml von Thunderbird).",
+                "Whoever publishes the file must correct it (Thunderbird's config-v1.1.xml format).",
+            ),
+        ),
+        DetectDocumentTooLarge => (
+            ("Dokument zu groß", "Document too large"),
+            (
+                "Die Antwort von „{host}“ ist größer als erlaubt und wurde nicht gelesen.",
+                "The answer from \"{host}\" is larger than allowed and was not read.",
+            ),
+            (
+                "Ein Autoconfig-Dokument ist wenige Kilobyte groß; die Adresse liefert etwas anderes. Wer sie betreibt, muss das prüfen.",
+                "An autoconfig document is a few kilobytes; this address serves something else. Whoever runs it must check.",
+            ),
+        ),
+        DetectDocumentDtd => (
+            ("Dokument mit DTD abgelehnt", "Document with a DTD refused"),
+            (
+                "Die Antwort von „{host}“ enthält eine DTD oder Entitäten; solche Dokumente werden aus Sicherheitsgründen nicht gelesen.",
+                "The answer from \"{host}\" contains a DTD or entities; such documents are not read, for security.",
+            ),
+            (
+                "Ein Autoconfig-Dokument braucht keine DTD. Wer die Datei veröffentlicht, muss sie entfernen.",
+                "An autoconfig document needs no DTD. Whoever publishes the file must remove it.",
+            ),
+        ),
+        DetectInsecureRefused => (
+            ("Unverschlüsselte Quelle abgelehnt", "Unencrypted source refused"),
+            (
+                "„{host}“ liefert die Einstellungen nur über unverschlüsseltes HTTP oder leitet dorthin um; das ist nicht erlaubt.",
+                "\"{host}\" gives the settings only over unencrypted HTTP or redirects there; that is not allowed.",
+            ),
+            (
+                "Die Datei per HTTPS veröffentlichen lassen, oder HTTP in den allgemeinen Einstellungen ausdrücklich erlauben (das Ergebnis gilt dann als unbestätigt).",
+                "Have the file published over HTTPS, or explicitly allow HTTP in the general settings (the result is then unconfirmed).",
+            ),
+        ),
+        DetectSkipped => (
+            ("Nicht gefragt", "Not asked"),
+            (
+                "Diese Quelle für „{host}“ wurde nicht oder nicht zu Ende gefragt: Eine besser eingestufte Quelle hat geantwortet, oder sie gilt nur mit Passwort bzw. Exchange.",
+                "This source for \"{host}\" was not asked, or not to the end: a better-ranked source answered, or it applies only with a password or Exchange.",
+            ),
+            ("Nichts zu tun.", "Nothing to do."),
+        ),
         DnsNotFound => (
             ("Servername nicht gefunden", "Server name not found"),
             (

@@ -62,6 +62,10 @@ fn catalogue(key: &str) -> (&'static str, &'static str) {
             "„*.{suffix}“ ist eine öffentliche Endung: Das würde jedes Zertifikat dieser ganzen Zone akzeptieren. Den Namen des Servers oder seiner Domain eintragen (z. B. *.firma.de).",
             "\"*.{suffix}\" is a public suffix: it would accept any certificate of that whole zone. Enter the server's name or its domain (e.g. *.example.com).",
         ),
+        "field.dns_server_invalid" => (
+            "Kein DNS-Server: eine IP-Adresse mit optionalem Port angeben, z. B. 192.168.1.10 oder 192.168.1.10:5353 ({reason}).",
+            "Not a DNS server: give an IP address with an optional port, e.g. 192.168.1.10 or 192.168.1.10:5353 ({reason}).",
+        ),
         "field.csv_invalid" => (
             "Die CSV-Datei ist nicht lesbar ({reason}).",
             "The CSV file cannot be read ({reason}).",

@@ -78,6 +78,11 @@ pub fn default_incoming_port(protocol: Protocol, security: Security) -> u16 {
 }
 
 pub const DEFAULT_TIMEOUT_SECS: u32 = 30;
+/// Detection from an address: the overall time budget (seconds) and its bounds.
+pub const DEFAULT_DETECT_BUDGET_SECS: u32 = 8;
+pub const MAX_DETECT_BUDGET_SECS: u32 = 60;
+/// Thunderbird's provider database (ISPDB); a company can run a mirror.
+pub const DEFAULT_PROVIDER_DB_URL: &str = "https://autoconfig.thunderbird.net/v1.1/";
 pub const NAME_MAX: usize = 100;
 pub const TEXT_MAX: usize = 255;
 pub const PASSWORD_MAX: usize = 1024;

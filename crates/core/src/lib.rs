@@ -5,6 +5,7 @@
 pub mod app;
 pub mod bindings;
 pub mod clock;
+pub mod detect;
 pub mod diag;
 pub mod dns;
 pub mod domain;

@@ -320,6 +320,24 @@ pub fn is_public_suffix(name: &str) -> bool {
     psl::domain(ascii.to_ascii_lowercase().as_bytes()).is_none()
 }
 
+/// Why `text` is not a DNS server as `IP[:PORT]` (empty is fine: the system's resolver).
+pub fn dns_server_problem(text: &str) -> Option<String> {
+    let t = text.trim();
+    if t.is_empty()
+        || t.trim_start_matches('[')
+            .trim_end_matches(']')
+            .parse::<std::net::IpAddr>()
+            .is_ok()
+    {
+        return None;
+    }
+    match t.parse::<std::net::SocketAddr>() {
+        Ok(a) if a.port() != 0 => None,
+        Ok(_) => Some("port 0".into()),
+        Err(_) => Some(format!("{t:?} is not an IP address with an optional port")),
+    }
+}
+
 /// Whether `url` is an absolute http(s) URL; plain http only towards this machine.
 pub fn url_problem(url: &str) -> Option<FieldCode> {
     let Ok(u) = url::Url::parse(url) else {

@@ -29,12 +29,13 @@ const LAYERS: &[(&str, &str)] = &[
     ("dns", "vocabulary error validate"),
     ("probe", "vocabulary validate error tls dns"),
     ("domain", "vocabulary validate error tls dns probe"),
+    ("detect", "vocabulary validate error tls dns"),
     ("oauth", "vocabulary validate error secrets tls"),
     ("store", "vocabulary error model validate"),
     // The operations the shell and the CLI adapt, and the generated TypeScript types.
     (
         "app",
-        "vocabulary error validate model secrets tls dns probe domain oauth store",
+        "vocabulary error validate model secrets tls dns probe domain detect oauth store",
     ),
     ("bindings", "*"),
 ];

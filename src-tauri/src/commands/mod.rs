@@ -6,6 +6,9 @@ pub mod probe;
 
 use crate::ipc::{commands, Events};
 use mailbox_admin_core::app::domain::DomainCheckInput;
+use mailbox_admin_core::app::detect::{
+    DetectDraft, DetectOutcome, DetectProgressEvent, DetectRequest,
+};
 use mailbox_admin_core::app::oauth::{ConnectEvent, ConnectOptions, Disconnected, OauthStatus};
 use mailbox_admin_core::app::probe::{
     AccountTestOptions, BulkResult, BulkSummary, TestOptions, TestRun, TestTargetKind,
@@ -13,6 +16,7 @@ use mailbox_admin_core::app::probe::{
 use mailbox_admin_core::app::transfer::{ExportOptions, ImportOptions, ImportReport};
 use mailbox_admin_core::app::{AppInfo, Removed};
 use mailbox_admin_core::domain::DomainReport;
+use mailbox_admin_core::detect::DetectResult;
 use mailbox_admin_core::error::FieldIssue;
 use mailbox_admin_core::model::*;
 use mailbox_admin_core::probe::{ProbeEvent, TestReport};
@@ -131,6 +135,14 @@ commands! {
     };
     /// Stops the named run at once; false if it is not running (any more).
     cancel_test(run: String) -> bool = |cx| Ok(cx.running().cancel(&run));
+    // ---- detection from an address
+    /// Detects the settings of `address`: each source streams as it starts and answers, then
+    /// (with a password) each step of the login test. Cancel with `cancelTest(run)`.
+    detect_settings(address: String, options: DetectRequest, run: String,
+        on_event: Events<DetectProgressEvent>) -> DetectOutcome =
+        |cx| cx.detect_streamed(&address, &options, &on_event.each(), &cx.run(&run)).await;
+    /// The account form for a result: existing servers with the same host and port reused.
+    detect_draft(result: DetectResult) -> DetectDraft = |cx| cx.detect_draft(&result);
     /// The stored test runs of a server or account, newest first.
     test_history(kind: TestTargetKind, id: i64) -> Vec<TestRun> = |cx| cx.test_history(kind, id);
 

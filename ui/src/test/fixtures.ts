@@ -237,6 +237,11 @@ export function settings(overrides: Partial<GeneralSettings> = {}): GeneralSetti
     no_manual_fetch: false,
     users_may_redownload: false,
     lock_after_send: false,
+    detect_budget_secs: 8,
+    dns_server: '',
+    provider_db_url: 'https://autoconfig.thunderbird.net/v1.1/',
+    detect_allow_http: false,
+    detect_send_address: false,
     updated_at: '2025-01-01T10:00:00Z',
     ...overrides,
   };

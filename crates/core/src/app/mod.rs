@@ -201,6 +201,7 @@ mod calendar;
 mod certs;
 pub mod domain;
 mod journal;
+pub mod detect;
 pub mod oauth;
 mod outgoing;
 mod people;

@@ -21,6 +21,17 @@ pub struct GeneralSettings {
     pub users_may_redownload: bool,
     /// E-Mails nach dem Versand sperren (Revisionssicherheit).
     pub lock_after_send: bool,
+    /// Detection from an address: the overall time budget in seconds (1–60, default 8).
+    pub detect_budget_secs: u32,
+    /// The DNS server for detection, the domain check and their connection tests
+    /// (`IP[:PORT]`, split-horizon DNS); empty: the system's resolver.
+    pub dns_server: String,
+    /// The provider database (ISPDB format): `https://…/`, the domain is appended; empty: off.
+    pub provider_db_url: String,
+    /// Also ask autoconfig over plain HTTP (results unconfirmed).
+    pub detect_allow_http: bool,
+    /// Send the address to the domain's own autoconfig server (`?emailaddress=`).
+    pub detect_send_address: bool,
     pub updated_at: String,
 }
 
@@ -34,6 +45,11 @@ impl Default for GeneralSettings {
             no_manual_fetch: false,
             users_may_redownload: false,
             lock_after_send: false,
+            detect_budget_secs: crate::kinds::DEFAULT_DETECT_BUDGET_SECS,
+            dns_server: String::new(),
+            provider_db_url: crate::kinds::DEFAULT_PROVIDER_DB_URL.into(),
+            detect_allow_http: false,
+            detect_send_address: false,
             updated_at: String::new(),
         }
     }
@@ -41,14 +57,37 @@ impl Default for GeneralSettings {
 
 impl GeneralSettings {
     pub fn validate(&self) -> Result<()> {
+        let mut issues = Vec::new();
         if self.fetch_interval_minutes > 1440 {
-            return Err(Error::Validation(vec![FieldIssue::new(
-                "fetch_interval_minutes",
-                FieldCode::Range,
-            )
-            .arg("min", "0")
-            .arg("max", "1440")]));
+            issues.push(
+                FieldIssue::new("fetch_interval_minutes", FieldCode::Range)
+                    .arg("min", "0")
+                    .arg("max", "1440"),
+            );
         }
-        Ok(())
+        let max = crate::kinds::MAX_DETECT_BUDGET_SECS;
+        if !(1..=max).contains(&self.detect_budget_secs) {
+            issues.push(
+                FieldIssue::new("detect_budget_secs", FieldCode::Range)
+                    .arg("min", "1")
+                    .arg("max", max.to_string()),
+            );
+        }
+        if let Some(reason) = crate::validate::dns_server_problem(&self.dns_server) {
+            issues.push(
+                FieldIssue::new("dns_server", FieldCode::DnsServerInvalid).arg("reason", reason),
+            );
+        }
+        let url = self.provider_db_url.trim();
+        if !url.is_empty() {
+            if let Some(code) = crate::validate::url_problem(url) {
+                issues.push(FieldIssue::new("provider_db_url", code));
+            }
+        }
+        if issues.is_empty() {
+            Ok(())
+        } else {
+            Err(Error::Validation(issues))
+        }
     }
 }

@@ -205,7 +205,11 @@ async fn establish_until<P: Proto>(
 ) -> Result<(Session<P>, bool), Stop> {
     let limit = t.timeout;
     let (ascii, addrs) = r
-        .step(StepKind::Resolve, limit, net::resolve(&t.host, t.port))
+        .step(
+            StepKind::Resolve,
+            limit,
+            net::resolve(&t.host, t.port, t.dns.as_ref()),
+        )
         .await?;
     let mut conn = connect_step(r, t, &addrs).await?;
     conn.second_look = t.os_verdict.then_some(Prelude::Direct);

@@ -170,6 +170,9 @@ pub struct ProbeTarget {
     /// parallel). Off for bulk tests: one verdict per server is enough, and a server that
     /// limits connections per client should not see twice as many.
     pub os_verdict: bool,
+    /// Resolve the host through this DNS layer (a custom server: split-horizon DNS)
+    /// instead of the system's resolver.
+    pub dns: Option<crate::dns::Dns>,
 }
 
 impl ProbeTarget {
@@ -195,6 +198,7 @@ impl ProbeTarget {
             oauth_failure: None,
             oauth_subject: String::new(),
             os_verdict: true,
+            dns: None,
         }
     }
 }

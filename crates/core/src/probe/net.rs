@@ -19,10 +19,12 @@ pub(crate) fn ascii_host(host: &str) -> String {
     crate::validate::to_ascii_host(h).unwrap_or_else(|_| h.to_string())
 }
 
-/// Resolves `host` to addresses (A and AAAA through the system resolver).
+/// Resolves `host` to addresses: A and AAAA through the system resolver, or through `dns`
+/// when one is given (a custom DNS server for split-horizon networks).
 pub(crate) async fn resolve(
     host: &str,
     port: u16,
+    dns: Option<&crate::dns::Dns>,
 ) -> Result<Done<(String, Vec<SocketAddr>)>, Failure> {
     let raw = host.trim().trim_start_matches('[').trim_end_matches(']');
     if let Ok(ip) = raw.parse::<IpAddr>() {
@@ -50,6 +52,24 @@ pub(crate) async fn resolve(
                 "reserved name (.invalid, RFC 6761)",
             ));
     }
+    if let Some(dns) = dns {
+        return match dns.ips(&ascii).await {
+            Ok(ips) => Ok(resolved(
+                raw,
+                ascii,
+                ips.into_iter()
+                    .map(|ip| SocketAddr::new(ip, port))
+                    .collect(),
+            )),
+            Err(e) => Err(Failure::new(if e.is_absent() {
+                DiagnosisCode::DnsNotFound
+            } else {
+                DiagnosisCode::DnsFailed
+            })
+            .with(EvidenceKey::Name, ascii)
+            .with(EvidenceKey::ResolverSaid, e.to_string())),
+        };
+    }
     let looked = lookup(ascii.clone(), port).await;
     match looked {
         Ok(addrs) => {
@@ -64,19 +84,7 @@ pub(crate) async fn resolve(
                     .with(EvidenceKey::Name, ascii)
                     .with(EvidenceKey::ResolverSaid, "no A or AAAA record"));
             }
-            let shown = list
-                .iter()
-                .map(|a| a.ip().to_string())
-                .collect::<Vec<_>>()
-                .join(", ");
-            let name = if ascii != raw {
-                format!("{raw} ({ascii})")
-            } else {
-                ascii.clone()
-            };
-            Ok(Done::new((ascii, list), "resolved")
-                .arg("host", name)
-                .arg("addrs", shown))
+            Ok(resolved(raw, ascii, list))
         }
         Err((code, said)) => Err(Failure::new(code)
             .with(EvidenceKey::Name, ascii)
@@ -116,6 +124,22 @@ pub(crate) fn classify_dns(kind: dns_lookup::LookupErrorKind) -> DiagnosisCode {
         NoName | NoData => DiagnosisCode::DnsNotFound,
         _ => DiagnosisCode::DnsFailed,
     }
+}
+
+fn resolved(raw: &str, ascii: String, list: Vec<SocketAddr>) -> Done<(String, Vec<SocketAddr>)> {
+    let shown = list
+        .iter()
+        .map(|a| a.ip().to_string())
+        .collect::<Vec<_>>()
+        .join(", ");
+    let name = if ascii != raw {
+        format!("{raw} ({ascii})")
+    } else {
+        ascii.clone()
+    };
+    Done::new((ascii, list), "resolved")
+        .arg("host", name)
+        .arg("addrs", shown)
 }
 
 pub(crate) fn classify_connect(e: &io::Error) -> DiagnosisCode {

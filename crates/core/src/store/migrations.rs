@@ -327,6 +327,19 @@ DELETE FROM test_runs WHERE target_uid = '';
 DROP INDEX test_runs_target;
 CREATE INDEX test_runs_target ON test_runs(target_uid, id);
 "#,
+    // 5: detection from an address — its time budget, the DNS server (split-horizon), the
+    // provider database, plain HTTP and sending the address to autoconfig.
+    r#"
+ALTER TABLE general_settings ADD COLUMN detect_budget_secs INTEGER NOT NULL DEFAULT 8
+    CHECK (detect_budget_secs BETWEEN 1 AND 60);
+ALTER TABLE general_settings ADD COLUMN dns_server TEXT NOT NULL DEFAULT '';
+ALTER TABLE general_settings ADD COLUMN provider_db_url TEXT NOT NULL
+    DEFAULT 'https://autoconfig.thunderbird.net/v1.1/';
+ALTER TABLE general_settings ADD COLUMN detect_allow_http INTEGER NOT NULL DEFAULT 0
+    CHECK (detect_allow_http IN (0,1));
+ALTER TABLE general_settings ADD COLUMN detect_send_address INTEGER NOT NULL DEFAULT 0
+    CHECK (detect_send_address IN (0,1));
+"#,
 ];
 
 pub fn migrations<'a>(list: &[&'a str]) -> Migrations<'a> {

@@ -17,6 +17,11 @@ pub fn get(conn: &Tx) -> Result<GeneralSettings> {
                 no_manual_fetch: r.get("no_manual_fetch")?,
                 users_may_redownload: r.get("users_may_redownload")?,
                 lock_after_send: r.get("lock_after_send")?,
+                detect_budget_secs: r.get("detect_budget_secs")?,
+                dns_server: r.get("dns_server")?,
+                provider_db_url: r.get("provider_db_url")?,
+                detect_allow_http: r.get("detect_allow_http")?,
+                detect_send_address: r.get("detect_send_address")?,
                 updated_at: r.get("updated_at")?,
             })
         })?,
@@ -28,7 +33,9 @@ pub fn save(conn: &Tx, s: &GeneralSettings) -> Result<()> {
     let n = conn.execute(
         "UPDATE general_settings SET version = version + 1, fetch_interval_minutes = ?2, \
          hide_mailbox = ?3, show_outbox = ?4, no_manual_fetch = ?5, users_may_redownload = ?6, \
-         lock_after_send = ?7, updated_at = ?8 WHERE id = 1 AND version = ?1",
+         lock_after_send = ?7, updated_at = ?8, detect_budget_secs = ?9, dns_server = ?10, \
+         provider_db_url = ?11, detect_allow_http = ?12, detect_send_address = ?13 \
+         WHERE id = 1 AND version = ?1",
         rusqlite::params![
             s.version,
             s.fetch_interval_minutes,
@@ -37,7 +44,12 @@ pub fn save(conn: &Tx, s: &GeneralSettings) -> Result<()> {
             s.no_manual_fetch,
             s.users_may_redownload,
             s.lock_after_send,
-            super::now()
+            super::now(),
+            s.detect_budget_secs,
+            s.dns_server.trim(),
+            s.provider_db_url.trim(),
+            s.detect_allow_http,
+            s.detect_send_address
         ],
     )?;
     if n == 0 {

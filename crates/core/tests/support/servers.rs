@@ -445,7 +445,13 @@ fn make_certs(dir: &Path) -> Pki {
         (cert, key)
     };
     let (good, k) = signed(
-        leaf_params(&["localhost", "127.0.0.1"], long_ago, far),
+        // example.test and its hosts: detection tests resolve them (through their own DNS)
+        // to 127.0.0.1 and log in with the settings they found.
+        leaf_params(
+            &["localhost", "127.0.0.1", "example.test", "*.example.test"],
+            long_ago,
+            far,
+        ),
         &ca_issuer,
     );
     save("good", &good, &k);

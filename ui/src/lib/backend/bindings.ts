@@ -5,7 +5,7 @@ export type Lang = "de" | "en";
 
 export type ErrorCode = "validation" | "not_found" | "conflict" | "in_use" | "secrets_unavailable" | "secrets_locked" | "secrets_failed" | "database" | "io" | "oauth" | "cancelled" | "internal";
 
-export type FieldCode = "certificate_invalid" | "certificate_no_key" | "confirm_insecure" | "control_chars" | "csv_header" | "days_range" | "default_disabled" | "duplicate" | "email_invalid" | "export_modified" | "fingerprint_invalid" | "fixed_after_creation" | "host_invalid" | "host_port_mismatch" | "https_required" | "imap_only" | "import_conflict" | "invalid_json" | "locked_mailbox_path" | "m365_auth" | "missing_ref" | "no_spaces" | "nothing_to_test" | "oauth_flow_unavailable" | "oauth_no_flow" | "oauth_provider_required" | "owner_required" | "passphrase_wrong" | "pop3_only" | "port_range" | "range" | "required" | "template_kind" | "tenant_invalid" | "timeout_range" | "too_long" | "too_short" | "url_invalid" | "domain_invalid" | "outgoing_unknown" | "server_disabled" | "csv_invalid" | "wildcard_public_suffix" | "secrets_unavailable" | "secrets_locked" | "secrets_failed";
+export type FieldCode = "certificate_invalid" | "certificate_no_key" | "confirm_insecure" | "control_chars" | "csv_header" | "days_range" | "default_disabled" | "duplicate" | "email_invalid" | "export_modified" | "fingerprint_invalid" | "fixed_after_creation" | "host_invalid" | "host_port_mismatch" | "https_required" | "imap_only" | "import_conflict" | "invalid_json" | "locked_mailbox_path" | "m365_auth" | "missing_ref" | "no_spaces" | "nothing_to_test" | "oauth_flow_unavailable" | "oauth_no_flow" | "oauth_provider_required" | "owner_required" | "passphrase_wrong" | "pop3_only" | "port_range" | "range" | "required" | "template_kind" | "tenant_invalid" | "timeout_range" | "too_long" | "too_short" | "url_invalid" | "domain_invalid" | "outgoing_unknown" | "server_disabled" | "csv_invalid" | "dns_server_invalid" | "wildcard_public_suffix" | "secrets_unavailable" | "secrets_locked" | "secrets_failed";
 
 export type FieldError = { field: string, code: FieldCode, message: string, };
 
@@ -344,7 +344,28 @@ users_may_redownload: boolean,
 /**
  * E-Mails nach dem Versand sperren (Revisionssicherheit).
  */
-lock_after_send: boolean, updated_at: string, };
+lock_after_send: boolean, 
+/**
+ * Detection from an address: the overall time budget in seconds (1–60, default 8).
+ */
+detect_budget_secs: number, 
+/**
+ * The DNS server for detection, the domain check and their connection tests
+ * (`IP[:PORT]`, split-horizon DNS); empty: the system's resolver.
+ */
+dns_server: string, 
+/**
+ * The provider database (ISPDB format): `https://…/`, the domain is appended; empty: off.
+ */
+provider_db_url: string, 
+/**
+ * Also ask autoconfig over plain HTTP (results unconfirmed).
+ */
+detect_allow_http: boolean, 
+/**
+ * Send the address to the domain's own autoconfig server (`?emailaddress=`).
+ */
+detect_send_address: boolean, updated_at: string, };
 
 export type TemplateKind = "incoming" | "outgoing" | "account";
 
@@ -400,7 +421,7 @@ export type ProbeProtocol = "imap" | "pop3" | "imap_download" | "smtp";
 
 export type ProbeAuth = "none" | "password" | "plain" | "login" | "cram_md5" | "oauth2" | "ntlm";
 
-export type DiagnosisCode = "dns.not_found" | "dns.failed" | "net.refused" | "net.timeout" | "net.unreachable" | "net.closed" | "tls.expected_implicit" | "tls.expected_starttls" | "tls.starttls_unsupported" | "tls.hostname_mismatch" | "tls.expired" | "tls.not_yet_valid" | "tls.self_signed" | "tls.untrusted_issuer" | "tls.pin_mismatch" | "tls.handshake_failed" | "tls.legacy_version" | "tls.verify_disabled" | "tls.expires_soon" | "protocol.wrong_service" | "protocol.invalid_response" | "protocol.service_unavailable" | "auth.failed" | "auth.mechanism_unsupported" | "auth.plaintext_disabled" | "auth.unencrypted_not_allowed" | "auth.password_missing" | "auth.method_not_available" | "auth.plaintext_sent" | "auth.temporary" | "auth.password_expired" | "auth.account_disabled" | "auth.access_disabled" | "auth.app_password_required" | "auth.web_login_required" | "auth.not_authorized" | "auth.mailbox_in_use" | "auth.login_delay" | "oauth.token_invalid" | "oauth.consent_missing" | "oauth.admin_approval" | "oauth.scope_missing" | "oauth.wrong_user" | "oauth.not_connected" | "oauth.access_denied" | "oauth.client_invalid" | "oauth.device_expired" | "oauth.provider_unreachable" | "oauth.provider_error" | "oauth.endpoint_wrong" | "oauth.flow_unavailable" | "oauth.state_mismatch" | "oauth.browser_timeout" | "oauth.cancelled" | "imap.mailbox_missing" | "imap.folder_missing" | "smtp.sender_rejected" | "smtp.relay_denied" | "smtp.recipient_rejected" | "smtp.message_rejected" | "smtp.auth_required" | "smtp.temporary" | "roundtrip.not_received" | "domain.mx_missing" | "domain.mx_unresolvable" | "domain.spf_missing" | "domain.spf_multiple" | "domain.spf_invalid" | "domain.spf_too_many_lookups" | "domain.spf_allows_all" | "domain.spf_not_authorized" | "domain.spf_no_outgoing" | "domain.dmarc_missing" | "domain.dmarc_invalid" | "domain.dmarc_monitor_only" | "domain.dmarc_partial" | "domain.dkim_missing" | "domain.dkim_none_found" | "domain.dkim_invalid" | "domain.mta_sts_missing" | "domain.mta_sts_invalid" | "domain.mta_sts_policy_unreachable" | "domain.mta_sts_mx_mismatch" | "domain.tls_rpt_missing" | "domain.tls_rpt_invalid" | "domain.autoconfig_missing" | "domain.srv_missing";
+export type DiagnosisCode = "dns.not_found" | "dns.failed" | "net.refused" | "net.timeout" | "net.unreachable" | "net.closed" | "tls.expected_implicit" | "tls.expected_starttls" | "tls.starttls_unsupported" | "tls.hostname_mismatch" | "tls.expired" | "tls.not_yet_valid" | "tls.self_signed" | "tls.untrusted_issuer" | "tls.pin_mismatch" | "tls.handshake_failed" | "tls.legacy_version" | "tls.verify_disabled" | "tls.expires_soon" | "protocol.wrong_service" | "protocol.invalid_response" | "protocol.service_unavailable" | "auth.failed" | "auth.mechanism_unsupported" | "auth.plaintext_disabled" | "auth.unencrypted_not_allowed" | "auth.password_missing" | "auth.method_not_available" | "auth.plaintext_sent" | "auth.temporary" | "auth.password_expired" | "auth.account_disabled" | "auth.access_disabled" | "auth.app_password_required" | "auth.web_login_required" | "auth.not_authorized" | "auth.mailbox_in_use" | "auth.login_delay" | "oauth.token_invalid" | "oauth.consent_missing" | "oauth.admin_approval" | "oauth.scope_missing" | "oauth.wrong_user" | "oauth.not_connected" | "oauth.access_denied" | "oauth.client_invalid" | "oauth.device_expired" | "oauth.provider_unreachable" | "oauth.provider_error" | "oauth.endpoint_wrong" | "oauth.flow_unavailable" | "oauth.state_mismatch" | "oauth.browser_timeout" | "oauth.cancelled" | "imap.mailbox_missing" | "imap.folder_missing" | "smtp.sender_rejected" | "smtp.relay_denied" | "smtp.recipient_rejected" | "smtp.message_rejected" | "smtp.auth_required" | "smtp.temporary" | "roundtrip.not_received" | "domain.mx_missing" | "domain.mx_unresolvable" | "domain.spf_missing" | "domain.spf_multiple" | "domain.spf_invalid" | "domain.spf_too_many_lookups" | "domain.spf_allows_all" | "domain.spf_not_authorized" | "domain.spf_no_outgoing" | "domain.dmarc_missing" | "domain.dmarc_invalid" | "domain.dmarc_monitor_only" | "domain.dmarc_partial" | "domain.dkim_missing" | "domain.dkim_none_found" | "domain.dkim_invalid" | "domain.mta_sts_missing" | "domain.mta_sts_invalid" | "domain.mta_sts_policy_unreachable" | "domain.mta_sts_mx_mismatch" | "domain.tls_rpt_missing" | "domain.tls_rpt_invalid" | "domain.autoconfig_missing" | "domain.srv_missing" | "detect.not_published" | "detect.timeout" | "detect.unreachable" | "detect.document_invalid" | "detect.document_too_large" | "detect.document_dtd" | "detect.insecure_refused" | "detect.skipped";
 
 export type EvidenceKey = "address" | "after" | "capabilities" | "certificate_names" | "command" | "consented_as" | "days_left" | "deleted" | "delimiter" | "detail" | "existing_folders" | "expected" | "expected_name" | "issuer" | "junk" | "lookups" | "keyring" | "last_received" | "last_sent" | "login_user" | "mailbox_path" | "marker" | "method" | "name" | "not_after" | "not_before" | "observed" | "offered" | "pinned_sha256" | "port" | "problem" | "provider_error" | "provider_said" | "recipient" | "record" | "resolver_said" | "selector" | "sender" | "sent" | "server_error" | "server_said" | "server_sent" | "server_alert" | "status_code" | "provider" | "source" | "sha256" | "sounds_like" | "step" | "subject" | "timeout" | "trash" | "url" | "user" | "verification_would_report" | "waited" | "wanted";
 
@@ -757,6 +778,124 @@ mx: Array<string>, spf: SpfFacts | null, dmarc: DmarcFacts | null,
  * Every selector asked, named ones first.
  */
 dkim: Array<DkimKey>, mta_sts: MtaStsFacts | null, };
+
+export type DetectedProtocol = "imap" | "pop3" | "smtp";
+
+export type DetectedAuth = "password" | "cram_md5" | "oauth2" | "ntlm" | "none" | "unsupported";
+
+export type UsernameForm = "email_address" | "local_part" | "other";
+
+export type DetectedServer = { protocol: DetectedProtocol, host: string, port: number, security: Security, auth: DetectedAuth, username: UsernameForm, 
+/**
+ * As the source wrote it (`%EMAILADDRESS%`, …).
+ */
+username_template: string, 
+/**
+ * Where every value of this server comes from.
+ */
+source: SourceKind, 
+/**
+ * The URL, DNS name or preset that gave it.
+ */
+origin: string, };
+
+export type SourceKind = "override" | "preset" | "autoconfig" | "well_known" | "autoconfig_http" | "well_known_http" | "ispdb" | "mx" | "srv" | "exchange" | "guess";
+
+export type SourceStatus = "running" | "found" | "not_found" | "timed_out" | "refused" | "failed" | "cancelled" | "skipped";
+
+export type SourceOutcome = { source: SourceKind, 
+/**
+ * What was asked: URL(s) or DNS name(s).
+ */
+target: string, status: SourceStatus, 
+/**
+ * Why it did not find anything (a `detect.*` code), with its translated texts.
+ */
+diagnosis: Diagnosis | null, 
+/**
+ * The details: what each request answered.
+ */
+detail: string, duration_ms: number, };
+
+export type TrustLevel = "confirmed" | "unconfirmed";
+
+export type UnconfirmedReason = "plain_http" | "cross_domain_redirect" | "mx_without_dnssec" | "srv" | "guess";
+
+export type DetectTrust = { level: TrustLevel, reasons: Array<UnconfirmedReason>, 
+/**
+ * The registrable domain the settings come from (what the user is asked to trust).
+ */
+domain: string, };
+
+export type DetectResult = { 
+/**
+ * As entered.
+ */
+address: string, 
+/**
+ * As entered (IDN shown as typed).
+ */
+domain: string, 
+/**
+ * The punycode form that was asked.
+ */
+ascii_domain: string, 
+/**
+ * The winning source, if any.
+ */
+source: SourceKind | null, 
+/**
+ * The preset the settings correspond to (Microsoft 365 and Google from MX, presets).
+ */
+provider_id: string | null, provider_name: string, incoming: DetectedServer | null, outgoing: DetectedServer | null, 
+/**
+ * The login name for the incoming server (else the outgoing one).
+ */
+username: string, trust: DetectTrust | null, 
+/**
+ * Every source, in rank order, with its outcome.
+ */
+outcomes: Array<SourceOutcome>, duration_ms: number, budget_ms: number, cancelled: boolean, };
+
+export type DetectEvent = { 
+/**
+ * Position in `DetectResult::outcomes`.
+ */
+index: number, outcome: SourceOutcome, };
+
+export type DetectProof = { incoming: TestReport | null, outgoing: TestReport | null, 
+/**
+ * Every tested server passed.
+ */
+ok: boolean, 
+/**
+ * Why a server was not tested (e.g. OAuth2 needs a connected account first).
+ */
+not_tested: Array<string>, };
+
+export type DetectOutcome = { result: DetectResult, proof: DetectProof | null, };
+
+export type DetectDraft = { account: AccountInput, 
+/**
+ * An existing incoming server with the same host and port (reused), else `None`.
+ */
+incoming_server_id: number | null, 
+/**
+ * A new incoming server to create (when none is reused).
+ */
+incoming: ServerInput | null, outgoing_server_id: number | null, outgoing: OutgoingInput | null, };
+
+export type DetectRequest = { 
+/**
+ * With a password the found settings are proven by a login.
+ */
+password: string | null, 
+/**
+ * `IP[:PORT]` instead of `MAILBOX_ADMIN_DNS` and the setting.
+ */
+dns_server: string | null, exchange: boolean, };
+
+export type DetectProgressEvent = { "kind": "source", event: DetectEvent, } | { "kind": "step", event: ProbeEvent, };
 
 /** The port an incoming server uses unless typed by hand (`default_incoming_port`). */
 export const DEFAULT_INCOMING_PORTS: Record<Protocol, Record<Security, number>> = {

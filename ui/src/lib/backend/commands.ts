@@ -15,6 +15,11 @@ import type {
   CompanyInput,
   ConnectEvent,
   ConnectOptions,
+  DetectDraft,
+  DetectOutcome,
+  DetectProgressEvent,
+  DetectRequest,
+  DetectResult,
   Disconnected,
   DomainCheckInput,
   DomainReport,
@@ -119,6 +124,8 @@ export const COMMANDS = {
   testAccount: { command: 'test_account', args: ['id', 'options'], channel: 'onEvent' },
   testAll: { command: 'test_all', args: ['query', 'concurrency', 'options'], channel: 'onResult' },
   cancelTest: { command: 'cancel_test', args: ['run'], channel: null },
+  detectSettings: { command: 'detect_settings', args: ['address', 'options'], channel: 'onEvent' },
+  detectDraft: { command: 'detect_draft', args: ['result'], channel: null },
   testHistory: { command: 'test_history', args: ['kind', 'id'], channel: null },
   checkDomain: { command: 'check_domain', args: ['input'], channel: null },
 } as const;
@@ -440,6 +447,23 @@ export function testAll(
 /** Stops the named run at once; false if it is not running (any more). */
 export function cancelTest(run: string): Promise<boolean> {
   return call('cancel_test', { run });
+}
+
+/**
+ * Detects the settings of `address`: each source streams as it starts and answers, then
+ * (with a password) each step of the login test. Cancel with `cancelTest(run)`.
+ */
+export function detectSettings(
+  address: string,
+  options: DetectRequest,
+  onEvent: (message: DetectProgressEvent) => void,
+): RunningTest<DetectOutcome> {
+  return streamed('detect_settings', { address, options }, 'onEvent', onEvent);
+}
+
+/** The account form for a result: existing servers with the same host and port reused. */
+export function detectDraft(result: DetectResult): Promise<DetectDraft> {
+  return call('detect_draft', { result });
 }
 
 /** The stored test runs of a server or account, newest first. */

@@ -83,6 +83,8 @@ export function fixTarget(code: DiagnosisCode): FixTarget {
     case 'dns.failed':
     case 'net.unreachable':
     case 'net.timeout':
+    case 'detect.timeout':
+    case 'detect.unreachable':
       return 'network';
     case 'net.refused':
     case 'net.closed':
@@ -149,6 +151,12 @@ export function fixTarget(code: DiagnosisCode): FixTarget {
     case 'smtp.temporary':
     case 'smtp.message_rejected':
     case 'roundtrip.not_received':
+    case 'detect.not_published':
+    case 'detect.document_invalid':
+    case 'detect.document_too_large':
+    case 'detect.document_dtd':
+    case 'detect.insecure_refused':
+    case 'detect.skipped':
       return 'server_side';
     // The domain check: records the domain's DNS administrator publishes.
     case 'domain.mx_missing':

@@ -735,6 +735,11 @@ pub struct SettingsRow {
     pub no_manual_fetch: bool,
     pub users_may_redownload: bool,
     pub lock_after_send: bool,
+    pub detect_budget_secs: u32,
+    pub dns_server: String,
+    pub provider_db_url: String,
+    pub detect_allow_http: bool,
+    pub detect_send_address: bool,
 }
 
 impl SettingsRow {
@@ -746,6 +751,11 @@ impl SettingsRow {
             no_manual_fetch: s.no_manual_fetch,
             users_may_redownload: s.users_may_redownload,
             lock_after_send: s.lock_after_send,
+            detect_budget_secs: s.detect_budget_secs,
+            dns_server: s.dns_server,
+            provider_db_url: s.provider_db_url,
+            detect_allow_http: s.detect_allow_http,
+            detect_send_address: s.detect_send_address,
         }
     }
     /// The settings to save over `current` (whose version the save checks).
@@ -758,6 +768,11 @@ impl SettingsRow {
             no_manual_fetch: self.no_manual_fetch,
             users_may_redownload: self.users_may_redownload,
             lock_after_send: self.lock_after_send,
+            detect_budget_secs: self.detect_budget_secs,
+            dns_server: self.dns_server,
+            provider_db_url: self.provider_db_url,
+            detect_allow_http: self.detect_allow_http,
+            detect_send_address: self.detect_send_address,
             updated_at: current.updated_at.clone(),
         }
     }

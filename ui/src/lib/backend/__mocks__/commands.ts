@@ -67,5 +67,7 @@ export const testOutgoing = vi.fn<typeof Real.testOutgoing>();
 export const testAccount = vi.fn<typeof Real.testAccount>();
 export const testAll = vi.fn<typeof Real.testAll>();
 export const cancelTest = vi.fn<typeof Real.cancelTest>();
+export const detectSettings = vi.fn<typeof Real.detectSettings>();
+export const detectDraft = vi.fn<typeof Real.detectDraft>();
 export const testHistory = vi.fn<typeof Real.testHistory>();
 export const checkDomain = vi.fn<typeof Real.checkDomain>();
