@@ -5,18 +5,18 @@ pub mod oauth;
 pub mod probe;
 
 use crate::ipc::{commands, Events};
-use mailbox_admin_core::app::domain::DomainCheckInput;
 use mailbox_admin_core::app::detect::{
     DetectDraft, DetectOutcome, DetectProgressEvent, DetectRequest,
 };
+use mailbox_admin_core::app::domain::DomainCheckInput;
 use mailbox_admin_core::app::oauth::{ConnectEvent, ConnectOptions, Disconnected, OauthStatus};
 use mailbox_admin_core::app::probe::{
     AccountTestOptions, BulkResult, BulkSummary, TestOptions, TestRun, TestTargetKind,
 };
 use mailbox_admin_core::app::transfer::{ExportOptions, ImportOptions, ImportReport};
 use mailbox_admin_core::app::{AppInfo, Removed};
-use mailbox_admin_core::domain::DomainReport;
 use mailbox_admin_core::detect::DetectResult;
+use mailbox_admin_core::domain::DomainReport;
 use mailbox_admin_core::error::FieldIssue;
 use mailbox_admin_core::model::*;
 use mailbox_admin_core::probe::{ProbeEvent, TestReport};

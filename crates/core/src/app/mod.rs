@@ -199,9 +199,9 @@ impl App {
 mod accounts;
 mod calendar;
 mod certs;
+pub mod detect;
 pub mod domain;
 mod journal;
-pub mod detect;
 pub mod oauth;
 mod outgoing;
 mod people;
