@@ -8,6 +8,7 @@ import { execFileSync } from "node:child_process";
 import { mkdtempSync, writeFileSync, mkdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { rows, untilRow, selectByText } from "./page.mjs";
 import { startDriver, Session } from "./webdriver.mjs";
 
 const root = resolve(import.meta.dirname, "../..");
@@ -27,37 +28,6 @@ before(async () => {
   driver = await startDriver();
 });
 after(() => driver?.stop());
-
-/** The visible text of the list entries `testid` (whitespace collapsed). */
-async function rows(s, testid) {
-  return s.cmd("POST", "/execute/sync", {
-    script:
-      "return [...document.querySelectorAll(`[data-testid=\"${arguments[0]}\"]`)]" +
-      ".map((e) => e.textContent.replace(/\\s+/g, ' ').trim());",
-    args: [testid],
-  });
-}
-
-async function untilRow(s, testid, text) {
-  await s.until(async () => (await rows(s, testid)).some((r) => r.includes(text)), `"${text}" in ${testid}`);
-}
-
-/** Picks the option whose label contains `text` (waits until the picker has it). */
-async function selectByText(s, css, text) {
-  const value = await s.until(
-    () =>
-      s.cmd("POST", "/execute/sync", {
-        script:
-          "const el = document.querySelector(arguments[0]); if (!el) return null;" +
-          "const o = [...el.options].find((o) => o.textContent.trim() === arguments[1])" +
-          " ?? [...el.options].find((o) => o.textContent.includes(arguments[1]));" +
-          "return o ? o.value : null;",
-        args: [css, text],
-      }),
-    `option "${text}" in ${css}`,
-  );
-  await s.select(css, value);
-}
 
 async function text(s, css) {
   return s.cmd("POST", "/execute/sync", {

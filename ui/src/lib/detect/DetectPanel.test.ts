@@ -127,6 +127,10 @@ describe('detection panel', () => {
     expect(screen.getByTestId('detect-trust').textContent).toContain('von firma.test selbst');
     expect(screen.getByTestId('detect-incoming').textContent).toContain('IMAP · imap.firma.test:993 · SSL/TLS');
     expect(screen.getByTestId('detect-login-verdict').textContent).toContain('Anmeldung erfolgreich');
+    // A passed login folds its steps; they open on request.
+    expect(within(screen.getByTestId('detect-login')).queryAllByTestId('test-step')).toHaveLength(0);
+    await u.click(screen.getByTestId('detect-login-toggle'));
+    expect(within(screen.getByTestId('detect-login')).getAllByTestId('test-step')).toHaveLength(1);
     // Finished: the short list has the hit only, "show all" has every source.
     const list = screen.getByTestId('detect-sources');
     expect(within(list).getAllByTestId('test-step')).toHaveLength(1);
@@ -177,9 +181,11 @@ describe('detection panel', () => {
     const { c } = startPanel();
     await u.click(screen.getByTestId('detect-toggle'));
     await u.click(screen.getByTestId('detect-start'));
-    c.resolve(outcome({ proof: { incoming: probeReport({ ok: false }), outgoing: null, ok: false, not_tested: [] } }));
+    c.resolve(outcome({ proof: { incoming: probeReport({ ok: false, steps: [step({ kind: 'login', status: 'failed' })] }), outgoing: null, ok: false, not_tested: [] } }));
     await screen.findByTestId('detect-result');
     expect(screen.getByTestId('detect-ask-login')).toBeTruthy();
+    // A failed login keeps its steps open.
+    expect(screen.getByTestId('detect-login-toggle').getAttribute('aria-expanded')).toBe('true');
     expect(screen.getByTestId('detect-apply').dataset.caution).toBe('login_failed');
   });
 
@@ -197,24 +203,24 @@ describe('detection panel', () => {
 });
 
 describe('on the new account form', () => {
-  it('creates the new server, reuses the existing one and fills address, login and password', async () => {
+  it('reuses the existing server, creates the new one with the password and fills address and login', async () => {
     const accounts = tabDriver(AccountsTab, 'account');
     const u = userEvent.setup();
-    const OUT = outgoing({ id: 9, name: 'Versand Firma', host: 'smtp.firma.test' });
-    api.listOutgoing.mockResolvedValue([OUT]);
+    const IN = server({ id: 7, name: 'IMAP Firma', host: 'imap.firma.test' });
+    api.listServers.mockResolvedValue([IN]);
     const c = controlledRun<DetectOutcome, DetectProgressEvent>();
     api.detectSettings.mockImplementation(c.impl);
-    const NEW = server({ id: 31, name: 'imap.firma.test IMAP', host: 'imap.firma.test' });
-    api.createServer.mockResolvedValue({ item: NEW, warnings: [] });
+    const OUT = outgoing({ id: 12, name: 'smtp.firma.test SMTP', host: 'smtp.firma.test' });
+    api.createOutgoing.mockResolvedValue({ item: OUT, warnings: [] });
     api.detectDraft.mockResolvedValue({
       account: accountInput({ name: 'info@firma.test', email: 'info@firma.test', username: 'info@firma.test' }),
-      incoming_server_id: null,
-      incoming: serverInput({ name: 'imap.firma.test IMAP', host: 'imap.firma.test' }),
-      outgoing_server_id: 9,
-      outgoing: null,
+      incoming_server_id: 7,
+      incoming: null,
+      outgoing_server_id: null,
+      outgoing: outgoingInput({ name: 'smtp.firma.test SMTP', host: 'smtp.firma.test' }),
     });
     await accounts.openNew(u);
-    api.listServers.mockResolvedValue([NEW]);
+    api.listOutgoing.mockResolvedValue([OUT]);
     await u.click(screen.getByTestId('detect-toggle'));
     await u.type(screen.getByTestId('detect-address'), 'info@firma.test');
     await u.type(screen.getByTestId('detect-password'), 'geheim');
@@ -222,12 +228,14 @@ describe('on the new account form', () => {
     c.resolve(outcome());
     await u.click(await screen.findByTestId('detect-apply'));
     await screen.findByTestId('detect-applied');
-    expect(api.createServer).toHaveBeenCalledTimes(1);
-    expect(api.createOutgoing).not.toHaveBeenCalled();
+    expect(api.createServer).not.toHaveBeenCalled();
+    expect(api.createOutgoing).toHaveBeenCalledWith(
+      expect.objectContaining({ host: 'smtp.firma.test', password: { action: 'set', value: 'geheim' } }),
+    );
     expect(accounts.field('email').value).toBe('info@firma.test');
     expect(accounts.field('username').value).toBe('info@firma.test');
-    await waitFor(() => expect(accounts.field<HTMLSelectElement>('incoming_server_id').value).toBe('31'));
-    expect(accounts.field<HTMLSelectElement>('outgoing_server_id').value).toBe('9');
+    expect(accounts.field<HTMLSelectElement>('incoming_server_id').value).toBe('7');
+    await waitFor(() => expect(accounts.field<HTMLSelectElement>('outgoing_server_id').value).toBe('12'));
   });
 });
 
