@@ -6,6 +6,8 @@
 
 #[path = "support/dns.rs"]
 mod dns_support;
+#[path = "support/fixtures.rs"]
+mod fixtures;
 #[path = "support/servers.rs"]
 mod servers;
 #[path = "support/web.rs"]
@@ -75,6 +77,18 @@ fn simple(domain: &str) -> String {
 }
 
 const AC: &str = "/mail/config-v1.1.xml";
+/// An Exchange autodiscover (POX) answer with IMAP, POP3 and SMTP.
+const POX: &str = r#"<?xml version="1.0" encoding="utf-8"?>
+<Autodiscover xmlns="http://schemas.microsoft.com/exchange/autodiscover/responseschema/2006">
+ <Response xmlns="http://schemas.microsoft.com/exchange/autodiscover/outlook/responseschema/2006a">
+  <Account><AccountType>email</AccountType><Action>settings</Action>
+   <Protocol><Type>EXCH</Type><Server>ex.exch.test</Server></Protocol>
+   <Protocol><Type>POP3</Type><Server>pop.exch.test</Server><Port>995</Port><SSL>on</SSL></Protocol>
+   <Protocol><Type>IMAP</Type><Server>imap.exch.test</Server><Port>993</Port><SSL>on</SSL></Protocol>
+   <Protocol><Type>SMTP</Type><Server>smtp.exch.test</Server><Port>587</Port><Encryption>TLS</Encryption></Protocol>
+  </Account>
+ </Response>
+</Autodiscover>"#;
 const WK: &str = "/.well-known/autoconfig/mail/config-v1.1.xml";
 
 struct World {
@@ -145,6 +159,9 @@ fn start_world() -> World {
             Site::https("autoconfig.slow.test").file(AC, simple("slow.test")),
             Site::https("autoconfig.xn--mller-kva.test").file(AC, simple("müller.test")),
             Site::https("autoconfig.both.test").file(AC, simple("both.test")),
+            Site::https("autodiscover.exch.test")
+                .file("/autodiscover/autodiscover.xml", POX)
+                .answer_post(),
         ];
         let web = TestWeb::start(WEB_IP, &sites);
         let silent = SilentHost::start(SILENT_IP, 443);
@@ -174,6 +191,7 @@ fn zone() -> Zone {
         "autoconfig.bomb.test",
         "autoconfig.xn--mller-kva.test",
         "autoconfig.both.test",
+        "autodiscover.exch.test",
     ] {
         z = z.a(name, WEB_IP);
     }
@@ -220,6 +238,23 @@ async fn run(dns: &TestDns, address: &str, cfg: DetectConfig) -> Run {
         events: events.into_inner().unwrap(),
         elapsed: t.elapsed(),
     }
+}
+
+/// `App::detect` without progress receivers.
+async fn app_detect(
+    app: &mailbox_admin_core::App,
+    address: &str,
+    opts: &DetectOptions,
+) -> mailbox_admin_core::app::detect::DetectOutcome {
+    app.detect(
+        address,
+        opts,
+        &mailbox_admin_core::detect::no_progress,
+        &mailbox_admin_core::probe::no_progress,
+        &CancellationToken::new(),
+    )
+    .await
+    .unwrap()
 }
 
 fn outcome(r: &DetectResult, s: SourceKind) -> &mailbox_admin_core::detect::SourceOutcome {
@@ -667,16 +702,7 @@ async fn found_settings_pass_a_login_and_existing_servers_are_reused() {
         dns_server: Some(dns.addr().to_string()),
         ..Default::default()
     };
-    let out = app
-        .detect(
-            servers::ALICE.name,
-            &opts,
-            &mailbox_admin_core::detect::no_progress,
-            &mailbox_admin_core::probe::no_progress,
-            &CancellationToken::new(),
-        )
-        .await
-        .unwrap();
+    let out = app_detect(&app, servers::ALICE.name, &opts).await;
     assert_eq!(
         out.result.source,
         Some(SourceKind::Autoconfig),
@@ -705,16 +731,7 @@ async fn found_settings_pass_a_login_and_existing_servers_are_reused() {
         password: Some("wrong-password".into()),
         ..opts
     };
-    let out = app
-        .detect(
-            servers::ALICE.name,
-            &opts,
-            &mailbox_admin_core::detect::no_progress,
-            &mailbox_admin_core::probe::no_progress,
-            &CancellationToken::new(),
-        )
-        .await
-        .unwrap();
+    let out = app_detect(&app, servers::ALICE.name, &opts).await;
     assert!(!out.proof.unwrap().ok);
 }
 
@@ -773,4 +790,87 @@ async fn cancelling_stops_every_source_at_once() {
         outcome(&res, SourceKind::Autoconfig).status,
         SourceStatus::Cancelled
     );
+}
+
+#[tokio::test]
+async fn exchange_autodiscover_is_asked_only_with_a_password_or_exchange_chosen() {
+    let dns = TestDns::start(zone());
+    let r = run(&dns, "info@exch.test", base_config()).await;
+    assert_eq!(r.result.source, None);
+    assert_eq!(
+        outcome(&r.result, SourceKind::Exchange).status,
+        SourceStatus::Skipped
+    );
+    let mut cfg = base_config();
+    cfg.password = Some("secret".into());
+    let r = run(&dns, "info@exch.test", cfg).await;
+    let res = &r.result;
+    assert_eq!(res.source, Some(SourceKind::Exchange), "{res:#?}");
+    // IMAP before POP3, though the answer lists POP3 first.
+    let i = res.incoming.as_ref().unwrap();
+    assert_eq!(
+        (i.protocol, i.host.as_str(), i.port, i.security),
+        (DetectedProtocol::Imap, "imap.exch.test", 993, Security::Tls)
+    );
+    let o = res.outgoing.as_ref().unwrap();
+    assert_eq!(
+        (o.host.as_str(), o.port, o.security),
+        ("smtp.exch.test", 587, Security::Starttls)
+    );
+    assert!(world()
+        .web
+        .access_log()
+        .contains("POST /autodiscover/autodiscover.xml"));
+}
+
+#[tokio::test]
+async fn an_existing_account_of_the_domain_is_the_administrators_own_entry_and_wins() {
+    use mailbox_admin_core::model::{AccountInput, Owner, Protocol};
+    // ac.test publishes autoconfig, but the administrator already set up an account there.
+    let (_dir, app) = fixtures::tmp_app();
+    let imap = fixtures::add_server(
+        &app,
+        mailbox_admin_core::model::ServerInput {
+            protocol: Protocol::Imap,
+            security: Security::Starttls,
+            ..fixtures::server_input("Intern", "mail.intern.ac.test")
+        },
+    );
+    let smtp = fixtures::add_outgoing(
+        &app,
+        fixtures::outgoing_input("Intern SMTP", "mail.intern.ac.test"),
+    );
+    let user = fixtures::add_user(&app, "kollege", "kollege@ac.test");
+    app.create_account(&AccountInput {
+        name: "Kollege".into(),
+        email: "kollege@ac.test".into(),
+        owner: Some(Owner::User(user)),
+        incoming_server_id: Some(imap),
+        outgoing_server_id: Some(smtp),
+        username: "kollege".into(),
+        ..Default::default()
+    })
+    .unwrap();
+    let dns = TestDns::start(zone());
+    let w = world();
+    let app = app.with_extra_roots([w.web.ca_pem.clone()]);
+    let opts = DetectOptions {
+        dns_server: Some(dns.addr().to_string()),
+        ..Default::default()
+    };
+    let out = app_detect(&app, "neu@ac.test", &opts).await;
+    let r = &out.result;
+    assert_eq!(r.source, Some(SourceKind::Override), "{r:#?}");
+    let i = r.incoming.as_ref().unwrap();
+    assert_eq!(
+        (i.host.as_str(), i.port, i.security),
+        ("mail.intern.ac.test", 143, Security::Starttls)
+    );
+    assert_eq!(i.username, UsernameForm::LocalPart);
+    assert_eq!(r.username, "neu");
+    assert_eq!(r.trust.as_ref().unwrap().level, TrustLevel::Confirmed);
+    // The draft reuses both servers.
+    let draft = app.detect_draft(r).unwrap();
+    assert_eq!(draft.incoming_server_id, Some(imap));
+    assert_eq!(draft.outgoing_server_id, Some(smtp));
 }

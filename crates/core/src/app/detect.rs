@@ -107,12 +107,69 @@ pub fn known_providers() -> Vec<KnownProvider> {
                 domains: p.domains,
                 incoming,
                 outgoing: (p.smtp.host, p.smtp.port, p.smtp.security),
+                username_template: "%EMAILADDRESS%".into(),
             }
         })
         .collect()
 }
 
 impl App {
+    /// The administrator's own entries: every domain that already has an account here, with
+    /// that account's incoming server, effective outgoing server and login form — what the
+    /// administrator set up once beats anything the network says. The first account of a
+    /// domain (by name) speaks for it.
+    pub fn own_entries(&self) -> Result<Vec<KnownProvider>> {
+        let servers = self.list_servers("")?;
+        let outgoing = self.list_outgoing("")?;
+        let mut out: Vec<KnownProvider> = Vec::new();
+        for a in self.list_accounts("")? {
+            let Some((local, domain)) = a.email.rsplit_once('@') else {
+                continue;
+            };
+            let Ok(domain) = crate::validate::to_ascii_host(domain) else {
+                continue;
+            };
+            let domain = domain.to_ascii_lowercase();
+            if out.iter().any(|p| p.domains.contains(&domain)) {
+                continue;
+            }
+            let Some(inc) = a
+                .incoming_server_id
+                .and_then(|id| servers.iter().find(|s| s.id == id))
+            else {
+                continue;
+            };
+            let out_id = self.effective_outgoing(a.id)?.server_id;
+            let Some(smtp) = out_id.and_then(|id| outgoing.iter().find(|s| s.id == id)) else {
+                continue;
+            };
+            let user = if a.username.is_empty() {
+                &inc.login_user
+            } else {
+                &a.username
+            };
+            let username_template = if user.eq_ignore_ascii_case(local) {
+                "%EMAILLOCALPART%"
+            } else {
+                "%EMAILADDRESS%"
+            };
+            let protocol = match inc.protocol {
+                Protocol::Pop3 => DetectedProtocol::Pop3,
+                _ => DetectedProtocol::Imap,
+            };
+            out.push(KnownProvider {
+                id: format!("account:{}", a.id),
+                name: a.name.clone(),
+                domains: vec![domain],
+                incoming: vec![(protocol, inc.host.clone(), inc.port, inc.security)],
+                outgoing: (smtp.host.clone(), smtp.port, smtp.security),
+                oauth: inc.auth_method == AuthMethod::Oauth2,
+                username_template: username_template.into(),
+            });
+        }
+        Ok(out)
+    }
+
     /// The DNS layer for this operation: `cli` (e.g. `--dns-server`), else
     /// `MAILBOX_ADMIN_DNS`, else the general setting, else the system's resolver.
     pub fn dns(&self, cli: Option<&str>, query_timeout: Duration) -> Result<Dns> {
@@ -157,6 +214,7 @@ impl App {
             password: opts.password.clone(),
             exchange: opts.exchange,
             presets: known_providers(),
+            overrides: self.own_entries()?,
             guess_ports: opts.guess_ports.clone().unwrap_or_default(),
             ..Default::default()
         };

@@ -150,12 +150,19 @@ fn parse(bytes: &[u8], origin: &str) -> Result<Servers, String> {
             source: SourceKind::Exchange,
             origin: origin.to_string(),
         };
-        let slot = if protocol == DetectedProtocol::Smtp {
+        let slot: &mut Option<DetectedServer> = if protocol == DetectedProtocol::Smtp {
             &mut outgoing
         } else {
             &mut incoming
         };
-        if slot.is_none() && s.security != Security::None {
+        // IMAP before POP3, whatever the order of the answer.
+        let better = match slot {
+            None => true,
+            Some(old) => {
+                old.protocol == DetectedProtocol::Pop3 && s.protocol == DetectedProtocol::Imap
+            }
+        };
+        if better && s.security != Security::None {
             *slot = Some(s);
         }
     }

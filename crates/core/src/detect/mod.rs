@@ -353,6 +353,8 @@ pub struct KnownProvider {
     pub incoming: Vec<(DetectedProtocol, String, u16, Security)>,
     pub outgoing: (String, u16, Security),
     pub oauth: bool,
+    /// How the login name is formed (`%EMAILADDRESS%`, `%EMAILLOCALPART%`).
+    pub username_template: String,
 }
 
 /// Everything detection needs besides the address.

@@ -126,8 +126,8 @@ fn from_known(p: &KnownProvider, kind: SourceKind, origin: &str, trust: DetectTr
         port,
         security,
         auth,
-        username: UsernameForm::EmailAddress,
-        username_template: "%EMAILADDRESS%".into(),
+        username: UsernameForm::from_template(&p.username_template),
+        username_template: p.username_template.clone(),
         source: kind,
         origin: origin.to_string(),
     };

@@ -25,6 +25,8 @@ pub struct Site {
     pub files: Vec<(String, Vec<u8>)>,
     /// Every request answered `301` to this URL (the request path appended).
     pub redirect: Option<String>,
+    /// Answer POST requests with the file too (Exchange autodiscover is a POST).
+    pub post: bool,
 }
 
 impl Site {
@@ -47,6 +49,10 @@ impl Site {
     pub fn file(mut self, path: &str, body: impl Into<Vec<u8>>) -> Site {
         self.files
             .push((path.trim_start_matches('/').to_string(), body.into()));
+        self
+    }
+    pub fn answer_post(mut self) -> Site {
+        self.post = true;
         self
     }
     pub fn redirect_to(mut self, url: &str) -> Site {
@@ -91,6 +97,11 @@ impl TestWeb {
             }
             let body = match &s.redirect {
                 Some(to) => format!("  location / {{ return 301 {to}$request_uri; }}\n"),
+                // nginx refuses POST to a static file with 405; turn that into the file.
+                None if s.post => format!(
+                    "  root {};\n  location / {{ error_page 405 =200 $uri; }}\n",
+                    root.display()
+                ),
                 None => format!("  root {};\n  location / {{ }}\n", root.display()),
             };
             servers.push_str(&format!(
