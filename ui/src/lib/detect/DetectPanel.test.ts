@@ -6,6 +6,7 @@ import { render, screen, waitFor, within } from '@testing-library/svelte';
 import userEvent from '@testing-library/user-event';
 import DetectPanel from './DetectPanel.svelte';
 import AccountsTab from '$lib/accounts/AccountsTab.svelte';
+import ServersTab from '$lib/servers/ServersTab.svelte';
 import type {
   DetectDraft,
   DetectOutcome,
@@ -236,6 +237,51 @@ describe('on the new account form', () => {
     expect(accounts.field('username').value).toBe('info@firma.test');
     expect(accounts.field<HTMLSelectElement>('incoming_server_id').value).toBe('7');
     await waitFor(() => expect(accounts.field<HTMLSelectElement>('outgoing_server_id').value).toBe('12'));
+  });
+});
+
+describe('on the new server form', () => {
+  async function detectOnNewServer(draft: DetectDraft) {
+    const servers = tabDriver(ServersTab, 'server');
+    const u = userEvent.setup();
+    const c = controlledRun<DetectOutcome, DetectProgressEvent>();
+    api.detectSettings.mockImplementation(c.impl);
+    api.detectDraft.mockResolvedValue(draft);
+    await servers.openNew(u);
+    await u.click(screen.getByTestId('detect-toggle'));
+    await u.type(screen.getByTestId('detect-address'), 'info@firma.test');
+    await u.click(screen.getByTestId('detect-start'));
+    c.resolve(outcome());
+    await u.click(await screen.findByTestId('detect-apply'));
+    await screen.findByTestId('detect-applied');
+    return servers;
+  }
+
+  it('fills host, security, port and login from the detected incoming server', async () => {
+    const servers = await detectOnNewServer({
+      account: accountInput(),
+      incoming_server_id: null,
+      incoming: serverInput({ name: 'Firma IMAP', host: 'imap.firma.test', security: 'tls', port: 10993, login_user: 'info@firma.test' }),
+      outgoing_server_id: null,
+      outgoing: null,
+    });
+    expect(servers.field('name').value).toBe('Firma IMAP');
+    expect(servers.field('host').value).toBe('imap.firma.test');
+    expect(servers.field('port').value).toBe('10993');
+    expect(servers.field('login_user').value).toBe('info@firma.test');
+    expect(api.createServer).not.toHaveBeenCalled();
+  });
+
+  it('says so when the server exists already', async () => {
+    const servers = await detectOnNewServer({
+      account: accountInput(),
+      incoming_server_id: 7,
+      incoming: null,
+      outgoing_server_id: null,
+      outgoing: null,
+    });
+    expect(screen.getByTestId('detect-server-exists')).toBeTruthy();
+    expect(servers.field('host').value).toBe('');
   });
 });
 
