@@ -8,7 +8,7 @@ import { execFileSync } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { startDriver, Session, selectByText, shot, text, untilRow } from "./webdriver.mjs";
+import { startDriver, Session, rows, selectByText, shot, text, untilRow } from "./webdriver.mjs";
 
 const root = resolve(import.meta.dirname, "../..");
 const APP = process.env.E2E_APP ?? join(root, "target/debug/mailbox-admin");

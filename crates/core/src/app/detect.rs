@@ -258,7 +258,9 @@ impl App {
         let source =
             |e: &crate::detect::DetectEvent| on(&DetectProgressEvent::Source { event: e.clone() });
         let step = |e: &probe::ProbeEvent| on(&DetectProgressEvent::Step { event: e.clone() });
-        self.detect(address, &opts, &source, &step, cancel).await
+        // Boxed: detection and the login test nested in it make a future too large for a
+        // 2 MiB runtime worker's stack in debug builds (the window's commands run there).
+        Box::pin(self.detect(address, &opts, &source, &step, cancel)).await
     }
 
     /// The existing connection test of the found servers, logging in with `password`.
@@ -324,11 +326,15 @@ impl App {
         let plan_out = r.outgoing.as_ref().and_then(&mut target);
         let lang = self.lang();
         let incoming = match plan_in {
-            Some(t) => Some(probe::run(&TestPlan::single(t), lang, progress, cancel).await),
+            Some(t) => {
+                Some(Box::pin(probe::run(&TestPlan::single(t), lang, progress, cancel)).await)
+            }
             None => None,
         };
         let outgoing = match plan_out {
-            Some(t) => Some(probe::run(&TestPlan::single(t), lang, progress, cancel).await),
+            Some(t) => {
+                Some(Box::pin(probe::run(&TestPlan::single(t), lang, progress, cancel)).await)
+            }
             None => None,
         };
         let ok = incoming.iter().chain(outgoing.iter()).all(|t| t.ok)

@@ -43,13 +43,20 @@ export function groupByRole(steps: readonly (Step | undefined)[]): StepGroup[] {
   return groups;
 }
 
-export function diagnosesOf(step: Step): Diagnosis[] {
+/** What every step-shaped result shares (connection test, domain check, detection source). */
+export type StepLike = Pick<Step, 'status' | 'duration_ms' | 'summary' | 'diagnosis' | 'more_diagnoses' | 'transcript'> & {
+  kind: string;
+};
+
+export function diagnosesOf(step: Pick<Step, 'diagnosis' | 'more_diagnoses'>): Diagnosis[] {
   return step.diagnosis ? [step.diagnosis, ...step.more_diagnoses] : [...step.more_diagnoses];
 }
 
 export type Verdict = 'ok' | 'ok_warnings' | 'failed' | 'cancelled';
 
-export function verdictOf(r: Pick<TestReport, 'ok' | 'cancelled' | 'codes' | 'steps'>): Verdict {
+export function verdictOf(
+  r: Pick<TestReport, 'ok' | 'cancelled' | 'codes'> & { steps: readonly Pick<Step, 'status'>[] },
+): Verdict {
   if (r.cancelled) return 'cancelled';
   if (!r.ok) return 'failed';
   const warned = r.codes.length > 0 || r.steps.some((s) => s.status === 'warning');
