@@ -205,6 +205,7 @@ impl App {
         let s = self.get_outgoing(id)?;
         refuse_disabled(&s)?;
         let mut t = outgoing_target(&s, &self.with_roots(opts));
+        t.dns = self.custom_dns();
         self.attach_password(&mut t, s.password, || {
             self.secret_text(self.outgoing_password(id))
         });
@@ -277,8 +278,10 @@ impl App {
             return Err(Error::field("incoming_server_id", FieldCode::NothingToTest));
         }
         let (mut incoming, mut outgoing) = (incoming, outgoing);
+        let dns = self.custom_dns();
         for t in [incoming.as_mut(), outgoing.as_mut()].into_iter().flatten() {
             t.oauth_mechanism = a.oauth_mechanism;
+            t.dns = dns.clone();
         }
         Ok(TestPlan {
             incoming,
@@ -594,6 +597,7 @@ impl App {
     fn server_target(&self, id: i64, opts: &TestOptions) -> Result<ProbeTarget> {
         let server = self.get_server(id)?;
         let mut t = incoming_target(&server, &self.with_roots(opts));
+        t.dns = self.custom_dns();
         if matches!(
             server.auth_method,
             AuthMethod::Password | AuthMethod::CramMd5
@@ -603,6 +607,14 @@ impl App {
             });
         }
         Ok(t)
+    }
+
+    /// The DNS layer when a DNS server is set (`MAILBOX_ADMIN_DNS` or the general setting:
+    /// split-horizon networks), so that stored records are tested against the same names
+    /// detection found them under; `None`: the system's resolver.
+    fn custom_dns(&self) -> Option<crate::dns::Dns> {
+        let dns = self.dns(None, Duration::from_secs(5)).ok()?;
+        matches!(dns.server(), crate::dns::DnsServer::Custom(_)).then_some(dns)
     }
 
     /// Stores a finished run and keeps the last runs of that record.
