@@ -69,3 +69,23 @@ pub fn grid(rows: &[Vec<String>]) -> String {
     }
     out
 }
+
+/// What `cert trust` / `cert untrust` did, in the user's language.
+pub fn trust_line(
+    lang: mailbox_admin_core::Lang,
+    c: &mailbox_admin_core::model::Certificate,
+) -> String {
+    use mailbox_admin_core::i18n::tr;
+    let name = ("name", c.name.clone());
+    if !c.trust_root {
+        tr(lang, "cli.cert_untrusted", &[name])
+    } else if c.trust_hosts.is_empty() {
+        tr(lang, "cli.cert_trusted_all", &[name])
+    } else {
+        tr(
+            lang,
+            "cli.cert_trusted_hosts",
+            &[name, ("hosts", c.trust_hosts.join(", "))],
+        )
+    }
+}

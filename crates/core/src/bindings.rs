@@ -74,6 +74,7 @@ pub fn render() -> String {
     decl::<CertSecretKind>(&cfg, &mut out);
     decl::<Certificate>(&cfg, &mut out);
     decl::<CertImport>(&cfg, &mut out);
+    decl::<CertTrust>(&cfg, &mut out);
     decl::<GeneralSettings>(&cfg, &mut out);
     decl::<TemplateKind>(&cfg, &mut out);
     decl::<Template>(&cfg, &mut out);

@@ -179,6 +179,7 @@ string_enum! {
     FieldCode {
         CertificateInvalid = "certificate_invalid",
         CertificateNoKey = "certificate_no_key",
+        CertificateNotCa = "certificate_not_ca",
         ConfirmInsecure = "confirm_insecure",
         ControlChars = "control_chars",
         CsvHeader = "csv_header",
@@ -534,8 +535,8 @@ fn texts(code: DiagnosisCode) -> (Pair, Pair, Pair) {
                 "The certificate comes from an authority this computer does not trust (e.g. a company CA), or the server does not send the intermediate certificate.",
             ),
             (
-                "Die Stamm-CA der Firma im Zertifikatsspeicher oder im Betriebssystem hinterlegen, oder den Server die vollständige Zertifikatskette senden lassen. Alternativ den Fingerabdruck hinterlegen.",
-                "Add the company's root CA to the certificate store or the operating system, or have the server send the full chain. Alternatively pin the fingerprint.",
+                "Mit „Zertifikatskette prüfen und vertrauen …“ die Kette ansehen, den SHA-256-Fingerabdruck der Stammzertifizierungsstelle mit der IT der Firma vergleichen und ihr vertrauen (oder nur dieses Serverzertifikat anheften). Ist die Stamm-CA bereits unter Einstellungen → Zertifikate importiert, dort „als Stammzertifizierungsstelle vertrauen“ wählen (CLI: mbadmin cert trust NAME).",
+                "With \"Check and trust certificate chain …\" view the chain, compare the root CA's SHA-256 fingerprint with the company's IT and trust it (or pin only this server certificate). If the root CA is already imported under Settings → Certificates, choose \"trust as root certification authority\" there (CLI: mbadmin cert trust NAME).",
             ),
         ),
         TlsPinMismatch => (

@@ -146,6 +146,23 @@ fn catalogue(key: &str) -> (&'static str, &'static str) {
             "Dieses Zertifikat hat keinen privaten Schlüssel; zum Signieren und als Client-Zertifikat wird einer benötigt.",
             "This certificate has no private key; signing and client authentication need one.",
         ),
+        // CLI lines.
+        "cli.cert_trusted_all" => (
+            "vertraut (Stammzertifizierungsstelle, für alle Server): {name}",
+            "trusted (root certification authority, for every server): {name}",
+        ),
+        "cli.cert_trusted_hosts" => (
+            "vertraut (Stammzertifizierungsstelle, nur für {hosts}): {name}",
+            "trusted (root certification authority, only for {hosts}): {name}",
+        ),
+        "cli.cert_untrusted" => (
+            "nicht mehr vertraut: {name}",
+            "no longer trusted: {name}",
+        ),
+        "field.certificate_not_ca" => (
+            "Nur ein CA-Zertifikat (Zertifizierungsstelle) im PEM-Format kann als Stammzertifizierungsstelle vertraut werden. Das Zertifikat eines einzelnen Servers stattdessen beim Server anheften (SHA-256).",
+            "Only a CA certificate in PEM format can be trusted as a root. Pin a single server's certificate at that server instead (SHA-256).",
+        ),
         "field.certificate_invalid" => (
             "Das Zertifikat konnte nicht gelesen werden: {reason}",
             "The certificate could not be read: {reason}",

@@ -13,7 +13,7 @@ use mailbox_admin_core::app::transfer::{ExportOptions, ImportOptions, ImportRepo
 use mailbox_admin_core::app::{AppInfo, Removed};
 use mailbox_admin_core::error::FieldIssue;
 use mailbox_admin_core::model::*;
-use mailbox_admin_core::probe::{ProbeEvent, TestReport};
+use mailbox_admin_core::probe::{ProbeEvent, Role, TestReport};
 use mailbox_admin_core::{Error, Lang};
 
 // Bodies that are more than a call of the core live in the domain modules (`probe`, `oauth`)
@@ -95,6 +95,16 @@ commands! {
     }
     rename_certificate(id: i64, version: i64, name: String) -> Certificate =
         |cx| cx.rename_certificate(id, version, &name);
+    /// Trusts a stored CA certificate as a root (installation-wide or for some hosts), or not.
+    set_certificate_trust(id: i64, version: i64, trust: CertTrust) -> Certificate =
+        |cx| cx.set_certificate_trust(id, version, &trust);
+    /// From a failed test: trusts the CA certificate the server presented (PEM).
+    trust_presented_certificate(name: String, pem: String, trust: CertTrust)
+        -> Saved<Certificate> = |cx| cx.trust_presented_certificate(&name, &pem, &trust);
+    /// From a failed test: pins the leaf's SHA-256 at the server `role` of the tested record
+    /// used; returns the server's name.
+    pin_tested_certificate(kind: TestTargetKind, id: i64, role: Role, sha256: String) -> String =
+        |cx| cx.pin_tested_certificate(kind, id, role, &sha256);
     get_settings() -> GeneralSettings = |cx| cx.get_settings();
     /// Saves if nobody changed the settings since `settings.version` was read.
     save_settings(settings: GeneralSettings) -> GeneralSettings = |cx| cx.save_settings(&settings);

@@ -198,7 +198,7 @@ impl App {
     ) -> Result<TestReport> {
         let s = self.get_outgoing(id)?;
         refuse_disabled(&s)?;
-        let mut t = outgoing_target(&s, &self.with_roots(opts));
+        let mut t = outgoing_target(&s, &self.with_roots(opts, &s.host));
         self.attach_password(&mut t, s.password, || {
             self.secret_text(self.outgoing_password(id))
         });
@@ -214,7 +214,6 @@ impl App {
     /// path and folders, and its effective outgoing server sending as the account.
     pub fn account_plan(&self, id: i64, opts: &AccountTestOptions) -> Result<TestPlan> {
         let a = self.get_account(id)?;
-        let base = self.with_roots(&opts.base);
         // Read the account's password at most once (each keyring read is a D-Bus round trip).
         let account_pw = std::cell::OnceCell::new();
         let account_pw = || {
@@ -230,7 +229,7 @@ impl App {
         let incoming = match a.incoming_server_id {
             Some(sid) => {
                 let s = self.get_server(sid)?;
-                let mut t = incoming_target(&s, &base);
+                let mut t = incoming_target(&s, &self.with_roots(&opts.base, &s.host));
                 t.user = login.clone();
                 t.mailbox_path = a.mailbox_path.clone();
                 for (slot, own) in [
@@ -251,7 +250,7 @@ impl App {
             Some(sid) => {
                 let s = self.get_outgoing(sid)?;
                 refuse_disabled(&s)?;
-                let mut t = outgoing_target(&s, &base);
+                let mut t = outgoing_target(&s, &self.with_roots(&opts.base, &s.host));
                 t.sender = a.email.clone();
                 t.sender_name = a.sender_name.clone();
                 if s.auth_method != SmtpAuth::None && s.username.trim().is_empty() {
@@ -522,12 +521,13 @@ impl App {
         set_token(t, r);
     }
 
-    /// The options with the installation's extra CAs added.
-    fn with_roots(&self, opts: &TestOptions) -> TestOptions {
+    /// The options with the CAs a connection to `host` trusts added: the installation's
+    /// extra CAs and the store's trusted roots (`App::trusted_roots`).
+    fn with_roots(&self, opts: &TestOptions, host: &str) -> TestOptions {
         let mut o = opts.clone();
-        for r in &self.extra_roots {
-            if !o.extra_roots.contains(r) {
-                o.extra_roots.push(r.clone());
+        for r in self.trusted_roots(Some(host)) {
+            if !o.extra_roots.contains(&r) {
+                o.extra_roots.push(r);
             }
         }
         o
@@ -535,7 +535,7 @@ impl App {
 
     fn server_target(&self, id: i64, opts: &TestOptions) -> Result<ProbeTarget> {
         let server = self.get_server(id)?;
-        let mut t = incoming_target(&server, &self.with_roots(opts));
+        let mut t = incoming_target(&server, &self.with_roots(opts, &server.host));
         if matches!(
             server.auth_method,
             AuthMethod::Password | AuthMethod::CramMd5

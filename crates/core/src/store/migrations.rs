@@ -327,6 +327,13 @@ DELETE FROM test_runs WHERE target_uid = '';
 DROP INDEX test_runs_target;
 CREATE INDEX test_runs_target ON test_runs(target_uid, id);
 "#,
+    // 5: a stored CA certificate can be trusted as a root (a company CA), installation-wide
+    // or only for the servers named in `trust_hosts`.
+    r#"
+ALTER TABLE certificates ADD COLUMN trust_root INTEGER NOT NULL DEFAULT 0
+    CHECK (trust_root IN (0,1));
+ALTER TABLE certificates ADD COLUMN trust_hosts TEXT NOT NULL DEFAULT '';
+"#,
 ];
 
 pub fn migrations<'a>(list: &[&'a str]) -> Migrations<'a> {

@@ -5,7 +5,7 @@ export type Lang = "de" | "en";
 
 export type ErrorCode = "validation" | "not_found" | "conflict" | "in_use" | "secrets_unavailable" | "secrets_locked" | "secrets_failed" | "database" | "io" | "oauth" | "cancelled" | "internal";
 
-export type FieldCode = "certificate_invalid" | "certificate_no_key" | "confirm_insecure" | "control_chars" | "csv_header" | "days_range" | "default_disabled" | "duplicate" | "email_invalid" | "export_modified" | "fingerprint_invalid" | "fixed_after_creation" | "host_invalid" | "host_port_mismatch" | "https_required" | "imap_only" | "import_conflict" | "invalid_json" | "locked_mailbox_path" | "m365_auth" | "missing_ref" | "no_spaces" | "nothing_to_test" | "oauth_flow_unavailable" | "oauth_no_flow" | "oauth_provider_required" | "owner_required" | "passphrase_wrong" | "pop3_only" | "port_range" | "range" | "required" | "template_kind" | "tenant_invalid" | "timeout_range" | "too_long" | "too_short" | "url_invalid" | "server_disabled" | "csv_invalid" | "wildcard_public_suffix" | "secrets_unavailable" | "secrets_locked" | "secrets_failed";
+export type FieldCode = "certificate_invalid" | "certificate_no_key" | "certificate_not_ca" | "confirm_insecure" | "control_chars" | "csv_header" | "days_range" | "default_disabled" | "duplicate" | "email_invalid" | "export_modified" | "fingerprint_invalid" | "fixed_after_creation" | "host_invalid" | "host_port_mismatch" | "https_required" | "imap_only" | "import_conflict" | "invalid_json" | "locked_mailbox_path" | "m365_auth" | "missing_ref" | "no_spaces" | "nothing_to_test" | "oauth_flow_unavailable" | "oauth_no_flow" | "oauth_provider_required" | "owner_required" | "passphrase_wrong" | "pop3_only" | "port_range" | "range" | "required" | "template_kind" | "tenant_invalid" | "timeout_range" | "too_long" | "too_short" | "url_invalid" | "server_disabled" | "csv_invalid" | "wildcard_public_suffix" | "secrets_unavailable" | "secrets_locked" | "secrets_failed";
 
 export type FieldError = { field: string, code: FieldCode, message: string, };
 
@@ -312,13 +312,35 @@ days_left: number,
 /**
  * Expired, or expiring within 30 days.
  */
-expiry_warning: boolean, created_at: string, updated_at: string, };
+expiry_warning: boolean, 
+/**
+ * Trusted as a root CA ("als Stammzertifizierungsstelle vertrauen") by every connection.
+ */
+trust_root: boolean, 
+/**
+ * Empty: trusted installation-wide; else only for connections to these hosts.
+ */
+trust_hosts: Array<string>, created_at: string, updated_at: string, };
 
 export type CertImport = { name: string, data_base64: string, 
 /**
  * The PKCS#12 or encrypted-key passphrase; goes to the keyring.
  */
-passphrase: string | null, };
+passphrase: string | null, 
+/**
+ * Trust it as a root CA (it must be a CA certificate).
+ */
+trust_root: boolean, 
+/**
+ * With `trust_root`: only for these hosts (empty: installation-wide).
+ */
+trust_hosts: Array<string>, };
+
+export type CertTrust = { trust_root: boolean, 
+/**
+ * Empty: installation-wide; else only for connections to these hosts.
+ */
+trust_hosts: Array<string>, };
 
 export type GeneralSettings = { version: number, 
 /**
@@ -438,7 +460,11 @@ not_before: string, not_after: string,
 /**
  * `AB:CD:…`, as pinned in the server settings.
  */
-sha256: string, self_signed: boolean, };
+sha256: string, self_signed: boolean, 
+/**
+ * The certificate itself (PEM, public): what "trust this root" stores.
+ */
+pem: string, };
 
 export type OsTrust = "trusted" | "untrusted_issuer" | "self_signed" | "expired" | "not_yet_valid" | "hostname_mismatch" | "rejected" | "no_handshake";
 

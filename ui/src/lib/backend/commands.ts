@@ -10,6 +10,7 @@ import type {
   CalendarAccount,
   CalendarInput,
   CertImport,
+  CertTrust,
   Certificate,
   Company,
   CompanyInput,
@@ -37,6 +38,7 @@ import type {
   Preset,
   ProbeEvent,
   Removed,
+  Role,
   Saved,
   ServerInput,
   Template,
@@ -104,6 +106,9 @@ export const COMMANDS = {
   importCertificate: { command: 'import_certificate', args: ['input'], channel: null },
   deleteCertificate: { command: 'delete_certificate', args: ['id', 'version'], channel: null },
   renameCertificate: { command: 'rename_certificate', args: ['id', 'version', 'name'], channel: null },
+  setCertificateTrust: { command: 'set_certificate_trust', args: ['id', 'version', 'trust'], channel: null },
+  trustPresentedCertificate: { command: 'trust_presented_certificate', args: ['name', 'pem', 'trust'], channel: null },
+  pinTestedCertificate: { command: 'pin_tested_certificate', args: ['kind', 'id', 'role', 'sha256'], channel: null },
   getSettings: { command: 'get_settings', args: [], channel: null },
   saveSettings: { command: 'save_settings', args: ['settings'], channel: null },
   listTemplates: { command: 'list_templates', args: ['query'], channel: null },
@@ -361,6 +366,37 @@ export function deleteCertificate(id: number, version: number): Promise<Removed>
 
 export function renameCertificate(id: number, version: number, name: string): Promise<Certificate> {
   return call('rename_certificate', { id, version, name });
+}
+
+/** Trusts a stored CA certificate as a root (installation-wide or for some hosts), or not. */
+export function setCertificateTrust(
+  id: number,
+  version: number,
+  trust: CertTrust,
+): Promise<Certificate> {
+  return call('set_certificate_trust', { id, version, trust });
+}
+
+/** From a failed test: trusts the CA certificate the server presented (PEM). */
+export function trustPresentedCertificate(
+  name: string,
+  pem: string,
+  trust: CertTrust,
+): Promise<Saved<Certificate>> {
+  return call('trust_presented_certificate', { name, pem, trust });
+}
+
+/**
+ * From a failed test: pins the leaf's SHA-256 at the server `role` of the tested record
+ * used; returns the server's name.
+ */
+export function pinTestedCertificate(
+  kind: TestTargetKind,
+  id: number,
+  role: Role,
+  sha256: string,
+): Promise<string> {
+  return call('pin_tested_certificate', { kind, id, role, sha256 });
 }
 
 export function getSettings(): Promise<GeneralSettings> {
