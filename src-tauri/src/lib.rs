@@ -39,6 +39,19 @@ pub fn run() {
             std::process::exit(1);
         }
     };
+    // Commands run as tasks on Tauri's tokio runtime. A connection test nests many async
+    // steps (TLS, then a second look by the OS's TLS stack over STARTTLS), which in a debug
+    // build overflowed the default 2 MiB worker stack (a segfault of the whole window):
+    // give the workers the main thread's 8 MiB.
+    if let Ok(rt) = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .thread_stack_size(8 * 1024 * 1024)
+        .build()
+    {
+        tauri::async_runtime::set(rt.handle().clone());
+        // The runtime lives as long as the process.
+        std::mem::forget(rt);
+    }
     tauri::Builder::default()
         .plugin(tauri_plugin_opener::init())
         .manage(app)

@@ -75,6 +75,8 @@ pub fn render() -> String {
     decl::<Certificate>(&cfg, &mut out);
     decl::<CertImport>(&cfg, &mut out);
     decl::<CertTrust>(&cfg, &mut out);
+    decl::<LoginSource>(&cfg, &mut out);
+    decl::<EffectiveLogin>(&cfg, &mut out);
     decl::<GeneralSettings>(&cfg, &mut out);
     decl::<TemplateKind>(&cfg, &mut out);
     decl::<Template>(&cfg, &mut out);

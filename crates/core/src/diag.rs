@@ -180,6 +180,7 @@ string_enum! {
         CertificateInvalid = "certificate_invalid",
         CertificateNoKey = "certificate_no_key",
         CertificateNotCa = "certificate_not_ca",
+        LoginWithoutPassword = "login_without_password",
         ConfirmInsecure = "confirm_insecure",
         ControlChars = "control_chars",
         CsvHeader = "csv_header",
@@ -305,7 +306,10 @@ impl DiagnosisCode {
     pub fn is_warning_only(self) -> bool {
         matches!(
             self,
-            DiagnosisCode::TlsVerifyDisabled | DiagnosisCode::TlsExpiresSoon
+            DiagnosisCode::TlsVerifyDisabled
+                | DiagnosisCode::TlsExpiresSoon
+                | DiagnosisCode::TestIncomingNotChecked
+                | DiagnosisCode::TestOutgoingNotChecked
         )
     }
 }
@@ -376,6 +380,8 @@ string_enum! {
     SmtpRecipientRejected = "smtp.recipient_rejected",
     SmtpMessageRejected = "smtp.message_rejected",
     RoundtripNotReceived = "roundtrip.not_received",
+    TestIncomingNotChecked = "test.incoming_not_checked",
+    TestOutgoingNotChecked = "test.outgoing_not_checked",
     }
 }
 
@@ -678,8 +684,8 @@ fn texts(code: DiagnosisCode) -> (Pair, Pair, Pair) {
                 "The login needs a password, but none is stored in the keyring or the keyring was not reachable (see evidence).",
             ),
             (
-                "Das Passwort in den Einstellungen erneut eingeben und speichern; ggf. den Schlüsselbund entsperren.",
-                "Enter the password again in the settings and save; unlock the keyring if needed.",
+                "Im Feld „Passwort“ des Kontos (bzw. des getesteten Servers) das Passwort eintragen und speichern. Übernimmt das Konto die Anmeldung vom Posteingangsserver, das Passwort dort eintragen. Ist der Schlüsselbund gesperrt, ihn entsperren.",
+                "Enter the password in the \"Password\" field of the account (or of the tested server) and save. If the account takes its login from the incoming server, enter it there. If the keyring is locked, unlock it.",
             ),
         ),
         AuthMethodNotAvailable => (
@@ -943,6 +949,28 @@ fn texts(code: DiagnosisCode) -> (Pair, Pair, Pair) {
             (
                 "Spam-Ordner, Weiterleitungen und Filter des Postfachs prüfen; prüfen, ob die Adresse zu diesem Postfach gehört. Bei langsamer Zustellung später erneut testen.",
                 "Check the mailbox's junk folder, forwarding and filters; check that the address belongs to this mailbox. If delivery is slow, test again later.",
+            ),
+        ),
+        TestIncomingNotChecked => (
+            ("Empfang nicht geprüft", "Receiving not checked"),
+            (
+                "Dem Konto ist kein Posteingangsserver zugeordnet: Ob es Mail empfangen kann (Anmeldung, Postfach, Ordner), hat dieser Test nicht geprüft.",
+                "The account has no incoming server: this test did not check whether it can receive mail (login, mailbox, folders).",
+            ),
+            (
+                "Im Konto einen Posteingangsserver wählen und erneut prüfen.",
+                "Choose an incoming server in the account and test again.",
+            ),
+        ),
+        TestOutgoingNotChecked => (
+            ("Versand nicht geprüft", "Sending not checked"),
+            (
+                "Das Konto hat keinen Postausgangsserver – weder eigenen noch von der Firma oder als Standard: Ob es senden kann, hat dieser Test nicht geprüft.",
+                "The account has no outgoing server – neither its own nor its company's nor a default one: this test did not check whether it can send.",
+            ),
+            (
+                "Im Konto oder bei der Firma einen Postausgangsserver wählen (oder einen als Standard festlegen) und erneut prüfen.",
+                "Choose an outgoing server in the account or its company (or make one the default) and test again.",
             ),
         ),
     }

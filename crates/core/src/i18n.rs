@@ -159,6 +159,10 @@ fn catalogue(key: &str) -> (&'static str, &'static str) {
             "nicht mehr vertraut: {name}",
             "no longer trusted: {name}",
         ),
+        "field.login_without_password" => (
+            "Gespeichert – aber ohne Passwort: Das Konto meldet sich als „{user}“ an und hat dafür kein Passwort. Im Konto Benutzername und Passwort eintragen, oder beide leer lassen und die Anmeldung beim Posteingangsserver hinterlegen (dann „vom Server übernommen“).",
+            "Saved – but without a password: the account logs in as \"{user}\" and has no password for it. Enter user name and password in the account, or leave both empty and set the login at the incoming server (then \"taken from the server\").",
+        ),
         "field.certificate_not_ca" => (
             "Nur ein CA-Zertifikat (Zertifizierungsstelle) im PEM-Format kann als Stammzertifizierungsstelle vertraut werden. Das Zertifikat eines einzelnen Servers stattdessen beim Server anheften (SHA-256).",
             "Only a CA certificate in PEM format can be trusted as a root. Pin a single server's certificate at that server instead (SHA-256).",

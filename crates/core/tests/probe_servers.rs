@@ -952,6 +952,7 @@ fn roundtrip_plan(user: &User, incoming: ProbeTarget, address: &str, wait: u64) 
             address: address.into(),
             wait: Duration::from_secs(wait),
         }),
+        not_checked: Vec::new(),
     }
 }
 

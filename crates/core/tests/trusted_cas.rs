@@ -223,3 +223,67 @@ async fn only_a_ca_can_be_trusted_and_a_leaf_is_pinned_instead() {
         .unwrap();
     assert!(ok.ok, "{:?}", ok.codes);
 }
+
+#[test]
+fn an_untrusted_account_test_runs_on_a_small_worker_stack() {
+    // Tauri runs commands as tasks on tokio worker threads (2 MiB stacks in debug builds).
+    let _ss = SecretService::shared();
+    let mail = servers();
+    let dbdir = tempfile::tempdir().unwrap();
+    let app = std::sync::Arc::new(App::open(&dbdir.path().join("config.db"), Lang::De).unwrap());
+    let imap = app
+        .create_server(&ServerInput {
+            name: "Exchange intern".into(),
+            host: HOST_GOOD.into(),
+            port: Some(mail.ports.imaps as i64),
+            security: Security::Tls,
+            ..Default::default()
+        })
+        .unwrap()
+        .item;
+    let smtp = app
+        .create_outgoing(&OutgoingInput {
+            name: "Versand".into(),
+            host: HOST_GOOD.into(),
+            port: Some(mail.ports.submission as i64),
+            security: Security::Starttls,
+            is_default: true,
+            ..Default::default()
+        })
+        .unwrap()
+        .item;
+    let _ = smtp;
+    let user = app
+        .create_user(&UserInput {
+            login: "carol".into(),
+            ..Default::default()
+        })
+        .unwrap();
+    let id = app
+        .create_account(&AccountInput {
+            name: "Carol".into(),
+            email: ALICE.name.into(),
+            owner: Some(Owner::User(user.id)),
+            incoming_server_id: Some(imap.id),
+            password: SecretUpdate::Set(ALICE.password.into()),
+            ..Default::default()
+        })
+        .unwrap()
+        .item
+        .id;
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .thread_stack_size(2 * 1024 * 1024)
+        .enable_all()
+        .build()
+        .unwrap();
+    let a = app.clone();
+    let report = rt
+        .block_on(rt.spawn(async move {
+            a.test_account(id, &Default::default(), &|_| {}, &CancellationToken::new())
+                .await
+        }))
+        .unwrap()
+        .unwrap();
+    assert!(report.codes.iter().any(|c| *c == "tls.untrusted_issuer"));
+}

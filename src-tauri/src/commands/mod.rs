@@ -62,6 +62,8 @@ commands! {
     }
     /// The outgoing server the account really uses and the level it comes from.
     effective_outgoing(id: i64) -> EffectiveOutgoing = |cx| cx.effective_outgoing(id);
+    /// The login the account really uses on its incoming server and where it comes from.
+    effective_login(id: i64) -> EffectiveLogin = |cx| cx.effective_login(id);
 
     // ---- OAuth providers and connections
     crud OauthProvider(OauthProviderInput) -> Saved<OauthProvider> {

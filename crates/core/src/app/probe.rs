@@ -230,7 +230,13 @@ impl App {
             Some(sid) => {
                 let s = self.get_server(sid)?;
                 let mut t = incoming_target(&s, &self.with_roots(&opts.base, &s.host));
-                t.user = login.clone();
+                let effective = crate::model::EffectiveLogin::of(
+                    &a.username,
+                    &a.email,
+                    a.password != SecretState::None,
+                    Some(&s),
+                );
+                t.user = effective.user.clone();
                 t.mailbox_path = a.mailbox_path.clone();
                 for (slot, own) in [
                     (&mut t.folders.trash, &a.folder_trash),
@@ -241,7 +247,14 @@ impl App {
                         *slot = own.clone();
                     }
                 }
-                self.attach_password(&mut t, a.password, account_pw);
+                if effective.source == crate::model::LoginSource::Server {
+                    // The account has no login of its own: the server's ("vom Server übernommen").
+                    self.attach_password(&mut t, s.password, || {
+                        self.secret_text(self.server_password(sid))
+                    });
+                } else {
+                    self.attach_password(&mut t, a.password, account_pw);
+                }
                 Some(t)
             }
             None => None,
@@ -269,6 +282,13 @@ impl App {
         if incoming.is_none() && outgoing.is_none() {
             return Err(Error::field("incoming_server_id", FieldCode::NothingToTest));
         }
+        let mut not_checked = Vec::new();
+        if incoming.is_none() {
+            not_checked.push(probe::Role::Incoming);
+        }
+        if outgoing.is_none() {
+            not_checked.push(probe::Role::Outgoing);
+        }
         let (mut incoming, mut outgoing) = (incoming, outgoing);
         for t in [incoming.as_mut(), outgoing.as_mut()].into_iter().flatten() {
             t.oauth_mechanism = a.oauth_mechanism;
@@ -281,6 +301,7 @@ impl App {
                 address: a.email.clone(),
                 wait: Duration::from_secs(u64::from(opts.roundtrip_wait_secs.unwrap_or(60))),
             }),
+            not_checked,
         })
     }
 

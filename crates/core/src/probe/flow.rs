@@ -425,6 +425,11 @@ pub async fn run(
         r.role = Role::Incoming;
         r.ctx = context(t);
         let _ = test_one(&mut r, t, &[]).await;
+    } else if plan.not_checked.contains(&Role::Incoming) {
+        r.mark_not_checked(Role::Incoming, DiagnosisCode::TestIncomingNotChecked);
+    }
+    if plan.outgoing.is_none() && plan.not_checked.contains(&Role::Outgoing) {
+        r.mark_not_checked(Role::Outgoing, DiagnosisCode::TestOutgoingNotChecked);
     }
     let rt_token = token();
     let mut rt_sent = false;

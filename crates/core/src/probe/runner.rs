@@ -315,6 +315,23 @@ impl<'a> Runner<'a> {
         self.emit(i);
     }
 
+    /// Records a warning step for a side (`role`) the test did not check, saying why.
+    pub fn mark_not_checked(&mut self, role: Role, code: DiagnosisCode) {
+        if self.quiet {
+            return;
+        }
+        let before = self.role;
+        self.role = role;
+        let i = self.begin(StepKind::NotChecked);
+        self.role = before;
+        let d = self.diagnose(&Failure::new(code), Severity::Warning);
+        let step = &mut self.steps[i];
+        step.status = StepStatus::Warning;
+        step.summary = d.title.clone();
+        step.diagnosis = Some(d);
+        self.emit(i);
+    }
+
     /// The finished report.
     pub fn report(self, started_at: String, started: Instant) -> TestReport {
         let mut codes = Vec::new();
@@ -357,5 +374,6 @@ pub(crate) fn step_name(kind: StepKind) -> &'static str {
         StepKind::Send => "send",
         StepKind::Roundtrip => "roundtrip",
         StepKind::Logout => "logout",
+        StepKind::NotChecked => "not_checked",
     }
 }

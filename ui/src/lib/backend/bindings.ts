@@ -5,7 +5,7 @@ export type Lang = "de" | "en";
 
 export type ErrorCode = "validation" | "not_found" | "conflict" | "in_use" | "secrets_unavailable" | "secrets_locked" | "secrets_failed" | "database" | "io" | "oauth" | "cancelled" | "internal";
 
-export type FieldCode = "certificate_invalid" | "certificate_no_key" | "certificate_not_ca" | "confirm_insecure" | "control_chars" | "csv_header" | "days_range" | "default_disabled" | "duplicate" | "email_invalid" | "export_modified" | "fingerprint_invalid" | "fixed_after_creation" | "host_invalid" | "host_port_mismatch" | "https_required" | "imap_only" | "import_conflict" | "invalid_json" | "locked_mailbox_path" | "m365_auth" | "missing_ref" | "no_spaces" | "nothing_to_test" | "oauth_flow_unavailable" | "oauth_no_flow" | "oauth_provider_required" | "owner_required" | "passphrase_wrong" | "pop3_only" | "port_range" | "range" | "required" | "template_kind" | "tenant_invalid" | "timeout_range" | "too_long" | "too_short" | "url_invalid" | "server_disabled" | "csv_invalid" | "wildcard_public_suffix" | "secrets_unavailable" | "secrets_locked" | "secrets_failed";
+export type FieldCode = "certificate_invalid" | "certificate_no_key" | "certificate_not_ca" | "login_without_password" | "confirm_insecure" | "control_chars" | "csv_header" | "days_range" | "default_disabled" | "duplicate" | "email_invalid" | "export_modified" | "fingerprint_invalid" | "fixed_after_creation" | "host_invalid" | "host_port_mismatch" | "https_required" | "imap_only" | "import_conflict" | "invalid_json" | "locked_mailbox_path" | "m365_auth" | "missing_ref" | "no_spaces" | "nothing_to_test" | "oauth_flow_unavailable" | "oauth_no_flow" | "oauth_provider_required" | "owner_required" | "passphrase_wrong" | "pop3_only" | "port_range" | "range" | "required" | "template_kind" | "tenant_invalid" | "timeout_range" | "too_long" | "too_short" | "url_invalid" | "server_disabled" | "csv_invalid" | "wildcard_public_suffix" | "secrets_unavailable" | "secrets_locked" | "secrets_failed";
 
 export type FieldError = { field: string, code: FieldCode, message: string, };
 
@@ -342,6 +342,22 @@ export type CertTrust = { trust_root: boolean,
  */
 trust_hosts: Array<string>, };
 
+export type LoginSource = "account" | "server" | "address";
+
+export type EffectiveLogin = { source: LoginSource, user: string, 
+/**
+ * The incoming server whose login is used (`source` = `server`).
+ */
+server_name: string | null, 
+/**
+ * A password is stored where the login comes from.
+ */
+has_password: boolean, 
+/**
+ * The server's method needs a password (not OAuth2).
+ */
+needs_password: boolean, };
+
 export type GeneralSettings = { version: number, 
 /**
  * Automatic fetch every N minutes (0 = off). Default 15.
@@ -422,7 +438,7 @@ export type ProbeProtocol = "imap" | "pop3" | "imap_download" | "smtp";
 
 export type ProbeAuth = "none" | "password" | "plain" | "login" | "cram_md5" | "oauth2" | "ntlm";
 
-export type DiagnosisCode = "dns.not_found" | "dns.failed" | "net.refused" | "net.timeout" | "net.unreachable" | "net.closed" | "tls.expected_implicit" | "tls.expected_starttls" | "tls.starttls_unsupported" | "tls.hostname_mismatch" | "tls.expired" | "tls.not_yet_valid" | "tls.self_signed" | "tls.untrusted_issuer" | "tls.pin_mismatch" | "tls.handshake_failed" | "tls.legacy_version" | "tls.verify_disabled" | "tls.expires_soon" | "protocol.wrong_service" | "protocol.invalid_response" | "protocol.service_unavailable" | "auth.failed" | "auth.mechanism_unsupported" | "auth.plaintext_disabled" | "auth.unencrypted_not_allowed" | "auth.password_missing" | "auth.method_not_available" | "auth.plaintext_sent" | "oauth.token_invalid" | "oauth.consent_missing" | "oauth.admin_approval" | "oauth.scope_missing" | "oauth.wrong_user" | "oauth.not_connected" | "oauth.access_denied" | "oauth.client_invalid" | "oauth.device_expired" | "oauth.provider_unreachable" | "oauth.provider_error" | "oauth.endpoint_wrong" | "oauth.flow_unavailable" | "oauth.state_mismatch" | "oauth.browser_timeout" | "oauth.cancelled" | "imap.mailbox_missing" | "imap.folder_missing" | "smtp.sender_rejected" | "smtp.relay_denied" | "smtp.recipient_rejected" | "smtp.message_rejected" | "roundtrip.not_received";
+export type DiagnosisCode = "dns.not_found" | "dns.failed" | "net.refused" | "net.timeout" | "net.unreachable" | "net.closed" | "tls.expected_implicit" | "tls.expected_starttls" | "tls.starttls_unsupported" | "tls.hostname_mismatch" | "tls.expired" | "tls.not_yet_valid" | "tls.self_signed" | "tls.untrusted_issuer" | "tls.pin_mismatch" | "tls.handshake_failed" | "tls.legacy_version" | "tls.verify_disabled" | "tls.expires_soon" | "protocol.wrong_service" | "protocol.invalid_response" | "protocol.service_unavailable" | "auth.failed" | "auth.mechanism_unsupported" | "auth.plaintext_disabled" | "auth.unencrypted_not_allowed" | "auth.password_missing" | "auth.method_not_available" | "auth.plaintext_sent" | "oauth.token_invalid" | "oauth.consent_missing" | "oauth.admin_approval" | "oauth.scope_missing" | "oauth.wrong_user" | "oauth.not_connected" | "oauth.access_denied" | "oauth.client_invalid" | "oauth.device_expired" | "oauth.provider_unreachable" | "oauth.provider_error" | "oauth.endpoint_wrong" | "oauth.flow_unavailable" | "oauth.state_mismatch" | "oauth.browser_timeout" | "oauth.cancelled" | "imap.mailbox_missing" | "imap.folder_missing" | "smtp.sender_rejected" | "smtp.relay_denied" | "smtp.recipient_rejected" | "smtp.message_rejected" | "roundtrip.not_received" | "test.incoming_not_checked" | "test.outgoing_not_checked";
 
 export type EvidenceKey = "address" | "after" | "capabilities" | "certificate_names" | "command" | "consented_as" | "days_left" | "deleted" | "delimiter" | "detail" | "existing_folders" | "expected" | "expected_name" | "issuer" | "junk" | "keyring" | "last_received" | "last_sent" | "login_user" | "mailbox_path" | "marker" | "method" | "name" | "not_after" | "not_before" | "observed" | "offered" | "pinned_sha256" | "port" | "problem" | "provider_error" | "provider_said" | "recipient" | "resolver_said" | "sender" | "sent" | "server_error" | "server_said" | "server_sent" | "sha256" | "sounds_like" | "step" | "subject" | "timeout" | "trash" | "user" | "verification_would_report" | "waited" | "wanted";
 
@@ -444,7 +460,7 @@ export type TranscriptLine = { dir: Dir, text: string, };
 
 export type Role = "incoming" | "outgoing";
 
-export type StepKind = "resolve" | "connect" | "tls" | "greeting" | "capabilities" | "login" | "folders" | "mailbox" | "special_folders" | "stat" | "sender" | "send" | "roundtrip" | "logout";
+export type StepKind = "resolve" | "connect" | "tls" | "greeting" | "capabilities" | "login" | "folders" | "mailbox" | "special_folders" | "stat" | "sender" | "send" | "roundtrip" | "logout" | "not_checked";
 
 export type StepStatus = "running" | "ok" | "warning" | "failed" | "skipped" | "cancelled";
 

@@ -17,6 +17,7 @@ import type {
   ConnectEvent,
   ConnectOptions,
   Disconnected,
+  EffectiveLogin,
   EffectiveOutgoing,
   Employee,
   EmployeeInput,
@@ -90,6 +91,7 @@ export const COMMANDS = {
   updateAccount: { command: 'update_account', args: ['id', 'version', 'input'], channel: null },
   deleteAccount: { command: 'delete_account', args: ['id', 'version'], channel: null },
   effectiveOutgoing: { command: 'effective_outgoing', args: ['id'], channel: null },
+  effectiveLogin: { command: 'effective_login', args: ['id'], channel: null },
   listOauthProviders: { command: 'list_oauth_providers', args: ['query'], channel: null },
   createOauthProvider: { command: 'create_oauth_provider', args: ['input'], channel: null },
   updateOauthProvider: { command: 'update_oauth_provider', args: ['id', 'version', 'input'], channel: null },
@@ -283,6 +285,11 @@ export function deleteAccount(id: number, version: number): Promise<Removed> {
 /** The outgoing server the account really uses and the level it comes from. */
 export function effectiveOutgoing(id: number): Promise<EffectiveOutgoing> {
   return call('effective_outgoing', { id });
+}
+
+/** The login the account really uses on its incoming server and where it comes from. */
+export function effectiveLogin(id: number): Promise<EffectiveLogin> {
+  return call('effective_login', { id });
 }
 
 export function listOauthProviders(query: string): Promise<Array<OauthProvider>> {

@@ -72,7 +72,8 @@ export type FixTarget =
   | 'folders'
   | 'addresses'
   | 'network'
-  | 'server_side';
+  | 'server_side'
+  | 'server_choice';
 
 /** The setting to look at for a diagnosis code. Exhaustive: a new code in Rust fails
  *  svelte-check here until it is placed. */
@@ -139,6 +140,9 @@ export function fixTarget(code: DiagnosisCode): FixTarget {
     case 'smtp.message_rejected':
     case 'roundtrip.not_received':
       return 'server_side';
+    case 'test.incoming_not_checked':
+    case 'test.outgoing_not_checked':
+      return 'server_choice';
     default:
       return code satisfies never;
   }

@@ -38,6 +38,7 @@ export const createAccount = vi.fn<typeof Real.createAccount>();
 export const updateAccount = vi.fn<typeof Real.updateAccount>();
 export const deleteAccount = vi.fn<typeof Real.deleteAccount>();
 export const effectiveOutgoing = vi.fn<typeof Real.effectiveOutgoing>();
+export const effectiveLogin = vi.fn<typeof Real.effectiveLogin>();
 export const listOauthProviders = vi.fn<typeof Real.listOauthProviders>();
 export const createOauthProvider = vi.fn<typeof Real.createOauthProvider>();
 export const updateOauthProvider = vi.fn<typeof Real.updateOauthProvider>();
