@@ -541,7 +541,7 @@ fn texts(code: DiagnosisCode) -> (Pair, Pair, Pair) {
                 "The certificate comes from an authority this computer does not trust (e.g. a company CA), or the server does not send the intermediate certificate.",
             ),
             (
-                "Mit „Zertifikatskette prüfen und vertrauen …“ die Kette ansehen, den SHA-256-Fingerabdruck der Stammzertifizierungsstelle mit der IT der Firma vergleichen und ihr vertrauen (oder nur dieses Serverzertifikat anheften). Ist die Stamm-CA bereits unter Einstellungen → Zertifikate importiert, dort „als Stammzertifizierungsstelle vertrauen“ wählen (CLI: mbadmin cert trust NAME).",
+                "Mit „Zertifikatskette prüfen und vertrauen …“ die Kette ansehen, den SHA-256-Fingerabdruck der Stammzertifizierungsstelle mit der IT der Firma vergleichen und ihr vertrauen (oder nur dieses Serverzertifikat anheften). Ist die Stammzertifizierungsstelle bereits unter Einstellungen → Zertifikate importiert, dort „als Stammzertifizierungsstelle vertrauen“ wählen (CLI: mbadmin cert trust NAME).",
                 "With \"Check and trust certificate chain …\" view the chain, compare the root CA's SHA-256 fingerprint with the company's IT and trust it (or pin only this server certificate). If the root CA is already imported under Settings → Certificates, choose \"trust as root certification authority\" there (CLI: mbadmin cert trust NAME).",
             ),
         ),
@@ -651,7 +651,7 @@ fn texts(code: DiagnosisCode) -> (Pair, Pair, Pair) {
                 "The server does not offer the configured authentication method (offered methods see evidence).",
             ),
             (
-                "Unter „Authentifikation“ ein angebotenes Verfahren wählen – meist „Passwort“ (PLAIN/LOGIN) über eine verschlüsselte Verbindung.",
+                "Unter „Authentifizierung“ ein angebotenes Verfahren wählen – meist „Passwort“ (PLAIN/LOGIN) über eine verschlüsselte Verbindung.",
                 "Choose an offered method under \"Authentication\" – usually \"Password\" (PLAIN/LOGIN) over an encrypted connection.",
             ),
         ),
@@ -1103,6 +1103,40 @@ pub fn summary(lang: Lang, key: &str, args: &[(&str, String)]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The spellings `docs/glossary.json` rules out, found in `text`.
+    fn off_glossary(text: &str) -> Vec<String> {
+        let g: serde_json::Value =
+            serde_json::from_str(include_str!("../../../docs/glossary.json")).unwrap();
+        let mut found = Vec::new();
+        for term in g["terms"].as_array().unwrap() {
+            for not in term["not"].as_array().unwrap() {
+                let not = not.as_str().unwrap();
+                if text.contains(not) {
+                    found.push(format!("{not} (say {})", term["de"].as_str().unwrap()));
+                }
+            }
+        }
+        found
+    }
+
+    #[test]
+    fn german_diagnoses_and_field_messages_spell_the_glossary_terms_one_way() {
+        assert!(
+            !off_glossary("Unter „Authentifikation“ wählen").is_empty(),
+            "the check finds a second spelling"
+        );
+        for code in DiagnosisCode::ALL {
+            let (title, explanation, fix) = texts(*code);
+            for text in [title.0, explanation.0, fix.0] {
+                assert_eq!(off_glossary(text), Vec::<String>::new(), "{code}: {text}");
+            }
+        }
+        for code in FieldCode::ALL {
+            let text = crate::i18n::tr(Lang::De, &format!("field.{code}"), &[]);
+            assert_eq!(off_glossary(&text), Vec::<String>::new(), "{code}: {text}");
+        }
+    }
 
     #[test]
     fn every_code_has_german_and_english_texts_without_open_placeholders() {

@@ -50,6 +50,103 @@ pub fn tr(lang: Lang, key: &str, args: &[(&str, String)]) -> String {
     s
 }
 
+/// The reasons the field checks (`validate`) give, in German: (English, German), `{x}` a
+/// quoted part that is kept.
+const REASONS_DE: &[(&str, &str)] = &[
+    ("empty", "leer"),
+    (
+        "contains spaces or line breaks",
+        "enthält Leerzeichen oder Zeilenumbrüche",
+    ),
+    ("contains spaces", "enthält Leerzeichen"),
+    (
+        "contains ':' (IPv6 literal invalid, or a port in the wrong place)",
+        "enthält „:“ (ungültige IPv6-Adresse oder ein Port an falscher Stelle)",
+    ),
+    ("not a valid IPv4 address", "keine gültige IPv4-Adresse"),
+    ("longer than 253 characters", "länger als 253 Zeichen"),
+    (
+        "empty label (two dots in a row?)",
+        "leerer Namensteil (zwei Punkte hintereinander?)",
+    ),
+    (
+        "label '{x}' longer than 63 characters",
+        "Namensteil „{x}“ ist länger als 63 Zeichen",
+    ),
+    (
+        "label '{x}' starts or ends with '-'",
+        "Namensteil „{x}“ beginnt oder endet mit „-“",
+    ),
+    (
+        "character '{x}' is not allowed before '@'",
+        "Zeichen „{x}“ ist vor dem „@“ nicht erlaubt",
+    ),
+    (
+        "character '{x}' is not allowed",
+        "Zeichen „{x}“ ist nicht erlaubt",
+    ),
+    (
+        "'{x}' is only allowed in the domain part, not before '@'",
+        "„{x}“ ist nur im Domain-Teil erlaubt, nicht vor dem „@“",
+    ),
+    (
+        "contains line breaks or control characters",
+        "enthält Zeilenumbrüche oder Steuerzeichen",
+    ),
+    ("missing '@'", "das „@“ fehlt"),
+    ("nothing before '@'", "vor dem „@“ steht nichts"),
+    (
+        "more than 64 characters before '@'",
+        "mehr als 64 Zeichen vor dem „@“",
+    ),
+    (
+        "invalid quoted local part",
+        "ungültiger Teil in Anführungszeichen",
+    ),
+    (
+        "dots at the start, end or twice in a row before '@'",
+        "Punkte am Anfang, am Ende oder doppelt vor dem „@“",
+    ),
+    ("nothing after '@'", "nach dem „@“ steht nichts"),
+    (
+        "invalid address literal after '@'",
+        "ungültige IP-Adresse nach dem „@“",
+    ),
+    (
+        "an IP address after '@' must be written [{x}]",
+        "eine IP-Adresse nach dem „@“ muss als [{x}] geschrieben werden",
+    ),
+    (
+        "not a valid international domain name",
+        "kein gültiger internationaler Domainname",
+    ),
+    ("port '{x}'", "Port „{x}“"),
+    ("not an input of this kind", "keine Eingabe dieser Art"),
+];
+
+/// A reason from the field checks in `lang` (they are written in English): German known
+/// ones, `domain: …` recursively; anything else as it is.
+pub fn reason(lang: Lang, text: &str) -> String {
+    if lang == Lang::En {
+        return text.to_string();
+    }
+    if let Some(rest) = text.strip_prefix("domain: ") {
+        return format!("Domain: {}", reason(lang, rest));
+    }
+    for (en, de) in REASONS_DE {
+        match en.split_once("{x}") {
+            None if *en == text => return de.to_string(),
+            None => {}
+            Some((pre, post)) => {
+                if let Some(x) = text.strip_prefix(pre).and_then(|r| r.strip_suffix(post)) {
+                    return de.replace("{x}", x);
+                }
+            }
+        }
+    }
+    text.to_string()
+}
+
 fn catalogue(key: &str) -> (&'static str, &'static str) {
     match key {
         // Field problems.

@@ -14,7 +14,7 @@ use mailbox_admin_core::app::{AppInfo, Removed};
 use mailbox_admin_core::error::FieldIssue;
 use mailbox_admin_core::model::*;
 use mailbox_admin_core::probe::{ProbeEvent, Role, TestReport};
-use mailbox_admin_core::{Error, Lang};
+use mailbox_admin_core::{Error, FieldError, Lang};
 
 // Bodies that are more than a call of the core live in the domain modules (`probe`, `oauth`)
 // or below the table; `cx` derefs to the core `App`.
@@ -114,6 +114,10 @@ commands! {
         list: list_templates, create: create_template, delete: delete_template,
     }
     list_presets() -> Vec<Preset> = |cx| Ok(cx.presets());
+    /// Every field problem of an unsaved server, outgoing server or account input (all at
+    /// once, translated); nothing is saved.
+    check_input(kind: TemplateKind, json: String) -> Vec<FieldError> =
+        |cx| Ok(cx.check_input(kind, serde_json::from_str(&json).unwrap_or_default()));
 
     // ---- export / import
     /// The whole configuration as JSON text (the UI saves it where the user chooses).

@@ -14,8 +14,8 @@ const de = {
   'app.info_failed': 'Status nicht verfügbar: {message}',
   'app.tabs': 'Bereiche',
 
-  'tab.servers': 'Server',
-  'tab.servers.title': 'E-Mail-Server (Posteingang)',
+  'tab.servers': 'Posteingang',
+  'tab.servers.title': 'Posteingangsserver',
   'tab.outgoing': 'Postausgang',
   'tab.outgoing.title': 'Postausgangsserver',
   'tab.accounts': 'Konten',
@@ -31,7 +31,7 @@ const de = {
   'coming_soon.title': 'Folgt in Kürze',
   'coming_soon.text': 'Dieser Bereich ist in Arbeit.',
 
-  'servers.list': 'E-Mail-Server',
+  'servers.list': 'Posteingangsserver',
   'servers.search_placeholder': 'Name, Server, Benutzer …',
   'servers.new': 'Neuer Server',
   'servers.empty': 'Noch keine Server angelegt.',
@@ -108,6 +108,8 @@ const de = {
   'hint.tls_alt_name': 'Nur falls das Zertifikat auf einen anderen Namen als den Server ausgestellt ist.',
   'hint.tls_pin': '64 Hexadezimalziffern, Doppelpunkte erlaubt. Die sichere Alternative zum Abschalten der Prüfung.',
   'hint.folders': 'Leer lassen: wird per SPECIAL-USE vom Server erkannt.',
+  'hint.folder_trash': 'Papierkorb: wohin ein Benutzer Mails verschiebt, die er löscht (wiederherstellbar).',
+  'hint.folder_deleted': 'Gelöscht: wohin beim Abruf (POP3-artig) vom Server entfernte Mails kommen – nicht der Papierkorb des Benutzers.',
   'hint.pop3_days': 'Leer lassen: nie. 1 bis 3650 Tage.',
 
   'action.save': 'Speichern',
@@ -161,7 +163,7 @@ const de = {
   'field.enabled': 'Aktiviert',
   'field.kind': 'Server-Typ',
   'field.m365_send_via': 'Versand über',
-  'field.smtp_auth': 'Authentifikation',
+  'field.smtp_auth': 'Authentifizierung',
   'field.username': 'Benutzername',
   'field.sender_address': 'Absenderadresse',
   'field.bcc_to_sender': 'BCC an Absender',
@@ -294,7 +296,7 @@ const de = {
   'field.caldav_url': 'CalDAV-Adresse',
   'field.sync_days_back': 'Zeitraum zurück (Tage)',
   'field.sync_days_ahead': 'Zeitraum voraus (Tage)',
-  'hint.employee': 'Wessen Kalender abgeglichen wird – muss kein Benutzer der Anwendung sein.',
+  'hint.employee': 'Wessen Kalender abgeglichen wird. Mitarbeiter sind Personen mit Kalender (Outlook, CalDAV), Benutzer die Personen, die die Anwendung für E-Mail verwenden – ein Mitarbeiter muss kein Benutzer sein.',
   'hint.outlook_profile': 'Name des Outlook-Profils auf dem Arbeitsplatz.',
   'hint.calendar_name': 'Leer lassen: Standardkalender.',
   'hint.sync_days': '0 bis 3650 Tage.',
@@ -436,8 +438,8 @@ const de = {
   'account.login.server_no_password': 'Anmeldung vom Server übernommen (Posteingangsserver „{server}“, als „{user}“), dort ist aber kein Passwort hinterlegt: Passwort hier oder beim Server eintragen.',
   'account.login.address': 'Weder das Konto noch der Posteingangsserver hat eine Anmeldung: Es würde als „{user}“ ohne Passwort angemeldet. Benutzername und Passwort hier eintragen (oder beim Server).',
   'form.section.cert_trust': 'Vertrauen',
-  'cert.trusted': 'vertraute Stamm-CA',
-  'cert.trusted_hosts': 'vertraute Stamm-CA ({count} Server)',
+  'cert.trusted': 'vertraute Stammzertifizierungsstelle',
+  'cert.trusted_hosts': 'vertraute Stammzertifizierungsstelle ({count} Server)',
   'field.trust_root': 'als Stammzertifizierungsstelle vertrauen',
   'field.trust_hosts': 'Nur für diese Server',
   'hint.trust_root': 'Für die firmeneigene CA (z. B. Windows-CA eines Exchange-Servers): Verbindungstests, OAuth und mbadmin vertrauen dann Zertifikaten, die sie ausgestellt hat – ohne Umgebungsvariable.',
@@ -815,7 +817,7 @@ const en: Messages = {
   'app.info_failed': 'Status not available: {message}',
   'app.tabs': 'Sections',
 
-  'tab.servers': 'Servers',
+  'tab.servers': 'Incoming',
   'tab.servers.title': 'Incoming mail servers',
   'tab.outgoing': 'Outgoing',
   'tab.outgoing.title': 'Outgoing mail servers',
@@ -832,7 +834,7 @@ const en: Messages = {
   'coming_soon.title': 'Coming soon',
   'coming_soon.text': 'This section is being built.',
 
-  'servers.list': 'Mail servers',
+  'servers.list': 'Incoming servers',
   'servers.search_placeholder': 'Name, host, user …',
   'servers.new': 'New server',
   'servers.empty': 'No servers yet.',
@@ -909,6 +911,8 @@ const en: Messages = {
   'hint.tls_alt_name': "Only if the certificate is issued for a name other than the host's.",
   'hint.tls_pin': '64 hexadecimal digits, colons allowed. The safe alternative to turning verification off.',
   'hint.folders': 'Leave empty: detected from the server via SPECIAL-USE.',
+  'hint.folder_trash': 'Trash: where a user moves mail they delete (recoverable).',
+  'hint.folder_deleted': 'Deleted: where mail removed from the server on download (POP3-like) goes – not the user\'s trash.',
   'hint.pop3_days': 'Leave empty: never. 1 to 3650 days.',
 
   'action.save': 'Save',
@@ -1095,7 +1099,7 @@ const en: Messages = {
   'field.caldav_url': 'CalDAV address',
   'field.sync_days_back': 'Days back',
   'field.sync_days_ahead': 'Days ahead',
-  'hint.employee': 'Whose calendar is synced – need not be a user of the application.',
+  'hint.employee': 'Whose calendar is synced. Employees are people with a calendar (Outlook, CalDAV), users the people who use the application for e-mail – an employee need not be a user.',
   'hint.outlook_profile': 'Name of the Outlook profile on the workstation.',
   'hint.calendar_name': 'Leave empty: the default calendar.',
   'hint.sync_days': '0 to 3650 days.',
@@ -1603,6 +1607,11 @@ const en: Messages = {
 };
 
 const dictionaries: Record<Lang, Messages> = { de, en };
+
+/** Every message of `l` (for the tests that keep both languages and the glossary in step). */
+export function messagesOf(l: Lang): Readonly<Record<string, string>> {
+  return dictionaries[l];
+}
 
 export const LANGS: readonly Lang[] = ['de', 'en'];
 export const STORAGE_KEY = 'mbadmin.lang';

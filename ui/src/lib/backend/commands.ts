@@ -22,6 +22,7 @@ import type {
   Employee,
   EmployeeInput,
   ExportOptions,
+  FieldError,
   GeneralSettings,
   Group,
   GroupInput,
@@ -44,6 +45,7 @@ import type {
   ServerInput,
   Template,
   TemplateInput,
+  TemplateKind,
   TestOptions,
   TestReport,
   TestRun,
@@ -117,6 +119,7 @@ export const COMMANDS = {
   createTemplate: { command: 'create_template', args: ['input'], channel: null },
   deleteTemplate: { command: 'delete_template', args: ['id', 'version'], channel: null },
   listPresets: { command: 'list_presets', args: [], channel: null },
+  checkInput: { command: 'check_input', args: ['kind', 'json'], channel: null },
   exportConfig: { command: 'export_config', args: ['options'], channel: null },
   importConfig: { command: 'import_config', args: ['json', 'options'], channel: null },
   testServer: { command: 'test_server', args: ['id', 'options'], channel: 'onEvent' },
@@ -429,6 +432,14 @@ export function deleteTemplate(id: number, version: number): Promise<Removed> {
 
 export function listPresets(): Promise<Array<Preset>> {
   return call('list_presets');
+}
+
+/**
+ * Every field problem of an unsaved server, outgoing server or account input (all at
+ * once, translated); nothing is saved.
+ */
+export function checkInput(kind: TemplateKind, json: string): Promise<Array<FieldError>> {
+  return call('check_input', { kind, json });
 }
 
 /** The whole configuration as JSON text (the UI saves it where the user chooses). */

@@ -233,7 +233,9 @@ describe('backend errors', () => {
 
     const alert = await screen.findByTestId('form-error');
     expect(alert).toHaveAttribute('role', 'alert');
-    expect(alert).toHaveTextContent('Bitte die markierten Felder korrigieren: host (Kein gültiger Servername)');
+    // The banner in German, without the internal field names of the core's message.
+    expect(alert).toHaveTextContent('Bitte die markierten Felder korrigieren');
+    expect(alert).not.toHaveTextContent('host (');
 
     const hostError = screen.getByTestId('field-error-host');
     expect(hostError).toHaveTextContent('Kein gültiger Servername und keine IP-Adresse: leer');

@@ -64,6 +64,7 @@ export const listTemplates = vi.fn<typeof Real.listTemplates>();
 export const createTemplate = vi.fn<typeof Real.createTemplate>();
 export const deleteTemplate = vi.fn<typeof Real.deleteTemplate>();
 export const listPresets = vi.fn<typeof Real.listPresets>();
+export const checkInput = vi.fn<typeof Real.checkInput>();
 export const exportConfig = vi.fn<typeof Real.exportConfig>();
 export const importConfig = vi.fn<typeof Real.importConfig>();
 export const testServer = vi.fn<typeof Real.testServer>();
