@@ -294,6 +294,7 @@ impl DiagnosisCode {
             self,
             DnsFailed
                 | NetTimeout
+                | NetSilent
                 | NetUnreachable
                 | NetClosed
                 | ProtocolServiceUnavailable
@@ -332,6 +333,7 @@ string_enum! {
     DnsFailed = "dns.failed",
     NetRefused = "net.refused",
     NetTimeout = "net.timeout",
+    NetSilent = "net.silent",
     NetUnreachable = "net.unreachable",
     NetClosed = "net.closed",
     TlsExpectedImplicit = "tls.expected_implicit",
@@ -433,6 +435,17 @@ fn texts(code: DiagnosisCode) -> (Pair, Pair, Pair) {
             (
                 "Port und Firewall prüfen (auch die ausgehende Firewall dieses Netzes). Ist der Server nur langsam, den Timeout erhöhen.",
                 "Check the port and the firewall (including this network's outgoing firewall). If the server is merely slow, raise the timeout.",
+            ),
+        ),
+        NetSilent => (
+            ("Server antwortet nicht", "Server does not answer"),
+            (
+                "Die Verbindung zu {host}:{port} kam zustande, danach kam innerhalb der Wartezeit aber keine (vollständige) Antwort. Nach einem erfolgreichen Verbindungsaufbau ist meist der Port oder die Verschlüsselung falsch: Auf dem Port läuft ein anderer Dienst, oder der Server erwartet SSL/TLS, wo STARTTLS eingestellt ist (oder umgekehrt).",
+                "The connection to {host}:{port} was made, but then no (complete) answer came within the waiting time. After a successful connect the port or the encryption is usually wrong: another service runs on the port, or the server expects SSL/TLS where STARTTLS is set (or the other way round).",
+            ),
+            (
+                "Zuerst Port und Verschlüsselung prüfen: üblich für {protocol} sind {implicit_port} (SSL/TLS) und {starttls_port} (STARTTLS). Passen beide, kann eine Firewall oder ein Proxy die Verbindung nach dem Aufbau anhalten; ist der Server nur langsam, den Timeout erhöhen.",
+                "First check port and encryption: {protocol} usually uses {implicit_port} (SSL/TLS) and {starttls_port} (STARTTLS). If both are right, a firewall or proxy may hold the connection after it was made; if the server is merely slow, raise the timeout.",
             ),
         ),
         NetUnreachable => (

@@ -390,6 +390,24 @@ fn catalogue(key: &str) -> (&'static str, &'static str) {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn the_reasons_of_the_field_checks_read_german() {
+        let host = crate::validate::host_problem("mail firma.de").unwrap();
+        assert_eq!(
+            reason(Lang::De, &host),
+            "enthält Leerzeichen oder Zeilenumbrüche"
+        );
+        let email = crate::validate::email_problem("vertrieb.firma.de").unwrap();
+        assert_eq!(reason(Lang::De, &email), "das „@“ fehlt");
+        let label = crate::validate::email_problem("a@-x.de").unwrap();
+        assert_eq!(
+            reason(Lang::De, &label),
+            "Domain: Namensteil „-x“ beginnt oder endet mit „-“"
+        );
+        assert_eq!(reason(Lang::En, &email), email);
+    }
+
     use super::*;
 
     #[test]

@@ -223,8 +223,14 @@ impl<'a> Runner<'a> {
         let result = match outcome {
             None => Err(Stop::Cancelled),
             Some(Err(_)) => {
-                let mut f = Failure::new(DiagnosisCode::NetTimeout)
-                    .with(EvidenceKey::Step, step_name(kind))
+                // After a connect succeeded, silence points at port or encryption first.
+                let code = if matches!(kind, StepKind::Resolve | StepKind::Connect) {
+                    DiagnosisCode::NetTimeout
+                } else {
+                    DiagnosisCode::NetSilent
+                };
+                let mut f = Failure::new(code)
+                    .with(EvidenceKey::Step, step_label(self.lang, kind))
                     .with(EvidenceKey::Timeout, format!("{} s", limit.as_secs_f32()));
                 if let Some(last) = self.transcript.last(Dir::Client) {
                     f = f.with(EvidenceKey::LastSent, last);
@@ -358,22 +364,31 @@ impl<'a> Runner<'a> {
     }
 }
 
-pub(crate) fn step_name(kind: StepKind) -> &'static str {
-    match kind {
-        StepKind::Resolve => "resolve",
-        StepKind::Connect => "connect",
-        StepKind::Tls => "tls",
-        StepKind::Greeting => "greeting",
-        StepKind::Capabilities => "capabilities",
-        StepKind::Login => "login",
-        StepKind::Folders => "folders",
-        StepKind::Mailbox => "mailbox",
-        StepKind::SpecialFolders => "special_folders",
-        StepKind::Stat => "stat",
-        StepKind::Sender => "sender",
-        StepKind::Send => "send",
-        StepKind::Roundtrip => "roundtrip",
-        StepKind::Logout => "logout",
-        StepKind::NotChecked => "not_checked",
+/// A step's name as the administrator reads it in the evidence.
+pub(crate) fn step_label(lang: Lang, kind: StepKind) -> String {
+    let (de, en) = match kind {
+        StepKind::Resolve => ("Namensauflösung (DNS)", "name resolution (DNS)"),
+        StepKind::Connect => ("Verbindung (TCP)", "connection (TCP)"),
+        StepKind::Tls => (
+            "Verschlüsselung (TLS-Aushandlung)",
+            "encryption (TLS handshake)",
+        ),
+        StepKind::Greeting => ("Begrüßung des Servers", "server greeting"),
+        StepKind::Capabilities => ("Fähigkeiten", "capabilities"),
+        StepKind::Login => ("Anmeldung", "login"),
+        StepKind::Folders => ("Ordnerliste", "folder list"),
+        StepKind::Mailbox => ("Mailbox-Pfad", "mailbox path"),
+        StepKind::SpecialFolders => ("Sonderordner", "special folders"),
+        StepKind::Stat => ("Postfachgröße (STAT)", "mailbox size (STAT)"),
+        StepKind::Sender => ("Absender (MAIL FROM)", "sender (MAIL FROM)"),
+        StepKind::Send => ("Testnachricht", "test message"),
+        StepKind::Roundtrip => ("Rundlauf", "round trip"),
+        StepKind::Logout => ("Abmelden", "logout"),
+        StepKind::NotChecked => ("nicht geprüft", "not checked"),
+    };
+    match lang {
+        Lang::De => de,
+        Lang::En => en,
     }
+    .to_string()
 }

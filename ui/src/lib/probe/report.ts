@@ -85,6 +85,7 @@ export function fixTarget(code: DiagnosisCode): FixTarget {
     case 'net.unreachable':
     case 'net.timeout':
       return 'network';
+    case 'net.silent':
     case 'net.refused':
     case 'net.closed':
     case 'tls.expected_implicit':
