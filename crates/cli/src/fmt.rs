@@ -89,3 +89,28 @@ pub fn trust_line(
         )
     }
 }
+
+/// The words the CLI puts before a record's name (`created: NAME`) and before a message
+/// (`warning:`), in the user's language.
+pub fn word(lang: mailbox_admin_core::Lang, english: &str) -> String {
+    let key = match english {
+        "created" | "saved" | "deleted" | "imported" | "renamed" | "warning" | "error" => {
+            format!("cli.{english}")
+        }
+        _ => return english.to_string(),
+    };
+    mailbox_admin_core::i18n::tr(lang, &key, &[])
+}
+
+/// `created: NAME` and the like with the verb in the user's language.
+pub fn localize(lang: mailbox_admin_core::Lang, human: &str) -> String {
+    if let Some((verb, rest)) = human.split_once(": ") {
+        if !verb.contains(char::is_whitespace) {
+            let w = word(lang, verb);
+            if w != verb {
+                return format!("{w}: {rest}");
+            }
+        }
+    }
+    human.to_string()
+}

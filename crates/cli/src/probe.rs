@@ -168,7 +168,7 @@ pub fn step_lines(lang: Lang, step: &Step) -> String {
         out.push_str(&format!("{:34}[{}] {}\n", "", d.code, d.explanation));
         out.push_str(&format!("{:34}{fix}: {}\n", "", d.fix));
         for e in &d.evidence {
-            out.push_str(&format!("{:34}{}: {}\n", "", e.key, e.value));
+            out.push_str(&format!("{:34}{}: {}\n", "", e.key.label(lang), e.value));
         }
     }
     out

@@ -34,12 +34,30 @@ fn a_trusted_store_ca_makes_tests_green_without_ca_file() {
     );
     assert!(o.status.success(), "{}", text(&o.stderr));
 
-    // Imported, not trusted: the test fails with the untrusted issuer.
-    let o = mbadmin(&db, &format!("cert import {ca} --name Firmen-CA"), "");
+    // Imported, not trusted: the test fails with the untrusted issuer. German words and
+    // evidence lines under --lang de.
+    let o = mbadmin(
+        &db,
+        &format!("--lang de cert import {ca} --name Firmen-CA"),
+        "",
+    );
     assert!(o.status.success(), "{}", text(&o.stderr));
+    assert!(
+        text(&o.stdout).starts_with("importiert: "),
+        "{}",
+        text(&o.stdout)
+    );
     let o = mbadmin(&db, "--json test server Exchange", "");
     assert!(!o.status.success());
     assert_eq!(json(&o)["codes"][0], "tls.untrusted_issuer");
+    let o = mbadmin(&db, "--lang de test server Exchange", "");
+    let out = text(&o.stdout);
+    assert!(
+        out.contains("Aussteller: CN=Mailbox Admin Test CA"),
+        "{out}"
+    );
+    assert!(out.contains("cert trust"), "the fix names the way: {out}");
+    assert!(!out.contains("issuer: "), "{out}");
 
     // Trusted for another host only: still failing.
     let o = mbadmin(

@@ -138,6 +138,71 @@ pub struct Evidence {
     pub value: String,
 }
 
+impl EvidenceKey {
+    /// The key as the administrator reads it (the UI's `evidence.<key>` labels; the CLI).
+    pub fn label(self, lang: Lang) -> &'static str {
+        use EvidenceKey::*;
+        let (de, en) = match self {
+            Address => ("Adresse", "Address"),
+            After => ("Nach", "After"),
+            Capabilities => ("Fähigkeiten des Servers", "Server capabilities"),
+            CertificateNames => ("Namen im Zertifikat", "Names in the certificate"),
+            Command => ("Befehl", "Command"),
+            ConsentedAs => ("Zugestimmt als", "Consented as"),
+            DaysLeft => ("Tage bis zum Ablauf", "Days left"),
+            Deleted => ("Ordner „Gelöscht“", "\"Deleted\" folder"),
+            Delimiter => ("Trennzeichen", "Delimiter"),
+            Detail => ("Einzelheiten", "Detail"),
+            ExistingFolders => ("Vorhandene Ordner", "Existing folders"),
+            Expected => ("Erwartet", "Expected"),
+            ExpectedName => ("Erwarteter Name", "Expected name"),
+            Issuer => ("Aussteller", "Issuer"),
+            Junk => ("Spam-Ordner", "Junk folder"),
+            Keyring => ("Schlüsselbund", "Keyring"),
+            LastReceived => ("Zuletzt empfangen", "Last received"),
+            LastSent => ("Zuletzt gesendet", "Last sent"),
+            LoginUser => ("Anmeldename", "Login name"),
+            MailboxPath => ("Mailbox-Pfad", "Mailbox path"),
+            Marker => ("Kennung der Testmail", "Test mail marker"),
+            Method => ("Verfahren", "Method"),
+            Name => ("Name", "Name"),
+            NotAfter => ("Gültig bis", "Valid until"),
+            NotBefore => ("Gültig ab", "Valid from"),
+            Observed => ("Beobachtet", "Observed"),
+            Offered => ("Angeboten", "Offered"),
+            PinnedSha256 => (
+                "Hinterlegter Fingerabdruck (SHA-256)",
+                "Pinned fingerprint (SHA-256)",
+            ),
+            Port => ("Port", "Port"),
+            Problem => ("Problem", "Problem"),
+            ProviderError => ("Fehlercode des Anbieters", "Provider's error code"),
+            ProviderSaid => ("Antwort des Anbieters", "Provider said"),
+            Recipient => ("Empfänger", "Recipient"),
+            ResolverSaid => ("Antwort des DNS", "DNS said"),
+            Sender => ("Absender", "Sender"),
+            Sent => ("Ordner „Gesendet“", "\"Sent\" folder"),
+            ServerError => ("Fehler des Servers", "Server error"),
+            ServerSaid => ("Antwort des Servers", "Server said"),
+            ServerSent => ("Vom Server gesendet", "Server sent"),
+            Sha256 => ("Fingerabdruck (SHA-256)", "Fingerprint (SHA-256)"),
+            SoundsLike => ("Klingt nach", "Sounds like"),
+            Step => ("Schritt", "Step"),
+            Subject => ("Inhaber", "Subject"),
+            Timeout => ("Timeout", "Timeout"),
+            Trash => ("Papierkorb", "Trash"),
+            User => ("Benutzer", "User"),
+            VerificationWouldReport => ("Die Prüfung hätte gemeldet", "Verification would report"),
+            Waited => ("Gewartet", "Waited"),
+            Wanted => ("Erwartet", "Expected"),
+        };
+        match lang {
+            Lang::De => de,
+            Lang::En => en,
+        }
+    }
+}
+
 impl Evidence {
     pub fn new(key: EvidenceKey, value: impl Into<String>) -> Evidence {
         Evidence {

@@ -244,6 +244,13 @@ fn catalogue(key: &str) -> (&'static str, &'static str) {
             "This certificate has no private key; signing and client authentication need one.",
         ),
         // CLI lines.
+        "cli.created" => ("angelegt", "created"),
+        "cli.saved" => ("gespeichert", "saved"),
+        "cli.deleted" => ("gelöscht", "deleted"),
+        "cli.imported" => ("importiert", "imported"),
+        "cli.renamed" => ("umbenannt", "renamed"),
+        "cli.warning" => ("Warnung", "warning"),
+        "cli.error" => ("Fehler", "error"),
         "cli.cert_trusted_all" => (
             "vertraut (Stammzertifizierungsstelle, für alle Server): {name}",
             "trusted (root certification authority, for every server): {name}",
