@@ -197,6 +197,13 @@ describe('export', () => {
     expect(screen.getByTestId('export-error')).toHaveTextContent('mindestens 8 Zeichen');
     expect(api.exportConfig).not.toHaveBeenCalled();
     await u.type(screen.getByTestId('export-passphrase'), 'genug!!');
+    // A typo in the repetition: refused, nothing exported.
+    await u.type(screen.getByTestId('export-passphrase-repeat'), 'kurzgenug!?');
+    await u.click(screen.getByTestId('export-run'));
+    expect(screen.getByTestId('export-error')).toHaveTextContent('stimmen nicht überein');
+    expect(api.exportConfig).not.toHaveBeenCalled();
+    await u.clear(screen.getByTestId('export-passphrase-repeat'));
+    await u.type(screen.getByTestId('export-passphrase-repeat'), 'kurzgenug!!');
     await u.click(screen.getByTestId('export-run'));
     await waitFor(() =>
       expect(api.exportConfig).toHaveBeenCalledWith({ include_secrets: true, passphrase: 'kurzgenug!!' }),
