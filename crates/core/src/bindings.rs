@@ -76,6 +76,7 @@ pub fn render() -> String {
     decl::<CertImport>(&cfg, &mut out);
     decl::<CertTrust>(&cfg, &mut out);
     decl::<LoginSource>(&cfg, &mut out);
+    decl::<crate::app::Referenced>(&cfg, &mut out);
     decl::<EffectiveLogin>(&cfg, &mut out);
     decl::<GeneralSettings>(&cfg, &mut out);
     decl::<TemplateKind>(&cfg, &mut out);

@@ -10,7 +10,7 @@ use mailbox_admin_core::app::probe::{
     AccountTestOptions, BulkResult, BulkSummary, TestOptions, TestRun, TestTargetKind,
 };
 use mailbox_admin_core::app::transfer::{ExportOptions, ImportOptions, ImportReport};
-use mailbox_admin_core::app::{AppInfo, Removed};
+use mailbox_admin_core::app::{AppInfo, Referenced, Removed};
 use mailbox_admin_core::error::FieldIssue;
 use mailbox_admin_core::model::*;
 use mailbox_admin_core::probe::{ProbeEvent, Role, TestReport};
@@ -20,6 +20,8 @@ use mailbox_admin_core::{Error, FieldError, Lang};
 // or below the table; `cx` derefs to the core `App`.
 commands! {
     app_info() -> AppInfo = |cx| cx.info();
+    /// Who uses a record, named in the delete question before anyone confirms.
+    used_by(kind: Referenced, id: i64) -> Vec<String> = |cx| cx.used_by(kind, id);
     /// Backend messages (errors, diagnoses) follow the UI's language.
     set_language(lang: Lang) -> () = |cx| {
         cx.set_lang(lang);

@@ -201,6 +201,7 @@ mod outgoing;
 mod people;
 pub mod probe;
 mod records;
+pub use records::Referenced;
 mod servers;
 mod settings;
 mod templates;

@@ -344,6 +344,8 @@ trust_hosts: Array<string>, };
 
 export type LoginSource = "account" | "server" | "address";
 
+export type Referenced = "incoming_server" | "outgoing_server" | "certificate" | "oauth_provider";
+
 export type EffectiveLogin = { source: LoginSource, user: string, 
 /**
  * The incoming server whose login is used (`source` = `server`).

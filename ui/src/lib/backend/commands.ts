@@ -39,6 +39,7 @@ import type {
   OutgoingServer,
   Preset,
   ProbeEvent,
+  Referenced,
   Removed,
   Role,
   Saved,
@@ -59,6 +60,7 @@ import { call, streamed, type RunningTest } from './ipc';
  * excluded: `streamed` makes it up) and the key of the progress Channel. */
 export const COMMANDS = {
   appInfo: { command: 'app_info', args: [], channel: null },
+  usedBy: { command: 'used_by', args: ['kind', 'id'], channel: null },
   setLanguage: { command: 'set_language', args: ['lang'], channel: null },
   listServers: { command: 'list_servers', args: ['query'], channel: null },
   getServer: { command: 'get_server', args: ['id'], channel: null },
@@ -132,6 +134,11 @@ export const COMMANDS = {
 
 export function appInfo(): Promise<AppInfo> {
   return call('app_info');
+}
+
+/** Who uses a record, named in the delete question before anyone confirms. */
+export function usedBy(kind: Referenced, id: number): Promise<Array<string>> {
+  return call('used_by', { kind, id });
 }
 
 /** Backend messages (errors, diagnoses) follow the UI's language. */

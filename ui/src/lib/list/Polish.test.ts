@@ -34,3 +34,16 @@ describe('list and form polish', () => {
     expect(pw).toHaveAttribute('type', 'password');
   });
 });
+
+describe('the delete question', () => {
+  it('names the users of a server up front and cannot be confirmed while there are any', async () => {
+    const s = server({ id: 4, name: 'Exchange' });
+    api.usedBy.mockResolvedValue(['Vertrieb', 'Buchhaltung']);
+    const u = await tabDriver(ServersTab, 'server').openStored(s);
+    await u.click(screen.getByTestId('server-delete'));
+    expect(api.usedBy).toHaveBeenCalledWith('incoming_server', 4);
+    expect(await screen.findByTestId('delete-used-by')).toHaveTextContent('Wird verwendet von: Vertrieb, Buchhaltung.');
+    expect(screen.getByTestId('server-delete-confirm')).toBeDisabled();
+    expect(api.deleteServer).not.toHaveBeenCalled();
+  });
+});

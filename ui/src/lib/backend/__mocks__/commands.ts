@@ -4,6 +4,7 @@ import { vi } from 'vitest';
 import type * as Real from '../commands';
 
 export const appInfo = vi.fn<typeof Real.appInfo>();
+export const usedBy = vi.fn<typeof Real.usedBy>();
 export const setLanguage = vi.fn<typeof Real.setLanguage>();
 export const listServers = vi.fn<typeof Real.listServers>();
 export const getServer = vi.fn<typeof Real.getServer>();
