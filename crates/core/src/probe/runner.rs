@@ -231,7 +231,10 @@ impl<'a> Runner<'a> {
                 };
                 let mut f = Failure::new(code)
                     .with(EvidenceKey::Step, step_label(self.lang, kind))
-                    .with(EvidenceKey::Timeout, format!("{} s", limit.as_secs_f32()));
+                    .with(
+                        EvidenceKey::Timeout,
+                        format!("{} s", decimal(self.lang, limit.as_secs_f32())),
+                    );
                 if let Some(last) = self.transcript.last(Dir::Client) {
                     f = f.with(EvidenceKey::LastSent, last);
                 }
@@ -361,6 +364,16 @@ impl<'a> Runner<'a> {
             tls: self.first_tls,
             folders: self.folders,
         }
+    }
+}
+
+/// Seconds with one decimal in the user's language ("0,5" in German, as the window shows
+/// durations).
+pub(crate) fn decimal(lang: Lang, secs: f32) -> String {
+    let s = format!("{secs:.1}");
+    match lang {
+        Lang::De => s.replace('.', ","),
+        Lang::En => s,
     }
 }
 

@@ -24,8 +24,13 @@ export function applyEvent(steps: readonly (Step | undefined)[], e: ProbeEvent):
 /** Direction markers of transcript lines, as in mail-server logs. */
 export const DIR_MARK: Record<Dir, string> = { client: 'C:', server: 'S:', info: '*' };
 
+/** A transcript line as shown: the core's `<redacted>` marker in the UI's language. */
+export function lineText(text: string): string {
+  return text.replaceAll('<redacted>', t('test.redacted'));
+}
+
 export function transcriptText(lines: readonly TranscriptLine[]): string {
-  return lines.map((l) => `${DIR_MARK[l.dir]} ${l.text}`).join('\n');
+  return lines.map((l) => `${DIR_MARK[l.dir]} ${lineText(l.text)}`).join('\n');
 }
 
 export type IndexedStep = { step: Step; index: number };
