@@ -5,14 +5,12 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, writeFileSync, mkdirSync } from "node:fs";
+import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { startDriver, Session } from "./webdriver.mjs";
+import { APP, MBADMIN, inForm, selectByText, shot, text, untilRow } from "./helpers.mjs";
 
-const root = resolve(import.meta.dirname, "../..");
-const APP = process.env.E2E_APP ?? join(root, "target/debug/mailbox-admin");
-const MBADMIN = process.env.E2E_MBADMIN ?? join(root, "target/debug/mbadmin");
 const dir = mkdtempSync(join(tmpdir(), "mbadmin-e2e-"));
 const db = join(dir, "config.db");
 
@@ -27,52 +25,6 @@ before(async () => {
   driver = await startDriver();
 });
 after(() => driver?.stop());
-
-/** The visible text of the list entries `testid` (whitespace collapsed). */
-async function rows(s, testid) {
-  return s.cmd("POST", "/execute/sync", {
-    script:
-      "return [...document.querySelectorAll(`[data-testid=\"${arguments[0]}\"]`)]" +
-      ".map((e) => e.textContent.replace(/\\s+/g, ' ').trim());",
-    args: [testid],
-  });
-}
-
-async function untilRow(s, testid, text) {
-  await s.until(async () => (await rows(s, testid)).some((r) => r.includes(text)), `"${text}" in ${testid}`);
-}
-
-/** Picks the option whose label contains `text` (waits until the picker has it). */
-async function selectByText(s, css, text) {
-  const value = await s.until(
-    () =>
-      s.cmd("POST", "/execute/sync", {
-        script:
-          "const el = document.querySelector(arguments[0]); if (!el) return null;" +
-          "const o = [...el.options].find((o) => o.textContent.trim() === arguments[1])" +
-          " ?? [...el.options].find((o) => o.textContent.includes(arguments[1]));" +
-          "return o ? o.value : null;",
-        args: [css, text],
-      }),
-    `option "${text}" in ${css}`,
-  );
-  await s.select(css, value);
-}
-
-async function text(s, css) {
-  return s.cmd("POST", "/execute/sync", {
-    script: "const el = document.querySelector(arguments[0]); return el ? el.textContent.replace(/\\s+/g, ' ').trim() : null;",
-    args: [css],
-  });
-}
-
-async function shot(s, name) {
-  if (!process.env.SCREENSHOT_DIR) return;
-  mkdirSync(process.env.SCREENSHOT_DIR, { recursive: true });
-  writeFileSync(join(process.env.SCREENSHOT_DIR, name), await s.screenshot());
-}
-
-const inForm = (form, rest) => `[data-testid="${form}-form"] ${rest}`;
 
 test("a shared mailbox inherits its company's outgoing server, in the window and in the CLI", async () => {
   const s = await Session.start(driver.base, APP, ["--db", db]);

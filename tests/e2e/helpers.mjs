@@ -116,3 +116,12 @@ export async function german(s) {
     "the German UI",
   );
 }
+
+/** The text of the first element matching `css` (whitespace collapsed), or null. */
+export async function text(s, css) {
+  return page(
+    s,
+    "const el = document.querySelector(arguments[0]); return el ? el.textContent.replace(/\\s+/g, ' ').trim() : null;",
+    css,
+  );
+}

@@ -17,6 +17,26 @@ use mailbox_admin_core::{App, Lang};
 use servers::{servers, ALICE, HOST_GOOD};
 use support::SecretService;
 
+/// The IMAPS server of the test setup as "Exchange intern", with Alice's login or without.
+fn exchange(app: &App, with_login: bool) -> IncomingServer {
+    let (user, password) = if with_login {
+        (ALICE.name.into(), SecretUpdate::Set(ALICE.password.into()))
+    } else {
+        (String::new(), SecretUpdate::Keep)
+    };
+    app.create_server(&ServerInput {
+        name: "Exchange intern".into(),
+        host: HOST_GOOD.into(),
+        port: Some(servers().ports.imaps as i64),
+        security: Security::Tls,
+        login_user: user,
+        password,
+        ..Default::default()
+    })
+    .unwrap()
+    .item
+}
+
 fn tls_chain(r: &TestReport) -> Vec<mailbox_admin_core::probe::CertInfo> {
     r.steps
         .iter()
@@ -35,18 +55,7 @@ async fn a_trusted_store_ca_is_trusted_by_tests_and_oauth_without_environment() 
     let no_extra = TestOptions::default();
     let cancel = CancellationToken::new();
 
-    let imap = app
-        .create_server(&ServerInput {
-            name: "Exchange intern".into(),
-            host: HOST_GOOD.into(),
-            port: Some(mail.ports.imaps as i64),
-            security: Security::Tls,
-            login_user: ALICE.name.into(),
-            password: SecretUpdate::Set(ALICE.password.into()),
-            ..Default::default()
-        })
-        .unwrap()
-        .item;
+    let imap = exchange(&app, true);
 
     // Not trusted: the company CA is nowhere but in the server's chain.
     let failed = app
@@ -166,22 +175,10 @@ async fn a_trusted_store_ca_is_trusted_by_tests_and_oauth_without_environment() 
 #[tokio::test]
 async fn only_a_ca_can_be_trusted_and_a_leaf_is_pinned_instead() {
     let _ss = SecretService::shared();
-    let mail = servers();
     let dbdir = tempfile::tempdir().unwrap();
     let app = App::open(&dbdir.path().join("config.db"), Lang::De).unwrap();
     let cancel = CancellationToken::new();
-    let imap = app
-        .create_server(&ServerInput {
-            name: "Exchange intern".into(),
-            host: HOST_GOOD.into(),
-            port: Some(mail.ports.imaps as i64),
-            security: Security::Tls,
-            login_user: ALICE.name.into(),
-            password: SecretUpdate::Set(ALICE.password.into()),
-            ..Default::default()
-        })
-        .unwrap()
-        .item;
+    let imap = exchange(&app, true);
     let failed = app
         .test_server(imap.id, &TestOptions::default(), &|_| {}, &cancel)
         .await
@@ -231,16 +228,7 @@ fn an_untrusted_account_test_runs_on_a_small_worker_stack() {
     let mail = servers();
     let dbdir = tempfile::tempdir().unwrap();
     let app = std::sync::Arc::new(App::open(&dbdir.path().join("config.db"), Lang::De).unwrap());
-    let imap = app
-        .create_server(&ServerInput {
-            name: "Exchange intern".into(),
-            host: HOST_GOOD.into(),
-            port: Some(mail.ports.imaps as i64),
-            security: Security::Tls,
-            ..Default::default()
-        })
-        .unwrap()
-        .item;
+    let imap = exchange(&app, false);
     let smtp = app
         .create_outgoing(&OutgoingInput {
             name: "Versand".into(),
