@@ -95,9 +95,9 @@ test("a company CA is trusted from a failed test in the window; the CLI then tru
     assert.match(chain[1], /Stammzertifizierungsstelle.*Mailbox Admin Test CA.*Gültig.*SHA-256/);
     const disabled = await page(s, "return document.querySelector('[data-testid=\"trust-root\"]').disabled;");
     assert.equal(disabled, true, "nothing is trusted before the confirmation");
+    await page(s, "document.querySelector('[data-testid=\"trust-confirm\"]').scrollIntoView({ block: 'center' });");
     await s.click('[data-testid="trust-scope-all"]');
     await s.click('[data-testid="trust-confirm"]');
-    await page(s, "document.querySelector('[data-testid=\"trust-panel\"]').scrollIntoView({ block: 'center' });");
     await shot(s, "trust-ca-chain.png");
     await s.click('[data-testid="trust-root"]');
 
@@ -109,7 +109,7 @@ test("a company CA is trusted from a failed test in the window; the CLI then tru
     // Einstellungen → Zertifikate shows the certificate as trusted.
     await s.click('[data-testid="tab-settings"]');
     await s.click('[data-testid="settings-section-certificates"]');
-    await untilRow(s, "cert-item", "vertraute Stamm-CA");
+    await untilRow(s, "cert-item", "vertraute Stammzertifizierungsstelle");
   } finally {
     await s.quit();
   }
