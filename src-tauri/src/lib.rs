@@ -1,9 +1,8 @@
-#![recursion_limit = "512"]
 //! The desktop shell: opens the core `App` (database + keyring) and exposes its operations
 //! as Tauri commands. No domain logic lives here.
 // The one `commands!` table expands every command through nested macros; with both the
 // domain check and detection in it the default limit (128) is reached.
-#![recursion_limit = "256"]
+#![recursion_limit = "512"]
 
 mod commands;
 mod ipc;
@@ -41,6 +40,19 @@ pub fn run() {
             std::process::exit(1);
         }
     };
+    // Commands run as tasks on Tauri's tokio runtime. A connection test nests many async
+    // steps (TLS, then a second look by the OS's TLS stack over STARTTLS), which in a debug
+    // build overflowed the default 2 MiB worker stack (a segfault of the whole window):
+    // give the workers the main thread's 8 MiB.
+    if let Ok(rt) = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .thread_stack_size(8 * 1024 * 1024)
+        .build()
+    {
+        tauri::async_runtime::set(rt.handle().clone());
+        // The runtime lives as long as the process.
+        std::mem::forget(rt);
+    }
     tauri::Builder::default()
         .plugin(tauri_plugin_opener::init())
         .plugin(tauri_plugin_dialog::init())

@@ -7,12 +7,10 @@ import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
-import { startDriver, Session, rows, selectByText, shot, text, untilRow } from "./webdriver.mjs";
+import { join } from "node:path";
+import { startDriver, Session } from "./webdriver.mjs";
+import { APP, MBADMIN, inForm, selectByText, shot, text, untilRow } from "./helpers.mjs";
 
-const root = resolve(import.meta.dirname, "../..");
-const APP = process.env.E2E_APP ?? join(root, "target/debug/mailbox-admin");
-const MBADMIN = process.env.E2E_MBADMIN ?? join(root, "target/debug/mbadmin");
 const dir = mkdtempSync(join(tmpdir(), "mbadmin-e2e-"));
 const db = join(dir, "config.db");
 
@@ -27,8 +25,6 @@ before(async () => {
   driver = await startDriver();
 });
 after(() => driver?.stop());
-
-const inForm = (form, rest) => `[data-testid="${form}-form"] ${rest}`;
 
 test("a shared mailbox inherits its company's outgoing server, in the window and in the CLI", async () => {
   const s = await Session.start(driver.base, APP, ["--db", db]);

@@ -17,7 +17,7 @@ describe('language', () => {
   it('german_english_switch_changes_labels', async () => {
     const u = userEvent.setup();
     render(App);
-    expect(screen.getByTestId('tab-servers')).toHaveTextContent('Server');
+    expect(screen.getByTestId('tab-servers')).toHaveTextContent('Posteingang');
     expect(screen.getByTestId('tab-outgoing')).toHaveTextContent('Postausgang');
     expect(screen.getByTestId('tab-settings')).toHaveTextContent('Einstellungen');
     await u.click(screen.getByTestId('server-new'));
@@ -26,7 +26,7 @@ describe('language', () => {
 
     await u.selectOptions(screen.getByTestId('lang-switch'), 'en');
 
-    expect(screen.getByTestId('tab-servers')).toHaveTextContent('Servers');
+    expect(screen.getByTestId('tab-servers')).toHaveTextContent('Incoming');
     expect(screen.getByTestId('tab-outgoing')).toHaveTextContent('Outgoing');
     expect(screen.getByTestId('tab-calendar')).toHaveTextContent('Calendar');
     expect(screen.getByLabelText('Name')).toBeInTheDocument();
@@ -39,7 +39,7 @@ describe('language', () => {
     expect(document.documentElement.lang).toBe('en');
 
     await u.selectOptions(screen.getByTestId('lang-switch'), 'de');
-    expect(screen.getByTestId('tab-servers')).toHaveTextContent(/^\s*Server\s*$/);
+    expect(screen.getByTestId('tab-servers')).toHaveTextContent(/^\s*Posteingang\s*$/);
     await waitFor(() => expect(api.setLanguage).toHaveBeenLastCalledWith('de'));
   });
 

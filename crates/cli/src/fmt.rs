@@ -69,3 +69,48 @@ pub fn grid(rows: &[Vec<String>]) -> String {
     }
     out
 }
+
+/// What `cert trust` / `cert untrust` did, in the user's language.
+pub fn trust_line(
+    lang: mailbox_admin_core::Lang,
+    c: &mailbox_admin_core::model::Certificate,
+) -> String {
+    use mailbox_admin_core::i18n::tr;
+    let name = ("name", c.name.clone());
+    if !c.trust_root {
+        tr(lang, "cli.cert_untrusted", &[name])
+    } else if c.trust_hosts.is_empty() {
+        tr(lang, "cli.cert_trusted_all", &[name])
+    } else {
+        tr(
+            lang,
+            "cli.cert_trusted_hosts",
+            &[name, ("hosts", c.trust_hosts.join(", "))],
+        )
+    }
+}
+
+/// The words the CLI puts before a record's name (`created: NAME`) and before a message
+/// (`warning:`), in the user's language.
+pub fn word(lang: mailbox_admin_core::Lang, english: &str) -> String {
+    let key = match english {
+        "created" | "saved" | "deleted" | "imported" | "renamed" | "warning" | "error" => {
+            format!("cli.{english}")
+        }
+        _ => return english.to_string(),
+    };
+    mailbox_admin_core::i18n::tr(lang, &key, &[])
+}
+
+/// `created: NAME` and the like with the verb in the user's language.
+pub fn localize(lang: mailbox_admin_core::Lang, human: &str) -> String {
+    if let Some((verb, rest)) = human.split_once(": ") {
+        if !verb.contains(char::is_whitespace) {
+            let w = word(lang, verb);
+            if w != verb {
+                return format!("{w}: {rest}");
+            }
+        }
+    }
+    human.to_string()
+}

@@ -202,10 +202,10 @@ fn main() -> ExitCode {
             if cli.json {
                 println!("{}", serde_json::to_string_pretty(&out.json).unwrap());
             } else if !out.human.is_empty() {
-                println!("{}", out.human.trim_end());
+                println!("{}", fmt::localize(lang, out.human.trim_end()));
             }
             for w in &out.warnings {
-                print_error(w, cli.json, "warning");
+                print_error(w, cli.json, "warning", lang);
             }
             if out.failed {
                 ExitCode::FAILURE
@@ -216,7 +216,7 @@ fn main() -> ExitCode {
             }
         }
         Err(e) => {
-            print_error(&e, cli.json, "error");
+            print_error(&e, cli.json, "error", lang);
             if is_test {
                 ExitCode::from(4)
             } else {
@@ -227,16 +227,17 @@ fn main() -> ExitCode {
 }
 
 /// Human form on stderr, one line per field; with --json also the object on stdout.
-fn print_error(e: &ApiError, json: bool, kind: &str) {
+fn print_error(e: &ApiError, json: bool, kind: &str, lang: Lang) {
     if json {
         let wrapped = serde_json::json!({ kind: e });
         println!("{}", serde_json::to_string_pretty(&wrapped).unwrap());
     }
+    let word = fmt::word(lang, kind);
     if e.fields.is_empty() {
-        eprintln!("{kind}: {}", e.message);
+        eprintln!("{word}: {}", e.message);
     } else {
         for f in &e.fields {
-            eprintln!("{kind}: {}: {}", server::flag_for(&f.field), f.message);
+            eprintln!("{word}: {}: {}", server::flag_for(&f.field), f.message);
         }
     }
 }

@@ -191,7 +191,7 @@ pub(crate) fn step_text<'a>(
         out.push_str(&format!("{:34}[{}] {}\n", "", d.code, d.explanation));
         out.push_str(&format!("{:34}{fix}: {}\n", "", d.fix));
         for e in &d.evidence {
-            out.push_str(&format!("{:34}{}: {}\n", "", e.key, e.value));
+            out.push_str(&format!("{:34}{}: {}\n", "", e.key.label(lang), e.value));
         }
     }
     out

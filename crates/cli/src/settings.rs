@@ -21,12 +21,31 @@ pub enum CertCmd {
         name: String,
     },
     /// Import a PEM or PKCS#12 file; its passphrase goes to the keyring.
+    #[command(alias = "add")]
     Import {
         file: PathBuf,
         #[arg(long)]
         name: String,
         #[arg(long)]
         passphrase_stdin: bool,
+        /// Trust it as a root CA ("als Stammzertifizierungsstelle vertrauen").
+        #[arg(long)]
+        trust: bool,
+        /// With --trust: only for connections to this host (repeatable; default: all).
+        #[arg(long = "trust-host", requires = "trust")]
+        trust_host: Vec<String>,
+    },
+    /// Trust a stored CA certificate as a root, for every connection (tests, OAuth) of the
+    /// window and the CLI, or only for the servers named by --host.
+    Trust {
+        cert: String,
+        /// Only for connections to this host (repeatable; default: all).
+        #[arg(long)]
+        host: Vec<String>,
+    },
+    /// Take back the trust of `cert trust`.
+    Untrust {
+        cert: String,
     },
     Rename {
         cert: String,
@@ -117,6 +136,7 @@ pub fn cert(app: &App, cmd: CertCmd) -> R {
                 "not_after",
                 "days_left",
                 "has_private_key",
+                "trust_root",
             ],
         ),
         CertCmd::Show { name } => {
@@ -131,6 +151,8 @@ pub fn cert(app: &App, cmd: CertCmd) -> R {
             file,
             name,
             passphrase_stdin,
+            trust,
+            trust_host,
         } => {
             let bytes = std::fs::read(&file)
                 .map_err(|e| ApiError::internal(format!("{}: {e}", file.display())))?;
@@ -142,8 +164,30 @@ pub fn cert(app: &App, cmd: CertCmd) -> R {
                 } else {
                     None
                 },
+                trust_root: trust,
+                trust_hosts: trust_host,
             };
             Output::saved(app.import_certificate(&input).map_err(err)?, "imported")
+        }
+        CertCmd::Trust { cert, host } => {
+            let cur = lookup::<Certificates>(app, &cert)?;
+            let trust = CertTrust {
+                trust_root: true,
+                trust_hosts: host,
+            };
+            let c = app
+                .set_certificate_trust(cur.id, cur.version, &trust)
+                .map_err(err)?;
+            let human = crate::fmt::trust_line(app.lang(), &c);
+            Ok(Output::new(&c, human))
+        }
+        CertCmd::Untrust { cert } => {
+            let cur = lookup::<Certificates>(app, &cert)?;
+            let c = app
+                .set_certificate_trust(cur.id, cur.version, &CertTrust::default())
+                .map_err(err)?;
+            let human = crate::fmt::trust_line(app.lang(), &c);
+            Ok(Output::new(&c, human))
         }
         CertCmd::Rename { cert, new_name } => {
             let cur = lookup::<Certificates>(app, &cert)?;

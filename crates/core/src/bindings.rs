@@ -74,6 +74,10 @@ pub fn render() -> String {
     decl::<CertSecretKind>(&cfg, &mut out);
     decl::<Certificate>(&cfg, &mut out);
     decl::<CertImport>(&cfg, &mut out);
+    decl::<CertTrust>(&cfg, &mut out);
+    decl::<LoginSource>(&cfg, &mut out);
+    decl::<crate::app::Referenced>(&cfg, &mut out);
+    decl::<EffectiveLogin>(&cfg, &mut out);
     decl::<GeneralSettings>(&cfg, &mut out);
     decl::<TemplateKind>(&cfg, &mut out);
     decl::<Template>(&cfg, &mut out);

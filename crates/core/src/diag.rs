@@ -146,6 +146,71 @@ pub struct Evidence {
     pub value: String,
 }
 
+impl EvidenceKey {
+    /// The key as the administrator reads it (the UI's `evidence.<key>` labels; the CLI).
+    pub fn label(self, lang: Lang) -> &'static str {
+        use EvidenceKey::*;
+        let (de, en) = match self {
+            Address => ("Adresse", "Address"),
+            After => ("Nach", "After"),
+            Capabilities => ("Fähigkeiten des Servers", "Server capabilities"),
+            CertificateNames => ("Namen im Zertifikat", "Names in the certificate"),
+            Command => ("Befehl", "Command"),
+            ConsentedAs => ("Zugestimmt als", "Consented as"),
+            DaysLeft => ("Tage bis zum Ablauf", "Days left"),
+            Deleted => ("Ordner „Gelöscht“", "\"Deleted\" folder"),
+            Delimiter => ("Trennzeichen", "Delimiter"),
+            Detail => ("Einzelheiten", "Detail"),
+            ExistingFolders => ("Vorhandene Ordner", "Existing folders"),
+            Expected => ("Erwartet", "Expected"),
+            ExpectedName => ("Erwarteter Name", "Expected name"),
+            Issuer => ("Aussteller", "Issuer"),
+            Junk => ("Spam-Ordner", "Junk folder"),
+            Keyring => ("Schlüsselbund", "Keyring"),
+            LastReceived => ("Zuletzt empfangen", "Last received"),
+            LastSent => ("Zuletzt gesendet", "Last sent"),
+            LoginUser => ("Anmeldename", "Login name"),
+            MailboxPath => ("Mailbox-Pfad", "Mailbox path"),
+            Marker => ("Kennung der Testmail", "Test mail marker"),
+            Method => ("Verfahren", "Method"),
+            Name => ("Name", "Name"),
+            NotAfter => ("Gültig bis", "Valid until"),
+            NotBefore => ("Gültig ab", "Valid from"),
+            Observed => ("Beobachtet", "Observed"),
+            Offered => ("Angeboten", "Offered"),
+            PinnedSha256 => (
+                "Hinterlegter Fingerabdruck (SHA-256)",
+                "Pinned fingerprint (SHA-256)",
+            ),
+            Port => ("Port", "Port"),
+            Problem => ("Problem", "Problem"),
+            ProviderError => ("Fehlercode des Anbieters", "Provider's error code"),
+            ProviderSaid => ("Antwort des Anbieters", "Provider said"),
+            Recipient => ("Empfänger", "Recipient"),
+            ResolverSaid => ("Antwort des DNS", "DNS said"),
+            Sender => ("Absender", "Sender"),
+            Sent => ("Ordner „Gesendet“", "\"Sent\" folder"),
+            ServerError => ("Fehler des Servers", "Server error"),
+            ServerSaid => ("Antwort des Servers", "Server said"),
+            ServerSent => ("Vom Server gesendet", "Server sent"),
+            Sha256 => ("Fingerabdruck (SHA-256)", "Fingerprint (SHA-256)"),
+            SoundsLike => ("Klingt nach", "Sounds like"),
+            Step => ("Schritt", "Step"),
+            Subject => ("Inhaber", "Subject"),
+            Timeout => ("Timeout", "Timeout"),
+            Trash => ("Papierkorb", "Trash"),
+            User => ("Benutzer", "User"),
+            VerificationWouldReport => ("Die Prüfung hätte gemeldet", "Verification would report"),
+            Waited => ("Gewartet", "Waited"),
+            Wanted => ("Erwartet", "Expected"),
+        };
+        match lang {
+            Lang::De => de,
+            Lang::En => en,
+        }
+    }
+}
+
 impl Evidence {
     pub fn new(key: EvidenceKey, value: impl Into<String>) -> Evidence {
         Evidence {
@@ -187,6 +252,8 @@ string_enum! {
     FieldCode {
         CertificateInvalid = "certificate_invalid",
         CertificateNoKey = "certificate_no_key",
+        CertificateNotCa = "certificate_not_ca",
+        LoginWithoutPassword = "login_without_password",
         ConfirmInsecure = "confirm_insecure",
         ControlChars = "control_chars",
         CsvHeader = "csv_header",
@@ -316,6 +383,7 @@ impl DiagnosisCode {
             self,
             DnsFailed
                 | NetTimeout
+                | NetSilent
                 | NetUnreachable
                 | NetClosed
                 | ProtocolServiceUnavailable
@@ -343,6 +411,8 @@ impl DiagnosisCode {
                 | DomainTlsRptMissing
                 | DomainAutoconfigMissing
                 | DomainSrvMissing
+                | TestIncomingNotChecked
+                | TestOutgoingNotChecked
         )
     }
 
@@ -370,6 +440,7 @@ string_enum! {
     DnsFailed = "dns.failed",
     NetRefused = "net.refused",
     NetTimeout = "net.timeout",
+    NetSilent = "net.silent",
     NetUnreachable = "net.unreachable",
     NetClosed = "net.closed",
     TlsExpectedImplicit = "tls.expected_implicit",
@@ -462,6 +533,8 @@ string_enum! {
     DetectDocumentDtd = "detect.document_dtd",
     DetectInsecureRefused = "detect.insecure_refused",
     DetectSkipped = "detect.skipped",
+    TestIncomingNotChecked = "test.incoming_not_checked",
+    TestOutgoingNotChecked = "test.outgoing_not_checked",
     }
 }
 
@@ -600,6 +673,17 @@ fn texts(code: DiagnosisCode) -> (Pair, Pair, Pair) {
                 "Check the port and the firewall (including this network's outgoing firewall). If the server is merely slow, raise the timeout.",
             ),
         ),
+        NetSilent => (
+            ("Server antwortet nicht", "Server does not answer"),
+            (
+                "Die Verbindung zu {host}:{port} kam zustande, danach kam innerhalb der Wartezeit aber keine (vollständige) Antwort. Nach einem erfolgreichen Verbindungsaufbau ist meist der Port oder die Verschlüsselung falsch: Auf dem Port läuft ein anderer Dienst, oder der Server erwartet SSL/TLS, wo STARTTLS eingestellt ist (oder umgekehrt).",
+                "The connection to {host}:{port} was made, but then no (complete) answer came within the waiting time. After a successful connect the port or the encryption is usually wrong: another service runs on the port, or the server expects SSL/TLS where STARTTLS is set (or the other way round).",
+            ),
+            (
+                "Zuerst Port und Verschlüsselung prüfen: üblich für {protocol} sind {implicit_port} (SSL/TLS) und {starttls_port} (STARTTLS). Passen beide, kann eine Firewall oder ein Proxy die Verbindung nach dem Aufbau anhalten; ist der Server nur langsam, den Timeout erhöhen.",
+                "First check port and encryption: {protocol} usually uses {implicit_port} (SSL/TLS) and {starttls_port} (STARTTLS). If both are right, a firewall or proxy may hold the connection after it was made; if the server is merely slow, raise the timeout.",
+            ),
+        ),
         NetUnreachable => (
             ("Netz nicht erreichbar", "Network unreachable"),
             (
@@ -706,8 +790,8 @@ fn texts(code: DiagnosisCode) -> (Pair, Pair, Pair) {
                 "The certificate comes from an authority this computer does not trust (e.g. a company CA), or the server does not send the intermediate certificate.",
             ),
             (
-                "Die Stamm-CA der Firma im Zertifikatsspeicher oder im Betriebssystem hinterlegen, oder den Server die vollständige Zertifikatskette senden lassen. Alternativ den Fingerabdruck hinterlegen.",
-                "Add the company's root CA to the certificate store or the operating system, or have the server send the full chain. Alternatively pin the fingerprint.",
+                "Mit „Zertifikatskette prüfen und vertrauen …“ die Kette ansehen, den SHA-256-Fingerabdruck der Stammzertifizierungsstelle mit der IT der Firma vergleichen und ihr vertrauen (oder nur dieses Serverzertifikat anheften). Ist die Stammzertifizierungsstelle bereits unter Einstellungen → Zertifikate importiert, dort „als Stammzertifizierungsstelle vertrauen“ wählen (CLI: mbadmin cert trust NAME).",
+                "With \"Check and trust certificate chain …\" view the chain, compare the root CA's SHA-256 fingerprint with the company's IT and trust it (or pin only this server certificate). If the root CA is already imported under Settings → Certificates, choose \"trust as root certification authority\" there (CLI: mbadmin cert trust NAME).",
             ),
         ),
         TlsPinMismatch => (
@@ -816,7 +900,7 @@ fn texts(code: DiagnosisCode) -> (Pair, Pair, Pair) {
                 "The server does not offer the configured authentication method (offered methods see evidence).",
             ),
             (
-                "Unter „Authentifikation“ ein angebotenes Verfahren wählen – meist „Passwort“ (PLAIN/LOGIN) über eine verschlüsselte Verbindung.",
+                "Unter „Authentifizierung“ ein angebotenes Verfahren wählen – meist „Passwort“ (PLAIN/LOGIN) über eine verschlüsselte Verbindung.",
                 "Choose an offered method under \"Authentication\" – usually \"Password\" (PLAIN/LOGIN) over an encrypted connection.",
             ),
         ),
@@ -849,8 +933,8 @@ fn texts(code: DiagnosisCode) -> (Pair, Pair, Pair) {
                 "The login needs a password, but none is stored in the keyring or the keyring was not reachable (see evidence).",
             ),
             (
-                "Das Passwort in den Einstellungen erneut eingeben und speichern; ggf. den Schlüsselbund entsperren.",
-                "Enter the password again in the settings and save; unlock the keyring if needed.",
+                "Im Feld „Passwort“ des Kontos (bzw. des getesteten Servers) das Passwort eintragen und speichern. Übernimmt das Konto die Anmeldung vom Posteingangsserver, das Passwort dort eintragen. Ist der Schlüsselbund gesperrt, ihn entsperren.",
+                "Enter the password in the \"Password\" field of the account (or of the tested server) and save. If the account takes its login from the incoming server, enter it there. If the keyring is locked, unlock it.",
             ),
         ),
         AuthMethodNotAvailable => (
@@ -1510,6 +1594,26 @@ fn texts(code: DiagnosisCode) -> (Pair, Pair, Pair) {
             (
                 "Optional: SRV-Einträge „_submissions._tcp“ (Port 465) und „_imaps._tcp“ (Port 993) auf die Server zeigen lassen.",
                 "Optional: add SRV records \"_submissions._tcp\" (port 465) and \"_imaps._tcp\" (port 993) pointing to the servers.",
+        TestIncomingNotChecked => (
+            ("Empfang nicht geprüft", "Receiving not checked"),
+            (
+                "Dem Konto ist kein Posteingangsserver zugeordnet: Ob es Mail empfangen kann (Anmeldung, Postfach, Ordner), hat dieser Test nicht geprüft.",
+                "The account has no incoming server: this test did not check whether it can receive mail (login, mailbox, folders).",
+            ),
+            (
+                "Im Konto einen Posteingangsserver wählen und erneut prüfen.",
+                "Choose an incoming server in the account and test again.",
+            ),
+        ),
+        TestOutgoingNotChecked => (
+            ("Versand nicht geprüft", "Sending not checked"),
+            (
+                "Das Konto hat keinen Postausgangsserver – weder eigenen noch von der Firma oder als Standard: Ob es senden kann, hat dieser Test nicht geprüft.",
+                "The account has no outgoing server – neither its own nor its company's nor a default one: this test did not check whether it can send.",
+            ),
+            (
+                "Im Konto oder bei der Firma einen Postausgangsserver wählen (oder einen als Standard festlegen) und erneut prüfen.",
+                "Choose an outgoing server in the account or its company (or make one the default) and test again.",
             ),
         ),
     }
@@ -1638,6 +1742,40 @@ pub fn summary(lang: Lang, key: &str, args: &[(&str, String)]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The spellings `docs/glossary.json` rules out, found in `text`.
+    fn off_glossary(text: &str) -> Vec<String> {
+        let g: serde_json::Value =
+            serde_json::from_str(include_str!("../../../docs/glossary.json")).unwrap();
+        let mut found = Vec::new();
+        for term in g["terms"].as_array().unwrap() {
+            for not in term["not"].as_array().unwrap() {
+                let not = not.as_str().unwrap();
+                if text.contains(not) {
+                    found.push(format!("{not} (say {})", term["de"].as_str().unwrap()));
+                }
+            }
+        }
+        found
+    }
+
+    #[test]
+    fn german_diagnoses_and_field_messages_spell_the_glossary_terms_one_way() {
+        assert!(
+            !off_glossary("Unter „Authentifikation“ wählen").is_empty(),
+            "the check finds a second spelling"
+        );
+        for code in DiagnosisCode::ALL {
+            let (title, explanation, fix) = texts(*code);
+            for text in [title.0, explanation.0, fix.0] {
+                assert_eq!(off_glossary(text), Vec::<String>::new(), "{code}: {text}");
+            }
+        }
+        for code in FieldCode::ALL {
+            let text = crate::i18n::tr(Lang::De, &format!("field.{code}"), &[]);
+            assert_eq!(off_glossary(&text), Vec::<String>::new(), "{code}: {text}");
+        }
+    }
 
     #[test]
     fn every_code_has_german_and_english_texts_without_open_placeholders() {

@@ -207,7 +207,21 @@ impl Error {
                 .map(|i| FieldError {
                     field: i.field.to_string(),
                     code: i.code,
-                    message: tr(lang, &format!("field.{}", i.code), &i.args),
+                    message: tr(
+                        lang,
+                        &format!("field.{}", i.code),
+                        &i.args
+                            .iter()
+                            .map(|(k, v)| {
+                                let v = if *k == "reason" {
+                                    crate::i18n::reason(lang, v)
+                                } else {
+                                    v.clone()
+                                };
+                                (*k, v)
+                            })
+                            .collect::<Vec<_>>(),
+                    ),
                 })
                 .collect(),
             Error::Secret(_) => vec![FieldError {

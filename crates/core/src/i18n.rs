@@ -55,6 +55,103 @@ pub fn render(lang: Lang, (de, en): (&str, &str), args: &[(&str, String)]) -> St
     s
 }
 
+/// The reasons the field checks (`validate`) give, in German: (English, German), `{x}` a
+/// quoted part that is kept.
+const REASONS_DE: &[(&str, &str)] = &[
+    ("empty", "leer"),
+    (
+        "contains spaces or line breaks",
+        "enthält Leerzeichen oder Zeilenumbrüche",
+    ),
+    ("contains spaces", "enthält Leerzeichen"),
+    (
+        "contains ':' (IPv6 literal invalid, or a port in the wrong place)",
+        "enthält „:“ (ungültige IPv6-Adresse oder ein Port an falscher Stelle)",
+    ),
+    ("not a valid IPv4 address", "keine gültige IPv4-Adresse"),
+    ("longer than 253 characters", "länger als 253 Zeichen"),
+    (
+        "empty label (two dots in a row?)",
+        "leerer Namensteil (zwei Punkte hintereinander?)",
+    ),
+    (
+        "label '{x}' longer than 63 characters",
+        "Namensteil „{x}“ ist länger als 63 Zeichen",
+    ),
+    (
+        "label '{x}' starts or ends with '-'",
+        "Namensteil „{x}“ beginnt oder endet mit „-“",
+    ),
+    (
+        "character '{x}' is not allowed before '@'",
+        "Zeichen „{x}“ ist vor dem „@“ nicht erlaubt",
+    ),
+    (
+        "character '{x}' is not allowed",
+        "Zeichen „{x}“ ist nicht erlaubt",
+    ),
+    (
+        "'{x}' is only allowed in the domain part, not before '@'",
+        "„{x}“ ist nur im Domain-Teil erlaubt, nicht vor dem „@“",
+    ),
+    (
+        "contains line breaks or control characters",
+        "enthält Zeilenumbrüche oder Steuerzeichen",
+    ),
+    ("missing '@'", "das „@“ fehlt"),
+    ("nothing before '@'", "vor dem „@“ steht nichts"),
+    (
+        "more than 64 characters before '@'",
+        "mehr als 64 Zeichen vor dem „@“",
+    ),
+    (
+        "invalid quoted local part",
+        "ungültiger Teil in Anführungszeichen",
+    ),
+    (
+        "dots at the start, end or twice in a row before '@'",
+        "Punkte am Anfang, am Ende oder doppelt vor dem „@“",
+    ),
+    ("nothing after '@'", "nach dem „@“ steht nichts"),
+    (
+        "invalid address literal after '@'",
+        "ungültige IP-Adresse nach dem „@“",
+    ),
+    (
+        "an IP address after '@' must be written [{x}]",
+        "eine IP-Adresse nach dem „@“ muss als [{x}] geschrieben werden",
+    ),
+    (
+        "not a valid international domain name",
+        "kein gültiger internationaler Domainname",
+    ),
+    ("port '{x}'", "Port „{x}“"),
+    ("not an input of this kind", "keine Eingabe dieser Art"),
+];
+
+/// A reason from the field checks in `lang` (they are written in English): German known
+/// ones, `domain: …` recursively; anything else as it is.
+pub fn reason(lang: Lang, text: &str) -> String {
+    if lang == Lang::En {
+        return text.to_string();
+    }
+    if let Some(rest) = text.strip_prefix("domain: ") {
+        return format!("Domain: {}", reason(lang, rest));
+    }
+    for (en, de) in REASONS_DE {
+        match en.split_once("{x}") {
+            None if *en == text => return de.to_string(),
+            None => {}
+            Some((pre, post)) => {
+                if let Some(x) = text.strip_prefix(pre).and_then(|r| r.strip_suffix(post)) {
+                    return de.replace("{x}", x);
+                }
+            }
+        }
+    }
+    text.to_string()
+}
+
 fn catalogue(key: &str) -> (&'static str, &'static str) {
     match key {
         // Field problems.
@@ -214,6 +311,33 @@ fn catalogue(key: &str) -> (&'static str, &'static str) {
         "field.certificate_expired" => (
             "Das Zertifikat ist nicht gültig (gültig bis {not_after}); iOS würde das Profil als „nicht überprüft“ zeigen. Ein gültiges Zertifikat wählen.",
             "The certificate is not valid (valid until {not_after}); iOS would show the profile as \"not verified\". Choose a valid certificate.",
+        // CLI lines.
+        "cli.created" => ("angelegt", "created"),
+        "cli.saved" => ("gespeichert", "saved"),
+        "cli.deleted" => ("gelöscht", "deleted"),
+        "cli.imported" => ("importiert", "imported"),
+        "cli.renamed" => ("umbenannt", "renamed"),
+        "cli.warning" => ("Warnung", "warning"),
+        "cli.error" => ("Fehler", "error"),
+        "cli.cert_trusted_all" => (
+            "vertraut (Stammzertifizierungsstelle, für alle Server): {name}",
+            "trusted (root certification authority, for every server): {name}",
+        ),
+        "cli.cert_trusted_hosts" => (
+            "vertraut (Stammzertifizierungsstelle, nur für {hosts}): {name}",
+            "trusted (root certification authority, only for {hosts}): {name}",
+        ),
+        "cli.cert_untrusted" => (
+            "nicht mehr vertraut: {name}",
+            "no longer trusted: {name}",
+        ),
+        "field.login_without_password" => (
+            "Gespeichert – aber ohne Passwort: Das Konto meldet sich als „{user}“ an und hat dafür kein Passwort. Im Konto Benutzername und Passwort eintragen, oder beide leer lassen und die Anmeldung beim Posteingangsserver hinterlegen (dann „vom Server übernommen“).",
+            "Saved – but without a password: the account logs in as \"{user}\" and has no password for it. Enter user name and password in the account, or leave both empty and set the login at the incoming server (then \"taken from the server\").",
+        ),
+        "field.certificate_not_ca" => (
+            "Nur ein CA-Zertifikat (Zertifizierungsstelle) im PEM-Format kann als Stammzertifizierungsstelle vertraut werden. Das Zertifikat eines einzelnen Servers stattdessen beim Server anheften (SHA-256).",
+            "Only a CA certificate in PEM format can be trusted as a root. Pin a single server's certificate at that server instead (SHA-256).",
         ),
         "field.certificate_invalid" => (
             "Das Zertifikat konnte nicht gelesen werden: {reason}",
@@ -354,6 +478,24 @@ fn catalogue(key: &str) -> (&'static str, &'static str) {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn the_reasons_of_the_field_checks_read_german() {
+        let host = crate::validate::host_problem("mail firma.de").unwrap();
+        assert_eq!(
+            reason(Lang::De, &host),
+            "enthält Leerzeichen oder Zeilenumbrüche"
+        );
+        let email = crate::validate::email_problem("vertrieb.firma.de").unwrap();
+        assert_eq!(reason(Lang::De, &email), "das „@“ fehlt");
+        let label = crate::validate::email_problem("a@-x.de").unwrap();
+        assert_eq!(
+            reason(Lang::De, &label),
+            "Domain: Namensteil „-x“ beginnt oder endet mit „-“"
+        );
+        assert_eq!(reason(Lang::En, &email), email);
+    }
+
     use super::*;
 
     #[test]

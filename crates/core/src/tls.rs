@@ -156,6 +156,9 @@ pub struct CertInfo {
     /// `AB:CD:…`, as pinned in the server settings.
     pub sha256: String,
     pub self_signed: bool,
+    /// The certificate itself (PEM, public): what "trust this root" stores.
+    #[serde(default)]
+    pub pem: String,
 }
 
 /// `AB:CD:…` SHA-256 of a DER certificate.
@@ -172,9 +175,23 @@ fn rfc3339(t: time::OffsetDateTime) -> String {
         .unwrap_or_default()
 }
 
+/// A DER certificate as one PEM block.
+pub fn pem_of(der: &[u8]) -> String {
+    use base64::Engine;
+    let b64 = base64::engine::general_purpose::STANDARD.encode(der);
+    let mut s = String::from("-----BEGIN CERTIFICATE-----\n");
+    for chunk in b64.as_bytes().chunks(64) {
+        s.push_str(&String::from_utf8_lossy(chunk));
+        s.push('\n');
+    }
+    s.push_str("-----END CERTIFICATE-----\n");
+    s
+}
+
 pub fn cert_info(der: &[u8]) -> CertInfo {
     use x509_parser::prelude::*;
     let sha256 = fingerprint(der);
+    let pem = pem_of(der);
     match X509Certificate::from_der(der) {
         Ok((_, c)) => {
             let mut names = Vec::new();
@@ -202,6 +219,7 @@ pub fn cert_info(der: &[u8]) -> CertInfo {
                 not_after: rfc3339(c.validity().not_after.to_datetime()),
                 sha256,
                 self_signed: c.subject().as_raw() == c.issuer().as_raw(),
+                pem,
             }
         }
         Err(e) => CertInfo {
@@ -212,6 +230,7 @@ pub fn cert_info(der: &[u8]) -> CertInfo {
             not_after: String::new(),
             sha256,
             self_signed: false,
+            pem,
         },
     }
 }

@@ -777,6 +777,7 @@ fn every_bad_input_is_a_field_error_and_changes_no_byte() {
                     name: "C".into(),
                     data_base64: "bm90IGEgY2VydGlmaWNhdGU=".into(),
                     passphrase: None,
+                    ..Default::default()
                 }))
             }),
         ),
@@ -788,6 +789,7 @@ fn every_bad_input_is_a_field_error_and_changes_no_byte() {
                     name: "C".into(),
                     data_base64: "%%%".into(),
                     passphrase: None,
+                    ..Default::default()
                 }))
             }),
         ),
@@ -799,6 +801,7 @@ fn every_bad_input_is_a_field_error_and_changes_no_byte() {
                     name: "".into(),
                     data_base64: "AA==".into(),
                     passphrase: None,
+                    ..Default::default()
                 }))
             }),
         ),

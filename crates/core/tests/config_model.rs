@@ -349,6 +349,7 @@ fn certificates_import_from_pem_and_pkcs12_with_the_secret_in_the_keyring() {
             name: "Nur Zertifikat".into(),
             data_base64: b64("cert.pem"),
             passphrase: None,
+            ..Default::default()
         })
         .unwrap()
         .item;
@@ -364,6 +365,7 @@ fn certificates_import_from_pem_and_pkcs12_with_the_secret_in_the_keyring() {
             name: "Doppelt".into(),
             data_base64: b64("cert.pem"),
             passphrase: None,
+            ..Default::default()
         })
         .unwrap_err();
     assert_eq!(e.to_api(Lang::En).field.as_deref(), Some("data"));
@@ -375,6 +377,7 @@ fn certificates_import_from_pem_and_pkcs12_with_the_secret_in_the_keyring() {
             name: "S/MIME".into(),
             data_base64: b64("id.p12"),
             passphrase: Some("wrong".into()),
+            ..Default::default()
         })
         .unwrap_err();
     assert_eq!(e.to_api(Lang::En).field.as_deref(), Some("passphrase"));
@@ -383,6 +386,7 @@ fn certificates_import_from_pem_and_pkcs12_with_the_secret_in_the_keyring() {
             name: "S/MIME".into(),
             data_base64: b64("id.p12"),
             passphrase: Some("Canary-P12-pass".into()),
+            ..Default::default()
         })
         .unwrap()
         .item;
@@ -403,6 +407,7 @@ fn certificates_import_from_pem_and_pkcs12_with_the_secret_in_the_keyring() {
             name: "Mit Schlüssel".into(),
             data_base64: base64::engine::general_purpose::STANDARD.encode(&both),
             passphrase: None,
+            ..Default::default()
         })
         .unwrap()
         .item;
@@ -432,6 +437,7 @@ fn certificates_import_from_pem_and_pkcs12_with_the_secret_in_the_keyring() {
         name: "Ohne Schlüssel".into(),
         data_base64: b64("cert.pem"),
         passphrase: None,
+        ..Default::default()
     });
     assert!(nokey.is_err(), "same fingerprint as 'S/MIME'");
     let e = app

@@ -295,3 +295,37 @@ async fn an_accounts_folder_tree_is_read_with_its_login() {
         "{err:?}"
     );
 }
+
+#[tokio::test]
+async fn an_account_without_incoming_server_says_receiving_was_not_checked() {
+    let s = setup();
+    let id = s
+        .app
+        .create_account(&AccountInput {
+            name: "Nur Versand".into(),
+            email: CAROL.name.into(),
+            owner: Some(Owner::User(s.user)),
+            company_id: Some(s.company),
+            incoming_server_id: None,
+            password: SecretUpdate::Set(CAROL.password.into()),
+            ..Default::default()
+        })
+        .unwrap()
+        .item
+        .id;
+    let report = s.test(id, &opts()).await.unwrap();
+    // The outgoing side passed, but the result is no plain green: a warning step says what
+    // was not checked, first, with its own diagnosis.
+    assert!(report.ok, "{:?}", report.codes);
+    assert_eq!(report.codes, vec!["test.incoming_not_checked".to_string()]);
+    let first = &report.steps[0];
+    assert_eq!(
+        (first.role, first.kind, first.status),
+        (Role::Incoming, StepKind::NotChecked, StepStatus::Warning)
+    );
+    assert_eq!(first.summary, "Receiving not checked");
+    assert!(report
+        .steps
+        .iter()
+        .any(|st| st.role == Role::Outgoing && st.kind == StepKind::Sender));
+}

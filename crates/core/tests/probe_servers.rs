@@ -816,14 +816,14 @@ async fn hostile_servers_are_diagnosed_within_their_timeout() {
             Hostile::Silent,
             Imap,
             Starttls,
-            "net.timeout",
+            "net.silent",
             Some(StepKind::Greeting),
         ),
         (
             Hostile::Silent,
             Imap,
             Tls,
-            "net.timeout",
+            "net.silent",
             Some(StepKind::Tls),
         ),
         (Hostile::CloseAtOnce, Pop3, Starttls, "net.closed", None),
@@ -841,7 +841,7 @@ async fn hostile_servers_are_diagnosed_within_their_timeout() {
             "protocol.invalid_response",
             None,
         ),
-        (Hostile::TrickleBanner, Imap, Starttls, "net.timeout", None),
+        (Hostile::TrickleBanner, Imap, Starttls, "net.silent", None),
         (
             Hostile::CloseMidHandshake,
             Smtp,
@@ -954,6 +954,7 @@ fn roundtrip_plan(user: &User, incoming: ProbeTarget, address: &str, wait: u64) 
             address: address.into(),
             wait: Duration::from_secs(wait),
         }),
+        not_checked: Vec::new(),
     }
 }
 

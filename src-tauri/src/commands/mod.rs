@@ -18,18 +18,20 @@ use mailbox_admin_core::app::probe::{
     AccountTestOptions, BulkResult, BulkSummary, TestOptions, TestRun, TestTargetKind,
 };
 use mailbox_admin_core::app::transfer::{ExportOptions, ImportOptions, ImportReport};
-use mailbox_admin_core::app::{AppInfo, Removed};
+use mailbox_admin_core::app::{AppInfo, Referenced, Removed};
 use mailbox_admin_core::detect::DetectResult;
 use mailbox_admin_core::domain::DomainReport;
 use mailbox_admin_core::error::FieldIssue;
 use mailbox_admin_core::model::*;
-use mailbox_admin_core::probe::{ProbeEvent, TestReport};
-use mailbox_admin_core::{Error, Lang};
+use mailbox_admin_core::probe::{ProbeEvent, Role, TestReport};
+use mailbox_admin_core::{Error, FieldError, Lang};
 
 // Bodies that are more than a call of the core live in the domain modules (`probe`, `oauth`)
 // or below the table; `cx` derefs to the core `App`.
 commands! {
     app_info() -> AppInfo = |cx| cx.info();
+    /// Who uses a record, named in the delete question before anyone confirms.
+    used_by(kind: Referenced, id: i64) -> Vec<String> = |cx| cx.used_by(kind, id);
     /// Backend messages (errors, diagnoses) follow the UI's language.
     set_language(lang: Lang) -> () = |cx| {
         cx.set_lang(lang);
@@ -72,6 +74,8 @@ commands! {
     }
     /// The outgoing server the account really uses and the level it comes from.
     effective_outgoing(id: i64) -> EffectiveOutgoing = |cx| cx.effective_outgoing(id);
+    /// The login the account really uses on its incoming server and where it comes from.
+    effective_login(id: i64) -> EffectiveLogin = |cx| cx.effective_login(id);
 
     // ---- OAuth providers and connections
     crud OauthProvider(OauthProviderInput) -> Saved<OauthProvider> {
@@ -121,6 +125,16 @@ commands! {
     }
     rename_certificate(id: i64, version: i64, name: String) -> Certificate =
         |cx| cx.rename_certificate(id, version, &name);
+    /// Trusts a stored CA certificate as a root (installation-wide or for some hosts), or not.
+    set_certificate_trust(id: i64, version: i64, trust: CertTrust) -> Certificate =
+        |cx| cx.set_certificate_trust(id, version, &trust);
+    /// From a failed test: trusts the CA certificate the server presented (PEM).
+    trust_presented_certificate(name: String, pem: String, trust: CertTrust)
+        -> Saved<Certificate> = |cx| cx.trust_presented_certificate(&name, &pem, &trust);
+    /// From a failed test: pins the leaf's SHA-256 at the server `role` of the tested record
+    /// used; returns the server's name.
+    pin_tested_certificate(kind: TestTargetKind, id: i64, role: Role, sha256: String) -> String =
+        |cx| cx.pin_tested_certificate(kind, id, role, &sha256);
     get_settings() -> GeneralSettings = |cx| cx.get_settings();
     /// Saves if nobody changed the settings since `settings.version` was read.
     save_settings(settings: GeneralSettings) -> GeneralSettings = |cx| cx.save_settings(&settings);
@@ -128,6 +142,10 @@ commands! {
         list: list_templates, create: create_template, delete: delete_template,
     }
     list_presets() -> Vec<Preset> = |cx| Ok(cx.presets());
+    /// Every field problem of an unsaved server, outgoing server or account input (all at
+    /// once, translated); nothing is saved.
+    check_input(kind: TemplateKind, json: String) -> Vec<FieldError> =
+        |cx| Ok(cx.check_input(kind, serde_json::from_str(&json).unwrap_or_default()));
 
     // ---- export / import
     /// The whole configuration as JSON text (the UI saves it where the user chooses). With

@@ -244,6 +244,8 @@ export function certificate(overrides: Partial<Certificate> = {}): Certificate {
     secret: 'none',
     days_left: 400,
     expiry_warning: false,
+    trust_root: false,
+    trust_hosts: [],
     ...STAMP,
     ...overrides,
   };

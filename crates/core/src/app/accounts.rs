@@ -56,11 +56,10 @@ impl App {
         self.check_account_refs(c, &v)?;
         let id = rows::insert(c, Entity::Account, accounts::cols(&v))?;
         accounts::set_children(c, id, &v)?;
-        let warnings = self.store_secret(c, Entity::Account, "password", id, &v.password)?;
-        Ok(Saved {
-            item: accounts::get(c, id)?,
-            warnings,
-        })
+        let mut warnings = self.store_secret(c, Entity::Account, "password", id, &v.password)?;
+        let item = accounts::get(c, id)?;
+        warnings.extend(self.login_warning(c, &item)?);
+        Ok(Saved { item, warnings })
     }
 
     pub fn update_account(
@@ -76,11 +75,11 @@ impl App {
             self.check_account_refs(c, &v)?;
             rows::update(c, Entity::Account, id, version, accounts::cols(&v))?;
             accounts::set_children(c, id, &v)?;
-            let warnings = self.store_secret(c, Entity::Account, "password", id, &v.password)?;
-            Ok(Saved {
-                item: accounts::get(c, id)?,
-                warnings,
-            })
+            let mut warnings =
+                self.store_secret(c, Entity::Account, "password", id, &v.password)?;
+            let item = accounts::get(c, id)?;
+            warnings.extend(self.login_warning(c, &item)?);
+            Ok(Saved { item, warnings })
         })
     }
 
@@ -100,6 +99,29 @@ impl App {
         })
     }
 
+    /// The login account `id` uses on its incoming server and where it comes from.
+    pub fn effective_login(&self, id: i64) -> Result<EffectiveLogin> {
+        let db = self.db();
+        let a = accounts::get(db.read(), id)?;
+        login_of(db.read(), &a)
+    }
+
+    /// The save's warning when the account's effective login has no password: saved, but
+    /// its test would end in `auth.password_missing`.
+    fn login_warning(&self, c: &Tx, a: &Account) -> Result<Option<crate::ApiError>> {
+        let login = login_of(c, a)?;
+        if !login.lacks_password() {
+            return Ok(None);
+        }
+        let issue =
+            crate::error::FieldIssue::new("password", crate::diag::FieldCode::LoginWithoutPassword)
+                .arg("user", login.user.clone())
+                .arg("server", login.server_name.clone().unwrap_or_default());
+        Ok(Some(
+            crate::error::Error::Validation(vec![issue]).to_api(self.lang()),
+        ))
+    }
+
     /// The outgoing server the account really uses and where that comes from.
     pub fn effective_outgoing(&self, id: i64) -> Result<EffectiveOutgoing> {
         accounts::effective_outgoing(self.db().read(), id)
@@ -109,4 +131,18 @@ impl App {
         let r = rows::secret_ref(self.db().read(), Entity::Account, "password", id)?;
         self.read_secret(r)
     }
+}
+
+/// The effective login of a stored account (its incoming server read in `c`).
+fn login_of(c: &Tx, a: &Account) -> Result<EffectiveLogin> {
+    let server = match a.incoming_server_id {
+        Some(sid) => Some(crate::store::servers::get(c, sid)?),
+        None => None,
+    };
+    Ok(EffectiveLogin::of(
+        &a.username,
+        &a.email,
+        a.password != SecretState::None,
+        server.as_ref(),
+    ))
 }

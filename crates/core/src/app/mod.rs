@@ -75,9 +75,25 @@ impl App {
         self
     }
 
-    /// The HTTP client for OAuth providers: the OS trust store plus the extra CAs.
+    /// The HTTP client for OAuth providers: the OS trust store, the extra CAs and the
+    /// certificates of the store trusted installation-wide.
     pub(crate) fn oauth_http(&self) -> crate::oauth::Http {
-        crate::oauth::Http::with_roots(&self.extra_roots)
+        crate::oauth::Http::with_roots(&self.trusted_roots(None))
+    }
+
+    /// The CA certificates (PEM) a connection to `host` trusts besides the OS trust store:
+    /// `MAILBOX_ADMIN_EXTRA_CA` / `--ca-file`, and the store's certificates trusted as
+    /// roots installation-wide or for `host` (`None`: installation-wide ones only). A store
+    /// that cannot be read adds nothing: the connection then says what it does not trust.
+    pub(crate) fn trusted_roots(&self, host: Option<&str>) -> Vec<String> {
+        let mut out = self.extra_roots.clone();
+        let stored = crate::store::certs::trusted(self.db().read()).unwrap_or_default();
+        for (trust, pem) in stored {
+            if trust.applies_to(host) && !out.contains(&pem) {
+                out.push(pem);
+            }
+        }
+        out
     }
 
     /// Opens the database at `db` and the OS keyring.
@@ -208,6 +224,7 @@ mod outgoing;
 mod people;
 pub mod probe;
 mod records;
+pub use records::Referenced;
 mod servers;
 mod settings;
 mod templates;

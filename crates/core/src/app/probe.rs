@@ -204,7 +204,7 @@ impl App {
     ) -> Result<TestReport> {
         let s = self.get_outgoing(id)?;
         refuse_disabled(&s)?;
-        let mut t = outgoing_target(&s, &self.with_roots(opts));
+        let mut t = outgoing_target(&s, &self.with_roots(opts, &s.host));
         t.dns = self.custom_dns();
         self.attach_password(&mut t, s.password, || {
             self.secret_text(self.outgoing_password(id))
@@ -221,7 +221,6 @@ impl App {
     /// path and folders, and its effective outgoing server sending as the account.
     pub fn account_plan(&self, id: i64, opts: &AccountTestOptions) -> Result<TestPlan> {
         let a = self.get_account(id)?;
-        let base = self.with_roots(&opts.base);
         // Read the account's password at most once (each keyring read is a D-Bus round trip).
         let account_pw = std::cell::OnceCell::new();
         let account_pw = || {
@@ -237,8 +236,14 @@ impl App {
         let incoming = match a.incoming_server_id {
             Some(sid) => {
                 let s = self.get_server(sid)?;
-                let mut t = incoming_target(&s, &base);
-                t.user = login.clone();
+                let mut t = incoming_target(&s, &self.with_roots(&opts.base, &s.host));
+                let effective = crate::model::EffectiveLogin::of(
+                    &a.username,
+                    &a.email,
+                    a.password != SecretState::None,
+                    Some(&s),
+                );
+                t.user = effective.user.clone();
                 t.mailbox_path = a.mailbox_path.clone();
                 for (slot, own) in [
                     (&mut t.folders.trash, &a.folder_trash),
@@ -249,7 +254,14 @@ impl App {
                         *slot = own.clone();
                     }
                 }
-                self.attach_password(&mut t, a.password, account_pw);
+                if effective.source == crate::model::LoginSource::Server {
+                    // The account has no login of its own: the server's ("vom Server übernommen").
+                    self.attach_password(&mut t, s.password, || {
+                        self.secret_text(self.server_password(sid))
+                    });
+                } else {
+                    self.attach_password(&mut t, a.password, account_pw);
+                }
                 Some(t)
             }
             None => None,
@@ -258,7 +270,7 @@ impl App {
             Some(sid) => {
                 let s = self.get_outgoing(sid)?;
                 refuse_disabled(&s)?;
-                let mut t = outgoing_target(&s, &base);
+                let mut t = outgoing_target(&s, &self.with_roots(&opts.base, &s.host));
                 t.sender = a.email.clone();
                 t.sender_name = a.sender_name.clone();
                 if s.auth_method != SmtpAuth::None && s.username.trim().is_empty() {
@@ -277,6 +289,13 @@ impl App {
         if incoming.is_none() && outgoing.is_none() {
             return Err(Error::field("incoming_server_id", FieldCode::NothingToTest));
         }
+        let mut not_checked = Vec::new();
+        if incoming.is_none() {
+            not_checked.push(probe::Role::Incoming);
+        }
+        if outgoing.is_none() {
+            not_checked.push(probe::Role::Outgoing);
+        }
         let (mut incoming, mut outgoing) = (incoming, outgoing);
         let dns = self.custom_dns();
         for t in [incoming.as_mut(), outgoing.as_mut()].into_iter().flatten() {
@@ -291,6 +310,7 @@ impl App {
                 address: a.email.clone(),
                 wait: Duration::from_secs(u64::from(opts.roundtrip_wait_secs.unwrap_or(60))),
             }),
+            not_checked,
         })
     }
 
@@ -583,12 +603,13 @@ impl App {
         }
     }
 
-    /// The options with the installation's extra CAs added.
-    fn with_roots(&self, opts: &TestOptions) -> TestOptions {
+    /// The options with the CAs a connection to `host` trusts added: the installation's
+    /// extra CAs and the store's trusted roots (`App::trusted_roots`).
+    fn with_roots(&self, opts: &TestOptions, host: &str) -> TestOptions {
         let mut o = opts.clone();
-        for r in &self.extra_roots {
-            if !o.extra_roots.contains(r) {
-                o.extra_roots.push(r.clone());
+        for r in self.trusted_roots(Some(host)) {
+            if !o.extra_roots.contains(&r) {
+                o.extra_roots.push(r);
             }
         }
         o
@@ -596,7 +617,7 @@ impl App {
 
     fn server_target(&self, id: i64, opts: &TestOptions) -> Result<ProbeTarget> {
         let server = self.get_server(id)?;
-        let mut t = incoming_target(&server, &self.with_roots(opts));
+        let mut t = incoming_target(&server, &self.with_roots(opts, &server.host));
         t.dns = self.custom_dns();
         if matches!(
             server.auth_method,

@@ -15,6 +15,31 @@ pub(super) fn nobody(_: &Tx, _: i64) -> Result<Vec<String>> {
     Ok(Vec::new())
 }
 
+/// A kind of record that others refer to, so that deleting it can be refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, ts_rs::TS)]
+#[serde(rename_all = "snake_case")]
+pub enum Referenced {
+    IncomingServer,
+    OutgoingServer,
+    Certificate,
+    OauthProvider,
+}
+
+impl App {
+    /// Who uses record `id` (accounts, companies, servers): the delete question names them
+    /// before anyone confirms, instead of failing after "Endgültig löschen".
+    pub fn used_by(&self, kind: Referenced, id: i64) -> Result<Vec<String>> {
+        use crate::store::{certs, oauth, outgoing, servers};
+        let f: UsedBy = match kind {
+            Referenced::IncomingServer => servers::used_by,
+            Referenced::OutgoingServer => outgoing::used_by,
+            Referenced::Certificate => certs::used_by,
+            Referenced::OauthProvider => oauth::used_by,
+        };
+        f(self.db().read(), id)
+    }
+}
+
 /// Runs `f` in a transaction and commits only if it succeeds.
 /// Runs `f` in a write transaction, then settles the keyring entries it wrote or replaced
 /// (outside the database lock).

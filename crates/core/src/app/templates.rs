@@ -51,3 +51,20 @@ fn save_template(c: &Tx, at: At, input: &TemplateInput) -> Result<Template> {
     let id = rows::save(c, Entity::Template, at, settings::template_cols(&v))?;
     settings::get_template(c, id)
 }
+
+impl App {
+    /// Every field problem of an unsaved input of `kind`, translated; nothing is saved.
+    pub fn check_input(
+        &self,
+        kind: TemplateKind,
+        data: serde_json::Value,
+    ) -> Vec<crate::error::FieldError> {
+        let issues = crate::model::template::check_input(kind, data);
+        if issues.is_empty() {
+            return Vec::new();
+        }
+        crate::error::Error::Validation(issues)
+            .to_api(self.lang())
+            .fields
+    }
+}

@@ -148,6 +148,12 @@ fn delete_is_refused_while_an_account_uses_the_server() {
     let app = app();
     let s = app.create_server(&input("Main")).unwrap().item;
     add_account(&app, "Vertrieb", s.id);
+    // The delete question can name the users before anyone confirms.
+    assert_eq!(
+        app.used_by(super::Referenced::IncomingServer, s.id)
+            .unwrap(),
+        vec!["Vertrieb".to_string()]
+    );
     let e = app.delete_server(s.id, Some(s.version)).unwrap_err();
     assert_eq!(e.code(), ErrorCode::InUse);
     assert!(e.to_api(Lang::En).message.contains("Vertrieb"));

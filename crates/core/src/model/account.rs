@@ -264,3 +264,80 @@ pub struct EffectiveOutgoing {
     /// The company it was inherited from, when `source` is `company`.
     pub company_name: Option<String>,
 }
+
+/// Where an account's login on its incoming server comes from: one rule for the test, the
+/// save warning and the form's note.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum LoginSource {
+    /// The account's own Benutzername (or, empty, its address) and its own password.
+    Account,
+    /// Neither of its own: the incoming server's login ("vom Server übernommen").
+    Server,
+    /// Nothing anywhere: the address as user name, and no password.
+    Address,
+}
+
+/// The login an account really uses on its incoming server.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct EffectiveLogin {
+    pub source: LoginSource,
+    pub user: String,
+    /// The incoming server whose login is used (`source` = `server`).
+    pub server_name: Option<String>,
+    /// A password is stored where the login comes from.
+    pub has_password: bool,
+    /// The server's method needs a password (not OAuth2).
+    pub needs_password: bool,
+}
+
+impl EffectiveLogin {
+    /// The rule: an account with a Benutzername or a password of its own uses its own login
+    /// (the address when the name is empty); otherwise the incoming server's login, if it
+    /// has one; otherwise the address, without password.
+    pub fn of(
+        username: &str,
+        email: &str,
+        own_password: bool,
+        server: Option<&super::IncomingServer>,
+    ) -> EffectiveLogin {
+        let needs_password =
+            server.is_some_and(|s| s.auth_method != crate::kinds::AuthMethod::Oauth2);
+        let address = || email.trim().to_string();
+        if !username.trim().is_empty() || own_password {
+            let user = if username.trim().is_empty() {
+                address()
+            } else {
+                username.trim().to_string()
+            };
+            return EffectiveLogin {
+                source: LoginSource::Account,
+                user,
+                server_name: None,
+                has_password: own_password,
+                needs_password,
+            };
+        }
+        if let Some(s) = server.filter(|s| !s.login_user.trim().is_empty()) {
+            return EffectiveLogin {
+                source: LoginSource::Server,
+                user: s.login_user.trim().to_string(),
+                server_name: Some(s.name.clone()),
+                has_password: s.password == SecretState::Stored,
+                needs_password,
+            };
+        }
+        EffectiveLogin {
+            source: LoginSource::Address,
+            user: address(),
+            server_name: None,
+            has_password: false,
+            needs_password,
+        }
+    }
+
+    /// A login that will fail for want of a password.
+    pub fn lacks_password(&self) -> bool {
+        self.needs_password && !self.has_password
+    }
+}

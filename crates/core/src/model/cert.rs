@@ -52,6 +52,10 @@ pub struct Certificate {
     pub days_left: i64,
     /// Expired, or expiring within 30 days.
     pub expiry_warning: bool,
+    /// Trusted as a root CA ("als Stammzertifizierungsstelle vertrauen") by every connection.
+    pub trust_root: bool,
+    /// Empty: trusted installation-wide; else only for connections to these hosts.
+    pub trust_hosts: Vec<String>,
     pub created_at: String,
     pub updated_at: String,
 }
@@ -64,6 +68,54 @@ pub struct CertImport {
     pub data_base64: String,
     /// The PKCS#12 or encrypted-key passphrase; goes to the keyring.
     pub passphrase: Option<crate::sensitive::Secret>,
+    /// Trust it as a root CA (it must be a CA certificate).
+    pub trust_root: bool,
+    /// With `trust_root`: only for these hosts (empty: installation-wide).
+    pub trust_hosts: Vec<String>,
+}
+
+/// Whether and where a stored certificate is trusted as a root CA.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(default)]
+pub struct CertTrust {
+    pub trust_root: bool,
+    /// Empty: installation-wide; else only for connections to these hosts.
+    pub trust_hosts: Vec<String>,
+}
+
+impl CertTrust {
+    /// Trimmed, lower-case, without duplicates; each host checked.
+    pub fn normalized(&self, issues: &mut crate::validate::Issues) -> CertTrust {
+        let mut hosts: Vec<String> = Vec::new();
+        for h in &self.trust_hosts {
+            let h = h.trim().trim_end_matches('.').to_lowercase();
+            if h.is_empty() {
+                continue;
+            }
+            if let Some(reason) = crate::validate::host_problem(&h) {
+                issues.push(
+                    FieldIssue::new("trust_hosts", FieldCode::HostInvalid).arg("reason", reason),
+                );
+            }
+            if !hosts.contains(&h) {
+                hosts.push(h);
+            }
+        }
+        CertTrust {
+            trust_root: self.trust_root,
+            trust_hosts: hosts,
+        }
+    }
+
+    /// Whether a connection to `host` trusts the certificate.
+    pub fn applies_to(&self, host: Option<&str>) -> bool {
+        self.trust_root
+            && (self.trust_hosts.is_empty()
+                || host.is_some_and(|h| {
+                    let h = h.trim().trim_end_matches('.').to_lowercase();
+                    self.trust_hosts.contains(&h)
+                }))
+    }
 }
 
 impl std::fmt::Debug for CertImport {
@@ -75,6 +127,8 @@ impl std::fmt::Debug for CertImport {
                 "passphrase",
                 &self.passphrase.as_ref().map(|_| "<redacted>"),
             )
+            .field("trust_root", &self.trust_root)
+            .field("trust_hosts", &self.trust_hosts)
             .finish()
     }
 }
@@ -90,6 +144,8 @@ pub struct ParsedCert {
     pub sha256: String,
     pub email_addresses: Vec<String>,
     pub has_private_key: bool,
+    /// The leaf is a CA certificate (basic constraints), i.e. it can be trusted as a root.
+    pub is_ca: bool,
     /// What is stored in the database: certificate PEM blocks (and an encrypted key), or the
     /// PKCS#12 file as is (encrypted by its passphrase).
     pub stored_data: Vec<u8>,
@@ -116,6 +172,17 @@ pub fn fingerprint(der: &[u8]) -> String {
         .map(|b| format!("{b:02X}"))
         .collect::<Vec<_>>()
         .join(":")
+}
+
+/// A CA certificate: basic constraints say so (or, without them, a self-signed v1 root).
+pub fn is_ca(der: &[u8]) -> bool {
+    match X509Certificate::from_der(der) {
+        Ok((_, c)) => match c.basic_constraints() {
+            Ok(Some(bc)) => bc.value.ca,
+            _ => c.subject().as_raw() == c.issuer().as_raw() && c.version() == X509Version::V1,
+        },
+        Err(_) => false,
+    }
 }
 
 fn describe_leaf(der: &[u8]) -> Result<(String, String, String, String, String, Vec<String>)> {
@@ -167,6 +234,7 @@ pub fn parse(bytes: &[u8], passphrase: Option<&str>) -> Result<ParsedCert> {
             sha256: fingerprint(bytes),
             email_addresses,
             has_private_key: false,
+            is_ca: is_ca(bytes),
             stored_data: pem.into_bytes(),
             secret_kind: CertSecretKind::None,
             secret: None,
@@ -236,6 +304,7 @@ fn parse_pem(bytes: &[u8], passphrase: Option<&str>) -> Result<ParsedCert> {
         sha256: fingerprint(leaf),
         email_addresses,
         has_private_key: secret_kind != CertSecretKind::None,
+        is_ca: is_ca(leaf),
         stored_data: stored.into_bytes(),
         secret_kind,
         secret,
@@ -282,6 +351,7 @@ fn parse_pkcs12(bytes: &[u8], passphrase: &str) -> Result<ParsedCert> {
         sha256: fingerprint(&leaf),
         email_addresses,
         has_private_key: has_key,
+        is_ca: is_ca(&leaf),
         stored_data: bytes.to_vec(),
         secret_kind: CertSecretKind::Passphrase,
         secret: Some(passphrase.to_string()),

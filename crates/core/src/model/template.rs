@@ -85,6 +85,25 @@ impl TemplateInput {
     }
 }
 
+/// Every field problem of an input of `kind` (JSON as the form would send it), without
+/// saving anything: the form shows them all at once, next to its own quick checks. An input
+/// that does not even parse has none to show here.
+pub fn check_input(kind: TemplateKind, data: serde_json::Value) -> Vec<FieldIssue> {
+    let r =
+        match kind {
+            TemplateKind::Incoming => serde_json::from_value::<super::ServerInput>(data)
+                .map(|i| i.validate(None).map(|_| ())),
+            TemplateKind::Outgoing => serde_json::from_value::<super::OutgoingInput>(data)
+                .map(|i| i.validate().map(|_| ())),
+            TemplateKind::Account => serde_json::from_value::<super::AccountInput>(data)
+                .map(|i| i.validate(None).map(|_| ())),
+        };
+    match r {
+        Ok(Err(Error::Validation(issues))) => issues,
+        _ => Vec::new(),
+    }
+}
+
 /// One server of a provider preset.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct PresetServer {

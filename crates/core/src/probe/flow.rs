@@ -3,7 +3,7 @@
 //! and `run`, which tests the servers of a plan and assembles the report.
 
 use super::conn::Conn;
-use super::runner::{Done, Failure, Runner, Stop};
+use super::runner::{decimal, Done, Failure, Runner, Stop};
 use super::tls::Prelude;
 use super::transcript::Transcript;
 use super::{
@@ -429,6 +429,11 @@ pub async fn run(
         r.role = Role::Incoming;
         r.ctx = context(t);
         let _ = test_one(&mut r, t, &[]).await;
+    } else if plan.not_checked.contains(&Role::Incoming) {
+        r.mark_not_checked(Role::Incoming, DiagnosisCode::TestIncomingNotChecked);
+    }
+    if plan.outgoing.is_none() && plan.not_checked.contains(&Role::Outgoing) {
+        r.mark_not_checked(Role::Outgoing, DiagnosisCode::TestOutgoingNotChecked);
     }
     let rt_token = token();
     let mut rt_sent = false;
@@ -503,6 +508,7 @@ async fn roundtrip_step(
     let limit = rt.wait + inc.timeout * 4;
     let wait = rt.wait;
     let address = rt.address.clone();
+    let lang = r.lang;
     r.step(StepKind::Roundtrip, limit, async move {
         let started = Instant::now();
         let deadline = started + wait;
@@ -513,7 +519,7 @@ async fn roundtrip_step(
         .map_err(|s| s.failure())?;
         if found {
             Ok(Done::new((), "roundtrip")
-                .arg("secs", format!("{:.1}", started.elapsed().as_secs_f32())))
+                .arg("secs", decimal(lang, started.elapsed().as_secs_f32())))
         } else {
             Err(Failure::new(DiagnosisCode::RoundtripNotReceived)
                 .with(EvidenceKey::Address, address)

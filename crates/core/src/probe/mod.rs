@@ -221,6 +221,9 @@ pub struct TestPlan {
     pub send_to: Option<String>,
     /// Needs both servers.
     pub roundtrip: Option<RoundTrip>,
+    /// Sides of an account that have no server: each gets a warning step saying what the
+    /// test did not check, so that the result is not a plain green.
+    pub not_checked: Vec<Role>,
 }
 
 // ---- results --------------------------------------------------------------------------
@@ -256,6 +259,8 @@ pub enum StepKind {
     /// Wait for the test mail in the incoming server, then delete it.
     Roundtrip,
     Logout,
+    /// A side of an account that has no server and so was not tested (a warning).
+    NotChecked,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]

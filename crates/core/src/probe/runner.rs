@@ -262,9 +262,18 @@ impl<'a> Runner<'a> {
         let result = match outcome {
             None => Err(Stop::Cancelled),
             Some(Err(_)) => {
-                let mut f = Failure::new(DiagnosisCode::NetTimeout)
-                    .with(EvidenceKey::Step, step_name(kind))
-                    .with(EvidenceKey::Timeout, format!("{} s", limit.as_secs_f32()));
+                // After a connect succeeded, silence points at port or encryption first.
+                let code = if matches!(kind, StepKind::Resolve | StepKind::Connect) {
+                    DiagnosisCode::NetTimeout
+                } else {
+                    DiagnosisCode::NetSilent
+                };
+                let mut f = Failure::new(code)
+                    .with(EvidenceKey::Step, step_label(self.lang, kind))
+                    .with(
+                        EvidenceKey::Timeout,
+                        format!("{} s", decimal(self.lang, limit.as_secs_f32())),
+                    );
                 if let Some(last) = self.transcript.last(Dir::Client) {
                     f = f.with(EvidenceKey::LastSent, last);
                 }
@@ -354,6 +363,23 @@ impl<'a> Runner<'a> {
         self.emit(i);
     }
 
+    /// Records a warning step for a side (`role`) the test did not check, saying why.
+    pub fn mark_not_checked(&mut self, role: Role, code: DiagnosisCode) {
+        if self.quiet {
+            return;
+        }
+        let before = self.role;
+        self.role = role;
+        let i = self.begin(StepKind::NotChecked);
+        self.role = before;
+        let d = self.diagnose(&Failure::new(code), Severity::Warning);
+        let step = &mut self.steps[i];
+        step.status = StepStatus::Warning;
+        step.summary = d.title.clone();
+        step.diagnosis = Some(d);
+        self.emit(i);
+    }
+
     /// The finished report.
     pub fn report(self, started_at: String, started: Instant) -> TestReport {
         let mut codes = Vec::new();
@@ -380,24 +406,45 @@ impl<'a> Runner<'a> {
     }
 }
 
-pub(crate) fn step_name(kind: StepKind) -> &'static str {
-    match kind {
-        StepKind::Resolve => "resolve",
-        StepKind::Connect => "connect",
-        StepKind::Tls => "tls",
-        StepKind::Greeting => "greeting",
-        StepKind::Capabilities => "capabilities",
-        StepKind::Login => "login",
-        StepKind::Folders => "folders",
-        StepKind::Mailbox => "mailbox",
-        StepKind::SpecialFolders => "special_folders",
-        StepKind::Stat => "stat",
-        StepKind::Sender => "sender",
-        StepKind::Send => "send",
-        StepKind::Roundtrip => "roundtrip",
-        StepKind::Logout => "logout",
+/// Seconds with one decimal in the user's language ("0,5" in German, as the window shows
+/// durations).
+pub(crate) fn decimal(lang: Lang, secs: f32) -> String {
+    let s = format!("{secs:.1}");
+    match lang {
+        Lang::De => s.replace('.', ","),
+        Lang::En => s,
     }
 }
+
+/// A step's name as the administrator reads it in the evidence.
+pub(crate) fn step_label(lang: Lang, kind: StepKind) -> String {
+    let (de, en) = match kind {
+        StepKind::Resolve => ("Namensauflösung (DNS)", "name resolution (DNS)"),
+        StepKind::Connect => ("Verbindung (TCP)", "connection (TCP)"),
+        StepKind::Tls => (
+            "Verschlüsselung (TLS-Aushandlung)",
+            "encryption (TLS handshake)",
+        ),
+        StepKind::Greeting => ("Begrüßung des Servers", "server greeting"),
+        StepKind::Capabilities => ("Fähigkeiten", "capabilities"),
+        StepKind::Login => ("Anmeldung", "login"),
+        StepKind::Folders => ("Ordnerliste", "folder list"),
+        StepKind::Mailbox => ("Mailbox-Pfad", "mailbox path"),
+        StepKind::SpecialFolders => ("Sonderordner", "special folders"),
+        StepKind::Stat => ("Postfachgröße (STAT)", "mailbox size (STAT)"),
+        StepKind::Sender => ("Absender (MAIL FROM)", "sender (MAIL FROM)"),
+        StepKind::Send => ("Testnachricht", "test message"),
+        StepKind::Roundtrip => ("Rundlauf", "round trip"),
+        StepKind::Logout => ("Abmelden", "logout"),
+        StepKind::NotChecked => ("nicht geprüft", "not checked"),
+    };
+    match lang {
+        Lang::De => de,
+        Lang::En => en,
+    }
+    .to_string()
+}
+
 
 #[cfg(test)]
 mod tests {

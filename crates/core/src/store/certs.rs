@@ -4,7 +4,7 @@ use super::rows::{self, Cols};
 use super::Tx;
 use crate::error::{Entity, Result};
 use crate::model::cert::{days_left, ParsedCert, EXPIRY_WARNING_DAYS};
-use crate::model::{CertFormat, CertSecretKind, Certificate, SecretState};
+use crate::model::{CertFormat, CertSecretKind, CertTrust, Certificate, SecretState};
 use rusqlite::Row;
 
 fn row(r: &Row) -> rusqlite::Result<Certificate> {
@@ -33,6 +33,13 @@ fn row(r: &Row) -> rusqlite::Result<Certificate> {
         secret: SecretState::parse(&r.get::<_, String>("secret_state")?),
         days_left: left,
         expiry_warning: left <= EXPIRY_WARNING_DAYS,
+        trust_root: r.get("trust_root")?,
+        trust_hosts: r
+            .get::<_, String>("trust_hosts")?
+            .split(',')
+            .filter(|s| !s.is_empty())
+            .map(str::to_string)
+            .collect(),
         created_at: r.get("created_at")?,
         updated_at: r.get("updated_at")?,
     })
@@ -53,6 +60,52 @@ pub fn cols(name: &str, p: &ParsedCert) -> Cols {
         ("data", p.stored_data.clone().into()),
         ("secret_kind", p.secret_kind.as_str().to_string().into()),
     ]
+}
+
+/// The columns of a certificate's trust.
+pub fn trust_cols(t: &CertTrust) -> Cols {
+    vec![
+        ("trust_root", t.trust_root.into()),
+        ("trust_hosts", t.trust_hosts.join(",").into()),
+    ]
+}
+
+/// The certificates trusted as roots: their trust and their stored PEM.
+pub fn trusted(conn: &Tx) -> Result<Vec<(CertTrust, String)>> {
+    let mut st = conn.prepare(
+        "SELECT trust_hosts, data FROM certificates WHERE trust_root = 1 AND format = 'pem' ORDER BY id",
+    )?;
+    let rows = st.query_map([], |r| {
+        let hosts: String = r.get(0)?;
+        let data: Vec<u8> = r.get(1)?;
+        Ok((hosts, data))
+    })?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (hosts, data) = row?;
+        let trust = CertTrust {
+            trust_root: true,
+            trust_hosts: hosts
+                .split(',')
+                .filter(|s| !s.is_empty())
+                .map(str::to_string)
+                .collect(),
+        };
+        out.push((trust, String::from_utf8_lossy(&data).into_owned()));
+    }
+    Ok(out)
+}
+
+/// The stored certificate with this SHA-256 fingerprint, if any.
+pub fn id_by_sha256(conn: &Tx, sha256: &str) -> Result<Option<(i64, i64)>> {
+    use rusqlite::OptionalExtension;
+    Ok(conn
+        .query_row(
+            "SELECT id, version FROM certificates WHERE sha256 = ?1",
+            [sha256],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?)
 }
 
 pub fn list(conn: &Tx, q: &str) -> Result<Vec<Certificate>> {

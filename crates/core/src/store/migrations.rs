@@ -361,6 +361,13 @@ CREATE TABLE mobile_devices (
 CREATE INDEX mobile_devices_account ON mobile_devices(account_id);
 CREATE INDEX mobile_devices_user ON mobile_devices(user_id);
 "#,
+    // 7: a stored CA certificate can be trusted as a root (a company CA), installation-wide
+    // or only for the servers named in `trust_hosts`.
+    r#"
+ALTER TABLE certificates ADD COLUMN trust_root INTEGER NOT NULL DEFAULT 0
+    CHECK (trust_root IN (0,1));
+ALTER TABLE certificates ADD COLUMN trust_hosts TEXT NOT NULL DEFAULT '';
+"#,
 ];
 
 pub fn migrations<'a>(list: &[&'a str]) -> Migrations<'a> {

@@ -500,6 +500,12 @@ fn make_certs(dir: &Path) -> Pki {
     save("selfsigned", &self_cert, &self_key);
     let self_signed_sha256 = sha256(self_cert.der());
     write(&dir.join("ca.crt"), &ca_cert.pem());
+    // Dovecot presents the whole chain, root included (as many Exchange servers do), so a
+    // failed test can offer to trust that root; Postfix presents the leaf only.
+    write(
+        &dir.join("good-chain.crt"),
+        &format!("{}{}", good.pem(), ca_cert.pem()),
+    );
     Pki {
         ca_pem: ca_cert.pem(),
         self_signed_sha256,
@@ -525,7 +531,7 @@ listen = 127.0.0.1
 protocols = imap pop3 lmtp
 log_path = @DIR@/dovecot/dovecot.log
 ssl = yes
-ssl_cert = <@DIR@/certs/good.crt
+ssl_cert = <@DIR@/certs/good-chain.crt
 ssl_key = <@DIR@/certs/good.key
 ssl_min_protocol = TLSv1.2
 auth_mechanisms = plain login cram-md5 xoauth2 oauthbearer

@@ -6,12 +6,14 @@ import type {
   AccountFolder,
   AccountInput,
   Company,
+  EffectiveLogin,
   EffectiveOutgoing,
   Folder,
   IncomingServer,
   OauthMechanism,
   OutgoingServer,
   Preset,
+  SecretState,
   ServerInput,
   TestRun,
 } from '$lib/backend';
@@ -373,4 +375,52 @@ export function setFolderFlag(
     next.push({ folder: name, subscribed: flag === 'subscribed', auto_fetch: flag === 'auto_fetch' });
   }
   return next;
+}
+
+/**
+ * The login the account will use on its incoming server — the core's rule
+ * (`EffectiveLogin::of`) applied to the form's unsaved values: its own Benutzername or
+ * password make it the account's own login (the address when the name is empty); otherwise
+ * the incoming server's login ("vom Server übernommen"); otherwise the address, without a
+ * password.
+ */
+export function effectiveLogin(
+  d: Pick<AccountDraft, 'username' | 'email' | 'password' | 'password_clear'>,
+  stored: SecretState | null,
+  server: IncomingServer | null,
+): EffectiveLogin {
+  const ownPassword = d.password !== '' || (!d.password_clear && stored !== null && stored !== 'none');
+  const needs_password = server !== null && server.auth_method !== 'oauth2';
+  if (d.username.trim() !== '' || ownPassword) {
+    return {
+      source: 'account',
+      user: d.username.trim() || d.email.trim(),
+      server_name: null,
+      has_password: ownPassword,
+      needs_password,
+    };
+  }
+  if (server && server.login_user.trim() !== '') {
+    return {
+      source: 'server',
+      user: server.login_user.trim(),
+      server_name: server.name,
+      has_password: server.password === 'stored',
+      needs_password,
+    };
+  }
+  return { source: 'address', user: d.email.trim(), server_name: null, has_password: false, needs_password };
+}
+
+/** The form's note on the effective login. */
+export function loginNote(l: EffectiveLogin): string {
+  const lacks = l.needs_password && !l.has_password;
+  if (l.source === 'server') {
+    return t(lacks ? 'account.login.server_no_password' : 'account.login.server', {
+      user: l.user,
+      server: l.server_name ?? '',
+    });
+  }
+  if (l.source === 'address') return t('account.login.address', { user: l.user || '…' });
+  return t(lacks ? 'account.login.own_no_password' : 'account.login.own', { user: l.user || '…' });
 }

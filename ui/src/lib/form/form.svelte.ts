@@ -5,7 +5,7 @@
 import { getContext, setContext, tick, untrack } from 'svelte';
 import type { Snippet } from 'svelte';
 import { asApiError } from '$lib/backend';
-import type { ApiError, Removed, Saved } from '$lib/backend';
+import type { ApiError, FieldError, Removed, Saved } from '$lib/backend';
 import { isMessageKey, t } from '$lib/i18n.svelte';
 import type { MessageKey } from '$lib/i18n.svelte';
 import type { ClientIssue } from './values';
@@ -153,9 +153,11 @@ export class FormState {
     }
   };
 
-  showClientIssues(issues: ClientIssue[]): void {
+  /** The quick checks' issues, with the core's own problems of the other fields (all at once). */
+  showClientIssues(issues: ClientIssue[], more: readonly FieldError[] = []): void {
     const next: Record<string, Shown> = {};
     for (const i of issues) next[i.field] ??= { key: i.message };
+    for (const f of more) next[f.field] ??= { text: f.message };
     this.errors = next;
     this.failure = { key: 'error.check_fields' };
   }
@@ -184,12 +186,23 @@ export class FormState {
    * Runs a save: client checks first (nothing is sent while one fails), then `run`; a
    * rejection is shown at the fields and the first invalid input gets the focus.
    */
-  async submit(issues: ClientIssue[], run: () => Promise<void>): Promise<void> {
+  async submit(
+    issues: ClientIssue[],
+    run: () => Promise<void>,
+    check?: () => Promise<readonly FieldError[]>,
+  ): Promise<void> {
     if (this.saving || this.deleting) return;
     this.confirmingDelete = false;
     this.clear();
     if (issues.length > 0) {
-      this.showClientIssues(issues);
+      // Nothing is saved; the core still names every other problem, so one save shows all.
+      let more: readonly FieldError[] = [];
+      try {
+        more = (check ? await check() : null) ?? [];
+      } catch {
+        // Without the core's answer the quick checks are still shown.
+      }
+      this.showClientIssues(issues, more);
       await this.focusFirstInvalid();
       return;
     }
@@ -255,6 +268,8 @@ export type EntityOptions<E, D, I> = Omit<FormOptions, 'visible'> & {
   issues?: (draft: D) => ClientIssue[];
   /** What is sent for the draft (default: the draft as it is). */
   input?: (draft: D) => I;
+  /** The core's field problems of an input, without saving (see `submit`). */
+  check?: (input: I) => Promise<readonly FieldError[]>;
   create: (input: I) => Promise<Saved<E> | E>;
   update: (id: number, version: number, input: I) => Promise<Saved<E> | E>;
   remove: (id: number, version: number) => Promise<Removed>;
@@ -322,13 +337,18 @@ export class EntityForm<E extends { id: number; version: number }, D, I = D> ext
 
   save = (): void => {
     const o = this.#entity;
-    void this.submit(o.issues?.(this.draft) ?? [], async () => {
-      const input = o.input ? o.input(this.draft) : ({ ...this.draft } as unknown as I);
-      const s = this.stored;
-      const saved = asSaved(s ? await o.update(s.id, s.version, input) : await o.create(input));
-      o.onchange?.();
-      this.host.saved(saved.item, saved.warnings, s === null);
-    });
+    const input = (): I => (o.input ? o.input(this.draft) : ({ ...this.draft } as unknown as I));
+    const check = o.check;
+    void this.submit(
+      o.issues?.(this.draft) ?? [],
+      async () => {
+        const s = this.stored;
+        const saved = asSaved(s ? await o.update(s.id, s.version, input()) : await o.create(input()));
+        o.onchange?.();
+        this.host.saved(saved.item, saved.warnings, s === null);
+      },
+      check ? () => check(input()) : undefined,
+    );
   };
 
   /** A stored entity gets its stored values back; a new one is dropped. */

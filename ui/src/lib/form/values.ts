@@ -11,7 +11,8 @@ export function required(text: string, field: string): ClientIssue[] {
   return text.trim() === '' ? [{ field, message: 'error.required' }] : [];
 }
 
-const INTEGER = /^\s*\d+\s*$/;
+// A sign is accepted here so that "-5" gets the range message, not "not a whole number".
+const INTEGER = /^\s*[-+]?\d+\s*$/;
 
 /** The whole number typed, or NaN (sent as such, the backend then refuses it). */
 export function toInt(text: string): number {

@@ -64,6 +64,8 @@ export class Collection<T extends { id: number }> {
   /** A selection waiting for the user to discard unsaved edits. */
   pending = $state<Selection | null>(null);
   notice = $state<Notice | null>(null);
+  /** How many entries there are without a search (from the last unfiltered load). */
+  total = $state<number | null>(null);
 
   #opts: CollectionOptions<T>;
   #timer: ReturnType<typeof setTimeout> | undefined;
@@ -85,7 +87,11 @@ export class Collection<T extends { id: number }> {
       placeholder: t(`${p}.search_placeholder`),
       empty: t(`${p}.empty`),
       noMatch: (query: string) => t('common.no_match', { query }),
-      count: (n: number) => tn(`${p}.count`, n),
+      // With a search: "0 von 1 Server", not "0 Server".
+      count: (n: number) =>
+        this.query.trim() !== '' && this.total !== null
+          ? t('common.shown_of', { shown: n, total: tn(`${p}.count`, this.total) })
+          : tn(`${p}.count`, n),
       pick: t(`${p}.pick`),
     };
   }
@@ -100,6 +106,7 @@ export class Collection<T extends { id: number }> {
       const list = await this.#opts.list(this.query);
       if (mine !== this.#seq) return; // a newer search answered (or will answer) instead
       this.items = list;
+      if (this.query.trim() === '') this.total = list.length;
       this.listError = null;
     } catch (e) {
       if (mine === this.#seq) this.listError = asApiError(e).message;

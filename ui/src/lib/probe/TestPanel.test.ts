@@ -239,6 +239,7 @@ describe('server test', () => {
       not_after: '2027-01-01T00:00:00Z',
       sha256: 'AB:CD:EF:01',
       self_signed: false,
+      pem: '',
     };
     const ca = { ...leaf, subject: 'CN=Mailbox Admin Test CA', names: [], sha256: '12:34', self_signed: true };
     c.resolve(

@@ -24,8 +24,13 @@ export function applyEvent(steps: readonly (Step | undefined)[], e: ProbeEvent):
 /** Direction markers of transcript lines, as in mail-server logs. */
 export const DIR_MARK: Record<Dir, string> = { client: 'C:', server: 'S:', info: '*' };
 
+/** A transcript line as shown: the core's `<redacted>` marker in the UI's language. */
+export function lineText(text: string): string {
+  return text.replaceAll('<redacted>', t('test.redacted'));
+}
+
 export function transcriptText(lines: readonly TranscriptLine[]): string {
-  return lines.map((l) => `${DIR_MARK[l.dir]} ${l.text}`).join('\n');
+  return lines.map((l) => `${DIR_MARK[l.dir]} ${lineText(l.text)}`).join('\n');
 }
 
 export type IndexedStep = { step: Step; index: number };
@@ -79,7 +84,8 @@ export type FixTarget =
   | 'folders'
   | 'addresses'
   | 'network'
-  | 'server_side';
+  | 'server_side'
+  | 'server_choice';
 
 /** The setting to look at for a diagnosis code. Exhaustive: a new code in Rust fails
  *  svelte-check here until it is placed. */
@@ -93,6 +99,7 @@ export function fixTarget(code: DiagnosisCode): FixTarget {
     case 'detect.timeout':
     case 'detect.unreachable':
       return 'network';
+    case 'net.silent':
     case 'net.refused':
     case 'net.closed':
     case 'tls.expected_implicit':
@@ -192,6 +199,9 @@ export function fixTarget(code: DiagnosisCode): FixTarget {
     case 'domain.srv_missing':
     case 'domain.spf_no_outgoing':
       return 'server_side';
+    case 'test.incoming_not_checked':
+    case 'test.outgoing_not_checked':
+      return 'server_choice';
     default:
       return code satisfies never;
   }

@@ -233,7 +233,9 @@ describe('backend errors', () => {
 
     const alert = await screen.findByTestId('form-error');
     expect(alert).toHaveAttribute('role', 'alert');
-    expect(alert).toHaveTextContent('Bitte die markierten Felder korrigieren: host (Kein gültiger Servername)');
+    // The banner in German, without the internal field names of the core's message.
+    expect(alert).toHaveTextContent('Bitte die markierten Felder korrigieren');
+    expect(alert).not.toHaveTextContent('host (');
 
     const hostError = screen.getByTestId('field-error-host');
     expect(hostError).toHaveTextContent('Kein gültiger Servername und keine IP-Adresse: leer');
@@ -345,13 +347,31 @@ describe('editing an existing server', () => {
     expect(state).toHaveClass('not_stored');
   });
 
-  it('escape_cancels_editing', async () => {
+  it('escape_asks_before_discarding_edits', async () => {
     const u = await openExisting(server({ name: 'Orig', host: 'orig.example.com' }));
     await u.clear(field('host'));
     await u.type(field('host'), 'anders.example.com');
+    // Escape never discards silently: it asks, as leaving the form does.
     await u.keyboard('{Escape}');
+    expect(screen.getByTestId('discard-confirm')).toHaveTextContent('Es gibt ungespeicherte Änderungen.');
+    expect(field('host')).toHaveValue('anders.example.com');
+    expect(screen.getByTestId('server-keep-editing')).toHaveFocus();
+    // A second Escape keeps editing; asking again and "Verwerfen" reverts.
+    await u.keyboard('{Escape}');
+    expect(screen.queryByTestId('discard-confirm')).not.toBeInTheDocument();
+    expect(field('host')).toHaveValue('anders.example.com');
+    field('host').focus();
+    await u.keyboard('{Escape}');
+    await u.click(screen.getByTestId('server-discard'));
     expect(field('host')).toHaveValue('orig.example.com');
     expect(api.updateServer).not.toHaveBeenCalled();
+  });
+
+  it('escape_without_edits_cancels_at_once', async () => {
+    const u = await openExisting(server({ name: 'Orig', host: 'orig.example.com' }));
+    field('host').focus();
+    await u.keyboard('{Escape}');
+    expect(screen.queryByTestId('discard-confirm')).not.toBeInTheDocument();
   });
 
   it('delete_asks_inside_the_page_then_deletes_with_version', async () => {

@@ -77,11 +77,12 @@ describe('general settings', () => {
     const u = userEvent.setup();
     render(GeneralSection);
     const box = await screen.findByLabelText('Benutzer können E-Mail neu laden');
+    // No warning while the option is off.
+    expect(screen.queryByTestId('redownload-warning')).not.toBeInTheDocument();
+    await u.click(box);
     const warning = screen.getByTestId('redownload-warning');
     expect(warning).toHaveTextContent('bereits abgerufene E-Mails erneut heruntergeladen');
     expect(box.getAttribute('aria-describedby')).toContain(warning.id);
-    expect(warning).not.toHaveClass('warning');
-    await u.click(box);
     expect(warning).toHaveClass('warning');
   });
 

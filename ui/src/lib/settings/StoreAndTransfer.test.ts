@@ -70,7 +70,13 @@ describe('certificate store', () => {
     await u.type(field('cert', 'passphrase'), 'geheim');
     await u.click(screen.getByTestId('cert-save'));
     await waitFor(() =>
-      expect(api.importCertificate).toHaveBeenCalledWith({ name: 'smime', data_base64: 'MIIB/wB/', passphrase: 'geheim' }),
+      expect(api.importCertificate).toHaveBeenCalledWith({
+        name: 'smime',
+        data_base64: 'MIIB/wB/',
+        passphrase: 'geheim',
+        trust_root: false,
+        trust_hosts: [],
+      }),
     );
     expect(await screen.findByTestId('cert-notice')).toHaveTextContent('Zertifikat „smime“ importiert.');
   });
@@ -94,7 +100,13 @@ describe('certificate store', () => {
     const err = await screen.findByTestId('field-error-data');
     expect(err).toHaveTextContent('kein PEM');
     expect(screen.getByTestId('cert-file').closest('.control')).toContainElement(err);
-    expect(api.importCertificate).toHaveBeenCalledWith({ name: 'x', data_base64: btoa('nonsense'), passphrase: null });
+    expect(api.importCertificate).toHaveBeenCalledWith({
+      name: 'x',
+      data_base64: btoa('nonsense'),
+      passphrase: null,
+      trust_root: false,
+      trust_hosts: [],
+    });
   });
 
   it('rename sends the version', async () => {
@@ -108,6 +120,22 @@ describe('certificate store', () => {
     await u.type(field('cert', 'name'), 'Neu');
     await u.click(screen.getByTestId('cert-save'));
     await waitFor(() => expect(api.renameCertificate).toHaveBeenCalledWith(71, 4, 'Neu'));
+  });
+
+  it('a stored CA is trusted as root for the hosts entered', async () => {
+    const c = certificate({ id: 72, version: 2, name: 'Firmen-CA' });
+    api.listCertificates.mockResolvedValue([c]);
+    api.setCertificateTrust.mockResolvedValue({ ...c, version: 3, trust_root: true, trust_hosts: ['mail.firma.de'] });
+    const u = userEvent.setup();
+    render(CertificatesSection);
+    await u.click(await screen.findByTestId('cert-item'));
+    await u.click(field('cert', 'trust_root'));
+    await u.type(field('cert', 'trust_hosts'), 'Mail.firma.de, ');
+    await u.click(screen.getByTestId('cert-save'));
+    await waitFor(() =>
+      expect(api.setCertificateTrust).toHaveBeenCalledWith(72, 2, { trust_root: true, trust_hosts: ['Mail.firma.de'] }),
+    );
+    expect(api.renameCertificate).not.toHaveBeenCalled();
   });
 
   it('base64 of binary data is exact', () => {
@@ -169,6 +197,13 @@ describe('export', () => {
     expect(screen.getByTestId('export-error')).toHaveTextContent('mindestens 8 Zeichen');
     expect(api.exportConfig).not.toHaveBeenCalled();
     await u.type(screen.getByTestId('export-passphrase'), 'genug!!');
+    // A typo in the repetition: refused, nothing exported.
+    await u.type(screen.getByTestId('export-passphrase-repeat'), 'kurzgenug!?');
+    await u.click(screen.getByTestId('export-run'));
+    expect(screen.getByTestId('export-error')).toHaveTextContent('stimmen nicht überein');
+    expect(api.exportConfig).not.toHaveBeenCalled();
+    await u.clear(screen.getByTestId('export-passphrase-repeat'));
+    await u.type(screen.getByTestId('export-passphrase-repeat'), 'kurzgenug!!');
     await u.click(screen.getByTestId('export-run'));
     await waitFor(() =>
       expect(api.exportConfig).toHaveBeenCalledWith({ include_secrets: true, passphrase: 'kurzgenug!!' }),

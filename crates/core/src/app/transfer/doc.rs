@@ -204,6 +204,12 @@ pub struct CertificateRow {
     pub secret_kind: CertSecretKind,
     /// The stored file (PEM or PKCS#12), base64.
     pub data_base64: String,
+    /// Trusted as a root CA (installation-wide, or for `trust_hosts`); left out when not,
+    /// so that files of earlier versions round-trip unchanged.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub trust_root: bool,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub trust_hosts: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -884,6 +890,8 @@ mod v1 {
             "not_before",
             "not_after",
             "sha256",
+            "trust_root",
+            "trust_hosts",
             "email_addresses",
             "has_private_key",
             "secret_kind",

@@ -111,6 +111,8 @@ impl App {
                 email_addresses: cert.email_addresses,
                 has_private_key: cert.has_private_key,
                 secret_kind: cert.secret_kind,
+                trust_root: cert.trust_root,
+                trust_hosts: cert.trust_hosts,
             });
         }
         for p in crate::store::oauth::list(c, "")? {
@@ -300,7 +302,13 @@ impl App {
             let Some(n) = im.take(Entity::Certificate, &r.name) else {
                 continue;
             };
-            let id = rows::insert(c, Entity::Certificate, certs::cols(&n, &cert_row(&n, r)?))?;
+            let trust = CertTrust {
+                trust_root: r.trust_root,
+                trust_hosts: r.trust_hosts.clone(),
+            };
+            let mut cols = certs::cols(&n, &cert_row(&n, r)?);
+            cols.extend(certs::trust_cols(&trust));
+            let id = rows::insert(c, Entity::Certificate, cols)?;
             let upd = im.secret(Entity::Certificate, &n, "secret");
             let w = self.store_secret(c, Entity::Certificate, "secret", id, &upd)?;
             im.created("certificates", w);
@@ -572,6 +580,7 @@ fn cert_row(name: &str, r: CertificateRow) -> Result<ParsedCert> {
         sha256: r.sha256,
         email_addresses: r.email_addresses,
         has_private_key: r.has_private_key,
+        is_ca: false,
         secret_kind: r.secret_kind,
         secret: None,
     })
