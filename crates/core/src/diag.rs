@@ -151,6 +151,17 @@ impl EvidenceKey {
     pub fn label(self, lang: Lang) -> &'static str {
         use EvidenceKey::*;
         let (de, en) = match self {
+            Lookups => ("DNS-Abfragen", "DNS lookups"),
+            Record => ("DNS-Eintrag", "DNS record"),
+            Selector => ("DKIM-Selektor", "DKIM selector"),
+            ServerAlert => ("Hinweis des Servers", "Server alert"),
+            StatusCode => ("Statuscode", "Status code"),
+            Provider => ("Anbieter", "Provider"),
+            Source => (
+                "Quelle (Anleitung des Anbieters)",
+                "Source (provider documentation)",
+            ),
+            Url => ("Adresse (URL)", "Address (URL)"),
             Address => ("Adresse", "Address"),
             After => ("Nach", "After"),
             Capabilities => ("Fähigkeiten des Servers", "Server capabilities"),
@@ -1594,6 +1605,8 @@ fn texts(code: DiagnosisCode) -> (Pair, Pair, Pair) {
             (
                 "Optional: SRV-Einträge „_submissions._tcp“ (Port 465) und „_imaps._tcp“ (Port 993) auf die Server zeigen lassen.",
                 "Optional: add SRV records \"_submissions._tcp\" (port 465) and \"_imaps._tcp\" (port 993) pointing to the servers.",
+            ),
+        ),
         TestIncomingNotChecked => (
             ("Empfang nicht geprüft", "Receiving not checked"),
             (

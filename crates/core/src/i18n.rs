@@ -311,6 +311,7 @@ fn catalogue(key: &str) -> (&'static str, &'static str) {
         "field.certificate_expired" => (
             "Das Zertifikat ist nicht gültig (gültig bis {not_after}); iOS würde das Profil als „nicht überprüft“ zeigen. Ein gültiges Zertifikat wählen.",
             "The certificate is not valid (valid until {not_after}); iOS would show the profile as \"not verified\". Choose a valid certificate.",
+        ),
         // CLI lines.
         "cli.created" => ("angelegt", "created"),
         "cli.saved" => ("gespeichert", "saved"),

@@ -359,6 +359,7 @@ fn import(app: &App, name: &str, pem: &str) -> i64 {
         name: name.into(),
         data_base64: base64::engine::general_purpose::STANDARD.encode(pem),
         passphrase: None,
+        ..Default::default()
     })
     .unwrap()
     .item
@@ -480,6 +481,7 @@ fn signs_with_a_pkcs12_file_and_with_an_encrypted_key_opened_by_the_keyring() {
                 name: name.into(),
                 data_base64: enc64(&data),
                 passphrase: Some(mailbox_admin_core::sensitive::Secret::new(pass)),
+                ..Default::default()
             })
             .unwrap()
             .item

@@ -445,7 +445,6 @@ pub(crate) fn step_label(lang: Lang, kind: StepKind) -> String {
     .to_string()
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;

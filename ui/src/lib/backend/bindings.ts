@@ -5,7 +5,7 @@ export type Lang = "de" | "en";
 
 export type ErrorCode = "validation" | "not_found" | "conflict" | "in_use" | "secrets_unavailable" | "secrets_locked" | "secrets_failed" | "database" | "io" | "oauth" | "cancelled" | "internal";
 
-export type FieldCode = "certificate_invalid" | "certificate_no_key" | "confirm_insecure" | "control_chars" | "csv_header" | "days_range" | "default_disabled" | "duplicate" | "email_invalid" | "export_modified" | "fingerprint_invalid" | "fixed_after_creation" | "host_invalid" | "host_port_mismatch" | "https_required" | "imap_only" | "import_conflict" | "invalid_json" | "locked_mailbox_path" | "m365_auth" | "missing_ref" | "no_spaces" | "nothing_to_test" | "oauth_flow_unavailable" | "oauth_no_flow" | "oauth_provider_required" | "owner_required" | "passphrase_wrong" | "pop3_only" | "port_range" | "range" | "required" | "template_kind" | "tenant_invalid" | "timeout_range" | "too_long" | "too_short" | "url_invalid" | "domain_invalid" | "outgoing_unknown" | "server_disabled" | "csv_invalid" | "dns_server_invalid" | "wildcard_public_suffix" | "secrets_unavailable" | "secrets_locked" | "secrets_failed" | "no_incoming" | "no_outgoing" | "plaintext_server" | "format_no_oauth" | "format_imap_only" | "ascii_only" | "qr_too_long" | "password_required" | "password_not_stored" | "certificate_expired" | "date_invalid" | "domain_unknown" | "file_extension";
+export type FieldCode = "certificate_invalid" | "certificate_no_key" | "certificate_not_ca" | "login_without_password" | "confirm_insecure" | "control_chars" | "csv_header" | "days_range" | "default_disabled" | "duplicate" | "email_invalid" | "export_modified" | "fingerprint_invalid" | "fixed_after_creation" | "host_invalid" | "host_port_mismatch" | "https_required" | "imap_only" | "import_conflict" | "invalid_json" | "locked_mailbox_path" | "m365_auth" | "missing_ref" | "no_spaces" | "nothing_to_test" | "oauth_flow_unavailable" | "oauth_no_flow" | "oauth_provider_required" | "owner_required" | "passphrase_wrong" | "pop3_only" | "port_range" | "range" | "required" | "template_kind" | "tenant_invalid" | "timeout_range" | "too_long" | "too_short" | "url_invalid" | "domain_invalid" | "outgoing_unknown" | "server_disabled" | "csv_invalid" | "dns_server_invalid" | "wildcard_public_suffix" | "secrets_unavailable" | "secrets_locked" | "secrets_failed" | "no_incoming" | "no_outgoing" | "plaintext_server" | "format_no_oauth" | "format_imap_only" | "ascii_only" | "qr_too_long" | "password_required" | "password_not_stored" | "certificate_expired" | "date_invalid" | "domain_unknown" | "file_extension";
 
 export type FieldError = { field: string, code: FieldCode, message: string, };
 
@@ -312,13 +312,53 @@ days_left: number,
 /**
  * Expired, or expiring within 30 days.
  */
-expiry_warning: boolean, created_at: string, updated_at: string, };
+expiry_warning: boolean, 
+/**
+ * Trusted as a root CA ("als Stammzertifizierungsstelle vertrauen") by every connection.
+ */
+trust_root: boolean, 
+/**
+ * Empty: trusted installation-wide; else only for connections to these hosts.
+ */
+trust_hosts: Array<string>, created_at: string, updated_at: string, };
 
 export type CertImport = { name: string, data_base64: string, 
 /**
  * The PKCS#12 or encrypted-key passphrase; goes to the keyring.
  */
-passphrase: string | null, };
+passphrase: string | null, 
+/**
+ * Trust it as a root CA (it must be a CA certificate).
+ */
+trust_root: boolean, 
+/**
+ * With `trust_root`: only for these hosts (empty: installation-wide).
+ */
+trust_hosts: Array<string>, };
+
+export type CertTrust = { trust_root: boolean, 
+/**
+ * Empty: installation-wide; else only for connections to these hosts.
+ */
+trust_hosts: Array<string>, };
+
+export type LoginSource = "account" | "server" | "address";
+
+export type Referenced = "incoming_server" | "outgoing_server" | "certificate" | "oauth_provider";
+
+export type EffectiveLogin = { source: LoginSource, user: string, 
+/**
+ * The incoming server whose login is used (`source` = `server`).
+ */
+server_name: string | null, 
+/**
+ * A password is stored where the login comes from.
+ */
+has_password: boolean, 
+/**
+ * The server's method needs a password (not OAuth2).
+ */
+needs_password: boolean, };
 
 export type GeneralSettings = { version: number, 
 /**
@@ -501,7 +541,7 @@ export type ProbeProtocol = "imap" | "pop3" | "imap_download" | "smtp";
 
 export type ProbeAuth = "none" | "password" | "plain" | "login" | "cram_md5" | "oauth2" | "ntlm";
 
-export type DiagnosisCode = "dns.not_found" | "dns.failed" | "net.refused" | "net.timeout" | "net.unreachable" | "net.closed" | "tls.expected_implicit" | "tls.expected_starttls" | "tls.starttls_unsupported" | "tls.hostname_mismatch" | "tls.expired" | "tls.not_yet_valid" | "tls.self_signed" | "tls.untrusted_issuer" | "tls.pin_mismatch" | "tls.handshake_failed" | "tls.legacy_version" | "tls.verify_disabled" | "tls.expires_soon" | "protocol.wrong_service" | "protocol.invalid_response" | "protocol.service_unavailable" | "auth.failed" | "auth.mechanism_unsupported" | "auth.plaintext_disabled" | "auth.unencrypted_not_allowed" | "auth.password_missing" | "auth.method_not_available" | "auth.plaintext_sent" | "auth.temporary" | "auth.password_expired" | "auth.account_disabled" | "auth.access_disabled" | "auth.app_password_required" | "auth.web_login_required" | "auth.not_authorized" | "auth.mailbox_in_use" | "auth.login_delay" | "oauth.token_invalid" | "oauth.consent_missing" | "oauth.admin_approval" | "oauth.scope_missing" | "oauth.wrong_user" | "oauth.not_connected" | "oauth.host_not_allowed" | "oauth.access_denied" | "oauth.client_invalid" | "oauth.device_expired" | "oauth.provider_unreachable" | "oauth.provider_error" | "oauth.endpoint_wrong" | "oauth.flow_unavailable" | "oauth.state_mismatch" | "oauth.browser_timeout" | "oauth.cancelled" | "imap.mailbox_missing" | "imap.folder_missing" | "smtp.sender_rejected" | "smtp.relay_denied" | "smtp.recipient_rejected" | "smtp.message_rejected" | "smtp.auth_required" | "smtp.temporary" | "roundtrip.not_received" | "domain.mx_missing" | "domain.mx_unresolvable" | "domain.spf_missing" | "domain.spf_multiple" | "domain.spf_invalid" | "domain.spf_too_many_lookups" | "domain.spf_allows_all" | "domain.spf_not_authorized" | "domain.spf_no_outgoing" | "domain.dmarc_missing" | "domain.dmarc_invalid" | "domain.dmarc_monitor_only" | "domain.dmarc_partial" | "domain.dkim_missing" | "domain.dkim_none_found" | "domain.dkim_invalid" | "domain.mta_sts_missing" | "domain.mta_sts_invalid" | "domain.mta_sts_policy_unreachable" | "domain.mta_sts_mx_mismatch" | "domain.tls_rpt_missing" | "domain.tls_rpt_invalid" | "domain.autoconfig_missing" | "domain.srv_missing" | "detect.not_published" | "detect.timeout" | "detect.unreachable" | "detect.document_invalid" | "detect.document_too_large" | "detect.document_dtd" | "detect.insecure_refused" | "detect.skipped";
+export type DiagnosisCode = "dns.not_found" | "dns.failed" | "net.refused" | "net.timeout" | "net.silent" | "net.unreachable" | "net.closed" | "tls.expected_implicit" | "tls.expected_starttls" | "tls.starttls_unsupported" | "tls.hostname_mismatch" | "tls.expired" | "tls.not_yet_valid" | "tls.self_signed" | "tls.untrusted_issuer" | "tls.pin_mismatch" | "tls.handshake_failed" | "tls.legacy_version" | "tls.verify_disabled" | "tls.expires_soon" | "protocol.wrong_service" | "protocol.invalid_response" | "protocol.service_unavailable" | "auth.failed" | "auth.mechanism_unsupported" | "auth.plaintext_disabled" | "auth.unencrypted_not_allowed" | "auth.password_missing" | "auth.method_not_available" | "auth.plaintext_sent" | "auth.temporary" | "auth.password_expired" | "auth.account_disabled" | "auth.access_disabled" | "auth.app_password_required" | "auth.web_login_required" | "auth.not_authorized" | "auth.mailbox_in_use" | "auth.login_delay" | "oauth.token_invalid" | "oauth.consent_missing" | "oauth.admin_approval" | "oauth.scope_missing" | "oauth.wrong_user" | "oauth.not_connected" | "oauth.host_not_allowed" | "oauth.access_denied" | "oauth.client_invalid" | "oauth.device_expired" | "oauth.provider_unreachable" | "oauth.provider_error" | "oauth.endpoint_wrong" | "oauth.flow_unavailable" | "oauth.state_mismatch" | "oauth.browser_timeout" | "oauth.cancelled" | "imap.mailbox_missing" | "imap.folder_missing" | "smtp.sender_rejected" | "smtp.relay_denied" | "smtp.recipient_rejected" | "smtp.message_rejected" | "smtp.auth_required" | "smtp.temporary" | "roundtrip.not_received" | "domain.mx_missing" | "domain.mx_unresolvable" | "domain.spf_missing" | "domain.spf_multiple" | "domain.spf_invalid" | "domain.spf_too_many_lookups" | "domain.spf_allows_all" | "domain.spf_not_authorized" | "domain.spf_no_outgoing" | "domain.dmarc_missing" | "domain.dmarc_invalid" | "domain.dmarc_monitor_only" | "domain.dmarc_partial" | "domain.dkim_missing" | "domain.dkim_none_found" | "domain.dkim_invalid" | "domain.mta_sts_missing" | "domain.mta_sts_invalid" | "domain.mta_sts_policy_unreachable" | "domain.mta_sts_mx_mismatch" | "domain.tls_rpt_missing" | "domain.tls_rpt_invalid" | "domain.autoconfig_missing" | "domain.srv_missing" | "detect.not_published" | "detect.timeout" | "detect.unreachable" | "detect.document_invalid" | "detect.document_too_large" | "detect.document_dtd" | "detect.insecure_refused" | "detect.skipped" | "test.incoming_not_checked" | "test.outgoing_not_checked";
 
 export type EvidenceKey = "address" | "after" | "capabilities" | "certificate_names" | "command" | "consented_as" | "days_left" | "deleted" | "delimiter" | "detail" | "existing_folders" | "expected" | "expected_name" | "issuer" | "junk" | "lookups" | "keyring" | "last_received" | "last_sent" | "login_user" | "mailbox_path" | "marker" | "method" | "name" | "not_after" | "not_before" | "observed" | "offered" | "pinned_sha256" | "port" | "problem" | "provider_error" | "provider_said" | "recipient" | "record" | "resolver_said" | "selector" | "sender" | "sent" | "server_error" | "server_said" | "server_sent" | "server_alert" | "status_code" | "provider" | "source" | "sha256" | "sounds_like" | "step" | "subject" | "timeout" | "trash" | "url" | "user" | "verification_would_report" | "waited" | "wanted";
 
@@ -523,7 +563,7 @@ export type TranscriptLine = { dir: Dir, text: string, };
 
 export type Role = "incoming" | "outgoing";
 
-export type StepKind = "resolve" | "connect" | "tls" | "greeting" | "capabilities" | "login" | "folders" | "mailbox" | "special_folders" | "stat" | "sender" | "send" | "roundtrip" | "logout";
+export type StepKind = "resolve" | "connect" | "tls" | "greeting" | "capabilities" | "login" | "folders" | "mailbox" | "special_folders" | "stat" | "sender" | "send" | "roundtrip" | "logout" | "not_checked";
 
 export type StepStatus = "running" | "ok" | "warning" | "failed" | "skipped" | "cancelled";
 
@@ -539,7 +579,11 @@ not_before: string, not_after: string,
 /**
  * `AB:CD:…`, as pinned in the server settings.
  */
-sha256: string, self_signed: boolean, };
+sha256: string, self_signed: boolean, 
+/**
+ * The certificate itself (PEM, public): what "trust this root" stores.
+ */
+pem: string, };
 
 export type OsTrust = "trusted" | "untrusted_issuer" | "self_signed" | "expired" | "not_yet_valid" | "hostname_mismatch" | "rejected" | "no_handshake";
 

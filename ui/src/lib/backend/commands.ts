@@ -11,6 +11,7 @@ import type {
   CalendarAccount,
   CalendarInput,
   CertImport,
+  CertTrust,
   Certificate,
   Company,
   CompanyInput,
@@ -24,10 +25,12 @@ import type {
   Disconnected,
   DomainCheckInput,
   DomainReport,
+  EffectiveLogin,
   EffectiveOutgoing,
   Employee,
   EmployeeInput,
   ExportOptions,
+  FieldError,
   GeneralSettings,
   Group,
   GroupInput,
@@ -51,11 +54,14 @@ import type {
   PublicationCheck,
   QrCodeOut,
   QrOptions,
+  Referenced,
   Removed,
+  Role,
   Saved,
   ServerInput,
   Template,
   TemplateInput,
+  TemplateKind,
   TestOptions,
   TestReport,
   TestRun,
@@ -69,6 +75,7 @@ import { call, streamed, type RunningTest } from './ipc';
  * excluded: `streamed` makes it up) and the key of the progress Channel. */
 export const COMMANDS = {
   appInfo: { command: 'app_info', args: [], channel: null },
+  usedBy: { command: 'used_by', args: ['kind', 'id'], channel: null },
   setLanguage: { command: 'set_language', args: ['lang'], channel: null },
   listServers: { command: 'list_servers', args: ['query'], channel: null },
   getServer: { command: 'get_server', args: ['id'], channel: null },
@@ -103,6 +110,7 @@ export const COMMANDS = {
   updateAccount: { command: 'update_account', args: ['id', 'version', 'input'], channel: null },
   deleteAccount: { command: 'delete_account', args: ['id', 'version'], channel: null },
   effectiveOutgoing: { command: 'effective_outgoing', args: ['id'], channel: null },
+  effectiveLogin: { command: 'effective_login', args: ['id'], channel: null },
   listOauthProviders: { command: 'list_oauth_providers', args: ['query'], channel: null },
   createOauthProvider: { command: 'create_oauth_provider', args: ['input'], channel: null },
   updateOauthProvider: { command: 'update_oauth_provider', args: ['id', 'version', 'input'], channel: null },
@@ -127,12 +135,16 @@ export const COMMANDS = {
   importCertificate: { command: 'import_certificate', args: ['input'], channel: null },
   deleteCertificate: { command: 'delete_certificate', args: ['id', 'version'], channel: null },
   renameCertificate: { command: 'rename_certificate', args: ['id', 'version', 'name'], channel: null },
+  setCertificateTrust: { command: 'set_certificate_trust', args: ['id', 'version', 'trust'], channel: null },
+  trustPresentedCertificate: { command: 'trust_presented_certificate', args: ['name', 'pem', 'trust'], channel: null },
+  pinTestedCertificate: { command: 'pin_tested_certificate', args: ['kind', 'id', 'role', 'sha256'], channel: null },
   getSettings: { command: 'get_settings', args: [], channel: null },
   saveSettings: { command: 'save_settings', args: ['settings'], channel: null },
   listTemplates: { command: 'list_templates', args: ['query'], channel: null },
   createTemplate: { command: 'create_template', args: ['input'], channel: null },
   deleteTemplate: { command: 'delete_template', args: ['id', 'version'], channel: null },
   listPresets: { command: 'list_presets', args: [], channel: null },
+  checkInput: { command: 'check_input', args: ['kind', 'json'], channel: null },
   exportConfig: { command: 'export_config', args: ['options'], channel: null },
   importConfig: { command: 'import_config', args: ['json', 'options'], channel: null },
   testServer: { command: 'test_server', args: ['id', 'options'], channel: 'onEvent' },
@@ -148,6 +160,11 @@ export const COMMANDS = {
 
 export function appInfo(): Promise<AppInfo> {
   return call('app_info');
+}
+
+/** Who uses a record, named in the delete question before anyone confirms. */
+export function usedBy(kind: Referenced, id: number): Promise<Array<string>> {
+  return call('used_by', { kind, id });
 }
 
 /** Backend messages (errors, diagnoses) follow the UI's language. */
@@ -306,6 +323,11 @@ export function effectiveOutgoing(id: number): Promise<EffectiveOutgoing> {
   return call('effective_outgoing', { id });
 }
 
+/** The login the account really uses on its incoming server and where it comes from. */
+export function effectiveLogin(id: number): Promise<EffectiveLogin> {
+  return call('effective_login', { id });
+}
+
 export function listOauthProviders(query: string): Promise<Array<OauthProvider>> {
   return call('list_oauth_providers', { query });
 }
@@ -428,6 +450,37 @@ export function renameCertificate(id: number, version: number, name: string): Pr
   return call('rename_certificate', { id, version, name });
 }
 
+/** Trusts a stored CA certificate as a root (installation-wide or for some hosts), or not. */
+export function setCertificateTrust(
+  id: number,
+  version: number,
+  trust: CertTrust,
+): Promise<Certificate> {
+  return call('set_certificate_trust', { id, version, trust });
+}
+
+/** From a failed test: trusts the CA certificate the server presented (PEM). */
+export function trustPresentedCertificate(
+  name: string,
+  pem: string,
+  trust: CertTrust,
+): Promise<Saved<Certificate>> {
+  return call('trust_presented_certificate', { name, pem, trust });
+}
+
+/**
+ * From a failed test: pins the leaf's SHA-256 at the server `role` of the tested record
+ * used; returns the server's name.
+ */
+export function pinTestedCertificate(
+  kind: TestTargetKind,
+  id: number,
+  role: Role,
+  sha256: string,
+): Promise<string> {
+  return call('pin_tested_certificate', { kind, id, role, sha256 });
+}
+
 export function getSettings(): Promise<GeneralSettings> {
   return call('get_settings');
 }
@@ -451,6 +504,14 @@ export function deleteTemplate(id: number, version: number): Promise<Removed> {
 
 export function listPresets(): Promise<Array<Preset>> {
   return call('list_presets');
+}
+
+/**
+ * Every field problem of an unsaved server, outgoing server or account input (all at
+ * once, translated); nothing is saved.
+ */
+export function checkInput(kind: TemplateKind, json: string): Promise<Array<FieldError>> {
+  return call('check_input', { kind, json });
 }
 
 /**
