@@ -7,6 +7,8 @@ pub mod bindings;
 pub mod clock;
 pub mod diag;
 pub mod error;
+#[cfg(any(test, feature = "fuzzing"))]
+pub mod fuzzing;
 pub mod i18n;
 pub mod kinds;
 pub mod model;

@@ -35,6 +35,8 @@ const LAYERS: &[(&str, &str)] = &[
         "vocabulary error validate model secrets tls probe oauth store",
     ),
     ("bindings", "*"),
+    // Fuzz targets (feature `fuzzing`): drive any layer with arbitrary bytes.
+    ("fuzzing", "*"),
 ];
 
 /// The modules `module` may use.

@@ -807,6 +807,21 @@ pub(crate) async fn test(r: &mut Runner<'_>, t: &ProbeTarget) -> Result<(), Stop
     flow::logout_step(r, t, &mut s).await
 }
 
+#[cfg(any(test, feature = "fuzzing"))]
+impl Imap {
+    /// What the IMAP test does after the login, for `probe::fuzz`.
+    pub(super) async fn fuzz_after_login(
+        &mut self,
+        c: &mut Conn,
+        t: &ProbeTarget,
+    ) -> Result<(), Failure> {
+        let folders = self.list_folders(c).await?.value;
+        let _ = self.examine(c, &t.mailbox_path, &folders).await;
+        let _ = check_special(Lang::De, &t.folders, &folders);
+        self.logout(c).await
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -9,6 +9,8 @@
 mod conn;
 pub use crate::diag as diagnosis;
 mod flow;
+#[cfg(any(test, feature = "fuzzing"))]
+pub(crate) mod fuzz;
 mod imap;
 mod imap_actions;
 mod net;
