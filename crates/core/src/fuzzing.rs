@@ -16,8 +16,11 @@ use crate::validate;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
+/// A fuzz target: returns for every input, or panics with a finding.
+pub type Target = fn(&[u8]);
+
 /// Every target by name, as `fuzz/fuzz_targets/<name>.rs` and `fuzz/corpus/<name>/` call it.
-pub const TARGETS: &[(&str, fn(&[u8]))] = &[
+pub const TARGETS: &[(&str, Target)] = &[
     ("imap", imap),
     ("pop3", pop3),
     ("smtp", smtp),
@@ -78,7 +81,7 @@ pub fn validators(data: &[u8]) {
     let mut issues = validate::Issues::default();
     let port = s.len() as i64 - 2;
     let _ = issues.endpoint(&s, (port % 3 != 0).then_some(port * 1000), 143, true);
-    let _ = issues.tls(false, s.len() % 2 == 0, &s, &s, true);
+    let _ = issues.tls(false, s.len().is_multiple_of(2), &s, &s, true);
     issues.text("name", &s, 100, true);
     issues.secret(
         "password",
@@ -102,7 +105,7 @@ pub fn export_import(data: &[u8]) {
     };
     with_app(|app| {
         let opts = ImportOptions {
-            on_conflict: if data.len() % 2 == 0 {
+            on_conflict: if data.len().is_multiple_of(2) {
                 OnConflict::Fail
             } else {
                 OnConflict::Skip
