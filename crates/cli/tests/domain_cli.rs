@@ -91,7 +91,7 @@ fn domain_check_prints_each_step_with_its_diagnosis_in_english_and_german() {
     assert_eq!(o.status.code(), Some(1));
     assert!(out.contains("[domain.spf_not_authorized]"), "{out}");
     assert!(
-        out.contains("observed: 127.0.9.25: fail (-all in firma.test)"),
+        out.contains("Observed: 127.0.9.25: fail (-all in firma.test)"),
         "{out}"
     );
 }

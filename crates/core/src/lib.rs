@@ -10,6 +10,8 @@ pub mod diag;
 pub mod dns;
 pub mod domain;
 pub mod error;
+#[cfg(any(test, feature = "fuzzing"))]
+pub mod fuzzing;
 pub mod i18n;
 pub mod kinds;
 pub mod model;

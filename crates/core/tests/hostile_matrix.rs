@@ -216,11 +216,11 @@ async fn start(p: ProbeProtocol, how: Misbehave) -> u16 {
 /// The code (or code family, ending in '.') a case must be diagnosed with.
 fn expected(how: Misbehave, security: Security) -> &'static str {
     match (how, security) {
-        (Misbehave::Silent | Misbehave::Trickle | Misbehave::Drip, _) => "net.timeout",
+        (Misbehave::Silent | Misbehave::Trickle | Misbehave::Drip, _) => "net.silent",
         (Misbehave::CloseAtOnce, Security::Tls) => "tls.",
         (Misbehave::CloseAtOnce, _) => "net.closed",
         (Misbehave::GarbageTls | Misbehave::Http, Security::Tls) => "tls.",
-        (Misbehave::Http, _) => "net.timeout",
+        (Misbehave::Http, _) => "net.silent",
         (Misbehave::HugeLine | Misbehave::Endless | Misbehave::InjectAfterStarttls, _) => {
             "protocol.invalid_response"
         }

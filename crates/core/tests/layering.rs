@@ -40,6 +40,8 @@ const LAYERS: &[(&str, &str)] = &[
         "vocabulary error validate model secrets tls dns probe domain detect oauth store provision",
     ),
     ("bindings", "*"),
+    // Fuzz targets (feature `fuzzing`): drive any layer with arbitrary bytes.
+    ("fuzzing", "*"),
 ];
 
 /// The modules `module` may use.

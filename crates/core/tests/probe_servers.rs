@@ -1025,7 +1025,7 @@ async fn a_server_answering_each_step_just_in_time_is_bounded_by_one_timeout() {
         .unwrap();
     assert_eq!(
         failed.diagnosis.as_ref().unwrap().code.as_str(),
-        "net.timeout"
+        "net.silent"
     );
     // The greeting still passed: the bound is the whole test's, not a shorter step limit.
     assert!(r

@@ -213,34 +213,45 @@ fn describe_leaf(der: &[u8]) -> Result<(String, String, String, String, String, 
 
 /// Reads a PEM file (certificates, optionally a private key) or a PKCS#12 file.
 pub fn parse(bytes: &[u8], passphrase: Option<&str>) -> Result<ParsedCert> {
+    match parse_pem_or_der(bytes, passphrase) {
+        Some(parsed) => parsed,
+        None => parse_pkcs12(bytes, passphrase.unwrap_or("")),
+    }
+}
+
+/// A PEM file or a DER certificate; `None` for anything else (then it may be PKCS#12, whose
+/// key derivation is left out of fuzzing: `crate::fuzzing::certificate`).
+pub(crate) fn parse_pem_or_der(
+    bytes: &[u8],
+    passphrase: Option<&str>,
+) -> Option<Result<ParsedCert>> {
     let text_start = bytes
         .iter()
         .position(|b| !b.is_ascii_whitespace())
         .unwrap_or(0);
     if bytes[text_start..].starts_with(b"-----BEGIN") {
-        return parse_pem(bytes, passphrase);
+        return Some(parse_pem(bytes, passphrase));
     }
     if let Ok((_, _)) = X509Certificate::from_der(bytes) {
-        let (subject, issuer, serial, not_before, not_after, email_addresses) =
-            describe_leaf(bytes)?;
-        let pem = pem_block("CERTIFICATE", bytes);
-        return Ok(ParsedCert {
-            format: CertFormat::Pem,
-            subject,
-            issuer,
-            serial,
-            not_before,
-            not_after,
-            sha256: fingerprint(bytes),
-            email_addresses,
-            has_private_key: false,
-            is_ca: is_ca(bytes),
-            stored_data: pem.into_bytes(),
-            secret_kind: CertSecretKind::None,
-            secret: None,
-        });
+        return Some(describe_leaf(bytes).map(
+            |(subject, issuer, serial, not_before, not_after, email_addresses)| ParsedCert {
+                format: CertFormat::Pem,
+                subject,
+                issuer,
+                serial,
+                not_before,
+                not_after,
+                sha256: fingerprint(bytes),
+                email_addresses,
+                has_private_key: false,
+                is_ca: is_ca(bytes),
+                stored_data: pem_block("CERTIFICATE", bytes).into_bytes(),
+                secret_kind: CertSecretKind::None,
+                secret: None,
+            },
+        ));
     }
-    parse_pkcs12(bytes, passphrase.unwrap_or(""))
+    None
 }
 
 fn pem_block(label: &str, der: &[u8]) -> String {

@@ -902,6 +902,21 @@ pub(crate) async fn replay(stage: Stage, answer: &str) -> Failure {
     r.expect_err("the answer is a refusal")
 }
 
+#[cfg(any(test, feature = "fuzzing"))]
+impl Imap {
+    /// What the IMAP test does after the login, for `probe::fuzz`.
+    pub(super) async fn fuzz_after_login(
+        &mut self,
+        c: &mut Conn,
+        t: &ProbeTarget,
+    ) -> Result<(), Failure> {
+        let folders = self.list_folders(c).await?.value;
+        let _ = self.examine(c, &t.mailbox_path, &folders).await;
+        let _ = check_special(Lang::De, &t.folders, &folders);
+        self.logout(c).await
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -10,6 +10,8 @@ mod answer;
 mod conn;
 pub use crate::diag as diagnosis;
 mod flow;
+#[cfg(any(test, feature = "fuzzing"))]
+pub(crate) mod fuzz;
 mod imap;
 mod imap_actions;
 mod net;

@@ -394,6 +394,15 @@ pub(crate) async fn replay(stage: Stage, answer: &str) -> Failure {
     r.expect_err("the answer is a refusal")
 }
 
+#[cfg(any(test, feature = "fuzzing"))]
+impl Pop3 {
+    /// What the POP3 test does after the login, for `probe::fuzz`.
+    pub(super) async fn fuzz_after_login(&mut self, c: &mut Conn) -> Result<(), Failure> {
+        let _ = self.stat(c).await?;
+        self.logout(c).await
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

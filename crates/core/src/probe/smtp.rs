@@ -593,6 +593,26 @@ pub(crate) async fn replay(stage: Stage, answer: &str) -> Failure {
     r.expect_err("the answer is a refusal")
 }
 
+#[cfg(any(test, feature = "fuzzing"))]
+impl Smtp {
+    /// What the SMTP test does after the login, for `probe::fuzz`: the sender check and
+    /// one test mail.
+    pub(super) async fn fuzz_after_login(
+        &mut self,
+        c: &mut Conn,
+        t: &ProbeTarget,
+    ) -> Result<(), Failure> {
+        self.sender_check(c, &t.sender).await?;
+        let from = parse_mailbox(&t.sender).ok();
+        let mail = Mail {
+            to: "bob@example.test".into(),
+            token: "fuzz-token".into(),
+        };
+        self.send(c, from.as_ref(), &mail).await?;
+        self.logout(c).await
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
