@@ -12,7 +12,15 @@ case $target in
   export_import) max=16384 dict=() ;;
   certificate) max=4096 dict=() ;;
   csv_import) max=2048 dict=() ;;
+  autoconfig) max=8192 dict=() ;;
   *) max=1024 dict=() ;;
 esac
-exec nice -n 10 cargo +nightly fuzz run -s none -a "$target" "corpus/$target" -- \
+# Stable Rust takes libFuzzer's nightly flags with RUSTC_BOOTSTRAP=1 when no nightly is there.
+if rustup toolchain list 2>/dev/null | grep -q '^nightly'; then
+  toolchain=(+nightly)
+else
+  toolchain=()
+  export RUSTC_BOOTSTRAP=1
+fi
+exec nice -n 10 cargo "${toolchain[@]}" fuzz run -s none -a "$target" "corpus/$target" -- \
   -runs="$runs" -max_len="$max" -timeout=10 -rss_limit_mb=1024 -print_final_stats=1 "${dict[@]}"

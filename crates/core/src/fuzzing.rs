@@ -30,6 +30,8 @@ pub const TARGETS: &[(&str, Target)] = &[
     ("export_import", export_import),
     ("certificate", certificate),
     ("csv_import", csv_import),
+    ("autoconfig", autoconfig),
+    ("dns_txt", dns_txt),
 ];
 
 /// An IMAP server's bytes through greeting, CAPABILITY, STARTTLS's answer, the login (the
@@ -173,6 +175,27 @@ pub fn csv_import(data: &[u8]) {
             let _ = app.api_error(&e);
         }
     })
+}
+
+/// An autoconfig document (Thunderbird's `config-v1.1.xml`, from a domain, its MX host's
+/// domain or the provider database) and the same bytes as an Exchange autodiscover (POX)
+/// answer: both readers return a configuration or a complaint. What the autoconfig reader
+/// accepts names hosts and ports a server form would take.
+pub fn autoconfig(data: &[u8]) {
+    if let Ok(c) = crate::detect::xml::parse(data) {
+        for s in c.incoming.iter().chain(&c.outgoing) {
+            assert!(s.port != 0, "{s:?}");
+            assert!(!s.host.is_empty(), "{s:?}");
+        }
+    }
+    crate::detect::exchange::fuzz(data);
+}
+
+/// A DNS TXT record (lossily decoded, as the resolver hands them over) through the domain
+/// check's readers: SPF (strict grammar, then `mail-auth`), DMARC, DKIM keys, MTA-STS and
+/// TLS-RPT records, and the MTA-STS policy file.
+pub fn dns_txt(data: &[u8]) {
+    crate::domain::fuzz_txt(&String::from_utf8_lossy(data))
 }
 
 /// Secrets in memory: fuzzing never touches the OS keyring.

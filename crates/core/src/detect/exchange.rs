@@ -95,6 +95,15 @@ fn xml_escape(s: &str) -> String {
 
 type Servers = (Option<DetectedServer>, Option<DetectedServer>);
 
+/// Fuzzing (`crate::fuzzing::autoconfig`): an autodiscover (POX) answer.
+#[cfg(any(test, feature = "fuzzing"))]
+pub(crate) fn fuzz(bytes: &[u8]) {
+    let _ = parse(
+        bytes,
+        "https://autodiscover.example.test/autodiscover/autodiscover.xml",
+    );
+}
+
 /// The `Protocol` entries of a POX answer (namespaces ignored, DTD refused, size bounded by
 /// the fetch).
 fn parse(bytes: &[u8], origin: &str) -> Result<Servers, String> {

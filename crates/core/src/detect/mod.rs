@@ -5,7 +5,7 @@
 //! with the trust level and the source of every value. Plain data in, plain data out: the
 //! app layer maps the result to the model and proves it with a login.
 
-mod exchange;
+pub(crate) mod exchange;
 pub mod guess;
 pub mod http;
 mod sources;

@@ -366,12 +366,25 @@ pub(crate) async fn txt_records(
 /// `v=DMARC1;` by `;`.
 fn starts_with_tag(record: &str, prefix: &str) -> bool {
     let r = record.trim_start();
-    r.len() >= prefix.len()
-        && r[..prefix.len()].eq_ignore_ascii_case(prefix)
+    // `get`: a record may have a multi-byte character where the prefix ends (found by fuzzing).
+    r.get(..prefix.len())
+        .is_some_and(|head| head.eq_ignore_ascii_case(prefix))
         && r[prefix.len()..]
             .chars()
             .next()
             .is_none_or(|c| c == ' ' || c == ';' || c == '\t')
+}
+
+/// Fuzzing (`crate::fuzzing::dns_txt`): one TXT record through every reader of the domain
+/// check — the tag test, SPF with its strict grammar, DMARC, a DKIM key, the MTA-STS and
+/// TLS-RPT records — and the same text as an MTA-STS policy file.
+#[cfg(any(test, feature = "fuzzing"))]
+pub(crate) fn fuzz_txt(text: &str) {
+    for prefix in ["v=spf1", "v=DMARC1", "v=STSv1", "v=TLSRPTv1", "v=DKIM1"] {
+        let _ = starts_with_tag(text, prefix);
+    }
+    spf::fuzz(text);
+    records::fuzz(text);
 }
 
 fn ip_list(ips: &[IpAddr]) -> String {
@@ -592,6 +605,8 @@ mod tests {
         assert!(!starts_with_tag("v=spf10 -all", "v=spf1"));
         assert!(starts_with_tag("v=DMARC1; p=none", "v=DMARC1"));
         assert!(!starts_with_tag("google-site-verification=x", "v=spf1"));
+        // A multi-byte character where the prefix ends (fuzz/corpus/dns_txt).
+        assert!(!starts_with_tag("v=spf€ -all", "v=spf1"));
     }
 
     #[test]

@@ -529,6 +529,26 @@ fn parse_policy(text: &str) -> Result<StsPolicy, String> {
     Ok(StsPolicy { mode, mx, max_age })
 }
 
+/// Fuzzing: `text` as a DMARC, DKIM key, MTA-STS and TLS-RPT record and as an MTA-STS
+/// policy file, whose `mx` patterns are matched against hosts.
+#[cfg(any(test, feature = "fuzzing"))]
+pub(super) fn fuzz(text: &str) {
+    let _ = Dmarc::parse(text.as_bytes());
+    let _ = tag(text, "p");
+    let _ = dkim_key(text);
+    let _ = MtaSts::parse(text.as_bytes());
+    let _ = TlsRpt::parse(text.as_bytes());
+    if let Ok(p) = parse_policy(text) {
+        assert!(
+            p.max_age <= 31_557_600 && matches!(p.mode.as_str(), "enforce" | "testing" | "none")
+        );
+        for pat in &p.mx {
+            let _ = mx_matches(pat, "mx1.example.test");
+            let _ = mx_matches(pat, pat);
+        }
+    }
+}
+
 /// An MX host against a policy pattern: exact, or `*.` for exactly one leftmost label.
 fn mx_matches(pattern: &str, host: &str) -> bool {
     let host = host.trim_end_matches('.').to_ascii_lowercase();

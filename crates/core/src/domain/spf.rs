@@ -325,6 +325,16 @@ fn parse(record: &str) -> Result<Spf, String> {
     Spf::parse(record.as_bytes()).map_err(|e| e.to_string())
 }
 
+/// Fuzzing: a record through the strict check and `mail-auth`, every directive shown.
+#[cfg(any(test, feature = "fuzzing"))]
+pub(super) fn fuzz(record: &str) {
+    if let Ok(spf) = parse(record) {
+        for d in &spf.directives {
+            let _ = show(d, "example.test");
+        }
+    }
+}
+
 /// Why `record` breaks the RFC 7208 §12 grammar at the term level, or `None`.
 fn strict_problem(record: &str) -> Option<String> {
     let mut terms = record.split(' ').filter(|t| !t.is_empty());

@@ -1,0 +1,4 @@
+#![no_main]
+//! `mailbox_admin_core::fuzzing::dns_txt` (docs/FUZZING.md).
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| mailbox_admin_core::fuzzing::dns_txt(data));
