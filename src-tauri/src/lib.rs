@@ -59,6 +59,16 @@ pub fn run() {
         .manage(app)
         .manage(commands::probe::Running::default())
         .invoke_handler(commands::handler())
+        .setup(|app| {
+            // Keyring entries left by a save that was killed before its commit; entries
+            // younger than an hour may belong to a save running in another process.
+            let handle = app.handle().clone();
+            std::thread::spawn(move || {
+                use tauri::Manager;
+                let _ = handle.state::<App>().clean_keyring(3600);
+            });
+            Ok(())
+        })
         .run(tauri::generate_context!())
         .expect("error while running Mailbox Admin");
 }

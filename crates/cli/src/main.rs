@@ -52,6 +52,14 @@ enum LangArg {
 enum Command {
     /// Database path, schema version and keyring in use.
     Info,
+    /// Remove keyring entries no record refers to (left by a save killed before its commit;
+    /// the window does this at start for entries older than an hour).
+    KeyringClean {
+        /// Only entries written at least this many seconds ago (a save running in another
+        /// process is younger).
+        #[arg(long, default_value_t = 3600, value_name = "SECONDS")]
+        min_age: i64,
+    },
     /// Incoming servers (E-Mail-Server).
     #[command(subcommand)]
     Server(Box<crud::Crud<crud::Servers>>),
@@ -251,6 +259,15 @@ fn run(app: &App, cmd: Command, json: bool) -> Result<Output, ApiError> {
                 info.db_path, info.schema_version, info.keyring, info.version
             );
             Ok(Output::new(&info, human))
+        }
+        Command::KeyringClean { min_age } => {
+            let n = app.clean_keyring(min_age).map_err(|e| app.api_error(&e))?;
+            let human = mailbox_admin_core::i18n::tr(
+                app.lang(),
+                "cli.keyring_cleaned",
+                &[("count", n.to_string())],
+            );
+            Ok(Output::new(&serde_json::json!({ "removed": n }), human))
         }
         Command::Server(c) => crud::run(app, *c),
         Command::Outgoing(c) => crud::run(app, *c),

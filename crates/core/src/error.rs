@@ -49,6 +49,23 @@ pub enum Entity {
 }
 
 impl Entity {
+    /// Every kind of record.
+    pub const ALL: [Entity; 13] = [
+        Entity::IncomingServer,
+        Entity::OutgoingServer,
+        Entity::Account,
+        Entity::Company,
+        Entity::User,
+        Entity::Group,
+        Entity::Employee,
+        Entity::CalendarAccount,
+        Entity::Certificate,
+        Entity::Template,
+        Entity::Settings,
+        Entity::OauthProvider,
+        Entity::MobileDevice,
+    ];
+
     pub fn key(self) -> &'static str {
         match self {
             Entity::IncomingServer => "entity.incoming_server",
@@ -122,6 +139,9 @@ pub enum SecretError {
     Locked(String),
     #[error("keyring error: {0}")]
     Failed(String),
+    /// The keyring did not answer within this many milliseconds (`secrets::Timed`).
+    #[error("keyring did not answer within {0} ms")]
+    Timeout(u64),
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -178,7 +198,9 @@ impl Error {
             Error::Conflict { .. } => ErrorCode::Conflict,
             Error::InUse { .. } => ErrorCode::InUse,
             Error::Secret(SecretError::Unavailable(_)) => ErrorCode::SecretsUnavailable,
-            Error::Secret(SecretError::Locked(_)) => ErrorCode::SecretsLocked,
+            Error::Secret(SecretError::Locked(_) | SecretError::Timeout(_)) => {
+                ErrorCode::SecretsLocked
+            }
             Error::Secret(SecretError::Failed(_)) => ErrorCode::SecretsFailed,
             Error::Database(_) | Error::Migration { .. } | Error::TooNew { .. } => {
                 ErrorCode::Database
@@ -194,7 +216,9 @@ impl Error {
     fn secret_field_code(&self) -> FieldCode {
         match self {
             Error::Secret(SecretError::Unavailable(_)) => FieldCode::SecretsUnavailable,
-            Error::Secret(SecretError::Locked(_)) => FieldCode::SecretsLocked,
+            Error::Secret(SecretError::Locked(_) | SecretError::Timeout(_)) => {
+                FieldCode::SecretsLocked
+            }
             _ => FieldCode::SecretsFailed,
         }
     }
@@ -275,6 +299,11 @@ impl Error {
             Error::Secret(SecretError::Failed(d)) => {
                 tr(lang, "error.secrets_failed", &[("detail", d.clone())])
             }
+            Error::Secret(SecretError::Timeout(ms)) => tr(
+                lang,
+                "error.secrets_timeout",
+                &[("seconds", crate::i18n::seconds(lang, *ms))],
+            ),
             Error::Database(e) => tr(lang, "error.database", &[("detail", e.clone())]),
             Error::Migration {
                 path,

@@ -37,6 +37,21 @@ impl Lang {
 }
 
 /// Looks up `key` and substitutes `{name}` placeholders from `args`.
+/// Seconds with one decimal in the user's language ("0,5" in German, as the window shows
+/// durations).
+pub fn decimal(lang: Lang, secs: f32) -> String {
+    let s = format!("{secs:.1}");
+    match lang {
+        Lang::De => s.replace('.', ","),
+        Lang::En => s,
+    }
+}
+
+/// A duration of `ms` milliseconds as "0,3 s" / "0.3 s".
+pub fn seconds(lang: Lang, ms: u64) -> String {
+    format!("{} s", decimal(lang, ms as f32 / 1000.0))
+}
+
 pub fn tr(lang: Lang, key: &str, args: &[(&str, String)]) -> String {
     render(lang, catalogue(key), args)
 }
@@ -313,6 +328,10 @@ fn catalogue(key: &str) -> (&'static str, &'static str) {
             "The certificate is not valid (valid until {not_after}); iOS would show the profile as \"not verified\". Choose a valid certificate.",
         ),
         // CLI lines.
+        "cli.keyring_cleaned" => (
+            "{count} verwaiste Schlüsselbund-Einträge entfernt",
+            "{count} orphaned keyring entries removed",
+        ),
         "cli.created" => ("angelegt", "created"),
         "cli.saved" => ("gespeichert", "saved"),
         "cli.deleted" => ("gelöscht", "deleted"),
@@ -444,6 +463,10 @@ fn catalogue(key: &str) -> (&'static str, &'static str) {
         "error.secrets_locked" | "field.secrets_locked" => (
             "Das Passwort wurde nicht gespeichert: der Schlüsselbund ist gesperrt ({detail}). Bitte entsperren und das Passwort erneut eingeben. Alle anderen Angaben wurden gespeichert.",
             "The password was not saved: the keyring is locked ({detail}). Unlock it and enter the password again. Everything else was saved.",
+        ),
+        "error.secrets_timeout" => (
+            "Das Passwort wurde nicht gespeichert: der Schlüsselbund hat nicht innerhalb von {seconds} geantwortet (wartet er auf sein Entsperr-Passwort?). Den Schlüsselbund entsperren und das Passwort erneut eingeben. Alle anderen Angaben wurden gespeichert.",
+            "The password was not saved: the keyring did not answer within {seconds} (is it waiting for its unlock password?). Unlock the keyring and enter the password again. Everything else was saved.",
         ),
         "error.secrets_failed" | "field.secrets_failed" => (
             "Schlüsselbund-Fehler: {detail}",

@@ -6,6 +6,7 @@
 use crate::error::SecretError;
 use keyring_core::{CredentialStore, Error as KError};
 use std::sync::Arc;
+use std::time::Duration;
 
 /// The keyring "service" under which every Mailbox Admin secret is stored; the keyring
 /// "user" is the reference kept in the database (e.g. `incoming_server/<uid>/password`).
@@ -25,6 +26,13 @@ pub trait SecretStore: Send + Sync {
     /// values (OAuth tokens) are stored in parts (`oauth::tokens`).
     fn max_len(&self) -> Option<usize> {
         None
+    }
+    /// The keys of every entry this store holds for the app (for the clean-up of entries no
+    /// row refers to); stores that cannot list say so.
+    fn keys(&self) -> Result<Vec<String>, SecretError> {
+        Err(SecretError::Failed(
+            "this keyring cannot list its entries".into(),
+        ))
     }
 }
 
@@ -80,6 +88,16 @@ impl SecretStore for KeyringSecrets {
             Err(e) => Err(map_err(e)),
         }
     }
+    fn keys(&self) -> Result<Vec<String>, SecretError> {
+        let spec = std::collections::HashMap::from([("service", self.service.as_str())]);
+        let entries = self.store.search(&spec).map_err(map_err)?;
+        Ok(entries
+            .iter()
+            .filter_map(|e| e.get_attributes().ok())
+            .filter(|a| a.get("service") == Some(&self.service))
+            .filter_map(|mut a| a.remove("username"))
+            .collect())
+    }
     fn max_len(&self) -> Option<usize> {
         // Windows Credential Manager: 2,560 bytes of UTF-16. Leave room for the header.
         if cfg!(windows) {
@@ -97,6 +115,70 @@ impl SecretStore for KeyringSecrets {
 }
 
 /// The stand-in when no keyring could be opened: every operation says why.
+/// How long a keyring call may take before it counts as not answering: long enough for a
+/// person to type the keyring's unlock password at its prompt.
+pub const KEYRING_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// A secret store whose every call ends within `timeout`: the call runs on a thread of its
+/// own (never on the async runtime's threads), and a call that does not return in time is
+/// `SecretError::Timeout` (the thread is left to finish or hang on its own; it holds no
+/// lock of ours).
+pub struct Timed {
+    inner: Arc<dyn SecretStore>,
+    timeout: Duration,
+}
+
+impl Timed {
+    pub fn new(inner: Arc<dyn SecretStore>, timeout: Duration) -> Self {
+        Timed { inner, timeout }
+    }
+
+    fn call<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&dyn SecretStore) -> Result<T, SecretError> + Send + 'static,
+    ) -> Result<T, SecretError> {
+        let inner = self.inner.clone();
+        let (tx, rx) = std::sync::mpsc::sync_channel(1);
+        std::thread::Builder::new()
+            .name("keyring".into())
+            .spawn(move || {
+                let _ = tx.send(f(inner.as_ref()));
+            })
+            .map_err(|e| SecretError::Failed(e.to_string()))?;
+        match rx.recv_timeout(self.timeout) {
+            Ok(r) => r,
+            Err(_) => Err(SecretError::Timeout(self.timeout.as_millis() as u64)),
+        }
+    }
+}
+
+impl SecretStore for Timed {
+    fn set(&self, key: &str, secret: &str) -> Result<(), SecretError> {
+        let (key, secret) = (key.to_string(), crate::sensitive::Secret::new(secret));
+        self.call(move |s| s.set(&key, secret.expose()))
+    }
+    fn get(&self, key: &str) -> Result<Option<String>, SecretError> {
+        let key = key.to_string();
+        self.call(move |s| s.get(&key))
+    }
+    fn delete(&self, key: &str) -> Result<(), SecretError> {
+        let key = key.to_string();
+        self.call(move |s| s.delete(&key))
+    }
+    fn describe(&self) -> String {
+        self.inner.describe()
+    }
+    fn available(&self) -> bool {
+        self.inner.available()
+    }
+    fn max_len(&self) -> Option<usize> {
+        self.inner.max_len()
+    }
+    fn keys(&self) -> Result<Vec<String>, SecretError> {
+        self.call(|s| s.keys())
+    }
+}
+
 pub struct UnavailableSecrets {
     pub reason: String,
 }
@@ -122,10 +204,14 @@ impl SecretStore for UnavailableSecrets {
 /// Opens the platform's keyring. Never falls back to memory.
 pub fn open_os_keyring() -> Arc<dyn SecretStore> {
     match platform_store() {
-        Ok(store) => Arc::new(KeyringSecrets::new(store)),
+        Ok(store) => Arc::new(Timed::new(
+            Arc::new(KeyringSecrets::new(store)),
+            KEYRING_TIMEOUT,
+        )),
         Err(e) => Arc::new(UnavailableSecrets {
             reason: match map_err(e) {
                 SecretError::Unavailable(r) | SecretError::Locked(r) | SecretError::Failed(r) => r,
+                SecretError::Timeout(ms) => format!("no answer within {ms} ms"),
             },
         }),
     }

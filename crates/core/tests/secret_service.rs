@@ -91,4 +91,68 @@ fn password_round_trips_through_the_secret_service_and_never_touches_the_databas
     let removed = app.delete_server(id, Some(s.version)).unwrap();
     assert!(removed.warnings.is_empty());
     assert_eq!(ss.lookup("mailbox-admin", &uid), None);
+
+    // Entries no row refers to (what a save killed before its commit leaves): the clean-up
+    // removes those older than the age given, and nothing in use, nothing young and nothing
+    // of another form.
+    let kept = app
+        .create_server(&ServerInput {
+            name: "In use".into(),
+            host: "imap.example.com".into(),
+            password: SecretUpdate::set("In-use-1"),
+            ..Default::default()
+        })
+        .unwrap()
+        .item;
+    let store = secret_tool_store();
+    let old_orphan = "incoming_server/password/1000000000-0123456789abcdef";
+    let young = format!(
+        "account/password/{}-fedcba9876543210",
+        time::OffsetDateTime::now_utc().unix_timestamp()
+    );
+    let foreign = "account/some-uid/oauth_tokens";
+    for k in [old_orphan, young.as_str(), foreign] {
+        store(k, "orphan");
+    }
+    assert_eq!(app.clean_keyring(3600).unwrap(), 1);
+    assert_eq!(ss.lookup("mailbox-admin", old_orphan), None);
+    assert!(ss.lookup("mailbox-admin", &young).is_some());
+    assert!(ss.lookup("mailbox-admin", foreign).is_some());
+    assert_eq!(
+        app.server_password(kept.id).unwrap().as_deref(),
+        Some("In-use-1")
+    );
+    // With no minimum age the young one goes too; the row's entry stays.
+    assert_eq!(app.clean_keyring(0).unwrap(), 1);
+    assert_eq!(ss.lookup("mailbox-admin", &young), None);
+    assert_eq!(
+        app.server_password(kept.id).unwrap().as_deref(),
+        Some("In-use-1")
+    );
+}
+
+/// Writes an entry of the app with libsecret's secret-tool (as a killed save would leave it).
+fn secret_tool_store() -> impl Fn(&str, &str) {
+    |user, secret| {
+        use std::io::Write;
+        let mut c = std::process::Command::new("secret-tool")
+            .args([
+                "store",
+                "--label",
+                "orphan",
+                "service",
+                "mailbox-admin",
+                "username",
+                user,
+            ])
+            .stdin(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        c.stdin
+            .take()
+            .unwrap()
+            .write_all(secret.as_bytes())
+            .unwrap();
+        assert!(c.wait().unwrap().success());
+    }
 }

@@ -61,18 +61,22 @@ macro_rules! commands {
     };
 
     // The five record operations in their plain form.
+    // They touch SQLite and the keyring, which block: they run on the blocking pool, never
+    // on the async runtime's threads (`Cx::blocking`).
     (@list $n:ident $e:ident $i:ty, $s:ty [$($done:tt)*] $($k:tt)*) => { $crate::ipc::commands!(
-        @munch [$($done)* $n(query: String) -> Vec<$e> = |cx| cx.$n(&query);] $($k)*); };
+        @munch [$($done)* $n(query: String) -> Vec<$e> =
+            |cx| cx.blocking(move |cx| cx.$n(&query)).await;] $($k)*); };
     (@get $n:ident $e:ident $i:ty, $s:ty [$($done:tt)*] $($k:tt)*) => { $crate::ipc::commands!(
-        @munch [$($done)* $n(id: i64) -> $e = |cx| cx.$n(id);] $($k)*); };
+        @munch [$($done)* $n(id: i64) -> $e = |cx| cx.blocking(move |cx| cx.$n(id)).await;] $($k)*); };
     (@create $n:ident $e:ident $i:ty, $s:ty [$($done:tt)*] $($k:tt)*) => { $crate::ipc::commands!(
-        @munch [$($done)* $n(input: $i) -> $s = |cx| cx.$n(&input);] $($k)*); };
+        @munch [$($done)* $n(input: $i) -> $s =
+            |cx| cx.blocking(move |cx| cx.$n(&input)).await;] $($k)*); };
     (@update $n:ident $e:ident $i:ty, $s:ty [$($done:tt)*] $($k:tt)*) => { $crate::ipc::commands!(
         @munch [$($done)* $n(id: i64, version: i64, input: $i) -> $s =
-            |cx| cx.$n(id, version, &input);] $($k)*); };
+            |cx| cx.blocking(move |cx| cx.$n(id, version, &input)).await;] $($k)*); };
     (@delete $n:ident $e:ident $i:ty, $s:ty [$($done:tt)*] $($k:tt)*) => { $crate::ipc::commands!(
         @munch [$($done)* $n(id: i64, version: i64) -> mailbox_admin_core::app::Removed =
-            |cx| cx.$n(id, Some(version));] $($k)*); };
+            |cx| cx.blocking(move |cx| cx.$n(id, Some(version))).await;] $($k)*); };
 
     // Every command in its plain form: the Tauri commands, the handler and the table.
     (@expand $(
@@ -131,6 +135,18 @@ impl Cx {
 
     pub fn handle(&self) -> &AppHandle {
         &self.0
+    }
+
+    /// Runs a blocking core operation (SQLite, the keyring) on the blocking pool, so that a
+    /// keyring waiting for its unlock password never stalls the async runtime's threads.
+    pub async fn blocking<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&Cx) -> Result<T, mailbox_admin_core::Error> + Send + 'static,
+    ) -> Result<T, mailbox_admin_core::Error> {
+        let cx = Cx(self.0.clone());
+        tauri::async_runtime::spawn_blocking(move || f(&cx))
+            .await
+            .map_err(|e| mailbox_admin_core::Error::Database(format!("task failed: {e}")))?
     }
 
     pub fn running(&self) -> &Running {

@@ -7,6 +7,7 @@ import os
 import pty
 import select
 import sys
+import termios
 import time
 
 secret, prompt = sys.argv[1].encode() + b"\n", sys.argv[2].encode()
@@ -25,7 +26,10 @@ while time.time() < deadline:
         if not chunk:
             break
         shown += chunk
-    if not typed and prompt in shown:
+    # A person reads the prompt and then types; the program may print its prompt a moment
+    # before it switches the echo off, so wait for that (the master reads the terminal's
+    # settings) rather than race it.
+    if not typed and prompt in shown and not termios.tcgetattr(fd)[3] & termios.ECHO:
         os.write(fd, secret)
         typed = True
 if time.time() >= deadline:

@@ -134,13 +134,16 @@ impl App {
 
     // ---- secrets, for every entity ----------------------------------------------------
 
-    /// Applies `update` to the secret of row `id`: writes the keyring under a new reference,
-    /// then records the reference and state in `<column>_ref` / `<column>_state`. The old
-    /// entry is kept until the transaction commits and the new one is removed if it rolls
-    /// back (`records::tx` settles both), so a failed or interrupted save never loses the
-    /// password the row still points at, and a failed import leaves no entries behind. A
-    /// keyring failure is not an error of the save: the row keeps its other fields, the
-    /// secret is marked `not_stored`, and the failure comes back as a warning.
+    /// Applies `update` to the secret of row `id`: records the reference of an entry the
+    /// keyring holds the new secret under, and its state, in `<column>_ref` /
+    /// `<column>_state`. The entry itself is written before this attempt's transaction, outside
+    /// the database lock (`journal`): when it is not there yet, the secret is wanted and the
+    /// attempt does not commit. The old entry is kept until the transaction commits and the
+    /// new one is removed if it rolls back (`records::tx` settles both), so a failed or
+    /// interrupted save never loses the password the row still points at, and a failed import
+    /// leaves no entries behind. A keyring failure is not an error of the save: the row keeps
+    /// its other fields, the secret is marked `not_stored`, and the failure comes back as a
+    /// warning.
     pub(crate) fn store_secret(
         &self,
         conn: &Tx,
@@ -153,20 +156,16 @@ impl App {
         match update {
             SecretUpdate::Keep => {}
             SecretUpdate::Set(value) => {
-                let uid = rows::uid(conn, entity, id)?;
+                let key = format!("{}/{column}", entity.ref_prefix());
                 let old = rows::secret_ref(conn, entity, column, id)?;
-                let r = format!("{}/{uid}/{column}/{}", entity.ref_prefix(), nonce());
-                match self.secrets.set(&r, value.expose()) {
-                    Ok(()) => {
+                match journal::take_staged(&key, column, value) {
+                    // Not written yet: this attempt rolls back, the next one finds it.
+                    None => {}
+                    Some(Ok(r)) => {
                         journal::wrote(r.clone(), old);
                         rows::set_secret(conn, entity, column, id, Some(&r), SecretState::Stored)?;
                     }
-                    Err(e) => {
-                        let mut w = Error::from(e).to_api(self.lang());
-                        for f in &mut w.fields {
-                            f.field = column.to_string();
-                        }
-                        w.field = Some(column.to_string());
+                    Some(Err(w)) => {
                         warnings.push(w);
                         let state = SecretState::NotStored;
                         rows::set_secret(conn, entity, column, id, old.as_deref(), state)?;
@@ -182,12 +181,51 @@ impl App {
         Ok(warnings)
     }
 
+    /// Between two attempts of a transaction, with no lock held: writes every wanted secret
+    /// under a fresh reference `<entity>/<column>/<unix seconds>-<nonce>` (the time lets a
+    /// later clean-up tell a just-written entry from a forgotten one).
+    pub(crate) fn stage_secrets(&self) {
+        for w in journal::next_attempt() {
+            let r = format!("{}/{}-{}", w.key, crate::clock::unix_now(), nonce());
+            let outcome = match self.secrets.set(&r, w.value.expose()) {
+                Ok(()) => Ok(r),
+                Err(e) => {
+                    let mut warning = Error::from(e).to_api(self.lang());
+                    for f in &mut warning.fields {
+                        f.field = w.column.clone();
+                    }
+                    warning.field = Some(w.column.clone());
+                    Err(warning)
+                }
+            };
+            journal::staged(w, outcome);
+        }
+    }
+
     /// After a write transaction: removes the entries it replaced (committed) or the ones it
-    /// wrote (rolled back). Keyring failures here leave an unused entry, never a lost one.
+    /// wrote (rolled back), and staged entries it did not take. Keyring failures here leave
+    /// an unused entry, never a lost one.
     pub(crate) fn settle_secrets(&self, committed: bool) {
-        let (written, retired) = journal::take();
-        let gone = if committed { retired } else { written };
-        let _ = self.forget_secrets(gone.into_iter());
+        let _ = self.forget_secrets(journal::take(committed).into_iter());
+    }
+
+    /// Removes the keyring entries of this app that no row refers to and that were written
+    /// more than `min_age_secs` ago: what a save killed between writing its entry and its
+    /// commit leaves behind. Only references in the form `stage_secrets` writes are
+    /// considered (never an entry of another form), and the age keeps a save that is
+    /// running in another process safe. Returns how many were removed.
+    pub fn clean_keyring(&self, min_age_secs: i64) -> Result<usize> {
+        let keys = self.secrets.keys()?;
+        let referenced = rows::all_secret_refs(self.db().read())?;
+        let cutoff = crate::clock::unix_now() - min_age_secs;
+        let orphans: Vec<String> = keys
+            .into_iter()
+            .filter(|k| !referenced.contains(k))
+            .filter(|k| staged_at(k).is_some_and(|t| t <= cutoff))
+            .collect();
+        let n = orphans.len();
+        let failed = self.forget_secrets(orphans.into_iter());
+        Ok(n - failed.len())
     }
 
     /// Removes keyring entries; what could not be removed is reported, not fatal.
@@ -232,6 +270,18 @@ pub mod transfer;
 
 #[cfg(test)]
 mod tests;
+
+/// When an entry `<entity>/<column>/<unix seconds>-<16 hex>` was written (`stage_secrets`);
+/// `None` for a key of any other form.
+fn staged_at(key: &str) -> Option<i64> {
+    let (prefix, rest) = key.split_once('/')?;
+    let (column, stamp) = rest.split_once('/')?;
+    let (secs, nonce) = stamp.split_once('-')?;
+    let known = Entity::ALL.iter().any(|e| e.ref_prefix() == prefix);
+    let column_ok = matches!(column, "password" | "secret" | "client_secret");
+    let nonce_ok = nonce.len() == 16 && nonce.bytes().all(|b| b.is_ascii_hexdigit());
+    (known && column_ok && nonce_ok).then(|| secs.parse().ok())?
+}
 
 /// Eight random bytes as hex: what tells two generations of one secret's entry apart.
 fn nonce() -> String {

@@ -128,7 +128,7 @@ impl App {
         };
         tx(self, |c| {
             let mut report = Vec::new();
-            for rec in body {
+            for rec in &body {
                 let get = |col: Option<usize>| {
                     col.and_then(|k| rec.get(k)).unwrap_or_default().to_string()
                 };

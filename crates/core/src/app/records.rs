@@ -40,15 +40,44 @@ impl App {
     }
 }
 
-/// Runs `f` in a transaction and commits only if it succeeds.
-/// Runs `f` in a write transaction, then settles the keyring entries it wrote or replaced
-/// (outside the database lock).
-pub(super) fn tx<T>(app: &App, f: impl FnOnce(&Tx) -> Result<T>) -> Result<T> {
+/// Attempts of one write transaction before it gives up on the keyring entries it wants.
+const ATTEMPTS: usize = 4;
+
+/// Runs `f` in a write transaction and commits only if it succeeds. The keyring is called
+/// with no lock held (`journal`): an attempt that wants entries for new secrets is rolled
+/// back, the entries are written, and `f` runs again in a new transaction (so everything
+/// it checks is checked again). Then the entries the transaction wrote or replaced are
+/// settled.
+pub(super) fn tx<T>(app: &App, f: impl Fn(&Tx) -> Result<T>) -> Result<T> {
     // Anything left by a save that did not come through here belongs to no transaction.
     app.settle_secrets(false);
-    let r = app.db().write(f);
-    app.settle_secrets(r.is_ok());
-    r
+    for attempt in 1..=ATTEMPTS {
+        let r = {
+            let mut db = app.db();
+            let w = db.begin()?;
+            match f(&w) {
+                Ok(out) if !journal_wants() => w.commit().map(|()| Some(out)),
+                // Rolled back when `w` is dropped, with the lock released below.
+                Ok(_) if attempt < ATTEMPTS => Ok(None),
+                Ok(_) => Err(Error::Database(
+                    "the keyring entries of this save could not be prepared".into(),
+                )),
+                Err(e) => Err(e),
+            }
+        };
+        match r {
+            Ok(None) => app.stage_secrets(),
+            r => {
+                app.settle_secrets(r.is_ok());
+                return r.map(|out| out.expect("committed with a value"));
+            }
+        }
+    }
+    unreachable!("the last attempt commits or fails")
+}
+
+fn journal_wants() -> bool {
+    super::journal::wants_entries()
 }
 
 pub(super) fn refs(conn: &Tx, checks: &[(Entity, &'static str, Option<i64>)]) -> Result<()> {

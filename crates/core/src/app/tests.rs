@@ -451,10 +451,12 @@ fn a_save_that_rolls_back_keeps_the_old_password_and_leaves_no_entry() {
     let id = app.create_server(&i).unwrap().item.id;
     assert_eq!(keyring.0.lock().unwrap().len(), 1);
 
-    // The keyring is written, then the transaction fails (as a failed commit or a kill
-    // before it would): the row still points at the old entry, which still holds the old
-    // password, and the new entry is gone.
+    // The keyring is written (between the first and the second attempt), then the second
+    // attempt fails (as a failed commit or a kill before it would): the row still points at
+    // the old entry, which still holds the old password, and the new entry is gone.
+    let attempts = std::cell::Cell::new(0);
     let failed: Result<()> = records::tx(&app, |c| {
+        attempts.set(attempts.get() + 1);
         app.store_secret(
             c,
             Entity::IncomingServer,
@@ -462,12 +464,21 @@ fn a_save_that_rolls_back_keeps_the_old_password_and_leaves_no_entry() {
             id,
             &SecretUpdate::Set("New-Password".into()),
         )?;
+        if attempts.get() == 1 {
+            return Ok(());
+        }
+        assert_eq!(
+            keyring.0.lock().unwrap().len(),
+            2,
+            "the new entry is written"
+        );
         Err(Error::Conflict {
             entity: Entity::IncomingServer,
             name: "IMAP".into(),
         })
     });
     assert!(failed.is_err());
+    assert_eq!(attempts.get(), 2);
     assert_eq!(
         app.server_password(id).unwrap().as_deref(),
         Some("Old-Password")
@@ -492,4 +503,94 @@ fn a_save_that_rolls_back_keeps_the_old_password_and_leaves_no_entry() {
     k.password = SecretUpdate::Clear;
     app.update_server(id, version, &k).unwrap();
     assert!(keyring.0.lock().unwrap().is_empty());
+}
+
+/// A keyring that answers `set` only when the test lets it (a keyring waiting for its unlock
+/// password), or never.
+struct Waiting {
+    inner: Counting,
+    release: std::sync::Mutex<std::sync::mpsc::Receiver<()>>,
+    entered: std::sync::mpsc::SyncSender<()>,
+}
+
+impl SecretStore for Waiting {
+    fn set(&self, key: &str, secret: &str) -> std::result::Result<(), crate::error::SecretError> {
+        let _ = self.entered.send(());
+        let _ = self.release.lock().unwrap().recv();
+        self.inner.set(key, secret)
+    }
+    fn get(&self, key: &str) -> std::result::Result<Option<String>, crate::error::SecretError> {
+        self.inner.get(key)
+    }
+    fn delete(&self, key: &str) -> std::result::Result<(), crate::error::SecretError> {
+        self.inner.delete(key)
+    }
+    fn describe(&self) -> String {
+        "waiting".into()
+    }
+}
+
+#[test]
+fn a_keyring_waiting_for_its_password_holds_no_lock() {
+    let (release_tx, release_rx) = std::sync::mpsc::channel();
+    let (entered_tx, entered_rx) = std::sync::mpsc::sync_channel(4);
+    let keyring = Arc::new(Waiting {
+        inner: Counting::default(),
+        release: std::sync::Mutex::new(release_rx),
+        entered: entered_tx,
+    });
+    let app = Arc::new(App::new(
+        Store::open_in_memory().unwrap(),
+        keyring.clone(),
+        Lang::En,
+    ));
+    let saver = {
+        let app = app.clone();
+        std::thread::spawn(move || {
+            let mut i = input("IMAP");
+            i.password = SecretUpdate::Set("Pw-1234".into());
+            app.create_server(&i)
+        })
+    };
+    // The save is inside the keyring call: the window and other commands go on, reading and
+    // writing (today a keyring prompt froze every command behind the store's lock).
+    entered_rx.recv().unwrap();
+    assert!(app.list_servers("").unwrap().is_empty());
+    let other = app.create_server(&input("POP")).unwrap();
+    assert_eq!(other.item.name, "POP");
+    release_tx.send(()).unwrap();
+    let saved = saver.join().unwrap().unwrap();
+    assert_eq!(
+        app.server_password(saved.item.id).unwrap().as_deref(),
+        Some("Pw-1234")
+    );
+    assert_eq!(app.list_servers("").unwrap().len(), 2);
+    assert_eq!(keyring.inner.0.lock().unwrap().len(), 1);
+}
+
+#[test]
+fn a_keyring_that_never_answers_ends_the_save_with_a_warning() {
+    let (_release_tx, release_rx) = std::sync::mpsc::channel();
+    let (entered_tx, _entered_rx) = std::sync::mpsc::sync_channel(4);
+    let hung = Arc::new(Waiting {
+        inner: Counting::default(),
+        release: std::sync::Mutex::new(release_rx),
+        entered: entered_tx,
+    });
+    let timed = crate::secrets::Timed::new(hung, std::time::Duration::from_millis(300));
+    let app = App::new(Store::open_in_memory().unwrap(), Arc::new(timed), Lang::De);
+    let mut i = input("IMAP");
+    i.password = SecretUpdate::Set("Pw-1234".into());
+    let started = std::time::Instant::now();
+    let saved = app.create_server(&i).unwrap();
+    assert!(started.elapsed() < std::time::Duration::from_secs(2));
+    assert_eq!(saved.item.password, SecretState::NotStored);
+    let w = &saved.warnings[0];
+    assert_eq!(w.field.as_deref(), Some("password"));
+    assert!(
+        w.message.contains("0,3 s") || w.message.contains("0.3 s"),
+        "{}",
+        w.message
+    );
+    assert!(w.message.contains("Schlüsselbund"), "{}", w.message);
 }

@@ -406,15 +406,7 @@ impl<'a> Runner<'a> {
     }
 }
 
-/// Seconds with one decimal in the user's language ("0,5" in German, as the window shows
-/// durations).
-pub(crate) fn decimal(lang: Lang, secs: f32) -> String {
-    let s = format!("{secs:.1}");
-    match lang {
-        Lang::De => s.replace('.', ","),
-        Lang::En => s,
-    }
-}
+pub(crate) use crate::i18n::decimal;
 
 /// A step's name as the administrator reads it in the evidence.
 pub(crate) fn step_label(lang: Lang, kind: StepKind) -> String {

@@ -340,6 +340,30 @@ pub fn secret_ref(conn: &Tx, entity: Entity, column: &str, id: i64) -> Result<Op
         .flatten())
 }
 
+/// Every keyring reference any row holds (`*_ref` columns of every table).
+pub fn all_secret_refs(conn: &Tx) -> Result<std::collections::HashSet<String>> {
+    let mut refs = std::collections::HashSet::new();
+    let tables: Vec<String> = conn
+        .prepare("SELECT name FROM sqlite_master WHERE type = 'table'")?
+        .query_map([], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    for t in tables {
+        let cols: Vec<String> = conn
+            .prepare(&format!("SELECT name FROM pragma_table_info('{t}')"))?
+            .query_map([], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        for c in cols.iter().filter(|c| c.ends_with("_ref")) {
+            let mut st = conn.prepare(&format!(
+                "SELECT \"{c}\" FROM \"{t}\" WHERE \"{c}\" IS NOT NULL"
+            ))?;
+            for r in st.query_map([], |r| r.get::<_, String>(0))? {
+                refs.insert(r?);
+            }
+        }
+    }
+    Ok(refs)
+}
+
 /// Records where a row's secret is (`<column>_ref`) and whether it is there (`<column>_state`).
 pub fn set_secret(
     conn: &Tx,

@@ -260,7 +260,7 @@ impl App {
             _ => BTreeMap::new(),
         };
         super::records::tx(self, |c| {
-            self.import_doc(c, doc, &secrets, opts.on_conflict)
+            self.import_doc(c, doc.clone(), &secrets, opts.on_conflict)
         })
     }
 
