@@ -869,6 +869,9 @@ const de = {
   'account.folder_col': 'Ordner',
   'account.folder_missing_badge': 'nicht auf dem Server',
   'account.folder_unselectable': 'nicht auswählbar',
+  'account.folder_server_subscribed': 'auf dem Server abonniert',
+  'account.folder_server_subscribed_hint':
+    'Der Server führt diesen Ordner als abonniert. Die Spalte „abonniert“ ist die Auswahl dieses Kontos.',
   // ---- OAuth providers (tab "OAuth") ----
   'oauth.list': 'OAuth-Anbieter',
   'oauth.new': 'Neuer Anbieter',
@@ -1848,6 +1851,9 @@ const en: Messages = {
   'account.folder_col': 'Folder',
   'account.folder_missing_badge': 'not on the server',
   'account.folder_unselectable': 'not selectable',
+  'account.folder_server_subscribed': 'subscribed on the server',
+  'account.folder_server_subscribed_hint':
+    'The server lists this folder as subscribed. The "subscribed" column is this account\'s choice.',
   // ---- OAuth providers (tab "OAuth") ----
   'oauth.list': 'OAuth providers',
   'oauth.new': 'New provider',

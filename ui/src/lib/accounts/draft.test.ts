@@ -3,6 +3,7 @@ import {
   accountIssues,
   applyAccountTemplate,
   draftFromAccount,
+  folderRows,
   inheritedOutgoing,
   newAccountDraft,
   presetIncoming,
@@ -77,5 +78,25 @@ describe('preset servers', () => {
       port: 1993,
     });
     expect(presetIncoming({ ...GMX, imap: null })).toEqual({ ...input, name: 'GMX POP3', protocol: 'pop3', host: 'pop.gmx.net' });
+  });
+});
+
+describe('folder table', () => {
+  it("shows the server's subscription beside the account's own choice", () => {
+    const tree = [
+      { name: 'INBOX', delimiter: '/', special_use: null, subscribed: true, selectable: true },
+      { name: 'Archiv', delimiter: '/', special_use: '\\Archive', subscribed: true, selectable: true },
+      { name: 'Alt', delimiter: '/', special_use: null, subscribed: false, selectable: true },
+    ];
+    const rows = folderRows(tree, [
+      { folder: 'INBOX', subscribed: false, auto_fetch: true },
+      { folder: 'Weg', subscribed: true, auto_fetch: false },
+    ]);
+    expect(rows.map((r) => [r.name, r.server_subscribed, r.subscribed, r.missing])).toEqual([
+      ['INBOX', true, false, false],
+      ['Archiv', true, false, false],
+      ['Alt', false, false, false],
+      ['Weg', false, true, true],
+    ]);
   });
 });

@@ -336,6 +336,8 @@ export type FolderRow = {
   selectable: boolean;
   /** Configured for the account, but the server does not list it. */
   missing: boolean;
+  /** The server subscribes it (IMAP LSUB / `\\Subscribed`): shown, whatever the account keeps. */
+  server_subscribed: boolean;
   subscribed: boolean;
   auto_fetch: boolean;
 };
@@ -348,13 +350,22 @@ export function folderRows(tree: readonly Folder[], configured: readonly Account
     special: f.special_use,
     selectable: f.selectable,
     missing: false,
+    server_subscribed: f.subscribed,
     subscribed: byName.get(f.name)?.subscribed ?? false,
     auto_fetch: byName.get(f.name)?.auto_fetch ?? false,
   }));
   const known = new Set(tree.map((f) => f.name));
   for (const f of configured) {
     if (known.has(f.folder)) continue;
-    rows.push({ name: f.folder, special: null, selectable: true, missing: true, subscribed: f.subscribed, auto_fetch: f.auto_fetch });
+    rows.push({
+      name: f.folder,
+      special: null,
+      selectable: true,
+      missing: true,
+      server_subscribed: false,
+      subscribed: f.subscribed,
+      auto_fetch: f.auto_fetch,
+    });
   }
   return rows;
 }
