@@ -15,6 +15,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { rows, untilRow, selectByText, page } from "./page.mjs";
+import { german } from "./helpers.mjs";
 import { startDriver, Session } from "./webdriver.mjs";
 import { startMailServers, stopMailServers } from "./mailservers.mjs";
 
@@ -102,6 +103,9 @@ test("detect settings on a new account: sources live, login green, form filled, 
   assert.ok(alice, "mailservers prints alice");
   const s = await Session.start(driver.base, APP, ["--db", db]);
   try {
+    // The texts asserted are German: pick the language (the window otherwise follows the
+    // OS locale, or a choice an earlier test left in the web view's storage).
+    await german(s);
     // The owner.
     await s.click('[data-testid="tab-settings"]');
     await s.click('[data-testid="settings-section-users"]');
@@ -180,6 +184,9 @@ test("detect settings on a new account: sources live, login green, form filled, 
 test("a domain hosted through its MX is unconfirmed, names where the settings come from and asks", async () => {
   const s = await Session.start(driver.base, APP, ["--db", db]);
   try {
+    // The texts asserted are German: pick the language (the window otherwise follows the
+    // OS locale, or a choice an earlier test left in the web view's storage).
+    await german(s);
     await s.click('[data-testid="tab-accounts"]');
     await s.click('[data-testid="account-new"]');
     const r = await detect(s, "info@kunde.test");
@@ -217,6 +224,9 @@ test("a domain hosted through its MX is unconfirmed, names where the settings co
 test("Domain prüfen on the account: MX, SPF for the outgoing server and DMARC pass", async () => {
   const s = await Session.start(driver.base, APP, ["--db", db]);
   try {
+    // The texts asserted are German: pick the language (the window otherwise follows the
+    // OS locale, or a choice an earlier test left in the web view's storage).
+    await german(s);
     await s.click('[data-testid="tab-accounts"]');
     await untilRow(s, "account-item", EMAIL);
     await s.click('[data-testid="account-item"]');

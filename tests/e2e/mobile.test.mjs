@@ -3,7 +3,7 @@
 // the device appears in the mobile accounts (and `mbadmin mobile list` has it too).
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -17,6 +17,10 @@ const db = join(dir, "config.db");
 const NO_KEYRING = { ...process.env, DBUS_SESSION_BUS_ADDRESS: "unix:path=/nonexistent" };
 
 const mbadmin = (...args) => execFileSync(MBADMIN, ["--db", db, ...args], { env: NO_KEYRING }).toString();
+// An account without a password (a phone is set up without one) is saved with the login
+// warning: exit code 3, "partly done".
+const mbadminWarned = (...args) =>
+  spawnSync(MBADMIN, ["--db", db, ...args], { env: NO_KEYRING }).status;
 
 let driver;
 before(async () => {
@@ -25,10 +29,11 @@ before(async () => {
   mbadmin("server", "add", "--name", "IMAP Zentrale", "--host", "imap.mueller-bau.example", "--security", "tls");
   mbadmin("outgoing", "add", "--name", "SMTP Zentrale", "--host", "smtp.mueller-bau.example", "--security", "starttls");
   mbadmin("user", "add", "--login", "max", "--display-name", "Max Mustermann");
-  mbadmin(
+  const status = mbadminWarned(
     "account", "add", "--name", "Max Postfach", "--email", "max@mueller-bau.example", "--sender-name",
     "Max Mustermann", "--owner-user", "max", "--incoming", "IMAP Zentrale", "--outgoing", "SMTP Zentrale",
   );
+  if (status !== 0 && status !== 3) throw new Error(`account add: exit code ${status}`);
 });
 after(() => driver?.stop());
 
