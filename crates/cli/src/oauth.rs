@@ -124,6 +124,10 @@ pub struct Fields {
     /// Scopes of app-only tokens (client credentials).
     #[arg(long)]
     app_scopes: Option<String>,
+    /// OpenID Connect: the mail servers its tokens may be sent to, comma-separated (empty:
+    /// the servers in the domain of its token endpoint).
+    #[arg(long, value_name = "HOST,HOST")]
+    token_hosts: Option<String>,
     /// Fill the provider's standard endpoints and scopes (OpenID Connect: by discovery).
     #[arg(long)]
     defaults: bool,
@@ -150,6 +154,9 @@ impl Fill<OauthProviderInput> for Fields {
         set(&mut i.client_id, self.client_id);
         set(&mut i.scopes, self.scopes);
         set(&mut i.app_scopes, self.app_scopes);
+        if let Some(hosts) = self.token_hosts {
+            i.token_hosts = vec![hosts];
+        }
         if self.secret_stdin {
             i.client_secret = SecretUpdate::set(stdin_secret()?);
         }

@@ -1138,12 +1138,12 @@ fn texts(code: DiagnosisCode) -> (Pair, Pair, Pair) {
         OauthHostNotAllowed => (
             ("Token nicht für diesen Server", "Token not meant for this server"),
             (
-                "Der Server „{host}“ gehört nicht zu den Servern, an die Tokens dieses OAuth-Anbieters gehen dürfen (Microsoft 365: die Server von Exchange Online; Google: die von Gmail; ein eigener Anbieter: Server in der Domain seines Token-Endpunkts). Ein Token – erst recht ein mandantenweites App-Token – wird keinem anderen Server gezeigt; der Test hat es nicht gesendet.",
-                "The server \"{host}\" is not among the servers this OAuth provider's tokens may go to (Microsoft 365: Exchange Online's servers; Google: Gmail's; a provider of your own: servers in the domain of its token endpoint). A token — above all a tenant-wide app token — is shown to no other server; the test did not send it.",
+                "Der Server „{host}“ gehört nicht zu den Servern, an die Tokens dieses OAuth-Anbieters gehen dürfen (Microsoft 365: die Server von Exchange Online; Google: die von Gmail; ein eigener Anbieter: die dort unter „Token-Server“ eingetragenen, sonst Server in der Domain seines Token-Endpunkts). Ein Token – erst recht ein mandantenweites App-Token – wird keinem anderen Server gezeigt; der Test hat es nicht gesendet.",
+                "The server \"{host}\" is not among the servers this OAuth provider's tokens may go to (Microsoft 365: Exchange Online's servers; Google: Gmail's; a provider of your own: those listed under \"Token servers\", else servers in the domain of its token endpoint). A token — above all a tenant-wide app token — is shown to no other server; the test did not send it.",
             ),
             (
-                "Servername prüfen (Tippfehler, alte Adresse) oder am Server den passenden OAuth-Anbieter wählen.",
-                "Check the server name (a typo, an old address) or choose the matching OAuth provider on the server.",
+                "Servername prüfen (Tippfehler, alte Adresse), am Server den passenden OAuth-Anbieter wählen oder – bei einem eigenen Anbieter – den Server unter „Token-Server“ eintragen.",
+                "Check the server name (a typo, an old address), choose the matching OAuth provider on the server or — for a provider of your own — add the server under \"Token servers\".",
             ),
         ),
         OauthAccessDenied => (

@@ -1166,6 +1166,16 @@ fn patched_inputs_creates_updates_and_imports_are_field_errors_that_change_nothi
         (CreateProvider, "client_id", json!({"client_id": "id\r\nx"})),
         (
             CreateProvider,
+            "token_hosts",
+            json!({"kind": "oidc", "token_endpoint": "https://idp.example.com/token", "authorization_endpoint": "https://idp.example.com/auth", "token_hosts": ["mail.firma.de, *.firma.de"]}),
+        ),
+        (
+            CreateProvider,
+            "token_hosts",
+            json!({"kind": "oidc", "token_endpoint": "https://idp.example.com/token", "authorization_endpoint": "https://idp.example.com/auth", "token_hosts": ["mail_firma!de"]}),
+        ),
+        (
+            CreateProvider,
             "tenant_id",
             json!({"tenant_id": "contoso tenant"}),
         ),

@@ -458,6 +458,28 @@ async fn an_app_only_token_never_goes_to_a_server_outside_its_provider() {
             .any(|l| l.to_ascii_uppercase().contains("AUTHENTICATE")),
         "{sent:?}"
     );
+
+    // Back on 127.0.0.1 — the token endpoint's own host — but the provider now lists the
+    // servers its tokens may go to, and that one is not among them: no token either.
+    srv.host = "127.0.0.1".into();
+    let v = s.app.get_server(s.imap).unwrap().version;
+    s.app.update_server(s.imap, v, &srv).unwrap();
+    let p = s.app.get_oauth_provider(s.service_provider).unwrap();
+    let mut pi = mailbox_admin_core::model::OauthProviderInput::from(&p);
+    pi.token_hosts = vec!["mail.hoster.example".into()];
+    s.app.update_oauth_provider(p.id, p.version, &pi).unwrap();
+    let r = s
+        .app
+        .test_server(s.imap, &opts().base, &|_| {}, &CancellationToken::new())
+        .await
+        .unwrap();
+    assert!(
+        r.codes
+            .iter()
+            .any(|c| c.as_str() == "oauth.host_not_allowed"),
+        "{:?}",
+        r.codes
+    );
 }
 
 #[tokio::test]

@@ -910,6 +910,10 @@ const de = {
   'field.client_secret': 'Client-Geheimnis',
   'field.scopes': 'Scopes',
   'field.app_scopes': 'App-Scopes (Client Credentials)',
+  'field.token_hosts': 'Token-Server',
+  'hint.token_hosts':
+    'Die Mailserver, an die Tokens dieses Anbieters gesendet werden dürfen (durch Komma getrennt). Leer: nur Server in der Domain des Token-Endpunkts. Ein App-Token öffnet jedes Postfach des Mandanten – es geht an keinen anderen Server.',
+  'form.section.token_hosts': 'Wohin Tokens gehen dürfen',
   'hint.tenant_id': 'Verzeichnis-ID (GUID) oder Domain des Mandanten, z. B. contoso.onmicrosoft.com; „organizations“ für beliebige Geschäftskonten.',
   'hint.discovery_url': 'https://…/.well-known/openid-configuration oder die Adresse des Ausstellers (Issuer).',
   'hint.authorization_endpoint': 'Für die Anmeldung im Browser. Leer: nicht angeboten.',
@@ -1892,6 +1896,10 @@ const en: Messages = {
   'field.client_secret': 'Client secret',
   'field.scopes': 'Scopes',
   'field.app_scopes': 'App scopes (client credentials)',
+  'field.token_hosts': 'Token servers',
+  'hint.token_hosts':
+    "The mail servers this provider's tokens may be sent to (comma-separated). Empty: only servers in the domain of the token endpoint. An app token opens every mailbox of the tenant: it goes to no other server.",
+  'form.section.token_hosts': 'Where tokens may go',
   'hint.tenant_id': 'Directory (tenant) id (a GUID) or the tenant\'s domain, e.g. contoso.onmicrosoft.com; "organizations" for any work account.',
   'hint.discovery_url': 'https://…/.well-known/openid-configuration or the issuer address.',
   'hint.authorization_endpoint': 'For signing in in the browser. Empty: not offered.',

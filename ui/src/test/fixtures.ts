@@ -292,6 +292,7 @@ export function oauthProvider(overrides: Partial<OauthProvider> = {}): OauthProv
     client_secret: 'none',
     scopes: 'openid email offline_access',
     app_scopes: '',
+    token_hosts: [],
     ...STAMP,
     ...overrides,
   };

@@ -36,6 +36,9 @@ pub struct OauthProvider {
     pub scopes: String,
     /// Scopes of app-only tokens (client credentials), e.g. `…/.default`.
     pub app_scopes: String,
+    /// A provider of one's own (OpenID Connect): the mail servers its tokens may be sent to.
+    /// Empty: the servers in the registrable domain of its token endpoint.
+    pub token_hosts: Vec<String>,
     pub created_at: String,
     pub updated_at: String,
 }
@@ -62,6 +65,9 @@ impl OauthProvider {
         match self.kind {
             ProviderKind::Microsoft365 => MICROSOFT_TOKEN_HOSTS.contains(&host.as_str()),
             ProviderKind::Google => GOOGLE_TOKEN_HOSTS.contains(&host.as_str()),
+            ProviderKind::Oidc if !self.token_hosts.is_empty() => {
+                self.token_hosts.contains(&host)
+            }
             ProviderKind::Oidc => {
                 let endpoint = [&self.token_endpoint, &self.discovery_url]
                     .into_iter()
@@ -92,6 +98,9 @@ pub struct OauthProviderInput {
     pub client_secret: SecretUpdate,
     pub scopes: String,
     pub app_scopes: String,
+    /// OpenID Connect: the mail servers its tokens may go to (empty: its token endpoint's
+    /// domain). Ignored for Microsoft 365 and Google, whose servers are known.
+    pub token_hosts: Vec<String>,
 }
 
 impl Default for OauthProviderInput {
@@ -109,6 +118,7 @@ impl Default for OauthProviderInput {
             client_secret: SecretUpdate::Keep,
             scopes: String::new(),
             app_scopes: String::new(),
+            token_hosts: Vec::new(),
         }
     }
 }
@@ -128,6 +138,7 @@ impl From<&OauthProvider> for OauthProviderInput {
             client_secret: SecretUpdate::Keep,
             scopes: p.scopes.clone(),
             app_scopes: p.app_scopes.clone(),
+            token_hosts: p.token_hosts.clone(),
         }
     }
 }
@@ -146,6 +157,29 @@ fn tenant_ok(t: &str) -> bool {
 }
 
 pub use crate::validate::url_problem;
+
+/// The listed token hosts: trimmed, lower-case, in ASCII (IDN), without duplicates; each a
+/// host name or address, never a wildcard (a token goes to the servers named, no others).
+fn token_hosts(list: &[String], issues: &mut Issues) -> Vec<String> {
+    let mut hosts: Vec<String> = Vec::new();
+    for h in list.iter().flat_map(|h| h.split([',', ' ', '\n'])) {
+        let h = h.trim().trim_end_matches('.');
+        if h.is_empty() {
+            continue;
+        }
+        let ascii = crate::validate::to_ascii_host(h)
+            .unwrap_or_else(|_| h.to_string())
+            .to_ascii_lowercase();
+        if let Some(reason) = crate::validate::host_problem(&ascii) {
+            issues
+                .push(FieldIssue::new("token_hosts", FieldCode::HostInvalid).arg("reason", reason));
+        } else if !hosts.contains(&ascii) {
+            hosts.push(ascii);
+        }
+    }
+    issues.text("token_hosts", &hosts.join(","), URL_MAX, false);
+    hosts
+}
 
 impl OauthProviderInput {
     /// "Use defaults": the provider's standard endpoints and scopes (Microsoft 365 for
@@ -274,6 +308,11 @@ impl OauthProviderInput {
         }
         issues.text("scopes", &v.scopes, URL_MAX, false);
         issues.text("app_scopes", &v.app_scopes, URL_MAX, false);
+        v.token_hosts = if v.kind == ProviderKind::Oidc {
+            token_hosts(&v.token_hosts, &mut issues)
+        } else {
+            Vec::new()
+        };
         if issues.is_empty() {
             Ok(v)
         } else {
@@ -363,6 +402,7 @@ mod token_host_tests {
             client_secret: SecretState::None,
             scopes: String::new(),
             app_scopes: String::new(),
+            token_hosts: Vec::new(),
             created_at: String::new(),
             updated_at: String::new(),
         }
@@ -385,5 +425,53 @@ mod token_host_tests {
         let ip = provider(ProviderKind::Oidc, "https://127.0.0.1:8443/token");
         assert!(ip.token_may_go_to("127.0.0.1"));
         assert!(!ip.token_may_go_to("127.0.0.2"));
+    }
+
+    #[test]
+    fn a_provider_of_one_s_own_sends_tokens_only_to_the_hosts_listed() {
+        let mut own = provider(ProviderKind::Oidc, "https://sso.firma.de/token");
+        own.token_hosts = vec!["mail.hoster.example".into(), "xn--mller-kva.example".into()];
+        assert!(own.token_may_go_to("MAIL.hoster.example."));
+        assert!(own.token_may_go_to("müller.example"));
+        // The list replaces the domain rule: the endpoint's own domain is no longer enough.
+        assert!(!own.token_may_go_to("mail.firma.de"));
+        assert!(!own.token_may_go_to("mail.hoster.example.evil.example"));
+    }
+
+    #[test]
+    fn listed_token_hosts_are_normalized_and_checked() {
+        let input = OauthProviderInput {
+            name: "Eigener".into(),
+            kind: ProviderKind::Oidc,
+            token_endpoint: "https://sso.firma.de/token".into(),
+            device_endpoint: "https://sso.firma.de/device".into(),
+            client_id: "c".into(),
+            token_hosts: vec![
+                " Mail.Firma.de. , müller.example".into(),
+                "mail.firma.de".into(),
+            ],
+            ..Default::default()
+        };
+        let v = input.validate().unwrap();
+        assert_eq!(v.token_hosts, ["mail.firma.de", "xn--mller-kva.example"]);
+        for wrong in ["mail!firma.de", "*.firma.de", "-firma.de"] {
+            let bad = OauthProviderInput {
+                token_hosts: vec!["mail.firma.de".into(), wrong.into()],
+                ..input.clone()
+            };
+            let Err(Error::Validation(issues)) = bad.validate() else {
+                panic!("{wrong} accepted")
+            };
+            assert_eq!(issues[0].field, "token_hosts", "{issues:?}");
+        }
+        // Microsoft 365's and Google's servers are known: a list there is dropped.
+        let ms = OauthProviderInput {
+            kind: ProviderKind::Microsoft365,
+            tenant_id: "firma.de".into(),
+            token_endpoint: String::new(),
+            device_endpoint: String::new(),
+            ..input
+        };
+        assert!(ms.validate().unwrap().token_hosts.is_empty());
     }
 }

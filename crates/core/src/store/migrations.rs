@@ -368,6 +368,10 @@ ALTER TABLE certificates ADD COLUMN trust_root INTEGER NOT NULL DEFAULT 0
     CHECK (trust_root IN (0,1));
 ALTER TABLE certificates ADD COLUMN trust_hosts TEXT NOT NULL DEFAULT '';
 "#,
+    // 8: a provider of one's own names the mail servers its tokens may be sent to.
+    r#"
+ALTER TABLE oauth_providers ADD COLUMN token_hosts TEXT NOT NULL DEFAULT '';
+"#,
 ];
 
 pub fn migrations<'a>(list: &[&'a str]) -> Migrations<'a> {

@@ -27,6 +27,11 @@ fn row(r: &Row) -> rusqlite::Result<OauthProvider> {
         client_secret: SecretState::parse(&s("client_secret_state")?),
         scopes: s("scopes")?,
         app_scopes: s("app_scopes")?,
+        token_hosts: s("token_hosts")?
+            .split(',')
+            .filter(|h| !h.is_empty())
+            .map(str::to_string)
+            .collect(),
         created_at: s("created_at")?,
         updated_at: s("updated_at")?,
     })
@@ -48,6 +53,7 @@ pub fn cols(v: &OauthProviderInput) -> Cols {
         ("client_id", v.client_id.clone().into()),
         ("scopes", v.scopes.clone().into()),
         ("app_scopes", v.app_scopes.clone().into()),
+        ("token_hosts", v.token_hosts.join(",").into()),
     ]
 }
 

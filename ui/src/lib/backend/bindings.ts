@@ -242,9 +242,19 @@ scopes: string,
 /**
  * Scopes of app-only tokens (client credentials), e.g. `…/.default`.
  */
-app_scopes: string, created_at: string, updated_at: string, };
+app_scopes: string, 
+/**
+ * A provider of one's own (OpenID Connect): the mail servers its tokens may be sent to.
+ * Empty: the servers in the registrable domain of its token endpoint.
+ */
+token_hosts: Array<string>, created_at: string, updated_at: string, };
 
-export type OauthProviderInput = { name: string, kind: ProviderKind, tenant_id: string, discovery_url: string, authorization_endpoint: string, token_endpoint: string, device_endpoint: string, revocation_endpoint: string, client_id: string, client_secret: SecretUpdate, scopes: string, app_scopes: string, };
+export type OauthProviderInput = { name: string, kind: ProviderKind, tenant_id: string, discovery_url: string, authorization_endpoint: string, token_endpoint: string, device_endpoint: string, revocation_endpoint: string, client_id: string, client_secret: SecretUpdate, scopes: string, app_scopes: string, 
+/**
+ * OpenID Connect: the mail servers its tokens may go to (empty: its token endpoint's
+ * domain). Ignored for Microsoft 365 and Google, whose servers are known.
+ */
+token_hosts: Array<string>, };
 
 export type OauthConnection = { account_id: number, provider_id: number, provider_name: string, flow: OauthFlow, 
 /**

@@ -10,6 +10,15 @@ describe('provider draft', () => {
     expect(visibleProviderFields({ ...d, kind: 'microsoft365' }).has('tenant_id')).toBe(true);
   });
 
+  it('the token servers belong to a provider of one\'s own and go to the backend as typed', () => {
+    const d = { ...newProviderDraft(), kind: 'oidc' as const, token_hosts: 'mail.firma.de, smtp.firma.de' };
+    expect(visibleProviderFields(d).has('token_hosts')).toBe(true);
+    expect(toProviderInput(d).token_hosts).toEqual(['mail.firma.de, smtp.firma.de']);
+    expect(visibleProviderFields({ ...d, kind: 'google' }).has('token_hosts')).toBe(false);
+    expect(toProviderInput({ ...d, kind: 'google' }).token_hosts).toEqual([]);
+    expect(toProviderInput({ ...d, token_hosts: '  ' }).token_hosts).toEqual([]);
+  });
+
   it('use defaults takes endpoints and scopes but keeps name, client id and the typed secret', () => {
     const d = { ...newProviderDraft(), name: 'Entra', client_id: 'abc', password: 'pw', tenant_id: 'contoso.onmicrosoft.com' };
     const v = {

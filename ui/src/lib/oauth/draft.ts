@@ -22,21 +22,27 @@ export type ProviderDraft = {
   password_clear: boolean;
   scopes: string;
   app_scopes: string;
+  /** OpenID Connect: the mail servers its tokens may go to, comma-separated. */
+  token_hosts: string;
 };
 
 export function newProviderDraft(): ProviderDraft {
   const blank = { name: '', tenant_id: '', client_id: '', password: '', scopes: '', app_scopes: '' };
   const urls = { discovery_url: '', authorization_endpoint: '', token_endpoint: '', device_endpoint: '' };
-  return { ...blank, ...urls, revocation_endpoint: '', kind: 'microsoft365', password_clear: false };
+  return { ...blank, ...urls, revocation_endpoint: '', kind: 'microsoft365', password_clear: false, token_hosts: '' };
 }
 
 export function draftFromProvider(p: OauthProvider): ProviderDraft {
   const { name, kind, tenant_id, client_id } = p;
-  return { ...endpointsOf(p), name, kind, tenant_id, client_id, password: '', password_clear: false };
+  const token_hosts = p.token_hosts.join(', ');
+  return { ...endpointsOf(p), name, kind, tenant_id, client_id, password: '', password_clear: false, token_hosts };
 }
 
 /** The endpoints and scopes of a provider: what "use defaults" fills. */
-type Endpoints = Omit<ProviderDraft, 'name' | 'kind' | 'tenant_id' | 'client_id' | 'password' | 'password_clear'>;
+type Endpoints = Omit<
+  ProviderDraft,
+  'name' | 'kind' | 'tenant_id' | 'client_id' | 'password' | 'password_clear' | 'token_hosts'
+>;
 
 function endpointsOf(v: Endpoints): Endpoints {
   const { discovery_url, authorization_endpoint, token_endpoint, device_endpoint, revocation_endpoint } = v;
@@ -51,7 +57,10 @@ export function visibleProviderFields(d: ProviderDraft): Set<string> {
     'client_id', 'client_secret', 'scopes', 'app_scopes',
   ]);
   if (d.kind === 'microsoft365') f.add('tenant_id');
-  if (d.kind === 'oidc') f.add('discovery_url');
+  if (d.kind === 'oidc') {
+    f.add('discovery_url');
+    f.add('token_hosts');
+  }
   return f;
 }
 
@@ -62,7 +71,9 @@ export function visibleProviderFields(d: ProviderDraft): Set<string> {
 export function toProviderInput(d: ProviderDraft): OauthProviderInput {
   const tenant_id = d.kind === 'microsoft365' ? d.tenant_id : '';
   const client_secret = secretUpdate(d.password, d.password_clear);
-  return { ...endpointsOf(d), name: d.name, kind: d.kind, tenant_id, client_id: d.client_id, client_secret };
+  // The backend splits the list (commas, spaces) and checks each host.
+  const token_hosts = d.kind === 'oidc' && d.token_hosts.trim() !== '' ? [d.token_hosts] : [];
+  return { ...endpointsOf(d), name: d.name, kind: d.kind, tenant_id, client_id: d.client_id, client_secret, token_hosts };
 }
 
 /** Takes the endpoints and scopes "use defaults" returned; name, client and secret stay. */

@@ -226,6 +226,7 @@ pub struct OauthProviderRow {
     pub client_id: String,
     pub scopes: String,
     pub app_scopes: String,
+    pub token_hosts: Vec<String>,
 }
 
 impl OauthProviderRow {
@@ -242,6 +243,7 @@ impl OauthProviderRow {
             client_id: i.client_id,
             scopes: i.scopes,
             app_scopes: i.app_scopes,
+            token_hosts: i.token_hosts,
         }
     }
     pub fn into_input(self) -> OauthProviderInput {
@@ -258,6 +260,7 @@ impl OauthProviderRow {
             client_secret: SecretUpdate::Keep,
             scopes: self.scopes,
             app_scopes: self.app_scopes,
+            token_hosts: self.token_hosts,
         }
     }
 }
