@@ -21,18 +21,29 @@ export async function freePort() {
 
 /** Starts tauri-driver on loopback and waits until it answers /status (bounded). The app
  * runs in `cwd` (where the window's downloads land). */
-export async function startDriver({ cwd } = {}) {
+export async function startDriver({ cwd, capture = false } = {}) {
   const port = await freePort();
   const nativePort = await freePort();
   const proc = spawn("tauri-driver", ["--port", String(port), "--native-port", String(nativePort)], {
-    stdio: ["ignore", "inherit", "inherit"],
+    stdio: ["ignore", capture ? "pipe" : "inherit", capture ? "pipe" : "inherit"],
     cwd,
   });
+  // With `capture`: everything the driver and the app it starts print, kept for the test
+  // (and still shown).
+  const printed = [];
+  if (capture) {
+    for (const [from, to] of [[proc.stdout, process.stdout], [proc.stderr, process.stderr]]) {
+      from.on("data", (chunk) => {
+        printed.push(chunk);
+        to.write(chunk);
+      });
+    }
+  }
   const base = `http://127.0.0.1:${port}`;
   for (let i = 0; i < 100; i++) {
     try {
       const r = await fetch(`${base}/status`);
-      if (r.ok) return { base, stop: () => proc.kill() };
+      if (r.ok) return { base, stop: () => proc.kill(), printed: () => Buffer.concat(printed) };
     } catch {
       /* not up yet */
     }
