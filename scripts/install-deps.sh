@@ -29,6 +29,9 @@ test_pkgs+=(mailutils-imap4d mailutils-pop3d sasl2-bin libsasl2-modules radicale
 # The Mobile tab's outputs read back by real parsers: xmllint (autoconfig XML) and Python's
 # plistlib (profiles).
 test_pkgs+=(libxml2-utils python3)
+# A German desktop locale with glibc's German messages: the window is tested under
+# LANG=de_DE.UTF-8, where the system resolver answers in German (tests/e2e/locale.test.mjs).
+test_pkgs+=(locales libc-l10n)
 
 pkgs=("${app_pkgs[@]}")
 [ "$mode" = test ] && pkgs+=("${test_pkgs[@]}")
@@ -45,6 +48,12 @@ if [ ${#missing[@]} -gt 0 ]; then
   # Postfix asks how to configure itself; the tests write their own configuration.
   echo "postfix postfix/main_mailer_type select No configuration" | $SUDO debconf-set-selections
   $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi
+
+if [ "$mode" = test ] && ! locale -a 2>/dev/null | grep -qi '^de_DE\.utf-\?8$'; then
+  $SUDO sed -i 's/^# *de_DE.UTF-8 UTF-8/de_DE.UTF-8 UTF-8/' /etc/locale.gen
+  grep -q '^de_DE.UTF-8 UTF-8' /etc/locale.gen || echo 'de_DE.UTF-8 UTF-8' | $SUDO tee -a /etc/locale.gen >/dev/null
+  $SUDO locale-gen >/dev/null
 fi
 
 command -v cargo >/dev/null || { echo "cargo not found: install Rust with rustup first" >&2; exit 1; }

@@ -21,12 +21,16 @@ export async function freePort() {
 
 /** Starts tauri-driver on loopback and waits until it answers /status (bounded). The app
  * runs in `cwd` (where the window's downloads land). */
-export async function startDriver({ cwd, capture = false } = {}) {
+export async function startDriver({ cwd, capture = false, wrap = [], env } = {}) {
   const port = await freePort();
   const nativePort = await freePort();
-  const proc = spawn("tauri-driver", ["--port", String(port), "--native-port", String(nativePort)], {
+  // `wrap`: a command the driver (and so the app it starts) runs under; `env`: its
+  // environment (the app inherits it: WebDriver has no per-session environment).
+  const [cmd, ...args] = [...wrap, "tauri-driver", "--port", String(port), "--native-port", String(nativePort)];
+  const proc = spawn(cmd, args, {
     stdio: ["ignore", capture ? "pipe" : "inherit", capture ? "pipe" : "inherit"],
     cwd,
+    env: env ?? process.env,
   });
   // With `capture`: everything the driver and the app it starts print, kept for the test
   // (and still shown).
