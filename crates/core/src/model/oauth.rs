@@ -65,9 +65,7 @@ impl OauthProvider {
         match self.kind {
             ProviderKind::Microsoft365 => MICROSOFT_TOKEN_HOSTS.contains(&host.as_str()),
             ProviderKind::Google => GOOGLE_TOKEN_HOSTS.contains(&host.as_str()),
-            ProviderKind::Oidc if !self.token_hosts.is_empty() => {
-                self.token_hosts.contains(&host)
-            }
+            ProviderKind::Oidc if !self.token_hosts.is_empty() => self.token_hosts.contains(&host),
             ProviderKind::Oidc => {
                 let endpoint = [&self.token_endpoint, &self.discovery_url]
                     .into_iter()
