@@ -912,7 +912,7 @@ const de = {
   'field.app_scopes': 'App-Scopes (Client Credentials)',
   'field.token_hosts': 'Token-Server',
   'hint.token_hosts':
-    'Die Mailserver, an die Tokens dieses Anbieters gesendet werden dürfen (durch Komma getrennt). Leer: nur Server in der Domain des Token-Endpunkts. Ein App-Token öffnet jedes Postfach des Mandanten – es geht an keinen anderen Server.',
+    'Die Posteingangs- und Postausgangsserver, an die Tokens dieses Anbieters gesendet werden dürfen (durch Komma getrennt). Leer: nur Server in der Domain des Token-Endpunkts. Ein App-Token öffnet jedes Postfach des Mandanten – es geht an keinen anderen Server.',
   'form.section.token_hosts': 'Wohin Tokens gehen dürfen',
   'hint.tenant_id': 'Verzeichnis-ID (GUID) oder Domain des Mandanten, z. B. contoso.onmicrosoft.com; „organizations“ für beliebige Geschäftskonten.',
   'hint.discovery_url': 'https://…/.well-known/openid-configuration oder die Adresse des Ausstellers (Issuer).',
