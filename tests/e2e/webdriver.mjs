@@ -1,6 +1,6 @@
 // A minimal W3C WebDriver client over fetch, enough to drive the real app window through
 // tauri-driver (which forwards to WebKitWebDriver). No dependencies.
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { createServer } from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
 import { mkdirSync, writeFileSync } from "node:fs";
@@ -78,18 +78,30 @@ export class Session {
       },
     };
     const v = await call(base, "POST", "/session", caps);
-    const s = new Session(base, v.sessionId);
+    const s = new Session(base, v.sessionId, args);
     return s;
   }
-  constructor(base, id) {
+  constructor(base, id, args = []) {
     this.base = base;
     this.id = id;
+    this.args = args;
   }
   cmd(method, path, body) {
     return call(this.base, method, `/session/${this.id}${path}`, body);
   }
+  /** Ends the session and waits (bounded) until the app it started has exited. A window
+   * still running 10 s later is killed, with a warning: a leftover app holds the test
+   * runner's output pipe open, and the whole run would never end. */
   async quit() {
     await this.cmd("DELETE", "");
+    if (this.args.length === 0) return;
+    const pattern = this.args.join(" ");
+    const alive = () => spawnSync("pgrep", ["-f", "--", pattern]).status === 0;
+    for (let i = 0; i < 100 && alive(); i++) await sleep(100);
+    if (alive()) {
+      console.warn(`the app (${pattern}) did not exit after its session ended: killing it`);
+      spawnSync("pkill", ["-KILL", "-f", "--", pattern]);
+    }
   }
   /** Waits (bounded) for a CSS selector and returns the element id. */
   async find(css, timeoutMs = 10000) {
