@@ -432,19 +432,7 @@ async fn an_app_only_token_never_goes_to_a_server_outside_its_provider() {
     srv.host = "localhost".into();
     let v = s.app.get_server(s.imap).unwrap().version;
     s.app.update_server(s.imap, v, &srv).unwrap();
-    let r = s
-        .app
-        .test_server(s.imap, &opts().base, &|_| {}, &CancellationToken::new())
-        .await
-        .unwrap();
-    assert!(!r.ok);
-    assert!(
-        r.codes
-            .iter()
-            .any(|c| c.as_str() == "oauth.host_not_allowed"),
-        "{:?}",
-        r.codes
-    );
+    let r = refused_token(&s).await;
     let sent: Vec<String> = r
         .steps
         .iter()
@@ -468,11 +456,18 @@ async fn an_app_only_token_never_goes_to_a_server_outside_its_provider() {
     let mut pi = mailbox_admin_core::model::OauthProviderInput::from(&p);
     pi.token_hosts = vec!["mail.hoster.example".into()];
     s.app.update_oauth_provider(p.id, p.version, &pi).unwrap();
+    refused_token(&s).await;
+}
+
+/// Tests the IMAP server and checks that it got no token: a failed test with
+/// `oauth.host_not_allowed`.
+async fn refused_token(s: &Setup) -> TestReport {
     let r = s
         .app
         .test_server(s.imap, &opts().base, &|_| {}, &CancellationToken::new())
         .await
         .unwrap();
+    assert!(!r.ok);
     assert!(
         r.codes
             .iter()
@@ -480,6 +475,7 @@ async fn an_app_only_token_never_goes_to_a_server_outside_its_provider() {
         "{:?}",
         r.codes
     );
+    r
 }
 
 #[tokio::test]

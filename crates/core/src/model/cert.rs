@@ -233,25 +233,42 @@ pub(crate) fn parse_pem_or_der(
         return Some(parse_pem(bytes, passphrase));
     }
     if let Ok((_, _)) = X509Certificate::from_der(bytes) {
-        return Some(describe_leaf(bytes).map(
-            |(subject, issuer, serial, not_before, not_after, email_addresses)| ParsedCert {
-                format: CertFormat::Pem,
-                subject,
-                issuer,
-                serial,
-                not_before,
-                not_after,
-                sha256: fingerprint(bytes),
-                email_addresses,
-                has_private_key: false,
-                is_ca: is_ca(bytes),
-                stored_data: pem_block("CERTIFICATE", bytes).into_bytes(),
-                secret_kind: CertSecretKind::None,
-                secret: None,
-            },
+        return Some(leaf_cert(
+            bytes,
+            CertFormat::Pem,
+            pem_block("CERTIFICATE", bytes).into_bytes(),
+            false,
+            (CertSecretKind::None, None),
         ));
     }
     None
+}
+
+/// What the store keeps of a certificate file: its leaf (DER) described, the file as
+/// `stored`, and the secret that opens its key.
+fn leaf_cert(
+    leaf: &[u8],
+    format: CertFormat,
+    stored: Vec<u8>,
+    has_private_key: bool,
+    (secret_kind, secret): (CertSecretKind, Option<String>),
+) -> Result<ParsedCert> {
+    let (subject, issuer, serial, not_before, not_after, email_addresses) = describe_leaf(leaf)?;
+    Ok(ParsedCert {
+        format,
+        subject,
+        issuer,
+        serial,
+        not_before,
+        not_after,
+        sha256: fingerprint(leaf),
+        email_addresses,
+        has_private_key,
+        is_ca: is_ca(leaf),
+        stored_data: stored,
+        secret_kind,
+        secret,
+    })
 }
 
 fn pem_block(label: &str, der: &[u8]) -> String {
@@ -284,7 +301,6 @@ fn parse_pem(bytes: &[u8], passphrase: Option<&str>) -> Result<ParsedCert> {
     let leaf = certs
         .first()
         .ok_or_else(|| bad("no CERTIFICATE block in the PEM file"))?;
-    let (subject, issuer, serial, not_before, not_after, email_addresses) = describe_leaf(leaf)?;
     let mut stored = String::new();
     for c in &certs {
         stored.push_str(&pem_block("CERTIFICATE", c));
@@ -305,21 +321,15 @@ fn parse_pem(bytes: &[u8], passphrase: Option<&str>) -> Result<ParsedCert> {
     } else {
         (CertSecretKind::None, None)
     };
-    Ok(ParsedCert {
-        format: CertFormat::Pem,
-        subject,
-        issuer,
-        serial,
-        not_before,
-        not_after,
-        sha256: fingerprint(leaf),
-        email_addresses,
-        has_private_key: secret_kind != CertSecretKind::None,
-        is_ca: is_ca(leaf),
-        stored_data: stored.into_bytes(),
-        secret_kind,
-        secret,
-    })
+    let has_key = secret_kind != CertSecretKind::None;
+    let stored = stored.into_bytes();
+    leaf_cert(
+        leaf,
+        CertFormat::Pem,
+        stored,
+        has_key,
+        (secret_kind, secret),
+    )
 }
 
 fn parse_pkcs12(bytes: &[u8], passphrase: &str) -> Result<ParsedCert> {
@@ -351,22 +361,8 @@ fn parse_pkcs12(bytes: &[u8], passphrase: &str) -> Result<ParsedCert> {
         }
     }
     let leaf = leaf.ok_or_else(|| bad("the PKCS#12 file holds no certificate"))?;
-    let (subject, issuer, serial, not_before, not_after, email_addresses) = describe_leaf(&leaf)?;
-    Ok(ParsedCert {
-        format: CertFormat::Pkcs12,
-        subject,
-        issuer,
-        serial,
-        not_before,
-        not_after,
-        sha256: fingerprint(&leaf),
-        email_addresses,
-        has_private_key: has_key,
-        is_ca: is_ca(&leaf),
-        stored_data: bytes.to_vec(),
-        secret_kind: CertSecretKind::Passphrase,
-        secret: Some(passphrase.to_string()),
-    })
+    let secret = (CertSecretKind::Passphrase, Some(passphrase.to_string()));
+    leaf_cert(&leaf, CertFormat::Pkcs12, bytes.to_vec(), has_key, secret)
 }
 
 /// Days from now until the RFC 3339 time `not_after`.
