@@ -261,7 +261,20 @@ fn run(app: &App, cmd: Command, json: bool) -> Result<Output, ApiError> {
             Ok(Output::new(&info, human))
         }
         Command::KeyringClean { min_age } => {
-            let n = app.clean_keyring(min_age).map_err(|e| app.api_error(&e))?;
+            // A keyring error here is about no record and no password being saved.
+            let n = app.clean_keyring(min_age).map_err(|e| match e {
+                mailbox_admin_core::Error::Secret(s) => ApiError {
+                    message: mailbox_admin_core::i18n::tr(
+                        app.lang(),
+                        "cli.keyring_clean_failed",
+                        &[("detail", s.to_string())],
+                    ),
+                    field: None,
+                    fields: Vec::new(),
+                    ..app.api_error(&mailbox_admin_core::Error::Secret(s))
+                },
+                other => app.api_error(&other),
+            })?;
             let human = mailbox_admin_core::i18n::tr(
                 app.lang(),
                 "cli.keyring_cleaned",

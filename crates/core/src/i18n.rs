@@ -332,6 +332,10 @@ fn catalogue(key: &str) -> (&'static str, &'static str) {
             "{count} verwaiste Schlüsselbund-Einträge entfernt",
             "{count} orphaned keyring entries removed",
         ),
+        "cli.keyring_clean_failed" => (
+            "Der Schlüsselbund war nicht zu durchsuchen ({detail}); es wurde nichts entfernt.",
+            "The keyring could not be searched ({detail}); nothing was removed.",
+        ),
         "cli.created" => ("angelegt", "created"),
         "cli.saved" => ("gespeichert", "saved"),
         "cli.deleted" => ("gelöscht", "deleted"),

@@ -199,6 +199,9 @@ impl SecretStore for UnavailableSecrets {
     fn available(&self) -> bool {
         false
     }
+    fn keys(&self) -> Result<Vec<String>, SecretError> {
+        Err(SecretError::Unavailable(self.reason.clone()))
+    }
 }
 
 /// Opens the platform's keyring. Never falls back to memory.
