@@ -1151,6 +1151,7 @@ fn start_mailutils(dir: &Path, ports: &Ports, deadline: Instant) -> Result<(), S
     ] {
         let conf = format!(
             r#"logging {{ syslog false; severity notice; }};
+tcp-wrappers {{ enable false; }};
 auth {{ authentication generic; authorization virtdomain; }};
 virtdomain {{ passwd-dir {d}/domains; }};
 tls-file-checks {{ key-file none; cert-file none; ca-file none; }};
