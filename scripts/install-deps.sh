@@ -32,6 +32,9 @@ test_pkgs+=(libxml2-utils python3)
 # A German desktop locale with glibc's German messages: the window is tested under
 # LANG=de_DE.UTF-8, where the system resolver answers in German (tests/e2e/locale.test.mjs).
 test_pkgs+=(locales libc-l10n)
+# The packages' own test (scripts/test-package.sh): the .rpm's file list and requirements
+# read by rpm, the desktop entry checked by desktop-file-validate.
+test_pkgs+=(rpm desktop-file-utils)
 
 pkgs=("${app_pkgs[@]}")
 [ "$mode" = test ] && pkgs+=("${test_pkgs[@]}")

@@ -27,3 +27,6 @@ cargo build -p mailbox-admin-core --example mailservers
 step "end to end through the real window (tauri-driver + WebKitWebDriver, Xvfb)"
 scripts/with-keyring.sh xvfb-run -a -s "-screen 0 1280x900x24" \
   node --test --test-reporter=spec tests/e2e/
+
+step "packages: build the .deb and .rpm, install the .deb, run the installed CLI and window, remove it"
+scripts/with-keyring.sh xvfb-run -a -s "-screen 0 1280x900x24" scripts/test-package.sh
