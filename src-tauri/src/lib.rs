@@ -6,6 +6,7 @@
 
 mod commands;
 mod ipc;
+mod window;
 
 use mailbox_admin_core::{paths, App, Lang};
 use std::path::PathBuf;
@@ -56,6 +57,14 @@ pub fn run() {
     tauri::Builder::default()
         .plugin(tauri_plugin_opener::init())
         .plugin(tauri_plugin_dialog::init())
+        .plugin(window::plugin())
+        .on_window_event({
+            let saver = window::Saver::default();
+            move |w, event| {
+                use tauri::Manager;
+                saver.on_event(w.app_handle(), event)
+            }
+        })
         .manage(app)
         .manage(commands::probe::Running::default())
         .invoke_handler(commands::handler())

@@ -143,3 +143,74 @@ describe('tab lifetime', () => {
     expect(ids.filter((id, i) => ids.indexOf(id) !== i)).toEqual([]);
   });
 });
+
+describe('first launch and the remembered tab', () => {
+  it('offers the three ways to start on an empty configuration, and the preset way opens a new account at the preset picker', async () => {
+    const u = userEvent.setup();
+    api.appInfo.mockResolvedValue({ ...INFO, unconfigured: true });
+    render(App);
+    const welcome = await screen.findByTestId('welcome');
+    expect(welcome).toHaveTextContent('Einstellungen aus einer E-Mail-Adresse ermitteln');
+    expect(welcome).toHaveTextContent('Mit einer Anbieter-Vorlage beginnen');
+    expect(welcome).toHaveTextContent('Konfiguration importieren');
+    // The empty server list is not what a new user sees.
+    expect(document.getElementById('panel-servers')).not.toBeVisible();
+
+    await u.click(screen.getByTestId('welcome-preset'));
+    expect(screen.queryByTestId('welcome')).not.toBeInTheDocument();
+    expect(screen.getByTestId('tab-accounts')).toHaveAttribute('aria-selected', 'true');
+    await waitFor(() => expect(screen.getByTestId('template-select')).toHaveFocus());
+  });
+
+  it('the detect way opens the detection panel of a new account with the address focused', async () => {
+    const u = userEvent.setup();
+    api.appInfo.mockResolvedValue({ ...INFO, unconfigured: true });
+    render(App);
+    await u.click(await screen.findByTestId('welcome-detect'));
+    await waitFor(() => expect(screen.getByTestId('detect-address')).toHaveFocus());
+    expect(screen.getByTestId('detect-toggle')).toHaveAttribute('aria-expanded', 'true');
+  });
+
+  it('the import way opens Settings at Export/Import', async () => {
+    const u = userEvent.setup();
+    api.appInfo.mockResolvedValue({ ...INFO, unconfigured: true });
+    render(App);
+    await u.click(await screen.findByTestId('welcome-import'));
+    expect(screen.getByTestId('tab-settings')).toHaveAttribute('aria-selected', 'true');
+    await waitFor(() => expect(screen.getByTestId('import-file')).toHaveFocus());
+  });
+
+  it('"start empty" and a configured database show the tabs, not the welcome', async () => {
+    const u = userEvent.setup();
+    api.appInfo.mockResolvedValue({ ...INFO, unconfigured: true });
+    const { unmount } = render(App);
+    await u.click(await screen.findByTestId('welcome-skip'));
+    expect(screen.queryByTestId('welcome')).not.toBeInTheDocument();
+    expect(document.getElementById('panel-servers')).toBeVisible();
+    unmount();
+
+    api.appInfo.mockResolvedValue({ ...INFO, unconfigured: false });
+    render(App);
+    await waitFor(() => expect(api.appInfo).toHaveBeenCalledTimes(2));
+    expect(screen.queryByTestId('welcome')).not.toBeInTheDocument();
+  });
+
+  it('opens on the tab it was left on, per database', async () => {
+    const u = userEvent.setup();
+    const first = render(App);
+    await waitFor(() => expect(api.appInfo).toHaveBeenCalled());
+    await u.click(screen.getByTestId('tab-outgoing'));
+    first.unmount();
+
+    render(App);
+    await waitFor(() => expect(screen.getByTestId('tab-outgoing')).toHaveAttribute('aria-selected', 'true'));
+  });
+
+  it('a different database opens on its first tab', async () => {
+    localStorage.setItem('mbadmin.last-tab:/elsewhere/config.db', 'settings');
+    render(App);
+    await waitFor(() => expect(api.appInfo).toHaveBeenCalled());
+    await new Promise((r) => setTimeout(r, 20));
+    expect(screen.getByTestId('tab-servers')).toHaveAttribute('aria-selected', 'true');
+  });
+});

@@ -90,6 +90,7 @@ export const INFO: AppInfo = {
   keyring: 'Secret Service',
   keyring_available: true,
   os_lang: 'de',
+  unconfigured: false,
 };
 
 const STAMP = { created_at: '2025-01-01T10:00:00Z', updated_at: '2025-01-01T10:00:00Z' };

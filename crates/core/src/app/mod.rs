@@ -48,6 +48,9 @@ pub struct AppInfo {
     /// The operating system's language (LANG / LC_*), which the UI follows until the user
     /// picks one: WebKit's `navigator.language` does not reliably reflect it.
     pub os_lang: Lang,
+    /// Nothing set up yet (no incoming or outgoing server, no account): the window shows
+    /// the ways to start — detection from an address, a provider preset, an import.
+    pub unconfigured: bool,
 }
 
 /// The result of a delete, with anything that could not be cleaned up.
@@ -129,6 +132,7 @@ impl App {
             keyring: self.secrets.describe(),
             keyring_available: self.secrets.available(),
             os_lang: Lang::from_env(),
+            unconfigured: crate::store::settings::is_unconfigured(db.read())?,
         })
     }
 

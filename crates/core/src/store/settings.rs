@@ -6,6 +6,18 @@ use crate::error::{Entity, Error, Result};
 use crate::model::{GeneralSettings, Template, TemplateInput, TemplateKind};
 use rusqlite::Row;
 
+/// True while nothing has been set up: no incoming server, no outgoing server, no account
+/// (the window then offers the ways to start instead of an empty list).
+pub fn is_unconfigured(conn: &Tx) -> Result<bool> {
+    Ok(conn.query_row(
+        "SELECT NOT EXISTS (SELECT 1 FROM incoming_servers) \
+           AND NOT EXISTS (SELECT 1 FROM outgoing_servers) \
+           AND NOT EXISTS (SELECT 1 FROM accounts)",
+        [],
+        |r| r.get(0),
+    )?)
+}
+
 pub fn get(conn: &Tx) -> Result<GeneralSettings> {
     Ok(
         conn.query_row("SELECT * FROM general_settings WHERE id = 1", [], |r| {

@@ -28,7 +28,12 @@ export type AppInfo = { version: string, db_path: string, schema_version: number
  * The operating system's language (LANG / LC_*), which the UI follows until the user
  * picks one: WebKit's `navigator.language` does not reliably reflect it.
  */
-os_lang: Lang, };
+os_lang: Lang, 
+/**
+ * Nothing set up yet (no incoming or outgoing server, no account): the window shows
+ * the ways to start — detection from an address, a provider preset, an import.
+ */
+unconfigured: boolean, };
 
 export type Protocol = "imap" | "pop3" | "imap_download";
 
