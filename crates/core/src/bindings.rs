@@ -54,6 +54,7 @@ pub fn render() -> String {
     decl::<Owner>(&cfg, &mut out);
     decl::<AccountFolder>(&cfg, &mut out);
     decl::<Account>(&cfg, &mut out);
+    decl::<AccountSummary>(&cfg, &mut out);
     decl::<AccountInput>(&cfg, &mut out);
     decl::<OutgoingSource>(&cfg, &mut out);
     decl::<EffectiveOutgoing>(&cfg, &mut out);

@@ -5,6 +5,7 @@
 pub mod app;
 pub mod bindings;
 pub mod clock;
+pub mod collate;
 pub mod detect;
 pub mod diag;
 pub mod dns;

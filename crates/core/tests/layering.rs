@@ -6,7 +6,7 @@
 use std::path::{Path, PathBuf};
 
 /// The shared vocabulary: leaves every layer may use.
-const VOCABULARY: &str = "i18n kinds sensitive clock paths diag";
+const VOCABULARY: &str = "i18n kinds sensitive clock paths diag collate";
 
 /// Module → the modules it may use (`vocabulary` stands for all of `VOCABULARY`).
 /// Vocabulary at the bottom, operations at the top.
@@ -17,6 +17,7 @@ const LAYERS: &[(&str, &str)] = &[
     ("sensitive", ""),
     ("clock", ""),
     ("paths", ""),
+    ("collate", ""),
     ("diag", "i18n"),
     // Errors and field checks.
     ("error", "i18n diag"),

@@ -15,6 +15,16 @@ impl App {
         accounts::list(self.db().read(), q)
     }
 
+    /// The list lines of the accounts matching `q`, in name order (`collate`).
+    pub fn list_account_summaries(&self, q: &str) -> Result<Vec<AccountSummary>> {
+        accounts::summaries(self.db().read(), q)
+    }
+
+    /// The ids of the accounts matching `q` — the same search as `list_accounts`, unordered.
+    pub fn search_accounts(&self, q: &str) -> Result<Vec<i64>> {
+        accounts::search_ids(self.db().read(), q)
+    }
+
     pub fn get_account(&self, id: i64) -> Result<Account> {
         accounts::get(self.db().read(), id)
     }

@@ -5,7 +5,8 @@ use super::rows::{self, Cols};
 use super::Tx;
 use crate::error::{Entity, Result};
 use crate::model::{
-    Account, AccountFolder, AccountInput, EffectiveOutgoing, OutgoingSource, Owner, SecretState,
+    Account, AccountFolder, AccountInput, AccountSummary, EffectiveOutgoing, OutgoingSource, Owner,
+    SecretState,
 };
 use rusqlite::{OptionalExtension, Row};
 
@@ -109,13 +110,60 @@ fn complete(conn: &Tx, mut a: Account) -> Result<Account> {
     Ok(a)
 }
 
+/// What an account search looks in: every word of the query somewhere in these columns.
+const HAYSTACK: &str = "name || ' ' || email || ' ' || sender_name || ' ' || username || ' ' || \
+                        reply_to || ' ' || mailbox_path";
+
 pub fn list(conn: &Tx, q: &str) -> Result<Vec<Account>> {
-    let hay = "name || ' ' || email || ' ' || sender_name || ' ' || username || ' ' || \
-               reply_to || ' ' || mailbox_path";
-    rows::searched(conn, "accounts", hay, "name", q, row)?
+    rows::searched(conn, "accounts", HAYSTACK, "name", q, row)?
         .into_iter()
         .map(|a| complete(conn, a))
         .collect()
+}
+
+/// The list lines of the accounts matching `q` (as `list`), in name order, with their owner's
+/// name: one query, no per-row look-ups.
+pub fn summaries(conn: &Tx, q: &str) -> Result<Vec<AccountSummary>> {
+    let pats = rows::like_patterns(q);
+    let sql = format!(
+        "SELECT a.id, a.name, a.email, a.owner_user_id, a.owner_group_id, \
+         coalesce(u.login, g.name, '') AS owner_name, a.password_state, a.mail_received \
+         FROM (SELECT * FROM accounts{}) AS a \
+         LEFT JOIN users u ON u.id = a.owner_user_id \
+         LEFT JOIN groups g ON g.id = a.owner_group_id \
+         ORDER BY a.name COLLATE natural_de",
+        rows::search_clause(HAYSTACK, pats.len())
+    );
+    rows::query(conn, &sql, rusqlite::params_from_iter(pats.iter()), |r| {
+        let user: Option<i64> = r.get(3)?;
+        let group: Option<i64> = r.get(4)?;
+        Ok(AccountSummary {
+            id: r.get(0)?,
+            name: r.get(1)?,
+            email: r.get(2)?,
+            owner: match (user, group) {
+                (Some(u), _) => Owner::User(u),
+                (None, Some(g)) => Owner::Group(g),
+                (None, None) => Owner::User(0),
+            },
+            owner_name: r.get(5)?,
+            password: SecretState::parse(&r.get::<_, String>(6)?),
+            mail_received: r.get(7)?,
+        })
+    })
+}
+
+/// The ids of the accounts matching `q` (as `list`), unordered: what a search as one types
+/// needs when the list's lines are already loaded.
+pub fn search_ids(conn: &Tx, q: &str) -> Result<Vec<i64>> {
+    let pats = rows::like_patterns(q);
+    let sql = format!(
+        "SELECT id FROM accounts{}",
+        rows::search_clause(HAYSTACK, pats.len())
+    );
+    rows::query(conn, &sql, rusqlite::params_from_iter(pats.iter()), |r| {
+        r.get(0)
+    })
 }
 
 pub fn get(conn: &Tx, id: i64) -> Result<Account> {
@@ -214,7 +262,7 @@ pub fn effective_outgoing(conn: &Tx, id: i64) -> Result<EffectiveOutgoing> {
 pub fn owned_by_group(conn: &Tx, id: i64) -> Result<Vec<(i64, String)>> {
     rows::query(
         conn,
-        "SELECT id, name FROM accounts WHERE owner_group_id = ?1 ORDER BY name COLLATE NOCASE",
+        "SELECT id, name FROM accounts WHERE owner_group_id = ?1 ORDER BY name COLLATE natural_de",
         [id],
         |r| Ok((r.get(0)?, r.get(1)?)),
     )

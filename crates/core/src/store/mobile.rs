@@ -50,7 +50,7 @@ pub fn list(conn: &Tx, q: &str) -> Result<Vec<MobileDevice>> {
                u.display_name FROM users u WHERE u.id = d.user_id), '')";
     let pats = rows::like_patterns(q);
     let sql = format!(
-        "{SELECT}{} ORDER BY d.name COLLATE NOCASE",
+        "{SELECT}{} ORDER BY d.name COLLATE natural_de",
         rows::search_clause(hay, pats.len())
     );
     rows::query(conn, &sql, rusqlite::params_from_iter(pats.iter()), row)

@@ -168,6 +168,25 @@ impl Store {
     }
 
     fn configure(conn: &Connection) -> Result<()> {
+        // Every list sorts names the same way (`collate`), the CLI's and the window's alike;
+        // only queries use it, never the schema, so other SQLite tools can still read the file.
+        conn.create_collation(crate::collate::NAME, crate::collate::compare)?;
+        // Searches are case-insensitive for every letter: SQLite's own lower() and LIKE fold
+        // ASCII only, so "özlem" would not find "Özlem" (`rows::search_clause`).
+        conn.create_scalar_function(
+            "fold_case",
+            1,
+            rusqlite::functions::FunctionFlags::SQLITE_UTF8
+                | rusqlite::functions::FunctionFlags::SQLITE_DETERMINISTIC,
+            |ctx| {
+                Ok(match ctx.get_raw(0) {
+                    rusqlite::types::ValueRef::Text(t) => {
+                        Some(String::from_utf8_lossy(t).to_lowercase())
+                    }
+                    _ => None,
+                })
+            },
+        )?;
         // WAL lets the app and a CLI over SSH use the file at the same time; the busy
         // timeout makes one wait for the other's short write instead of failing.
         conn.busy_timeout(std::time::Duration::from_secs(5))?;

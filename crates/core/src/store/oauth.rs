@@ -76,7 +76,7 @@ pub fn used_by(conn: &Tx, id: i64) -> Result<Vec<String>> {
     let mut names: Vec<String> = conn
         .prepare(
             "SELECT a.name FROM oauth_connections c JOIN accounts a ON a.id = c.account_id \
-             WHERE c.provider_id = ?1 ORDER BY a.name",
+             WHERE c.provider_id = ?1 ORDER BY a.name COLLATE natural_de",
         )?
         .query_map([id], |r| r.get(0))?
         .collect::<rusqlite::Result<_>>()?;

@@ -79,7 +79,7 @@ pub fn list(conn: &Tx, query: &str) -> Result<Vec<OutgoingServer>> {
     let hay = "name || ' ' || host || ' ' || kind || ' ' || security || ' ' || port || ' ' || \
                username || ' ' || sender_address || ' ' || auth_method";
     let sql = format!(
-        "SELECT * FROM outgoing_servers{} ORDER BY name COLLATE NOCASE",
+        "SELECT * FROM outgoing_servers{} ORDER BY name COLLATE natural_de",
         rows::search_clause(hay, pats.len())
     );
     let mut stmt = conn.prepare(&sql)?;

@@ -258,7 +258,7 @@ pub fn check_ref(conn: &Tx, target: Entity, field: &'static str, id: Option<i64>
 /// Labels of rows of `entity` whose `column` equals `id` (who uses a row).
 pub fn labels_where(conn: &Tx, entity: Entity, column: &str, id: i64) -> Result<Vec<String>> {
     let mut stmt = conn.prepare(&format!(
-        "SELECT {l} FROM {t} WHERE {column} = ?1 ORDER BY {l} COLLATE NOCASE",
+        "SELECT {l} FROM {t} WHERE {column} = ?1 ORDER BY {l} COLLATE natural_de",
         l = entity.label_column(),
         t = entity.table()
     ))?;
@@ -323,7 +323,7 @@ pub fn search_clause(haystack: &str, n: usize) -> String {
         return String::new();
     }
     let conds: Vec<String> = (1..=n)
-        .map(|i| format!("lower({haystack}) LIKE ?{i} ESCAPE '\\'"))
+        .map(|i| format!("fold_case({haystack}) LIKE ?{i} ESCAPE '\\'"))
         .collect();
     format!(" WHERE {}", conds.join(" AND "))
 }
@@ -415,7 +415,7 @@ pub fn searched<T>(
 ) -> Result<Vec<T>> {
     let pats = like_patterns(q);
     let sql = format!(
-        "SELECT * FROM {table}{} ORDER BY {order} COLLATE NOCASE",
+        "SELECT * FROM {table}{} ORDER BY {order} COLLATE natural_de",
         search_clause(hay, pats.len())
     );
     query(conn, &sql, rusqlite::params_from_iter(pats.iter()), f)

@@ -197,6 +197,12 @@ mail_received: boolean, folder_trash: string, folder_junk: string, folder_sent: 
  */
 oauth_mechanism: OauthMechanism, created_at: string, updated_at: string, };
 
+export type AccountSummary = { id: number, name: string, email: string, owner: Owner, 
+/**
+ * The owning user's login or the owning group's name.
+ */
+owner_name: string, password: SecretState, mail_received: boolean, };
+
 export type AccountInput = { name: string, email: string, sender_name: string, reply_to: string, owner: Owner | null, user_ids: Array<number>, company_id: number | null, incoming_server_id: number | null, outgoing_server_id: number | null, username: string, password: SecretUpdate, mailbox_path: string, folder_trash: string, folder_junk: string, folder_sent: string, only_subscribed: boolean, folders: Array<AccountFolder>, may_send: boolean, may_receive: boolean, may_out_of_office: boolean, send_bcc: string, signature: string, auto_fetch: boolean, verbose_log: boolean, 
 /**
  * OAuth2 logins: which SASL mechanism carries the token (`auto`: what the server offers).
