@@ -6,6 +6,7 @@
 
 mod commands;
 mod ipc;
+mod marks;
 mod window;
 
 use mailbox_admin_core::{paths, App, Lang};
@@ -28,6 +29,7 @@ fn db_arg(args: impl Iterator<Item = String>) -> Option<PathBuf> {
 }
 
 pub fn run() {
+    marks::start();
     let db = paths::resolve_db_path(db_arg(std::env::args()));
     let app = match App::open(&db, Lang::from_env()) {
         Ok(app) => app,

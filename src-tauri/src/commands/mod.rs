@@ -30,6 +30,12 @@ use mailbox_admin_core::{Error, FieldError, Lang};
 // or below the table; `cx` derefs to the core `App`.
 commands! {
     app_info() -> AppInfo = |cx| cx.info();
+    /// A benchmark mark: with `MAILBOX_ADMIN_MARKS=1` the backend prints
+    /// `mailbox-admin-mark <label> <ms since process start>` to stderr; otherwise nothing.
+    mark(label: String) -> () = |cx| {
+        crate::marks::mark(&label);
+        Ok(())
+    };
     /// Who uses a record, named in the delete question before anyone confirms.
     used_by(kind: Referenced, id: i64) -> Vec<String> = |cx| cx.used_by(kind, id);
     /// Backend messages (errors, diagnoses) follow the UI's language.
@@ -72,6 +78,14 @@ commands! {
         list: list_accounts, get: get_account, create: create_account, update: update_account,
         delete: delete_account,
     }
+    /// The accounts' list lines matching `query`, in name order: what the Accounts tab shows
+    /// (the form loads the whole account).
+    list_account_summaries(query: String) -> Vec<AccountSummary> =
+        |cx| cx.blocking(move |cx| cx.list_account_summaries(&query)).await;
+    /// The ids of the accounts `query` finds, unordered — the search as one types: the tab
+    /// keeps the lines it loaded and shows those.
+    search_accounts(query: String) -> Vec<i64> =
+        |cx| cx.blocking(move |cx| cx.search_accounts(&query)).await;
     /// The outgoing server the account really uses and the level it comes from.
     effective_outgoing(id: i64) -> EffectiveOutgoing = |cx| cx.effective_outgoing(id);
     /// The login the account really uses on its incoming server and where it comes from.

@@ -4,6 +4,7 @@ import { resetLangForTests } from '$lib/i18n.svelte';
 import type {
   FieldCode,
   Account,
+  AccountSummary,
   AccountInput,
   CalendarInput,
   OauthProviderInput,
@@ -342,6 +343,23 @@ export function freshEachTest(more?: () => void): void {
   });
 }
 
+/** An account's list line. */
+export function summaryOf(a: Account, users: User[] = [], groups: Group[] = []): AccountSummary {
+  const owner =
+    a.owner.kind === 'user'
+      ? users.find((u) => u.id === a.owner.id)?.login
+      : groups.find((g) => g.id === a.owner.id)?.name;
+  return {
+    id: a.id,
+    name: a.name,
+    email: a.email,
+    owner: a.owner,
+    owner_name: owner ?? '',
+    password: a.password,
+    mail_received: a.mail_received,
+  };
+}
+
 /** Default answers: an empty installation with a working keyring. */
 export function resetBackend() {
   vi.resetAllMocks();
@@ -354,6 +372,14 @@ export function resetBackend() {
   api.listGroups.mockResolvedValue([]);
   api.listEmployees.mockResolvedValue([]);
   api.listAccounts.mockResolvedValue([]);
+  // The Accounts tab's lines and search: the projection of what `listAccounts` answers, as
+  // the core makes them (owner's login or group name from the users and groups listed).
+  api.listAccountSummaries.mockImplementation(async (q) => {
+    const [accounts, users, groups] = await Promise.all([api.listAccounts(q), api.listUsers(''), api.listGroups('')]);
+    return (accounts ?? []).map((a) => summaryOf(a, users ?? [], groups ?? []));
+  });
+  api.searchAccounts.mockImplementation(async (q) => ((await api.listAccounts(q)) ?? []).map((a) => a.id));
+  api.mark.mockResolvedValue(undefined);
   api.listCalendars.mockResolvedValue([]);
   api.listMobileDevices.mockResolvedValue([]);
   api.listCertificates.mockResolvedValue([]);

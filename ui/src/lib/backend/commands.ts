@@ -3,6 +3,7 @@
 import type {
   Account,
   AccountInput,
+  AccountSummary,
   AccountTestOptions,
   AppInfo,
   AutoconfigOut,
@@ -75,6 +76,7 @@ import { call, streamed, type RunningTest } from './ipc';
  * excluded: `streamed` makes it up) and the key of the progress Channel. */
 export const COMMANDS = {
   appInfo: { command: 'app_info', args: [], channel: null },
+  mark: { command: 'mark', args: ['label'], channel: null },
   usedBy: { command: 'used_by', args: ['kind', 'id'], channel: null },
   setLanguage: { command: 'set_language', args: ['lang'], channel: null },
   listServers: { command: 'list_servers', args: ['query'], channel: null },
@@ -109,6 +111,8 @@ export const COMMANDS = {
   createAccount: { command: 'create_account', args: ['input'], channel: null },
   updateAccount: { command: 'update_account', args: ['id', 'version', 'input'], channel: null },
   deleteAccount: { command: 'delete_account', args: ['id', 'version'], channel: null },
+  listAccountSummaries: { command: 'list_account_summaries', args: ['query'], channel: null },
+  searchAccounts: { command: 'search_accounts', args: ['query'], channel: null },
   effectiveOutgoing: { command: 'effective_outgoing', args: ['id'], channel: null },
   effectiveLogin: { command: 'effective_login', args: ['id'], channel: null },
   listOauthProviders: { command: 'list_oauth_providers', args: ['query'], channel: null },
@@ -160,6 +164,14 @@ export const COMMANDS = {
 
 export function appInfo(): Promise<AppInfo> {
   return call('app_info');
+}
+
+/**
+ * A benchmark mark: with `MAILBOX_ADMIN_MARKS=1` the backend prints
+ * `mailbox-admin-mark <label> <ms since process start>` to stderr; otherwise nothing.
+ */
+export function mark(label: string): Promise<void> {
+  return call('mark', { label });
 }
 
 /** Who uses a record, named in the delete question before anyone confirms. */
@@ -316,6 +328,22 @@ export function updateAccount(
 
 export function deleteAccount(id: number, version: number): Promise<Removed> {
   return call('delete_account', { id, version });
+}
+
+/**
+ * The accounts' list lines matching `query`, in name order: what the Accounts tab shows
+ * (the form loads the whole account).
+ */
+export function listAccountSummaries(query: string): Promise<Array<AccountSummary>> {
+  return call('list_account_summaries', { query });
+}
+
+/**
+ * The ids of the accounts `query` finds, unordered — the search as one types: the tab
+ * keeps the lines it loaded and shows those.
+ */
+export function searchAccounts(query: string): Promise<Array<number>> {
+  return call('search_accounts', { query });
 }
 
 /** The outgoing server the account really uses and the level it comes from. */

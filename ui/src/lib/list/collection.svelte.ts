@@ -4,9 +4,16 @@
 import { asApiError } from '$lib/backend';
 import type { ApiError, Removed } from '$lib/backend';
 import { isMessageKey, t, tn } from '$lib/i18n.svelte';
+import { tick } from 'svelte';
 import type { MessageKey } from '$lib/i18n.svelte';
 
-export const SEARCH_DEBOUNCE_MS = 150;
+/** Waits until the next frame has been painted (a frame, then the task after it). */
+export function painted(): Promise<void> {
+  return new Promise((done) => {
+    if (typeof requestAnimationFrame !== 'function') return done();
+    requestAnimationFrame(() => setTimeout(done, 0));
+  });
+}
 
 export type Selection = { kind: 'none' } | { kind: 'new' } | { kind: 'item'; id: number };
 
@@ -35,10 +42,21 @@ export type ListTexts = {
   [K in MessageKey]: K extends `${infer P}.pick` ? (`${P}.${ListKey}` extends MessageKey ? P : never) : never;
 }[MessageKey];
 
-export type CollectionOptions<T> = {
-  list: (query: string) => Promise<T[]>;
+/**
+ * `T`: an entry as the form edits it; `L`: as the list shows it (by default the same; a
+ * lighter line type, e.g. `AccountSummary`, needs `get`).
+ */
+export type CollectionOptions<T, L = T> = {
+  list: (query: string) => Promise<L[]>;
+  /** What a keystroke in the search asks (default: `list`); see `searchById`. */
+  typed?: (query: string) => Promise<L[]>;
   /** Fetches one entry fresh; without it, the entry is taken from the (reloaded) list. */
   get?: (id: number) => Promise<T>;
+  /**
+   * Records each keystroke's latency in the search (input → list updated and painted) as a
+   * `performance.measure` of this name (docs/ARCHITECTURE.md, "Marks").
+   */
+  measure?: string;
   /** What notices call an entry (default: its `name`). */
   name?: (item: T) => string;
   /** The prefix of the list's texts and notices (`servers` → `servers.pick`, `servers.saved`, …). */
@@ -49,9 +67,9 @@ export type CollectionOptions<T> = {
   add?: MessageKey;
 };
 
-export class Collection<T extends { id: number }> {
+export class Collection<T extends { id: number }, L extends { id: number } = T> {
   query = $state('');
-  items = $state.raw<T[]>([]);
+  items = $state.raw<L[]>([]);
   loading = $state(true);
   listError = $state<string | null>(null);
   selection = $state<Selection>({ kind: 'none' });
@@ -67,11 +85,13 @@ export class Collection<T extends { id: number }> {
   /** How many entries there are without a search (from the last unfiltered load). */
   total = $state<number | null>(null);
 
-  #opts: CollectionOptions<T>;
-  #timer: ReturnType<typeof setTimeout> | undefined;
+  #opts: CollectionOptions<T, L>;
   #seq = 0;
+  /** The performance marks of the keystrokes whose list is not painted yet. */
+  #typed: string[] = [];
+  #keystrokes = 0;
 
-  constructor(opts: CollectionOptions<T>) {
+  constructor(opts: CollectionOptions<T, L>) {
     this.#opts = opts;
   }
 
@@ -100,10 +120,12 @@ export class Collection<T extends { id: number }> {
     return this.selection.kind === 'item' ? this.selection.id : null;
   }
 
-  refresh = async (): Promise<void> => {
+  refresh = async (typing = false): Promise<void> => {
     const mine = ++this.#seq;
+    // The keystrokes so far are answered by this query (it reads the search as it is now).
+    const served = this.#typed.length;
     try {
-      const list = await this.#opts.list(this.query);
+      const list = await (typing && this.#opts.typed ? this.#opts.typed : this.#opts.list)(this.query);
       if (mine !== this.#seq) return; // a newer search answered (or will answer) instead
       this.items = list;
       if (this.query.trim() === '') this.total = list.length;
@@ -113,15 +135,44 @@ export class Collection<T extends { id: number }> {
     } finally {
       if (mine === this.#seq) this.loading = false;
     }
+    if (mine === this.#seq && served > 0) void this.#measure(this.#typed.splice(0, served));
   };
 
-  /** Searches after a short pause in typing. */
-  search = (): void => {
-    clearTimeout(this.#timer);
-    this.#timer = setTimeout(() => void this.refresh(), SEARCH_DEBOUNCE_MS);
+  /** Each keystroke's latency, once the list it asked for is on screen. */
+  async #measure(marks: string[]): Promise<void> {
+    await tick();
+    await painted();
+    const name = this.#opts.measure;
+    if (!name) return;
+    for (const m of marks) {
+      try {
+        performance.measure(name, m);
+      } catch {
+        // the mark was cleared (performance buffer full): that keystroke goes unmeasured
+      }
+      performance.clearMarks(m);
+    }
+  }
+
+  /**
+   * Searches at once, on every keystroke: a search is a few milliseconds in the core, and an
+   * answer overtaken by a newer keystroke is dropped (`refresh`).
+   */
+  search = (e?: Event): void => {
+    // The field's value as typed (whatever order the bound value and this handler run in).
+    const field = e?.currentTarget;
+    if (field instanceof HTMLInputElement) this.query = field.value;
+    if (this.#opts.measure && typeof performance !== 'undefined') {
+      const m = `${this.#opts.measure}:input:${++this.#keystrokes}`;
+      performance.mark(m);
+      this.#typed.push(m);
+    }
+    void this.refresh(true);
   };
 
-  dispose = (): void => clearTimeout(this.#timer);
+  dispose = (): void => {
+    this.#typed = [];
+  };
 
   /** Changes the selection, or asks first when the form has unsaved edits. */
   request = (next: Selection): void => {
@@ -137,7 +188,8 @@ export class Collection<T extends { id: number }> {
     if (this.#opts.get) return this.#opts.get(id);
     const found = (await this.#opts.list('')).find((x) => x.id === id);
     if (!found) throw { code: 'not_found', message: `#${id}`, field: null, fields: [] } satisfies ApiError;
-    return found;
+    // Without `get` the list's entries are the form's (L = T).
+    return found as unknown as T;
   }
 
   apply = async (next: Selection, after?: Notice, fresh = false): Promise<void> => {
@@ -145,7 +197,7 @@ export class Collection<T extends { id: number }> {
     if (next.kind === 'item') {
       const listed = this.items.find((x) => x.id === next.id);
       try {
-        this.current = this.#opts.get || fresh || !listed ? await this.#fetch(next.id) : listed;
+        this.current = this.#opts.get || fresh || !listed ? await this.#fetch(next.id) : (listed as unknown as T);
       } catch (e) {
         const err = asApiError(e);
         this.notice = { kind: 'error', text: err.message, items: [] };
@@ -215,6 +267,33 @@ export class Collection<T extends { id: number }> {
     await this.apply({ kind: 'item', id }, { kind: 'success', key: 'common.reloaded', items: [] }, true);
     void this.refresh();
   };
+}
+
+/**
+ * A list for many entries (10,000 accounts): its lines are loaded whole when the list is
+ * (re)loaded, and a keystroke in the search asks the core only which ids match — a few
+ * kilobytes instead of every line again — and shows those of the loaded lines, in their
+ * order. The core decides what matches (`search`) and the order (`all`), as for `mbadmin`.
+ */
+export function searchById<L extends { id: number }>(
+  all: (query: string) => Promise<L[]>,
+  search: (query: string) => Promise<number[]>,
+): { list: (query: string) => Promise<L[]>; typed: (query: string) => Promise<L[]> } {
+  let lines: L[] | null = null;
+  const shown = async (query: string, reload: boolean): Promise<L[]> => {
+    if (query.trim() === '') return (lines = await all(''));
+    const [loaded, ids] = await Promise.all([reload || lines === null ? all('') : lines, search(query)]);
+    lines = loaded;
+    const found = new Set(ids);
+    let out = loaded.filter((l) => found.has(l.id));
+    if (out.length < found.size) {
+      // Created elsewhere (mbadmin) since the lines were loaded: load them again.
+      lines = await all('');
+      out = lines.filter((l) => found.has(l.id));
+    }
+    return out;
+  };
+  return { list: (q) => shown(q, true), typed: (q) => shown(q, false) };
 }
 
 /**

@@ -4,6 +4,7 @@ import { vi } from 'vitest';
 import type * as Real from '../commands';
 
 export const appInfo = vi.fn<typeof Real.appInfo>();
+export const mark = vi.fn<typeof Real.mark>();
 export const usedBy = vi.fn<typeof Real.usedBy>();
 export const setLanguage = vi.fn<typeof Real.setLanguage>();
 export const listServers = vi.fn<typeof Real.listServers>();
@@ -38,6 +39,8 @@ export const getAccount = vi.fn<typeof Real.getAccount>();
 export const createAccount = vi.fn<typeof Real.createAccount>();
 export const updateAccount = vi.fn<typeof Real.updateAccount>();
 export const deleteAccount = vi.fn<typeof Real.deleteAccount>();
+export const listAccountSummaries = vi.fn<typeof Real.listAccountSummaries>();
+export const searchAccounts = vi.fn<typeof Real.searchAccounts>();
 export const effectiveOutgoing = vi.fn<typeof Real.effectiveOutgoing>();
 export const effectiveLogin = vi.fn<typeof Real.effectiveLogin>();
 export const listOauthProviders = vi.fn<typeof Real.listOauthProviders>();
