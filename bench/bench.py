@@ -160,8 +160,16 @@ def main():
         f"`mbadmin account add` per account, password to the keyring) took {setup_s:.0f} s and is not measured.",
         "",
     ]
-    with open(os.path.join(ROOT, "BENCH.md"), "w") as f:
-        f.write("\n".join(lines))
+    # Only the top section is this script's: the sections after it (## …) are kept.
+    path = os.path.join(ROOT, "BENCH.md")
+    rest = ""
+    if os.path.exists(path):
+        with open(path) as f:
+            old = f.read()
+        cut = old.find("\n## ")
+        rest = old[cut:] if cut >= 0 else ""
+    with open(path, "w") as f:
+        f.write("\n".join(lines) + rest)
     print("\n".join(lines))
 
 
