@@ -186,7 +186,7 @@ describe('Alle testen', () => {
     render(AccountsTab);
     await u.click(screen.getByTestId('accounts-test-all'));
     const panel = await screen.findByTestId('bulk-panel');
-    expect(within(panel).getByTestId('bulk-concurrency')).toHaveValue('8');
+    expect(within(panel).getByTestId('bulk-concurrency')).toHaveValue('40');
     expect(panel).toHaveTextContent('Getestet werden alle Konten.');
     await u.clear(within(panel).getByTestId('bulk-concurrency'));
     await u.type(within(panel).getByTestId('bulk-concurrency'), '4');
@@ -243,7 +243,7 @@ describe('Alle testen', () => {
     await u.click(screen.getByTestId('accounts-test-all'));
     expect(await screen.findByTestId('bulk-panel')).toHaveTextContent('auf „vertrieb“ passen');
     await u.click(screen.getByTestId('bulk-start'));
-    expect(api.testAll).toHaveBeenCalledWith('vertrieb', 8, OPTIONS, expect.any(Function));
+    expect(api.testAll).toHaveBeenCalledWith('vertrieb', 40, OPTIONS, expect.any(Function));
     const r = bulkResult({ account_id: 5, account: 'Vertrieb' });
     c.resolve({ results: [r], passed: 1, failed: 0, temporary: 0, duration_ms: 300 });
     expect(await screen.findByTestId('bulk-summary')).toHaveTextContent('1 bestanden, 0 fehlgeschlagen');
