@@ -15,8 +15,9 @@ app_pkgs=(libwebkit2gtk-4.1-dev libgtk-3-dev libayatana-appindicator3-dev librsv
   libssl-dev libdbus-1-dev file curl ca-certificates xdg-utils)
 # Launching the window on a machine without a display (a server, CI) needs Xvfb.
 app_pkgs+=(xvfb xauth dbus dbus-x11 gnome-keyring libsecret-tools)
-# openssl: the certificate-store tests make PEM and PKCS#12 files with it.
-test_pkgs=(webkit2gtk-driver imagemagick openssl)
+# openssl: the certificate-store tests make PEM and PKCS#12 files with it; xdotool answers
+# the native save dialog in tests/e2e/files.test.mjs.
+test_pkgs=(webkit2gtk-driver imagemagick openssl xdotool)
 # The real mail servers the connection tests start on loopback (crates/core/tests/support/
 # servers.rs); `unshare` (util-linux) gives one test a network namespace without a route.
 test_pkgs+=(dovecot-imapd dovecot-pop3d dovecot-lmtpd postfix util-linux)

@@ -4,10 +4,11 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { startDriver, Session, selectByText, shot, untilRow } from "./webdriver.mjs";
+import { answerSaveDialog } from "./helpers.mjs";
 
 const root = resolve(import.meta.dirname, "../..");
 const APP = process.env.E2E_APP ?? join(root, "target/debug/mailbox-admin");
@@ -24,7 +25,6 @@ const mbadminWarned = (...args) =>
 
 let driver;
 before(async () => {
-  // The window's downloads land in the app's working directory: the test's own.
   driver = await startDriver({ cwd: dir });
   mbadmin("server", "add", "--name", "IMAP Zentrale", "--host", "imap.mueller-bau.example", "--security", "tls");
   mbadmin("outgoing", "add", "--name", "SMTP Zentrale", "--host", "smtp.mueller-bau.example", "--security", "starttls");
@@ -59,9 +59,13 @@ test("Mobile tab: choose an account, see its QR code, export the profile, the de
     await selectByText(s, '[data-testid="provision-user"]', "Max Mustermann");
     await s.until(async () => (await s.value('[data-testid="provision-device"]')) === "iPhone Max Postfach", "device name");
     await s.click('[data-testid="provision-export-profile"]');
+    // Saved where the native save dialog is told (xdotool types the path), owner-only.
+    const file = join(dir, "profil", "max-mueller-bau.example.mobileconfig");
+    mkdirSync(join(dir, "profil"));
+    await answerSaveDialog(file);
     await untilRow(s, "mobile-item", "iPhone Max Postfach");
-    const file = join(dir, "max-mueller-bau.example.mobileconfig");
-    await s.until(() => existsSync(file), "the downloaded profile");
+    await s.until(() => existsSync(file), "the saved profile");
+    assert.equal(statSync(file).mode & 0o777, 0o600, "a profile is owner-only");
     const host = execFileSync("python3", [
       "-c",
       "import plistlib,sys; print(plistlib.load(open(sys.argv[1],'rb'))['PayloadContent'][0]['IncomingMailServerHostName'])",

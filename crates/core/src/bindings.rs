@@ -2,7 +2,7 @@
 //! A test regenerates it and fails when the committed file differs (run with
 //! `UPDATE_BINDINGS=1 cargo test -p mailbox-admin-core bindings` to refresh it).
 
-use crate::app::{AppInfo, Removed};
+use crate::app::{AppInfo, FileSave, Removed};
 use crate::error::{ApiError, ErrorCode, FieldError};
 use crate::i18n::Lang;
 use crate::model::*;
@@ -30,6 +30,7 @@ pub fn render() -> String {
     decl::<SecretUpdate>(&cfg, &mut out);
     decl::<Saved<()>>(&cfg, &mut out);
     decl::<Removed>(&cfg, &mut out);
+    decl::<FileSave>(&cfg, &mut out);
     decl::<AppInfo>(&cfg, &mut out);
     decl::<Protocol>(&cfg, &mut out);
     decl::<Security>(&cfg, &mut out);

@@ -2,6 +2,7 @@
 //! handler and the UI's TypeScript wrappers and mocks are generated from it (see `crate::ipc`).
 
 pub mod confirm;
+pub mod files;
 pub mod oauth;
 pub mod probe;
 
@@ -18,7 +19,7 @@ use mailbox_admin_core::app::probe::{
     AccountTestOptions, BulkResult, BulkSummary, TestOptions, TestRun, TestTargetKind,
 };
 use mailbox_admin_core::app::transfer::{ExportOptions, ImportOptions, ImportReport};
-use mailbox_admin_core::app::{AppInfo, Referenced, Removed};
+use mailbox_admin_core::app::{AppInfo, FileSave, Referenced, Removed};
 use mailbox_admin_core::detect::DetectResult;
 use mailbox_admin_core::domain::DomainReport;
 use mailbox_admin_core::error::FieldIssue;
@@ -170,6 +171,19 @@ commands! {
         }
         cx.export_config(&options).map(|doc| pretty(&doc))
     };
+    /// Exports into a file the user picks in the native save dialog (owner-only: it may hold
+    /// the sealed passwords); `cancelled` writes nothing. The export never passes the page.
+    export_config_to_file(options: ExportOptions) -> FileSave = |cx| {
+        if options.include_secrets {
+            confirm::secret_export(&cx).await?;
+        }
+        let doc = cx.blocking(move |cx| cx.export_config(&options)).await?;
+        files::save_as(&cx, EXPORT_FILE, pretty(&doc).into_bytes(), true, true).await
+    };
+    /// Saves bytes the window produced (a profile, a QR code, autoconfig XML) where the user
+    /// picks in the native save dialog; owner-only when `owner_only` (a password or key inside).
+    save_file(file_name: String, data_base64: String, owner_only: bool) -> FileSave =
+        |cx| files::save_as(&cx, &file_name, files::decode(&data_base64)?, owner_only, false).await;
     import_config(json: String, options: ImportOptions) -> ImportReport =
         |cx| cx.import_config(&parse_json(&json)?, &options);
 
@@ -208,6 +222,9 @@ commands! {
     /// TLS-RPT, autoconfig and SRV; findings are in the report, bad input is a field error.
     check_domain(input: DomainCheckInput) -> DomainReport = |cx| cx.check_domain(&input).await;
 }
+
+/// The name the save dialog suggests for an export.
+const EXPORT_FILE: &str = "mailbox-admin-export.json";
 
 /// The export as a file a person can read and diff.
 fn pretty(doc: &serde_json::Value) -> String {

@@ -380,6 +380,7 @@ export function resetBackend() {
   });
   api.searchAccounts.mockImplementation(async (q) => ((await api.listAccounts(q)) ?? []).map((a) => a.id));
   api.mark.mockResolvedValue(undefined);
+  api.saveFile.mockImplementation(async (name, data) => ({ outcome: 'saved', path: `/home/anna/${name}`, bytes: data.length }));
   api.listCalendars.mockResolvedValue([]);
   api.listMobileDevices.mockResolvedValue([]);
   api.listCertificates.mockResolvedValue([]);

@@ -53,6 +53,16 @@ pub struct AppInfo {
     pub unconfigured: bool,
 }
 
+/// What became of a file the user asked the window to save (the native save dialog).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(tag = "outcome", rename_all = "snake_case")]
+pub enum FileSave {
+    /// Written whole to `path` (owner-only when it holds a secret).
+    Saved { path: String, bytes: u64 },
+    /// The dialog was closed without a choice: nothing was written.
+    Cancelled,
+}
+
 /// The result of a delete, with anything that could not be cleaned up.
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
 pub struct Removed {

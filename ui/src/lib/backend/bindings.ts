@@ -23,6 +23,8 @@ export type Saved<T> = { item: T, warnings: Array<ApiError>, };
 
 export type Removed = { id: number, warnings: Array<ApiError>, };
 
+export type FileSave = { "outcome": "saved", path: string, bytes: number, } | { "outcome": "cancelled" };
+
 export type AppInfo = { version: string, db_path: string, schema_version: number, keyring: string, keyring_available: boolean, 
 /**
  * The operating system's language (LANG / LC_*), which the UI follows until the user

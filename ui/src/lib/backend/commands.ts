@@ -32,6 +32,7 @@ import type {
   EmployeeInput,
   ExportOptions,
   FieldError,
+  FileSave,
   GeneralSettings,
   Group,
   GroupInput,
@@ -150,6 +151,8 @@ export const COMMANDS = {
   listPresets: { command: 'list_presets', args: [], channel: null },
   checkInput: { command: 'check_input', args: ['kind', 'json'], channel: null },
   exportConfig: { command: 'export_config', args: ['options'], channel: null },
+  exportConfigToFile: { command: 'export_config_to_file', args: ['options'], channel: null },
+  saveFile: { command: 'save_file', args: ['fileName', 'dataBase64', 'ownerOnly'], channel: null },
   importConfig: { command: 'import_config', args: ['json', 'options'], channel: null },
   testServer: { command: 'test_server', args: ['id', 'options'], channel: 'onEvent' },
   testOutgoing: { command: 'test_outgoing', args: ['id', 'options'], channel: 'onEvent' },
@@ -548,6 +551,26 @@ export function checkInput(kind: TemplateKind, json: string): Promise<Array<Fiel
  */
 export function exportConfig(options: ExportOptions): Promise<string> {
   return call('export_config', { options });
+}
+
+/**
+ * Exports into a file the user picks in the native save dialog (owner-only: it may hold
+ * the sealed passwords); `cancelled` writes nothing. The export never passes the page.
+ */
+export function exportConfigToFile(options: ExportOptions): Promise<FileSave> {
+  return call('export_config_to_file', { options });
+}
+
+/**
+ * Saves bytes the window produced (a profile, a QR code, autoconfig XML) where the user
+ * picks in the native save dialog; owner-only when `owner_only` (a password or key inside).
+ */
+export function saveFile(
+  fileName: string,
+  dataBase64: string,
+  ownerOnly: boolean,
+): Promise<FileSave> {
+  return call('save_file', { fileName, dataBase64, ownerOnly });
 }
 
 export function importConfig(json: string, options: ImportOptions): Promise<ImportReport> {

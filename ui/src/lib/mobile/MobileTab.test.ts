@@ -83,6 +83,8 @@ describe('mobile tab', () => {
       }),
     );
     expect(await screen.findByTestId('provision-notice')).toHaveTextContent('„iPhone Max Postfach“');
+    // Through the native save dialog, owner-only (a profile may hold the password).
+    expect(api.saveFile).toHaveBeenCalledWith('max-example.com.mobileconfig', 'PD94bWw+', true);
     const item = await screen.findByTestId('mobile-item');
     expect(item).toHaveTextContent('iPhone Max Postfach');
     expect(item).toHaveTextContent('Apple-Profil');

@@ -164,49 +164,48 @@ describe('templates', () => {
 });
 
 describe('export', () => {
-  it('without secrets: no passphrase, the JSON is offered as a download', async () => {
-    const createObjectURL = vi.fn(() => 'blob:export');
-    // jsdom has no object URLs; the webview does.
-    vi.stubGlobal('URL', class extends URL {
-      static createObjectURL = createObjectURL;
-    });
-    const clicked: HTMLAnchorElement[] = [];
-    vi.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(function (this: HTMLAnchorElement) {
-      clicked.push(this);
-    });
-    api.exportConfig.mockResolvedValue('{"format":"mailbox-admin"}');
+  it('without secrets: no passphrase; the backend saves it where the save dialog says, and the page says where', async () => {
+    api.exportConfigToFile.mockResolvedValue({ outcome: 'saved', path: '/home/anna/mailbox-admin-export.json', bytes: 3072 });
     const u = userEvent.setup();
     render(TransferSection);
     await u.click(screen.getByTestId('export-run'));
-    await waitFor(() => expect(api.exportConfig).toHaveBeenCalledWith({ include_secrets: false, passphrase: null }));
-    expect(await screen.findByTestId('export-done')).toHaveTextContent('Ohne Passwörter');
-    expect(clicked).toHaveLength(1);
-    expect(clicked[0].download).toBe('mailbox-admin-export.json');
-    expect(clicked[0].href).toBe('blob:export');
-    const blob = (createObjectURL.mock.calls[0] as unknown[])[0] as Blob;
-    expect(await blob.text()).toBe('{"format":"mailbox-admin"}');
+    await waitFor(() => expect(api.exportConfigToFile).toHaveBeenCalledWith({ include_secrets: false, passphrase: null }));
+    const done = await screen.findByTestId('export-done');
+    expect(done).toHaveTextContent('Export gespeichert (3 KB): /home/anna/mailbox-admin-export.json');
+    expect(done).toHaveTextContent('Ohne Passwörter');
+    // The configuration itself never reaches the page.
+    expect(api.exportConfig).not.toHaveBeenCalled();
+  });
+
+  it('a cancelled save dialog is said as such, not as an export', async () => {
+    api.exportConfigToFile.mockResolvedValue({ outcome: 'cancelled' });
+    const u = userEvent.setup();
+    render(TransferSection);
+    await u.click(screen.getByTestId('export-run'));
+    expect(await screen.findByTestId('export-cancelled')).toHaveTextContent('Speichern-Dialog wurde abgebrochen');
+    expect(screen.queryByTestId('export-done')).toBeNull();
   });
 
   it('with secrets: a passphrase of at least 8 characters is required', async () => {
-    api.exportConfig.mockResolvedValue('{}');
+    api.exportConfigToFile.mockResolvedValue({ outcome: 'saved', path: '/tmp/e.json', bytes: 10 });
     const u = userEvent.setup();
     render(TransferSection);
     await u.click(screen.getByTestId('export-secrets'));
     await u.type(screen.getByTestId('export-passphrase'), 'kurz');
     await u.click(screen.getByTestId('export-run'));
     expect(screen.getByTestId('export-error')).toHaveTextContent('mindestens 8 Zeichen');
-    expect(api.exportConfig).not.toHaveBeenCalled();
+    expect(api.exportConfigToFile).not.toHaveBeenCalled();
     await u.type(screen.getByTestId('export-passphrase'), 'genug!!');
     // A typo in the repetition: refused, nothing exported.
     await u.type(screen.getByTestId('export-passphrase-repeat'), 'kurzgenug!?');
     await u.click(screen.getByTestId('export-run'));
     expect(screen.getByTestId('export-error')).toHaveTextContent('stimmen nicht überein');
-    expect(api.exportConfig).not.toHaveBeenCalled();
+    expect(api.exportConfigToFile).not.toHaveBeenCalled();
     await u.clear(screen.getByTestId('export-passphrase-repeat'));
     await u.type(screen.getByTestId('export-passphrase-repeat'), 'kurzgenug!!');
     await u.click(screen.getByTestId('export-run'));
     await waitFor(() =>
-      expect(api.exportConfig).toHaveBeenCalledWith({ include_secrets: true, passphrase: 'kurzgenug!!' }),
+      expect(api.exportConfigToFile).toHaveBeenCalledWith({ include_secrets: true, passphrase: 'kurzgenug!!' }),
     );
     expect(await screen.findByTestId('export-done')).toHaveTextContent('verschlüsselt enthalten');
   });

@@ -28,28 +28,5 @@ export function bytesToBase64(bytes: Uint8Array): string {
   return btoa(bin);
 }
 
-/** Offers `text` as a file download (Blob + temporary link); returns the link's URL. */
-export function downloadText(text: string, filename: string, type = 'application/json'): string | null {
-  return download(new Blob([text], { type }), filename);
-}
-
-/** Offers base64-encoded bytes (a profile, a PNG) as a file download. */
-export function downloadBase64(data: string, filename: string, type: string): string | null {
-  const bin = atob(data);
-  const bytes = new Uint8Array(bin.length);
-  for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
-  return download(new Blob([bytes], { type }), filename);
-}
-
-function download(blob: Blob, filename: string): string | null {
-  if (typeof URL.createObjectURL !== 'function') return null;
-  const url = URL.createObjectURL(blob);
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = filename;
-  a.style.display = 'none';
-  document.body.append(a);
-  a.click();
-  a.remove();
-  return url;
-}
+// Files the window writes go through the backend's native save dialog (`saveFile`,
+// `exportConfigToFile`), never through a Blob download link.
