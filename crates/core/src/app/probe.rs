@@ -375,21 +375,27 @@ impl App {
     ) -> Result<BulkSummary> {
         let started = std::time::Instant::now();
         let accounts = self.list_accounts(query)?;
-        // Plans first (database and keyring reads are blocking calls: made here, they do not
-        // stall the tests in flight), then the tests, `concurrency` at a time.
-        let plans: Vec<(Account, Result<TestPlan>)> = accounts
-            .into_iter()
-            .map(|a| {
-                let plan = self.account_plan(a.id, opts).map(|mut p| {
+        // One account's plan: database and keyring reads (blocking calls). Made when a test
+        // slot is free, so the first results come out at once instead of after every plan
+        // of a large run; on a multi-threaded runtime the worker is marked blocking meanwhile,
+        // so the tests in flight go on.
+        let plan_of = |a: &Account| {
+            let build = || {
+                self.account_plan(a.id, opts).map(|mut p| {
                     // One OS verdict per server is enough; not one more connection per account.
                     for t in [&mut p.incoming, &mut p.outgoing].into_iter().flatten() {
                         t.os_verdict = false;
                     }
                     p
-                });
-                (a, plan)
-            })
-            .collect();
+                })
+            };
+            match tokio::runtime::Handle::try_current().map(|h| h.runtime_flavor()) {
+                Ok(tokio::runtime::RuntimeFlavor::MultiThread) => {
+                    tokio::task::block_in_place(build)
+                }
+                _ => build(),
+            }
+        };
         // Each test runs as its own task, so a multi-threaded runtime spreads the TLS work
         // over the cores; recording and reporting stay here, in order of completion.
         let lang = self.lang();
@@ -428,15 +434,19 @@ impl App {
             each(&res);
             results.push(res);
         };
-        for (a, plan) in plans {
-            let plan = match plan {
+        for a in accounts {
+            // A free slot first, then the plan: at most `concurrency` plans wait in memory.
+            let permit = limit.clone().acquire_owned().await.expect("semaphore open");
+            let plan = match plan_of(&a) {
                 Ok(mut p) => self.attach_oauth(&mut p, a.id).await.map(|_| p),
                 Err(e) => Err(e),
             };
             match plan {
-                Err(e) => finish(&a, Err(e), 0),
+                Err(e) => {
+                    drop(permit);
+                    finish(&a, Err(e), 0)
+                }
                 Ok(plan) => {
-                    let permit = limit.clone().acquire_owned().await.expect("semaphore open");
                     let cancel = cancel.clone();
                     let task = tasks.spawn(async move {
                         let report = probe::run(&plan, lang, &probe::no_progress, &cancel).await;
@@ -633,9 +643,18 @@ impl App {
     /// The DNS layer when a DNS server is set (`MAILBOX_ADMIN_DNS` or the general setting:
     /// split-horizon networks), so that stored records are tested against the same names
     /// detection found them under; `None`: the system's resolver.
+    /// Decided before a resolver is built: building hickory's resolver read the OS trust
+    /// store each time (a bulk run's strace: ~150 certificate files opened per account, one
+    /// resolver per server), and without a DNS server set none is needed.
     fn custom_dns(&self) -> Option<crate::dns::Dns> {
-        let dns = self.dns(None, Duration::from_secs(5)).ok()?;
-        matches!(dns.server(), crate::dns::DnsServer::Custom(_)).then_some(dns)
+        let settings = self.get_settings().ok()?;
+        let env = std::env::var(crate::dns::DNS_ENV).ok();
+        let server =
+            crate::dns::DnsServer::choose(None, env.as_deref(), &settings.dns_server).ok()?;
+        if !matches!(server, crate::dns::DnsServer::Custom(_)) {
+            return None;
+        }
+        self.dns(None, Duration::from_secs(5)).ok()
     }
 
     /// Stores a finished run and keeps the last runs of that record.
