@@ -21,40 +21,10 @@ use mailbox_admin_core::sensitive::SecretUpdate;
 use mailbox_admin_core::{App, Lang};
 use std::io::Read;
 
-const FIRST: &[&str] = &[
-    "Anna", "Jürgen", "Özlem", "Lukas", "Marie", "Ärne", "Sophie", "Paul", "Emma", "Felix", "Lena",
-    "Jonas", "Mia", "Elias", "Hannah", "Noah", "Lea", "Ben", "Clara", "Finn",
-];
-const LAST: &[&str] = &[
-    "Bauer",
-    "Müller",
-    "Schmidt",
-    "Schneider",
-    "Fischer",
-    "Weber",
-    "Meyer",
-    "Wagner",
-    "Becker",
-    "Schulz",
-    "Hoffmann",
-    "Schäfer",
-    "Koch",
-    "Richter",
-    "Klein",
-    "Wolf",
-    "Schröder",
-    "Neumann",
-    "Äbischer",
-    "Zimmermann",
-];
-
-fn ascii(s: &str) -> String {
-    s.to_lowercase()
-        .replace('ä', "ae")
-        .replace('ö', "oe")
-        .replace('ü', "ue")
-        .replace('ß', "ss")
-}
+// The same German names (umlauts included) as the seeding of the search tests.
+#[path = "../tests/support/seed.rs"]
+mod seed;
+use seed::{ascii, FIRST, LAST};
 
 fn main() {
     let mut args = std::env::args().skip(1);
