@@ -25,8 +25,9 @@ pub struct TestArgs {
     // default limit of 50 connections per client address (421: "failed temporarily"). 40
     // keeps room for the office's other clients behind the same address. The window's
     // default is the same (ui/src/lib/probe/BulkTest.svelte).
-    #[arg(long, default_value_t = 40)]
-    concurrency: usize,
+    /// 1–256 (the core's bound): 0 or more are refused, not silently changed.
+    #[arg(long, default_value_t = 40, value_parser = clap::value_parser!(u16).range(1..=256))]
+    concurrency: u16,
     /// With --all: only accounts whose fields match this text.
     #[arg(long, default_value = "")]
     search: String,
@@ -260,7 +261,7 @@ pub fn run(app: &App, args: TestArgs, json: bool) -> Result<Output, ApiError> {
             let cancel = CancellationToken::new();
             let summary = block_on_all_cores(
                 &cancel,
-                app.test_all(&args.search, args.concurrency, &opts, &line, &cancel),
+                app.test_all(&args.search, usize::from(args.concurrency), &opts, &line, &cancel),
             )?
             .map_err(err)?;
             let human = match lang {

@@ -357,3 +357,19 @@ fn the_app_and_the_cli_editing_one_record_end_in_a_clean_conflict() {
         .status
         .success());
 }
+
+#[test]
+fn a_bulk_test_refuses_a_concurrency_outside_1_to_256() {
+    let (_dir, db) = temp_db();
+    for bad in ["0", "257"] {
+        let o = mbadmin(&db, &format!("test --all --concurrency {bad}"));
+        assert_eq!(o.status.code(), Some(2), "--concurrency {bad}");
+        let err = text(&o.stderr);
+        assert!(
+            err.contains("--concurrency") && err.contains("1..=256"),
+            "{err}"
+        );
+    }
+    let o = mbadmin(&db, "test --all --concurrency 256");
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+}
