@@ -3,7 +3,7 @@
 use crate::common::{find, stdin_secret};
 use crate::crud::set_refs;
 use crate::crud::{
-    self, set, Accounts, AddArgs, ClearPassword, Cli, Crud, EditArgs, Fill, Help, NoArgs, R,
+    self, set, Accounts, ClearPassword, Cli, Crud, EditArgs, Fill, Help, NoArgs, TemplatedAdd, R,
 };
 use crate::server::FolderArgs;
 use crate::{fmt, Output};
@@ -143,7 +143,7 @@ fn effective_text(e: &EffectiveOutgoing) -> String {
 }
 
 impl Cli for Accounts {
-    type Add = AddArgs<Fields>;
+    type Add = TemplatedAdd<Fields>;
     type Edit = EditArgs<ClearPassword<Fields>>;
     type Rm = NoArgs;
     const COLUMNS: &'static [&'static str] = &["name", "email", "owner", "username"];

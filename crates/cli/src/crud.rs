@@ -217,6 +217,80 @@ impl<I: Named, F: Fill<I>> Build<I> for AddArgs<F> {
     }
 }
 
+/// `add --name NAME [--template NAME] [fields]`: a new record that starts from a saved
+/// template of its kind; the given options change it.
+#[derive(Args)]
+pub struct TemplatedAdd<F: Args> {
+    #[arg(long)]
+    name: String,
+    /// Start from this saved template (name or number, `mbadmin template list`); the other
+    /// options change what it says.
+    #[arg(long)]
+    template: Option<String>,
+    #[command(flatten)]
+    f: F,
+}
+
+impl<F: Args> TemplatedAdd<F> {
+    /// The input: `start`, else the template's, else the defaults — then the options.
+    fn build_from<I: Named + TemplateData>(self, app: &App, start: Option<I>) -> R<I>
+    where
+        F: Fill<I>,
+    {
+        let mut input = match (start, &self.template) {
+            (Some(i), _) => i,
+            (None, Some(t)) => app.input_from_template(t).map_err(|e| app.api_error(&e))?,
+            (None, None) => I::default(),
+        };
+        *input.name() = self.name;
+        self.f.fill(app, &mut input)?;
+        Ok(input)
+    }
+}
+
+impl<I: Named + TemplateData, F: Fill<I>> Build<I> for TemplatedAdd<F> {
+    fn build(self, app: &App) -> R<I> {
+        self.build_from(app, None)
+    }
+}
+
+/// A server's `add`: also `--preset NAME`, a built-in provider preset.
+#[derive(Args)]
+pub struct ServerAdd<F: Args> {
+    #[command(flatten)]
+    add: TemplatedAdd<F>,
+    /// Start from a built-in provider preset (`mbadmin template presets`: gmx, webde,
+    /// microsoft365, …): its host, port, encryption and sign-in.
+    #[arg(long, conflicts_with = "template")]
+    preset: Option<String>,
+}
+
+/// Inputs a provider preset can fill; `hint` is what the options say about the choice
+/// (an incoming server's protocol).
+pub trait FromPreset<F>: Sized {
+    fn from_preset(p: &Preset, hint: &F) -> Result<Self, Error>;
+}
+
+impl<I: Named + TemplateData + FromPreset<F>, F: Fill<I>> Build<I> for ServerAdd<F> {
+    fn build(self, app: &App) -> R<I> {
+        let start = match &self.preset {
+            Some(name) => Some(
+                find_preset(name)
+                    .and_then(|p| I::from_preset(&p, &self.add.f))
+                    .map_err(|e| app.api_error(&e))?,
+            ),
+            None => None,
+        };
+        self.add.build_from(app, start)
+    }
+}
+
+impl<F> FromPreset<F> for OutgoingInput {
+    fn from_preset(p: &Preset, _: &F) -> Result<Self, Error> {
+        Ok(p.outgoing_input())
+    }
+}
+
 /// `edit TARGET [--name NEW] [fields]`.
 #[derive(Args)]
 pub struct EditArgs<F: Args> {

@@ -2,14 +2,14 @@
 
 use crate::common::mirror;
 use crate::common::stdin_secret;
-use crate::crud::{set, set_refs, AddArgs, Cli, EditArgs, Fill, NoArgs, Outgoing, ServerEdit, R};
+use crate::crud::{set, set_refs, Cli, EditArgs, Fill, NoArgs, Outgoing, ServerAdd, ServerEdit, R};
 use crate::server::{EndpointArgs, TlsArgs};
 use clap::Args;
 use mailbox_admin_core::model::*;
 use mailbox_admin_core::App;
 
 impl Cli for Outgoing {
-    type Add = AddArgs<Fields>;
+    type Add = ServerAdd<Fields>;
     type Edit = EditArgs<ServerEdit<Fields>>;
     type Rm = NoArgs;
     const COLUMNS: &'static [&'static str] = &[

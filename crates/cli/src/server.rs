@@ -2,17 +2,17 @@
 
 use crate::common::{mirror, put};
 use crate::crud::{
-    set, set_refs, AddArgs, Cli, EditArgs, Fill, Help, NoArgs, ServerEdit, Servers, R,
+    set, set_refs, Cli, EditArgs, Fill, FromPreset, Help, NoArgs, ServerAdd, ServerEdit, Servers, R,
 };
 use crate::Output;
 use clap::Args;
 use mailbox_admin_core::model::{
-    AuthMethod, IncomingServer, Protocol, SecretUpdate, Security, ServerInput,
+    AuthMethod, IncomingServer, Preset, Protocol, SecretUpdate, Security, ServerInput,
 };
 use mailbox_admin_core::App;
 
 impl Cli for Servers {
-    type Add = AddArgs<FieldArgs>;
+    type Add = ServerAdd<FieldArgs>;
     type Edit = EditArgs<ServerEdit<FieldArgs>>;
     type Rm = NoArgs;
     const COLUMNS: &'static [&'static str] = &[];
@@ -220,6 +220,13 @@ impl Fill<ServerInput> for FieldArgs {
              allow_plaintext => allow_plaintext, folder_deleted => folder_deleted,
              delete_after_fetch => pop3_delete_after_fetch);
         Ok(())
+    }
+}
+
+/// `--preset` takes the provider's POP3 server with `--protocol pop3`, else its IMAP server.
+impl FromPreset<FieldArgs> for ServerInput {
+    fn from_preset(p: &Preset, f: &FieldArgs) -> Result<Self, mailbox_admin_core::Error> {
+        p.server_input(f.protocol.map_or(Protocol::Imap, Protocol::from))
     }
 }
 

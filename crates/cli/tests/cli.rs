@@ -373,3 +373,80 @@ fn a_bulk_test_refuses_a_concurrency_outside_1_to_256() {
     let o = mbadmin(&db, "test --all --concurrency 256");
     assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
 }
+
+#[test]
+fn add_starts_from_a_template_or_a_preset_and_the_options_change_it() {
+    let (_dir, db) = temp_db();
+    let ok = |line: &str| {
+        let o = mbadmin(&db, line);
+        assert!(o.status.success(), "{line}: {}", text(&o.stderr));
+        o
+    };
+    ok("server add --name Vorbild --host imap.firma.de:1993 --folder-trash Papierkorb --user postfach");
+    ok("template save --name Firmen-IMAP --from-kind incoming --from Vorbild");
+    ok("server add --name Filiale --template firmen-imap --user filiale");
+    let s = json(&ok("--json server show Filiale"));
+    assert_eq!(s["host"], "imap.firma.de");
+    assert_eq!(s["port"], 1993);
+    assert_eq!(s["folder_trash"], "Papierkorb");
+    assert_eq!(s["login_user"], "filiale", "the option beats the template");
+
+    // A preset: GMX's IMAP server, or its POP3 server with --protocol pop3.
+    ok("server add --name G1 --preset gmx");
+    let s = json(&ok("--json server show G1"));
+    assert_eq!(
+        (s["host"].as_str(), s["port"].as_i64()),
+        (Some("imap.gmx.net"), Some(993))
+    );
+    ok("server add --name G2 --preset GMX --protocol pop3");
+    let s = json(&ok("--json server show G2"));
+    assert_eq!(
+        (s["host"].as_str(), s["protocol"].as_str()),
+        (Some("pop.gmx.net"), Some("pop3"))
+    );
+    ok("outgoing add --name G3 --preset gmx");
+    let s = json(&ok("--json outgoing show G3"));
+    assert_eq!(
+        (s["host"].as_str(), s["port"].as_i64()),
+        (Some("mail.gmx.net"), Some(587))
+    );
+
+    // An account template: its servers and settings; the address is the new account's.
+    ok("user add --login anna --email anna@firma.de");
+    ok("account add --name Muster --email muster@firma.de --owner-user anna --folder-trash Papierkorb --may-out-of-office false");
+    ok("template save --name Konto-Vorlage --from-kind account --from Muster");
+    ok("account add --name Anna --template Konto-Vorlage --email anna@firma.de");
+    let a = json(&ok("--json account show Anna"));
+    assert_eq!(a["email"], "anna@firma.de");
+    assert_eq!(a["folder_trash"], "Papierkorb");
+    assert_eq!(a["may_out_of_office"], false);
+    let before = std::fs::read(&db).unwrap();
+    for (line, want) in [
+        ("server add --name X --template Nope", "does not exist"),
+        ("server add --name X --preset nope", "--preset: "),
+        (
+            "outgoing add --name X --template Firmen-IMAP",
+            "--template: ",
+        ),
+        (
+            "server add --name X --preset gmx --template Firmen-IMAP",
+            "cannot be used with",
+        ),
+    ] {
+        let o = mbadmin(&db, line);
+        assert_ne!(o.status.code(), Some(0), "{line}");
+        let err = text(&o.stderr);
+        assert!(err.contains(want), "{line}: {err}");
+        assert_eq!(
+            std::fs::read(&db).unwrap(),
+            before,
+            "{line} changed the database"
+        );
+    }
+    let o = mbadmin(&db, "server add --name X --preset nope");
+    assert!(
+        text(&o.stderr).contains("gmx"),
+        "the known presets are listed: {}",
+        text(&o.stderr)
+    );
+}

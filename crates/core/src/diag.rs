@@ -90,6 +90,7 @@ string_enum! {
         Delimiter = "delimiter",
         Detail = "detail",
         ExistingFolders = "existing_folders",
+        FetchedFolder = "fetched_folder",
         Expected = "expected",
         ExpectedName = "expected_name",
         Issuer = "issuer",
@@ -173,6 +174,7 @@ impl EvidenceKey {
             Delimiter => ("Trennzeichen", "Delimiter"),
             Detail => ("Einzelheiten", "Detail"),
             ExistingFolders => ("Vorhandene Ordner", "Existing folders"),
+            FetchedFolder => ("Abgerufener Unterordner", "Fetched subfolder"),
             Expected => ("Erwartet", "Expected"),
             ExpectedName => ("Erwarteter Name", "Expected name"),
             Issuer => ("Aussteller", "Issuer"),
@@ -323,6 +325,8 @@ string_enum! {
         DateInvalid = "date_invalid",
         DomainUnknown = "domain_unknown",
         FileExtension = "file_extension",
+        PresetUnknown = "preset_unknown",
+        PresetProtocol = "preset_protocol",
     }
 }
 
@@ -505,6 +509,7 @@ string_enum! {
     OauthCancelled = "oauth.cancelled",
     ImapMailboxMissing = "imap.mailbox_missing",
     ImapFolderMissing = "imap.folder_missing",
+    Pop3UidlMissing = "pop3.uidl_missing",
     SmtpSenderRejected = "smtp.sender_rejected",
     SmtpRelayDenied = "smtp.relay_denied",
     SmtpRecipientRejected = "smtp.recipient_rejected",
@@ -1258,6 +1263,17 @@ fn texts(code: DiagnosisCode) -> (Pair, Pair, Pair) {
                 "Pick the mailbox path from the folder list, usually \"INBOX\". Mind the server's separator (e.g. \"INBOX.Archive\" instead of \"INBOX/Archive\").",
             ),
         ),
+        Pop3UidlMissing => (
+            ("Server kennt keine Nachrichtenkennungen (UIDL)", "The server has no message ids (UIDL)"),
+            (
+                "„Nach … Tagen vom Server löschen“ ist eingestellt. Dafür muss die Anwendung abgeholte Nachrichten an ihrer Kennung (POP3-Befehl UIDL) wiedererkennen; dieser Server bietet UIDL nicht an (siehe Nachweise). Die Nachrichten würden nie gelöscht oder doppelt abgeholt.",
+                "\"Delete from the server after … days\" is set. For that the application must recognise fetched messages by their id (the POP3 command UIDL); this server does not offer UIDL (see evidence). Messages would never be deleted, or be fetched twice.",
+            ),
+            (
+                "„Nach … Tagen löschen“ ausschalten und stattdessen „Nach dem Abholen löschen“ wählen, oder – wenn der Server es anbietet – IMAP bzw. IMAP-Download verwenden.",
+                "Switch \"delete after … days\" off and choose \"delete after fetching\" instead, or – if the server offers it – use IMAP or IMAP download.",
+            ),
+        ),
         ImapFolderMissing => (
             ("Sonderordner nicht gefunden", "Special folder not found"),
             (
@@ -1728,6 +1744,10 @@ pub fn summary(lang: Lang, key: &str, args: &[(&str, String)]) -> String {
         "stat" => (
             "{count} Nachrichten, {size} Bytes",
             "{count} messages, {size} bytes",
+        ),
+        "uidl" => (
+            "{count} Kennungen – Löschen nach {days} Tagen möglich",
+            "{count} ids – deleting after {days} days works",
         ),
         "sender" => ("Absender {sender} angenommen", "Sender {sender} accepted"),
         "sender_none" => (

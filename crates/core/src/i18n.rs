@@ -372,8 +372,16 @@ fn catalogue(key: &str) -> (&'static str, &'static str) {
             "The passphrase does not open this file.",
         ),
         "field.template_kind" => (
-            "Diese Vorlage ist für {kind}.",
-            "This template is for {kind}.",
+            "Diese Vorlage ist für eine andere Art von Eintrag ({kind}).",
+            "This template is for another kind of entry ({kind}).",
+        ),
+        "field.preset_unknown" => (
+            "Unbekannte Anbieter-Vorlage „{name}“. Bekannt sind: {known}.",
+            "Unknown provider preset \"{name}\". Known: {known}.",
+        ),
+        "field.preset_protocol" => (
+            "{name} bietet kein {protocol} an.",
+            "{name} does not offer {protocol}.",
         ),
         "field.no_spaces" => (
             "Darf keine Leerzeichen enthalten.",

@@ -11,6 +11,7 @@ use fixtures::*;
 use mailbox_admin_core::app::probe::{
     AccountTestOptions, BulkResult, BulkSummary, TestOptions, TestTargetKind,
 };
+use mailbox_admin_core::diag::DiagnosisCode;
 use mailbox_admin_core::model::*;
 use mailbox_admin_core::probe::{CancellationToken, Role, StepKind, StepStatus, TestReport};
 use mailbox_admin_core::{App, Error, Lang};
@@ -328,4 +329,94 @@ async fn an_account_without_incoming_server_says_receiving_was_not_checked() {
         .steps
         .iter()
         .any(|st| st.role == Role::Outgoing && st.kind == StepKind::Sender));
+}
+
+/// The step `kind` of `report`, which must be there.
+fn step_of(report: &TestReport, kind: StepKind) -> &mailbox_admin_core::probe::Step {
+    report
+        .steps
+        .iter()
+        .find(|st| st.kind == kind)
+        .unwrap_or_else(|| panic!("no {kind:?} step: {:#?}", report.steps))
+}
+
+#[tokio::test]
+async fn imap_download_checks_the_accounts_mailbox_path() {
+    let s = setup();
+    let download = add_server(
+        &s.app,
+        ServerInput {
+            protocol: Protocol::ImapDownload,
+            port: Some(servers().ports.imaps as i64),
+            ..server_input("Dovecot (IMAP-Download)", HOST_GOOD)
+        },
+    );
+    let id = account(&s, "Carol", CAROL.name, CAROL.password);
+    let mut input = AccountInput::from(&s.app.get_account(id).unwrap());
+    input.incoming_server_id = Some(download);
+    input.mailbox_path = "Nicht-vorhanden".into();
+    let version = s.app.get_account(id).unwrap().version;
+    s.app.update_account(id, version, &input).unwrap();
+    let report = s.test(id, &opts()).await.unwrap();
+    let mailbox = step_of(&report, StepKind::Mailbox);
+    assert_eq!(
+        mailbox.diagnosis.as_ref().map(|d| d.code),
+        Some(DiagnosisCode::ImapMailboxMissing),
+        "{mailbox:#?}"
+    );
+    assert!(
+        mailbox
+            .transcript
+            .iter()
+            .any(|l| l.text.contains("Nicht-vorhanden")),
+        "the configured path was examined, not INBOX: {mailbox:#?}"
+    );
+}
+
+#[tokio::test]
+async fn pop3_with_delete_after_days_checks_uidl_and_without_it_does_not() {
+    let s = setup();
+    let pop3 = |name: &str, days: Option<i64>| {
+        add_server(
+            &s.app,
+            ServerInput {
+                protocol: Protocol::Pop3,
+                port: Some(servers().ports.pop3s as i64),
+                pop3_delete_after_days: days,
+                ..server_input(name, HOST_GOOD)
+            },
+        )
+    };
+    for (server, expect_uidl) in [
+        (pop3("POP3 14 Tage", Some(14)), true),
+        (pop3("POP3", None), false),
+    ] {
+        let id = s
+            .app
+            .create_account(&AccountInput {
+                name: format!("Dave {server}"),
+                email: servers::DAVE.name.into(),
+                owner: Some(Owner::User(s.user)),
+                company_id: Some(s.company),
+                incoming_server_id: Some(server),
+                password: SecretUpdate::Set(servers::DAVE.password.into()),
+                ..Default::default()
+            })
+            .unwrap()
+            .item
+            .id;
+        let report = s.test(id, &opts()).await.unwrap();
+        let uidl = report.steps.iter().find(|st| st.kind == StepKind::Uidl);
+        if expect_uidl {
+            let uidl = uidl.expect("a UIDL step");
+            assert_eq!(uidl.status, StepStatus::Ok, "{uidl:#?}");
+            assert!(uidl.summary.contains("14"), "{}", uidl.summary);
+            assert!(
+                uidl.transcript.iter().any(|l| l.text == "UIDL"),
+                "{uidl:#?}"
+            );
+        } else {
+            assert!(uidl.is_none(), "UIDL asked without the setting");
+        }
+    }
 }

@@ -130,7 +130,9 @@ pub fn incoming_target(s: &IncomingServer, opts: &TestOptions) -> ProbeTarget {
         junk: s.folder_junk.clone(),
         sent: s.folder_sent.clone(),
         deleted: s.folder_deleted.clone(),
+        fetched: Vec::new(),
     };
+    t.delete_after_days = s.pop3_delete_after_days;
     t
 }
 
@@ -245,6 +247,12 @@ impl App {
                 );
                 t.user = effective.user.clone();
                 t.mailbox_path = a.mailbox_path.clone();
+                t.folders.fetched = a
+                    .folders
+                    .iter()
+                    .filter(|f| f.auto_fetch)
+                    .map(|f| f.folder.clone())
+                    .collect();
                 for (slot, own) in [
                     (&mut t.folders.trash, &a.folder_trash),
                     (&mut t.folders.junk, &a.folder_junk),

@@ -43,6 +43,27 @@ impl App {
     pub fn presets(&self) -> Vec<Preset> {
         presets()
     }
+
+    /// A new record's input from the saved template `name_or_id` (`--template` of `add`):
+    /// by name (case ignored) or number; one of another kind is a field error.
+    pub fn input_from_template<I: TemplateData>(&self, name_or_id: &str) -> Result<I> {
+        let wanted = name_or_id.trim();
+        let found = self
+            .list_templates("")?
+            .into_iter()
+            .find(|t| t.name.eq_ignore_ascii_case(wanted));
+        let template = match (found, wanted.parse::<i64>()) {
+            (Some(t), _) => t,
+            (None, Ok(id)) => self.get_template(id)?,
+            (None, Err(_)) => {
+                return Err(crate::error::Error::NotFound {
+                    entity: Entity::Template,
+                    id: wanted.to_string(),
+                })
+            }
+        };
+        template.input()
+    }
 }
 
 fn save_template(c: &Tx, at: At, input: &TemplateInput) -> Result<Template> {

@@ -3,7 +3,10 @@
 
 use crate::diag::FieldCode;
 use crate::error::{Error, FieldIssue, Result};
-use crate::model::{AuthMethod, Protocol, Security, SmtpAuth};
+use crate::model::{
+    AccountInput, AuthMethod, OutgoingInput, OutgoingKind, Protocol, Security, ServerInput,
+    SmtpAuth,
+};
 use crate::validate::Issues;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -83,6 +86,108 @@ impl TemplateInput {
             data,
         })
     }
+}
+
+/// An input a template keeps: incoming server, outgoing server or account.
+pub trait TemplateData: serde::de::DeserializeOwned {
+    const KIND: TemplateKind;
+}
+
+impl TemplateData for ServerInput {
+    const KIND: TemplateKind = TemplateKind::Incoming;
+}
+impl TemplateData for OutgoingInput {
+    const KIND: TemplateKind = TemplateKind::Outgoing;
+}
+impl TemplateData for AccountInput {
+    const KIND: TemplateKind = TemplateKind::Account;
+}
+
+impl Template {
+    /// The template's input for a new record of `I`'s kind (a template of another kind is
+    /// refused as a field error on `template`). Templates never hold a secret.
+    pub fn input<I: TemplateData>(&self) -> Result<I> {
+        if self.kind != I::KIND {
+            return Err(Error::Validation(vec![FieldIssue::new(
+                "template",
+                FieldCode::TemplateKind,
+            )
+            .arg("kind", self.kind.as_str())]));
+        }
+        serde_json::from_value(self.data.clone()).map_err(|e| {
+            Error::Validation(vec![
+                FieldIssue::new("template", FieldCode::InvalidJson).arg("reason", e.to_string())
+            ])
+        })
+    }
+}
+
+impl Preset {
+    /// A new incoming server from the preset: its IMAP server (IMAP download too), or its
+    /// POP3 server; a protocol the provider does not offer is a field error on `preset`.
+    pub fn server_input(&self, protocol: Protocol) -> Result<ServerInput> {
+        let (server, label) = match protocol {
+            Protocol::Pop3 => (&self.pop3, "POP3"),
+            Protocol::Imap | Protocol::ImapDownload => (&self.imap, "IMAP"),
+        };
+        let Some(s) = server else {
+            return Err(Error::Validation(vec![FieldIssue::new(
+                "preset",
+                FieldCode::PresetProtocol,
+            )
+            .arg("name", self.name.clone())
+            .arg("protocol", label)]));
+        };
+        let derived = crate::kinds::default_incoming_port(protocol, s.security);
+        Ok(ServerInput {
+            name: format!("{} {label}", self.name),
+            protocol,
+            host: s.host.clone(),
+            security: s.security,
+            port: (s.port != derived).then_some(i64::from(s.port)),
+            auth_method: self.incoming_auth,
+            ..ServerInput::default()
+        })
+    }
+
+    /// A new outgoing server from the preset's SMTP server (Microsoft 365 as its own kind).
+    pub fn outgoing_input(&self) -> OutgoingInput {
+        let s = &self.smtp;
+        let derived = super::outgoing::default_outgoing_port(s.security);
+        OutgoingInput {
+            name: format!("{} SMTP", self.name),
+            kind: if self.id == "microsoft365" {
+                OutgoingKind::Microsoft365
+            } else {
+                OutgoingKind::Smtp
+            },
+            host: s.host.clone(),
+            security: s.security,
+            port: (s.port != derived).then_some(i64::from(s.port)),
+            auth_method: self.outgoing_auth,
+            ..OutgoingInput::default()
+        }
+    }
+}
+
+/// The preset named `name` (its id or its name, case ignored); an unknown one is a field
+/// error on `preset` that lists the known ones.
+pub fn find_preset(name: &str) -> Result<Preset> {
+    let all = presets();
+    let wanted = name.trim();
+    if let Some(p) = all
+        .iter()
+        .find(|p| p.id.eq_ignore_ascii_case(wanted) || p.name.eq_ignore_ascii_case(wanted))
+    {
+        return Ok(p.clone());
+    }
+    let known: Vec<&str> = all.iter().map(|p| p.id.as_str()).collect();
+    Err(Error::Validation(vec![FieldIssue::new(
+        "preset",
+        FieldCode::PresetUnknown,
+    )
+    .arg("name", wanted)
+    .arg("known", known.join(", "))]))
 }
 
 /// Every field problem of an input of `kind` (JSON as the form would send it), without

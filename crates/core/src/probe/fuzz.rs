@@ -113,6 +113,7 @@ fn target(protocol: ProbeProtocol, auth: ProbeAuth) -> ProbeTarget {
         junk: String::new(),
         sent: "Gesendete Elemente".into(),
         deleted: String::new(),
+        fetched: vec!["Archiv/2023".into()],
     };
     t
 }

@@ -810,6 +810,19 @@ fn check_special(
             missing.push((role, format!("\"{configured}\" does not exist{hint}")));
         }
     }
+    for name in cfg
+        .fetched
+        .iter()
+        .map(|n| n.trim())
+        .filter(|n| !n.is_empty())
+    {
+        if !exists(name) {
+            missing.push((
+                EvidenceKey::FetchedFolder,
+                format!("\"{name}\" does not exist"),
+            ));
+        }
+    }
     if !missing.is_empty() {
         let mut f = Failure::new(DiagnosisCode::ImapFolderMissing);
         for (role, text) in missing {
@@ -834,9 +847,10 @@ pub(crate) async fn test(r: &mut Runner<'_>, t: &ProbeTarget) -> Result<(), Stop
             .step(StepKind::Folders, limit, proto.list_folders(conn))
             .await?;
         r.folders = Some(folders.clone());
-        let path = match (t.protocol, t.mailbox_path.trim()) {
-            (ProbeProtocol::ImapDownload, _) | (_, "") => "INBOX",
-            (_, p) => p,
+        // IMAP-download fetches from the account's mailbox path just as IMAP reads it.
+        let path = match t.mailbox_path.trim() {
+            "" => "INBOX",
+            p => p,
         };
         soft(
             r.step(
@@ -940,6 +954,31 @@ mod tests {
             assert_eq!(encode_mutf7(plain), enc, "{plain}");
             assert_eq!(decode_mutf7(enc), plain, "{enc}");
         }
+    }
+
+    #[test]
+    fn fetched_subfolders_must_exist_on_the_server() {
+        let folders: Vec<Folder> = ["INBOX", "Archiv", "Archiv/2024"]
+            .iter()
+            .map(|n| folder_from(n, Some("/".into()), &[]))
+            .collect();
+        let mut cfg = SpecialFolders {
+            fetched: vec!["Archiv/2024".into(), " ".into()],
+            ..Default::default()
+        };
+        assert!(check_special(Lang::En, &cfg, &folders).is_ok());
+        cfg.fetched.push("Archiv/2023".into());
+        let Err(f) = check_special(Lang::En, &cfg, &folders) else {
+            panic!("a missing fetched folder passed");
+        };
+        assert_eq!(f.code, DiagnosisCode::ImapFolderMissing);
+        let said: Vec<_> = f
+            .evidence
+            .iter()
+            .filter(|e| e.key == EvidenceKey::FetchedFolder)
+            .map(|e| e.value.as_str())
+            .collect();
+        assert_eq!(said, ["\"Archiv/2023\" does not exist"]);
     }
 
     #[test]

@@ -133,6 +133,9 @@ pub struct SpecialFolders {
     pub junk: String,
     pub sent: String,
     pub deleted: String,
+    /// The account's subfolders fetched automatically (Ausgewählte Unterordner abrufen):
+    /// each must exist on the server.
+    pub fetched: Vec<String>,
 }
 
 /// One server to test, as plain data.
@@ -160,6 +163,8 @@ pub struct ProbeTarget {
     pub sender_name: String,
     /// IMAP: the mailbox path to check (empty: INBOX).
     pub mailbox_path: String,
+    /// POP3: fetched mail is deleted on the server after this many days, which needs UIDL.
+    pub delete_after_days: Option<u32>,
     pub folders: SpecialFolders,
     /// Bind the client side to this address (a multi-homed host; tests use 127.0.0.2).
     pub local_addr: Option<IpAddr>,
@@ -194,6 +199,7 @@ impl ProbeTarget {
             sender: String::new(),
             sender_name: String::new(),
             mailbox_path: String::new(),
+            delete_after_days: None,
             folders: SpecialFolders::default(),
             local_addr: None,
             oauth_mechanism: crate::kinds::OauthMechanism::Auto,
@@ -254,6 +260,8 @@ pub enum StepKind {
     SpecialFolders,
     /// POP3: STAT.
     Stat,
+    /// POP3: UIDL, needed to delete fetched mail after N days.
+    Uidl,
     /// SMTP: MAIL FROM with the sender address.
     Sender,
     /// SMTP: a test mail.

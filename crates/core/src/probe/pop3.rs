@@ -161,6 +161,31 @@ impl Pop3 {
                 .with(EvidenceKey::ServerSaid, format!("-ERR {text}"))),
         }
     }
+
+    /// UIDL (RFC 1939 §7): "delete after N days" recognises the messages it fetched before
+    /// by their unique ids; a server without UIDL makes that setting impossible.
+    async fn uidl(&mut self, c: &mut Conn, days: u32) -> Result<Done<()>, Failure> {
+        let missing = |said: String| {
+            Failure::new(DiagnosisCode::Pop3UidlMissing)
+                .with(EvidenceKey::Command, "UIDL")
+                .with(EvidenceKey::Detail, format!("delete after {days} days"))
+                .with(EvidenceKey::ServerSaid, said)
+        };
+        if self.capa_known && !self.has("UIDL") {
+            return Err(missing(format!("CAPA: {}", self.caps_text())));
+        }
+        c.write_line("UIDL").await?;
+        match status(c).await? {
+            // The ids are not logged one by one: a large mailbox has thousands.
+            Ok(_) => {
+                let ids = multiline(c, false).await?;
+                Ok(Done::new((), "uidl")
+                    .arg("count", ids.len().to_string())
+                    .arg("days", days.to_string()))
+            }
+            Err(text) => Err(missing(format!("-ERR {text}"))),
+        }
+    }
 }
 
 impl Proto for Pop3 {
@@ -292,12 +317,18 @@ impl Proto for Pop3 {
     }
 }
 
-/// The POP3 test: connection, login, STAT.
+/// The POP3 test: connection, login, STAT, and UIDL when mail is deleted after N days.
 pub(crate) async fn test(r: &mut Runner<'_>, t: &ProbeTarget) -> Result<(), Stop> {
     let mut s = flow::establish(r, t, Pop3::new()).await?;
     if flow::login_step(r, t, &mut s).await? {
         let Session { conn, proto } = &mut s;
         soft(r.step(StepKind::Stat, t.timeout, proto.stat(conn)).await)?;
+        if let Some(days) = t.delete_after_days {
+            soft(
+                r.step(StepKind::Uidl, t.timeout, proto.uidl(conn, days))
+                    .await,
+            )?;
+        }
     }
     flow::logout_step(r, t, &mut s).await
 }
@@ -655,6 +686,52 @@ mod tests {
         let (mut c, peer, mut p) =
             with_capa(CAPA, Script::new().expect("STAT").send("* OK this is IMAP")).await;
         expect_code(p.stat(&mut c).await, DiagnosisCode::ProtocolInvalidResponse);
+        peer.finish(c).await;
+    }
+
+    #[tokio::test]
+    async fn uidl_counts_the_ids_without_logging_them() {
+        let capa = "+OK\nUSER\nUIDL\n.";
+        let (mut c, peer, mut p) = with_capa(
+            capa,
+            Script::new()
+                .expect("UIDL")
+                .send("+OK\n1 whqtswO00WBw418f9t5JxYwZ\n2 QhdPYR:00WBw1Ph7x7\n."),
+        )
+        .await;
+        let done = p.uidl(&mut c, 14).await.unwrap();
+        assert_eq!(done.key, "uidl");
+        assert!(
+            done.args.contains(&("count", "2".into())),
+            "{:?}",
+            done.args
+        );
+        let seen = lines(&c.transcript.take(), Dir::Server).join("\n");
+        assert!(!seen.contains("whqtswO00WBw418f9t5JxYwZ"), "{seen}");
+        peer.finish(c).await;
+    }
+
+    #[tokio::test]
+    async fn a_server_without_uidl_is_diagnosed_for_delete_after_days() {
+        // CAPA known and without UIDL: not even asked.
+        let (mut c, peer, mut p) = with_capa("+OK\nUSER\nTOP\n.", Script::new()).await;
+        let f = expect_code(p.uidl(&mut c, 7).await, DiagnosisCode::Pop3UidlMissing);
+        assert_eq!(
+            evidence(&f, EvidenceKey::Detail).as_deref(),
+            Some("delete after 7 days")
+        );
+        peer.finish(c).await;
+        // No CAPA: the command is tried, and its -ERR is the diagnosis.
+        let (mut c, peer, mut p) = with_capa(
+            "-ERR unknown command",
+            Script::new().expect("UIDL").send("-ERR unknown command"),
+        )
+        .await;
+        let f = expect_code(p.uidl(&mut c, 7).await, DiagnosisCode::Pop3UidlMissing);
+        assert_eq!(
+            evidence(&f, EvidenceKey::ServerSaid).as_deref(),
+            Some("-ERR unknown command")
+        );
         peer.finish(c).await;
     }
 }

@@ -424,6 +424,7 @@ pub(crate) fn step_label(lang: Lang, kind: StepKind) -> String {
         StepKind::Mailbox => ("Mailbox-Pfad", "mailbox path"),
         StepKind::SpecialFolders => ("Sonderordner", "special folders"),
         StepKind::Stat => ("Postfachgröße (STAT)", "mailbox size (STAT)"),
+        StepKind::Uidl => ("Nachrichtenkennungen (UIDL)", "message ids (UIDL)"),
         StepKind::Sender => ("Absender (MAIL FROM)", "sender (MAIL FROM)"),
         StepKind::Send => ("Testnachricht", "test message"),
         StepKind::Roundtrip => ("Rundlauf", "round trip"),

@@ -83,3 +83,23 @@ export function endpointIssues(issues: ClientIssue[], d: EndpointDraft, strict =
     issues.push({ field: 'tls_verify', message: 'error.confirm_insecure' });
   }
 }
+
+/**
+ * A new draft filled from a saved template's data (an input as JSON, possibly from an older
+ * version): each of `keys` whose value has the draft's type, the port as a manual port, the
+ * timeout. Secrets are never in a template.
+ */
+export function fillFromTemplate<D extends EndpointDraft>(d: D, data: unknown, keys: readonly (keyof D)[]): D {
+  if (typeof data !== 'object' || data === null) return d;
+  const i = data as Record<string, unknown>;
+  for (const k of keys) {
+    const v = i[k as string];
+    if (v !== undefined && typeof v === typeof d[k]) (d as Record<keyof D, unknown>)[k] = v;
+  }
+  if (typeof i.port === 'number') {
+    d.port_manual = true;
+    d.port = String(i.port);
+  }
+  if (typeof i.timeout_secs === 'number') d.timeout_secs = String(i.timeout_secs);
+  return d;
+}

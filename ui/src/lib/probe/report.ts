@@ -85,7 +85,8 @@ export type FixTarget =
   | 'addresses'
   | 'network'
   | 'server_side'
-  | 'server_choice';
+  | 'server_choice'
+  | 'fetch_delete';
 
 /** The setting to look at for a diagnosis code. Exhaustive: a new code in Rust fails
  *  svelte-check here until it is placed. */
@@ -202,6 +203,8 @@ export function fixTarget(code: DiagnosisCode): FixTarget {
     case 'test.incoming_not_checked':
     case 'test.outgoing_not_checked':
       return 'server_choice';
+    case 'pop3.uidl_missing':
+      return 'fetch_delete';
     default:
       return code satisfies never;
   }

@@ -2,7 +2,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { render, screen, waitFor, within } from '@testing-library/svelte';
 import userEvent from '@testing-library/user-event';
 import ServersTab from './ServersTab.svelte';
-import { api, apiError, fieldErrors, freshEachTest, oauthProvider, server, serverInput } from '../../test/fixtures';
+import { GMX, api, apiError, fieldErrors, freshEachTest, oauthProvider, server, serverInput } from '../../test/fixtures';
 import type { ServerInput } from '$lib/backend';
 import { tabDriver } from '../../test/tabs';
 
@@ -518,5 +518,63 @@ describe('fields that depend on protocol, security and auth', () => {
     expect(screen.getByLabelText('Bezeichnung')).toBe(field('name'));
     expect(screen.getByLabelText('Verschlüsselung')).toBe(field('security'));
     expect(screen.getByLabelText('Timeout (Sekunden)')).toBe(field('timeout_secs'));
+  });
+});
+
+describe('templates and presets', () => {
+  it('a provider preset fills the IMAP server, or its POP3 server when POP3 is chosen', async () => {
+    const u = await openNew();
+    await waitFor(() => expect(api.listPresets).toHaveBeenCalled());
+    await u.selectOptions(screen.getByTestId('template-select'), GMX.name);
+    expect(screen.getByTestId('preset-hint')).toHaveTextContent(GMX.hint_de);
+    expect(field('name')).toHaveValue('GMX IMAP');
+    expect(field('host')).toHaveValue('imap.gmx.net');
+    expect(field('port')).toHaveValue('993');
+
+    await u.selectOptions(field('protocol'), 'pop3');
+    await u.selectOptions(screen.getByTestId('template-select'), '');
+    await u.selectOptions(screen.getByTestId('template-select'), GMX.name);
+    expect(field('host')).toHaveValue('pop.gmx.net');
+    expect(field('port')).toHaveValue('995');
+    // The name typed (or filled) before is kept.
+    expect(field('name')).toHaveValue('GMX IMAP');
+  });
+
+  it('a saved template fills everything but the name, and never a password', async () => {
+    api.listTemplates.mockResolvedValue([
+      {
+        id: 4, version: 1, name: 'Firmen-IMAP', kind: 'incoming', created_at: '', updated_at: '',
+        data: { ...serverInput({ name: 'Vorlage', host: 'imap.firma.de', port: 1993, login_user: 'postfach' }), folder_trash: 'Papierkorb' },
+      },
+      { id: 5, version: 1, name: 'Ein Konto', kind: 'account', data: {}, created_at: '', updated_at: '' },
+    ]);
+    const u = await openNew();
+    await fill(u, { name: 'Neuer Server' });
+    const select = screen.getByTestId('template-select');
+    // Only incoming-server templates are offered here.
+    await waitFor(() => expect(within(select).getByRole('option', { name: 'Firmen-IMAP' })).toBeInTheDocument());
+    expect(within(select).queryByRole('option', { name: 'Ein Konto' })).toBeNull();
+    await u.selectOptions(select, 'Firmen-IMAP');
+    expect(field('name')).toHaveValue('Neuer Server');
+    expect(field('host')).toHaveValue('imap.firma.de');
+    expect(field('port')).toHaveValue('1993');
+    expect(field('login_user')).toHaveValue('postfach');
+    expect(field('folder_trash')).toHaveValue('Papierkorb');
+  });
+
+  it('save as template stores the current input of kind incoming without a password', async () => {
+    api.createTemplate.mockResolvedValue({
+      id: 1, version: 1, name: 'IMAP Standard', kind: 'incoming', data: {}, created_at: '', updated_at: '',
+    });
+    const u = await openNew();
+    await fill(u, { host: 'imap.example.com', password: 'geheim' });
+    await u.click(screen.getByTestId('template-save-open'));
+    await u.type(screen.getByTestId('template-name'), 'IMAP Standard{Enter}');
+    await waitFor(() => expect(api.createTemplate).toHaveBeenCalledTimes(1));
+    const arg = api.createTemplate.mock.calls[0][0];
+    expect(arg).toMatchObject({ name: 'IMAP Standard', kind: 'incoming' });
+    expect(arg.data).toMatchObject({ host: 'imap.example.com', password: { action: 'keep' } });
+    expect(JSON.stringify(arg)).not.toContain('geheim');
+    expect(api.createServer).not.toHaveBeenCalled();
   });
 });

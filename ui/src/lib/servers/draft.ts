@@ -4,12 +4,13 @@ import { DEFAULT_INCOMING_PORTS } from '$lib/backend';
 import type {
   AuthMethod,
   IncomingServer,
+  Preset,
   Protocol,
   Security,
   ServerInput,
 } from '$lib/backend';
 import { secretUpdate, toInt } from '$lib/form/values';
-import { endpointFrom, endpointInput, endpointIssues, newEndpoint } from '$lib/form/endpoint';
+import { endpointFrom, endpointInput, endpointIssues, fillFromTemplate, newEndpoint } from '$lib/form/endpoint';
 import type { EndpointDraft } from '$lib/form/endpoint';
 import type { ClientIssue } from '$lib/form/values';
 
@@ -55,6 +56,40 @@ export function draftFromServer(s: IncomingServer): ServerDraft {
     ...{ name, protocol, auth_method, login_user, folder_trash, folder_junk, folder_sent, folder_deleted },
     pop3_delete_after_fetch: s.pop3_delete_after_fetch,
     pop3_delete_after_days: s.pop3_delete_after_days === null ? '' : String(s.pop3_delete_after_days),
+  };
+}
+
+/** A new server's draft from a saved incoming-server template (its name is not taken). */
+export function draftFromTemplate(data: unknown): ServerDraft {
+  const d = fillFromTemplate(newDraft(), data, [
+    'protocol', 'host', 'security', 'auth_method', 'login_user', 'ntlm_domain', 'allow_plaintext', 'tls_verify',
+    'tls_insecure_confirmed', 'tls_alt_name', 'tls_pin_sha256', 'folder_trash', 'folder_junk', 'folder_sent',
+    'folder_deleted', 'pop3_delete_after_fetch',
+  ]);
+  const days = (data as { pop3_delete_after_days?: unknown } | null)?.pop3_delete_after_days;
+  if (typeof days === 'number') d.pop3_delete_after_days = String(days);
+  return d;
+}
+
+/**
+ * A new server's draft from a provider preset: its IMAP server, or its POP3 server when the
+ * form is set to POP3 and the provider has one (a provider without IMAP gives POP3).
+ */
+export function draftFromPreset(p: Preset, d: ServerDraft = newDraft()): ServerDraft {
+  const pop3 = (d.protocol === 'pop3' && p.pop3 !== null) || p.imap === null;
+  const server = pop3 ? p.pop3 : p.imap;
+  if (!server) return d;
+  const protocol: Protocol = pop3 ? 'pop3' : d.protocol === 'imap_download' ? 'imap_download' : 'imap';
+  const manual = server.port !== derivedPort(protocol, server.security);
+  return {
+    ...d,
+    name: d.name || `${p.name} ${pop3 ? 'POP3' : 'IMAP'}`,
+    protocol,
+    host: server.host,
+    security: server.security,
+    auth_method: p.incoming_auth,
+    port_manual: manual,
+    port: manual ? String(server.port) : '',
   };
 }
 
