@@ -81,6 +81,7 @@ string_enum! {
     EvidenceKey {
         Address = "address",
         After = "after",
+        Calendars = "calendars",
         Capabilities = "capabilities",
         CertificateNames = "certificate_names",
         Command = "command",
@@ -165,6 +166,7 @@ impl EvidenceKey {
             Url => ("Adresse (URL)", "Address (URL)"),
             Address => ("Adresse", "Address"),
             After => ("Nach", "After"),
+            Calendars => ("Vorhandene Kalender", "Existing calendars"),
             Capabilities => ("Fähigkeiten des Servers", "Server capabilities"),
             CertificateNames => ("Namen im Zertifikat", "Names in the certificate"),
             Command => ("Befehl", "Command"),
@@ -288,6 +290,7 @@ string_enum! {
         MissingRef = "missing_ref",
         NoSpaces = "no_spaces",
         NothingToTest = "nothing_to_test",
+        CalendarNotTestable = "calendar_not_testable",
         OauthFlowUnavailable = "oauth_flow_unavailable",
         OauthNoFlow = "oauth_no_flow",
         OauthProviderRequired = "oauth_provider_required",
@@ -428,6 +431,7 @@ impl DiagnosisCode {
                 | DomainSrvMissing
                 | TestIncomingNotChecked
                 | TestOutgoingNotChecked
+                | CaldavPlainHttp
         )
     }
 
@@ -551,6 +555,13 @@ string_enum! {
     DetectSkipped = "detect.skipped",
     TestIncomingNotChecked = "test.incoming_not_checked",
     TestOutgoingNotChecked = "test.outgoing_not_checked",
+    CaldavDiscoveryFailed = "caldav.discovery_failed",
+    CaldavNotCaldav = "caldav.not_caldav",
+    CaldavAuthFailed = "caldav.auth_failed",
+    CaldavAccessDenied = "caldav.access_denied",
+    CaldavCalendarNotFound = "caldav.calendar_not_found",
+    CaldavReadFailed = "caldav.read_failed",
+    CaldavPlainHttp = "caldav.plain_http",
     }
 }
 
@@ -1634,6 +1645,83 @@ fn texts(code: DiagnosisCode) -> (Pair, Pair, Pair) {
                 "Choose an incoming server in the account and test again.",
             ),
         ),
+        CaldavDiscoveryFailed => (
+            ("Kein CalDAV-Server gefunden", "No CalDAV server found"),
+            (
+                "Eingetragen ist nur der Server „{host}“. Dort ist weder über DNS (SRV „_caldavs._tcp“) noch unter „/.well-known/caldav“ ein CalDAV-Dienst veröffentlicht, und die Adresse selbst antwortet nicht wie ein CalDAV-Server.",
+                "Only the server \"{host}\" is entered. Neither DNS (SRV \"_caldavs._tcp\") nor \"/.well-known/caldav\" publishes a CalDAV service there, and the address itself does not answer like a CalDAV server.",
+            ),
+            (
+                "Die vollständige CalDAV-Adresse aus der Anleitung des Kalender-Anbieters eintragen (z. B. „https://kalender.firma.de/dav/“). Wer den Server betreibt, kann „/.well-known/caldav“ auf den CalDAV-Pfad umleiten.",
+                "Enter the full CalDAV URL from the calendar provider's instructions (e.g. \"https://calendar.example.com/dav/\"). Whoever runs the server can redirect \"/.well-known/caldav\" to the CalDAV path.",
+            ),
+        ),
+        CaldavNotCaldav => (
+            ("Adresse ist kein CalDAV-Server", "The URL is not a CalDAV server"),
+            (
+                "Unter der eingetragenen Adresse auf „{host}“ antwortet kein CalDAV-Server (siehe Antwort des Servers): Der Pfad ist falsch, oder dort läuft ein anderer Webdienst.",
+                "No CalDAV server answers at the URL entered on \"{host}\" (see what the server said): the path is wrong, or another web service runs there.",
+            ),
+            (
+                "Die CalDAV-Adresse prüfen (Anleitung des Kalender-Anbieters) oder nur „https://{host}“ eintragen, damit sie ermittelt wird.",
+                "Check the CalDAV URL (the calendar provider's instructions) or enter only \"https://{host}\" so that it is discovered.",
+            ),
+        ),
+        CaldavAuthFailed => (
+            ("Anmeldung am Kalender abgelehnt", "Calendar login refused"),
+            (
+                "Der CalDAV-Server „{host}“ hat Benutzername oder Passwort abgelehnt (HTTP 401).",
+                "The CalDAV server \"{host}\" refused the user name or password (HTTP 401).",
+            ),
+            (
+                "Benutzername und Passwort im Kalender-Konto prüfen; manche Anbieter verlangen ein App-Passwort statt des normalen Passworts.",
+                "Check the user name and password in the calendar account; some providers require an app password instead of the normal one.",
+            ),
+        ),
+        CaldavAccessDenied => (
+            ("Kein Zugriff auf den Kalender", "No access to the calendar"),
+            (
+                "Der CalDAV-Server „{host}“ hat die Anmeldung angenommen, verweigert diesem Benutzer aber den Zugriff auf die Adresse (HTTP 403).",
+                "The CalDAV server \"{host}\" accepted the login but refuses this user access to the URL (HTTP 403).",
+            ),
+            (
+                "Prüfen, ob die Adresse zum angemeldeten Benutzer gehört; sonst beim Betreiber die Freigabe des Kalenders für diesen Benutzer einrichten lassen.",
+                "Check that the URL belongs to the logged-in user; otherwise have the operator share the calendar with this user.",
+            ),
+        ),
+        CaldavCalendarNotFound => (
+            ("Kalender nicht gefunden", "Calendar not found"),
+            (
+                "Der eingetragene Kalendername kommt unter den Kalendern dieses Benutzers auf „{host}“ nicht vor; die vorhandenen stehen in den Nachweisen.",
+                "The calendar name entered is not among this user's calendars on \"{host}\"; the existing ones are listed in the evidence.",
+            ),
+            (
+                "Einen der vorhandenen Kalender als Kalendername eintragen (Anzeigename oder letzter Teil der Adresse) oder den Kalender auf dem Server anlegen.",
+                "Enter one of the existing calendars as the calendar name (display name or last part of its URL) or create the calendar on the server.",
+            ),
+        ),
+        CaldavReadFailed => (
+            ("Termine nicht lesbar", "Events cannot be read"),
+            (
+                "Der Kalender auf „{host}“ existiert, die Abfrage der Termine im Abgleichzeitraum (REPORT calendar-query) hat der Server aber abgelehnt.",
+                "The calendar on \"{host}\" exists, but the server refused the query of the events in the sync range (REPORT calendar-query).",
+            ),
+            (
+                "Die Antwort des Servers prüfen; beim Betreiber klären, ob der Benutzer den Kalender lesen darf und der Server Kalenderabfragen (RFC 4791) unterstützt.",
+                "Check what the server said; ask the operator whether the user may read the calendar and whether the server supports calendar queries (RFC 4791).",
+            ),
+        ),
+        CaldavPlainHttp => (
+            ("Passwort unverschlüsselt übertragen", "Password sent unencrypted"),
+            (
+                "Die Kalender-Adresse beginnt mit „http://“: Benutzername und Passwort gingen unverschlüsselt an „{host}“.",
+                "The calendar URL starts with \"http://\": user name and password went to \"{host}\" unencrypted.",
+            ),
+            (
+                "Die Adresse mit „https://“ eintragen, wenn der Server es kann.",
+                "Enter the URL with \"https://\" if the server supports it.",
+            ),
+        ),
         TestOutgoingNotChecked => (
             ("Versand nicht geprüft", "Sending not checked"),
             (
@@ -1653,6 +1741,7 @@ fn usual_ports(protocol: &str) -> (u16, u16) {
     match protocol {
         "POP3" => (995, 110),
         "SMTP" => (465, 587),
+        "CalDAV" => (443, 80),
         _ => (993, 143),
     }
 }
@@ -1767,6 +1856,36 @@ pub fn summary(lang: Lang, key: &str, args: &[(&str, String)]) -> String {
             "Skipped: incoming or outgoing server did not pass",
         ),
         "logout" => ("Abgemeldet", "Logged out"),
+        "caldav_discovery_given" => (
+            "Adresse mit Pfad: ohne Ermittlung verwendet ({url})",
+            "URL with a path: used without discovery ({url})",
+        ),
+        "caldav_discovered" => ("{url} (über {via})", "{url} (via {via})"),
+        "caldav_not_discovered" => (
+            "Nichts veröffentlicht ({said}); weiter mit {url}",
+            "Nothing published ({said}); continuing with {url}",
+        ),
+        "caldav_principal" => (
+            "Angemeldet als {user}; Prinzipal {principal}",
+            "Logged in as {user}; principal {principal}",
+        ),
+        "caldav_principal_anonymous" => (
+            "Ohne Anmeldung; Prinzipal {principal}",
+            "Without login; principal {principal}",
+        ),
+        "caldav_home" => ("{home}", "{home}"),
+        "caldav_calendars" => (
+            "„{name}“ gefunden ({count} Kalender: {list})",
+            "\"{name}\" found ({count} calendars: {list})",
+        ),
+        "caldav_calendars_first" => (
+            "Kein Kalendername eingetragen: geprüft wird „{name}“ ({count} Kalender: {list})",
+            "No calendar name entered: checking \"{name}\" ({count} calendars: {list})",
+        ),
+        "caldav_read" => (
+            "{count} Termine vom {from} bis {to} gelesen",
+            "{count} events from {from} to {to} read",
+        ),
         _ => ("{?}", "{?}"),
     };
     crate::i18n::render(lang, (de, en), args)

@@ -435,6 +435,10 @@ fn catalogue(key: &str) -> (&'static str, &'static str) {
             "{kind} „{name}“ existiert bereits. Nichts wurde importiert; zum Zusammenführen vorhandene Einträge überspringen lassen.",
             "{kind} \"{name}\" already exists. Nothing was imported; choose to skip existing entries to merge.",
         ),
+        "field.calendar_not_testable" => (
+            "Ein Outlook-Profil liegt auf dem Arbeitsplatz des Mitarbeiters und lässt sich von hier nicht testen; getestet werden CalDAV-Kalender.",
+            "An Outlook profile lives on the employee's computer and cannot be tested from here; CalDAV calendars are tested.",
+        ),
         "field.nothing_to_test" => (
             "Das Konto hat weder einen Posteingangs- noch einen Postausgangsserver (auch nicht über Betrieb oder Installation).",
             "The account has neither an incoming nor an outgoing server (not even through its company or the installation).",

@@ -1,9 +1,13 @@
-//! Outlook / calendar accounts and their password in the keyring.
+//! Outlook / calendar accounts, their password in the keyring, and their connection test
+//! (CalDAV: `probe::caldav`).
 
+use super::probe::TestOptions;
 use super::records::{nobody, refs, tx};
 use super::{App, Removed};
-use crate::error::{Entity, Result};
+use crate::diag::FieldCode;
+use crate::error::{Entity, Error, Result};
 use crate::model::*;
+use crate::probe::{self, CaldavTarget, CancellationToken, Progress, Secret, TestReport};
 use crate::store::rows::At;
 use crate::store::Tx;
 use crate::store::{calendar, rows};
@@ -68,5 +72,58 @@ impl App {
             Some("password"),
             nobody,
         )
+    }
+
+    /// The stored password of a calendar account, for its connection test.
+    pub fn calendar_password(&self, id: i64) -> Result<Option<String>> {
+        let r = rows::secret_ref(self.db().read(), Entity::CalendarAccount, "password", id)?;
+        self.read_secret(r)
+    }
+
+    /// The test target of stored calendar account `id` (with its password from the
+    /// keyring, or why there is none). Only CalDAV accounts can be tested from here.
+    pub fn calendar_target(&self, id: i64, opts: &TestOptions) -> Result<CaldavTarget> {
+        let c = self.get_calendar(id)?;
+        if c.backend != CalendarBackend::Caldav {
+            return Err(Error::field("backend", FieldCode::CalendarNotTestable));
+        }
+        let host = url::Url::parse(&c.caldav_url)
+            .ok()
+            .and_then(|u| u.host_str().map(str::to_string))
+            .unwrap_or_default();
+        let mut t = CaldavTarget::new(&c.caldav_url);
+        t.user = c.username.clone();
+        t.calendar_name = c.calendar_name.clone();
+        t.days_back = c.sync_days_back;
+        t.days_ahead = c.sync_days_ahead;
+        t.extra_roots = self.with_roots(opts, &host).extra_roots;
+        t.dns = self.custom_dns();
+        if !t.user.trim().is_empty() {
+            match c.password {
+                SecretState::Stored => match self.calendar_password(id) {
+                    Ok(Some(pw)) => t.password = Some(Secret::new(pw)),
+                    Ok(None) => t.password_error = Some("not found in the keyring".into()),
+                    Err(e) => t.password_error = Some(self.api_error(&e).message),
+                },
+                SecretState::NotStored => {
+                    t.password_error = Some("entered, but the keyring did not store it".into())
+                }
+                SecretState::None => {}
+            }
+        }
+        Ok(t)
+    }
+
+    /// Tests calendar account `id` (CalDAV: discovery, login, calendar home, the named
+    /// calendar, a read of the sync range).
+    pub async fn test_calendar(
+        &self,
+        id: i64,
+        opts: &TestOptions,
+        progress: Progress<'_>,
+        cancel: &CancellationToken,
+    ) -> Result<TestReport> {
+        let t = self.calendar_target(id, opts)?;
+        Ok(probe::caldav::run(&t, self.lang(), progress, cancel).await)
     }
 }

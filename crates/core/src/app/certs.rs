@@ -234,6 +234,10 @@ impl App {
                     .ok_or_else(|| Error::field("outgoing_server_id", FieldCode::Required))?;
                 (Entity::OutgoingServer, sid)
             }
+            // A calendar account's server has no stored TLS settings to pin in.
+            (TestTargetKind::Account, Role::Calendar) => {
+                return Err(Error::field("role", FieldCode::MissingRef))
+            }
         };
         tx(self, |c| {
             let version = rows::version(c, entity, server)?;

@@ -623,7 +623,7 @@ impl App {
 
     /// The options with the CAs a connection to `host` trusts added: the installation's
     /// extra CAs and the store's trusted roots (`App::trusted_roots`).
-    fn with_roots(&self, opts: &TestOptions, host: &str) -> TestOptions {
+    pub(super) fn with_roots(&self, opts: &TestOptions, host: &str) -> TestOptions {
         let mut o = opts.clone();
         for r in self.trusted_roots(Some(host)) {
             if !o.extra_roots.contains(&r) {
@@ -654,7 +654,7 @@ impl App {
     /// Decided before a resolver is built: building hickory's resolver read the OS trust
     /// store each time (a bulk run's strace: ~150 certificate files opened per account, one
     /// resolver per server), and without a DNS server set none is needed.
-    fn custom_dns(&self) -> Option<crate::dns::Dns> {
+    pub(super) fn custom_dns(&self) -> Option<crate::dns::Dns> {
         let settings = self.get_settings().ok()?;
         let env = std::env::var(crate::dns::DNS_ENV).ok();
         let server =

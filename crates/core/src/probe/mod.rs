@@ -7,6 +7,7 @@
 //! pinned to the exact step and server answer.
 
 mod answer;
+pub mod caldav;
 mod conn;
 pub use crate::diag as diagnosis;
 mod flow;
@@ -26,6 +27,7 @@ mod tls;
 pub use crate::tls::warm_up;
 pub mod transcript;
 
+pub use caldav::CaldavTarget;
 pub use diagnosis::{Diagnosis, Evidence, Severity};
 pub use flow::run;
 pub use imap_actions::{folder_tree, set_subscribed, ActionError};
@@ -241,6 +243,8 @@ pub struct TestPlan {
 pub enum Role {
     Incoming,
     Outgoing,
+    /// A calendar account (CalDAV).
+    Calendar,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -271,6 +275,16 @@ pub enum StepKind {
     Logout,
     /// A side of an account that has no server and so was not tested (a warning).
     NotChecked,
+    /// CalDAV: where the server's CalDAV context is (SRV `_caldavs._tcp`, `.well-known`).
+    Discovery,
+    /// CalDAV: `current-user-principal` with the login.
+    Principal,
+    /// CalDAV: the principal's `calendar-home-set`.
+    CalendarHome,
+    /// CalDAV: the calendars of the home; the configured one exists.
+    Calendars,
+    /// CalDAV: a REPORT of the events in the sync range.
+    CalendarRead,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]

@@ -430,6 +430,11 @@ pub(crate) fn step_label(lang: Lang, kind: StepKind) -> String {
         StepKind::Roundtrip => ("Rundlauf", "round trip"),
         StepKind::Logout => ("Abmelden", "logout"),
         StepKind::NotChecked => ("nicht geprüft", "not checked"),
+        StepKind::Discovery => ("Ermittlung (CalDAV)", "discovery (CalDAV)"),
+        StepKind::Principal => ("Anmeldung (Prinzipal)", "login (principal)"),
+        StepKind::CalendarHome => ("Kalenderverzeichnis", "calendar home"),
+        StepKind::Calendars => ("Kalender", "calendars"),
+        StepKind::CalendarRead => ("Termine lesen", "reading events"),
     };
     match lang {
         Lang::De => de,

@@ -76,6 +76,7 @@ export function evidenceLabel(key: EvidenceKey): string {
 
 /** Which setting a diagnosis asks the administrator to change. */
 export type FixTarget =
+  | 'calendar'
   | 'host'
   | 'port_security'
   | 'certificate'
@@ -203,6 +204,17 @@ export function fixTarget(code: DiagnosisCode): FixTarget {
     case 'test.incoming_not_checked':
     case 'test.outgoing_not_checked':
       return 'server_choice';
+    // The calendar test (CalDAV).
+    case 'caldav.discovery_failed':
+    case 'caldav.not_caldav':
+    case 'caldav.calendar_not_found':
+    case 'caldav.plain_http':
+      return 'calendar';
+    case 'caldav.auth_failed':
+      return 'credentials';
+    case 'caldav.access_denied':
+    case 'caldav.read_failed':
+      return 'server_side';
     case 'pop3.uidl_missing':
       return 'fetch_delete';
     default:

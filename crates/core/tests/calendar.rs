@@ -1,0 +1,320 @@
+//! The connection test of calendar accounts (CalDAV) against a real Radicale over TLS on
+//! loopback (`support/caldav.rs`): green with the URL of the principal, through
+//! `/.well-known/caldav` from only a host, and through DNS SRV `_caldavs._tcp` (dnsmasq);
+//! a wrong password, a calendar that does not exist (the existing ones as evidence), a URL
+//! that is no CalDAV server (nginx); an Outlook account is refused as a field error; the
+//! password never shows in the report.
+
+#[path = "support/caldav.rs"]
+mod caldav_support;
+#[path = "support/dns.rs"]
+mod dns_support;
+#[path = "support/fixtures.rs"]
+mod fixtures;
+#[path = "support/https.rs"]
+mod https_support;
+
+use caldav_support::{Calendar, TestCaldav};
+use dns_support::{TestDns, Zone};
+use https_support::TestHttps;
+use mailbox_admin_core::app::probe::TestOptions;
+use mailbox_admin_core::diag::{DiagnosisCode, EvidenceKey, FieldCode};
+use mailbox_admin_core::model::*;
+use mailbox_admin_core::probe::{no_progress, CancellationToken, StepKind, StepStatus, TestReport};
+use mailbox_admin_core::{App, Error};
+use std::sync::OnceLock;
+
+/// The password is the canary: it must never show up in a report.
+const ANNA_PW: &str = "Canary-Kalender-\"7\"-Pw\\x";
+
+fn rt() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap()
+}
+
+/// One Radicale for the tests of this file: user anna with the calendars "Arbeit" (an event
+/// tomorrow, one in two years — outside the default range) and "Privat".
+fn radicale() -> &'static TestCaldav {
+    static R: OnceLock<TestCaldav> = OnceLock::new();
+    R.get_or_init(|| {
+        // Started from a thread that lives as long as the process: PR_SET_PDEATHSIG fires
+        // when the spawning thread ends, and a test's thread ends with the test.
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            tx.send(start_radicale()).unwrap();
+            loop {
+                std::thread::park();
+            }
+        });
+        rx.recv().unwrap()
+    })
+}
+
+fn start_radicale() -> TestCaldav {
+    {
+        TestCaldav::start(
+            "127.0.0.1",
+            &["cal.firma.test"],
+            &[("anna", ANNA_PW), ("bernd", "bernd-Pw-1")],
+            &[
+                Calendar::new("anna", "arbeit", "Arbeit")
+                    .event_in_days(1)
+                    .event_in_days(-3)
+                    .event_in_days(800),
+                Calendar::new("anna", "privat", "Privat"),
+            ],
+        )
+    }
+}
+
+fn calendar_account(app: &App, url: &str, calendar: &str, password: &str) -> i64 {
+    let employee = app
+        .create_employee(&EmployeeInput {
+            name: "Anna Becker".into(),
+            ..Default::default()
+        })
+        .unwrap()
+        .id;
+    app.create_calendar(&CalendarInput {
+        name: "Anna Kalender".into(),
+        employee_id: Some(employee),
+        backend: CalendarBackend::Caldav,
+        calendar_name: calendar.into(),
+        caldav_url: url.into(),
+        username: "anna".into(),
+        password: SecretUpdate::set(password),
+        ..Default::default()
+    })
+    .unwrap()
+    .item
+    .id
+}
+
+fn test(app: &App, id: i64, ca: &str) -> TestReport {
+    let opts = TestOptions {
+        extra_roots: vec![ca.to_string()],
+    };
+    let report = rt()
+        .block_on(app.test_calendar(id, &opts, &no_progress, &CancellationToken::new()))
+        .unwrap();
+    let json = serde_json::to_string(&report).unwrap();
+    assert!(
+        !json.contains(ANNA_PW),
+        "the password leaked into the report"
+    );
+    assert!(
+        !json.contains("Canary-Kalender"),
+        "the password leaked into the report"
+    );
+    report
+}
+
+fn kinds(r: &TestReport) -> Vec<(StepKind, StepStatus)> {
+    r.steps.iter().map(|s| (s.kind, s.status)).collect()
+}
+
+fn step(r: &TestReport, kind: StepKind) -> &mailbox_admin_core::probe::Step {
+    r.steps.iter().find(|s| s.kind == kind).unwrap()
+}
+
+#[test]
+fn a_caldav_calendar_with_its_url_passes_every_step_and_reads_the_sync_range() {
+    let cal = radicale();
+    let (_dir, app) = fixtures::tmp_app();
+    let id = calendar_account(&app, &cal.url("/anna/"), "arbeit", ANNA_PW);
+    let r = test(&app, id, &cal.ca_pem);
+    assert!(r.ok, "{r:#?}");
+    assert_eq!(
+        kinds(&r),
+        vec![
+            (StepKind::Discovery, StepStatus::Skipped),
+            (StepKind::Principal, StepStatus::Ok),
+            (StepKind::CalendarHome, StepStatus::Ok),
+            (StepKind::Calendars, StepStatus::Ok),
+            (StepKind::CalendarRead, StepStatus::Ok),
+        ]
+    );
+    assert!(step(&r, StepKind::Principal).summary.contains("anna"));
+    // Found by the last segment of its URL; the display name is shown.
+    assert!(step(&r, StepKind::Calendars)
+        .summary
+        .contains("\"Arbeit\" found"));
+    // Tomorrow's and the one three days ago are in 30 days back / 365 ahead; not the one in
+    // 800 days.
+    let read = &step(&r, StepKind::CalendarRead).summary;
+    assert!(read.starts_with("2 events"), "{read}");
+    // The transcript shows the requests, with the login hidden.
+    let lines: Vec<String> = step(&r, StepKind::Principal)
+        .transcript
+        .iter()
+        .map(|l| l.text.clone())
+        .collect();
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with("PROPFIND https://127.0.0.1:")),
+        "{lines:?}"
+    );
+    assert!(lines
+        .iter()
+        .any(|l| l.contains("Authorization: Basic <redacted>")));
+    assert!(lines.iter().any(|l| l.contains("HTTP 207")));
+}
+
+#[test]
+fn only_a_host_is_discovered_through_well_known_caldav() {
+    let cal = radicale();
+    let (_dir, app) = fixtures::tmp_app();
+    let id = calendar_account(&app, &cal.url(""), "Privat", ANNA_PW);
+    let r = test(&app, id, &cal.ca_pem);
+    assert!(r.ok, "{r:#?}");
+    let d = step(&r, StepKind::Discovery);
+    assert_eq!(d.status, StepStatus::Ok);
+    assert!(d.summary.contains(".well-known/caldav"), "{}", d.summary);
+    assert!(step(&r, StepKind::Calendars)
+        .summary
+        .contains("\"Privat\" found"));
+    assert!(step(&r, StepKind::CalendarRead)
+        .summary
+        .starts_with("0 events"));
+}
+
+#[test]
+fn only_a_domain_is_discovered_through_its_srv_record() {
+    let cal = radicale();
+    let dns = TestDns::start(
+        Zone::new(&["firma.test"])
+            .srv("_caldavs._tcp.firma.test", "cal.firma.test", cal.port, 0, 1)
+            .a("cal.firma.test", &cal.ip),
+    );
+    let (_dir, app) = fixtures::tmp_app();
+    let mut settings = app.get_settings().unwrap();
+    settings.dns_server = dns.addr().to_string();
+    app.save_settings(&settings).unwrap();
+    let id = calendar_account(&app, "https://firma.test", "arbeit", ANNA_PW);
+    let r = test(&app, id, &cal.ca_pem);
+    assert!(r.ok, "{r:#?}");
+    let d = step(&r, StepKind::Discovery);
+    assert!(
+        d.summary.contains("SRV _caldavs._tcp.firma.test"),
+        "{}",
+        d.summary
+    );
+    assert!(
+        d.summary
+            .contains(&format!("https://cal.firma.test:{}/", cal.port)),
+        "{}",
+        d.summary
+    );
+}
+
+#[test]
+fn a_wrong_password_is_a_refused_calendar_login() {
+    let cal = radicale();
+    let (_dir, app) = fixtures::tmp_app();
+    let id = calendar_account(&app, &cal.url("/anna/"), "arbeit", "wrong-Pw-1");
+    let r = test(&app, id, &cal.ca_pem);
+    assert!(!r.ok);
+    assert_eq!(r.codes, vec![DiagnosisCode::CaldavAuthFailed]);
+    let p = step(&r, StepKind::Principal);
+    assert_eq!(p.status, StepStatus::Failed);
+    let d = p.diagnosis.as_ref().unwrap();
+    assert!(d
+        .evidence
+        .iter()
+        .any(|e| e.key == EvidenceKey::LoginUser && e.value == "anna"));
+    assert!(d
+        .evidence
+        .iter()
+        .any(|e| e.key == EvidenceKey::ServerSaid && e.value.starts_with("HTTP 401")));
+    assert!(!serde_json::to_string(&r).unwrap().contains("wrong-Pw-1"));
+}
+
+#[test]
+fn a_calendar_that_does_not_exist_lists_the_existing_ones() {
+    let cal = radicale();
+    let (_dir, app) = fixtures::tmp_app();
+    let id = calendar_account(&app, &cal.url("/anna/"), "Urlaub", ANNA_PW);
+    let r = test(&app, id, &cal.ca_pem);
+    assert_eq!(r.codes, vec![DiagnosisCode::CaldavCalendarNotFound]);
+    let d = step(&r, StepKind::Calendars).diagnosis.clone().unwrap();
+    let listed = d
+        .evidence
+        .iter()
+        .find(|e| e.key == EvidenceKey::Calendars)
+        .unwrap();
+    assert!(listed.value.contains("Arbeit (arbeit)"), "{}", listed.value);
+    assert!(listed.value.contains("Privat (privat)"), "{}", listed.value);
+    assert!(d
+        .evidence
+        .iter()
+        .any(|e| e.key == EvidenceKey::Wanted && e.value == "Urlaub"));
+    assert!(
+        r.steps.iter().all(|s| s.kind != StepKind::CalendarRead),
+        "the test ends at the first failure"
+    );
+}
+
+#[test]
+fn a_url_that_is_no_caldav_server_says_so() {
+    // A real web server that serves files: PROPFIND is not allowed there (405).
+    let web = TestHttps::start(
+        "127.0.2.61",
+        &["127.0.2.61"],
+        &[("index.html", "<h1>Firma</h1>")],
+    );
+    let (_dir, app) = fixtures::tmp_app();
+    let id = calendar_account(&app, "https://127.0.2.61/index.html", "arbeit", ANNA_PW);
+    let r = test(&app, id, &web.ca_pem);
+    assert_eq!(r.codes, vec![DiagnosisCode::CaldavNotCaldav], "{r:#?}");
+    let d = step(&r, StepKind::Principal).diagnosis.clone().unwrap();
+    assert!(
+        d.evidence
+            .iter()
+            .any(|e| e.key == EvidenceKey::ServerSaid && e.value.starts_with("HTTP 405")),
+        "{d:#?}"
+    );
+    assert!(d
+        .evidence
+        .iter()
+        .any(|e| e.key == EvidenceKey::Capabilities && e.value == "DAV: —"));
+}
+
+#[test]
+fn an_outlook_calendar_is_not_testable_from_here() {
+    let (_dir, app) = fixtures::tmp_app();
+    let employee = app
+        .create_employee(&EmployeeInput {
+            name: "Erika".into(),
+            ..Default::default()
+        })
+        .unwrap()
+        .id;
+    let id = app
+        .create_calendar(&CalendarInput {
+            name: "Outlook Erika".into(),
+            employee_id: Some(employee),
+            outlook_profile: "Outlook".into(),
+            ..Default::default()
+        })
+        .unwrap()
+        .item
+        .id;
+    let e = rt()
+        .block_on(app.test_calendar(
+            id,
+            &TestOptions::default(),
+            &no_progress,
+            &CancellationToken::new(),
+        ))
+        .unwrap_err();
+    match e {
+        Error::Validation(issues) => {
+            assert_eq!(issues[0].field, "backend");
+            assert_eq!(issues[0].code, FieldCode::CalendarNotTestable);
+        }
+        other => panic!("{other:?}"),
+    }
+}
