@@ -1,4 +1,4 @@
-//! `mbadmin account list|show|add|edit|rm|mail-received`.
+//! `mbadmin account list|show|add|edit|rm|mail-received|folders|subscribe`.
 
 use crate::common::{find, stdin_secret};
 use crate::crud::set_refs;
@@ -26,6 +26,12 @@ pub enum Cmd {
         #[arg(action = clap::ArgAction::Set)]
         received: bool,
     },
+    /// The account's folders; with --refresh the IMAP server's tree, read now
+    /// ("Ordnerstruktur aktualisieren"), beside what the account chose.
+    Folders(crate::folders::FoldersArgs),
+    /// Subscribe a folder on the IMAP server (and in the account's folder list); --off
+    /// unsubscribes.
+    Subscribe(crate::folders::SubscribeArgs),
 }
 
 #[derive(Args)]
@@ -174,6 +180,8 @@ impl Cli for Accounts {
 pub fn run(app: &App, cmd: Cmd) -> Result<Output, ApiError> {
     match cmd {
         Cmd::Crud(c) => crud::run(app, *c),
+        Cmd::Folders(a) => crate::folders::folders(app, a),
+        Cmd::Subscribe(a) => crate::folders::subscribe(app, a),
         Cmd::MailReceived { account, received } => {
             let a = app
                 .set_mail_received(find(app, Entity::Account, &account)?, received)

@@ -8,6 +8,7 @@ mod crud;
 mod detect;
 mod domain;
 mod fmt;
+mod folders;
 mod mobile;
 mod oauth;
 mod outgoing;

@@ -266,3 +266,95 @@ fn test_account_and_test_all_report_per_account_and_exit_nonzero_on_failure() {
         "{out}"
     );
 }
+
+#[test]
+fn account_folders_are_read_on_demand_and_subscribe_writes_to_the_server() {
+    let _keyring = support::SecretService::shared();
+    let mail = servers();
+    let (_dir, db, ca) = temp_db_with_ca(&mail.ca_pem);
+    let imaps = mail.ports.imaps.to_string();
+    all_succeed(
+        &db,
+        &[
+            (&format!("server add --name Dovecot --host {HOST_GOOD} --port {imaps}"), ""),
+            ("user add --login alice", ""),
+            (
+                &format!("account add --name Alice --email {} --owner-user alice --incoming Dovecot --folder-trash Papierkorb-fehlt --password-stdin", ALICE.name),
+                ALICE.password,
+            ),
+        ],
+    );
+    // Without --refresh: only what the account chose, no connection.
+    let o = mbadmin(&db, "account folders Alice", "");
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    assert!(text(&o.stdout).contains("--refresh"), "{}", text(&o.stdout));
+
+    // --refresh: the server's tree; the trash folder set in the account is missing there.
+    let o = mbadmin(
+        &db,
+        &format!("account folders Alice --refresh --ca-file {ca}"),
+        "",
+    );
+    assert_eq!(
+        o.status.code(),
+        Some(1),
+        "{}{}",
+        text(&o.stdout),
+        text(&o.stderr)
+    );
+    let out = text(&o.stdout);
+    assert!(out.contains("INBOX") && out.contains("Sent"), "{out}");
+    assert!(
+        out.contains("missing on the server: Papierkorb-fehlt"),
+        "{out}"
+    );
+    assert_no_password(&o);
+
+    let o = mbadmin(
+        &db,
+        &format!("account subscribe Alice Sent --ca-file {ca}"),
+        "",
+    );
+    assert!(o.status.success(), "{}{}", text(&o.stdout), text(&o.stderr));
+    let o = mbadmin(
+        &db,
+        &format!("--json account folders Alice --refresh --ca-file {ca}"),
+        "",
+    );
+    let tree = json(&o);
+    let sent = tree["folders"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["name"] == "Sent")
+        .unwrap()
+        .clone();
+    assert_eq!(sent["subscribed"], true, "{tree}");
+    let o = mbadmin(&db, "--json account show Alice", "");
+    assert!(
+        json(&o)["folders"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["folder"] == "Sent" && f["subscribed"] == true),
+        "the account's list has it too"
+    );
+    let o = mbadmin(
+        &db,
+        &format!("account subscribe Alice Sent --off --ca-file {ca}"),
+        "",
+    );
+    assert!(o.status.success(), "{}", text(&o.stderr));
+
+    // An account without an IMAP server cannot be refreshed: exit 1 with the reason.
+    all_succeed(
+        &db,
+        &[(
+            "account add --name Ohne --email ohne@example.test --owner-user alice",
+            "",
+        )],
+    );
+    let o = mbadmin(&db, "account folders Ohne --refresh", "");
+    assert_ne!(o.status.code(), Some(0));
+    assert!(!text(&o.stderr).is_empty());
+}

@@ -138,6 +138,9 @@ pub fn render() -> String {
         decl::<AccountTestOptions>(&cfg, &mut out);
         decl::<BulkResult>(&cfg, &mut out);
         decl::<BulkSummary>(&cfg, &mut out);
+        decl::<crate::app::folders::FolderRefresh>(&cfg, &mut out);
+        decl::<crate::app::folders::SubscriptionChange>(&cfg, &mut out);
+        decl::<crate::app::folders::SubscriptionsWritten>(&cfg, &mut out);
     }
     // The domain check (crate::domain, crate::app::domain).
     {

@@ -105,6 +105,8 @@ string_enum! {
         Marker = "marker",
         Method = "method",
         Name = "name",
+        NtlmDomain = "ntlm_domain",
+        ClientCertificate = "client_certificate",
         NotAfter = "not_after",
         NotBefore = "not_before",
         Observed = "observed",
@@ -124,6 +126,7 @@ string_enum! {
         ServerSaid = "server_said",
         ServerSent = "server_sent",
         ServerAlert = "server_alert",
+        ServerDomain = "server_domain",
         StatusCode = "status_code",
         Provider = "provider",
         Source = "source",
@@ -189,6 +192,12 @@ impl EvidenceKey {
             Marker => ("Kennung der Testmail", "Test mail marker"),
             Method => ("Verfahren", "Method"),
             Name => ("Name", "Name"),
+            NtlmDomain => (
+                "Windows-Domäne der Anmeldung",
+                "Windows domain of the login",
+            ),
+            ClientCertificate => ("Client-Zertifikat", "Client certificate"),
+            ServerDomain => ("Domäne laut Server", "Domain announced by the server"),
             NotAfter => ("Gültig bis", "Valid until"),
             NotBefore => ("Gültig ab", "Valid from"),
             Observed => ("Beobachtet", "Observed"),
@@ -477,6 +486,10 @@ string_enum! {
     TlsExpiresSoon = "tls.expires_soon",
     ProtocolWrongService = "protocol.wrong_service",
     ProtocolInvalidResponse = "protocol.invalid_response",
+    TlsClientCertRequired = "tls.client_cert_required",
+    TlsClientCertRejected = "tls.client_cert_rejected",
+    TlsClientCertUnusable = "tls.client_cert_unusable",
+    TlsClientCertExpired = "tls.client_cert_expired",
     ProtocolServiceUnavailable = "protocol.service_unavailable",
     AuthFailed = "auth.failed",
     AuthMechanismUnsupported = "auth.mechanism_unsupported",
@@ -486,6 +499,9 @@ string_enum! {
     AuthMethodNotAvailable = "auth.method_not_available",
     AuthPlaintextSent = "auth.plaintext_sent",
     AuthTemporary = "auth.temporary",
+    AuthNtlmNotOffered = "auth.ntlm_not_offered",
+    AuthNtlmRefused = "auth.ntlm_refused",
+    AuthNtlmDomainMismatch = "auth.ntlm_domain_mismatch",
     AuthPasswordExpired = "auth.password_expired",
     AuthAccountDisabled = "auth.account_disabled",
     AuthAccessDisabled = "auth.access_disabled",
@@ -891,6 +907,50 @@ fn texts(code: DiagnosisCode) -> (Pair, Pair, Pair) {
             ("Ungültige Antwort des Servers", "Invalid answer from the server"),
             (
                 "Der Server hat etwas gesendet, das nicht dem Protokoll {protocol} entspricht (zu lange Zeilen, zu viele Daten oder eine unverständliche Antwort). Ein defekter Server, ein Proxy oder ein fremder Dienst kann die Ursache sein.",
+        TlsClientCertRequired => (
+            ("Server verlangt ein Client-Zertifikat", "The server requires a client certificate"),
+            (
+                "Der Server verlangt bei der Verschlüsselung ein Client-Zertifikat, für diesen Server ist aber keins eingestellt.",
+                "The server requires a client certificate during the TLS handshake, but none is configured for this server.",
+            ),
+            (
+                "Das Zertifikat mit privatem Schlüssel (PKCS#12 oder PEM) unter „Zertifikate“ importieren und beim Postausgangsserver als „TLS-Client-Zertifikat“ wählen.",
+                "Import the certificate with its private key (PKCS#12 or PEM) under \"Certificates\" and choose it as the outgoing server's \"TLS client certificate\".",
+            ),
+        ),
+        TlsClientCertRejected => (
+            ("Server lehnt das Client-Zertifikat ab", "The server refused the client certificate"),
+            (
+                "Mailbox Admin hat das eingestellte Client-Zertifikat vorgelegt (siehe Nachweise), der Server hat es nicht angenommen – meist weil es nicht von einer Zertifizierungsstelle stammt, der der Server vertraut, oder weil es gesperrt ist.",
+                "Mailbox Admin presented the configured client certificate (see evidence) and the server did not accept it – usually because it was not issued by a CA the server trusts, or because it was revoked.",
+            ),
+            (
+                "Beim Serverbetreiber das richtige Client-Zertifikat (oder die Aufnahme seiner ausstellenden CA) erfragen und beim Postausgangsserver einstellen.",
+                "Ask the server's operator for the right client certificate (or to trust its issuing CA) and choose it for the outgoing server.",
+            ),
+        ),
+        TlsClientCertUnusable => (
+            ("Client-Zertifikat nicht verwendbar", "Client certificate not usable"),
+            (
+                "Das eingestellte Client-Zertifikat kann nicht vorgelegt werden: es fehlt der private Schlüssel, oder er lässt sich nicht öffnen (siehe Nachweise). Es wurde keine Verbindung aufgebaut.",
+                "The configured client certificate cannot be presented: its private key is missing or cannot be opened (see evidence). No connection was made.",
+            ),
+            (
+                "Das Zertifikat mit privatem Schlüssel (PKCS#12 oder PEM mit Schlüssel) und dem richtigen Passwort neu importieren; ist der Schlüsselbund gesperrt, ihn entsperren.",
+                "Import the certificate again with its private key (PKCS#12, or PEM with the key) and the right passphrase; if the keyring is locked, unlock it.",
+            ),
+        ),
+        TlsClientCertExpired => (
+            ("Client-Zertifikat abgelaufen", "Client certificate expired"),
+            (
+                "Das eingestellte Client-Zertifikat ist abgelaufen oder noch nicht gültig (siehe Nachweise); der Server würde es ablehnen. Es wurde keine Verbindung aufgebaut.",
+                "The configured client certificate has expired or is not valid yet (see evidence); the server would refuse it. No connection was made.",
+            ),
+            (
+                "Ein neues Client-Zertifikat ausstellen lassen, importieren und beim Postausgangsserver wählen.",
+                "Have a new client certificate issued, import it and choose it for the outgoing server.",
+            ),
+        ),
                 "The server sent something that is not {protocol} (overlong lines, too much data or an answer that makes no sense). A broken server, a proxy or a foreign service may be the cause.",
             ),
             (
@@ -965,20 +1025,54 @@ fn texts(code: DiagnosisCode) -> (Pair, Pair, Pair) {
             ),
         ),
         AuthMethodNotAvailable => (
-            ("Anmeldeverfahren noch nicht testbar", "Authentication method not testable yet"),
+            ("Anmeldeverfahren damals nicht testbar", "Authentication method not testable then"),
             (
-                "Die Windows-Anmeldung (NTLM) kann der Verbindungstest in dieser Version noch nicht prüfen. Verbindung und Verschlüsselung wurden geprüft.",
-                "The connection test of this version cannot check Windows authentication (NTLM) yet. Connection and encryption were checked.",
+                "Dieser gespeicherte Test stammt aus einer älteren Version, die die Windows-Anmeldung (NTLM) noch nicht prüfen konnte.",
+                "This stored test comes from an older version that could not check Windows authentication (NTLM) yet.",
             ),
             (
-                "Die Anmeldung in der Geschäftsanwendung selbst prüfen.",
-                "Check the login in the business application itself.",
+                "Den Test erneut ausführen: die Windows-Anmeldung wird jetzt geprüft.",
+                "Run the test again: Windows authentication is checked now.",
+            ),
+        ),
+        AuthNtlmNotOffered => (
+            ("Windows-Anmeldung (NTLM) nicht angeboten", "Windows authentication (NTLM) not offered"),
+            (
+                "Eingestellt ist die Windows-Anmeldung (NTLM), der Server bietet NTLM aber nicht an (angebotene Verfahren siehe Nachweise).",
+                "Windows authentication (NTLM) is configured, but the server does not offer NTLM (offered methods see evidence).",
+            ),
+            (
+                "Unter „Authentifizierung“ ein angebotenes Verfahren wählen, meist „Passwort“. Soll es NTLM sein: bei Exchange die integrierte Windows-Authentifizierung für IMAP/POP3 (Set-ImapSettings/Set-PopSettings -EnableGSSAPIAndNTLMAuth $true) bzw. am Empfangsconnector (AuthMechanism „Integrated“) einschalten.",
+                "Choose an offered method under \"Authentication\", usually \"Password\". If it must be NTLM: on Exchange enable integrated Windows authentication for IMAP/POP3 (Set-ImapSettings/Set-PopSettings -EnableGSSAPIAndNTLMAuth $true) or on the receive connector (AuthMechanism \"Integrated\").",
+            ),
+        ),
+        AuthNtlmRefused => (
+            ("Windows-Anmeldung abgelehnt", "Windows login refused"),
+            (
+                "Der Server hat die Windows-Anmeldung (NTLM) abgelehnt. NTLM sagt nicht, ob Benutzername, Windows-Domäne oder Passwort falsch ist (verwendete Domäne siehe Nachweise).",
+                "The server refused the Windows (NTLM) login. NTLM does not tell whether the user name, the Windows domain or the password is wrong (the domain used see evidence).",
+            ),
+            (
+                "Benutzername (ohne Domäne), die Windows-Domäne (NetBIOS-Name, z. B. FIRMA) im Feld „NTLM-Domäne“ und das Passwort prüfen. Ist das Feld leer, kann die Domäne auch als „DOMÄNE\\benutzer“ im Benutzernamen stehen.",
+                "Check the user name (without domain), the Windows domain (NetBIOS name, e.g. CONTOSO) in the \"NTLM domain\" field and the password. If the field is empty, the domain may also be given as \"DOMAIN\\user\" in the user name.",
+            ),
+        ),
+        AuthNtlmDomainMismatch => (
+            ("Windows-Domäne passt nicht zum Server", "Windows domain does not match the server"),
+            (
+                "Der Server hat die Windows-Anmeldung (NTLM) abgelehnt, und die eingestellte Domäne ist nicht die, die der Server nennt (siehe Nachweise). Wahrscheinlich ist die Domäne falsch.",
+                "The server refused the Windows (NTLM) login, and the configured domain is not the one the server announces (see evidence). The domain is probably wrong.",
+            ),
+            (
+                "Im Feld „NTLM-Domäne“ die Domäne des Servers eintragen (oder die Domäne des Benutzers, wenn sie der des Servers vertraut) und Benutzername und Passwort prüfen.",
+                "Enter the server's domain in the \"NTLM domain\" field (or the user's domain if it is trusted by the server's) and check user name and password.",
             ),
         ),
         AuthPlaintextSent => (
             ("Passwort unverschlüsselt übertragen", "Password sent unencrypted"),
             (
                 "Die Anmeldung hat geklappt, das Passwort ging aber – wie bestätigt – unverschlüsselt über das Netz.",
+        // Only in test runs stored by versions before NTLM was tested; never produced now.
                 "The login worked, but – as confirmed – the password crossed the network unencrypted.",
             ),
             (

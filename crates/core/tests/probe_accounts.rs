@@ -420,3 +420,89 @@ async fn pop3_with_delete_after_days_checks_uidl_and_without_it_does_not() {
         }
     }
 }
+
+#[tokio::test]
+async fn folders_are_refreshed_on_demand_and_subscriptions_written_to_the_server() {
+    use mailbox_admin_core::app::folders::SubscriptionChange;
+    let s = setup();
+    let id = s
+        .app
+        .create_account(&AccountInput {
+            name: "Dave IMAP".into(),
+            email: servers::DAVE.name.into(),
+            owner: Some(Owner::User(s.user)),
+            incoming_server_id: Some(s.imap),
+            password: SecretUpdate::Set(servers::DAVE.password.into()),
+            folders: vec![AccountFolder {
+                folder: "Nie-angelegt".into(),
+                subscribed: false,
+                auto_fetch: true,
+            }],
+            ..Default::default()
+        })
+        .unwrap()
+        .item
+        .id;
+    let base = opts().base;
+    let cancel = CancellationToken::new();
+    let tree = s.app.refresh_folders(id, &base, &cancel).await.unwrap();
+    assert!(tree.error.is_none(), "{:?}", tree.error);
+    assert!(!tree.read_at.is_empty());
+    assert_eq!(tree.folders[0].name, "INBOX");
+    assert_eq!(tree.missing, ["Nie-angelegt"]);
+    let on_server = |tree: &mailbox_admin_core::app::folders::FolderRefresh| {
+        tree.folders
+            .iter()
+            .find(|f| f.name == "Junk")
+            .expect("Junk")
+            .subscribed
+    };
+    assert!(!on_server(&tree));
+
+    let junk = |on: bool| SubscriptionChange {
+        folder: "Junk".into(),
+        subscribed: on,
+    };
+    let done = s
+        .app
+        .write_subscriptions(id, &[junk(true)], &base, &cancel)
+        .await
+        .unwrap();
+    assert_eq!((done.written.len(), done.error), (1, None));
+    let stored = s.app.get_account(id).unwrap().folders;
+    assert!(
+        stored.iter().any(|f| f.folder == "Junk" && f.subscribed),
+        "{stored:?}"
+    );
+    assert!(on_server(
+        &s.app.refresh_folders(id, &base, &cancel).await.unwrap()
+    ));
+
+    let done = s
+        .app
+        .write_subscriptions(id, &[junk(false)], &base, &cancel)
+        .await
+        .unwrap();
+    assert!(done.error.is_none());
+    let stored = s.app.get_account(id).unwrap().folders;
+    assert_eq!(
+        stored.len(),
+        1,
+        "Junk left the list with its last flag: {stored:?}"
+    );
+    assert!(!on_server(
+        &s.app.refresh_folders(id, &base, &cancel).await.unwrap()
+    ));
+
+    // A refused login: a diagnosis, nothing written.
+    let bad = account(&s, "Dave wrong", servers::DAVE.name, "not the password");
+    let tree = s.app.refresh_folders(bad, &base, &cancel).await.unwrap();
+    assert_eq!(tree.error.map(|d| d.code), Some(DiagnosisCode::AuthFailed));
+    let done = s
+        .app
+        .write_subscriptions(bad, &[junk(true)], &base, &cancel)
+        .await
+        .unwrap();
+    assert!(done.written.is_empty());
+    assert_eq!(done.error.map(|d| d.code), Some(DiagnosisCode::AuthFailed));
+}

@@ -11,6 +11,7 @@ use mailbox_admin_core::app::detect::{
     DetectDraft, DetectOutcome, DetectProgressEvent, DetectRequest,
 };
 use mailbox_admin_core::app::domain::DomainCheckInput;
+use mailbox_admin_core::app::folders::{FolderRefresh, SubscriptionChange, SubscriptionsWritten};
 use mailbox_admin_core::app::mobile::{
     AutoconfigOut, ProducedFile, ProfileOptions, PublicationCheck, QrCodeOut, QrOptions,
 };
@@ -204,6 +205,13 @@ commands! {
         let each = on_result.each();
         cx.test_all(&query, concurrency as usize, &options, &each, &cx.run(&run)).await
     };
+    /// "Ordnerstruktur aktualisieren": account `id`'s IMAP folder tree, read now.
+    refresh_folders(id: i64, run: String, options: TestOptions) -> FolderRefresh =
+        |cx| cx.refresh_folders(id, &options, &cx.run(&run)).await;
+    /// Writes the account's changed subscriptions to its IMAP server (and its folder list).
+    write_subscriptions(id: i64, changes: Vec<SubscriptionChange>, run: String,
+        options: TestOptions) -> SubscriptionsWritten =
+        |cx| cx.write_subscriptions(id, &changes, &options, &cx.run(&run)).await;
     /// Stops the named run at once; false if it is not running (any more).
     cancel_test(run: String) -> bool = |cx| Ok(cx.running().cancel(&run));
     // ---- detection from an address

@@ -121,6 +121,7 @@ pub fn incoming_target(s: &IncomingServer, opts: &TestOptions) -> ProbeTarget {
     t.allow_plaintext = s.allow_plaintext;
     t.tls = TlsSettings {
         verify: s.tls_verify,
+    t.ntlm_domain = s.ntlm_domain.clone();
         alt_name: s.tls_alt_name.clone(),
         pin_sha256: s.tls_pin_sha256.clone(),
         extra_roots: opts.extra_roots.clone(),
@@ -155,6 +156,7 @@ pub fn outgoing_target(s: &OutgoingServer, opts: &TestOptions) -> ProbeTarget {
     t.allow_plaintext = s.allow_plaintext;
     t.sender = s.sender_address.clone();
     t.tls = TlsSettings {
+    t.ntlm_domain = s.ntlm_domain.clone();
         verify: s.tls_verify,
         alt_name: s.tls_alt_name.clone(),
         pin_sha256: s.tls_pin_sha256.clone(),
@@ -512,7 +514,7 @@ impl App {
     /// Gives the OAuth2 targets of an account's plan their access token: the account's own
     /// connection where the target logs in as the account, else an app-only token of the
     /// server's provider. A token that cannot be had becomes the login step's diagnosis.
-    async fn attach_oauth(&self, plan: &mut TestPlan, account_id: i64) -> Result<()> {
+    pub(crate) async fn attach_oauth(&self, plan: &mut TestPlan, account_id: i64) -> Result<()> {
         let wants =
             |t: &Option<ProbeTarget>| t.as_ref().is_some_and(|t| t.auth == ProbeAuth::Oauth2);
         if !wants(&plan.incoming) && !wants(&plan.outgoing) {

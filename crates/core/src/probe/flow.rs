@@ -269,11 +269,6 @@ async fn establish_until<P: Proto>(
 /// The secret to log in with, or why there is none or it may not be sent on this
 /// connection (`tls`: the connection is encrypted).
 pub(crate) fn credentials(t: &ProbeTarget, tls: bool) -> Result<&str, Failure> {
-    if t.auth == ProbeAuth::Ntlm {
-        return Err(
-            Failure::new(DiagnosisCode::AuthMethodNotAvailable).with(EvidenceKey::Method, "NTLM")
-        );
-    }
     if t.auth == ProbeAuth::Oauth2 {
         if let Some(f) = &t.oauth_failure {
             let mut out = Failure::new(f.code);

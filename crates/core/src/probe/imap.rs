@@ -9,6 +9,7 @@
 use super::answer::{self, Answer, Stage, Wire};
 use super::conn::{preview, Conn};
 use super::flow::{self, soft, Proto, Session};
+use super::ntlm;
 use super::runner::{Done, Failure, Runner, Stop};
 use super::sasl::{self, Authenticator};
 use super::{Folder, ProbeAuth, ProbeProtocol, ProbeTarget, SpecialFolders, StepKind};
@@ -684,6 +685,22 @@ impl Proto for Imap {
             }
             let f = self.refusal(&tagged, Stage::Login);
             return Err(sasl::oauth_failed(t, &auth, f));
+        }
+        if t.auth == ProbeAuth::Ntlm {
+            if !ntlm::is_offered(&offered) {
+                return Err(ntlm::not_offered(&offered));
+            }
+            let mut auth = ntlm::Ntlm::new(&t.user, &t.ntlm_domain, password);
+            let tagged = self.sasl(c, &mut auth).await?;
+            if tagged.ok() {
+                if !tagged.code.to_ascii_uppercase().starts_with("CAPABILITY") {
+                    self.caps.clear();
+                    let _ = self.command(c, "CAPABILITY").await?;
+                }
+                return Ok(self.logged_in(t, "NTLM"));
+            }
+            let f = self.refusal(&tagged, Stage::Login);
+            return Err(ntlm::refused(&auth, f, &t.user));
         }
         let want = match t.auth {
             ProbeAuth::Password if offered.iter().any(|m| m == "PLAIN") => "PLAIN",

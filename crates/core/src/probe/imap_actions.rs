@@ -883,7 +883,22 @@ pub async fn set_subscribed(
     lang: Lang,
     cancel: &CancellationToken,
 ) -> Result<(), ActionError> {
+    match set_subscriptions(t, &[(name.to_string(), subscribed)], lang, cancel).await {
+        (_, Some(e)) => Err(e),
+        (_, None) => Ok(()),
+    }
+}
+
+/// Subscribes or unsubscribes each folder of `wanted` in order, in one session: how many the
+/// server took, and why it stopped before the rest (a refusal, the connection, the login).
+pub async fn set_subscriptions(
+    t: &ProbeTarget,
+    wanted: &[(String, bool)],
+    lang: Lang,
+    cancel: &CancellationToken,
+) -> (usize, Option<ActionError>) {
     let mut r = action_runner(t, lang, cancel);
+    let mut done = 0;
     let out = async {
         let mut o = open(&mut r, t).await?;
         let Open { session, wire } = &mut o;

@@ -17,6 +17,7 @@ mod imap;
 mod imap_actions;
 mod net;
 mod pop3;
+mod ntlm;
 mod providers;
 mod runner;
 mod sasl;
@@ -30,7 +31,7 @@ pub mod transcript;
 pub use caldav::CaldavTarget;
 pub use diagnosis::{Diagnosis, Evidence, Severity};
 pub use flow::run;
-pub use imap_actions::{folder_tree, set_subscribed, ActionError};
+pub use imap_actions::{folder_tree, set_subscribed, set_subscriptions, ActionError};
 pub use tokio_util::sync::CancellationToken;
 pub use transcript::{Dir, TranscriptLine};
 
@@ -157,6 +158,8 @@ pub struct ProbeTarget {
     /// Why no password is available (e.g. the keyring was locked), for the diagnosis.
     pub password_error: Option<String>,
     /// The user confirmed that a password may travel unencrypted (security "none" only).
+    /// NTLM logins: the Windows domain (empty: none, or `DOMAIN\user` in `user`).
+    pub ntlm_domain: String,
     pub allow_plaintext: bool,
     pub tls: TlsSettings,
     /// SMTP: the address for MAIL FROM (and From: of a test mail).
@@ -219,6 +222,7 @@ pub struct RoundTrip {
     /// Where the outgoing server sends it; the incoming target must receive it.
     pub address: String,
     /// How long to poll the incoming server.
+            ntlm_domain: String::new(),
     pub wait: Duration,
 }
 

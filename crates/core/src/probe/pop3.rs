@@ -6,6 +6,7 @@
 use super::answer::{self, Answer, Stage, Wire};
 use super::conn::Conn;
 use super::flow::{self, soft, Proto, Session};
+use super::ntlm;
 use super::runner::{Done, Failure, Runner, Stop};
 use super::sasl::{self, Authenticator};
 use super::{ProbeAuth, ProbeProtocol, ProbeTarget, StepKind};
@@ -250,6 +251,18 @@ impl Proto for Pop3 {
                     .arg("user", t.user.clone())
                     .arg("mech", auth.mech)),
                 Err(f) => Err(sasl::oauth_failed(t, &auth, f)),
+            };
+        }
+        if t.auth == ProbeAuth::Ntlm {
+            if self.capa_known && !ntlm::is_offered(&mechs) {
+                return Err(ntlm::not_offered(&mechs));
+            }
+            let mut auth = ntlm::Ntlm::new(&t.user, &t.ntlm_domain, password);
+            return match self.sasl(c, &mut auth).await {
+                Ok(()) => Ok(Done::new((), "login")
+                    .arg("user", t.user.clone())
+                    .arg("mech", "NTLM")),
+                Err(f) => Err(ntlm::refused(&auth, f, &t.user)),
             };
         }
         let offered = |m: &str| mechs.iter().any(|x| x == m);

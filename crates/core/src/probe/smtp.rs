@@ -8,6 +8,7 @@
 use super::answer::{self, Answer, Stage, Wire};
 use super::conn::Conn;
 use super::flow::{self, soft, Proto, Session};
+use super::ntlm;
 use super::runner::{Done, Failure, Runner, Stop};
 use super::sasl::{self, Authenticator};
 use super::{ProbeAuth, ProbeProtocol, ProbeTarget, StepKind};
@@ -459,6 +460,18 @@ impl Proto for Smtp {
             };
         }
         let has = |m: &str| offered.iter().any(|x| x == m);
+        if t.auth == ProbeAuth::Ntlm {
+            if !ntlm::is_offered(&offered) {
+                return Err(ntlm::not_offered(&offered));
+            }
+            let mut auth = ntlm::Ntlm::new(&t.user, &t.ntlm_domain, password);
+            return match self.sasl(c, &mut auth).await {
+                Ok(()) => Ok(Done::new((), "login")
+                    .arg("user", t.user.clone())
+                    .arg("mech", "NTLM")),
+                Err(f) => Err(ntlm::refused(&auth, f, &t.user)),
+            };
+        }
         let want = match t.auth {
             ProbeAuth::Password if has("PLAIN") => "PLAIN",
             ProbeAuth::Password | ProbeAuth::Login => "LOGIN",

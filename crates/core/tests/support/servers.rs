@@ -10,6 +10,12 @@
 //! Second implementations of each protocol: GNU Mailutils imap4d and pop3d, aiosmtpd
 //! (`tests/aiosmtpd_server.py`); and a Postfix port whose SASL back end dies
 //! (`tests/dead_auth_service.py`).
+//! Postfix also serves SMTP AUTH NTLM through Cyrus SASL (its NTLM plugin, a sasldb) and a
+//! port that requires a TLS client certificate from a client CA made here.
+//!
+//! The NTLM port writes NTLM_USER into the system's `/etc/sasldb2` (root:postfix, 0640):
+//! Postfix's Cyrus SASL reads that file whatever `sasldb_path` says. The user's name is
+//! unlikely to exist anywhere else, and writing it again is harmless (same password).
 //!
 //! Stopped when the test process exits (atexit, plus PR_SET_PDEATHSIG if it is killed).
 //! Needs root and `scripts/install-deps.sh test` (dovecot-imapd dovecot-pop3d dovecot-lmtpd
@@ -63,6 +69,10 @@ pub const DAVE: User = user("dave@example.test", "dave-Pw-42RR");
 pub const FRANK: User = user("frank@example.test", "frank-Pw-64TT");
 /// The user of the second implementations (GNU Mailutils imap4d/pop3d, aiosmtpd).
 pub const ERIN: User = user("erin@example.test", "erin-Pw-53SS");
+/// The NTLM user in `/etc/sasldb2` (realm NTLM_REALM) for the Postfix port `smtps_ntlm`.
+pub const NTLM_USER: User = user("mbtest-ntlm-user", "Canary-Ntlm-Pw-4Xy!");
+/// The Cyrus SASL realm of the NTLM port (`smtpd_sasl_local_domain`).
+pub const NTLM_REALM: &str = "ntlm.mbtest";
 /// Accepted by Postfix, then discarded: a round trip to it never arrives.
 pub const LOST_ADDRESS: &str = "lost@example.test";
 /// Accepted at RCPT, refused at DATA.
@@ -106,6 +116,18 @@ pub struct Ports {
     /// on its `smtpd_sasl_path`): every login ends with `454 4.7.0 Temporary authentication
     /// failure`.
     pub smtps_sasl_down: u16,
+    /// Postfix SMTPS with Cyrus SASL (sasldb, user NTLM_USER): NTLM among Cyrus' other
+    /// mechanisms (its `mech_list` in smtpd.conf is not honoured there, like `sasldb_path`).
+    pub smtps_ntlm: u16,
+    /// Postfix SMTPS that requires a client certificate issued by the client CA
+    /// (`MailServers::client_cert`); AUTH through Dovecot as on the other ports.
+    pub smtps_client_cert: u16,
+}
+
+/// A client certificate with its key, both PEM.
+pub struct ClientCert {
+    pub cert_pem: String,
+    pub key_pem: String,
 }
 
 pub struct MailServers {
@@ -119,6 +141,10 @@ pub struct MailServers {
     pub good_sha256: String,
     /// The OAuth 2.0 authorization server whose tokens Dovecot and Postfix accept.
     pub oauth: OAuthServer,
+    /// Issued by the client CA that `smtps_client_cert` trusts.
+    pub client_cert: ClientCert,
+    /// Issued by another CA (the untrusted one): refused by `smtps_client_cert`.
+    pub other_client_cert: ClientCert,
 }
 
 // The clients of tests/oauth/provider.mjs (it defines them; start_oauth checks that they agree).
@@ -392,6 +418,8 @@ struct Pki {
     ca_pem: String,
     self_signed_sha256: String,
     good_sha256: String,
+    client_cert: ClientCert,
+    other_client_cert: ClientCert,
 }
 
 /// Writes `<name>.crt` / `<name>.key` for every certificate into `dir`.
@@ -506,10 +534,31 @@ fn make_certs(dir: &Path) -> Pki {
         &dir.join("good-chain.crt"),
         &format!("{}{}", good.pem(), ca_cert.pem()),
     );
+    // Client certificates: a client CA that the client-certificate port trusts, its
+    // client, and a client of the untrusted CA.
+    let (client_ca_params, client_ca_key, client_ca_cert) = ca("Mailbox Admin Test Client CA");
+    let client_ca_issuer = Issuer::from_params(&client_ca_params, &client_ca_key);
+    write(&dir.join("client-ca.crt"), &client_ca_cert.pem());
+    let client = |cn: &str, issuer: &Issuer<'_, &KeyPair>| {
+        let mut p = CertificateParams::new(Vec::<String>::new()).unwrap();
+        p.distinguished_name.push(DnType::CommonName, cn);
+        p.extended_key_usages = vec![ExtendedKeyUsagePurpose::ClientAuth];
+        p.not_before = long_ago;
+        p.not_after = far;
+        let (cert, key) = signed(p, issuer);
+        ClientCert {
+            cert_pem: cert.pem(),
+            key_pem: key.serialize_pem(),
+        }
+    };
+    let client_cert = client("mbtest client", &client_ca_issuer);
+    let other_client_cert = client("mbtest client of another CA", &bad_issuer);
     Pki {
         ca_pem: ca_cert.pem(),
         self_signed_sha256,
         good_sha256,
+        client_cert,
+        other_client_cert,
     }
 }
 
@@ -712,6 +761,8 @@ const POSTFIX_MASTER: &str = r#"
 127.0.0.1:@SUBMISSION@ inet n - n - - smtpd
 127.0.0.1:@SMTPS@ inet n - n - - smtpd -o smtpd_tls_wrappermode=yes
 127.0.0.1:@SASLDOWN@ inet n - n - - smtpd -o smtpd_tls_wrappermode=yes -o smtpd_sasl_path=@DIR@/dead-auth/auth-client
+127.0.0.1:@NTLM@ inet n - n - - smtpd -o smtpd_tls_wrappermode=yes -o smtpd_sasl_type=cyrus -o smtpd_sasl_path=smtpd -o cyrus_sasl_config_path=@DIR@/postfix/sasl -o smtpd_sasl_local_domain=@NTLM_REALM@
+127.0.0.1:@CCERT@ inet n - n - - smtpd -o smtpd_tls_wrappermode=yes -o smtpd_tls_security_level=encrypt -o smtpd_tls_ask_ccert=yes -o smtpd_tls_req_ccert=yes -o smtpd_tls_CAfile=@DIR@/certs/client-ca.crt
 127.0.0.1:@PLAIN@ inet n - n - - smtpd -o smtpd_tls_security_level=none -o smtpd_tls_auth_only=no -o smtpd_relay_restrictions=reject_unauth_destination -o smtpd_sasl_mechanism_filter=plain,login
 pickup    unix  n       -       n       60      1       pickup
 cleanup   unix  n       -       n       -       0       cleanup
@@ -933,6 +984,8 @@ fn start() -> Result<MailServers, String> {
         aio_submission: free_port(HOST_GOOD),
         aio_smtps: free_port(HOST_GOOD),
         smtps_sasl_down: free_port(HOST_GOOD),
+        smtps_ntlm: free_port(HOST_GOOD),
+        smtps_client_cert: free_port(HOST_GOOD),
     };
 
     // The OAuth server first: Dovecot's configuration names it.
@@ -1010,6 +1063,9 @@ fn start() -> Result<MailServers, String> {
         .replace("@SMTPS@", &ports.smtps.to_string())
         .replace("@PLAIN@", &ports.smtp_plain.to_string())
         .replace("@SASLDOWN@", &ports.smtps_sasl_down.to_string())
+        .replace("@NTLM@", &ports.smtps_ntlm.to_string())
+        .replace("@NTLM_REALM@", NTLM_REALM)
+        .replace("@CCERT@", &ports.smtps_client_cert.to_string())
         .replace("@DIR@", &d);
     write(&pf.join("conf/main.cf"), &main);
     write(&pf.join("conf/master.cf"), &master);
@@ -1029,6 +1085,7 @@ fn start() -> Result<MailServers, String> {
         &pf.join("conf/data_access"),
         &format!("{SPAMTRAP_ADDRESS} REJECT 5.7.1 message refused by test policy\n"),
     );
+    setup_ntlm_sasl(&pf)?;
     std::fs::create_dir_all(pf.join("queue")).unwrap();
     std::fs::create_dir_all(pf.join("data")).unwrap();
     write(&pf.join("postfix.log"), "");
@@ -1067,6 +1124,8 @@ fn start() -> Result<MailServers, String> {
         ports.smtps,
         ports.smtp_plain,
         ports.smtps_sasl_down,
+        ports.smtps_ntlm,
+        ports.smtps_client_cert,
     ]
     .iter()
     .all(|p| !exited(postfix) && wait_for_port(HOST_GOOD, *p, deadline));
@@ -1106,7 +1165,54 @@ fn start() -> Result<MailServers, String> {
         self_signed_sha256: pki.self_signed_sha256,
         good_sha256: pki.good_sha256,
         oauth,
+        client_cert: pki.client_cert,
+        other_client_cert: pki.other_client_cert,
     })
+}
+
+/// Cyrus SASL for the NTLM port: `smtpd.conf` (passwords from the sasldb) and NTLM_USER
+/// in `/etc/sasldb2`, readable by Postfix.
+fn setup_ntlm_sasl(pf: &Path) -> Result<(), String> {
+    if !Path::new("/usr/sbin/saslpasswd2").exists() {
+        panic!("/usr/sbin/saslpasswd2 is missing: install sasl2-bin libsasl2-modules (scripts/install-deps.sh test)");
+    }
+    write(
+        &pf.join("sasl/smtpd.conf"),
+        "pwcheck_method: auxprop\nauxprop_plugin: sasldb\nmech_list: NTLM\nsasldb_path: /etc/sasldb2\n",
+    );
+    chmod(&pf.join("sasl"), 0o755);
+    let mut child = Command::new("/usr/sbin/saslpasswd2")
+        .args([
+            "-p",
+            "-c",
+            "-f",
+            "/etc/sasldb2",
+            "-u",
+            NTLM_REALM,
+            NTLM_USER.name,
+        ])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(|e| format!("saslpasswd2: {e}"))?;
+    {
+        use std::io::Write;
+        let mut stdin = child.stdin.take().expect("piped");
+        stdin
+            .write_all(NTLM_USER.password.as_bytes())
+            .map_err(|e| format!("saslpasswd2: {e}"))?;
+    }
+    let out = child.wait_with_output().map_err(|e| e.to_string())?;
+    if !out.status.success() {
+        return Err(format!(
+            "saslpasswd2: {}",
+            String::from_utf8_lossy(&out.stderr)
+        ));
+    }
+    chown(Path::new("/etc/sasldb2"), "root:postfix");
+    chmod(Path::new("/etc/sasldb2"), 0o640);
+    Ok(())
 }
 
 /// GNU Mailutils `imap4d` and `pop3d` as daemons in the foreground, one configuration each,

@@ -742,6 +742,41 @@ failed: number,
  */
 temporary: number, duration_ms: number, };
 
+export type FolderRefresh = { 
+/**
+ * When the tree was read (RFC 3339); empty when it could not be read.
+ */
+read_at: string, 
+/**
+ * INBOX first; empty when `error` says why.
+ */
+folders: Array<Folder>, 
+/**
+ * The account's chosen folders (subscribed or fetched), its special folders and its
+ * mailbox path that the server does not have.
+ */
+missing: Array<string>, 
+/**
+ * Why the tree could not be read: connection, TLS, login or the LIST command.
+ */
+error: Diagnosis | null, };
+
+export type SubscriptionChange = { 
+/**
+ * The decoded (UTF-8) name, as the tree shows it.
+ */
+folder: string, subscribed: boolean, };
+
+export type SubscriptionsWritten = { 
+/**
+ * The changes the server took, in order; after an error the rest were not sent.
+ */
+written: Array<SubscriptionChange>, 
+/**
+ * Why the server did not take the next one (or the connection failed).
+ */
+error: Diagnosis | null, };
+
 export type DomainCheckInput = { 
 /**
  * The mail domain (`firma.de`; an IDN as typed). An address `info@firma.de` is taken

@@ -33,6 +33,7 @@ import type {
   ExportOptions,
   FieldError,
   FileSave,
+  FolderRefresh,
   GeneralSettings,
   Group,
   GroupInput,
@@ -61,6 +62,8 @@ import type {
   Role,
   Saved,
   ServerInput,
+  SubscriptionChange,
+  SubscriptionsWritten,
   Template,
   TemplateInput,
   TemplateKind,
@@ -158,6 +161,8 @@ export const COMMANDS = {
   testOutgoing: { command: 'test_outgoing', args: ['id', 'options'], channel: 'onEvent' },
   testAccount: { command: 'test_account', args: ['id', 'options'], channel: 'onEvent' },
   testAll: { command: 'test_all', args: ['query', 'concurrency', 'options'], channel: 'onResult' },
+  refreshFolders: { command: 'refresh_folders', args: ['id', 'run', 'options'], channel: null },
+  writeSubscriptions: { command: 'write_subscriptions', args: ['id', 'changes', 'run', 'options'], channel: null },
   cancelTest: { command: 'cancel_test', args: ['run'], channel: null },
   detectSettings: { command: 'detect_settings', args: ['address', 'options'], channel: 'onEvent' },
   detectDraft: { command: 'detect_draft', args: ['result'], channel: null },
@@ -612,6 +617,25 @@ export function testAll(
   onResult: (message: BulkResult) => void,
 ): RunningTest<BulkSummary> {
   return streamed('test_all', { query, concurrency, options }, 'onResult', onResult);
+}
+
+/** "Ordnerstruktur aktualisieren": account `id`'s IMAP folder tree, read now. */
+export function refreshFolders(
+  id: number,
+  run: string,
+  options: TestOptions,
+): Promise<FolderRefresh> {
+  return call('refresh_folders', { id, run, options });
+}
+
+/** Writes the account's changed subscriptions to its IMAP server (and its folder list). */
+export function writeSubscriptions(
+  id: number,
+  changes: Array<SubscriptionChange>,
+  run: string,
+  options: TestOptions,
+): Promise<SubscriptionsWritten> {
+  return call('write_subscriptions', { id, changes, run, options });
 }
 
 /** Stops the named run at once; false if it is not running (any more). */

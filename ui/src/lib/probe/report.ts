@@ -122,11 +122,18 @@ export function fixTarget(code: DiagnosisCode): FixTarget {
     case 'tls.legacy_version':
     case 'tls.verify_disabled':
     case 'tls.expires_soon':
+    case 'tls.client_cert_required':
+    case 'tls.client_cert_rejected':
+    case 'tls.client_cert_unusable':
+    case 'tls.client_cert_expired':
       return 'certificate';
     case 'auth.failed':
     case 'auth.mechanism_unsupported':
     case 'auth.password_missing':
     case 'auth.method_not_available':
+    case 'auth.ntlm_not_offered':
+    case 'auth.ntlm_refused':
+    case 'auth.ntlm_domain_mismatch':
     case 'auth.password_expired':
     case 'auth.app_password_required':
     case 'auth.web_login_required':
