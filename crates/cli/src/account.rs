@@ -91,6 +91,17 @@ pub struct Fields {
     /// OAuth2 logins: auto (what the server offers), xoauth2 or oauthbearer.
     #[arg(long, value_parser = ["auto", "xoauth2", "oauthbearer"])]
     oauth_mechanism: Option<String>,
+    /// Berechtigungsgruppe für Anhänge (Eingang): the group (name) that may see the
+    /// attachments of received mail, or `none` (everyone who may see the mailbox).
+    #[arg(long)]
+    attachments_group_in: Option<String>,
+    /// Berechtigungsgruppe für Anhänge (Ausgang): the same for sent mail.
+    #[arg(long)]
+    attachments_group_out: Option<String>,
+    /// IMAP: how mail is deleted — move_to_trash (default), mark_deleted or expunge; the
+    /// account test's round trip removes its test mail the same way.
+    #[arg(long, value_parser = ["move_to_trash", "mark_deleted", "expunge"])]
+    delete_procedure: Option<String>,
 }
 
 impl Fill<AccountInput> for Fields {
@@ -114,6 +125,15 @@ impl Fill<AccountInput> for Fields {
         if let Some(g) = self.owner_group {
             i.owner = Some(Owner::Group(find(app, Entity::Group, &g)?));
         }
+        if let Some(d) = self
+            .delete_procedure
+            .as_deref()
+            .and_then(DeleteProcedure::parse)
+        {
+            i.delete_procedure = d;
+        }
+        set_refs!(app, self => i; attachments_group_in => attachments_group_in_id: opt_ref(Group),
+                  attachments_group_out => attachments_group_out_id: opt_ref(Group));
         set_refs!(app, self => i; users => user_ids: refs(User), company => company_id: opt_ref(Company),
                   incoming => incoming_server_id: opt_ref(IncomingServer),
                   outgoing => outgoing_server_id: opt_ref(OutgoingServer));
@@ -168,8 +188,13 @@ impl Cli for Accounts {
                 .map_err(|e| app.api_error(&e))?,
             account,
         };
+        let sender = if shown.account.sender_name.is_empty() {
+            format!("{} (the owner's name)", shown.account.effective_sender_name)
+        } else {
+            shown.account.effective_sender_name.clone()
+        };
         let human = format!(
-            "{}\noutgoing (effective)  {}",
+            "{}\noutgoing (effective)  {}\nsender name (effective)  {sender}",
             fmt::record(&shown.account),
             effective_text(&shown.effective_outgoing)
         );

@@ -74,6 +74,12 @@ pub struct Fields {
     sender: Option<String>,
     #[arg(long)]
     bcc_to_sender: Option<bool>,
+    /// Senden via Server (Bp Event): the business application sends through this server from
+    /// its application server, not from each user's computer. A test from here connects
+    /// from this computer: a relay that trusts only the application server's address may
+    /// answer it differently.
+    #[arg(long)]
+    send_via_app_server: Option<bool>,
     #[command(flatten)]
     tls: TlsArgs,
     #[arg(long)]
@@ -114,7 +120,7 @@ impl Fill<OutgoingInput> for Fields {
         set!(self => i; kind => kind(Into::into), send_via => m365_send_via(Into::into),
              auth => auth_method(Into::into), enabled => enabled, user => username,
              ntlm_domain => ntlm_domain, allow_plaintext => allow_plaintext,
-             sender => sender_address, bcc_to_sender => bcc_to_sender, smime_sign => smime_sign, smime_encrypt => smime_encrypt,
+             sender => sender_address, bcc_to_sender => bcc_to_sender, send_via_app_server => send_via_app_server, smime_sign => smime_sign, smime_encrypt => smime_encrypt,
              default => is_default);
         Ok(())
     }

@@ -53,6 +53,7 @@ pub fn render() -> String {
     decl::<EmployeeInput>(&cfg, &mut out);
     decl::<ImportRow>(&cfg, &mut out);
     decl::<Owner>(&cfg, &mut out);
+    decl::<DeleteProcedure>(&cfg, &mut out);
     decl::<AccountFolder>(&cfg, &mut out);
     decl::<Account>(&cfg, &mut out);
     decl::<AccountSummary>(&cfg, &mut out);

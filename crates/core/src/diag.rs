@@ -295,6 +295,7 @@ string_enum! {
         ImportConflict = "import_conflict",
         InvalidJson = "invalid_json",
         LockedMailboxPath = "locked_mailbox_path",
+        TrashIsMailbox = "trash_is_mailbox",
         M365Auth = "m365_auth",
         MissingRef = "missing_ref",
         NoSpaces = "no_spaces",

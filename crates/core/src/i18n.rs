@@ -255,6 +255,10 @@ fn catalogue(key: &str) -> (&'static str, &'static str) {
             "Der Mailbox-Pfad ist gesperrt: für dieses Konto wurden bereits E-Mails empfangen. Eine Änderung würde die Zuordnung der empfangenen E-Mails zerstören.",
             "The mailbox path is locked: mail has already been received for this account. Changing it would break the link to the received mail.",
         ),
+        "field.trash_is_mailbox" => (
+            "Der Papierkorb kann nicht der Mailbox-Pfad selbst sein: „In den Papierkorb verschieben“ verschiebt gelöschte E-Mails aus diesem Ordner heraus. Einen anderen Ordner wählen, das Feld leer lassen (Papierkorb des Servers) oder ein anderes Löschverfahren.",
+            "The trash cannot be the mailbox path itself: \"move to trash\" moves deleted mail out of that folder. Choose another folder, leave it empty (the server's trash) or another delete procedure.",
+        ),
         "field.range" => (
             "Der Wert muss zwischen {min} und {max} liegen.",
             "The value must be between {min} and {max}.",

@@ -234,6 +234,132 @@ fn users_owning_a_personal_mailbox_stay_and_assignments_go_with_deleted_users() 
 }
 
 #[test]
+fn sender_name_defaults_to_the_owners_name_and_follows_it() {
+    let (_dir, app) = tmp_app();
+    let f = fixture(&app);
+    let u = app.get_user(f.users[0]).unwrap();
+    let mut ui = UserInput::from(&u);
+    ui.display_name = "Anna Admin".into();
+    app.update_user(u.id, u.version, &ui).unwrap();
+    let a = app
+        .create_account(&personal("Anna", "anna@example.com", f.users[0]))
+        .unwrap()
+        .item;
+    // Stored empty (the default), resolved when read.
+    assert_eq!(
+        (a.sender_name.as_str(), a.effective_sender_name.as_str()),
+        ("", "Anna Admin")
+    );
+    let u = app.get_user(f.users[0]).unwrap();
+    let mut ui = UserInput::from(&u);
+    ui.display_name = "Anna Schmidt".into();
+    app.update_user(u.id, u.version, &ui).unwrap();
+    assert_eq!(
+        app.get_account(a.id).unwrap().effective_sender_name,
+        "Anna Schmidt"
+    );
+    // A name of its own wins; a user without a display name gives the login; a group its name.
+    let mut own = personal("Bernd", "bernd@example.com", f.users[1]);
+    own.sender_name = "  Support  ".into();
+    let own = app.create_account(&own).unwrap().item;
+    assert_eq!(own.effective_sender_name, "Support");
+    let b = app
+        .create_account(&personal("Bernd 2", "bernd2@example.com", f.users[1]))
+        .unwrap()
+        .item;
+    assert_eq!(b.effective_sender_name, "bernd");
+    let shared = app.create_account(&shared_mailbox(&f)).unwrap().item;
+    assert_eq!(shared.effective_sender_name, "Vertrieb");
+    // The export keeps the empty field: the default goes on following the owner.
+    let doc = app.export_config(&ExportOptions::default()).unwrap();
+    let row = doc["accounts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["name"] == "Anna")
+        .unwrap()
+        .clone();
+    assert_eq!(row["sender_name"], "");
+}
+
+#[test]
+fn attachments_groups_must_exist_and_keep_their_group() {
+    let (_dir, app) = tmp_app();
+    let f = fixture(&app);
+    let mut i = personal("Anna", "anna@example.com", f.users[0]);
+    i.attachments_group_in_id = Some(9999);
+    i.attachments_group_out_id = Some(9998);
+    let e = app.create_account(&i).unwrap_err().to_api(Lang::En);
+    assert_eq!(e.code, ErrorCode::Validation);
+    let fields: Vec<(&str, FieldCode)> = e
+        .fields
+        .iter()
+        .map(|x| (x.field.as_str(), x.code))
+        .collect();
+    assert!(
+        fields.contains(&("attachments_group_in_id", FieldCode::MissingRef)),
+        "{fields:?}"
+    );
+    assert!(
+        fields.contains(&("attachments_group_out_id", FieldCode::MissingRef)),
+        "{fields:?}"
+    );
+    assert!(app.list_accounts("").unwrap().is_empty());
+
+    let archive = add_group(&app, "Archiv", &[]);
+    i.attachments_group_in_id = Some(archive);
+    i.attachments_group_out_id = None;
+    let a = app.create_account(&i).unwrap().item;
+    assert_eq!(a.attachments_group_in_id, Some(archive));
+    // The group is not given away silently: its delete is refused while an account names it.
+    let e = app
+        .delete_group(archive, None, MailboxFate::Refuse)
+        .unwrap_err()
+        .to_api(Lang::En);
+    assert_eq!(e.code, ErrorCode::InUse);
+    assert!(e.message.contains("Anna"), "{}", e.message);
+    let mut edit = AccountInput::from(&a);
+    edit.attachments_group_in_id = None;
+    app.update_account(a.id, a.version, &edit).unwrap();
+    app.delete_group(archive, None, MailboxFate::Refuse)
+        .unwrap();
+}
+
+#[test]
+fn delete_procedure_moves_to_a_trash_that_is_not_the_mailbox_itself() {
+    let (_dir, app) = tmp_app();
+    let f = fixture(&app);
+    let mut i = personal("Anna", "anna@example.com", f.users[0]);
+    assert_eq!(
+        i.delete_procedure,
+        DeleteProcedure::MoveToTrash,
+        "the default"
+    );
+    i.incoming_server_id = Some(f.imap);
+    i.folder_trash = "inbox".into();
+    let e = app.create_account(&i).unwrap_err().to_api(Lang::De);
+    assert_eq!(e.field.as_deref(), Some("folder_trash"));
+    assert_eq!(e.fields[0].code, FieldCode::TrashIsMailbox);
+    assert!(
+        e.fields[0].message.contains("Papierkorb"),
+        "{}",
+        e.fields[0].message
+    );
+    i.mailbox_path = "Archiv".into();
+    i.folder_trash = "Archiv".into();
+    assert!(app.create_account(&i).is_err());
+    // Marking or expunging does not move: any trash folder will do.
+    i.delete_procedure = DeleteProcedure::Expunge;
+    let a = app.create_account(&i).unwrap().item;
+    assert_eq!(a.delete_procedure, DeleteProcedure::Expunge);
+    assert_eq!(
+        DeleteProcedure::parse("mark_deleted"),
+        Some(DeleteProcedure::MarkDeleted)
+    );
+    assert_eq!(DeleteProcedure::parse("wegwerfen"), None);
+}
+
+#[test]
 fn mailbox_path_is_locked_once_mail_was_received() {
     let (_d, app) = tmp_app();
     let f = fixture(&app);
@@ -532,7 +658,14 @@ fn full_config(app: &App) -> Fixture {
         auto_fetch: true,
     }];
     acc.signature = "Viele Grüße\n„Vertrieb“".into();
+    acc.attachments_group_in_id = Some(f.group);
+    acc.attachments_group_out_id = Some(add_group(app, "Buchhaltung", &f.users[..1]));
+    acc.delete_procedure = DeleteProcedure::MarkDeleted;
     let a = app.create_account(&acc).unwrap().item;
+    let o = app.get_outgoing(f.smtp).unwrap();
+    let mut oi = OutgoingInput::from(&o);
+    oi.send_via_app_server = true;
+    app.update_outgoing(o.id, o.version, &oi).unwrap();
     app.set_mail_received(a.id, true).unwrap();
     let s = app.get_server(f.imap).unwrap();
     let mut si = ServerInput::from(&s);
@@ -606,8 +739,16 @@ fn export_import_export_is_identical_and_contains_no_secret() {
         serde_json::to_string_pretty(&second).unwrap()
     );
     // The relationships survived: the shared mailbox still inherits from the company.
-    let acc = b.list_accounts("Vertrieb").unwrap().remove(0);
+    let acc = b.list_accounts("Vertrieb Postfach").unwrap().remove(0);
     assert!(acc.mail_received);
+    // The seeds' remaining fields came along, by name.
+    let group = |id: Option<i64>| b.get_group(id.unwrap()).unwrap().name;
+    assert_eq!(group(acc.attachments_group_in_id), "Vertrieb");
+    assert_eq!(group(acc.attachments_group_out_id), "Buchhaltung");
+    assert_eq!(acc.delete_procedure, DeleteProcedure::MarkDeleted);
+    assert_eq!(first["accounts"][0]["attachments_group_out"], "Buchhaltung");
+    assert_eq!(first["accounts"][0]["delete_procedure"], "mark_deleted");
+    assert!(b.list_outgoing("").unwrap()[0].send_via_app_server);
     assert_eq!(
         b.effective_outgoing(acc.id).unwrap().source,
         OutgoingSource::Company

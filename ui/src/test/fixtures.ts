@@ -118,6 +118,7 @@ export function outgoing(overrides: Partial<OutgoingServer> = {}): OutgoingServe
     allow_plaintext: false,
     sender_address: '',
     bcc_to_sender: false,
+    send_via_app_server: false,
     tls_verify: true,
     tls_alt_name: '',
     tls_pin_sha256: '',
@@ -159,6 +160,7 @@ export function account(overrides: Partial<Account> = {}): Account {
     name: `Konto ${id}`,
     email: `konto${id}@example.com`,
     sender_name: '',
+    effective_sender_name: 'Anna Admin',
     reply_to: '',
     owner: { kind: 'user', id: 1 },
     user_ids: [],
@@ -182,6 +184,9 @@ export function account(overrides: Partial<Account> = {}): Account {
     auto_fetch: true,
     verbose_log: false,
     oauth_mechanism: 'auto',
+    attachments_group_in_id: null,
+    attachments_group_out_id: null,
+    delete_procedure: 'move_to_trash',
     ...STAMP,
     ...overrides,
   };
@@ -504,7 +509,7 @@ export function outgoingInput(overrides: Partial<OutgoingInput> = {}): OutgoingI
 }
 
 export function accountInput(overrides: Partial<AccountInput> = {}): AccountInput {
-  const { id, version, created_at, updated_at, mail_received, password, ...rest } = account({ id: 0 });
+  const { id, version, created_at, updated_at, mail_received, effective_sender_name, password, ...rest } = account({ id: 0 });
   return { ...rest, owner: null, password: KEEP, ...overrides };
 }
 

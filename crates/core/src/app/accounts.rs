@@ -51,6 +51,16 @@ impl App {
                     "outgoing_server_id",
                     v.outgoing_server_id,
                 ),
+                (
+                    Entity::Group,
+                    "attachments_group_in_id",
+                    v.attachments_group_in_id,
+                ),
+                (
+                    Entity::Group,
+                    "attachments_group_out_id",
+                    v.attachments_group_out_id,
+                ),
             ],
         )?;
         check_users_exist(c, "user_ids", &v.user_ids)

@@ -233,6 +233,9 @@ impl App {
                     }
                 }
             }
+            // An attachments permission group is not given away silently: refused while an
+            // account (left) names it.
+            in_use(c, Entity::Group, id, accounts::attachments_of_group(c, id)?)?;
             rows::delete(c, Entity::Group, id)?;
             Ok(refs)
         })?;

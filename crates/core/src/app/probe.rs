@@ -282,7 +282,8 @@ impl App {
                 refuse_disabled(&s)?;
                 let mut t = outgoing_target(&s, &self.with_roots(&opts.base, &s.host));
                 t.sender = a.email.clone();
-                t.sender_name = a.sender_name.clone();
+                t.smime = self.smime_settings(&s);
+                t.sender_name = a.effective_sender_name.clone();
                 if s.auth_method != SmtpAuth::None && s.username.trim().is_empty() {
                     // No login of its own: the server is used with the mailbox's login.
                     t.user = login.clone();

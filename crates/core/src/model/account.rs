@@ -23,6 +23,24 @@ pub enum Owner {
     Group(i64),
 }
 
+/// How mail is deleted in an IMAP account (dynaOFFICE: "Verfahrensweise für das Löschen"):
+/// what the business application does, and what the account test's round trip does with its
+/// own test mail. POP3 deletes with DELE whatever this says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum DeleteProcedure {
+    /// In den Papierkorb verschieben: moved to the trash folder (the account's, else the
+    /// server's, else the one the server marks `\Trash`).
+    #[default]
+    MoveToTrash,
+    /// Als gelöscht markieren: flagged `\Deleted`, left in the folder until someone expunges.
+    MarkDeleted,
+    /// Endgültig löschen: flagged and expunged at once.
+    Expunge,
+}
+
+crate::str_enum!(DeleteProcedure { MoveToTrash => "move_to_trash", MarkDeleted => "mark_deleted", Expunge => "expunge" });
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct AccountFolder {
     pub folder: String,
@@ -37,8 +55,12 @@ pub struct Account {
     pub version: i64,
     pub name: String,
     pub email: String,
-    /// Absendername / alias.
+    /// Absendername / alias; empty: the owner's name (`effective_sender_name`).
     pub sender_name: String,
+    /// The name mail from this account is sent with: `sender_name`, or when that is empty the
+    /// owning user's display name (else the login) or the owning group's name. Resolved when
+    /// read, so that it follows a rename of the owner; never stored.
+    pub effective_sender_name: String,
     pub reply_to: String,
     pub owner: Owner,
     /// Users assigned to the mailbox (Zuordnung zu mehreren Usern).
@@ -66,6 +88,13 @@ pub struct Account {
     pub verbose_log: bool,
     /// OAuth2 logins: which SASL mechanism carries the token (`auto`: what the server offers).
     pub oauth_mechanism: crate::model::OauthMechanism,
+    /// Berechtigungsgruppe für Anhänge (Eingang): the group that may see the attachments of
+    /// received mail; none: everyone who may see the mailbox.
+    pub attachments_group_in_id: Option<i64>,
+    /// Berechtigungsgruppe für Anhänge (Ausgang): the same for mail sent from the account.
+    pub attachments_group_out_id: Option<i64>,
+    /// IMAP: how mail is deleted (and how the round trip removes its test mail).
+    pub delete_procedure: DeleteProcedure,
     pub created_at: String,
     pub updated_at: String,
 }
@@ -113,6 +142,9 @@ pub struct AccountInput {
     pub verbose_log: bool,
     /// OAuth2 logins: which SASL mechanism carries the token (`auto`: what the server offers).
     pub oauth_mechanism: crate::model::OauthMechanism,
+    pub attachments_group_in_id: Option<i64>,
+    pub attachments_group_out_id: Option<i64>,
+    pub delete_procedure: DeleteProcedure,
 }
 
 impl Default for AccountInput {
@@ -143,6 +175,9 @@ impl Default for AccountInput {
             auto_fetch: true,
             verbose_log: false,
             oauth_mechanism: crate::model::OauthMechanism::Auto,
+            attachments_group_in_id: None,
+            attachments_group_out_id: None,
+            delete_procedure: DeleteProcedure::MoveToTrash,
         }
     }
 }
@@ -175,6 +210,9 @@ impl From<&Account> for AccountInput {
             auto_fetch: a.auto_fetch,
             verbose_log: a.verbose_log,
             oauth_mechanism: a.oauth_mechanism,
+            attachments_group_in_id: a.attachments_group_in_id,
+            attachments_group_out_id: a.attachments_group_out_id,
+            delete_procedure: a.delete_procedure,
         }
     }
 }
@@ -226,6 +264,15 @@ impl AccountInput {
             ("folder_sent", &v.folder_sent),
         ] {
             issues.text(f, val, TEXT_MAX, false);
+        }
+        // Moving deleted mail to the trash cannot use the mailbox itself as the trash.
+        if v.delete_procedure == DeleteProcedure::MoveToTrash
+            && !v.folder_trash.is_empty()
+            && (v.folder_trash == v.mailbox_path
+                || (v.folder_trash.eq_ignore_ascii_case("INBOX")
+                    && v.mailbox_path.eq_ignore_ascii_case("INBOX")))
+        {
+            issues.push(FieldIssue::new("folder_trash", FieldCode::TrashIsMailbox));
         }
         let mut seen = std::collections::BTreeSet::new();
         for f in &mut v.folders {

@@ -80,6 +80,10 @@ pub struct OutgoingServer {
     pub sender_address: String,
     /// BCC an Absender.
     pub bcc_to_sender: bool,
+    /// Senden via Server (Bp Event): the business application sends through this server from
+    /// its application server, not from each user's computer (for a server that relays only
+    /// for the application server's address). A test from here connects from this computer.
+    pub send_via_app_server: bool,
     pub tls_verify: bool,
     pub tls_alt_name: String,
     pub tls_pin_sha256: String,
@@ -114,6 +118,7 @@ pub struct OutgoingInput {
     pub allow_plaintext: bool,
     pub sender_address: String,
     pub bcc_to_sender: bool,
+    pub send_via_app_server: bool,
     pub tls_verify: bool,
     pub tls_insecure_confirmed: bool,
     pub tls_alt_name: String,
@@ -144,6 +149,7 @@ impl Default for OutgoingInput {
             allow_plaintext: false,
             sender_address: String::new(),
             bcc_to_sender: false,
+            send_via_app_server: false,
             tls_verify: true,
             tls_insecure_confirmed: false,
             tls_alt_name: String::new(),
@@ -176,6 +182,7 @@ impl From<&OutgoingServer> for OutgoingInput {
             allow_plaintext: s.allow_plaintext,
             sender_address: s.sender_address.clone(),
             bcc_to_sender: s.bcc_to_sender,
+            send_via_app_server: s.send_via_app_server,
             tls_verify: s.tls_verify,
             tls_insecure_confirmed: !s.tls_verify,
             tls_alt_name: s.tls_alt_name.clone(),
@@ -209,6 +216,7 @@ pub struct OutgoingFields {
     pub allow_plaintext: bool,
     pub sender_address: String,
     pub bcc_to_sender: bool,
+    pub send_via_app_server: bool,
     pub tls_verify: bool,
     pub tls_alt_name: String,
     pub tls_pin_sha256: String,
@@ -296,6 +304,7 @@ impl OutgoingInput {
             allow_plaintext: self.allow_plaintext && self.security == Security::None,
             sender_address,
             bcc_to_sender: self.bcc_to_sender,
+            send_via_app_server: self.send_via_app_server,
             tls_verify: self.tls_verify,
             tls_alt_name,
             tls_pin_sha256,

@@ -123,7 +123,7 @@ impl Target {
         Ok(Target {
             account_name: account.name.clone(),
             email: account.email.clone(),
-            sender_name: account.sender_name.clone(),
+            sender_name: account.effective_sender_name.clone(),
             pop3: i.protocol == Protocol::Pop3,
             incoming: Endpoint {
                 host: ascii_host(&i.host),

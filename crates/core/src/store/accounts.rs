@@ -5,8 +5,8 @@ use super::rows::{self, Cols};
 use super::Tx;
 use crate::error::{Entity, Result};
 use crate::model::{
-    Account, AccountFolder, AccountInput, AccountSummary, EffectiveOutgoing, OutgoingSource, Owner,
-    SecretState,
+    Account, AccountFolder, AccountInput, AccountSummary, DeleteProcedure, EffectiveOutgoing,
+    OutgoingSource, Owner, SecretState,
 };
 use rusqlite::{OptionalExtension, Row};
 
@@ -21,6 +21,7 @@ fn row(r: &Row) -> rusqlite::Result<Account> {
         name: r.get("name")?,
         email: r.get("email")?,
         sender_name: r.get("sender_name")?,
+        effective_sender_name: String::new(),
         reply_to: r.get("reply_to")?,
         owner: match (user, group) {
             (Some(u), _) => Owner::User(u),
@@ -52,6 +53,10 @@ fn row(r: &Row) -> rusqlite::Result<Account> {
             &r.get::<_, String>("oauth_mechanism")?,
         )
         .unwrap_or_default(),
+        attachments_group_in_id: r.get("attachments_group_in_id")?,
+        attachments_group_out_id: r.get("attachments_group_out_id")?,
+        delete_procedure: DeleteProcedure::parse(&r.get::<_, String>("delete_procedure")?)
+            .unwrap_or_default(),
         created_at: r.get("created_at")?,
         updated_at: r.get("updated_at")?,
     })
@@ -90,6 +95,15 @@ pub fn cols(v: &AccountInput) -> Cols {
             "oauth_mechanism",
             v.oauth_mechanism.as_str().to_string().into(),
         ),
+        ("attachments_group_in_id", v.attachments_group_in_id.into()),
+        (
+            "attachments_group_out_id",
+            v.attachments_group_out_id.into(),
+        ),
+        (
+            "delete_procedure",
+            v.delete_procedure.as_str().to_string().into(),
+        ),
     ]
 }
 
@@ -107,15 +121,56 @@ fn complete(conn: &Tx, mut a: Account) -> Result<Account> {
         })
     })?;
     a.folders = it.collect::<rusqlite::Result<Vec<_>>>()?;
+    a.effective_sender_name = effective_sender_name(conn, &a.sender_name, a.owner)?;
     Ok(a)
 }
 
-/// What an account search looks in: every word of the query somewhere in these columns.
-const HAYSTACK: &str = "name || ' ' || email || ' ' || sender_name || ' ' || username || ' ' || \
-                        reply_to || ' ' || mailbox_path";
+/// The name mail is sent with: `sender_name`, or when it is empty the owning user's display
+/// name (its login when that is empty too) or the owning group's name.
+pub fn effective_sender_name(conn: &Tx, sender_name: &str, owner: Owner) -> Result<String> {
+    if !sender_name.trim().is_empty() {
+        return Ok(sender_name.trim().to_string());
+    }
+    let name: Option<String> = match owner {
+        Owner::User(u) => conn
+            .query_row(
+                "SELECT CASE WHEN trim(display_name) = '' THEN login ELSE display_name END \
+                 FROM users WHERE id = ?1",
+                [u],
+                |r| r.get(0),
+            )
+            .optional()?,
+        Owner::Group(g) => conn
+            .query_row("SELECT name FROM groups WHERE id = ?1", [g], |r| r.get(0))
+            .optional()?,
+    };
+    Ok(name.unwrap_or_default().trim().to_string())
+}
+
+/// Accounts whose attachments permission group (incoming or outgoing) is group `id`.
+pub fn attachments_of_group(conn: &Tx, id: i64) -> Result<Vec<String>> {
+    rows::query(
+        conn,
+        "SELECT name FROM accounts WHERE attachments_group_in_id = ?1 \
+         OR attachments_group_out_id = ?1 ORDER BY name COLLATE natural_de",
+        [id],
+        |r| r.get(0),
+    )
+}
+
+/// What an account search looks in: `search_text`, which the schema's triggers keep as the
+/// case-folded name, address, sender name, login, reply-to and mailbox path, the owner's
+/// login and display name (or the group's name), the company's name and the incoming and
+/// outgoing servers' names (migration 9). Every word of the query must be in it.
+fn search_where(q: &str) -> (String, Vec<String>) {
+    let words = rows::search_words(q);
+    (rows::folded_clause("search_text", words.len()), words)
+}
 
 pub fn list(conn: &Tx, q: &str) -> Result<Vec<Account>> {
-    rows::searched(conn, "accounts", HAYSTACK, "name", q, row)?
+    let (clause, words) = search_where(q);
+    let sql = format!("SELECT * FROM accounts{clause} ORDER BY name COLLATE natural_de");
+    rows::query(conn, &sql, rusqlite::params_from_iter(words.iter()), row)?
         .into_iter()
         .map(|a| complete(conn, a))
         .collect()
@@ -124,17 +179,16 @@ pub fn list(conn: &Tx, q: &str) -> Result<Vec<Account>> {
 /// The list lines of the accounts matching `q` (as `list`), in name order, with their owner's
 /// name: one query, no per-row look-ups.
 pub fn summaries(conn: &Tx, q: &str) -> Result<Vec<AccountSummary>> {
-    let pats = rows::like_patterns(q);
+    let (clause, words) = search_where(q);
     let sql = format!(
         "SELECT a.id, a.name, a.email, a.owner_user_id, a.owner_group_id, \
          coalesce(u.login, g.name, '') AS owner_name, a.password_state, a.mail_received \
-         FROM (SELECT * FROM accounts{}) AS a \
+         FROM (SELECT * FROM accounts{clause}) AS a \
          LEFT JOIN users u ON u.id = a.owner_user_id \
          LEFT JOIN groups g ON g.id = a.owner_group_id \
-         ORDER BY a.name COLLATE natural_de",
-        rows::search_clause(HAYSTACK, pats.len())
+         ORDER BY a.name COLLATE natural_de"
     );
-    rows::query(conn, &sql, rusqlite::params_from_iter(pats.iter()), |r| {
+    rows::query(conn, &sql, rusqlite::params_from_iter(words.iter()), |r| {
         let user: Option<i64> = r.get(3)?;
         let group: Option<i64> = r.get(4)?;
         Ok(AccountSummary {
@@ -156,12 +210,9 @@ pub fn summaries(conn: &Tx, q: &str) -> Result<Vec<AccountSummary>> {
 /// The ids of the accounts matching `q` (as `list`), unordered: what a search as one types
 /// needs when the list's lines are already loaded.
 pub fn search_ids(conn: &Tx, q: &str) -> Result<Vec<i64>> {
-    let pats = rows::like_patterns(q);
-    let sql = format!(
-        "SELECT id FROM accounts{}",
-        rows::search_clause(HAYSTACK, pats.len())
-    );
-    rows::query(conn, &sql, rusqlite::params_from_iter(pats.iter()), |r| {
+    let (clause, words) = search_where(q);
+    let sql = format!("SELECT id FROM accounts{clause}");
+    rows::query(conn, &sql, rusqlite::params_from_iter(words.iter()), |r| {
         r.get(0)
     })
 }

@@ -3,6 +3,25 @@
 
 use rusqlite_migration::{Migrations, M};
 
+/// Migration 9's search text of the `accounts` row being updated: its own searched columns,
+/// then its owner's login and display name (or group name), its company's name and its
+/// incoming and outgoing servers' names, joined by spaces and case-folded (`fold_case`, which
+/// the store registers on every connection). Part of a released migration: never edited.
+macro_rules! account_search_text_v9 {
+    () => {
+        "fold_case(accounts.name || ' ' || accounts.email || ' ' || accounts.sender_name || ' ' \
+         || accounts.username || ' ' || accounts.reply_to || ' ' || accounts.mailbox_path \
+         || ' ' || coalesce((SELECT u.login || ' ' || u.display_name FROM users u \
+                             WHERE u.id = accounts.owner_user_id), '') \
+         || ' ' || coalesce((SELECT g.name FROM groups g WHERE g.id = accounts.owner_group_id), '') \
+         || ' ' || coalesce((SELECT c.name FROM companies c WHERE c.id = accounts.company_id), '') \
+         || ' ' || coalesce((SELECT s.name FROM incoming_servers s \
+                             WHERE s.id = accounts.incoming_server_id), '') \
+         || ' ' || coalesce((SELECT o.name FROM outgoing_servers o \
+                             WHERE o.id = accounts.outgoing_server_id), ''))"
+    };
+}
+
 /// Each entry is one schema version (`PRAGMA user_version` = its position, from 1).
 pub const MIGRATIONS_SQL: &[&str] = &[
     // 1: the configuration model (servers, accounts, people, certificates, settings).
@@ -371,6 +390,82 @@ ALTER TABLE certificates ADD COLUMN trust_hosts TEXT NOT NULL DEFAULT '';
     // 8: a provider of one's own names the mail servers its tokens may be sent to.
     r#"
 ALTER TABLE oauth_providers ADD COLUMN token_hosts TEXT NOT NULL DEFAULT '';
+"#,
+    // 9: the account search looks in a stored, case-folded text (issue 14: a search per
+    // keystroke over 10,000 accounts) that also holds the owner's, the company's and the
+    // servers' names (issue 12); triggers keep it true on every write of an account and on
+    // every rename of what it names.
+    concat!(
+        r#"
+ALTER TABLE accounts ADD COLUMN search_text TEXT NOT NULL DEFAULT '';
+CREATE TRIGGER accounts_search_insert AFTER INSERT ON accounts BEGIN
+    UPDATE accounts SET search_text = "#,
+        account_search_text_v9!(),
+        r#" WHERE id = NEW.id;
+END;
+CREATE TRIGGER accounts_search_update AFTER UPDATE OF name, email, sender_name, username,
+    reply_to, mailbox_path, owner_user_id, owner_group_id, company_id, incoming_server_id,
+    outgoing_server_id ON accounts BEGIN
+    UPDATE accounts SET search_text = "#,
+        account_search_text_v9!(),
+        r#" WHERE id = NEW.id;
+END;
+CREATE TRIGGER users_account_search AFTER UPDATE OF login, display_name ON users
+    WHEN OLD.login IS NOT NEW.login OR OLD.display_name IS NOT NEW.display_name BEGIN
+    UPDATE accounts SET search_text = "#,
+        account_search_text_v9!(),
+        r#" WHERE owner_user_id = NEW.id;
+END;
+CREATE TRIGGER groups_account_search AFTER UPDATE OF name ON groups
+    WHEN OLD.name IS NOT NEW.name BEGIN
+    UPDATE accounts SET search_text = "#,
+        account_search_text_v9!(),
+        r#" WHERE owner_group_id = NEW.id;
+END;
+CREATE TRIGGER companies_account_search AFTER UPDATE OF name ON companies
+    WHEN OLD.name IS NOT NEW.name BEGIN
+    UPDATE accounts SET search_text = "#,
+        account_search_text_v9!(),
+        r#" WHERE company_id = NEW.id;
+END;
+CREATE TRIGGER incoming_servers_account_search AFTER UPDATE OF name ON incoming_servers
+    WHEN OLD.name IS NOT NEW.name BEGIN
+    UPDATE accounts SET search_text = "#,
+        account_search_text_v9!(),
+        r#" WHERE incoming_server_id = NEW.id;
+END;
+CREATE TRIGGER outgoing_servers_account_search AFTER UPDATE OF name ON outgoing_servers
+    WHEN OLD.name IS NOT NEW.name BEGIN
+    UPDATE accounts SET search_text = "#,
+        account_search_text_v9!(),
+        r#" WHERE outgoing_server_id = NEW.id;
+END;
+UPDATE accounts SET search_text = "#,
+        account_search_text_v9!(),
+        r#";
+"#
+    ),
+    // 10: the seeds' remaining fields (issue 12): an account's attachments permission groups
+    // (myfactory: Berechtigungsgruppe für Anhänge, incoming and outgoing) and delete procedure
+    // (dynaOFFICE: Verfahrensweise für das Löschen); an outgoing server's "send via the
+    // application server" (Bp Event: Senden via Server).
+    r#"
+ALTER TABLE accounts ADD COLUMN attachments_group_in_id INTEGER
+    REFERENCES groups(id) ON DELETE RESTRICT;
+ALTER TABLE accounts ADD COLUMN attachments_group_out_id INTEGER
+    REFERENCES groups(id) ON DELETE RESTRICT;
+ALTER TABLE accounts ADD COLUMN delete_procedure TEXT NOT NULL DEFAULT 'move_to_trash'
+    CHECK (delete_procedure IN ('move_to_trash','mark_deleted','expunge'));
+CREATE INDEX accounts_attachments_group_in ON accounts(attachments_group_in_id);
+CREATE INDEX accounts_attachments_group_out ON accounts(attachments_group_out_id);
+ALTER TABLE outgoing_servers ADD COLUMN send_via_app_server INTEGER NOT NULL DEFAULT 0
+    CHECK (send_via_app_server IN (0,1));
+"#,
+    // 11: a Microsoft 365 calendar account reads the employee's calendar with an OAuth
+    // provider's token (Microsoft 365 takes no password).
+    r#"
+ALTER TABLE calendar_accounts ADD COLUMN oauth_provider_id INTEGER
+    REFERENCES oauth_providers(id) ON DELETE RESTRICT;
 "#,
 ];
 

@@ -317,6 +317,24 @@ pub fn like_patterns(query: &str) -> Vec<String> {
         .collect()
 }
 
+/// The words of a search query, case-folded as `fold_case` folds the searched text.
+pub fn search_words(query: &str) -> Vec<String> {
+    query.split_whitespace().map(str::to_lowercase).collect()
+}
+
+/// `WHERE` clause requiring every word (`search_words`, bound as `?1`…) in `column`, a
+/// stored text already case-folded: a plain substring test, no function call per row and
+/// no wildcards to escape.
+pub fn folded_clause(column: &str, n: usize) -> String {
+    if n == 0 {
+        return String::new();
+    }
+    let conds: Vec<String> = (1..=n)
+        .map(|i| format!("instr({column}, ?{i}) > 0"))
+        .collect();
+    format!(" WHERE {}", conds.join(" AND "))
+}
+
 /// `WHERE` clause requiring every pattern somewhere in `haystack` (an SQL expression).
 pub fn search_clause(haystack: &str, n: usize) -> String {
     if n == 0 {

@@ -100,3 +100,28 @@ describe('folder table', () => {
     ]);
   });
 });
+
+describe("the seeds' remaining fields", () => {
+  it('default to everyone, move to trash, and travel to the input and back', () => {
+    const d = newAccountDraft();
+    expect([d.attachments_group_in_id, d.attachments_group_out_id, d.delete_procedure]).toEqual([
+      null,
+      null,
+      'move_to_trash',
+    ]);
+    const a = account({ attachments_group_in_id: 3, attachments_group_out_id: 4, delete_procedure: 'expunge' });
+    const input = toAccountInput(draftFromAccount(a));
+    expect([input.attachments_group_in_id, input.attachments_group_out_id, input.delete_procedure]).toEqual([
+      3,
+      4,
+      'expunge',
+    ]);
+  });
+
+  it('takes a delete procedure from a template only when it is a known one', () => {
+    const known = { companies: new Set<number>(), incoming: new Set<number>(), outgoing: new Set<number>() };
+    const d = newAccountDraft();
+    expect(applyAccountTemplate(d, { delete_procedure: 'mark_deleted' }, known).delete_procedure).toBe('mark_deleted');
+    expect(applyAccountTemplate(d, { delete_procedure: 'wegwerfen' }, known).delete_procedure).toBe('move_to_trash');
+  });
+});

@@ -2,6 +2,7 @@
 // an `AccountInput`: the owner (a user or a group), assigned users, references that may be
 // left empty (company, servers; the outgoing server then inherits), and quick checks.
 import type {
+  DeleteProcedure,
   Account,
   AccountFolder,
   AccountInput,
@@ -56,7 +57,14 @@ export type AccountDraft = {
   verbose_log: boolean;
   /** OAuth2 logins: the SASL mechanism carrying the token. */
   oauth_mechanism: OauthMechanism;
+  /** Berechtigungsgruppe für Anhänge (Eingang / Ausgang); null: everyone who sees the mailbox. */
+  attachments_group_in_id: number | null;
+  attachments_group_out_id: number | null;
+  /** IMAP: how mail is deleted (the test's round trip removes its mail the same way). */
+  delete_procedure: DeleteProcedure;
 };
+
+export const DELETE_PROCEDURES: readonly DeleteProcedure[] = ['move_to_trash', 'mark_deleted', 'expunge'];
 
 export const OAUTH_MECHANISMS: readonly OauthMechanism[] = ['auto', 'xoauth2', 'oauthbearer'];
 
@@ -89,6 +97,9 @@ export function newAccountDraft(): AccountDraft {
     auto_fetch: true,
     verbose_log: false,
     oauth_mechanism: 'auto',
+    attachments_group_in_id: null,
+    attachments_group_out_id: null,
+    delete_procedure: 'move_to_trash',
   };
 }
 
@@ -121,6 +132,9 @@ export function draftFromAccount(a: Account): AccountDraft {
     auto_fetch: a.auto_fetch,
     verbose_log: a.verbose_log,
     oauth_mechanism: a.oauth_mechanism,
+    attachments_group_in_id: a.attachments_group_in_id,
+    attachments_group_out_id: a.attachments_group_out_id,
+    delete_procedure: a.delete_procedure,
   };
 }
 
@@ -154,6 +168,8 @@ export function applyAccountTemplate(d: AccountDraft, data: unknown, known: Know
   }
   const mechanism = i.oauth_mechanism;
   if (mechanism !== undefined && OAUTH_MECHANISMS.includes(mechanism)) next.oauth_mechanism = mechanism;
+  const proc = i.delete_procedure;
+  if (proc !== undefined && DELETE_PROCEDURES.includes(proc)) next.delete_procedure = proc;
   return next;
 }
 
@@ -184,6 +200,9 @@ export function toAccountInput(d: AccountDraft): AccountInput {
     auto_fetch: d.auto_fetch,
     verbose_log: d.verbose_log,
     oauth_mechanism: d.oauth_mechanism,
+    attachments_group_in_id: d.attachments_group_in_id,
+    attachments_group_out_id: d.attachments_group_out_id,
+    delete_procedure: d.delete_procedure,
   };
 }
 
@@ -225,6 +244,9 @@ export const ACCOUNT_FIELDS = [
   'auto_fetch',
   'verbose_log',
   'oauth_mechanism',
+  'attachments_group_in_id',
+  'attachments_group_out_id',
+  'delete_procedure',
 ] as const;
 
 /** "Postausgang: Versand (vom Betrieb Müller Bau GmbH)" – where the server comes from. */

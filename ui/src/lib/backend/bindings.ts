@@ -5,7 +5,7 @@ export type Lang = "de" | "en";
 
 export type ErrorCode = "validation" | "not_found" | "conflict" | "in_use" | "secrets_unavailable" | "secrets_locked" | "secrets_failed" | "database" | "io" | "oauth" | "cancelled" | "internal";
 
-export type FieldCode = "certificate_invalid" | "certificate_no_key" | "certificate_not_ca" | "login_without_password" | "confirm_insecure" | "control_chars" | "csv_header" | "days_range" | "default_disabled" | "duplicate" | "email_invalid" | "export_modified" | "fingerprint_invalid" | "fixed_after_creation" | "host_invalid" | "host_port_mismatch" | "https_required" | "imap_only" | "import_conflict" | "invalid_json" | "locked_mailbox_path" | "m365_auth" | "missing_ref" | "no_spaces" | "nothing_to_test" | "calendar_not_testable" | "oauth_flow_unavailable" | "oauth_no_flow" | "oauth_provider_required" | "owner_required" | "passphrase_wrong" | "pop3_only" | "port_range" | "range" | "required" | "template_kind" | "tenant_invalid" | "timeout_range" | "too_long" | "too_short" | "url_invalid" | "domain_invalid" | "outgoing_unknown" | "server_disabled" | "csv_invalid" | "dns_server_invalid" | "wildcard_public_suffix" | "secrets_unavailable" | "secrets_locked" | "secrets_failed" | "no_incoming" | "no_outgoing" | "plaintext_server" | "format_no_oauth" | "format_imap_only" | "ascii_only" | "qr_too_long" | "password_required" | "password_not_stored" | "certificate_expired" | "date_invalid" | "domain_unknown" | "file_extension" | "preset_unknown" | "preset_protocol";
+export type FieldCode = "certificate_invalid" | "certificate_no_key" | "certificate_not_ca" | "login_without_password" | "confirm_insecure" | "control_chars" | "csv_header" | "days_range" | "default_disabled" | "duplicate" | "email_invalid" | "export_modified" | "fingerprint_invalid" | "fixed_after_creation" | "host_invalid" | "host_port_mismatch" | "https_required" | "imap_only" | "import_conflict" | "invalid_json" | "locked_mailbox_path" | "trash_is_mailbox" | "m365_auth" | "missing_ref" | "no_spaces" | "nothing_to_test" | "calendar_not_testable" | "oauth_flow_unavailable" | "oauth_no_flow" | "oauth_provider_required" | "owner_required" | "passphrase_wrong" | "pop3_only" | "port_range" | "range" | "required" | "template_kind" | "tenant_invalid" | "timeout_range" | "too_long" | "too_short" | "url_invalid" | "domain_invalid" | "outgoing_unknown" | "server_disabled" | "csv_invalid" | "dns_server_invalid" | "wildcard_public_suffix" | "secrets_unavailable" | "secrets_locked" | "secrets_failed" | "no_incoming" | "no_outgoing" | "plaintext_server" | "format_no_oauth" | "format_imap_only" | "ascii_only" | "qr_too_long" | "password_required" | "password_not_stored" | "certificate_expired" | "date_invalid" | "domain_unknown" | "file_extension" | "preset_unknown" | "preset_protocol";
 
 export type FieldError = { field: string, code: FieldCode, message: string, };
 
@@ -113,7 +113,13 @@ sender_address: string,
 /**
  * BCC an Absender.
  */
-bcc_to_sender: boolean, tls_verify: boolean, tls_alt_name: string, tls_pin_sha256: string, smime_sign: boolean, smime_encrypt: boolean, smime_certificate_id: number | null, client_certificate_id: number | null, 
+bcc_to_sender: boolean, 
+/**
+ * Senden via Server (Bp Event): the business application sends through this server from
+ * its application server, not from each user's computer (for a server that relays only
+ * for the application server's address). A test from here connects from this computer.
+ */
+send_via_app_server: boolean, tls_verify: boolean, tls_alt_name: string, tls_pin_sha256: string, smime_sign: boolean, smime_encrypt: boolean, smime_certificate_id: number | null, client_certificate_id: number | null, 
 /**
  * The installation default (at most one server).
  */
@@ -127,7 +133,7 @@ host: string, security: Security, port: number | null, timeout_secs: number, aut
 /**
  * The OAuth provider for OAuth2 logins (SPEC §2.1 / §2.2).
  */
-oauth_provider_id: number | null, password: SecretUpdate, allow_plaintext: boolean, sender_address: string, bcc_to_sender: boolean, tls_verify: boolean, tls_insecure_confirmed: boolean, tls_alt_name: string, tls_pin_sha256: string, smime_sign: boolean, smime_encrypt: boolean, smime_certificate_id: number | null, client_certificate_id: number | null, is_default: boolean, };
+oauth_provider_id: number | null, password: SecretUpdate, allow_plaintext: boolean, sender_address: string, bcc_to_sender: boolean, send_via_app_server: boolean, tls_verify: boolean, tls_insecure_confirmed: boolean, tls_alt_name: string, tls_pin_sha256: string, smime_sign: boolean, smime_encrypt: boolean, smime_certificate_id: number | null, client_certificate_id: number | null, is_default: boolean, };
 
 export type Company = { id: number, version: number, name: string, 
 /**
@@ -171,6 +177,8 @@ errors: Array<FieldError>, };
 
 export type Owner = { "kind": "user", "id": number } | { "kind": "group", "id": number };
 
+export type DeleteProcedure = "move_to_trash" | "mark_deleted" | "expunge";
+
 export type AccountFolder = { folder: string, subscribed: boolean, 
 /**
  * Fetched automatically (Ausgewählte Unterordner abrufen).
@@ -179,9 +187,15 @@ auto_fetch: boolean, };
 
 export type Account = { id: number, version: number, name: string, email: string, 
 /**
- * Absendername / alias.
+ * Absendername / alias; empty: the owner's name (`effective_sender_name`).
  */
-sender_name: string, reply_to: string, owner: Owner, 
+sender_name: string, 
+/**
+ * The name mail from this account is sent with: `sender_name`, or when that is empty the
+ * owning user's display name (else the login) or the owning group's name. Resolved when
+ * read, so that it follows a rename of the owner; never stored.
+ */
+effective_sender_name: string, reply_to: string, owner: Owner, 
 /**
  * Users assigned to the mailbox (Zuordnung zu mehreren Usern).
  */
@@ -197,7 +211,20 @@ mail_received: boolean, folder_trash: string, folder_junk: string, folder_sent: 
 /**
  * OAuth2 logins: which SASL mechanism carries the token (`auto`: what the server offers).
  */
-oauth_mechanism: OauthMechanism, created_at: string, updated_at: string, };
+oauth_mechanism: OauthMechanism, 
+/**
+ * Berechtigungsgruppe für Anhänge (Eingang): the group that may see the attachments of
+ * received mail; none: everyone who may see the mailbox.
+ */
+attachments_group_in_id: number | null, 
+/**
+ * Berechtigungsgruppe für Anhänge (Ausgang): the same for mail sent from the account.
+ */
+attachments_group_out_id: number | null, 
+/**
+ * IMAP: how mail is deleted (and how the round trip removes its test mail).
+ */
+delete_procedure: DeleteProcedure, created_at: string, updated_at: string, };
 
 export type AccountSummary = { id: number, name: string, email: string, owner: Owner, 
 /**
@@ -209,7 +236,7 @@ export type AccountInput = { name: string, email: string, sender_name: string, r
 /**
  * OAuth2 logins: which SASL mechanism carries the token (`auto`: what the server offers).
  */
-oauth_mechanism: OauthMechanism, };
+oauth_mechanism: OauthMechanism, attachments_group_in_id: number | null, attachments_group_out_id: number | null, delete_procedure: DeleteProcedure, };
 
 export type OutgoingSource = "account" | "company" | "installation" | "none";
 

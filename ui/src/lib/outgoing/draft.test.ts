@@ -68,3 +68,12 @@ describe('checks of a disabled server', () => {
     expect(outgoingIssues({ ...d, port_manual: true, port: '0' }).map((i) => i.field)).toEqual(['port']);
   });
 });
+
+describe('send via the application server', () => {
+  it('is off for a new server and survives draft and input', () => {
+    expect(newOutgoingDraft().send_via_app_server).toBe(false);
+    const d = draftFromOutgoing(outgoing({ send_via_app_server: true }));
+    expect(d.send_via_app_server).toBe(true);
+    expect(toOutgoingInput(d).send_via_app_server).toBe(true);
+  });
+});

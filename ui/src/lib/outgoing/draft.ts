@@ -30,6 +30,8 @@ export type OutgoingDraft = EndpointDraft & {
   username: string;
   sender_address: string;
   bcc_to_sender: boolean;
+  /** Senden via Server (Bp Event): the business application sends from its application server. */
+  send_via_app_server: boolean;
   smime_sign: boolean;
   smime_encrypt: boolean;
   smime_certificate_id: number | null;
@@ -45,7 +47,7 @@ export function newOutgoingDraft(): OutgoingDraft {
     kind: 'smtp',
     m365_send_via: 'smtp',
     auth_method: 'password',
-    ...{ username: '', sender_address: '', bcc_to_sender: false, is_default: false },
+    ...{ username: '', sender_address: '', bcc_to_sender: false, send_via_app_server: false, is_default: false },
     ...{ smime_sign: false, smime_encrypt: false, smime_certificate_id: null, client_certificate_id: null },
   };
 }
@@ -56,6 +58,7 @@ export function draftFromOutgoing(s: OutgoingServer): OutgoingDraft {
   return {
     ...endpointFrom(s),
     ...{ name, enabled, kind, m365_send_via, auth_method, username, sender_address, bcc_to_sender },
+    send_via_app_server: s.send_via_app_server,
     ...{ smime_sign, smime_encrypt, smime_certificate_id, client_certificate_id, is_default },
   };
 }
@@ -80,6 +83,7 @@ export function draftFromTemplate(data: unknown): OutgoingDraft {
     'allow_plaintext',
     'sender_address',
     'bcc_to_sender',
+    'send_via_app_server',
     'tls_verify',
     'tls_insecure_confirmed',
     'tls_alt_name',
@@ -150,7 +154,7 @@ export const usesPassword = (a: SmtpAuth) => a === 'password' || a === 'cram_md5
 export function visibleOutgoingFields(d: OutgoingDraft): Set<string> {
   const f = new Set<string>([
     'name', 'enabled', 'kind', 'host', 'security', 'port', 'timeout_secs', 'auth_method', 'sender_address',
-    'bcc_to_sender', 'tls_verify', 'tls_alt_name', 'tls_pin_sha256', 'smime_sign', 'smime_encrypt',
+    'bcc_to_sender', 'send_via_app_server', 'tls_verify', 'tls_alt_name', 'tls_pin_sha256', 'smime_sign', 'smime_encrypt',
     'smime_certificate_id', 'client_certificate_id', 'is_default',
   ]);
   if (d.kind === 'microsoft365') f.add('m365_send_via');
@@ -173,6 +177,7 @@ export function toOutgoingInput(d: OutgoingDraft): OutgoingInput {
     ...endpointInput(d),
     ...{ name, enabled, kind, m365_send_via, auth_method, sender_address, bcc_to_sender },
     ...{ smime_sign, smime_encrypt, smime_certificate_id, client_certificate_id, is_default },
+    send_via_app_server: d.send_via_app_server,
     username: d.auth_method === 'none' ? '' : d.username,
     password: pw,
   };

@@ -377,6 +377,9 @@ pub struct OutgoingServerRow {
     pub allow_plaintext: bool,
     pub sender_address: String,
     pub bcc_to_sender: bool,
+    /// Left out when off (see `AccountRow::delete_procedure`).
+    #[serde(skip_serializing_if = "is_default")]
+    pub send_via_app_server: bool,
     pub tls_verify: bool,
     pub tls_insecure_confirmed: bool,
     pub tls_alt_name: String,
@@ -416,6 +419,7 @@ impl OutgoingServerRow {
             allow_plaintext: i.allow_plaintext,
             sender_address: i.sender_address,
             bcc_to_sender: i.bcc_to_sender,
+            send_via_app_server: i.send_via_app_server,
             tls_verify: i.tls_verify,
             tls_insecure_confirmed: i.tls_insecure_confirmed,
             tls_alt_name: i.tls_alt_name,
@@ -445,6 +449,7 @@ impl OutgoingServerRow {
             allow_plaintext: self.allow_plaintext,
             sender_address: self.sender_address,
             bcc_to_sender: self.bcc_to_sender,
+            send_via_app_server: self.send_via_app_server,
             tls_verify: self.tls_verify,
             tls_insecure_confirmed: self.tls_insecure_confirmed,
             tls_alt_name: self.tls_alt_name,
@@ -548,6 +553,10 @@ impl EmployeeRow {
     }
 }
 
+fn is_default<T: Default + PartialEq>(v: &T) -> bool {
+    *v == T::default()
+}
+
 /// Who owns a mailbox, by name: `{"user": "anna"}` or `{"group": "Vertrieb"}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", deny_unknown_fields)]
@@ -587,6 +596,16 @@ pub struct AccountRow {
     pub auto_fetch: bool,
     pub verbose_log: bool,
     pub oauth_mechanism: OauthMechanism,
+    // The seeds' remaining fields (issue 12) are left out at their defaults, so that a file
+    // without them (version 1, or written before them) reads and writes back the same.
+    /// A group's name: who may see the attachments of received mail.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub attachments_group_in: Option<String>,
+    /// A group's name: who may see the attachments of sent mail.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub attachments_group_out: Option<String>,
+    #[serde(skip_serializing_if = "is_default")]
+    pub delete_procedure: DeleteProcedure,
     /// Mail was received for it: its mailbox path stays locked after the import.
     pub mail_received: bool,
 }
@@ -599,6 +618,8 @@ pub struct AccountRefs<T, O> {
     pub company: Option<T>,
     pub incoming_server: Option<T>,
     pub outgoing_server: Option<T>,
+    pub attachments_group_in: Option<T>,
+    pub attachments_group_out: Option<T>,
 }
 
 impl<T, O> Default for AccountRefs<T, O> {
@@ -609,6 +630,8 @@ impl<T, O> Default for AccountRefs<T, O> {
             company: None,
             incoming_server: None,
             outgoing_server: None,
+            attachments_group_in: None,
+            attachments_group_out: None,
         }
     }
 }
@@ -640,6 +663,9 @@ impl AccountRow {
             auto_fetch: i.auto_fetch,
             verbose_log: i.verbose_log,
             oauth_mechanism: i.oauth_mechanism,
+            attachments_group_in: refs.attachments_group_in,
+            attachments_group_out: refs.attachments_group_out,
+            delete_procedure: i.delete_procedure,
             mail_received,
         }
     }
@@ -670,6 +696,9 @@ impl AccountRow {
             auto_fetch: self.auto_fetch,
             verbose_log: self.verbose_log,
             oauth_mechanism: self.oauth_mechanism,
+            attachments_group_in_id: ids.attachments_group_in,
+            attachments_group_out_id: ids.attachments_group_out,
+            delete_procedure: self.delete_procedure,
         }
     }
 }
@@ -691,12 +720,14 @@ pub struct CalendarRow {
     pub calendar_name: String,
     pub caldav_url: String,
     pub username: String,
+    /// Microsoft 365: the OAuth provider's name.
+    pub oauth_provider: Option<String>,
     pub sync_days_back: i64,
     pub sync_days_ahead: i64,
 }
 
 impl CalendarRow {
-    pub fn new(i: CalendarInput, employee: Option<String>) -> Self {
+    pub fn new(i: CalendarInput, employee: Option<String>, oauth_provider: Option<String>) -> Self {
         CalendarRow {
             name: i.name,
             employee,
@@ -705,11 +736,16 @@ impl CalendarRow {
             calendar_name: i.calendar_name,
             caldav_url: i.caldav_url,
             username: i.username,
+            oauth_provider,
             sync_days_back: i.sync_days_back,
             sync_days_ahead: i.sync_days_ahead,
         }
     }
-    pub fn into_input(self, employee_id: Option<i64>) -> CalendarInput {
+    pub fn into_input(
+        self,
+        employee_id: Option<i64>,
+        oauth_provider_id: Option<i64>,
+    ) -> CalendarInput {
         CalendarInput {
             name: self.name,
             employee_id,
@@ -719,6 +755,7 @@ impl CalendarRow {
             caldav_url: self.caldav_url,
             username: self.username,
             password: SecretUpdate::Keep,
+            oauth_provider_id,
             sync_days_back: self.sync_days_back,
             sync_days_ahead: self.sync_days_ahead,
         }
@@ -727,7 +764,7 @@ impl CalendarRow {
 
 impl Default for CalendarRow {
     fn default() -> Self {
-        Self::new(CalendarInput::default(), None)
+        Self::new(CalendarInput::default(), None, None)
     }
 }
 

@@ -185,6 +185,8 @@ impl App {
                 company: label(c, Entity::Company, a.company_id)?,
                 incoming_server: label(c, Entity::IncomingServer, a.incoming_server_id)?,
                 outgoing_server: label(c, Entity::OutgoingServer, a.outgoing_server_id)?,
+                attachments_group_in: label(c, Entity::Group, a.attachments_group_in_id)?,
+                attachments_group_out: label(c, Entity::Group, a.attachments_group_out_id)?,
             };
             doc.accounts.push(AccountRow::new(
                 AccountInput::from(&a),
@@ -195,8 +197,12 @@ impl App {
         for k in crate::store::calendar::list(c, "")? {
             secret_of(Entity::CalendarAccount, &k.name, "password", k.id)?;
             let employee = label(c, Entity::Employee, Some(k.employee_id))?;
-            doc.calendar_accounts
-                .push(CalendarRow::new(CalendarInput::from(&k), employee));
+            let provider = label(c, Entity::OauthProvider, k.oauth_provider_id)?;
+            doc.calendar_accounts.push(CalendarRow::new(
+                CalendarInput::from(&k),
+                employee,
+                provider,
+            ));
         }
         for d in crate::store::mobile::list(c, "")? {
             let user = label(c, Entity::User, d.user_id)?;
@@ -420,6 +426,16 @@ impl App {
                     "outgoing_server",
                     &r.outgoing_server,
                 )?,
+                attachments_group_in: im.id_of(
+                    Entity::Group,
+                    "attachments_group_in",
+                    &r.attachments_group_in,
+                )?,
+                attachments_group_out: im.id_of(
+                    Entity::Group,
+                    "attachments_group_out",
+                    &r.attachments_group_out,
+                )?,
             };
             let received = r.mail_received;
             let mut input = r.into_input(ids);
@@ -435,7 +451,8 @@ impl App {
                 continue;
             };
             let emp = im.id_of(Entity::Employee, "employee", &r.employee)?;
-            let mut input = r.into_input(emp);
+            let provider = im.id_of(Entity::OauthProvider, "oauth_provider", &r.oauth_provider)?;
+            let mut input = r.into_input(emp, provider);
             input.password = im.secret(Entity::CalendarAccount, &n, "password");
             let w = self.create_calendar_in(c, &input)?.warnings;
             im.created("calendar_accounts", w);
