@@ -1,6 +1,6 @@
 //! `mbadmin calendar list|show|add|edit|rm`.
 
-use crate::common::{find, mirror, stdin_secret};
+use crate::common::{find, mirror, opt_ref, stdin_secret};
 use crate::crud::{set, AddArgs, Calendars, ClearPassword, Cli, EditArgs, Fill, NoArgs, R};
 use clap::Args;
 use mailbox_admin_core::error::Entity;
@@ -40,6 +40,10 @@ pub struct Fields {
     user: Option<String>,
     #[arg(long)]
     password_stdin: bool,
+    /// Microsoft 365: the OAuth provider (name or id) whose token reads the calendar
+    /// (`none` clears it).
+    #[arg(long)]
+    oauth_provider: Option<String>,
     /// Days into the past to sync.
     #[arg(long, allow_negative_numbers = true)]
     days_back: Option<i64>,
@@ -55,6 +59,9 @@ impl Fill<CalendarInput> for Fields {
         }
         if self.password_stdin {
             i.password = SecretUpdate::set(stdin_secret()?);
+        }
+        if let Some(p) = &self.oauth_provider {
+            i.oauth_provider_id = opt_ref(app, Entity::OauthProvider, p)?;
         }
         set!(self => i; backend => backend(Into::into), profile => outlook_profile, calendar_name => calendar_name,
              caldav_url => caldav_url, user => username, days_back => sync_days_back,

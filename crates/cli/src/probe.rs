@@ -67,6 +67,13 @@ pub enum TestCmd {
         #[arg(long, value_name = "PATH")]
         ca_file: Vec<PathBuf>,
     },
+    /// Test a calendar account (CalDAV): discovery, login, calendar home, the named calendar,
+    /// a read of the sync range.
+    Calendar {
+        name: String,
+        #[arg(long, value_name = "PATH")]
+        ca_file: Vec<PathBuf>,
+    },
     /// The stored test runs of an incoming server, newest first.
     History { name: String },
 }
@@ -79,7 +86,8 @@ impl TestArgs {
         if let Some(
             TestCmd::Server { ca_file, .. }
             | TestCmd::Outgoing { ca_file, .. }
-            | TestCmd::Account { ca_file, .. },
+            | TestCmd::Account { ca_file, .. }
+            | TestCmd::Calendar { ca_file, .. },
         ) = &self.cmd
         {
             all.extend(ca_file.iter().cloned());
@@ -280,7 +288,7 @@ pub fn run(app: &App, args: TestArgs, json: bool) -> Result<Output, ApiError> {
         }
         (None, false) => {
             return Err(ApiError::internal(
-                "say what to test: `test server NAME`, `test outgoing NAME`, `test account NAME` or `test --all`",
+                "say what to test: `test server NAME`, `test outgoing NAME`, `test account NAME`, `test calendar NAME` or `test --all`",
             ))
         }
     };
@@ -347,6 +355,18 @@ pub fn run(app: &App, args: TestArgs, json: bool) -> Result<Output, ApiError> {
             let header = format!("{} ({}:{})", server.name, server.host, server.port);
             live!(header, &server.name, |print, cancel| app
                 .test_server(server.id, &opts, &print, &cancel))
+        }
+        TestCmd::Calendar { name, ca_file } => {
+            let id = app
+                .resolve(mailbox_admin_core::error::Entity::CalendarAccount, &name)
+                .map_err(err)?;
+            let c = app.get_calendar(id).map_err(err)?;
+            let opts = TestOptions {
+                extra_roots: read_roots(&ca_file)?,
+            };
+            let header = format!("{} ({})", c.name, c.caldav_url);
+            live!(header, &c.name, |print, cancel| app
+                .test_calendar(id, &opts, &print, &cancel))
         }
         TestCmd::History { name } => {
             let server = app.find_server(&name).map_err(err)?;

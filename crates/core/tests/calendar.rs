@@ -318,3 +318,105 @@ fn an_outlook_calendar_is_not_testable_from_here() {
         other => panic!("{other:?}"),
     }
 }
+
+// ---- Microsoft 365: an OAuth provider instead of a password ----------------------------
+
+fn provider(app: &App, name: &str) -> i64 {
+    app.create_oauth_provider(&OauthProviderInput {
+        name: name.into(),
+        tenant_id: "contoso.onmicrosoft.com".into(),
+        client_id: "11111111-2222-3333-4444-555555555555".into(),
+        ..Default::default()
+    })
+    .unwrap()
+    .item
+    .id
+}
+
+fn m365_input(employee: i64, provider: Option<i64>) -> CalendarInput {
+    CalendarInput {
+        name: "Anna M365".into(),
+        employee_id: Some(employee),
+        backend: CalendarBackend::Microsoft365,
+        calendar_name: "Kalender".into(),
+        username: "anna@contoso.example".into(),
+        password: SecretUpdate::set("Canary-M365-Pw"),
+        oauth_provider_id: provider,
+        ..Default::default()
+    }
+}
+
+fn employee(app: &App) -> i64 {
+    app.create_employee(&EmployeeInput {
+        name: "Anna Becker".into(),
+        ..Default::default()
+    })
+    .unwrap()
+    .id
+}
+
+#[test]
+fn a_microsoft_365_calendar_needs_an_oauth_provider_and_stores_no_password() {
+    let (_dir, app) = fixtures::tmp_app();
+    let emp = employee(&app);
+    match app.create_calendar(&m365_input(emp, None)).unwrap_err() {
+        Error::Validation(issues) => {
+            assert_eq!(issues.len(), 1, "{issues:?}");
+            assert_eq!(issues[0].field, "oauth_provider_id");
+            assert_eq!(issues[0].code, FieldCode::OauthProviderRequired);
+        }
+        other => panic!("{other:?}"),
+    }
+    // A provider that does not exist is a field error too.
+    match app
+        .create_calendar(&m365_input(emp, Some(4711)))
+        .unwrap_err()
+    {
+        Error::Validation(issues) => assert_eq!(issues[0].field, "oauth_provider_id"),
+        other => panic!("{other:?}"),
+    }
+    let p = provider(&app, "Entra");
+    let c = app.create_calendar(&m365_input(emp, Some(p))).unwrap().item;
+    assert_eq!(c.oauth_provider_id, Some(p));
+    assert_eq!(
+        c.password,
+        SecretState::None,
+        "Microsoft 365 takes no password"
+    );
+    assert_eq!(app.calendar_password(c.id).unwrap(), None);
+    // The provider is in use: it cannot be deleted, and the account is named.
+    let e = app.delete_oauth_provider(p, None).unwrap_err();
+    assert!(format!("{e:?}").contains("Anna M365"), "{e:?}");
+    // Another back end keeps no provider.
+    let mut caldav: CalendarInput = (&c).into();
+    caldav.backend = CalendarBackend::Caldav;
+    caldav.caldav_url = "https://cal.firma.test/anna/".into();
+    let c = app.update_calendar(c.id, c.version, &caldav).unwrap().item;
+    assert_eq!(c.oauth_provider_id, None);
+    app.delete_oauth_provider(p, None).unwrap();
+}
+
+#[test]
+fn the_oauth_provider_of_a_calendar_survives_export_and_import_by_name() {
+    let (_dir, app) = fixtures::tmp_app();
+    let emp = employee(&app);
+    let p = provider(&app, "Entra");
+    app.create_calendar(&m365_input(emp, Some(p))).unwrap();
+    let doc = app
+        .export_config(&mailbox_admin_core::app::transfer::ExportOptions::default())
+        .unwrap();
+    let row = doc["calendar_accounts"][0].clone();
+    assert_eq!(row["oauth_provider"], "Entra", "{row}");
+
+    let (_dir2, other) = fixtures::tmp_app();
+    other
+        .import_config(
+            &doc,
+            &mailbox_admin_core::app::transfer::ImportOptions::default(),
+        )
+        .unwrap();
+    let c = &other.list_calendars("").unwrap()[0];
+    let p2 = other.list_oauth_providers("").unwrap()[0].id;
+    assert_eq!(c.backend, CalendarBackend::Microsoft365);
+    assert_eq!(c.oauth_provider_id, Some(p2));
+}

@@ -199,6 +199,10 @@ commands! {
     /// Tests account `id`: its incoming and outgoing server, optionally a test mail and round trip.
     test_account(id: i64, run: String, options: AccountTestOptions, on_event: Events<ProbeEvent>)
         -> TestReport = |cx| cx.test_account(id, &options, &on_event.each(), &cx.run(&run)).await;
+    /// Tests calendar account `id` (CalDAV): discovery, login, calendar home, the named
+    /// calendar, a read of the sync range.
+    test_calendar(id: i64, run: String, options: TestOptions, on_event: Events<ProbeEvent>)
+        -> TestReport = |cx| cx.test_calendar(id, &options, &on_event.each(), &cx.run(&run)).await;
     /// Tests every account matching `query`, `concurrency` at a time; each result streams.
     test_all(run: String, query: String, concurrency: u32, options: AccountTestOptions,
         on_result: Events<BulkResult>) -> BulkSummary = |cx| {

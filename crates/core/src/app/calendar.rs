@@ -54,7 +54,17 @@ impl App {
     ) -> Result<Saved<CalendarAccount>> {
         let v = input.validate()?;
         rows::check_unique(c, Entity::CalendarAccount, "name", &v.name, at.id())?;
-        refs(c, &[(Entity::Employee, "employee_id", v.employee_id)])?;
+        refs(
+            c,
+            &[
+                (Entity::Employee, "employee_id", v.employee_id),
+                (
+                    Entity::OauthProvider,
+                    "oauth_provider_id",
+                    v.oauth_provider_id,
+                ),
+            ],
+        )?;
         let id = rows::save(c, Entity::CalendarAccount, at, calendar::cols(&v))?;
         let warnings =
             self.store_secret(c, Entity::CalendarAccount, "password", id, &v.password)?;

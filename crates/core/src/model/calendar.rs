@@ -33,6 +33,8 @@ pub struct CalendarAccount {
     pub caldav_url: String,
     pub username: String,
     pub password: SecretState,
+    /// Microsoft 365: the OAuth provider whose token reads the calendar (no password).
+    pub oauth_provider_id: Option<i64>,
     pub sync_days_back: u32,
     pub sync_days_ahead: u32,
     pub created_at: String,
@@ -50,6 +52,7 @@ pub struct CalendarInput {
     pub caldav_url: String,
     pub username: String,
     pub password: SecretUpdate,
+    pub oauth_provider_id: Option<i64>,
     pub sync_days_back: i64,
     pub sync_days_ahead: i64,
 }
@@ -65,6 +68,7 @@ impl Default for CalendarInput {
             caldav_url: String::new(),
             username: String::new(),
             password: SecretUpdate::Keep,
+            oauth_provider_id: None,
             sync_days_back: 30,
             sync_days_ahead: 365,
         }
@@ -82,6 +86,7 @@ impl From<&CalendarAccount> for CalendarInput {
             caldav_url: c.caldav_url.clone(),
             username: c.username.clone(),
             password: SecretUpdate::Keep,
+            oauth_provider_id: c.oauth_provider_id,
             sync_days_back: c.sync_days_back as i64,
             sync_days_ahead: c.sync_days_ahead as i64,
         }
@@ -115,6 +120,18 @@ impl CalendarInput {
         }
         issues.text("username", &v.username, TEXT_MAX, false);
         issues.secret("password", &v.password);
+        if v.backend == CalendarBackend::Microsoft365 {
+            // Microsoft 365 takes no password: the calendar is read with the provider's token.
+            if v.oauth_provider_id.is_none() {
+                issues.push(FieldIssue::new(
+                    "oauth_provider_id",
+                    FieldCode::OauthProviderRequired,
+                ));
+            }
+            v.password = SecretUpdate::Clear;
+        } else {
+            v.oauth_provider_id = None;
+        }
         for (f, d) in [
             ("sync_days_back", v.sync_days_back),
             ("sync_days_ahead", v.sync_days_ahead),

@@ -18,6 +18,7 @@ fn row(r: &Row) -> rusqlite::Result<CalendarAccount> {
         caldav_url: r.get("caldav_url")?,
         username: r.get("username")?,
         password: SecretState::parse(&r.get::<_, String>("password_state")?),
+        oauth_provider_id: r.get("oauth_provider_id")?,
         sync_days_back: r.get("sync_days_back")?,
         sync_days_ahead: r.get("sync_days_ahead")?,
         created_at: r.get("created_at")?,
@@ -34,6 +35,7 @@ pub fn cols(v: &CalendarInput) -> Cols {
         ("calendar_name", v.calendar_name.clone().into()),
         ("caldav_url", v.caldav_url.clone().into()),
         ("username", v.username.clone().into()),
+        ("oauth_provider_id", v.oauth_provider_id.into()),
         ("sync_days_back", v.sync_days_back.into()),
         ("sync_days_ahead", v.sync_days_ahead.into()),
     ]

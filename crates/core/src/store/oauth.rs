@@ -92,6 +92,12 @@ pub fn used_by(conn: &Tx, id: i64) -> Result<Vec<String>> {
         "oauth_provider_id",
         id,
     )?);
+    names.extend(rows::labels_where(
+        conn,
+        Entity::CalendarAccount,
+        "oauth_provider_id",
+        id,
+    )?);
     Ok(names)
 }
 

@@ -252,9 +252,13 @@ export type CalendarAccount = { id: number, version: number, name: string,
 /**
  * The employee whose calendar syncs (need not be an app user).
  */
-employee_id: number, backend: CalendarBackend, outlook_profile: string, calendar_name: string, caldav_url: string, username: string, password: SecretState, sync_days_back: number, sync_days_ahead: number, created_at: string, updated_at: string, };
+employee_id: number, backend: CalendarBackend, outlook_profile: string, calendar_name: string, caldav_url: string, username: string, password: SecretState, 
+/**
+ * Microsoft 365: the OAuth provider whose token reads the calendar (no password).
+ */
+oauth_provider_id: number | null, sync_days_back: number, sync_days_ahead: number, created_at: string, updated_at: string, };
 
-export type CalendarInput = { name: string, employee_id: number | null, backend: CalendarBackend, outlook_profile: string, calendar_name: string, caldav_url: string, username: string, password: SecretUpdate, sync_days_back: number, sync_days_ahead: number, };
+export type CalendarInput = { name: string, employee_id: number | null, backend: CalendarBackend, outlook_profile: string, calendar_name: string, caldav_url: string, username: string, password: SecretUpdate, oauth_provider_id: number | null, sync_days_back: number, sync_days_ahead: number, };
 
 export type ProviderKind = "microsoft365" | "google" | "oidc";
 

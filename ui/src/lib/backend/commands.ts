@@ -160,6 +160,7 @@ export const COMMANDS = {
   testServer: { command: 'test_server', args: ['id', 'options'], channel: 'onEvent' },
   testOutgoing: { command: 'test_outgoing', args: ['id', 'options'], channel: 'onEvent' },
   testAccount: { command: 'test_account', args: ['id', 'options'], channel: 'onEvent' },
+  testCalendar: { command: 'test_calendar', args: ['id', 'options'], channel: 'onEvent' },
   testAll: { command: 'test_all', args: ['query', 'concurrency', 'options'], channel: 'onResult' },
   refreshFolders: { command: 'refresh_folders', args: ['id', 'run', 'options'], channel: null },
   writeSubscriptions: { command: 'write_subscriptions', args: ['id', 'changes', 'run', 'options'], channel: null },
@@ -607,6 +608,18 @@ export function testAccount(
   onEvent: (message: ProbeEvent) => void,
 ): RunningTest<TestReport> {
   return streamed('test_account', { id, options }, 'onEvent', onEvent);
+}
+
+/**
+ * Tests calendar account `id` (CalDAV): discovery, login, calendar home, the named
+ * calendar, a read of the sync range.
+ */
+export function testCalendar(
+  id: number,
+  options: TestOptions,
+  onEvent: (message: ProbeEvent) => void,
+): RunningTest<TestReport> {
+  return streamed('test_calendar', { id, options }, 'onEvent', onEvent);
 }
 
 /** Tests every account matching `query`, `concurrency` at a time; each result streams. */

@@ -1,14 +1,26 @@
 import { describe, expect, it, vi } from 'vitest';
-import { render, screen, waitFor } from '@testing-library/svelte';
+import { render, screen, waitFor, within } from '@testing-library/svelte';
 import userEvent from '@testing-library/user-event';
 import CalendarTab from './CalendarTab.svelte';
-import { api, apiError, calendar, calendarInput, employee, freshEachTest } from '../../test/fixtures';
-import type { CalendarInput } from '$lib/backend';
+import {
+  api,
+  apiError,
+  calendar,
+  calendarInput,
+  controlledRun,
+  diagnosis,
+  employee,
+  freshEachTest,
+  oauthProvider,
+  probeReport,
+  step,
+} from '../../test/fixtures';
+import type { CalendarInput, ProbeEvent, TestReport } from '$lib/backend';
 import { tabDriver } from '../../test/tabs';
 
 vi.mock('$lib/backend');
 
-const { field, queryField, openNew, openNewSaving, fill, save } = tabDriver(CalendarTab, 'calendar', {
+const { field, queryField, openNew, openNewSaving, openStored, fill, save } = tabDriver(CalendarTab, 'calendar', {
   loaded: () => waitFor(() => expect(api.listEmployees).toHaveBeenCalled()),
   filled: () => waitFor(() => expect(field<HTMLSelectElement>('employee_id').options).toHaveLength(2)),
 });
@@ -73,6 +85,29 @@ describe('calendar accounts', () => {
     );
   });
 
+  it('Microsoft 365 asks for an OAuth provider instead of user name and password', async () => {
+    api.listOauthProviders.mockResolvedValue([oauthProvider({ id: 31, name: 'Entra', kind: 'microsoft365' })]);
+    const u = await openNewSaving(calendar({ id: 6 }));
+    await fill(u, { name: 'Eva Kalender', employee_id: 'Eva Extern (P-17)', backend: 'microsoft365' });
+    expect(queryField('password')).toBeNull();
+    expect(queryField('username')).toBeNull();
+    await save(u);
+    expect(api.createCalendar).not.toHaveBeenCalled();
+    expect(screen.getByTestId('field-error-oauth_provider_id')).toHaveTextContent('Pflichtfeld');
+    await waitFor(() => expect(field<HTMLSelectElement>('oauth_provider_id').options).toHaveLength(2));
+    await fill(u, { oauth_provider_id: 'Entra' });
+    await save(u);
+    await waitFor(() =>
+      expect(api.createCalendar).toHaveBeenCalledWith({
+        ...BASE,
+        backend: 'microsoft365',
+        outlook_profile: '',
+        oauth_provider_id: 31,
+        password: { action: 'clear' },
+      }),
+    );
+  });
+
   it('an address typed for CalDAV is not sent once the back end is Outlook again', async () => {
     const u = await openNewSaving(calendar({ id: 5 }));
     await fill(u, {
@@ -123,5 +158,73 @@ describe('calendar accounts', () => {
     await waitFor(() =>
       expect(api.updateCalendar).toHaveBeenCalledWith(9, 5, expect.objectContaining({ employee_id: 7, name: 'Eva' })),
     );
+  });
+});
+
+describe('calendar test', () => {
+  const ANNA = calendar({
+    id: 12,
+    name: 'Anna Kalender',
+    employee_id: 7,
+    backend: 'caldav',
+    caldav_url: 'https://cal.firma.test/anna/',
+    calendar_name: 'Urlaub',
+    username: 'anna',
+    password: 'stored',
+  });
+
+  it('"Verbindung testen" tests the stored CalDAV account step by step and names the calendar to fix', async () => {
+    const c = controlledRun<TestReport, ProbeEvent>('cal-1');
+    api.testCalendar.mockImplementation(c.impl);
+    const u = await openStored(ANNA);
+    await u.click(screen.getByTestId('calendar-test'));
+    expect(api.testCalendar).toHaveBeenCalledWith(12, { extra_roots: [] }, expect.any(Function));
+    c.emit({ index: 0, step: step({ role: 'calendar', kind: 'principal', status: 'running' }) });
+    expect(await screen.findByTestId('test-step')).toHaveTextContent('Anmeldung (Prinzipal)');
+    expect(screen.getByTestId('test-cancel')).toBeInTheDocument();
+    const notFound = diagnosis({
+      code: 'caldav.calendar_not_found',
+      title: 'Kalender nicht gefunden',
+      explanation: 'Der eingetragene Kalendername kommt nicht vor.',
+      fix: 'Einen der vorhandenen Kalender als Kalendername eintragen.',
+      evidence: [
+        { key: 'wanted', value: 'Urlaub' },
+        { key: 'calendars', value: 'Arbeit (arbeit), Privat (privat)' },
+      ],
+    });
+    c.resolve(
+      probeReport({
+        ok: false,
+        codes: ['caldav.calendar_not_found'],
+        steps: [
+          step({ role: 'calendar', kind: 'discovery', status: 'skipped', summary: 'Adresse mit Pfad' }),
+          step({ role: 'calendar', kind: 'principal', status: 'ok', summary: 'Angemeldet als anna' }),
+          step({ role: 'calendar', kind: 'calendar_home', status: 'ok', summary: '/anna/' }),
+          step({ role: 'calendar', kind: 'calendars', status: 'failed', summary: notFound.title, diagnosis: notFound }),
+        ],
+      }),
+    );
+    const result = await screen.findByTestId('test-result');
+    expect(result).toHaveAttribute('data-ok', 'false');
+    const names = screen.getAllByTestId('test-step').map((s) => s.getAttribute('data-kind'));
+    expect(names).toEqual(['discovery', 'principal', 'calendar_home', 'calendars']);
+    const failed = screen.getAllByTestId('test-step')[3];
+    expect(failed).toHaveTextContent('Kalender');
+    expect(within(failed).getByTestId('diagnosis-target')).toHaveTextContent(
+      'CalDAV-Adresse und Kalendername des Kalender-Kontos',
+    );
+    expect(failed).toHaveTextContent('Vorhandene Kalender');
+    expect(failed).toHaveTextContent('Arbeit (arbeit), Privat (privat)');
+    expect(screen.queryByTestId('test-cancel')).toBeNull();
+  });
+
+  it('an Outlook account and a new one cannot be tested', async () => {
+    const u = await openStored(calendar({ id: 13, name: 'Outlook Eva', backend: 'outlook', outlook_profile: 'Outlook' }));
+    expect(screen.getByTestId('calendar-test')).toBeDisabled();
+    expect(screen.getByTestId('calendar-test-not-caldav')).toHaveTextContent('Outlook-Profil');
+    await u.click(screen.getByTestId('calendar-new'));
+    expect(await screen.findByTestId('test-save-first')).toBeInTheDocument();
+    expect(screen.getByTestId('calendar-test')).toBeDisabled();
+    expect(api.testCalendar).not.toHaveBeenCalled();
   });
 });

@@ -84,6 +84,7 @@ export const importConfig = vi.fn<typeof Real.importConfig>();
 export const testServer = vi.fn<typeof Real.testServer>();
 export const testOutgoing = vi.fn<typeof Real.testOutgoing>();
 export const testAccount = vi.fn<typeof Real.testAccount>();
+export const testCalendar = vi.fn<typeof Real.testCalendar>();
 export const testAll = vi.fn<typeof Real.testAll>();
 export const refreshFolders = vi.fn<typeof Real.refreshFolders>();
 export const writeSubscriptions = vi.fn<typeof Real.writeSubscriptions>();
