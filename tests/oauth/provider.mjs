@@ -45,6 +45,9 @@ const INTROSPECTION_CLIENT = "dovecot";
 const INTROSPECTION_SECRET = "Canary-Dovecot-Introspect-4hT7";
 const REDIRECT_URI = "http://127.0.0.1/callback";
 const MAIL_SCOPES = ["imap", "pop", "smtp"];
+// Microsoft Graph permissions, for the Graph stand-in (tests/graph/standin.mjs): asked for
+// like any scope, granted as asked, visible in introspection.
+const GRAPH_SCOPES = ["Mail.Send", "Calendars.Read"];
 
 function seconds(name, fallback) {
   const raw = process.env[name];
@@ -221,7 +224,7 @@ function configuration() {
     response_types: ["code"],
     // Native client: any port of this loopback URI is accepted (RFC 8252 section 7.3).
     redirect_uris: [REDIRECT_URI],
-    scope: ["openid", "email", "profile", "offline_access", ...MAIL_SCOPES].join(" "),
+    scope: ["openid", "email", "profile", "offline_access", ...MAIL_SCOPES, ...GRAPH_SCOPES].join(" "),
   };
   const { privateKey } = crypto.generateKeyPairSync("rsa", { modulusLength: 2048 });
   return {
@@ -237,7 +240,7 @@ function configuration() {
         grant_types: ["client_credentials"],
         response_types: [],
         redirect_uris: [],
-        scope: MAIL_SCOPES.join(" "),
+        scope: [...MAIL_SCOPES, ...GRAPH_SCOPES].join(" "),
       },
       {
         client_id: INTROSPECTION_CLIENT,
@@ -264,7 +267,7 @@ function configuration() {
     // Like Microsoft and Google: the ID token itself names the user (email,
     // preferred_username), so the client can show who consented without a userinfo call.
     conformIdTokenClaims: false,
-    scopes: ["openid", "offline_access", "email", "profile", ...MAIL_SCOPES],
+    scopes: ["openid", "offline_access", "email", "profile", ...MAIL_SCOPES, ...GRAPH_SCOPES],
     claims: {
       openid: ["sub"],
       email: ["email", "email_verified"],
@@ -573,7 +576,7 @@ server.listen(0, HOST, async () => {
         service: { client_id: SERVICE_CLIENT, client_secret: SERVICE_SECRET, email: SERVICE_EMAIL },
         introspection: { client_id: INTROSPECTION_CLIENT, client_secret: INTROSPECTION_SECRET },
       },
-      scopes: ["openid", "email", "profile", "offline_access", ...MAIL_SCOPES],
+      scopes: ["openid", "email", "profile", "offline_access", ...MAIL_SCOPES, ...GRAPH_SCOPES],
     })}\n`,
   );
 });

@@ -421,6 +421,7 @@ impl DiagnosisCode {
                 | SmtpTemporary
                 | OauthProviderUnreachable
                 | RoundtripNotReceived
+                | GraphUnavailable
         )
     }
 
@@ -538,6 +539,19 @@ string_enum! {
     SmtpAuthRequired = "smtp.auth_required",
     SmtpTemporary = "smtp.temporary",
     RoundtripNotReceived = "roundtrip.not_received",
+    GraphTokenRejected = "graph.token_rejected",
+    GraphPermissionMissing = "graph.permission_missing",
+    GraphMailboxNotFound = "graph.mailbox_not_found",
+    GraphAccessPolicy = "graph.access_policy",
+    GraphUnavailable = "graph.unavailable",
+    GraphError = "graph.error",
+    SmimeCertificateMissing = "smime.certificate_missing",
+    SmimeKeyMissing = "smime.key_missing",
+    SmimeCertificateExpired = "smime.certificate_expired",
+    SmimeWrongPurpose = "smime.wrong_purpose",
+    SmimeAddressMismatch = "smime.address_mismatch",
+    SmimeFailed = "smime.failed",
+    SmimeSignatureInvalid = "smime.signature_invalid",
     DomainMxMissing = "domain.mx_missing",
     DomainMxUnresolvable = "domain.mx_unresolvable",
     DomainSpfMissing = "domain.spf_missing",
@@ -1465,6 +1479,149 @@ fn texts(code: DiagnosisCode) -> (Pair, Pair, Pair) {
                 "Check the mailbox's junk folder, forwarding and filters; check that the address belongs to this mailbox. If delivery is slow, test again later.",
             ),
         ),
+        GraphTokenRejected => (
+            ("Microsoft Graph lehnt das Token ab", "Microsoft Graph refuses the token"),
+            (
+                "Microsoft Graph hat das Zugriffstoken nicht angenommen (HTTP 401, InvalidAuthenticationToken): abgelaufen, widerrufen oder für eine andere Anwendung (Zielgruppe) ausgestellt – etwa ein Token nur für IMAP/SMTP (outlook.office.com) statt für Graph.",
+                "Microsoft Graph did not accept the access token (HTTP 401, InvalidAuthenticationToken): expired, revoked or issued for another resource (audience) — e.g. a token for IMAP/SMTP only (outlook.office.com) instead of Graph.",
+            ),
+            (
+                "Beim OAuth-Anbieter die Graph-Berechtigung anfordern (delegiert „Mail.Send“, App-Token „https://graph.microsoft.com/.default“) und das Konto neu verbinden.",
+                "Request the Graph permission at the OAuth provider (delegated \"Mail.Send\", app token \"https://graph.microsoft.com/.default\") and connect the account again.",
+            ),
+        ),
+        GraphPermissionMissing => (
+            ("Berechtigung „Mail.Send“ fehlt", "Permission \"Mail.Send\" missing"),
+            (
+                "Microsoft Graph verweigert den Zugriff (HTTP 403, ErrorAccessDenied): Dem Token fehlt die Berechtigung zum Senden (Mail.Send) – nicht angefordert, oder die Administratorzustimmung für die App-Registrierung fehlt. Die Nachweise zeigen, welche Berechtigungen das Token nennt.",
+                "Microsoft Graph denies access (HTTP 403, ErrorAccessDenied): the token lacks the permission to send (Mail.Send) — not requested, or the admin consent for the app registration is missing. The evidence shows which permissions the token names.",
+            ),
+            (
+                "In Microsoft Entra ID unter App-Registrierungen → API-Berechtigungen „Microsoft Graph → Mail.Send“ hinzufügen (delegiert für Benutzer-Token, Anwendung für App-Token), „Administratorzustimmung erteilen“ wählen, dann beim OAuth-Anbieter den Bereich „Mail.Send“ eintragen und neu verbinden.",
+                "In Microsoft Entra ID under App registrations → API permissions add \"Microsoft Graph → Mail.Send\" (delegated for user tokens, application for app tokens), choose \"Grant admin consent\", then add the scope \"Mail.Send\" to the OAuth provider and connect again.",
+            ),
+        ),
+        GraphMailboxNotFound => (
+            ("Postfach in Microsoft 365 nicht gefunden", "Mailbox not found in Microsoft 365"),
+            (
+                "Microsoft Graph kennt zu dieser Adresse kein Postfach (ErrorInvalidUser, Request_ResourceNotFound) oder das Postfach ist für die REST-API nicht verfügbar (MailboxNotEnabledForRESTAPI: lokal in Exchange, inaktiv, gelöscht oder ohne Lizenz).",
+                "Microsoft Graph knows no mailbox for this address (ErrorInvalidUser, Request_ResourceNotFound) or the mailbox is not available to the REST API (MailboxNotEnabledForRESTAPI: on-premises Exchange, inactive, deleted or unlicensed).",
+            ),
+            (
+                "Absenderadresse des Kontos bzw. des Postausgangsservers prüfen (primäre SMTP-Adresse des Postfachs); im Microsoft 365 Admin Center prüfen, dass das Postfach existiert und eine Exchange-Online-Lizenz hat.",
+                "Check the sender address of the account or outgoing server (the mailbox's primary SMTP address); check in the Microsoft 365 admin center that the mailbox exists and has an Exchange Online licence.",
+            ),
+        ),
+        GraphAccessPolicy => (
+            ("Zugriffsrichtlinie sperrt das Postfach", "Access policy blocks the mailbox"),
+            (
+                "Microsoft Graph verweigert dem App-Token dieses Postfach (HTTP 403, „Access to OData is disabled … AppOnly AccessPolicy“): Eine Anwendungszugriffsrichtlinie (ApplicationAccessPolicy bzw. RBAC for Applications) in Exchange Online beschränkt die App auf andere Postfächer.",
+                "Microsoft Graph denies the app token this mailbox (HTTP 403, \"Access to OData is disabled … AppOnly AccessPolicy\"): an application access policy (ApplicationAccessPolicy or RBAC for Applications) in Exchange Online restricts the app to other mailboxes.",
+            ),
+            (
+                "Das Postfach in die Gruppe der Richtlinie aufnehmen (Exchange Online PowerShell: Get-ApplicationAccessPolicy, Add-DistributionGroupMember) und mit Test-ApplicationAccessPolicy prüfen; Änderungen wirken nach bis zu einer Stunde.",
+                "Add the mailbox to the policy's group (Exchange Online PowerShell: Get-ApplicationAccessPolicy, Add-DistributionGroupMember) and check with Test-ApplicationAccessPolicy; changes take up to an hour.",
+            ),
+        ),
+        GraphUnavailable => (
+            ("Microsoft Graph nicht erreichbar", "Microsoft Graph unreachable"),
+            (
+                "Microsoft Graph hat nicht oder mit einem vorübergehenden Fehler geantwortet (Zeitüberschreitung, HTTP 429 oder 5xx).",
+                "Microsoft Graph did not answer, or answered with a temporary error (timeout, HTTP 429 or 5xx).",
+            ),
+            (
+                "Später erneut testen; Proxy und Firewall für graph.microsoft.com (HTTPS, Port 443) prüfen.",
+                "Test again later; check proxy and firewall for graph.microsoft.com (HTTPS, port 443).",
+            ),
+        ),
+        GraphError => (
+            ("Unerwartete Antwort von Microsoft Graph", "Unexpected answer from Microsoft Graph"),
+            (
+                "Microsoft Graph hat die Anfrage mit einem Fehler beantwortet, den die Anwendung nicht kennt (siehe Nachweise: HTTP-Status, Fehlercode, Meldung).",
+                "Microsoft Graph answered the request with an error the application does not know (see evidence: HTTP status, error code, message).",
+            ),
+            (
+                "Fehlercode und Meldung in der Dokumentation von Microsoft Graph nachschlagen; bei eigener Graph-Adresse (MAILBOX_ADMIN_GRAPH_URL) diese prüfen.",
+                "Look up the error code and message in Microsoft Graph's documentation; with a Graph address of your own (MAILBOX_ADMIN_GRAPH_URL) check it.",
+            ),
+        ),
+        SmimeCertificateMissing => (
+            ("Kein S/MIME-Zertifikat", "No S/MIME certificate"),
+            (
+                "Am Postausgangsserver ist S/MIME-Signieren oder -Verschlüsseln eingeschaltet, aber kein Zertifikat gewählt, oder das gewählte ist nicht mehr im Zertifikatsspeicher. Die Testnachricht wurde nicht gesendet.",
+                "S/MIME signing or encryption is switched on for the outgoing server, but no certificate is chosen, or the chosen one is no longer in the certificate store. The test message was not sent.",
+            ),
+            (
+                "Am Postausgangsserver unter S/MIME ein Zertifikat mit privatem Schlüssel wählen (Zertifikatsspeicher: Zertifikat mit Schlüssel importieren).",
+                "Choose a certificate with a private key under S/MIME on the outgoing server (certificate store: import the certificate with its key).",
+            ),
+        ),
+        SmimeKeyMissing => (
+            ("Privater Schlüssel fehlt", "Private key missing"),
+            (
+                "Zum S/MIME-Zertifikat liegt kein privater Schlüssel vor (nur das Zertifikat importiert, oder der Schlüsselbund gibt ihn nicht heraus) – ohne ihn kann nicht signiert werden. Die Testnachricht wurde nicht gesendet.",
+                "There is no private key for the S/MIME certificate (only the certificate was imported, or the keyring does not release it) — without it nothing can be signed. The test message was not sent.",
+            ),
+            (
+                "Das Zertifikat mit Schlüssel (PKCS#12/.pfx oder PEM mit Schlüssel) erneut in den Zertifikatsspeicher importieren; den Schlüsselbund entsperren.",
+                "Import the certificate again with its key (PKCS#12/.pfx or PEM with key) into the certificate store; unlock the keyring.",
+            ),
+        ),
+        SmimeCertificateExpired => (
+            ("S/MIME-Zertifikat abgelaufen oder noch nicht gültig", "S/MIME certificate expired or not yet valid"),
+            (
+                "Das S/MIME-Zertifikat ist zum jetzigen Zeitpunkt nicht gültig (siehe Gültigkeit in den Nachweisen). Empfänger würden die Signatur als ungültig anzeigen. Die Testnachricht wurde nicht gesendet.",
+                "The S/MIME certificate is not valid at this time (see validity in the evidence). Recipients would show the signature as invalid. The test message was not sent.",
+            ),
+            (
+                "Ein neues S/MIME-Zertifikat bei der Zertifizierungsstelle beantragen, mit Schlüssel importieren und am Postausgangsserver wählen.",
+                "Request a new S/MIME certificate from the certificate authority, import it with its key and choose it on the outgoing server.",
+            ),
+        ),
+        SmimeWrongPurpose => (
+            ("Zertifikat nicht für E-Mail (S/MIME)", "Certificate not for e-mail (S/MIME)"),
+            (
+                "Das gewählte Zertifikat erlaubt keine E-Mail-Signatur: Die erweiterte Schlüsselverwendung nennt „E-Mail-Schutz“ (emailProtection) nicht, oder die Schlüsselverwendung erlaubt keine digitale Signatur bzw. keine Verschlüsselung. Ein TLS-Serverzertifikat ist kein S/MIME-Zertifikat. Die Testnachricht wurde nicht gesendet.",
+                "The chosen certificate does not allow e-mail signing: its extended key usage does not name \"E-mail protection\" (emailProtection), or its key usage allows no digital signature or no encryption. A TLS server certificate is no S/MIME certificate. The test message was not sent.",
+            ),
+            (
+                "Ein S/MIME-Zertifikat (E-Mail-Schutz, digitale Signatur, für Verschlüsselung auch Schlüsselverschlüsselung) wählen.",
+                "Choose an S/MIME certificate (e-mail protection, digital signature, for encryption also key encipherment).",
+            ),
+        ),
+        SmimeAddressMismatch => (
+            ("Zertifikat gehört zu einer anderen Adresse", "Certificate belongs to another address"),
+            (
+                "Die E-Mail-Adressen im S/MIME-Zertifikat (Alternativnamen, E-Mail im Antragsteller) enthalten die Absenderadresse nicht. Empfänger würden die Signatur als nicht passend zum Absender anzeigen. Die Testnachricht wurde nicht gesendet.",
+                "The e-mail addresses in the S/MIME certificate (alternative names, e-mail in the subject) do not include the sender address. Recipients would show the signature as not matching the sender. The test message was not sent.",
+            ),
+            (
+                "Das Zertifikat dieses Absenders wählen, oder die Absenderadresse korrigieren.",
+                "Choose this sender's certificate, or correct the sender address.",
+            ),
+        ),
+        SmimeFailed => (
+            ("S/MIME-Nachricht nicht erstellt", "S/MIME message not built"),
+            (
+                "Die Testnachricht konnte nicht signiert bzw. verschlüsselt werden (siehe Nachweise), etwa weil Zertifikat und Schlüssel nicht zusammenpassen.",
+                "The test message could not be signed or encrypted (see evidence), e.g. because certificate and key do not match.",
+            ),
+            (
+                "Zertifikat und zugehörigen Schlüssel gemeinsam neu importieren.",
+                "Import the certificate and its key again, together.",
+            ),
+        ),
+        SmimeSignatureInvalid => (
+            ("Signatur beim Empfang ungültig", "Signature invalid on arrival"),
+            (
+                "Die Testnachricht kam an, aber ihre S/MIME-Signatur lässt sich nicht prüfen: Die Nachricht wurde unterwegs verändert (etwa von einem Gateway, das Fußzeilen oder Hinweise einfügt) oder die Zertifikatskette ist nicht vertrauenswürdig.",
+                "The test message arrived, but its S/MIME signature does not verify: the message was changed on the way (e.g. by a gateway adding footers or notices) or the certificate chain is not trusted.",
+            ),
+            (
+                "Gateways und Transportregeln prüfen, die Nachrichten verändern (Disclaimer, Virenscanner-Hinweise); die ausstellende Zertifizierungsstelle als vertrauenswürdig hinterlegen.",
+                "Check gateways and transport rules that change messages (disclaimers, virus scanner notices); trust the issuing certificate authority.",
+            ),
+        ),
         DomainMxMissing => (
             ("Kein MX-Eintrag", "No MX record"),
             (
@@ -1949,6 +2106,34 @@ pub fn summary(lang: Lang, key: &str, args: &[(&str, String)]) -> String {
         "roundtrip_skipped" => (
             "Übersprungen: Posteingang oder Postausgang nicht erfolgreich geprüft",
             "Skipped: incoming or outgoing server did not pass",
+        ),
+        "sent_smime" => (
+            "Testnachricht an {to} {smime} angenommen: {reply}",
+            "Test message to {to} {smime} accepted: {reply}",
+        ),
+        "roundtrip_signed" => (
+            "Nach {secs} s im Posteingang angekommen, Signatur von {signer} geprüft, wieder gelöscht",
+            "Arrived in the inbox after {secs} s, signature of {signer} verified, deleted again",
+        ),
+        "graph_token" => (
+            "Token für {user}; Berechtigungen: {permissions}",
+            "Token for {user}; permissions: {permissions}",
+        ),
+        "graph_mailbox" => (
+            "Postfach {address} gefunden ({name})",
+            "Mailbox {address} found ({name})",
+        ),
+        "graph_permission" => (
+            "Darf als {address} senden ({permissions})",
+            "May send as {address} ({permissions})",
+        ),
+        "graph_permission_unknown" => (
+            "Berechtigung erst beim Senden sichtbar (Token ohne lesbare Berechtigungen)",
+            "Permission shows only when sending (the token names no readable permissions)",
+        ),
+        "graph_sent" => (
+            "Testnachricht an {to} angenommen: HTTP {status}",
+            "Test message to {to} accepted: HTTP {status}",
         ),
         "logout" => ("Abgemeldet", "Logged out"),
         "caldav_discovery_given" => (

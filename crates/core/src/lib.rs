@@ -13,6 +13,7 @@ pub mod domain;
 pub mod error;
 #[cfg(any(test, feature = "fuzzing"))]
 pub mod fuzzing;
+pub mod graph;
 pub mod i18n;
 pub mod kinds;
 pub mod model;

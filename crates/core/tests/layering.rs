@@ -28,7 +28,8 @@ const LAYERS: &[(&str, &str)] = &[
     ("secrets", "error sensitive"),
     ("tls", "vocabulary error validate"),
     ("dns", "vocabulary error validate"),
-    ("probe", "vocabulary validate error tls dns"),
+    ("graph", "vocabulary validate error tls"),
+    ("probe", "vocabulary validate error tls dns graph"),
     ("domain", "vocabulary validate error tls dns probe"),
     ("detect", "vocabulary validate error tls dns"),
     ("oauth", "vocabulary validate error secrets tls"),
@@ -38,7 +39,7 @@ const LAYERS: &[(&str, &str)] = &[
     // The operations the shell and the CLI adapt, and the generated TypeScript types.
     (
         "app",
-        "vocabulary error validate model secrets tls dns probe domain detect oauth store provision",
+        "vocabulary error validate model secrets tls dns graph probe domain detect oauth store provision",
     ),
     ("bindings", "*"),
     // Fuzz targets (feature `fuzzing`): drive any layer with arbitrary bytes.

@@ -43,11 +43,13 @@ pub struct OauthProvider {
     pub updated_at: String,
 }
 
-/// The servers Microsoft 365's tokens are for (Exchange Online: IMAP/POP and SMTP).
+/// The servers Microsoft 365's tokens are for (Exchange Online: IMAP/POP and SMTP; Microsoft
+/// Graph for sending through `sendMail`).
 const MICROSOFT_TOKEN_HOSTS: &[&str] = &[
     "outlook.office365.com",
     "outlook.office.com",
     "smtp.office365.com",
+    "graph.microsoft.com",
 ];
 /// The servers Google's tokens are for (Gmail: IMAP, POP and SMTP).
 const GOOGLE_TOKEN_HOSTS: &[&str] = &["imap.gmail.com", "pop.gmail.com", "smtp.gmail.com"];

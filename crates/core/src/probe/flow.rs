@@ -169,7 +169,7 @@ async fn starttls_step<P: Proto>(
         conn.second_look = t.os_verdict.then_some(match t.protocol {
             ProbeProtocol::Imap | ProbeProtocol::ImapDownload => Prelude::Imap,
             ProbeProtocol::Pop3 => Prelude::Pop3,
-            ProbeProtocol::Smtp => Prelude::Smtp,
+            ProbeProtocol::Smtp | ProbeProtocol::Graph => Prelude::Smtp,
         });
         conn.start_tls(ascii, &t.tls).await
     })
@@ -380,9 +380,9 @@ fn token() -> String {
 }
 
 impl TestPlan {
-    /// A plan for one server: SMTP as the outgoing side, anything else as incoming.
+    /// A plan for one server: SMTP (or Graph) as the outgoing side, anything else as incoming.
     pub fn single(target: ProbeTarget) -> TestPlan {
-        if target.protocol == ProbeProtocol::Smtp {
+        if matches!(target.protocol, ProbeProtocol::Smtp | ProbeProtocol::Graph) {
             TestPlan {
                 outgoing: Some(target),
                 ..Default::default()
@@ -487,6 +487,7 @@ async fn test_one(r: &mut Runner<'_>, t: &ProbeTarget, mails: &[smtp::Mail]) -> 
         ProbeProtocol::Imap | ProbeProtocol::ImapDownload => imap::test(r, t).await,
         ProbeProtocol::Pop3 => pop3::test(r, t).await,
         ProbeProtocol::Smtp => smtp::test(r, t, mails).await,
+        ProbeProtocol::Graph => super::graph::test(r, t, mails).await,
     };
     r.deadline = None;
     result

@@ -173,7 +173,7 @@ pub(crate) fn session(protocol: ProbeProtocol, data: &[u8]) {
                     Err(f) => Err(f),
                 }
             }
-            ProbeProtocol::Smtp => {
+            ProbeProtocol::Smtp | ProbeProtocol::Graph => {
                 let mut p = smtp::Smtp::new();
                 match establish(&mut c, &mut p, &t, &o).await {
                     Ok(()) => p.fuzz_after_login(&mut c, &t).await,

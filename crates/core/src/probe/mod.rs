@@ -13,14 +13,17 @@ pub use crate::diag as diagnosis;
 mod flow;
 #[cfg(any(test, feature = "fuzzing"))]
 pub(crate) mod fuzz;
+mod graph;
 mod imap;
 mod imap_actions;
 mod net;
-mod pop3;
 mod ntlm;
+mod pop3;
 mod providers;
 mod runner;
 mod sasl;
+mod smime;
+pub use smime::{addresses as smime_addresses, verify as smime_verify};
 mod smtp;
 #[cfg(test)]
 mod testing;
@@ -52,6 +55,8 @@ pub enum ProbeProtocol {
     /// IMAP used like POP3 (fetch, then delete or move): checked like IMAP, on INBOX.
     ImapDownload,
     Smtp,
+    /// Microsoft 365 sending through Microsoft Graph (`sendMail`) instead of SMTP.
+    Graph,
 }
 
 impl ProbeProtocol {
@@ -61,6 +66,7 @@ impl ProbeProtocol {
             ProbeProtocol::Imap | ProbeProtocol::ImapDownload => "IMAP",
             ProbeProtocol::Pop3 => "POP3",
             ProbeProtocol::Smtp => "SMTP",
+            ProbeProtocol::Graph => "Microsoft Graph",
         }
     }
 }
@@ -154,12 +160,12 @@ pub struct ProbeTarget {
     pub auth: ProbeAuth,
     /// Empty: no login, only the connection is checked (SMTP: same as `ProbeAuth::None`).
     pub user: String,
+    /// NTLM logins: the Windows domain (empty: none, or `DOMAIN\user` in `user`).
+    pub ntlm_domain: String,
     pub password: Option<Secret>,
     /// Why no password is available (e.g. the keyring was locked), for the diagnosis.
     pub password_error: Option<String>,
     /// The user confirmed that a password may travel unencrypted (security "none" only).
-    /// NTLM logins: the Windows domain (empty: none, or `DOMAIN\user` in `user`).
-    pub ntlm_domain: String,
     pub allow_plaintext: bool,
     pub tls: TlsSettings,
     /// SMTP: the address for MAIL FROM (and From: of a test mail).
@@ -185,6 +191,27 @@ pub struct ProbeTarget {
     /// Resolve the host through this DNS layer (a custom server: split-horizon DNS)
     /// instead of the system's resolver.
     pub dns: Option<crate::dns::Dns>,
+    /// Graph: the base URL (`https://graph.microsoft.com`); `sender` is the mailbox.
+    pub graph_url: String,
+    /// OAuth2: the scopes the provider said it granted (space-separated; empty: unknown),
+    /// to explain a missing permission when the token itself does not say.
+    pub oauth_scopes: String,
+    /// SMTP: sign and/or encrypt the test mail with S/MIME.
+    pub smime: Option<SmimeSettings>,
+}
+
+/// S/MIME for the test mail, from the outgoing server's certificate and key.
+#[derive(Debug, Clone, Default)]
+pub struct SmimeSettings {
+    pub sign: bool,
+    pub encrypt: bool,
+    /// The certificate (PEM); empty: none chosen or not found (diagnosed before sending).
+    pub certificate_pem: String,
+    /// Intermediate certificates sent along with the signature (PEM).
+    pub chain_pem: Vec<String>,
+    /// The private key (PEM), or why it is not available.
+    pub key_pem: Option<Secret>,
+    pub key_error: Option<String>,
 }
 
 impl ProbeTarget {
@@ -197,6 +224,7 @@ impl ProbeTarget {
             timeout: Duration::from_secs(crate::kinds::DEFAULT_TIMEOUT_SECS as u64),
             auth: ProbeAuth::Password,
             user: String::new(),
+            ntlm_domain: String::new(),
             password: None,
             password_error: None,
             allow_plaintext: false,
@@ -212,6 +240,9 @@ impl ProbeTarget {
             oauth_subject: String::new(),
             os_verdict: true,
             dns: None,
+            graph_url: String::new(),
+            oauth_scopes: String::new(),
+            smime: None,
         }
     }
 }
@@ -222,7 +253,6 @@ pub struct RoundTrip {
     /// Where the outgoing server sends it; the incoming target must receive it.
     pub address: String,
     /// How long to poll the incoming server.
-            ntlm_domain: String::new(),
     pub wait: Duration,
 }
 

@@ -148,7 +148,8 @@ impl Header for TestMarker {
 /// The From: of a test mail without a sender address (MAIL FROM is then `<>`).
 const NO_SENDER: &str = "mailbox-admin@localhost";
 
-const TEST_BODY: &str = "Diese Nachricht hat Mailbox Admin beim Verbindungstest gesendet.\r\n\
+pub(crate) const TEST_BODY: &str =
+    "Diese Nachricht hat Mailbox Admin beim Verbindungstest gesendet.\r\n\
 Sie kann gelöscht werden.\r\n\
 \r\n\
 This message was sent by Mailbox Admin while testing the connection.\r\n\
@@ -156,11 +157,17 @@ It can be deleted.\r\n";
 
 /// The test mail as it goes into DATA: built by lettre (RFC 2047 encoded words for names
 /// and subject, MIME, Date, Message-ID), then dot-stuffed and ended by the lone dot.
+#[cfg(test)]
 pub(crate) fn test_message(
     from: Option<&Mailbox>,
     to: &Address,
     token: &str,
 ) -> Result<Vec<u8>, String> {
+    Ok(dot_stuff(&test_formatted(from, to, token)?))
+}
+
+/// The test mail as lettre formats it (CRLF), before dot-stuffing.
+fn test_formatted(from: Option<&Mailbox>, to: &Address, token: &str) -> Result<Vec<u8>, String> {
     let from = match from {
         Some(m) if m.name.as_deref().is_some_and(|n| !n.trim().is_empty()) => m.clone(),
         Some(m) => Mailbox::new(Some("Mailbox Admin".into()), m.email.clone()),
@@ -181,7 +188,7 @@ pub(crate) fn test_message(
         .header(header::ContentType::TEXT_PLAIN)
         .body(TEST_BODY.to_string())
         .map_err(|e| e.to_string())?;
-    Ok(dot_stuff(&msg.formatted()))
+    Ok(msg.formatted())
 }
 
 /// CRLF line ends, a dot doubled at the start of a line (RFC 5321 §4.5.2), the end mark.
@@ -308,6 +315,7 @@ impl Smtp {
         c: &mut Conn,
         from: Option<&Mailbox>,
         mail: &Mail,
+        smime: Option<&super::SmimeSettings>,
     ) -> Result<Done<()>, Failure> {
         let to = match parse_mailbox(&mail.to) {
             Ok(m) => m.email,
@@ -317,12 +325,24 @@ impl Smtp {
                     .with(EvidenceKey::Problem, format!("not a usable address: {why}")))
             }
         };
-        let msg = test_message(from, &to, &mail.token).map_err(|e| {
+        // S/MIME: the certificate is checked before anything goes to the server.
+        let material = match smime {
+            Some(sm) => {
+                let sender = from.map(|m| m.email.to_string()).unwrap_or_default();
+                Some((super::smime::check(sm, &sender)?, sm))
+            }
+            None => None,
+        };
+        let msg = test_formatted(from, &to, &mail.token).map_err(|e| {
             Failure::new(DiagnosisCode::SmtpMessageRejected).with(
                 EvidenceKey::Problem,
                 format!("the test mail could not be built: {e}"),
             )
         })?;
+        let msg = match &material {
+            Some((m, sm)) => dot_stuff(&super::smime::wrap(&msg, m, sm)?),
+            None => dot_stuff(&msg),
+        };
         let to = to.to_string();
         let envelope_from = from.map(|m| m.email.to_string()).unwrap_or_default();
         self.mail_from(c, &envelope_from).await?;
@@ -352,7 +372,12 @@ impl Smtp {
         if r.code != 250 {
             return Err(r.refusal(Stage::Data));
         }
-        Ok(Done::new((), "sent").arg("to", to).arg("reply", r.said()))
+        Ok(match smime {
+            Some(sm) => Done::new((), "sent_smime").arg("smime", super::smime::label(sm)),
+            None => Done::new((), "sent"),
+        }
+        .arg("to", to)
+        .arg("reply", r.said()))
     }
 }
 
@@ -539,8 +564,12 @@ pub(crate) async fn test(r: &mut Runner<'_>, t: &ProbeTarget, mails: &[Mail]) ->
         });
         for mail in mails {
             soft(
-                r.step(StepKind::Send, limit, proto.send(conn, from.as_ref(), mail))
-                    .await,
+                r.step(
+                    StepKind::Send,
+                    limit,
+                    proto.send(conn, from.as_ref(), mail, t.smime.as_ref()),
+                )
+                .await,
             )?;
         }
     }
@@ -600,7 +629,7 @@ pub(crate) async fn replay(stage: Stage, answer: &str) -> Failure {
             .sender_check(&mut c, "alice@example.test")
             .await
             .map(|_| ()),
-        Stage::Rcpt | Stage::Data => p.send(&mut c, Some(&from), &mail).await.map(|_| ()),
+        Stage::Rcpt | Stage::Data => p.send(&mut c, Some(&from), &mail, None).await.map(|_| ()),
     };
     peer.finish(c).await;
     r.expect_err("the answer is a refusal")
@@ -621,7 +650,7 @@ impl Smtp {
             to: "bob@example.test".into(),
             token: "fuzz-token".into(),
         };
-        self.send(c, from.as_ref(), &mail).await?;
+        self.send(c, from.as_ref(), &mail, None).await?;
         self.logout(c).await
     }
 }
@@ -960,7 +989,7 @@ mod tests {
             token: "tok42".into(),
         };
         let from = parse_mailbox("a@example.test").unwrap();
-        p.send(&mut c, Some(&from), &mail).await.unwrap();
+        p.send(&mut c, Some(&from), &mail, None).await.unwrap();
         let got = peer.finish(c).await;
         let body = &got[4];
         assert!(
@@ -989,8 +1018,13 @@ mod tests {
             token: "t".into(),
         };
         expect_code(
-            p.send(&mut c, parse_mailbox("a@example.test").ok().as_ref(), &mail)
-                .await,
+            p.send(
+                &mut c,
+                parse_mailbox("a@example.test").ok().as_ref(),
+                &mail,
+                None,
+            )
+            .await,
             DiagnosisCode::SmtpRelayDenied,
         );
         peer.finish(c).await;

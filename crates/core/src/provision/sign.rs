@@ -71,6 +71,34 @@ fn material(c: &SigningCert) -> Result<(X509, PKey<Private>, Vec<X509>)> {
     }
 }
 
+/// The certificate (PEM), the other certificates of the file (PEM) and, when the secret opens
+/// it, the private key (PKCS#8 PEM) — for S/MIME test mails. Without a usable key (none in the
+/// file, no or a wrong passphrase) the key is `None`, as long as the certificate can be read.
+pub fn identity(c: &SigningCert) -> Result<(String, Vec<String>, Option<Secret>)> {
+    let pem = |x: &X509| {
+        x.to_pem()
+            .map(|p| String::from_utf8_lossy(&p).into_owned())
+            .map_err(unreadable)
+    };
+    match material(c) {
+        Ok((leaf, key, chain)) => {
+            let key = key.private_key_to_pem_pkcs8().map_err(unreadable)?;
+            let key = Secret::new(String::from_utf8_lossy(&key).into_owned());
+            let chain = chain.iter().map(pem).collect::<Result<Vec<_>>>()?;
+            Ok((pem(&leaf)?, chain, Some(key)))
+        }
+        Err(_) if c.format == CertFormat::Pem => {
+            let certs = X509::stack_from_pem(c.stored).map_err(unreadable)?;
+            let (leaf, rest) = certs
+                .split_first()
+                .ok_or_else(|| unreadable("no certificate"))?;
+            let chain = rest.iter().map(pem).collect::<Result<Vec<_>>>()?;
+            Ok((pem(leaf)?, chain, None))
+        }
+        Err(e) => Err(e),
+    }
+}
+
 /// `content` signed by the certificate: DER-encoded SignedData with the content inside.
 pub fn sign(content: &[u8], cert: &SigningCert) -> Result<Vec<u8>> {
     let (leaf, key, chain) = material(cert)?;

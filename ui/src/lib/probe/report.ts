@@ -224,6 +224,27 @@ export function fixTarget(code: DiagnosisCode): FixTarget {
       return 'server_side';
     case 'pop3.uidl_missing':
       return 'fetch_delete';
+    // Microsoft Graph sending: the token and the app registration's permissions.
+    case 'graph.token_rejected':
+    case 'graph.permission_missing':
+      return 'oauth';
+    case 'graph.mailbox_not_found':
+      return 'addresses';
+    case 'graph.access_policy':
+    case 'graph.error':
+      return 'server_side';
+    case 'graph.unavailable':
+      return 'network';
+    // S/MIME: the certificate chosen on the outgoing server.
+    case 'smime.certificate_missing':
+    case 'smime.key_missing':
+    case 'smime.certificate_expired':
+    case 'smime.wrong_purpose':
+    case 'smime.address_mismatch':
+    case 'smime.failed':
+      return 'certificate';
+    case 'smime.signature_invalid':
+      return 'server_side';
     default:
       return code satisfies never;
   }
