@@ -196,6 +196,15 @@ commands! {
     /// Tests outgoing server `id` with its stored settings.
     test_outgoing(id: i64, run: String, options: TestOptions, on_event: Events<ProbeEvent>)
         -> TestReport = |cx| cx.test_outgoing(id, &options, &on_event.each(), &cx.run(&run)).await;
+    /// Tests an incoming server as the form holds it, unsaved: `id` is the server being edited
+    /// (null: a new one); a typed password serves this test only and is stored nowhere.
+    test_server_draft(id: Option<i64>, input: ServerInput, run: String, options: TestOptions,
+        on_event: Events<ProbeEvent>) -> TestReport =
+        |cx| cx.test_server_draft(id, &input, &options, &on_event.each(), &cx.run(&run)).await;
+    /// Tests an outgoing server as the form holds it, unsaved (as `test_server_draft`).
+    test_outgoing_draft(id: Option<i64>, input: OutgoingInput, run: String, options: TestOptions,
+        on_event: Events<ProbeEvent>) -> TestReport =
+        |cx| cx.test_outgoing_draft(id, &input, &options, &on_event.each(), &cx.run(&run)).await;
     /// Tests account `id`: its incoming and outgoing server, optionally a test mail and round trip.
     test_account(id: i64, run: String, options: AccountTestOptions, on_event: Events<ProbeEvent>)
         -> TestReport = |cx| cx.test_account(id, &options, &on_event.each(), &cx.run(&run)).await;

@@ -618,6 +618,8 @@ const de = {
   'test.intro.account': 'Prüft Posteingangs- und Postausgangsserver mit den Zugangsdaten dieses Kontos, Mailbox-Pfad und Sonderordner.',
   'test.save_first': 'Zum Testen zuerst speichern – getestet werden die gespeicherten Einstellungen.',
   'test.dirty': 'Ungespeicherte Änderungen: Der Test verwendet die zuletzt gespeicherten Einstellungen.',
+  'test.draft':
+    'Getestet werden die Werte im Formular, noch bevor sie gespeichert sind. Ein eingegebenes Passwort gilt nur für diesen Test und wird erst beim Speichern abgelegt.',
   'test.cancel': 'Abbrechen',
   'test.cancelling': 'Bricht ab …',
   'test.close': 'Ergebnis schließen',
@@ -1642,6 +1644,8 @@ const en: Messages = {
   'test.intro.account': 'Checks the incoming and outgoing server with this account\'s credentials, the mailbox path and the special folders.',
   'test.save_first': 'Save first to test – the test uses the saved settings.',
   'test.dirty': 'Unsaved changes: the test uses the settings saved last.',
+  'test.draft':
+    'The test uses the values in the form, before they are saved. A password typed here serves this test only and is stored when you save.',
   'test.cancel': 'Cancel',
   'test.cancelling': 'Cancelling …',
   'test.close': 'Close result',

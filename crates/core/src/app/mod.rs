@@ -269,6 +269,7 @@ mod calendar;
 mod certs;
 pub mod detect;
 pub mod domain;
+mod drafts;
 pub mod folders;
 mod journal;
 pub mod mobile;

@@ -164,6 +164,8 @@ pub fn outgoing_target(s: &OutgoingServer, opts: &TestOptions) -> ProbeTarget {
         alt_name: s.tls_alt_name.clone(),
         pin_sha256: s.tls_pin_sha256.clone(),
         extra_roots: opts.extra_roots.clone(),
+        // Loaded from the store by `App::outgoing_target_of` (`client_certificate`).
+        client_cert: None,
     };
     if s.kind == OutgoingKind::Microsoft365 && s.m365_send_via == M365SendVia::Graph {
         graph_target(&mut t, s);
@@ -295,9 +297,26 @@ impl App {
     ) -> Result<TestReport> {
         let s = self.get_outgoing(id)?;
         refuse_disabled(&s)?;
-        let mut t = outgoing_target(&s, &self.with_roots(opts, &s.host));
+        let t = self.outgoing_target_of(&s, opts).await;
+        let report = probe::run(&TestPlan::single(t), self.lang(), progress, cancel).await;
+        self.record_test(TestTargetKind::OutgoingServer, id, &report)?;
+        Ok(report)
+    }
+
+    /// The probe target of outgoing server `s` as stored (or as a draft would store it): the
+    /// trusted roots, the DNS layer, S/MIME, its stored password, an app-only OAuth token.
+    pub(super) async fn outgoing_target_of(
+        &self,
+        s: &OutgoingServer,
+        opts: &TestOptions,
+    ) -> ProbeTarget {
+        let id = s.id;
+        let mut t = outgoing_target(s, &self.with_roots(opts, &s.host));
         t.dns = self.custom_dns();
-        t.smime = self.smime_settings(&s);
+        t.smime = self.smime_settings(s);
+        if t.protocol == ProbeProtocol::Smtp {
+            t.tls.client_cert = s.client_certificate_id.map(|c| self.client_certificate(c));
+        }
         self.attach_password(&mut t, s.password, || {
             self.secret_text(self.outgoing_password(id))
         });
@@ -664,7 +683,7 @@ impl App {
 
     /// A server tested on its own with OAuth2: an app-only token (client credentials) of
     /// its provider, for its login user.
-    async fn attach_app_token(&self, t: &mut ProbeTarget, provider: Option<i64>) {
+    pub(super) async fn attach_app_token(&self, t: &mut ProbeTarget, provider: Option<i64>) {
         let r = match provider {
             Some(p) => match self.token_host_allowed(p, &t.host) {
                 Ok(()) => self
@@ -736,8 +755,18 @@ impl App {
     }
 
     fn server_target(&self, id: i64, opts: &TestOptions) -> Result<ProbeTarget> {
-        let server = self.get_server(id)?;
-        let mut t = incoming_target(&server, &self.with_roots(opts, &server.host));
+        Ok(self.server_target_of(&self.get_server(id)?, opts))
+    }
+
+    /// The probe target of `server` as stored (or as a draft would store it), with its
+    /// stored password and the DNS layer.
+    pub(super) fn server_target_of(
+        &self,
+        server: &IncomingServer,
+        opts: &TestOptions,
+    ) -> ProbeTarget {
+        let id = server.id;
+        let mut t = incoming_target(server, &self.with_roots(opts, &server.host));
         t.dns = self.custom_dns();
         if matches!(
             server.auth_method,

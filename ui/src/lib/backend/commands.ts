@@ -159,6 +159,8 @@ export const COMMANDS = {
   importConfig: { command: 'import_config', args: ['json', 'options'], channel: null },
   testServer: { command: 'test_server', args: ['id', 'options'], channel: 'onEvent' },
   testOutgoing: { command: 'test_outgoing', args: ['id', 'options'], channel: 'onEvent' },
+  testServerDraft: { command: 'test_server_draft', args: ['id', 'input', 'options'], channel: 'onEvent' },
+  testOutgoingDraft: { command: 'test_outgoing_draft', args: ['id', 'input', 'options'], channel: 'onEvent' },
   testAccount: { command: 'test_account', args: ['id', 'options'], channel: 'onEvent' },
   testCalendar: { command: 'test_calendar', args: ['id', 'options'], channel: 'onEvent' },
   testAll: { command: 'test_all', args: ['query', 'concurrency', 'options'], channel: 'onResult' },
@@ -599,6 +601,29 @@ export function testOutgoing(
   onEvent: (message: ProbeEvent) => void,
 ): RunningTest<TestReport> {
   return streamed('test_outgoing', { id, options }, 'onEvent', onEvent);
+}
+
+/**
+ * Tests an incoming server as the form holds it, unsaved: `id` is the server being edited
+ * (null: a new one); a typed password serves this test only and is stored nowhere.
+ */
+export function testServerDraft(
+  id: number | null,
+  input: ServerInput,
+  options: TestOptions,
+  onEvent: (message: ProbeEvent) => void,
+): RunningTest<TestReport> {
+  return streamed('test_server_draft', { id, input, options }, 'onEvent', onEvent);
+}
+
+/** Tests an outgoing server as the form holds it, unsaved (as `test_server_draft`). */
+export function testOutgoingDraft(
+  id: number | null,
+  input: OutgoingInput,
+  options: TestOptions,
+  onEvent: (message: ProbeEvent) => void,
+): RunningTest<TestReport> {
+  return streamed('test_outgoing_draft', { id, input, options }, 'onEvent', onEvent);
 }
 
 /** Tests account `id`: its incoming and outgoing server, optionally a test mail and round trip. */

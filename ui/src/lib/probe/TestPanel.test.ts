@@ -318,25 +318,74 @@ describe('server test', () => {
     expect(screen.getByTestId('server-test')).toBeEnabled();
   });
 
-  it('is disabled for a new server, with the hint to save first', async () => {
+  it('tests a new server as the form holds it, before it is saved; no history of its own', async () => {
+    const c = controlledRun<TestReport, ProbeEvent>();
+    api.testServerDraft.mockImplementation(c.impl);
     const u = userEvent.setup();
     render(ServersTab);
     await u.click(screen.getByTestId('server-new'));
-    await screen.findByTestId('server-form');
+    const form = await screen.findByTestId('server-form');
+    const hint = screen.getByTestId('test-draft');
+    expect(hint).toHaveTextContent('noch bevor sie gespeichert sind');
     const button = screen.getByTestId('server-test');
-    expect(button).toBeDisabled();
-    const hint = screen.getByTestId('test-save-first');
-    expect(hint).toHaveTextContent('zuerst speichern');
+    expect(button).toBeEnabled();
     expect(button.getAttribute('aria-describedby')).toBe(hint.id);
+    await u.type(form.querySelector<HTMLInputElement>('[name="name"]')!, 'Neu');
+    await u.type(form.querySelector<HTMLInputElement>('[name="host"]')!, 'imap.firma.de');
+    await u.type(form.querySelector<HTMLInputElement>('[name="password"]')!, 'geheim-1');
+    await u.click(button);
+    expect(api.testServerDraft).toHaveBeenCalledWith(
+      null,
+      expect.objectContaining({ name: 'Neu', host: 'imap.firma.de', password: { action: 'set', value: 'geheim-1' } }),
+      { extra_roots: [] },
+      expect.any(Function),
+    );
+    c.resolve(FAILED_REPORT);
+    await screen.findByTestId('test-result');
+    // Nothing was saved, and a draft's run has no history to reload.
+    expect(api.createServer).not.toHaveBeenCalled();
     expect(api.testHistory).not.toHaveBeenCalled();
   });
 
-  it('says that unsaved edits are not tested', async () => {
+  it('unsaved edits of a stored server are tested as typed; the stored one lends its id', async () => {
+    const c = controlledRun<TestReport, ProbeEvent>();
+    api.testServerDraft.mockImplementation(c.impl);
     const u = await openServer();
-    expect(screen.queryByTestId('test-dirty')).not.toBeInTheDocument();
-    await u.type(screen.getByTestId('server-form').querySelector<HTMLInputElement>('[name="host"]')!, 'x');
-    expect(await screen.findByTestId('test-dirty')).toHaveTextContent('gespeicherten Einstellungen');
-    expect(screen.getByTestId('server-test')).toBeEnabled();
+    expect(screen.queryByTestId('test-draft')).not.toBeInTheDocument();
+    await u.clear(screen.getByTestId('server-form').querySelector<HTMLInputElement>('[name="host"]')!);
+    await u.type(screen.getByTestId('server-form').querySelector<HTMLInputElement>('[name="host"]')!, 'neu.firma.de');
+    expect(await screen.findByTestId('test-draft')).toBeInTheDocument();
+    await u.click(screen.getByTestId('server-test'));
+    expect(api.testServer).not.toHaveBeenCalled();
+    expect(api.testServerDraft).toHaveBeenCalledWith(
+      7,
+      expect.objectContaining({ host: 'neu.firma.de', password: { action: 'keep' } }),
+      { extra_roots: [] },
+      expect.any(Function),
+    );
+  });
+
+  it('a draft the backend refuses shows the field errors in the form', async () => {
+    api.testServerDraft.mockImplementation(() => ({
+      run: 'run-1',
+      done: Promise.reject(
+        apiError({
+          code: 'validation',
+          field: 'host',
+          message: 'Ungültiger Servername',
+          fields: [{ field: 'host', code: 'host_invalid', message: 'Ungültiger Servername' }],
+        }),
+      ),
+    }));
+    const u = userEvent.setup();
+    render(ServersTab);
+    await u.click(screen.getByTestId('server-new'));
+    const form = await screen.findByTestId('server-form');
+    await u.type(form.querySelector<HTMLInputElement>('[name="host"]')!, 'bad host');
+    await u.click(screen.getByTestId('server-test'));
+    expect(await screen.findByTestId('field-error-host')).toHaveTextContent('Ungültiger Servername');
+    expect(screen.getByTestId('test-error')).toBeInTheDocument();
+    expect(api.createServer).not.toHaveBeenCalled();
   });
 
   it('speaks English too: step names and the fix heading', async () => {
@@ -354,6 +403,23 @@ describe('server test', () => {
 });
 
 describe('outgoing server test', () => {
+  it('a new outgoing server is tested as the form holds it', async () => {
+    const c = controlledRun<TestReport, ProbeEvent>();
+    api.testOutgoingDraft.mockImplementation(c.impl);
+    const u = userEvent.setup();
+    render(OutgoingTab);
+    await u.click(screen.getByTestId('outgoing-new'));
+    const form = await screen.findByTestId('outgoing-form');
+    await u.type(form.querySelector<HTMLInputElement>('[name="host"]')!, 'smtp.firma.de');
+    await u.click(screen.getByTestId('outgoing-test'));
+    expect(api.testOutgoingDraft).toHaveBeenCalledWith(
+      null,
+      expect.objectContaining({ host: 'smtp.firma.de' }),
+      { extra_roots: [] },
+      expect.any(Function),
+    );
+  });
+
   it('tests the stored outgoing server', async () => {
     const c = controlledRun<TestReport, ProbeEvent>();
     api.testOutgoing.mockImplementation(c.impl);
