@@ -442,6 +442,7 @@ impl DiagnosisCode {
                 | DomainSrvMissing
                 | TestIncomingNotChecked
                 | TestOutgoingNotChecked
+                | ImapTrashMissing
                 | CaldavPlainHttp
         )
     }
@@ -531,6 +532,7 @@ string_enum! {
     OauthCancelled = "oauth.cancelled",
     ImapMailboxMissing = "imap.mailbox_missing",
     ImapFolderMissing = "imap.folder_missing",
+    ImapTrashMissing = "imap.trash_missing",
     Pop3UidlMissing = "pop3.uidl_missing",
     SmtpSenderRejected = "smtp.sender_rejected",
     SmtpRelayDenied = "smtp.relay_denied",
@@ -1416,6 +1418,17 @@ fn texts(code: DiagnosisCode) -> (Pair, Pair, Pair) {
                 "Use the address of the mailbox that logs in as the sender, or have the operator grant \"send as\" for this address.",
             ),
         ),
+        ImapTrashMissing => (
+            ("Kein Papierkorb gefunden", "No trash folder found"),
+            (
+                "Das Konto löscht E-Mails, indem es sie in den Papierkorb verschiebt, aber es ist kein Papierkorb eingetragen, und der Server kennzeichnet keinen Ordner als Papierkorb (\\Trash): Gelöschte E-Mails hätten kein Ziel. Der Rundlauf-Test hat seine Test-E-Mail deshalb endgültig gelöscht.",
+                "The account deletes mail by moving it to the trash, but no trash folder is configured and the server marks no folder as trash (\\Trash): deleted mail would have nowhere to go. The round trip therefore deleted its test mail permanently.",
+            ),
+            (
+                "Unter Ordner den Papierkorb eintragen (oder ihn auf dem Server anlegen), oder als Löschverfahren „Als gelöscht markieren“ oder „Sofort endgültig löschen“ wählen.",
+                "Enter the trash folder under folders (or create it on the server), or choose \"Mark as deleted\" or \"Delete permanently at once\" as the delete procedure.",
+            ),
+        ),
         SmtpRelayDenied => (
             ("Weiterleitung verweigert (Relay)", "Relaying denied"),
             (
@@ -2102,6 +2115,14 @@ pub fn summary(lang: Lang, key: &str, args: &[(&str, String)]) -> String {
         "roundtrip" => (
             "Nach {secs} s im Posteingang angekommen und wieder gelöscht",
             "Arrived in the inbox after {secs} s and was deleted again",
+        ),
+        "roundtrip_trash" => (
+            "Nach {secs} s im Posteingang angekommen und in den Papierkorb verschoben",
+            "Arrived in the inbox after {secs} s and was moved to the trash",
+        ),
+        "roundtrip_marked" => (
+            "Nach {secs} s im Posteingang angekommen und als gelöscht markiert",
+            "Arrived in the inbox after {secs} s and was marked as deleted",
         ),
         "roundtrip_skipped" => (
             "Übersprungen: Posteingang oder Postausgang nicht erfolgreich geprüft",

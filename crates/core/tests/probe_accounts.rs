@@ -506,3 +506,94 @@ async fn folders_are_refreshed_on_demand_and_subscriptions_written_to_the_server
     assert!(done.written.is_empty());
     assert_eq!(done.error.map(|d| d.code), Some(DiagnosisCode::AuthFailed));
 }
+
+/// The message files in `user`'s maildir folder `folder` ("" for INBOX, ".Trash") that carry
+/// the round trip's marker `token`, by file name (the maildir flags follow `:2,`).
+fn marked_files(user: &str, folder: &str, token: &str) -> Vec<String> {
+    let dir = servers().maildir(user).join(folder);
+    let mut out = Vec::new();
+    for sub in ["new", "cur"] {
+        for e in std::fs::read_dir(dir.join(sub))
+            .into_iter()
+            .flatten()
+            .flatten()
+        {
+            let text = std::fs::read_to_string(e.path()).unwrap_or_default();
+            if text.contains(&format!("X-Mailbox-Admin-Test: {token}")) {
+                out.push(e.file_name().to_string_lossy().into_owned());
+            }
+        }
+    }
+    out
+}
+
+/// The round trip's marker token, from the transcript of its send step.
+fn roundtrip_token(report: &TestReport) -> String {
+    report
+        .steps
+        .iter()
+        .flat_map(|st| &st.transcript)
+        .find_map(|l| l.text.strip_prefix("X-Mailbox-Admin-Test: "))
+        .map(|t| t.trim().to_string())
+        .expect("the marker header in the send step's transcript")
+}
+
+#[tokio::test]
+async fn the_round_trip_follows_the_accounts_delete_procedure() {
+    let s = setup();
+    let o = AccountTestOptions {
+        roundtrip: true,
+        roundtrip_wait_secs: Some(20),
+        ..opts()
+    };
+    for (procedure, summary) in [
+        (DeleteProcedure::MoveToTrash, "moved to the trash"),
+        (DeleteProcedure::MarkDeleted, "marked as deleted"),
+        (DeleteProcedure::Expunge, "was deleted again"),
+    ] {
+        let id = account(
+            &s,
+            &format!("Carol {procedure:?}"),
+            CAROL.name,
+            CAROL.password,
+        );
+        let a = s.app.get_account(id).unwrap();
+        let input = AccountInput {
+            delete_procedure: procedure,
+            ..AccountInput::from(&a)
+        };
+        s.app.update_account(id, a.version, &input).unwrap();
+        let report = s.test(id, &o).await.unwrap();
+        assert!(report.ok, "{procedure:?}: {:#?}", report.codes);
+        let rt = report
+            .steps
+            .iter()
+            .find(|st| st.kind == StepKind::Roundtrip)
+            .unwrap();
+        assert!(
+            rt.summary.ends_with(summary),
+            "{procedure:?}: {}",
+            rt.summary
+        );
+        let token = roundtrip_token(&report);
+        let (inbox, trash) = (
+            marked_files(CAROL.name, "", &token),
+            marked_files(CAROL.name, ".Trash", &token),
+        );
+        match procedure {
+            DeleteProcedure::MoveToTrash => {
+                assert!(inbox.is_empty(), "still in INBOX: {inbox:?}");
+                assert_eq!(trash.len(), 1, "not in Trash: {trash:?}");
+            }
+            DeleteProcedure::MarkDeleted => {
+                assert!(trash.is_empty(), "moved: {trash:?}");
+                assert_eq!(inbox.len(), 1, "{inbox:?}");
+                let flags = inbox[0].rsplit_once(":2,").map(|(_, f)| f).unwrap_or("");
+                assert!(flags.contains('T'), "not flagged \\Deleted: {}", inbox[0]);
+            }
+            DeleteProcedure::Expunge => {
+                assert!(inbox.is_empty() && trash.is_empty(), "{inbox:?} {trash:?}");
+            }
+        }
+    }
+}

@@ -356,6 +356,17 @@ impl App {
                 );
                 t.user = effective.user.clone();
                 t.mailbox_path = a.mailbox_path.clone();
+                t.delete_procedure = match a.delete_procedure {
+                    crate::model::account::DeleteProcedure::MoveToTrash => {
+                        probe::DeleteProcedure::MoveToTrash
+                    }
+                    crate::model::account::DeleteProcedure::MarkDeleted => {
+                        probe::DeleteProcedure::MarkDeleted
+                    }
+                    crate::model::account::DeleteProcedure::Expunge => {
+                        probe::DeleteProcedure::Expunge
+                    }
+                };
                 t.folders.fetched = a
                     .folders
                     .iter()

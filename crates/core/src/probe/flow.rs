@@ -513,8 +513,14 @@ async fn roundtrip_step(
             _ => imap_actions::take_marked(&mut quiet, inc, token, deadline).await,
         }
         .map_err(|s| s.failure())?;
+        // The summary says what the account's delete procedure did with the mail (POP3: DELE).
+        let key = match (inc.protocol, inc.delete_procedure) {
+            (ProbeProtocol::Pop3, _) | (_, super::DeleteProcedure::Expunge) => "roundtrip",
+            (_, super::DeleteProcedure::MoveToTrash) => "roundtrip_trash",
+            (_, super::DeleteProcedure::MarkDeleted) => "roundtrip_marked",
+        };
         if found {
-            Ok(Done::new((), "roundtrip")
+            Ok(Done::new((), key)
                 .arg("secs", decimal(lang, started.elapsed().as_secs_f32())))
         } else {
             Err(Failure::new(DiagnosisCode::RoundtripNotReceived)

@@ -854,6 +854,17 @@ fn check_special(
     }
 }
 
+/// The account deletes by moving to the trash (`needs_trash`) but has no trash folder: none
+/// configured and none the server marks `\Trash` (a configured one that does not exist is
+/// `check_special`'s error).
+fn trash_missing(needs_trash: bool, cfg: &SpecialFolders, folders: &[Folder]) -> Option<Failure> {
+    let marked = folders
+        .iter()
+        .any(|f| f.special_use.as_deref() == Some("\\Trash"));
+    (needs_trash && cfg.trash.trim().is_empty() && !marked)
+        .then(|| Failure::new(DiagnosisCode::ImapTrashMissing))
+}
+
 /// The IMAP test: connection, login, folder list, mailbox path, special folders.
 pub(crate) async fn test(r: &mut Runner<'_>, t: &ProbeTarget) -> Result<(), Stop> {
     let limit = t.timeout;
@@ -880,9 +891,14 @@ pub(crate) async fn test(r: &mut Runner<'_>, t: &ProbeTarget) -> Result<(), Stop
         if t.protocol == ProbeProtocol::Imap {
             let lang = r.lang;
             let cfg = t.folders.clone();
+            let needs_trash = t.delete_procedure == super::DeleteProcedure::MoveToTrash;
             soft(
                 r.step(StepKind::SpecialFolders, limit, async move {
-                    check_special(lang, &cfg, &folders)
+                    let done = check_special(lang, &cfg, &folders)?;
+                    Ok(match trash_missing(needs_trash, &cfg, &folders) {
+                        Some(w) => done.warn(w),
+                        None => done,
+                    })
                 })
                 .await,
             )?;
@@ -971,6 +987,33 @@ mod tests {
             assert_eq!(encode_mutf7(plain), enc, "{plain}");
             assert_eq!(decode_mutf7(enc), plain, "{enc}");
         }
+    }
+
+    #[test]
+    fn moving_to_the_trash_without_a_trash_folder_is_a_warning() {
+        let plain: Vec<Folder> = ["INBOX", "Archiv"]
+            .iter()
+            .map(|n| folder_from(n, Some("/".into()), &[]))
+            .collect();
+        let mut marked = plain.clone();
+        marked.push(folder_from(
+            "Deleted Items",
+            Some("/".into()),
+            &["\\Trash".into()],
+        ));
+        let none = SpecialFolders::default();
+        let own = SpecialFolders {
+            trash: "Archiv".into(),
+            ..Default::default()
+        };
+        let code = |needs, cfg, folders| trash_missing(needs, cfg, folders).map(|f| f.code);
+        assert_eq!(
+            code(true, &none, &plain),
+            Some(DiagnosisCode::ImapTrashMissing)
+        );
+        assert_eq!(code(true, &none, &marked), None, "the server's \\Trash");
+        assert_eq!(code(true, &own, &plain), None, "the configured trash");
+        assert_eq!(code(false, &none, &plain), None, "not moving to the trash");
     }
 
     #[test]

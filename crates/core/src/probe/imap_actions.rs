@@ -9,7 +9,8 @@ use super::runner::{Done, Failure, Runner, Stop};
 use super::sasl;
 use super::transcript::{Dir, Transcript, REDACTED};
 use super::{
-    CancellationToken, Diagnosis, Folder, ProbeAuth, ProbeProtocol, ProbeTarget, StepKind,
+    CancellationToken, DeleteProcedure, Diagnosis, Folder, ProbeAuth, ProbeProtocol, ProbeTarget,
+    StepKind,
 };
 use crate::diag::{DiagnosisCode, EvidenceKey, Severity};
 use crate::i18n::Lang;
@@ -671,12 +672,25 @@ async fn drain<T>(
     Ok(())
 }
 
-/// One look in the selected mailbox for the mail marked `token`; deletes it if found.
+/// What the round trip does with its test mail once found (`ProbeTarget::delete_procedure`)
+/// and what the server offers for it.
+struct Cleanup {
+    procedure: DeleteProcedure,
+    /// MoveToTrash: the configured trash folder, else the one the server marks `\Trash`;
+    /// `None`: there is none (the mail is expunged instead, and the transcript says so).
+    trash: Option<String>,
+    uidplus: bool,
+    /// RFC 6851 MOVE.
+    moves: bool,
+}
+
+/// One look in the selected mailbox for the mail marked `token`; cleans it up as `how` says
+/// if found.
 async fn take_once(
     s: &mut ImapSession,
     wire: &WireRef,
     token: &str,
-    uidplus: bool,
+    how: &Cleanup,
 ) -> Result<bool, Failure> {
     let query = format!("HEADER X-Mailbox-Admin-Test {}", quote(token));
     wire.forget_said();
@@ -696,27 +710,86 @@ async fn take_once(
         .map(u32::to_string)
         .collect::<Vec<_>>()
         .join(",");
-    // The mail arrived: that is the answer. A failed clean-up is noted, not fatal.
-    let note = |what: &str, said: String| {
-        wire.lock()
-            .transcript
-            .info(&format!("the test mail was not {what}: {said}"));
-    };
+    clean_up(s, wire, &set, how).await?;
+    Ok(true)
+}
+
+/// Does with the found test mail (`set`, UIDs) what the account's delete procedure says:
+/// moved to the trash, flagged `\Deleted`, or flagged and expunged. The mail arrived: that
+/// is the answer, so a refused clean-up is noted in the transcript, not fatal.
+async fn clean_up(
+    s: &mut ImapSession,
+    wire: &WireRef,
+    set: &str,
+    how: &Cleanup,
+) -> Result<(), Failure> {
+    let info = |text: &str| wire.lock().transcript.info(text);
+    let note = |what: &str, said: String| info(&format!("the test mail was not {what}: {said}"));
+    let mut procedure = how.procedure;
+    if procedure == DeleteProcedure::MoveToTrash {
+        let Some(trash) = &how.trash else {
+            info(
+                "no trash folder (none configured, none marked \\Trash): the test mail is expunged",
+            );
+            return delete(s, wire, set, how.uidplus, true, note).await;
+        };
+        let mailbox = encode_mutf7(trash);
+        wire.forget_said();
+        let done = if how.moves {
+            s.uid_mv(set, &mailbox).await
+        } else {
+            s.uid_copy(set, &mailbox).await
+        };
+        match done {
+            Ok(()) if how.moves => {
+                info(&format!("the test mail was moved to \"{trash}\""));
+                return Ok(());
+            }
+            Ok(()) => {
+                info(&format!("the test mail was copied to \"{trash}\""));
+                procedure = DeleteProcedure::Expunge;
+            }
+            Err(ImapError::No(_) | ImapError::Bad(_)) => {
+                note(&format!("moved to \"{trash}\""), wire.said());
+                return Ok(());
+            }
+            Err(e) => return Err(failure(wire, e)),
+        }
+    }
+    let expunge = procedure == DeleteProcedure::Expunge;
+    delete(s, wire, set, how.uidplus, expunge, note).await
+}
+
+/// Flags `set` `\Deleted` and, if `expunge`, expunges it (by UID with UIDPLUS).
+async fn delete(
+    s: &mut ImapSession,
+    wire: &WireRef,
+    set: &str,
+    uidplus: bool,
+    expunge: bool,
+    note: impl Fn(&str, String),
+) -> Result<(), Failure> {
     wire.forget_said();
     {
         let stored = s
-            .uid_store(&set, "+FLAGS.SILENT (\\Deleted)")
+            .uid_store(set, "+FLAGS.SILENT (\\Deleted)")
             .await
             .map_err(|e| failure(wire, e))?;
         drain(stored, wire).await?;
     }
     if let Some(said) = wire.refused()? {
         note("deleted", said);
-        return Ok(true);
+        return Ok(());
+    }
+    if !expunge {
+        wire.lock()
+            .transcript
+            .info("the test mail was marked \\Deleted and left in the mailbox");
+        return Ok(());
     }
     wire.forget_said();
     if uidplus {
-        let gone = s.uid_expunge(&set).await.map_err(|e| failure(wire, e))?;
+        let gone = s.uid_expunge(set).await.map_err(|e| failure(wire, e))?;
         drain(gone, wire).await?;
     } else {
         let gone = s.expunge().await.map_err(|e| failure(wire, e))?;
@@ -725,14 +798,33 @@ async fn take_once(
     if let Some(said) = wire.refused()? {
         note("expunged", said);
     }
-    Ok(true)
+    Ok(())
 }
 
-/// Polls the selected mailbox until the marked mail is there (and deleted) or `deadline`.
+/// The trash folder for MoveToTrash: `configured` if set, else the folder the server marks
+/// `\Trash` (SPECIAL-USE); `None` if there is neither.
+async fn trash_folder(
+    s: &mut ImapSession,
+    wire: &WireRef,
+    configured: &str,
+) -> Result<Option<String>, Failure> {
+    if !configured.trim().is_empty() {
+        return Ok(Some(configured.trim().to_string()));
+    }
+    let (folders, _) = names(s, wire, r#"LIST "" "*" RETURN (SPECIAL-USE)"#).await?;
+    Ok(folders
+        .into_iter()
+        .find(|f| f.special_use.as_deref() == Some("\\Trash"))
+        .map(|f| f.name))
+}
+
+/// Polls the selected mailbox until the marked mail is there (and cleaned up as the target's
+/// delete procedure says) or `deadline`.
 async fn wait_for_marked(
     s: &mut ImapSession,
     wire: &WireRef,
     token: &str,
+    t: &ProbeTarget,
     deadline: Instant,
 ) -> Result<bool, Failure> {
     let select = s.select("INBOX").await;
@@ -746,13 +838,20 @@ async fn wait_for_marked(
             failure(wire, e)
         });
     }
-    let uidplus = s
-        .capabilities()
-        .await
-        .map_err(|e| failure(wire, e))?
-        .has_str("UIDPLUS");
+    let caps = s.capabilities().await.map_err(|e| failure(wire, e))?;
+    let (uidplus, moves) = (caps.has_str("UIDPLUS"), caps.has_str("MOVE"));
+    let trash = match t.delete_procedure {
+        DeleteProcedure::MoveToTrash => trash_folder(s, wire, &t.folders.trash).await?,
+        _ => None,
+    };
+    let how = Cleanup {
+        procedure: t.delete_procedure,
+        trash,
+        uidplus,
+        moves,
+    };
     loop {
-        if take_once(s, wire, token, uidplus).await? {
+        if take_once(s, wire, token, &how).await? {
             return Ok(true);
         }
         let now = Instant::now();
@@ -765,7 +864,8 @@ async fn wait_for_marked(
 }
 
 /// Round trip: polls INBOX for the mail whose `X-Mailbox-Admin-Test` header is `token`,
-/// deletes it, and says whether it came before `deadline`.
+/// cleans it up as the account's delete procedure says, and says whether it came before
+/// `deadline`.
 pub(crate) async fn take_marked(
     r: &mut Runner<'_>,
     t: &ProbeTarget,
@@ -774,7 +874,7 @@ pub(crate) async fn take_marked(
 ) -> Result<bool, Stop> {
     let mut o = open(r, t).await?;
     let Open { session, wire } = &mut o;
-    let found = wait_for_marked(session, wire, token, deadline).await;
+    let found = wait_for_marked(session, wire, token, t, deadline).await;
     close(t, o).await;
     found.map_err(Stop::Failed)
 }
@@ -1183,6 +1283,101 @@ mod tests {
         peer.finish_with(wire).await;
     }
 
+    fn expunge(uidplus: bool) -> Cleanup {
+        Cleanup {
+            procedure: DeleteProcedure::Expunge,
+            trash: None,
+            uidplus,
+            moves: false,
+        }
+    }
+
+    #[tokio::test]
+    async fn move_to_trash_finds_the_servers_trash_and_moves_by_uid() {
+        let (mut s, wire, peer) = logged_in(
+            Script::new()
+                .expect("A0002 SELECT \"INBOX\"")
+                .send("* 3 EXISTS\nA0002 OK [READ-WRITE] selected")
+                .expect("A0003 CAPABILITY")
+                .send("* CAPABILITY IMAP4rev1 UIDPLUS MOVE SPECIAL-USE\nA0003 OK done")
+                .expect(r#"A0004 LIST "" "*" RETURN (SPECIAL-USE)"#)
+                .send(concat!(
+                    "* LIST () \".\" INBOX\n",
+                    "* LIST (\\Trash) \".\" \"Gel&APY-schte Elemente\"\n",
+                    "A0004 OK listed"
+                ))
+                .expect(r#"A0005 UID SEARCH HEADER X-Mailbox-Admin-Test "tok8""#)
+                .send("* SEARCH 9\nA0005 OK found")
+                .expect("A0006 UID MOVE 9 \"Gel&APY-schte Elemente\"")
+                .send("* 3 EXPUNGE\nA0006 OK moved"),
+            MAX_ACTION_BYTES,
+        )
+        .await;
+        let mut t = target(ProbeProtocol::Imap, ProbeAuth::Login);
+        t.delete_procedure = DeleteProcedure::MoveToTrash;
+        let deadline = Instant::now() + Duration::from_millis(700);
+        assert!(wait_for_marked(&mut s, &wire, "tok8", &t, deadline)
+            .await
+            .unwrap());
+        let notes = lines(&wire.lock().transcript.take(), Dir::Info);
+        assert_eq!(notes, ["the test mail was moved to \"Gelöschte Elemente\""]);
+        peer.finish_with(s).await;
+    }
+
+    #[tokio::test]
+    async fn without_move_the_mail_is_copied_to_the_configured_trash_then_expunged() {
+        let (mut s, wire, peer) = logged_in(
+            Script::new()
+                .expect("A0002 UID SEARCH *")
+                .send("* SEARCH 4\nA0002 OK")
+                .expect("A0003 UID COPY 4 \"Papierkorb\"")
+                .send("A0003 OK [COPYUID 7 4 1] copied")
+                .expect(r"A0004 UID STORE 4 +FLAGS.SILENT (\Deleted)")
+                .send("A0004 OK")
+                .expect("A0005 UID EXPUNGE 4")
+                .send("* 1 EXPUNGE\nA0005 OK"),
+            MAX_ACTION_BYTES,
+        )
+        .await;
+        let how = Cleanup {
+            procedure: DeleteProcedure::MoveToTrash,
+            trash: Some("Papierkorb".into()),
+            uidplus: true,
+            moves: false,
+        };
+        assert!(take_once(&mut s, &wire, "t", &how).await.unwrap());
+        peer.finish_with(s).await;
+    }
+
+    #[tokio::test]
+    async fn mark_deleted_only_flags_the_mail() {
+        let (mut s, wire, peer) = logged_in(
+            Script::new()
+                .expect("A0002 UID SEARCH *")
+                .send("* SEARCH 4\nA0002 OK")
+                .expect(r"A0003 UID STORE 4 +FLAGS.SILENT (\Deleted)")
+                .send("A0003 OK")
+                .expect("A0004 LOGOUT")
+                .send("* BYE\nA0004 OK"),
+            MAX_ACTION_BYTES,
+        )
+        .await;
+        let how = Cleanup {
+            procedure: DeleteProcedure::MarkDeleted,
+            trash: None,
+            uidplus: true,
+            moves: true,
+        };
+        assert!(take_once(&mut s, &wire, "t", &how).await.unwrap());
+        s.logout().await.unwrap();
+        let notes = lines(&wire.lock().transcript.take(), Dir::Info);
+        assert_eq!(
+            notes,
+            ["the test mail was marked \\Deleted and left in the mailbox"]
+        );
+        peer.finish_with(s).await;
+    }
+
     #[tokio::test]
     async fn the_marked_mail_is_found_deleted_and_expunged_by_uid() {
         let (mut s, wire, peer) = logged_in(
@@ -1205,7 +1400,9 @@ mod tests {
         )
         .await;
         let deadline = Instant::now() + Duration::from_millis(700);
-        assert!(wait_for_marked(&mut s, &wire, "tok7", deadline)
+        let t = target(ProbeProtocol::Imap, ProbeAuth::Login);
+        assert_eq!(t.delete_procedure, DeleteProcedure::Expunge);
+        assert!(wait_for_marked(&mut s, &wire, "tok7", &t, deadline)
             .await
             .unwrap());
         peer.finish_with(s).await;
@@ -1224,7 +1421,9 @@ mod tests {
             MAX_ACTION_BYTES,
         )
         .await;
-        assert!(take_once(&mut s, &wire, "t", false).await.unwrap());
+        assert!(take_once(&mut s, &wire, "t", &expunge(false))
+            .await
+            .unwrap());
         let notes = lines(&wire.lock().transcript.take(), Dir::Info);
         assert_eq!(
             notes,
@@ -1243,7 +1442,7 @@ mod tests {
         )
         .await;
         let f = expect_code(
-            take_once(&mut s, &wire, "t", true).await,
+            take_once(&mut s, &wire, "t", &expunge(true)).await,
             DiagnosisCode::ProtocolInvalidResponse,
         );
         assert_eq!(

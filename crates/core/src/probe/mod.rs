@@ -135,6 +135,20 @@ impl Default for TlsSettings {
     }
 }
 
+/// What the IMAP round trip does with its own test mail once it arrived: what the business
+/// application does with mail it deletes (the account's delete procedure).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum DeleteProcedure {
+    /// Moved to the trash folder: the configured one, else the folder the server marks
+    /// `\Trash` (UID MOVE, else COPY + `\Deleted` + expunge).
+    MoveToTrash,
+    /// Flagged `\Deleted` and left in the mailbox.
+    MarkDeleted,
+    /// Flagged `\Deleted` and expunged at once.
+    #[default]
+    Expunge,
+}
+
 /// Configured special folders (IMAP); empty means "detect via SPECIAL-USE".
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct SpecialFolders {
@@ -177,6 +191,9 @@ pub struct ProbeTarget {
     /// POP3: fetched mail is deleted on the server after this many days, which needs UIDL.
     pub delete_after_days: Option<u32>,
     pub folders: SpecialFolders,
+    /// IMAP round trip: what is done with the test mail once it arrived (the account's
+    /// delete procedure).
+    pub delete_procedure: DeleteProcedure,
     /// Bind the client side to this address (a multi-homed host; tests use 127.0.0.2).
     pub local_addr: Option<IpAddr>,
     /// OAuth2 logins: the access token is in `password`; the mechanism to use, why no
@@ -234,6 +251,7 @@ impl ProbeTarget {
             mailbox_path: String::new(),
             delete_after_days: None,
             folders: SpecialFolders::default(),
+            delete_procedure: DeleteProcedure::Expunge,
             local_addr: None,
             oauth_mechanism: crate::kinds::OauthMechanism::Auto,
             oauth_failure: None,
