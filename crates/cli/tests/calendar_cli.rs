@@ -52,7 +52,7 @@ fn test_calendar_prints_every_caldav_step_and_diagnoses_a_wrong_password() {
             "no line for {step}: {out}"
         );
     }
-    assert!(out.contains("1 events from"), "{out}");
+    assert!(out.contains(" read: 1"), "{out}");
     assert!(out.contains("Anna: passed"), "{out}");
     assert_no_password(&o);
 

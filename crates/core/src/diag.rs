@@ -2176,16 +2176,16 @@ pub fn summary(lang: Lang, key: &str, args: &[(&str, String)]) -> String {
         ),
         "caldav_home" => ("{home}", "{home}"),
         "caldav_calendars" => (
-            "„{name}“ gefunden ({count} Kalender: {list})",
-            "\"{name}\" found ({count} calendars: {list})",
+            "„{name}“ gefunden; vorhanden: {list}",
+            "\"{name}\" found; existing: {list}",
         ),
         "caldav_calendars_first" => (
-            "Kein Kalendername eingetragen: geprüft wird „{name}“ ({count} Kalender: {list})",
-            "No calendar name entered: checking \"{name}\" ({count} calendars: {list})",
+            "Kein Kalendername eingetragen: geprüft wird „{name}“; vorhanden: {list}",
+            "No calendar name entered: checking \"{name}\"; existing: {list}",
         ),
         "caldav_read" => (
-            "{count} Termine vom {from} bis {to} gelesen",
-            "{count} events from {from} to {to} read",
+            "Termine vom {from} bis {to} gelesen: {count}",
+            "Events from {from} to {to} read: {count}",
         ),
         _ => ("{?}", "{?}"),
     };

@@ -816,7 +816,6 @@ async fn calendars(c: &Client, home: Url, wanted: &str) -> Result<Done<Url>, Fai
                 "caldav_calendars"
             };
             Ok(Done::new(cal.url.clone(), key)
-                .arg("count", found.len().to_string())
                 .arg("list", list())
                 .arg("name", cal.name.clone()))
         }
