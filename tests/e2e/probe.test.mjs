@@ -319,3 +319,40 @@ test("an OAuth provider is configured, an account connected by device code, and 
     await s.quit();
   }
 });
+
+test("a new server is tested as typed, before it is saved, and nothing is stored", async () => {
+  const carol = info.users.find((u) => u.name === EMAIL);
+  assert.ok(carol);
+  const draftDb = join(dir, "draft.db");
+  const s = await Session.start(driver.base, APP, ["--db", draftDb]);
+  try {
+    await s.click('[data-testid="tab-servers"]');
+    await s.click('[data-testid="server-new"]');
+    await s.replace(inForm("server", 'input[name="name"]'), "Neuer Server");
+    await s.replace(inForm("server", 'input[name="host"]'), info.host);
+    await s.replace(inForm("server", 'input[name="port"]'), String(info.imaps));
+    await s.replace(inForm("server", 'input[name="login_user"]'), EMAIL);
+    await s.type(inForm("server", 'input[name="password"]'), carol.password);
+    await s.find('[data-testid="test-draft"]');
+    await s.click('[data-testid="server-test"]:not([disabled])');
+    const green = await s.until(
+      async () => {
+        const r = await result(s);
+        return r && r.ok === "true" ? r : null;
+      },
+      "a passed draft test",
+      RESULT_WAIT_MS,
+    );
+    assert.equal(green.ok, "true", green.text);
+    // The picture once the window has painted the verdict.
+    await s.until(async () => (await s.findAll('[data-testid="test-running"]')).length === 0, "the run's end");
+    await new Promise((r) => setTimeout(r, 500));
+    await shot(s, "test-draft.png");
+    // Nothing saved: no server in the list, none in the database.
+    assert.equal((await rows(s, "server-item")).length, 0);
+  } finally {
+    await s.quit();
+  }
+  const listed = JSON.parse(execFileSync(MBADMIN, ["--db", draftDb, "--json", "server", "list"]).toString());
+  assert.deepEqual(listed, []);
+});
