@@ -443,6 +443,7 @@ impl DiagnosisCode {
                 | TestIncomingNotChecked
                 | TestOutgoingNotChecked
                 | ImapTrashMissing
+                | SmtpAppServerSends
                 | CaldavPlainHttp
         )
     }
@@ -536,6 +537,8 @@ string_enum! {
     Pop3UidlMissing = "pop3.uidl_missing",
     SmtpSenderRejected = "smtp.sender_rejected",
     SmtpRelayDenied = "smtp.relay_denied",
+    SmtpRelayDeniedAppServer = "smtp.relay_denied_app_server",
+    SmtpAppServerSends = "smtp.app_server_sends",
     SmtpRecipientRejected = "smtp.recipient_rejected",
     SmtpMessageRejected = "smtp.message_rejected",
     SmtpAuthRequired = "smtp.auth_required",
@@ -1427,6 +1430,31 @@ fn texts(code: DiagnosisCode) -> (Pair, Pair, Pair) {
             (
                 "Unter Ordner den Papierkorb eintragen (oder ihn auf dem Server anlegen), oder als Löschverfahren „Als gelöscht markieren“ oder „Sofort endgültig löschen“ wählen.",
                 "Enter the trash folder under folders (or create it on the server), or choose \"Mark as deleted\" or \"Delete permanently at once\" as the delete procedure.",
+            ),
+        ),
+        SmtpAppServerSends => (
+            ("Versand über den Anwendungsserver", "Sent via the application server"),
+            (
+                "Die Geschäftsanwendung versendet über diesen Server von ihrem Anwendungsserver aus; dieser Test hat sich von diesem Rechner aus verbunden. Ein Server, der nur für die Adresse des Anwendungsservers weiterleitet, kann diesen Rechner abweisen – das ist kein Fehler der Einstellungen. Ob der Server den Anwendungsserver annimmt, hat dieser Test nicht geprüft.",
+                "The business application sends through this server from its application server; this test connected from this computer. A server that relays only for the application server's address may refuse this computer – that is not a fault of the settings. Whether the server accepts the application server, this test did not check.",
+            ),
+            (
+                "Für einen vollständigen Nachweis den Test auf dem Anwendungsserver ausführen (mbadmin test outgoing NAME).",
+                "For full proof, run the test on the application server (mbadmin test outgoing NAME).",
+            ),
+        ),
+        SmtpRelayDeniedAppServer => (
+            (
+                "Weiterleitung für diesen Rechner verweigert (Versand über den Anwendungsserver)",
+                "Relaying denied for this computer (sent via the application server)",
+            ),
+            (
+                "Der Postausgangsserver leitet Mail von diesem Rechner nicht weiter. Für diesen Server ist „Senden via Server“ eingestellt: Die Geschäftsanwendung versendet von ihrem Anwendungsserver aus, und viele Server leiten nur für dessen Adresse ohne Anmeldung weiter. Dann ist diese Ablehnung zu erwarten und kein Fehler der Einstellungen.",
+                "The outgoing server does not relay mail from this computer. This server is set to \"send via the application server\": the business application sends from its application server, and many servers relay without a login only for that server's address. Then this refusal is expected and not a fault of the settings.",
+            ),
+            (
+                "Den Test auf dem Anwendungsserver ausführen (mbadmin test outgoing NAME), oder beim Betreiber prüfen lassen, dass der Server für die Adresse des Anwendungsservers weiterleitet (z. B. Postfix „mynetworks“). Soll auch dieser Rechner senden: Authentifizierung einschalten.",
+                "Run the test on the application server (mbadmin test outgoing NAME), or have the operator check that the server relays for the application server's address (e.g. Postfix \"mynetworks\"). If this computer should send too: turn on authentication.",
             ),
         ),
         SmtpRelayDenied => (

@@ -597,3 +597,140 @@ async fn the_round_trip_follows_the_accounts_delete_procedure() {
         }
     }
 }
+
+/// The diagnosis codes of the steps of `report`'s outgoing side, with each step's status.
+fn outgoing_codes(report: &TestReport) -> Vec<(StepKind, StepStatus, String)> {
+    report
+        .steps
+        .iter()
+        .filter(|st| st.role == Role::Outgoing)
+        .filter_map(|st| {
+            st.diagnosis
+                .as_ref()
+                .map(|d| (st.kind, st.status, d.code.to_string()))
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn send_via_the_application_server_is_noted_and_explains_a_relay_refusal() {
+    let s = setup();
+    // Postfix's port 25 relays only for its own networks, whoever logs in: mail from here to
+    // another domain is refused (554 5.7.1 Relay access denied).
+    let relay = OutgoingInput {
+        port: Some(servers().ports.smtp_plain as i64),
+        security: Security::None,
+        username: ALICE.name.into(),
+        password: SecretUpdate::Set(ALICE.password.into()),
+        allow_plaintext: true,
+        send_via_app_server: true,
+        ..outgoing_input("Relay des Anwendungsservers", HOST_GOOD)
+    };
+    let out = add_outgoing(&s.app, relay.clone());
+    let id = s
+        .app
+        .create_account(&AccountInput {
+            name: "Relay".into(),
+            email: ALICE.name.into(),
+            owner: Some(Owner::User(s.user)),
+            incoming_server_id: Some(s.imap),
+            outgoing_server_id: Some(out),
+            password: SecretUpdate::Set(ALICE.password.into()),
+            ..Default::default()
+        })
+        .unwrap()
+        .item
+        .id;
+    let o = AccountTestOptions {
+        send_to: Some("someone@example.net".into()),
+        ..opts()
+    };
+    let report = s.test(id, &o).await.unwrap();
+    let codes = outgoing_codes(&report);
+    assert!(
+        codes.contains(&(
+            StepKind::Send,
+            StepStatus::Warning,
+            "smtp.relay_denied_app_server".into()
+        )),
+        "{codes:#?}"
+    );
+    assert!(
+        codes.contains(&(
+            StepKind::NotChecked,
+            StepStatus::Warning,
+            "smtp.app_server_sends".into()
+        )),
+        "{codes:#?}"
+    );
+    assert!(report.ok, "a refusal the setting explains is a warning");
+    let send = report
+        .steps
+        .iter()
+        .find(|st| st.kind == StepKind::Send)
+        .unwrap();
+    let d = send.diagnosis.as_ref().unwrap();
+    assert!(
+        d.explanation.contains("application server"),
+        "{}",
+        d.explanation
+    );
+    assert!(
+        d.evidence
+            .iter()
+            .any(|e| e.value.contains("Relay access denied")),
+        "the server's words stay: {:?}",
+        d.evidence
+    );
+
+    // The server's own test says it too.
+    let cancel = CancellationToken::new();
+    let alone = s
+        .app
+        .test_outgoing(out, &opts().base, &|_| {}, &cancel)
+        .await
+        .unwrap();
+    assert!(
+        alone.codes.contains(&DiagnosisCode::SmtpAppServerSends),
+        "{:?}",
+        alone.codes
+    );
+
+    // Without the flag: no note, and the refusal is the plain, failing one.
+    let version = s.app.get_outgoing(out).unwrap().version;
+    s.app
+        .update_outgoing(
+            out,
+            version,
+            &OutgoingInput {
+                send_via_app_server: false,
+                ..relay
+            },
+        )
+        .unwrap();
+    let report = s.test(id, &o).await.unwrap();
+    let codes = outgoing_codes(&report);
+    assert!(!report.ok);
+    assert!(
+        codes.contains(&(
+            StepKind::Send,
+            StepStatus::Failed,
+            "smtp.relay_denied".into()
+        )),
+        "{codes:#?}"
+    );
+    assert!(
+        !report.codes.iter().any(|c| matches!(
+            c,
+            DiagnosisCode::SmtpAppServerSends | DiagnosisCode::SmtpRelayDeniedAppServer
+        )),
+        "{:?}",
+        report.codes
+    );
+    let alone = s
+        .app
+        .test_outgoing(out, &opts().base, &|_| {}, &cancel)
+        .await
+        .unwrap();
+    assert!(!alone.codes.contains(&DiagnosisCode::SmtpAppServerSends));
+}

@@ -159,6 +159,7 @@ pub fn outgoing_target(s: &OutgoingServer, opts: &TestOptions) -> ProbeTarget {
     t.allow_plaintext = s.allow_plaintext;
     t.ntlm_domain = s.ntlm_domain.clone();
     t.sender = s.sender_address.clone();
+    t.app_server_sends = s.send_via_app_server;
     t.tls = TlsSettings {
         verify: s.tls_verify,
         alt_name: s.tls_alt_name.clone(),

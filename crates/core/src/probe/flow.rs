@@ -451,6 +451,17 @@ pub async fn run(
         }
         let n_before = r.steps.len();
         let _ = test_one(&mut r, t, &mails).await;
+        if t.app_server_sends && t.protocol == ProbeProtocol::Smtp && !r.cancelled {
+            // The business application sends from its application server: a relay refusal
+            // here may only mean that this computer is not that server.
+            r.explain_again(
+                n_before,
+                DiagnosisCode::SmtpRelayDenied,
+                DiagnosisCode::SmtpRelayDeniedAppServer,
+                crate::diag::Severity::Warning,
+            );
+            r.mark_not_checked(Role::Outgoing, DiagnosisCode::SmtpAppServerSends);
+        }
         rt_sent = plan.roundtrip.is_some()
             && incoming_passed
             && r.steps[n_before..]

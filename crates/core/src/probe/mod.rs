@@ -194,6 +194,9 @@ pub struct ProbeTarget {
     /// IMAP round trip: what is done with the test mail once it arrived (the account's
     /// delete procedure).
     pub delete_procedure: DeleteProcedure,
+    /// SMTP: the business application sends through this server from its application
+    /// server, not from this computer: the test says so, and explains a relay refusal.
+    pub app_server_sends: bool,
     /// Bind the client side to this address (a multi-homed host; tests use 127.0.0.2).
     pub local_addr: Option<IpAddr>,
     /// OAuth2 logins: the access token is in `password`; the mechanism to use, why no
@@ -252,6 +255,7 @@ impl ProbeTarget {
             delete_after_days: None,
             folders: SpecialFolders::default(),
             delete_procedure: DeleteProcedure::Expunge,
+            app_server_sends: false,
             local_addr: None,
             oauth_mechanism: crate::kinds::OauthMechanism::Auto,
             oauth_failure: None,

@@ -380,6 +380,37 @@ impl<'a> Runner<'a> {
         self.emit(i);
     }
 
+    /// Explains again, as `with` at `severity`, each step since index `from` that ended with
+    /// diagnosis `code` (same evidence): what a setting of the target changes about an
+    /// answer, e.g. a relay refusal of a server that the business application uses from
+    /// elsewhere. A warning no longer fails the step.
+    pub fn explain_again(
+        &mut self,
+        from: usize,
+        code: DiagnosisCode,
+        with: DiagnosisCode,
+        severity: Severity,
+    ) {
+        for i in from..self.steps.len() {
+            let Some(evidence) = self.steps[i]
+                .diagnosis
+                .as_ref()
+                .filter(|d| d.code == code)
+                .map(|d| d.evidence.clone())
+            else {
+                continue;
+            };
+            let d = diagnosis::diagnose(with, severity, self.lang, &self.ctx, evidence);
+            let step = &mut self.steps[i];
+            if severity == Severity::Warning && step.status == StepStatus::Failed {
+                step.status = StepStatus::Warning;
+            }
+            step.summary = d.title.clone();
+            step.diagnosis = Some(d);
+            self.emit(i);
+        }
+    }
+
     /// The finished report.
     pub fn report(self, started_at: String, started: Instant) -> TestReport {
         let mut codes = Vec::new();

@@ -160,6 +160,7 @@ export function fixTarget(code: DiagnosisCode): FixTarget {
       return 'oauth';
     case 'imap.mailbox_missing':
     case 'imap.folder_missing':
+    case 'imap.trash_missing':
       return 'folders';
     case 'smtp.sender_rejected':
     case 'smtp.relay_denied':
@@ -174,6 +175,9 @@ export function fixTarget(code: DiagnosisCode): FixTarget {
     case 'auth.login_delay':
     case 'smtp.temporary':
     case 'smtp.message_rejected':
+    // Sending via the application server: the server's relay permission, not these settings.
+    case 'smtp.relay_denied_app_server':
+    case 'smtp.app_server_sends':
     case 'roundtrip.not_received':
     case 'detect.not_published':
     case 'detect.document_invalid':
