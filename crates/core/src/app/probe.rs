@@ -128,6 +128,7 @@ pub fn incoming_target(s: &IncomingServer, opts: &TestOptions) -> ProbeTarget {
         alt_name: s.tls_alt_name.clone(),
         pin_sha256: s.tls_pin_sha256.clone(),
         extra_roots: opts.extra_roots.clone(),
+        client_cert: None,
     };
     t.folders = SpecialFolders {
         trash: s.folder_trash.clone(),
@@ -212,9 +213,23 @@ impl App {
         let Some(id) = s.smime_certificate_id else {
             return Some(out);
         };
+        let c = self.stored_identity(id);
+        out.certificate_pem = c.certificate_pem;
+        out.chain_pem = c.chain_pem;
+        out.key_pem = c.key_pem;
+        out.key_error = c.key_error;
+        Some(out)
+    }
+
+    /// A certificate of the store with its chain and key (from the keyring), for presenting
+    /// or signing; what is missing stays empty with the reason (`key_error`), so that the
+    /// test diagnoses it before connecting. The key is only ever held as a `Secret`.
+    pub(super) fn stored_identity(&self, id: i64) -> probe::ClientCertificate {
+        let mut out = probe::ClientCertificate::default();
         let Ok(c) = self.get_certificate(id) else {
-            return Some(out);
+            return out;
         };
+        out.name = c.name.clone();
         let read = || -> Result<(Vec<u8>, Option<String>)> {
             let db = self.db();
             let conn = db.read();
@@ -224,7 +239,7 @@ impl App {
             ))
         };
         let Ok((stored, secret_ref)) = read() else {
-            return Some(out);
+            return out;
         };
         let secret = match self.read_secret(secret_ref) {
             Ok(s) => s.map(Secret::new),
@@ -253,7 +268,15 @@ impl App {
             }
             Err(e) => out.key_error = Some(self.api_error(&e).message),
         }
-        Some(out)
+        out
+    }
+
+    /// The TLS client certificate of an SMTP outgoing server, presented in the handshake
+    /// (Graph sending logs in by OAuth alone).
+    fn attach_client_certificate(&self, t: &mut ProbeTarget, s: &OutgoingServer) {
+        if t.protocol == ProbeProtocol::Smtp {
+            t.tls.client_cert = s.client_certificate_id.map(|c| self.stored_identity(c));
+        }
     }
 
     /// Fills `t.password` from the keyring (or says why it cannot), unless no login is used.
@@ -315,18 +338,14 @@ impl App {
         let mut t = outgoing_target(s, &self.with_roots(opts, &s.host));
         t.dns = self.custom_dns();
         t.smime = self.smime_settings(s);
-        if t.protocol == ProbeProtocol::Smtp {
-            t.tls.client_cert = s.client_certificate_id.map(|c| self.client_certificate(c));
-        }
+        self.attach_client_certificate(&mut t, s);
         self.attach_password(&mut t, s.password, || {
             self.secret_text(self.outgoing_password(id))
         });
         if t.auth == ProbeAuth::Oauth2 {
             self.attach_app_token(&mut t, s.oauth_provider_id).await;
         }
-        let report = probe::run(&TestPlan::single(t), self.lang(), progress, cancel).await;
-        self.record_test(TestTargetKind::OutgoingServer, id, &report)?;
-        Ok(report)
+        t
     }
 
     /// The plan of an account test: its incoming server with the account's login, mailbox
@@ -402,7 +421,7 @@ impl App {
                 let mut t = outgoing_target(&s, &self.with_roots(&opts.base, &s.host));
                 t.sender = a.email.clone();
                 t.smime = self.smime_settings(&s);
-                t.smime = self.smime_settings(&s);
+                self.attach_client_certificate(&mut t, &s);
                 t.sender_name = a.effective_sender_name.clone();
                 if s.auth_method != SmtpAuth::None && s.username.trim().is_empty() {
                     // No login of its own: the server is used with the mailbox's login.
@@ -788,7 +807,7 @@ impl App {
                 self.secret_text(self.server_password(id))
             });
         }
-        Ok(t)
+        t
     }
 
     /// The DNS layer when a DNS server is set (`MAILBOX_ADMIN_DNS` or the general setting:

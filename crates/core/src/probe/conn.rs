@@ -29,6 +29,8 @@ pub(crate) struct Conn {
     /// How a second connection reaches TLS, for the OS's verdict on the certificate
     /// (`None`: no second look, e.g. for a connection that is itself a check).
     pub second_look: Option<tls::Prelude>,
+    /// Whether the TLS server asked for a client certificate and one was presented.
+    pub client_cert: tls::ClientCertUse,
 }
 
 /// A short, printable preview of raw bytes for evidence.
@@ -61,6 +63,7 @@ impl Conn {
             tls: false,
             heard: Arc::new(AtomicBool::new(false)),
             second_look: None,
+            client_cert: tls::ClientCertUse::default(),
         }
     }
 
@@ -85,7 +88,16 @@ impl Conn {
                 self.buf.extend_from_slice(&chunk[..n]);
                 Ok(())
             }
-            Err(e) => Err(self.closed(e.to_string())),
+            Err(e) => {
+                // TLS 1.3: a server that refuses the client certificate says so after the
+                // handshake, on the first read.
+                let cc = self.client_cert;
+                let alert = e
+                    .get_ref()
+                    .and_then(|i| i.downcast_ref::<rustls::Error>())
+                    .and_then(|r| tls::client_cert_alert(r, cc.presented, cc.asked));
+                Err(alert.unwrap_or_else(|| self.closed(e.to_string())))
+            }
         }
     }
 
@@ -187,7 +199,8 @@ impl Conn {
             local: self.local.ip(),
             prelude,
         });
-        let (io, done) = tls::handshake(io, host, settings, &self.transcript, second).await?;
+        let (io, done, used) = tls::handshake(io, host, settings, &self.transcript, second).await?;
+        self.client_cert = used;
         self.io = Some(io);
         self.tls = true;
         Ok(done)

@@ -204,6 +204,14 @@ async fn establish_until<P: Proto>(
     greet: bool,
 ) -> Result<(Session<P>, bool), Stop> {
     let limit = t.timeout;
+    if t.security != Security::None {
+        // A client certificate that cannot be presented (no key, a key that does not
+        // open, expired) is diagnosed before any connection is made.
+        if let Err(f) = tls::client_identity(&t.tls) {
+            r.step(StepKind::Tls, limit, async { Err::<Done<()>, _>(f) })
+                .await?;
+        }
+    }
     let (ascii, addrs) = r
         .step(
             StepKind::Resolve,

@@ -122,6 +122,9 @@ pub struct TlsSettings {
     pub pin_sha256: String,
     /// Additional trusted CA certificates (PEM), besides the OS trust store.
     pub extra_roots: Vec<String>,
+    /// The TLS client certificate presented when the server asks for one (the outgoing
+    /// server's, from the certificate store); `None`: none configured.
+    pub client_cert: Option<ClientCertificate>,
 }
 
 impl Default for TlsSettings {
@@ -131,8 +134,25 @@ impl Default for TlsSettings {
             alt_name: String::new(),
             pin_sha256: String::new(),
             extra_roots: Vec::new(),
+            client_cert: None,
         }
     }
+}
+
+/// A TLS client certificate with its key as loaded from the certificate store, or why it
+/// cannot be presented (checked before connecting: `tls.client_cert_unusable` /
+/// `tls.client_cert_expired`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ClientCertificate {
+    /// The certificate's name in the store, for the evidence.
+    pub name: String,
+    /// The certificate (PEM); empty: not found in the store.
+    pub certificate_pem: String,
+    /// Intermediate certificates sent along with it (PEM).
+    pub chain_pem: Vec<String>,
+    /// The private key (PEM), or why it is not available.
+    pub key_pem: Option<Secret>,
+    pub key_error: Option<String>,
 }
 
 /// What the IMAP round trip does with its own test mail once it arrived: what the business

@@ -102,6 +102,30 @@ async fn reply(c: &mut Conn) -> Result<Reply, Failure> {
     }
 }
 
+/// A server that finishes the TLS handshake without the client certificate it requires and
+/// then refuses the session: Postfix (`smtpd_tls_req_ccert`) greets with `421 4.7.1 <host>
+/// Error: No client certificate presented`, or `… Client certificate not trusted` for one of
+/// another CA (after STARTTLS: as the answer to EHLO).
+fn client_cert_refusal(c: &Conn, said: &str) -> Option<Failure> {
+    let lower = said.to_ascii_lowercase();
+    if !c.tls || !(lower.contains("client certificate") || lower.contains("client cert")) {
+        return None;
+    }
+    let code = if c.client_cert.presented {
+        DiagnosisCode::TlsClientCertRejected
+    } else {
+        DiagnosisCode::TlsClientCertRequired
+    };
+    let mut f = Failure::new(code).with(EvidenceKey::ServerSaid, said);
+    if c.client_cert.asked {
+        f = f.with(
+            EvidenceKey::Observed,
+            "the server asked for a client certificate in the TLS handshake",
+        );
+    }
+    Some(f)
+}
+
 /// What we call ourselves in EHLO: the address literal of our side of the connection.
 fn ehlo_name(local: SocketAddr) -> String {
     match local.ip() {
@@ -407,8 +431,10 @@ impl Proto for Smtp {
         }
         match &first[..3] {
             "220" => Ok(Done::new((), "greeting").arg("text", first)),
-            "421" | "554" => Err(Failure::new(DiagnosisCode::ProtocolServiceUnavailable)
-                .with(EvidenceKey::ServerSaid, last)),
+            "421" | "554" => Err(client_cert_refusal(c, &first).unwrap_or_else(|| {
+                Failure::new(DiagnosisCode::ProtocolServiceUnavailable)
+                    .with(EvidenceKey::ServerSaid, last)
+            })),
             _ => Err(flow::unexpected_greeting(&first, ProbeProtocol::Smtp)),
         }
     }
@@ -430,6 +456,9 @@ impl Proto for Smtp {
             }
         }
         if r.code == 421 {
+            if let Some(f) = client_cert_refusal(c, &r.said()) {
+                return Err(f);
+            }
             // Also Exchange Online's refusal of TLS 1.0/1.1 (421 4.7.66) after STARTTLS.
             let f = answer::known(Wire::Smtp, &r.said())
                 .unwrap_or_else(|| Failure::new(DiagnosisCode::ProtocolServiceUnavailable));

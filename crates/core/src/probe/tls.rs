@@ -13,13 +13,17 @@
 use super::conn::Io;
 use super::runner::{Done, Failure};
 use super::transcript::Transcript;
-use super::{CertInfo, TlsEvidence, TlsSettings};
+use super::{CertInfo, ClientCertificate, TlsEvidence, TlsSettings};
 use crate::diag::{DiagnosisCode, EvidenceKey, Trust};
 use crate::tls::{cert_info, Seen, Verdict, Verifier};
-use rustls::pki_types::ServerName;
-use rustls::ClientConfig;
+use rustls::client::ResolvesClientCert;
+use rustls::pki_types::pem::PemObject;
+use rustls::pki_types::{CertificateDer, PrivateKeyDer, ServerName};
+use rustls::sign::CertifiedKey;
+use rustls::{AlertDescription, ClientConfig, SignatureScheme};
 use std::io;
 use std::pin::Pin;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll};
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
@@ -127,6 +131,168 @@ fn cert_evidence(mut f: Failure, chain: &[CertInfo]) -> Failure {
     f
 }
 
+/// A client certificate failure with what the certificate says (never its key).
+fn client_cert_failure(
+    code: DiagnosisCode,
+    c: &ClientCertificate,
+    leaf: Option<&CertInfo>,
+) -> Failure {
+    let mut f = Failure::new(code).with(EvidenceKey::ClientCertificate, c.name.clone());
+    if let Some(l) = leaf {
+        f = f
+            .with(EvidenceKey::Subject, l.subject.clone())
+            .with(EvidenceKey::Issuer, l.issuer.clone())
+            .with(EvidenceKey::NotBefore, l.not_before.clone())
+            .with(EvidenceKey::NotAfter, l.not_after.clone());
+    }
+    f
+}
+
+/// The configured client certificate with its key, ready to present; `None` when none is
+/// configured. Checked before connecting: a certificate that is missing, has no usable key
+/// or is out of its validity is `tls.client_cert_unusable` / `tls.client_cert_expired`.
+pub(crate) fn client_identity(
+    settings: &TlsSettings,
+) -> Result<Option<Arc<CertifiedKey>>, Failure> {
+    let Some(c) = &settings.client_cert else {
+        return Ok(None);
+    };
+    let unusable = |leaf: Option<&CertInfo>, why: String| {
+        client_cert_failure(DiagnosisCode::TlsClientCertUnusable, c, leaf)
+            .with(EvidenceKey::Problem, why)
+    };
+    let mut chain: Vec<CertificateDer<'static>> = Vec::new();
+    for pem in std::iter::once(&c.certificate_pem).chain(&c.chain_pem) {
+        for der in CertificateDer::pem_slice_iter(pem.as_bytes()) {
+            chain.push(der.map_err(|e| unusable(None, format!("certificate: {e}")))?);
+        }
+    }
+    let Some(leaf_der) = chain.first() else {
+        return Err(unusable(None, "not found in the certificate store".into()));
+    };
+    let leaf = cert_info(leaf_der);
+    let now = time::OffsetDateTime::now_utc();
+    let at = |t: &str| {
+        time::OffsetDateTime::parse(t, &time::format_description::well_known::Rfc3339).ok()
+    };
+    let expired = at(&leaf.not_after).is_some_and(|end| end < now);
+    let not_yet = at(&leaf.not_before).is_some_and(|start| start > now);
+    if expired || not_yet {
+        return Err(client_cert_failure(
+            DiagnosisCode::TlsClientCertExpired,
+            c,
+            Some(&leaf),
+        ));
+    }
+    let Some(key) = &c.key_pem else {
+        let why = c
+            .key_error
+            .clone()
+            .unwrap_or_else(|| "the certificate store holds no private key for it".into());
+        return Err(unusable(Some(&leaf), format!("private key: {why}")));
+    };
+    // The parser's errors name no key material; the key itself never goes into evidence.
+    let key = PrivateKeyDer::from_pem_slice(key.expose().as_bytes())
+        .map_err(|_| unusable(Some(&leaf), "private key: not a PEM private key".into()))?;
+    let certified = CertifiedKey::from_der(chain, key, &crate::tls::provider()).map_err(|e| {
+        let why = match e {
+            rustls::Error::InconsistentKeys(_) => {
+                "the private key does not belong to the certificate".to_string()
+            }
+            _ => "private key: not usable for TLS (unsupported key type)".to_string(),
+        };
+        unusable(Some(&leaf), why)
+    })?;
+    Ok(Some(Arc::new(certified)))
+}
+
+/// What happened with the client certificate in a handshake that completed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct ClientCertUse {
+    /// The server asked for a client certificate.
+    pub asked: bool,
+    /// One is configured (and was presented if asked).
+    pub presented: bool,
+}
+
+/// Presents the configured client certificate (if any) and notes whether the server asked
+/// for one, to tell "required" from other handshake failures.
+#[derive(Debug)]
+struct ClientAuth {
+    key: Option<Arc<CertifiedKey>>,
+    asked: Arc<AtomicBool>,
+}
+
+impl ResolvesClientCert for ClientAuth {
+    fn resolve(
+        &self,
+        _root_hint_subjects: &[&[u8]],
+        _sigschemes: &[SignatureScheme],
+    ) -> Option<Arc<CertifiedKey>> {
+        self.asked.store(true, Ordering::Relaxed);
+        self.key.clone()
+    }
+
+    fn has_certs(&self) -> bool {
+        self.key.is_some()
+    }
+}
+
+/// A TLS alert about the client certificate (`certificate_required`, `bad_certificate`,
+/// `unknown_ca`, …) as `tls.client_cert_required` or `tls.client_cert_rejected`. In TLS 1.3
+/// the server judges the certificate after the client's side of the handshake is done, so
+/// the alert also arrives on the first read.
+pub(crate) fn client_cert_alert(
+    e: &rustls::Error,
+    presented: bool,
+    asked: bool,
+) -> Option<Failure> {
+    let rustls::Error::AlertReceived(alert) = e else {
+        return None;
+    };
+    let code = match alert {
+        AlertDescription::CertificateRequired => {
+            if presented {
+                DiagnosisCode::TlsClientCertRejected
+            } else {
+                DiagnosisCode::TlsClientCertRequired
+            }
+        }
+        AlertDescription::BadCertificate
+        | AlertDescription::UnsupportedCertificate
+        | AlertDescription::CertificateRevoked
+        | AlertDescription::CertificateExpired
+        | AlertDescription::CertificateUnknown
+        | AlertDescription::UnknownCA
+        | AlertDescription::AccessDenied
+        | AlertDescription::DecryptError => {
+            if presented {
+                DiagnosisCode::TlsClientCertRejected
+            } else if asked {
+                DiagnosisCode::TlsClientCertRequired
+            } else {
+                return None;
+            }
+        }
+        AlertDescription::HandshakeFailure if asked && !presented => {
+            DiagnosisCode::TlsClientCertRequired
+        }
+        _ => return None,
+    };
+    Some(
+        Failure::new(code)
+            .with(EvidenceKey::ServerAlert, format!("{alert:?}"))
+            .with(
+                EvidenceKey::Observed,
+                if asked {
+                    "the server asked for a client certificate"
+                } else {
+                    "the server ended the connection after the handshake"
+                },
+            ),
+    )
+}
+
 /// Runs the TLS handshake on `io` for `host` (the punycode name or IP literal).
 ///
 /// With `second`, a second connection to the same server asks the OS's own TLS stack for its
@@ -138,7 +304,7 @@ pub(crate) async fn handshake(
     settings: &TlsSettings,
     transcript: &Transcript,
     second: Option<SecondLook>,
-) -> Result<(Box<dyn Io>, Done<TlsEvidence>), Failure> {
+) -> Result<(Box<dyn Io>, Done<TlsEvidence>, ClientCertUse), Failure> {
     let provider = crate::tls::provider();
     let webpki = crate::tls::TlsConfig::shared(&settings.extra_roots).webpki();
     let checked = checked_name(host, settings);
@@ -164,6 +330,15 @@ pub(crate) async fn handshake(
     } else {
         crate::validate::normalize_fingerprint(settings.pin_sha256.trim())
     };
+    let client_key = client_identity(settings)?;
+    let asked = Arc::new(AtomicBool::new(false));
+    if let Some(c) = settings
+        .client_cert
+        .as_ref()
+        .filter(|_| client_key.is_some())
+    {
+        transcript.info(&format!("client certificate \"{}\" ready", c.name));
+    }
     let seen = Arc::new(Mutex::new(Seen::default()));
     let verifier = Verifier {
         webpki,
@@ -180,7 +355,10 @@ pub(crate) async fn handshake(
         })?
         .dangerous()
         .with_custom_certificate_verifier(Arc::new(verifier))
-        .with_no_client_auth();
+        .with_client_cert_resolver(Arc::new(ClientAuth {
+            key: client_key.clone(),
+            asked: asked.clone(),
+        }));
     let server_name = ServerName::try_from(host.to_string()).map_err(|e| {
         Failure::new(DiagnosisCode::TlsHandshakeFailed)
             .with(EvidenceKey::Detail, format!("server name {host:?}: {e}"))
@@ -278,7 +456,18 @@ pub(crate) async fn handshake(
                 .arg("names", names)
                 .warnings(warnings)
                 .tls(evidence);
-            Ok((Box::new(stream), done))
+            let used = ClientCertUse {
+                asked: asked.load(Ordering::Relaxed),
+                presented: client_key.is_some(),
+            };
+            if used.asked {
+                transcript.info(if used.presented {
+                    "the server asked for a client certificate; presented"
+                } else {
+                    "the server asked for a client certificate; none is configured"
+                });
+            }
+            Ok((Box::new(stream), done, used))
         }
         Err(e) => {
             let peeked = std::mem::take(&mut *peek_state.lock().unwrap_or_else(|e| e.into_inner()));
@@ -290,7 +479,20 @@ pub(crate) async fn handshake(
                 chain: chain.clone(),
                 os_trust,
             });
-            let mut f = classify_handshake(&e, seen.verdict, &peeked, &checked, pin.as_deref());
+            let asked = asked.load(Ordering::Relaxed);
+            let alert = e
+                .get_ref()
+                .and_then(|i| i.downcast_ref::<rustls::Error>())
+                .and_then(|r| client_cert_alert(r, client_key.is_some(), asked));
+            let mut f = match alert {
+                Some(f) => f,
+                None => classify_handshake(&e, seen.verdict, &peeked, &checked, pin.as_deref()),
+            };
+            if f.code == DiagnosisCode::TlsClientCertRejected {
+                if let Some(c) = settings.client_cert.as_ref() {
+                    f = f.with(EvidenceKey::ClientCertificate, c.name.clone());
+                }
+            }
             if f.code == DiagnosisCode::TlsLegacyVersion {
                 if let Some(v) = match &second {
                     Some(look) => Box::pin(look.server_version(host)).await,
@@ -632,6 +834,7 @@ pub(crate) async fn answers_tls(
         return false;
     };
     let mut conn = done.value;
+    // A probe of the port only: no client certificate, whatever the target has.
     let settings = TlsSettings {
         verify: false,
         ..TlsSettings::default()
@@ -681,6 +884,151 @@ mod tests {
             OsTrust::HostnameMismatch
         );
         assert_eq!(os_failure("unexpected EOF"), OsTrust::NoHandshake);
+    }
+
+    /// A server that fails the handshake over the client certificate (unlike Postfix): a
+    /// rustls server that requires one of its client CA, in TLS 1.2 (the alert ends the
+    /// handshake) and TLS 1.3 (the alert comes after the client's side is done, on the first
+    /// read).
+    mod client_cert_alerts {
+        use super::super::super::conn::Conn;
+        use super::super::super::{ClientCertificate, Secret, TlsSettings};
+        use super::super::Transcript;
+        use crate::diag::DiagnosisCode;
+        use rcgen::{BasicConstraints, CertificateParams, DnType, IsCa, Issuer, KeyPair};
+        use rustls::pki_types::{CertificateDer, PrivateKeyDer};
+        use std::sync::Arc;
+
+        struct Pki {
+            server_cert: CertificateDer<'static>,
+            server_key: PrivateKeyDer<'static>,
+            client_ca: CertificateDer<'static>,
+            /// Certificate PEM and key PEM, issued by the client CA.
+            right: (String, String),
+            /// The same from another CA.
+            other: (String, String),
+        }
+
+        fn pki() -> Pki {
+            let ca = |cn: &str| {
+                let key = KeyPair::generate().unwrap();
+                let mut p = CertificateParams::new(Vec::<String>::new()).unwrap();
+                p.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+                p.distinguished_name.push(DnType::CommonName, cn);
+                let cert = p.self_signed(&key).unwrap();
+                (p, key, cert)
+            };
+            let (ca_p, ca_k, ca_c) = ca("client CA");
+            let (other_p, other_k, _) = ca("other CA");
+            let client = |p: &CertificateParams, k: &KeyPair| {
+                let key = KeyPair::generate().unwrap();
+                let mut cp = CertificateParams::new(Vec::<String>::new()).unwrap();
+                cp.distinguished_name.push(DnType::CommonName, "client");
+                cp.extended_key_usages = vec![rcgen::ExtendedKeyUsagePurpose::ClientAuth];
+                let cert = cp.signed_by(&key, &Issuer::from_params(p, k)).unwrap();
+                (cert.pem(), key.serialize_pem())
+            };
+            let server_key = KeyPair::generate().unwrap();
+            let server = CertificateParams::new(vec!["localhost".to_string()])
+                .unwrap()
+                .self_signed(&server_key)
+                .unwrap();
+            Pki {
+                server_cert: server.der().clone(),
+                server_key: PrivateKeyDer::try_from(server_key.serialize_der()).unwrap(),
+                client_ca: ca_c.der().clone(),
+                right: client(&ca_p, &ca_k),
+                other: client(&other_p, &other_k),
+            }
+        }
+
+        #[derive(Debug, Clone, Copy)]
+        enum Present {
+            Nothing,
+            Right,
+            Other,
+        }
+
+        /// The client's diagnosis against a server of `version` that requires a client
+        /// certificate of its CA (`Ok`: the greeting after the handshake was read).
+        async fn diagnose(
+            version: &'static rustls::SupportedProtocolVersion,
+            present: Present,
+        ) -> Result<(), DiagnosisCode> {
+            let pki = pki();
+            let provider = crate::tls::provider();
+            let mut roots = rustls::RootCertStore::empty();
+            roots.add(pki.client_ca.clone()).unwrap();
+            let verifier = rustls::server::WebPkiClientVerifier::builder_with_provider(
+                Arc::new(roots),
+                provider.clone(),
+            )
+            .build()
+            .unwrap();
+            let server = rustls::ServerConfig::builder_with_provider(provider)
+                .with_protocol_versions(&[version])
+                .unwrap()
+                .with_client_cert_verifier(verifier)
+                .with_single_cert(vec![pki.server_cert.clone()], pki.server_key.clone_key())
+                .unwrap();
+            let (client_io, server_io) = tokio::io::duplex(64 * 1024);
+            let acceptor = tokio_rustls::TlsAcceptor::from(Arc::new(server));
+            let server_task = tokio::spawn(async move {
+                use tokio::io::AsyncWriteExt;
+                if let Ok(mut s) = acceptor.accept(server_io).await {
+                    let _ = s.write_all(b"220 welcome\r\n").await;
+                    let _ = s.flush().await;
+                    tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+                }
+            });
+            let chosen = match present {
+                Present::Nothing => None,
+                Present::Right => Some(&pki.right),
+                Present::Other => Some(&pki.other),
+            };
+            let settings = TlsSettings {
+                pin_sha256: crate::tls::fingerprint(&pki.server_cert),
+                client_cert: chosen.map(|(cert, key)| ClientCertificate {
+                    name: "test".into(),
+                    certificate_pem: cert.clone(),
+                    key_pem: Some(Secret::new(key.clone())),
+                    ..Default::default()
+                }),
+                ..TlsSettings::default()
+            };
+            let addr = "127.0.0.1:1".parse().unwrap();
+            let mut conn = Conn::new(Box::new(client_io), addr, addr, Transcript::default());
+            let r = match conn.start_tls("localhost", &settings).await {
+                Err(f) => Err(f.code),
+                Ok(_) => match conn.read_line().await {
+                    Ok(line) => {
+                        assert_eq!(line, "220 welcome");
+                        assert!(conn.client_cert.asked && conn.client_cert.presented);
+                        Ok(())
+                    }
+                    Err(f) => Err(f.code),
+                },
+            };
+            server_task.await.unwrap();
+            r
+        }
+
+        #[tokio::test]
+        async fn tls12_and_tls13_alerts_name_the_client_certificate() {
+            for v in [&rustls::version::TLS12, &rustls::version::TLS13] {
+                assert_eq!(diagnose(v, Present::Right).await, Ok(()), "{v:?}");
+                assert_eq!(
+                    diagnose(v, Present::Nothing).await,
+                    Err(DiagnosisCode::TlsClientCertRequired),
+                    "{v:?} without a certificate"
+                );
+                assert_eq!(
+                    diagnose(v, Present::Other).await,
+                    Err(DiagnosisCode::TlsClientCertRejected),
+                    "{v:?} with another CA's certificate"
+                );
+            }
+        }
     }
 
     #[test]
