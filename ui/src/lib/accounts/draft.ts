@@ -16,6 +16,7 @@ import type {
   Preset,
   SecretState,
   ServerInput,
+  SubscriptionChange,
   TestRun,
 } from '$lib/backend';
 import { DEFAULT_INCOMING_PORTS } from '$lib/backend';
@@ -313,7 +314,29 @@ export function presetMatches(
 // ---- folders from the server's real tree (after a connection test) ----
 
 /** A folder tree a test found, and when (null: the test just run here). */
-export type FolderTree = { folders: Folder[]; at: string | null };
+/** The server's folders: from a test (`at`: its start, null for the one just run here) or
+ *  read on demand by "Ordnerstruktur aktualisieren" (`read`). */
+export type FolderTree = { folders: Folder[]; at: string | null; read?: boolean };
+
+/**
+ * What a save changes about the subscriptions ("Abonniert") against the stored account: a
+ * folder ticked or unticked, or dropped from the list while it was subscribed (unsubscribed).
+ */
+export function subscriptionChanges(
+  before: readonly AccountFolder[],
+  after: readonly AccountFolder[],
+): SubscriptionChange[] {
+  const was = new Map(before.map((f) => [f.folder, f.subscribed]));
+  const now = new Map(after.map((f) => [f.folder, f.subscribed]));
+  const out: SubscriptionChange[] = [];
+  for (const [folder, on] of now) {
+    if ((was.get(folder) ?? false) !== on) out.push({ folder, subscribed: on });
+  }
+  for (const [folder, on] of was) {
+    if (on && !now.has(folder)) out.push({ folder, subscribed: false });
+  }
+  return out;
+}
 
 export type FolderField = 'folder_trash' | 'folder_junk' | 'folder_sent';
 
