@@ -301,6 +301,7 @@ string_enum! {
         NoSpaces = "no_spaces",
         NothingToTest = "nothing_to_test",
         CalendarNotTestable = "calendar_not_testable",
+        CalendarNoMailbox = "calendar_no_mailbox",
         OauthFlowUnavailable = "oauth_flow_unavailable",
         OauthNoFlow = "oauth_no_flow",
         OauthProviderRequired = "oauth_provider_required",

@@ -303,6 +303,27 @@ impl Graph {
         Ok(status)
     }
 
+    /// `GET url` (a Graph URL, e.g. from `user_url`): the JSON answer of a 200, else Graph's
+    /// refusal as a diagnosis.
+    pub async fn get_json(
+        &self,
+        token: &Secret,
+        url: &str,
+        delegated: bool,
+    ) -> Result<serde_json::Value, GraphFailure> {
+        let (status, body) = self
+            .send(url, |c| c.get(url).bearer_auth(token.expose()))
+            .await?;
+        if status != 200 {
+            return Err(refusal(url, status, &body, delegated));
+        }
+        serde_json::from_slice(&body).map_err(|e| {
+            GraphFailure::new(DiagnosisCode::GraphError)
+                .with(EvidenceKey::Url, url)
+                .with(EvidenceKey::Problem, format!("not JSON: {e}"))
+        })
+    }
+
     async fn send(
         &self,
         url: &str,

@@ -440,8 +440,12 @@ fn catalogue(key: &str) -> (&'static str, &'static str) {
             "{kind} \"{name}\" already exists. Nothing was imported; choose to skip existing entries to merge.",
         ),
         "field.calendar_not_testable" => (
-            "Ein Outlook-Profil liegt auf dem Arbeitsplatz des Mitarbeiters und lässt sich von hier nicht testen; getestet werden CalDAV-Kalender.",
-            "An Outlook profile lives on the employee's computer and cannot be tested from here; CalDAV calendars are tested.",
+            "Ein Outlook-Profil liegt auf dem Arbeitsplatz des Mitarbeiters und lässt sich von hier nicht testen; getestet werden CalDAV- und Microsoft-365-Kalender.",
+            "An Outlook profile lives on the employee's computer and cannot be tested from here; CalDAV and Microsoft 365 calendars are tested.",
+        ),
+        "field.calendar_no_mailbox" => (
+            "Der Mitarbeiter hat keine E-Mail-Adresse: Microsoft 365 liest den Kalender seines Postfachs. Beim Mitarbeiter die Adresse eintragen.",
+            "The employee has no e-mail address: Microsoft 365 reads the calendar of their mailbox. Enter the address at the employee.",
         ),
         "field.nothing_to_test" => (
             "Das Konto hat weder einen Posteingangs- noch einen Postausgangsserver (auch nicht über Betrieb oder Installation).",

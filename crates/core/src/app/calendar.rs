@@ -6,8 +6,11 @@ use super::records::{nobody, refs, tx};
 use super::{App, Removed};
 use crate::diag::FieldCode;
 use crate::error::{Entity, Error, Result};
+use crate::kinds::Security;
 use crate::model::*;
-use crate::probe::{self, CaldavTarget, CancellationToken, Progress, Secret, TestReport};
+use crate::probe::{
+    self, CaldavTarget, CancellationToken, GraphCalendarTarget, Progress, Secret, TestReport,
+};
 use crate::store::rows::At;
 use crate::store::Tx;
 use crate::store::{calendar, rows};
@@ -124,8 +127,9 @@ impl App {
         Ok(t)
     }
 
-    /// Tests calendar account `id` (CalDAV: discovery, login, calendar home, the named
-    /// calendar, a read of the sync range).
+    /// Tests calendar account `id`. CalDAV: discovery, login, calendar home, the named
+    /// calendar, a read of the sync range. Microsoft 365: an app-only token of its OAuth
+    /// provider, the employee's calendars through Microsoft Graph, a read of the sync range.
     pub async fn test_calendar(
         &self,
         id: i64,
@@ -133,7 +137,48 @@ impl App {
         progress: Progress<'_>,
         cancel: &CancellationToken,
     ) -> Result<TestReport> {
+        let c = self.get_calendar(id)?;
+        if c.backend == CalendarBackend::Microsoft365 {
+            let t = self.graph_calendar_target(&c, opts).await?;
+            return Ok(probe::graph_calendar::run(&t, self.lang(), progress, cancel).await);
+        }
         let t = self.calendar_target(id, opts)?;
         Ok(probe::caldav::run(&t, self.lang(), progress, cancel).await)
+    }
+
+    /// The Graph test of a Microsoft 365 calendar account: the employee's mailbox (the
+    /// account's user name when given, else the employee's address) and the provider's
+    /// app-only token (only to a host the provider's tokens may go to).
+    async fn graph_calendar_target(
+        &self,
+        c: &CalendarAccount,
+        opts: &TestOptions,
+    ) -> Result<GraphCalendarTarget> {
+        let mailbox = if c.username.trim().is_empty() {
+            self.get_employee(c.employee_id)?.email
+        } else {
+            c.username.trim().to_string()
+        };
+        if mailbox.trim().is_empty() {
+            return Err(Error::field("employee_id", FieldCode::CalendarNoMailbox));
+        }
+        let base = crate::graph::base_url()
+            .unwrap_or_else(|_| std::env::var(crate::graph::GRAPH_URL_ENV).unwrap_or_default());
+        let host = crate::graph::host_of(&base);
+        // The provider's token through the same path as a Graph outgoing server's.
+        let mut pt =
+            probe::ProbeTarget::new(probe::ProbeProtocol::Graph, &host, 443, Security::Tls);
+        self.attach_app_token(&mut pt, c.oauth_provider_id).await;
+        Ok(GraphCalendarTarget {
+            graph_url: base,
+            mailbox: mailbox.trim().to_string(),
+            calendar_name: c.calendar_name.clone(),
+            days_back: c.sync_days_back,
+            days_ahead: c.sync_days_ahead,
+            timeout: std::time::Duration::from_secs(crate::kinds::DEFAULT_TIMEOUT_SECS as u64),
+            extra_roots: self.with_roots(opts, &host).extra_roots,
+            token: pt.password,
+            token_failure: pt.oauth_failure,
+        })
     }
 }

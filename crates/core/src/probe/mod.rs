@@ -8,6 +8,7 @@
 
 mod answer;
 pub mod caldav;
+pub mod graph_calendar;
 mod conn;
 pub use crate::diag as diagnosis;
 mod flow;
@@ -32,6 +33,7 @@ pub use crate::tls::warm_up;
 pub mod transcript;
 
 pub use caldav::CaldavTarget;
+pub use graph_calendar::GraphCalendarTarget;
 pub use diagnosis::{Diagnosis, Evidence, Severity};
 pub use flow::run;
 pub use imap_actions::{folder_tree, set_subscribed, set_subscriptions, ActionError};

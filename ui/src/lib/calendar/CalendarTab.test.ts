@@ -218,6 +218,15 @@ describe('calendar test', () => {
     expect(screen.queryByTestId('test-cancel')).toBeNull();
   });
 
+  it('a Microsoft 365 account is tested too (through Graph)', async () => {
+    const c = controlledRun<TestReport, ProbeEvent>('cal-2');
+    api.testCalendar.mockImplementation(c.impl);
+    const u = await openStored(calendar({ id: 14, name: 'Eva M365', backend: 'microsoft365', oauth_provider_id: 3 }));
+    expect(screen.getByTestId('test-panel')).toHaveTextContent('über Microsoft Graph');
+    await u.click(screen.getByTestId('calendar-test'));
+    expect(api.testCalendar).toHaveBeenCalledWith(14, { extra_roots: [] }, expect.any(Function));
+  });
+
   it('an Outlook account and a new one cannot be tested', async () => {
     const u = await openStored(calendar({ id: 13, name: 'Outlook Eva', backend: 'outlook', outlook_profile: 'Outlook' }));
     expect(screen.getByTestId('calendar-test')).toBeDisabled();
