@@ -28,7 +28,7 @@ fn imaps(password: SecretUpdate) -> ServerInput {
 }
 
 /// The keyring is shared by the tests of this process: one test at a time counts its entries.
-static ONE_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
+static ONE_AT_A_TIME: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
 /// How many entries of ours the keyring holds, read with libsecret's own tool.
 fn keyring_entries(ss: &SecretService) -> usize {
@@ -63,7 +63,7 @@ async fn draft(app: &App, id: Option<i64>, input: &ServerInput) -> Result<TestRe
 
 #[tokio::test]
 async fn a_new_server_is_tested_with_a_typed_password_that_is_stored_nowhere() {
-    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    let _one = ONE_AT_A_TIME.lock().await;
     let ss = SecretService::shared();
     let dir = tempfile::tempdir().unwrap();
     let app = App::open(&dir.path().join("c.db"), Lang::En).unwrap();
@@ -105,7 +105,7 @@ async fn a_new_server_is_tested_with_a_typed_password_that_is_stored_nowhere() {
 
 #[tokio::test]
 async fn an_edited_server_lends_its_stored_password_and_keeps_no_history_of_drafts() {
-    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    let _one = ONE_AT_A_TIME.lock().await;
     let ss = SecretService::shared();
     let dir = tempfile::tempdir().unwrap();
     let app = App::open(&dir.path().join("c.db"), Lang::En).unwrap();
@@ -142,7 +142,7 @@ async fn an_edited_server_lends_its_stored_password_and_keeps_no_history_of_draf
 
 #[tokio::test]
 async fn a_draft_with_bad_fields_is_refused_field_by_field_before_any_connection() {
-    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    let _one = ONE_AT_A_TIME.lock().await;
     let _ss = SecretService::shared();
     let dir = tempfile::tempdir().unwrap();
     let app = App::open(&dir.path().join("c.db"), Lang::En).unwrap();
@@ -163,7 +163,7 @@ async fn a_draft_with_bad_fields_is_refused_field_by_field_before_any_connection
 
 #[tokio::test]
 async fn a_new_outgoing_server_is_tested_before_it_is_saved() {
-    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    let _one = ONE_AT_A_TIME.lock().await;
     let _ss = SecretService::shared();
     let dir = tempfile::tempdir().unwrap();
     let app = App::open(&dir.path().join("c.db"), Lang::En).unwrap();
@@ -184,4 +184,83 @@ async fn a_new_outgoing_server_is_tested_before_it_is_saved() {
         .unwrap();
     assert!(report.ok, "{:#?}", report.codes);
     assert!(app.list_outgoing("").unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn a_new_account_is_checked_with_its_servers_before_it_is_saved() {
+    use mailbox_admin_core::model::{AccountInput, CompanyInput, Owner, UserInput};
+    let _one = ONE_AT_A_TIME.lock().await;
+    let _ss = SecretService::shared();
+    let dir = tempfile::tempdir().unwrap();
+    let app = App::open(&dir.path().join("c.db"), Lang::En).unwrap();
+    // The incoming server has no login; the outgoing one is the company's default.
+    let mut incoming = imaps(SecretUpdate::Keep);
+    incoming.login_user = String::new();
+    let imap = app.create_server(&incoming).unwrap().item.id;
+    let smtp = app
+        .create_outgoing(&OutgoingInput {
+            name: "Postfix".into(),
+            host: HOST_GOOD.into(),
+            port: Some(servers().ports.submission as i64),
+            security: Security::Starttls,
+            auth_method: SmtpAuth::Password,
+            ..Default::default()
+        })
+        .unwrap()
+        .item
+        .id;
+    let company = app
+        .create_company(&CompanyInput {
+            name: "Firma".into(),
+            default_outgoing_server_id: Some(smtp),
+            ..Default::default()
+        })
+        .unwrap()
+        .id;
+    let user = app
+        .create_user(&UserInput {
+            login: "alice".into(),
+            display_name: "Alice Adler".into(),
+            ..Default::default()
+        })
+        .unwrap()
+        .id;
+    let input = AccountInput {
+        name: "Alice".into(),
+        email: ALICE.name.into(),
+        owner: Some(Owner::User(user)),
+        company_id: Some(company),
+        incoming_server_id: Some(imap),
+        password: SecretUpdate::set(ALICE.password),
+        ..Default::default()
+    };
+    let opts = mailbox_admin_core::app::probe::AccountTestOptions {
+        base: opts(),
+        ..Default::default()
+    };
+    let report = app
+        .test_account_draft(None, &input, &opts, &|_| {}, &CancellationToken::new())
+        .await
+        .unwrap();
+    assert!(report.ok, "{:#?}", report.codes);
+    let roles: Vec<_> = report.targets.iter().map(|t| t.role).collect();
+    assert_eq!(
+        roles.len(),
+        2,
+        "incoming and the company's outgoing server: {roles:?}"
+    );
+    assert!(app.list_accounts("").unwrap().is_empty(), "nothing saved");
+
+    // A typo in the address is a field error before anything connects.
+    let bad = AccountInput {
+        email: "alice@".into(),
+        ..input
+    };
+    match app
+        .test_account_draft(None, &bad, &opts, &|_| {}, &CancellationToken::new())
+        .await
+    {
+        Err(Error::Validation(issues)) => assert_eq!(issues[0].field, "email"),
+        other => panic!("expected a field error, got {other:?}"),
+    }
 }

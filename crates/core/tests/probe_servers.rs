@@ -277,7 +277,7 @@ async fn imap_automatic_security_falls_back_to_starttls_never_to_plaintext() {
 }
 
 #[tokio::test]
-async fn imap_download_checks_the_inbox_only() {
+async fn imap_download_checks_the_accounts_mailbox_path_but_no_special_folders() {
     let s = servers();
     let mut t = imap(s.ports.imaps, Security::Tls);
     t.protocol = ProbeProtocol::ImapDownload;

@@ -201,6 +201,11 @@ commands! {
     test_server_draft(id: Option<i64>, input: ServerInput, run: String, options: TestOptions,
         on_event: Events<ProbeEvent>) -> TestReport =
         |cx| cx.test_server_draft(id, &input, &options, &on_event.each(), &cx.run(&run)).await;
+    /// Checks an account as the form holds it, unsaved: its incoming server with the form's
+    /// login and the outgoing server its company and choice give it (as `test_server_draft`).
+    test_account_draft(id: Option<i64>, input: AccountInput, run: String,
+        options: AccountTestOptions, on_event: Events<ProbeEvent>) -> TestReport =
+        |cx| cx.test_account_draft(id, &input, &options, &on_event.each(), &cx.run(&run)).await;
     /// Tests an outgoing server as the form holds it, unsaved (as `test_server_draft`).
     test_outgoing_draft(id: Option<i64>, input: OutgoingInput, run: String, options: TestOptions,
         on_event: Events<ProbeEvent>) -> TestReport =

@@ -4,13 +4,16 @@
 //! lends its stored password while the form leaves it unchanged. No history is recorded: the
 //! run belongs to no stored record (yet).
 
-use super::probe::TestOptions;
+use super::probe::{AccountTestOptions, TestOptions};
 use super::App;
+use crate::diag::{DiagnosisCode, FieldCode};
+use crate::error::Error;
 use crate::error::Result;
 use crate::model::{
-    IncomingServer, OutgoingFields, OutgoingInput, OutgoingServer, SecretState, SecretUpdate,
-    ServerFields, ServerInput,
+    Account, AccountInput, IncomingServer, OutgoingFields, OutgoingInput, OutgoingServer, Owner,
+    SecretState, SecretUpdate, ServerFields, ServerInput,
 };
+use crate::oauth::OauthFailure;
 use crate::probe::{
     self, CancellationToken, ProbeAuth, ProbeTarget, Progress, TestPlan, TestReport,
 };
@@ -71,6 +74,132 @@ impl App {
         let mut t = self.outgoing_target_of(&server, opts).await;
         use_typed(&mut t, &input.password);
         Ok(probe::run(&TestPlan::single(t), self.lang(), progress, cancel).await)
+    }
+}
+
+impl App {
+    /// Tests account `input` as the form has it ("Postfach prüfen" before saving): its
+    /// incoming server with the form's login, its effective outgoing server as the form's
+    /// company and choice give it; `id` is the account being edited.
+    pub async fn test_account_draft(
+        &self,
+        id: Option<i64>,
+        input: &AccountInput,
+        opts: &AccountTestOptions,
+        progress: Progress<'_>,
+        cancel: &CancellationToken,
+    ) -> Result<TestReport> {
+        super::probe::check_send_to(opts)?;
+        let existing = id.map(|i| self.get_account(i)).transpose()?;
+        let v = input.validate(existing.as_ref())?;
+        if let Some(sid) = v.incoming_server_id {
+            self.get_server(sid)?;
+        }
+        if let Some(sid) = v.outgoing_server_id {
+            self.get_outgoing(sid)?;
+        }
+        if let Some(cid) = v.company_id {
+            self.get_company(cid)?;
+        }
+        let owner = v
+            .owner
+            .ok_or_else(|| Error::field("owner", FieldCode::OwnerRequired))?;
+        let sender = {
+            let db = self.db();
+            crate::store::accounts::effective_sender_name(db.read(), &v.sender_name, owner)?
+        };
+        let outgoing = {
+            let db = self.db();
+            crate::store::accounts::effective_outgoing_of(
+                db.read(),
+                v.outgoing_server_id,
+                v.company_id,
+            )?
+            .server_id
+        };
+        let typed = match &input.password {
+            SecretUpdate::Set(p) => Some(p.expose().to_string()),
+            _ => None,
+        };
+        let lent = existing.as_ref().map(|a| a.password);
+        let a = account_preview(v, owner, sender, existing.as_ref(), &input.password);
+        let password = || match (&typed, id, lent) {
+            (Some(p), _, _) => Ok(Some(p.clone())),
+            (None, Some(i), Some(SecretState::Stored)) => {
+                self.secret_text(self.account_password(i))
+            }
+            _ => Ok(None),
+        };
+        let mut plan = self.account_plan_of(&a, outgoing, &password, opts)?;
+        match id {
+            // An edited account keeps its OAuth connection.
+            Some(i) => self.attach_oauth(&mut plan, i).await?,
+            None => {
+                for t in [plan.incoming.as_mut(), plan.outgoing.as_mut()]
+                    .into_iter()
+                    .flatten()
+                    .filter(|t| t.auth == ProbeAuth::Oauth2)
+                {
+                    t.oauth_failure = Some(OauthFailure::new(
+                        DiagnosisCode::OauthNotConnected,
+                        "",
+                        "a new account is connected with its OAuth provider once it is saved",
+                    ));
+                }
+            }
+        }
+        Ok(probe::run(&plan, self.lang(), progress, cancel).await)
+    }
+}
+
+/// The account a save of `v` would store, the stored one's identity and flags kept. A typed
+/// password counts as stored (the test reads it from the form).
+fn account_preview(
+    v: AccountInput,
+    owner: Owner,
+    effective_sender_name: String,
+    existing: Option<&Account>,
+    password: &SecretUpdate,
+) -> Account {
+    let password = match password {
+        SecretUpdate::Set(_) => SecretState::Stored,
+        other => lent(existing.map(|a| a.password), other),
+    };
+    Account {
+        id: existing.map_or(0, |a| a.id),
+        version: existing.map_or(0, |a| a.version),
+        name: v.name,
+        email: v.email,
+        sender_name: v.sender_name,
+        effective_sender_name,
+        reply_to: v.reply_to,
+        owner,
+        user_ids: v.user_ids,
+        company_id: v.company_id,
+        incoming_server_id: v.incoming_server_id,
+        outgoing_server_id: v.outgoing_server_id,
+        username: v.username,
+        password,
+        mailbox_path: v.mailbox_path,
+        mail_received: existing.is_some_and(|a| a.mail_received),
+        folder_trash: v.folder_trash,
+        folder_junk: v.folder_junk,
+        folder_sent: v.folder_sent,
+        only_subscribed: v.only_subscribed,
+        folders: v.folders,
+        may_send: v.may_send,
+        may_receive: v.may_receive,
+        may_out_of_office: v.may_out_of_office,
+        send_bcc: v.send_bcc,
+        signature: v.signature,
+        auto_fetch: v.auto_fetch,
+        verbose_log: v.verbose_log,
+        oauth_mechanism: v.oauth_mechanism,
+        attachments_group_in_id: v.attachments_group_in_id,
+        attachments_group_out_id: v.attachments_group_out_id,
+        delete_procedure: v.delete_procedure,
+        created_at: String::new(),
+        updated_at: String::new(),
     }
 }
 

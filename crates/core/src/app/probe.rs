@@ -304,7 +304,7 @@ impl App {
     }
 
     /// A keyring read with its error as the message the login step shows.
-    fn secret_text(
+    pub(super) fn secret_text(
         &self,
         r: Result<Option<String>>,
     ) -> std::result::Result<Option<String>, String> {
@@ -352,13 +352,26 @@ impl App {
     /// path and folders, and its effective outgoing server sending as the account.
     pub fn account_plan(&self, id: i64, opts: &AccountTestOptions) -> Result<TestPlan> {
         let a = self.get_account(id)?;
+        let outgoing = self.effective_outgoing(id)?.server_id;
         // Read the account's password at most once (each keyring read is a D-Bus round trip).
-        let account_pw = std::cell::OnceCell::new();
-        let account_pw = || {
-            account_pw
-                .get_or_init(|| self.secret_text(self.account_password(id)))
+        let read = std::cell::OnceCell::new();
+        let password = || {
+            read.get_or_init(|| self.secret_text(self.account_password(id)))
                 .clone()
         };
+        self.account_plan_of(&a, outgoing, &password, opts)
+    }
+
+    /// The plan of an account test for account `a` as stored (or as a draft would store it),
+    /// sending through outgoing server `outgoing`; `password` gives the account's password.
+    pub(super) fn account_plan_of(
+        &self,
+        a: &Account,
+        outgoing: Option<i64>,
+        password: &dyn Fn() -> std::result::Result<Option<String>, String>,
+        opts: &AccountTestOptions,
+    ) -> Result<TestPlan> {
+        let account_pw = || password();
         let login = if a.username.trim().is_empty() {
             a.email.clone()
         } else {
@@ -414,7 +427,7 @@ impl App {
             }
             None => None,
         };
-        let outgoing = match self.effective_outgoing(id)?.server_id {
+        let outgoing = match outgoing {
             Some(sid) => {
                 let s = self.get_outgoing(sid)?;
                 refuse_disabled(&s)?;
@@ -473,15 +486,7 @@ impl App {
         progress: Progress<'_>,
         cancel: &CancellationToken,
     ) -> Result<TestReport> {
-        if let Some(to) = opts.send_to.as_deref().filter(|s| !s.trim().is_empty()) {
-            if let Some(reason) = crate::validate::email_problem(to.trim()) {
-                return Err(Error::Validation(vec![crate::error::FieldIssue::new(
-                    "send_to",
-                    FieldCode::EmailInvalid,
-                )
-                .arg("reason", reason)]));
-            }
-        }
+        check_send_to(opts)?;
         let mut plan = self.account_plan(id, opts)?;
         self.attach_oauth(&mut plan, id).await?;
         let report = probe::run(&plan, self.lang(), progress, cancel).await;
@@ -876,6 +881,20 @@ impl App {
 /// A disabled outgoing server is not in use and is stored without the checks that make it
 /// usable (it may even predate the confirmation of "verification off"): it is not tested,
 /// so its credentials never go to a peer nobody confirmed.
+/// The test mail's recipient, when one is given, must be an address.
+pub(super) fn check_send_to(opts: &AccountTestOptions) -> Result<()> {
+    if let Some(to) = opts.send_to.as_deref().filter(|s| !s.trim().is_empty()) {
+        if let Some(reason) = crate::validate::email_problem(to.trim()) {
+            return Err(Error::Validation(vec![crate::error::FieldIssue::new(
+                "send_to",
+                FieldCode::EmailInvalid,
+            )
+            .arg("reason", reason)]));
+        }
+    }
+    Ok(())
+}
+
 fn refuse_disabled(s: &OutgoingServer) -> Result<()> {
     if !s.enabled {
         return Err(Error::field("enabled", FieldCode::ServerDisabled));

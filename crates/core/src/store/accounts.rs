@@ -262,6 +262,16 @@ pub fn effective_outgoing(conn: &Tx, id: i64) -> Result<EffectiveOutgoing> {
         )
         .optional()?
         .ok_or_else(|| rows::not_found(E, id))?;
+    effective_outgoing_of(conn, own, company)
+}
+
+/// The outgoing server an account with its own choice `own` in company `company` sends
+/// through: its own, else the company's default, else the installation default.
+pub fn effective_outgoing_of(
+    conn: &Tx,
+    own: Option<i64>,
+    company: Option<i64>,
+) -> Result<EffectiveOutgoing> {
     let name = |sid: i64| rows::label(conn, Entity::OutgoingServer, sid);
     if let Some(sid) = own {
         return Ok(EffectiveOutgoing {

@@ -160,6 +160,7 @@ export const COMMANDS = {
   testServer: { command: 'test_server', args: ['id', 'options'], channel: 'onEvent' },
   testOutgoing: { command: 'test_outgoing', args: ['id', 'options'], channel: 'onEvent' },
   testServerDraft: { command: 'test_server_draft', args: ['id', 'input', 'options'], channel: 'onEvent' },
+  testAccountDraft: { command: 'test_account_draft', args: ['id', 'input', 'options'], channel: 'onEvent' },
   testOutgoingDraft: { command: 'test_outgoing_draft', args: ['id', 'input', 'options'], channel: 'onEvent' },
   testAccount: { command: 'test_account', args: ['id', 'options'], channel: 'onEvent' },
   testCalendar: { command: 'test_calendar', args: ['id', 'options'], channel: 'onEvent' },
@@ -614,6 +615,19 @@ export function testServerDraft(
   onEvent: (message: ProbeEvent) => void,
 ): RunningTest<TestReport> {
   return streamed('test_server_draft', { id, input, options }, 'onEvent', onEvent);
+}
+
+/**
+ * Checks an account as the form holds it, unsaved: its incoming server with the form's
+ * login and the outgoing server its company and choice give it (as `test_server_draft`).
+ */
+export function testAccountDraft(
+  id: number | null,
+  input: AccountInput,
+  options: AccountTestOptions,
+  onEvent: (message: ProbeEvent) => void,
+): RunningTest<TestReport> {
+  return streamed('test_account_draft', { id, input, options }, 'onEvent', onEvent);
 }
 
 /** Tests an outgoing server as the form holds it, unsaved (as `test_server_draft`). */

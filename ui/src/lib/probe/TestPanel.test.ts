@@ -458,6 +458,26 @@ describe('account test', () => {
     );
   });
 
+  it('unsaved edits of an account are checked as typed, with the test mail options', async () => {
+    const c = controlledRun<TestReport, ProbeEvent>('acc-2');
+    api.testAccountDraft.mockImplementation(c.impl);
+    const u = await openAccount(CAROL);
+    const email = screen.getByTestId('account-form').querySelector<HTMLInputElement>('[name="email"]')!;
+    await u.clear(email);
+    await u.type(email, 'carol.neu@example.test');
+    expect(await screen.findByTestId('test-draft')).toBeInTheDocument();
+    await u.click(screen.getByLabelText('Rundlauf (an sich selbst senden und Empfang prüfen)'));
+    await u.click(screen.getByTestId('account-test'));
+    expect(api.testAccount).not.toHaveBeenCalled();
+    expect(api.testAccountDraft).toHaveBeenCalledWith(
+      55,
+      expect.objectContaining({ email: 'carol.neu@example.test' }),
+      { extra_roots: [], send_to: null, roundtrip: true, roundtrip_wait_secs: null },
+      expect.any(Function),
+    );
+    expect(api.updateAccount).not.toHaveBeenCalled();
+  });
+
   it('without options: no test mail, no round trip; Enter in the recipient starts the test, not a save', async () => {
     const c = controlledRun<TestReport, ProbeEvent>();
     api.testAccount.mockImplementation(c.impl);

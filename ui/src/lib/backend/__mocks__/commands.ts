@@ -84,6 +84,7 @@ export const importConfig = vi.fn<typeof Real.importConfig>();
 export const testServer = vi.fn<typeof Real.testServer>();
 export const testOutgoing = vi.fn<typeof Real.testOutgoing>();
 export const testServerDraft = vi.fn<typeof Real.testServerDraft>();
+export const testAccountDraft = vi.fn<typeof Real.testAccountDraft>();
 export const testOutgoingDraft = vi.fn<typeof Real.testOutgoingDraft>();
 export const testAccount = vi.fn<typeof Real.testAccount>();
 export const testCalendar = vi.fn<typeof Real.testCalendar>();
