@@ -227,13 +227,25 @@ pub struct TemplatedAdd<F: Args> {
     /// options change what it says.
     #[arg(long)]
     template: Option<String>,
+    /// Test the new record as given first (its steps on stderr); it is saved only when the
+    /// test passes — the window's test before saving.
+    #[arg(long)]
+    test_first: bool,
+    /// With --test-first: also trust these CA certificates (PEM file; repeatable).
+    #[arg(long, value_name = "PATH", requires = "test_first")]
+    ca_file: Vec<std::path::PathBuf>,
     #[command(flatten)]
     f: F,
 }
 
 impl<F: Args> TemplatedAdd<F> {
-    /// The input: `start`, else the template's, else the defaults — then the options.
-    fn build_from<I: Named + TemplateData>(self, app: &App, start: Option<I>) -> R<I>
+    /// The input: `start`, else the template's, else the defaults — then the options; with
+    /// --test-first only when its test passes.
+    fn build_from<I: Named + TemplateData + crate::drafts::DraftTest>(
+        self,
+        app: &App,
+        start: Option<I>,
+    ) -> R<I>
     where
         F: Fill<I>,
     {
@@ -244,11 +256,16 @@ impl<F: Args> TemplatedAdd<F> {
         };
         *input.name() = self.name;
         self.f.fill(app, &mut input)?;
+        if self.test_first {
+            crate::drafts::test_before_save(app, &input, &self.ca_file)?;
+        }
         Ok(input)
     }
 }
 
-impl<I: Named + TemplateData, F: Fill<I>> Build<I> for TemplatedAdd<F> {
+impl<I: Named + TemplateData + crate::drafts::DraftTest, F: Fill<I>> Build<I>
+    for TemplatedAdd<F>
+{
     fn build(self, app: &App) -> R<I> {
         self.build_from(app, None)
     }
@@ -271,7 +288,9 @@ pub trait FromPreset<F>: Sized {
     fn from_preset(p: &Preset, hint: &F) -> Result<Self, Error>;
 }
 
-impl<I: Named + TemplateData + FromPreset<F>, F: Fill<I>> Build<I> for ServerAdd<F> {
+impl<I: Named + TemplateData + FromPreset<F> + crate::drafts::DraftTest, F: Fill<I>> Build<I>
+    for ServerAdd<F>
+{
     fn build(self, app: &App) -> R<I> {
         let start = match &self.preset {
             Some(name) => Some(

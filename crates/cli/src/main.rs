@@ -6,6 +6,7 @@ mod calendar;
 mod common;
 mod crud;
 mod detect;
+mod drafts;
 mod domain;
 mod fmt;
 mod folders;

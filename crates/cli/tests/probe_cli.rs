@@ -358,3 +358,33 @@ fn account_folders_are_read_on_demand_and_subscribe_writes_to_the_server() {
     assert_ne!(o.status.code(), Some(0));
     assert!(!text(&o.stderr).is_empty());
 }
+
+#[test]
+fn add_test_first_saves_only_what_passes_its_test() {
+    let _keyring = support::SecretService::shared();
+    let mail = servers();
+    let (_dir, db, ca) = temp_db_with_ca(&mail.ca_pem);
+    let imaps = mail.ports.imaps.to_string();
+    let add = |name: &str| {
+        format!(
+            "server add --name {name} --host {HOST_GOOD} --port {imaps} --user {} --password-stdin --test-first --ca-file {ca}",
+            ALICE.name
+        )
+    };
+    // A wrong password: the steps on stderr, exit 1, nothing saved, no password printed.
+    let o = mbadmin(&db, &add("Falsch"), "not-the-password");
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o.stderr));
+    let err = text(&o.stderr);
+    assert!(err.contains("--test-first: the test failed (auth.failed)"), "{err}");
+    assert!(err.contains("login"), "the steps are shown: {err}");
+    let o = mbadmin(&db, "--json server list", "");
+    assert_eq!(json(&o), serde_json::json!([]));
+
+    // The right one: tested, then saved.
+    let o = mbadmin(&db, &add("Richtig"), ALICE.password);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    assert!(text(&o.stdout).contains("created: Richtig"), "{}", text(&o.stdout));
+    assert_no_password(&o);
+    let o = mbadmin(&db, "--json server list", "");
+    assert_eq!(json(&o)[0]["name"], "Richtig");
+}
