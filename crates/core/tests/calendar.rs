@@ -17,7 +17,7 @@ mod https_support;
 use caldav_support::{Calendar, TestCaldav};
 use dns_support::{TestDns, Zone};
 use https_support::TestHttps;
-use mailbox_admin_core::app::probe::TestOptions;
+use mailbox_admin_core::app::probe::{TestOptions, TestTargetKind};
 use mailbox_admin_core::diag::{DiagnosisCode, EvidenceKey, FieldCode};
 use mailbox_admin_core::model::*;
 use mailbox_admin_core::probe::{no_progress, CancellationToken, StepKind, StepStatus, TestReport};
@@ -164,6 +164,13 @@ fn a_caldav_calendar_with_its_url_passes_every_step_and_reads_the_sync_range() {
         .iter()
         .any(|l| l.contains("Authorization: Basic <redacted>")));
     assert!(lines.iter().any(|l| l.contains("HTTP 207")));
+    // The run is kept in the account's test history.
+    let runs = app
+        .test_history(TestTargetKind::CalendarAccount, id)
+        .unwrap();
+    assert_eq!(runs.len(), 1);
+    assert!(runs[0].ok);
+    assert_eq!(runs[0].report.steps.len(), 5);
 }
 
 #[test]
@@ -422,4 +429,56 @@ fn the_oauth_provider_of_a_calendar_survives_export_and_import_by_name() {
     let p2 = other.list_oauth_providers("").unwrap()[0].id;
     assert_eq!(c.backend, CalendarBackend::Microsoft365);
     assert_eq!(c.oauth_provider_id, Some(p2));
+}
+
+#[test]
+fn the_history_of_earlier_versions_survives_the_migration_that_admits_calendar_runs() {
+    use mailbox_admin_core::store::migrations::{migrations, MIGRATIONS_SQL};
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("old.db");
+    {
+        let mut conn = rusqlite::Connection::open(&db).unwrap();
+        // Migration 9 fills a search text with the store's SQL function.
+        conn.create_scalar_function(
+            "fold_case",
+            1,
+            rusqlite::functions::FunctionFlags::SQLITE_UTF8,
+            |ctx| Ok(ctx.get::<String>(0)?.to_lowercase()),
+        )
+        .unwrap();
+        migrations(&MIGRATIONS_SQL[..11])
+            .to_latest(&mut conn)
+            .unwrap();
+        conn.execute(
+            "INSERT INTO test_runs (target_kind, target_id, target_uid, started_at, duration_ms, \
+             ok, cancelled, codes, report) VALUES ('account', 7, 'uid-7', '2026-01-01T00:00:00Z', \
+             12, 1, 0, '', '{}')",
+            [],
+        )
+        .unwrap();
+        // Before: a calendar run is refused by the CHECK.
+        assert!(conn
+            .execute(
+                "INSERT INTO test_runs (target_kind, target_id, started_at, duration_ms, ok, \
+                 report) VALUES ('calendar_account', 1, '', 0, 1, '{}')",
+                [],
+            )
+            .is_err());
+    }
+    let (_app, _) = fixtures::app_at(&db, mailbox_admin_core::Lang::En);
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    let kept: (String, String, i64) = conn
+        .query_row(
+            "SELECT target_kind, target_uid, duration_ms FROM test_runs",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .unwrap();
+    assert_eq!(kept, ("account".into(), "uid-7".into(), 12));
+    conn.execute(
+        "INSERT INTO test_runs (target_kind, target_id, started_at, duration_ms, ok, report) \
+         VALUES ('calendar_account', 1, '', 0, 1, '{}')",
+        [],
+    )
+    .unwrap();
 }

@@ -617,6 +617,7 @@ const de = {
   'test.intro.incoming_server': 'Prüft Namensauflösung, Verbindung, TLS, Begrüßung und – mit dem hinterlegten Benutzernamen – die Zugangsdaten und Ordner.',
   'test.intro.outgoing_server': 'Prüft Namensauflösung, Verbindung, TLS, EHLO, die Zugangsdaten und ob der Server den Absender annimmt.',
   'test.intro.account': 'Prüft Posteingangs- und Postausgangsserver mit den Zugangsdaten dieses Kontos, Mailbox-Pfad und Sonderordner.',
+  'test.intro.calendar_account': 'Prüft das gespeicherte Kalender-Konto: CalDAV-Adresse oder Microsoft-365-Kalender, den eingetragenen Kalender und das Lesen der Termine.',
   'test.save_first': 'Zum Testen zuerst speichern – getestet werden die gespeicherten Einstellungen.',
   'test.dirty': 'Ungespeicherte Änderungen: Der Test verwendet die zuletzt gespeicherten Einstellungen.',
   'test.draft':
@@ -1654,6 +1655,7 @@ const en: Messages = {
   'test.intro.incoming_server': 'Checks name lookup, connection, TLS, greeting and – with the stored user name – the credentials and folders.',
   'test.intro.outgoing_server': 'Checks name lookup, connection, TLS, EHLO, the credentials and whether the server accepts the sender.',
   'test.intro.account': 'Checks the incoming and outgoing server with this account\'s credentials, the mailbox path and the special folders.',
+  'test.intro.calendar_account': 'Checks the stored calendar account: the CalDAV URL or the Microsoft 365 calendar, the calendar entered and reading the events.',
   'test.save_first': 'Save first to test – the test uses the saved settings.',
   'test.dirty': 'Unsaved changes: the test uses the settings saved last.',
   'test.draft':

@@ -1,7 +1,7 @@
 //! Outlook / calendar accounts, their password in the keyring, and their connection test
 //! (CalDAV: `probe::caldav`).
 
-use super::probe::TestOptions;
+use super::probe::{TestOptions, TestTargetKind};
 use super::records::{nobody, refs, tx};
 use super::{App, Removed};
 use crate::diag::FieldCode;
@@ -138,12 +138,15 @@ impl App {
         cancel: &CancellationToken,
     ) -> Result<TestReport> {
         let c = self.get_calendar(id)?;
-        if c.backend == CalendarBackend::Microsoft365 {
+        let report = if c.backend == CalendarBackend::Microsoft365 {
             let t = self.graph_calendar_target(&c, opts).await?;
-            return Ok(probe::graph_calendar::run(&t, self.lang(), progress, cancel).await);
-        }
-        let t = self.calendar_target(id, opts)?;
-        Ok(probe::caldav::run(&t, self.lang(), progress, cancel).await)
+            probe::graph_calendar::run(&t, self.lang(), progress, cancel).await
+        } else {
+            let t = self.calendar_target(id, opts)?;
+            probe::caldav::run(&t, self.lang(), progress, cancel).await
+        };
+        self.record_test(TestTargetKind::CalendarAccount, id, &report)?;
+        Ok(report)
     }
 
     /// The Graph test of a Microsoft 365 calendar account: the employee's mailbox (the

@@ -235,7 +235,7 @@ impl App {
                 (Entity::OutgoingServer, sid)
             }
             // A calendar account's server has no stored TLS settings to pin in.
-            (TestTargetKind::Account, Role::Calendar) => {
+            (TestTargetKind::Account, Role::Calendar) | (TestTargetKind::CalendarAccount, _) => {
                 return Err(Error::field("role", FieldCode::MissingRef))
             }
         };

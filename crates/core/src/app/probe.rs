@@ -38,6 +38,7 @@ pub enum TestTargetKind {
     IncomingServer,
     OutgoingServer,
     Account,
+    CalendarAccount,
 }
 
 impl TestTargetKind {
@@ -46,6 +47,7 @@ impl TestTargetKind {
             TestTargetKind::IncomingServer => "incoming_server",
             TestTargetKind::OutgoingServer => "outgoing_server",
             TestTargetKind::Account => "account",
+            TestTargetKind::CalendarAccount => "calendar_account",
         }
     }
 
@@ -55,6 +57,7 @@ impl TestTargetKind {
             TestTargetKind::IncomingServer => Entity::IncomingServer,
             TestTargetKind::OutgoingServer => Entity::OutgoingServer,
             TestTargetKind::Account => Entity::Account,
+            TestTargetKind::CalendarAccount => Entity::CalendarAccount,
         }
     }
 }

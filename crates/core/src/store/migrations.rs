@@ -467,6 +467,42 @@ ALTER TABLE outgoing_servers ADD COLUMN send_via_app_server INTEGER NOT NULL DEF
 ALTER TABLE calendar_accounts ADD COLUMN oauth_provider_id INTEGER
     REFERENCES oauth_providers(id) ON DELETE RESTRICT;
 "#,
+    // 12: calendar accounts are tested too, and their runs are kept in the test history (a
+    // CHECK cannot be altered in SQLite: the table is rebuilt with the same rows).
+    r#"
+CREATE TABLE test_runs_new (
+    id          INTEGER PRIMARY KEY,
+    target_kind TEXT    NOT NULL CHECK (target_kind IN
+        ('incoming_server','outgoing_server','account','calendar_account')),
+    target_id   INTEGER NOT NULL,
+    started_at  TEXT    NOT NULL,
+    duration_ms INTEGER NOT NULL,
+    ok          INTEGER NOT NULL CHECK (ok IN (0,1)),
+    cancelled   INTEGER NOT NULL DEFAULT 0 CHECK (cancelled IN (0,1)),
+    codes       TEXT    NOT NULL DEFAULT '',
+    report      TEXT    NOT NULL,
+    target_uid  TEXT    NOT NULL DEFAULT ''
+) STRICT;
+INSERT INTO test_runs_new (id, target_kind, target_id, started_at, duration_ms, ok, cancelled,
+    codes, report, target_uid)
+    SELECT id, target_kind, target_id, started_at, duration_ms, ok, cancelled, codes, report,
+        target_uid FROM test_runs;
+DROP TABLE test_runs;
+ALTER TABLE test_runs_new RENAME TO test_runs;
+CREATE INDEX test_runs_target ON test_runs(target_uid, id);
+"#,
+    // 13: "Nur speichern, wenn der Verbindungstest besteht" — the window's forms and the CLI's
+    // `add` test a new or edited server or account before saving it (save_only_tested).
+    r#"
+ALTER TABLE general_settings ADD COLUMN save_only_tested INTEGER NOT NULL DEFAULT 0
+    CHECK (save_only_tested IN (0,1));
+"#,
+    // 14: an incoming server that asks for a TLS client certificate gets one from the
+    // certificate store, like an outgoing server (issue 12).
+    r#"
+ALTER TABLE incoming_servers ADD COLUMN client_certificate_id INTEGER
+    REFERENCES certificates(id) ON DELETE RESTRICT;
+"#,
 ];
 
 pub fn migrations<'a>(list: &[&'a str]) -> Migrations<'a> {

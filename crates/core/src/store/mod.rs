@@ -4,7 +4,8 @@
 pub mod accounts;
 pub mod calendar;
 pub mod certs;
-mod migrations;
+/// Public for the tests that build a database of an earlier version.
+pub mod migrations;
 pub mod mobile;
 pub mod oauth;
 pub mod outgoing;

@@ -729,7 +729,7 @@ export type TestOptions = {
  */
 extra_roots: Array<string>, };
 
-export type TestTargetKind = "incoming_server" | "outgoing_server" | "account";
+export type TestTargetKind = "incoming_server" | "outgoing_server" | "account" | "calendar_account";
 
 export type TestRun = { id: number, target_kind: TestTargetKind, target_id: number, started_at: string, duration_ms: number, ok: boolean, cancelled: boolean, codes: Array<DiagnosisCode>, report: TestReport, };
 

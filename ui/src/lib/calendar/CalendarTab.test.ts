@@ -14,6 +14,7 @@ import {
   oauthProvider,
   probeReport,
   step,
+  testRun,
 } from '../../test/fixtures';
 import type { CalendarInput, ProbeEvent, TestReport } from '$lib/backend';
 import { tabDriver } from '../../test/tabs';
@@ -177,6 +178,8 @@ describe('calendar test', () => {
     const c = controlledRun<TestReport, ProbeEvent>('cal-1');
     api.testCalendar.mockImplementation(c.impl);
     const u = await openStored(ANNA);
+    await waitFor(() => expect(api.testHistory).toHaveBeenCalledWith('calendar_account', 12));
+    expect(screen.queryByTestId('test-last')).toBeNull();
     await u.click(screen.getByTestId('calendar-test'));
     expect(api.testCalendar).toHaveBeenCalledWith(12, { extra_roots: [] }, expect.any(Function));
     c.emit({ index: 0, step: step({ role: 'calendar', kind: 'principal', status: 'running' }) });
@@ -216,6 +219,16 @@ describe('calendar test', () => {
     expect(failed).toHaveTextContent('Vorhandene Kalender');
     expect(failed).toHaveTextContent('Arbeit (arbeit), Privat (privat)');
     expect(screen.queryByTestId('test-cancel')).toBeNull();
+  });
+
+  it('shows the newest stored run of the account', async () => {
+    api.testHistory.mockResolvedValue([
+      testRun({ target_kind: 'calendar_account', target_id: 12, report: probeReport({ ok: false, codes: ['caldav.auth_failed'] }) }),
+    ]);
+    await openStored(ANNA);
+    const last = await screen.findByTestId('test-last');
+    expect(last).toHaveAttribute('data-ok', 'false');
+    expect(api.testHistory).toHaveBeenCalledWith('calendar_account', 12);
   });
 
   it('a Microsoft 365 account is tested too (through Graph)', async () => {
