@@ -1,10 +1,13 @@
 //! One canary per kind of credential — server password, outgoing password, OAuth client
-//! secret, refresh token, certificate passphrase, export passphrase — through everything a
+//! secret, refresh token, certificate passphrase, export passphrase, calendar (CalDAV)
+//! password — through everything a
 //! consultant does with them in `mbadmin` (save, test, connect, export, history), then
 //! searched in every file the database directory holds (database, WAL, shared memory,
 //! backups, the export) and in everything `mbadmin` printed. Hits are counted per place and
 //! printed; there must be none.
 
+#[path = "../../core/tests/support/caldav.rs"]
+mod caldav_support;
 #[path = "../../core/tests/support/servers.rs"]
 mod servers;
 #[path = "../../core/tests/support/mod.rs"]
@@ -24,6 +27,7 @@ const OUTGOING_PW: &str = "Canary-Outgoing-2b8";
 const CLIENT_SECRET: &str = "Canary-ClientSecret-3c9";
 const P12_PASS: &str = "Canary-P12-4d0";
 const EXPORT_PASS: &str = "Canary-Export-5e1";
+const CALENDAR_PW: &str = "Canary-Calendar-6f2";
 
 struct Session<'a> {
     db: &'a Path,
@@ -59,6 +63,8 @@ fn forms(secret: &str, user: &str) -> Vec<String> {
         secret.to_string(),
         b64(secret.to_string()),
         b64(format!("\0{user}\0{secret}")),
+        // HTTP Basic (CalDAV).
+        b64(format!("{user}:{secret}")),
         url_encoded(secret),
     ]
 }
@@ -185,6 +191,34 @@ fn no_credential_of_any_kind_is_in_a_file_or_in_what_mbadmin_printed() {
     );
     assert!(refresh.len() > 16);
 
+    // A CalDAV calendar account whose password (the canary) Radicale refuses, tested: the run
+    // with its transcript is in the history and in the export.
+    let cal = caldav_support::TestCaldav::start(
+        "127.0.0.1",
+        &["cal.firma.test"],
+        &[("anna", "other-Pw-1")],
+        &[],
+    );
+    let cal_ca = dir.path().join("cal-ca.pem");
+    std::fs::write(&cal_ca, &cal.ca_pem).unwrap();
+    s.ok("employee add --name 'Anna Becker'", "");
+    s.ok(
+        &format!(
+            "calendar add --name Anna --employee 'Anna Becker' --backend caldav --caldav-url {} --user anna --password-stdin",
+            cal.url("/anna/")
+        ),
+        CALENDAR_PW,
+    );
+    let tested = s.run(
+        &format!("--json test calendar Anna --ca-file {}", cal_ca.display()),
+        "",
+    );
+    assert!(
+        text(&tested.stdout).contains("caldav.auth_failed"),
+        "{}",
+        text(&tested.stdout)
+    );
+
     // A certificate with a passphrase, and an export with the secrets.
     let p12 = dir.path().join("id.p12");
     let (key, crt) = (dir.path().join("id.key"), dir.path().join("id.crt"));
@@ -239,6 +273,7 @@ fn no_credential_of_any_kind_is_in_a_file_or_in_what_mbadmin_printed() {
         ("refresh token", refresh.as_str(), ""),
         ("certificate passphrase", P12_PASS, ""),
         ("export passphrase", EXPORT_PASS, ""),
+        ("calendar password", CALENDAR_PW, "anna"),
     ];
     let mut places: Vec<(String, Vec<u8>)> = support::files_below(dir.path())
         .into_iter()
