@@ -282,6 +282,12 @@ impl App {
         }
     }
 
+    /// The TLS client certificate of an incoming server, presented when the server asks for
+    /// one in the handshake (IMAP, POP3, IMAP download alike).
+    fn attach_incoming_client_certificate(&self, t: &mut ProbeTarget, s: &IncomingServer) {
+        t.tls.client_cert = s.client_certificate_id.map(|c| self.stored_identity(c));
+    }
+
     /// Fills `t.password` from the keyring (or says why it cannot), unless no login is used.
     fn attach_password(
         &self,
@@ -330,6 +336,14 @@ impl App {
         Ok(report)
     }
 
+    /// Sending through Graph talks to Graph's host, not the server's SMTP host: the CAs
+    /// trusted for that host (a company CA of a TLS-inspecting proxy, say) are the ones used.
+    fn trust_graph_host(&self, t: &mut ProbeTarget, opts: &TestOptions) {
+        if t.protocol == ProbeProtocol::Graph {
+            t.tls.extra_roots = self.with_roots(opts, &t.host).extra_roots;
+        }
+    }
+
     /// The probe target of outgoing server `s` as stored (or as a draft would store it): the
     /// trusted roots, the DNS layer, S/MIME, its stored password, an app-only OAuth token.
     pub(super) async fn outgoing_target_of(
@@ -339,6 +353,7 @@ impl App {
     ) -> ProbeTarget {
         let id = s.id;
         let mut t = outgoing_target(s, &self.with_roots(opts, &s.host));
+        self.trust_graph_host(&mut t, opts);
         t.dns = self.custom_dns();
         t.smime = self.smime_settings(s);
         self.attach_client_certificate(&mut t, s);
@@ -435,6 +450,7 @@ impl App {
                 let s = self.get_outgoing(sid)?;
                 refuse_disabled(&s)?;
                 let mut t = outgoing_target(&s, &self.with_roots(&opts.base, &s.host));
+                self.trust_graph_host(&mut t, &opts.base);
                 t.sender = a.email.clone();
                 t.smime = self.smime_settings(&s);
                 self.attach_client_certificate(&mut t, &s);
@@ -952,5 +968,65 @@ mod tests {
             assert!(e.message.contains("stopped unexpectedly"), "{}", e.message);
             assert!(pending.is_empty());
         });
+    }
+}
+
+#[cfg(test)]
+mod graph_trust_tests {
+    use super::*;
+    use crate::model::{CertImport, OutgoingInput};
+    use crate::store::Store;
+    use base64::Engine;
+
+    fn ca_pem() -> String {
+        let mut p = rcgen::CertificateParams::new(Vec::<String>::new()).unwrap();
+        p.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
+        p.distinguished_name
+            .push(rcgen::DnType::CommonName, "Proxy CA");
+        let key = rcgen::KeyPair::generate().unwrap();
+        p.self_signed(&key).unwrap().pem()
+    }
+
+    #[tokio::test]
+    async fn graph_sending_trusts_the_cas_of_the_graph_host_not_of_the_smtp_host() {
+        let app = App::new(
+            Store::open_in_memory().unwrap(),
+            crate::secrets::mock(),
+            crate::i18n::Lang::En,
+        );
+        let ca = ca_pem();
+        app.import_certificate(&CertImport {
+            name: "Proxy CA".into(),
+            data_base64: base64::engine::general_purpose::STANDARD.encode(&ca),
+            trust_root: true,
+            // graph.microsoft.com, or the host of MAILBOX_ADMIN_GRAPH_URL where one is set.
+            trust_hosts: vec![crate::graph::host_of(&crate::graph::base_url().unwrap())],
+            ..Default::default()
+        })
+        .unwrap();
+        let base = OutgoingInput {
+            name: "M365".into(),
+            kind: OutgoingKind::Microsoft365,
+            host: crate::model::M365_SMTP_HOST.into(),
+            auth_method: SmtpAuth::Oauth2,
+            ..Default::default()
+        };
+        let graph = OutgoingInput {
+            name: "M365 Graph".into(),
+            m365_send_via: M365SendVia::Graph,
+            ..base.clone()
+        };
+        let opts = TestOptions::default();
+        for (input, trusted) in [(graph, true), (base, false)] {
+            let s = app.create_outgoing(&input).unwrap().item;
+            let t = app.outgoing_target_of(&s, &opts).await;
+            assert_eq!(
+                t.tls.extra_roots.contains(&ca),
+                trusted,
+                "{} {}",
+                s.name,
+                t.host
+            );
+        }
     }
 }
