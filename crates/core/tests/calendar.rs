@@ -2,8 +2,10 @@
 //! loopback (`support/caldav.rs`): green with the URL of the principal, through
 //! `/.well-known/caldav` from only a host, and through DNS SRV `_caldavs._tcp` (dnsmasq);
 //! a wrong password, a calendar that does not exist (the existing ones as evidence), a URL
-//! that is no CalDAV server (nginx); an Outlook account is refused as a field error; the
-//! password never shows in the report.
+//! that is no CalDAV server (nginx), a certificate from an unknown CA, a server that never
+//! answers (a timeout, not a hang); an Outlook account is refused as a field error; the
+//! password never shows in the report. Also: Microsoft 365 accounts name an OAuth provider,
+//! and the runs are kept in the test history (across the migration that admits them).
 
 #[path = "support/caldav.rs"]
 mod caldav_support;
@@ -481,4 +483,61 @@ fn the_history_of_earlier_versions_survives_the_migration_that_admits_calendar_r
         [],
     )
     .unwrap();
+}
+
+#[test]
+fn a_certificate_from_an_unknown_ca_is_a_tls_diagnosis_with_the_certificate() {
+    let cal = radicale();
+    let (_dir, app) = fixtures::tmp_app();
+    let id = calendar_account(&app, &cal.url("/anna/"), "arbeit", ANNA_PW);
+    // The test CA is not trusted here.
+    let r = rt()
+        .block_on(app.test_calendar(
+            id,
+            &TestOptions::default(),
+            &no_progress,
+            &CancellationToken::new(),
+        ))
+        .unwrap();
+    assert_eq!(r.codes, vec![DiagnosisCode::TlsUntrustedIssuer], "{r:#?}");
+    let d = step(&r, StepKind::Principal).diagnosis.clone().unwrap();
+    assert!(
+        d.evidence
+            .iter()
+            .any(|e| e.key == EvidenceKey::Issuer && e.value.contains("CalDAV Test CA")),
+        "{d:#?}"
+    );
+    assert!(!serde_json::to_string(&r).unwrap().contains(ANNA_PW));
+}
+
+#[test]
+fn a_server_that_never_answers_ends_with_a_timeout_not_a_hang() {
+    use mailbox_admin_core::probe::caldav::{self, CaldavTarget};
+    // Accepts connections and says nothing.
+    let silent = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = silent.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        let mut held = Vec::new();
+        for c in silent.incoming() {
+            held.push(c);
+        }
+    });
+    let mut t = CaldavTarget::new(&format!("https://127.0.0.1:{port}/anna/"));
+    t.user = "anna".into();
+    t.password = Some(mailbox_admin_core::probe::Secret::new(ANNA_PW.to_string()));
+    t.timeout = std::time::Duration::from_secs(1);
+    let started = std::time::Instant::now();
+    let r = rt().block_on(caldav::run(
+        &t,
+        mailbox_admin_core::Lang::En,
+        &no_progress,
+        &CancellationToken::new(),
+    ));
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(4),
+        "{:?}",
+        started.elapsed()
+    );
+    assert_eq!(r.codes, vec![DiagnosisCode::NetTimeout], "{r:#?}");
+    assert_eq!(step(&r, StepKind::Principal).status, StepStatus::Failed);
 }
