@@ -2,7 +2,8 @@
 // on loopback with a certificate from a CA made here (the app trusts it through
 // MAILBOX_ADMIN_EXTRA_CA), a calendar account made by `mbadmin` (its password in the test
 // keyring), then "Verbindung testen" on the Calendar tab: every CalDAV step green, the
-// calendar and the events in the sync range read (screenshot calendar-test-green.png).
+// calendar and the events in the sync range read, the run in the history ("Letzter Test")
+// (screenshot calendar-test-green.png).
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync, spawn } from "node:child_process";
@@ -130,9 +131,11 @@ test("a CalDAV calendar account tests green in the window", async () => {
     await new Promise((r) => setTimeout(r, 1500));
     const shown = await page(
       s,
-      "return { running: !!document.querySelector('[data-testid=\"test-running\"]'), ok: document.querySelector('[data-testid=\"test-result\"]')?.dataset.ok };",
+      "return { running: !!document.querySelector('[data-testid=\"test-running\"]'), ok: document.querySelector('[data-testid=\"test-result\"]')?.dataset.ok," +
+        " last: document.querySelector('[data-testid=\"test-last\"]')?.dataset.ok };",
     );
-    assert.deepEqual(shown, { running: false, ok: "true" });
+    // The run is in the history: the last test is shown next to the button.
+    assert.deepEqual(shown, { running: false, ok: "true", last: "true" });
     await shot(s, "calendar-test-green.png");
   } finally {
     await s.quit();
