@@ -205,6 +205,7 @@ export function calendar(overrides: Partial<CalendarAccount> = {}): CalendarAcco
     caldav_url: '',
     username: '',
     password: 'none',
+    oauth_provider_id: null,
     sync_days_back: 30,
     sync_days_ahead: 365,
     ...STAMP,
