@@ -539,8 +539,7 @@ async fn roundtrip_step(
             (_, super::DeleteProcedure::MarkDeleted) => "roundtrip_marked",
         };
         if found {
-            Ok(Done::new((), key)
-                .arg("secs", decimal(lang, started.elapsed().as_secs_f32())))
+            Ok(Done::new((), key).arg("secs", decimal(lang, started.elapsed().as_secs_f32())))
         } else {
             Err(Failure::new(DiagnosisCode::RoundtripNotReceived)
                 .with(EvidenceKey::Address, address)
