@@ -541,3 +541,51 @@ fn a_server_that_never_answers_ends_with_a_timeout_not_a_hang() {
     assert_eq!(r.codes, vec![DiagnosisCode::NetTimeout], "{r:#?}");
     assert_eq!(step(&r, StepKind::Principal).status, StepStatus::Failed);
 }
+
+#[test]
+fn a_new_caldav_account_is_tested_as_typed_before_it_is_saved() {
+    let cal = radicale();
+    let (_dir, app) = fixtures::tmp_app();
+    let employee = app
+        .create_employee(&EmployeeInput {
+            name: "Anna Becker".into(),
+            ..Default::default()
+        })
+        .unwrap()
+        .id;
+    let draft = |password: &str| CalendarInput {
+        name: "Anna Kalender".into(),
+        employee_id: Some(employee),
+        backend: CalendarBackend::Caldav,
+        calendar_name: "arbeit".into(),
+        caldav_url: cal.url("/anna/"),
+        username: "anna".into(),
+        password: SecretUpdate::set(password),
+        ..Default::default()
+    };
+    let opts = TestOptions {
+        extra_roots: vec![cal.ca_pem.clone()],
+    };
+    let run = |input: &CalendarInput| {
+        rt().block_on(app.test_calendar_draft(
+            None,
+            input,
+            &opts,
+            &no_progress,
+            &CancellationToken::new(),
+        ))
+    };
+    let green = run(&draft(ANNA_PW)).unwrap();
+    assert!(green.ok, "{:#?}", green.codes);
+    assert!(!serde_json::to_string(&green).unwrap().contains("Canary-Kalender"));
+    let red = run(&draft("wrong-Pw-1")).unwrap();
+    assert_eq!(red.codes, vec![DiagnosisCode::CaldavAuthFailed]);
+    // Nothing saved; a bad URL is a field error before any request.
+    assert!(app.list_calendars("").unwrap().is_empty());
+    let mut bad = draft(ANNA_PW);
+    bad.caldav_url = "kalender.firma.test".into();
+    match run(&bad) {
+        Err(Error::Validation(issues)) => assert_eq!(issues[0].field, "caldav_url"),
+        other => panic!("expected a field error, got {other:?}"),
+    }
+}

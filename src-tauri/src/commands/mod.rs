@@ -206,6 +206,10 @@ commands! {
     test_account_draft(id: Option<i64>, input: AccountInput, run: String,
         options: AccountTestOptions, on_event: Events<ProbeEvent>) -> TestReport =
         |cx| cx.test_account_draft(id, &input, &options, &on_event.each(), &cx.run(&run)).await;
+    /// Tests a calendar account as the form holds it, unsaved (as `test_server_draft`).
+    test_calendar_draft(id: Option<i64>, input: CalendarInput, run: String, options: TestOptions,
+        on_event: Events<ProbeEvent>) -> TestReport =
+        |cx| cx.test_calendar_draft(id, &input, &options, &on_event.each(), &cx.run(&run)).await;
     /// Tests an outgoing server as the form holds it, unsaved (as `test_server_draft`).
     test_outgoing_draft(id: Option<i64>, input: OutgoingInput, run: String, options: TestOptions,
         on_event: Events<ProbeEvent>) -> TestReport =

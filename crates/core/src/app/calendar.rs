@@ -96,7 +96,17 @@ impl App {
     /// The test target of stored calendar account `id` (with its password from the
     /// keyring, or why there is none). Only CalDAV accounts can be tested from here.
     pub fn calendar_target(&self, id: i64, opts: &TestOptions) -> Result<CaldavTarget> {
-        let c = self.get_calendar(id)?;
+        self.calendar_target_of(&self.get_calendar(id)?, opts)
+    }
+
+    /// The CalDAV target of calendar account `c` as stored (or as a draft would store it),
+    /// with its stored password.
+    pub(super) fn calendar_target_of(
+        &self,
+        c: &CalendarAccount,
+        opts: &TestOptions,
+    ) -> Result<CaldavTarget> {
+        let id = c.id;
         if c.backend != CalendarBackend::Caldav {
             return Err(Error::field("backend", FieldCode::CalendarNotTestable));
         }
@@ -138,15 +148,34 @@ impl App {
         cancel: &CancellationToken,
     ) -> Result<TestReport> {
         let c = self.get_calendar(id)?;
-        let report = if c.backend == CalendarBackend::Microsoft365 {
-            let t = self.graph_calendar_target(&c, opts).await?;
-            probe::graph_calendar::run(&t, self.lang(), progress, cancel).await
-        } else {
-            let t = self.calendar_target(id, opts)?;
-            probe::caldav::run(&t, self.lang(), progress, cancel).await
-        };
+        let report = self
+            .run_calendar_test(&c, None, opts, progress, cancel)
+            .await?;
         self.record_test(TestTargetKind::CalendarAccount, id, &report)?;
         Ok(report)
+    }
+
+    /// The test of calendar account `c` (stored, or a draft's preview); `typed` is a
+    /// password typed into the form, used for this test only.
+    pub(super) async fn run_calendar_test(
+        &self,
+        c: &CalendarAccount,
+        typed: Option<&Secret>,
+        opts: &TestOptions,
+        progress: Progress<'_>,
+        cancel: &CancellationToken,
+    ) -> Result<TestReport> {
+        Ok(if c.backend == CalendarBackend::Microsoft365 {
+            let t = self.graph_calendar_target(c, opts).await?;
+            probe::graph_calendar::run(&t, self.lang(), progress, cancel).await
+        } else {
+            let mut t = self.calendar_target_of(c, opts)?;
+            if let Some(p) = typed.filter(|_| !t.user.trim().is_empty()) {
+                t.password = Some(p.clone());
+                t.password_error = None;
+            }
+            probe::caldav::run(&t, self.lang(), progress, cancel).await
+        })
     }
 
     /// The Graph test of a Microsoft 365 calendar account: the employee's mailbox (the

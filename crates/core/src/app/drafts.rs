@@ -10,8 +10,8 @@ use crate::diag::{DiagnosisCode, FieldCode};
 use crate::error::Error;
 use crate::error::Result;
 use crate::model::{
-    Account, AccountInput, IncomingServer, OutgoingFields, OutgoingInput, OutgoingServer, Owner,
-    SecretState, SecretUpdate, ServerFields, ServerInput,
+    Account, AccountInput, CalendarAccount, CalendarInput, IncomingServer, OutgoingFields,
+    OutgoingInput, OutgoingServer, Owner, SecretState, SecretUpdate, ServerFields, ServerInput,
 };
 use crate::oauth::OauthFailure;
 use crate::probe::{
@@ -200,6 +200,51 @@ fn account_preview(
         delete_procedure: v.delete_procedure,
         created_at: String::new(),
         updated_at: String::new(),
+    }
+}
+
+impl App {
+    /// Tests calendar account `input` as the form has it; `id` is the account being edited.
+    pub async fn test_calendar_draft(
+        &self,
+        id: Option<i64>,
+        input: &CalendarInput,
+        opts: &TestOptions,
+        progress: Progress<'_>,
+        cancel: &CancellationToken,
+    ) -> Result<TestReport> {
+        let existing = id.map(|i| self.get_calendar(i)).transpose()?;
+        let v = input.validate()?;
+        let employee_id = v
+            .employee_id
+            .ok_or_else(|| Error::field("employee_id", FieldCode::Required))?;
+        self.get_employee(employee_id)?;
+        if let Some(p) = v.oauth_provider_id {
+            self.get_oauth_provider(p)?;
+        }
+        let typed = match &input.password {
+            SecretUpdate::Set(p) => Some(p.clone()),
+            _ => None,
+        };
+        let c = CalendarAccount {
+            id: existing.as_ref().map_or(0, |c| c.id),
+            version: existing.as_ref().map_or(0, |c| c.version),
+            name: v.name,
+            employee_id,
+            backend: v.backend,
+            outlook_profile: v.outlook_profile,
+            calendar_name: v.calendar_name,
+            caldav_url: v.caldav_url,
+            username: v.username,
+            password: lent(existing.as_ref().map(|c| c.password), &v.password),
+            oauth_provider_id: v.oauth_provider_id,
+            sync_days_back: v.sync_days_back as u32,
+            sync_days_ahead: v.sync_days_ahead as u32,
+            created_at: String::new(),
+            updated_at: String::new(),
+        };
+        self.run_calendar_test(&c, typed.as_ref(), opts, progress, cancel)
+            .await
     }
 }
 

@@ -161,6 +161,7 @@ export const COMMANDS = {
   testOutgoing: { command: 'test_outgoing', args: ['id', 'options'], channel: 'onEvent' },
   testServerDraft: { command: 'test_server_draft', args: ['id', 'input', 'options'], channel: 'onEvent' },
   testAccountDraft: { command: 'test_account_draft', args: ['id', 'input', 'options'], channel: 'onEvent' },
+  testCalendarDraft: { command: 'test_calendar_draft', args: ['id', 'input', 'options'], channel: 'onEvent' },
   testOutgoingDraft: { command: 'test_outgoing_draft', args: ['id', 'input', 'options'], channel: 'onEvent' },
   testAccount: { command: 'test_account', args: ['id', 'options'], channel: 'onEvent' },
   testCalendar: { command: 'test_calendar', args: ['id', 'options'], channel: 'onEvent' },
@@ -628,6 +629,16 @@ export function testAccountDraft(
   onEvent: (message: ProbeEvent) => void,
 ): RunningTest<TestReport> {
   return streamed('test_account_draft', { id, input, options }, 'onEvent', onEvent);
+}
+
+/** Tests a calendar account as the form holds it, unsaved (as `test_server_draft`). */
+export function testCalendarDraft(
+  id: number | null,
+  input: CalendarInput,
+  options: TestOptions,
+  onEvent: (message: ProbeEvent) => void,
+): RunningTest<TestReport> {
+  return streamed('test_calendar_draft', { id, input, options }, 'onEvent', onEvent);
 }
 
 /** Tests an outgoing server as the form holds it, unsaved (as `test_server_draft`). */

@@ -240,13 +240,37 @@ describe('calendar test', () => {
     expect(api.testCalendar).toHaveBeenCalledWith(14, { extra_roots: [] }, expect.any(Function));
   });
 
-  it('an Outlook account and a new one cannot be tested', async () => {
+  it('an Outlook account cannot be tested; a new CalDAV account is tested as typed, before it is saved', async () => {
     const u = await openStored(calendar({ id: 13, name: 'Outlook Eva', backend: 'outlook', outlook_profile: 'Outlook' }));
     expect(screen.getByTestId('calendar-test')).toBeDisabled();
     expect(screen.getByTestId('calendar-test-not-caldav')).toHaveTextContent('Outlook-Profil');
     await u.click(screen.getByTestId('calendar-new'));
-    expect(await screen.findByTestId('test-save-first')).toBeInTheDocument();
+    // A new account starts as an Outlook profile: nothing to test yet.
+    expect(await screen.findByTestId('calendar-test-not-caldav')).toBeInTheDocument();
     expect(screen.getByTestId('calendar-test')).toBeDisabled();
+    const c = controlledRun<TestReport, ProbeEvent>('cal-draft');
+    api.testCalendarDraft.mockImplementation(c.impl);
+    await fill(u, {
+      name: 'Eva Kalender',
+      employee_id: 'Eva Extern (P-17)',
+      backend: 'caldav',
+      caldav_url: 'https://dav.example.com/eva/',
+      username: 'eva',
+      password: 'pw-neu',
+    });
+    expect(screen.getByTestId('test-draft')).toBeInTheDocument();
+    await u.click(screen.getByTestId('calendar-test'));
+    expect(api.testCalendarDraft).toHaveBeenCalledWith(
+      null,
+      expect.objectContaining({
+        backend: 'caldav',
+        caldav_url: 'https://dav.example.com/eva/',
+        password: { action: 'set', value: 'pw-neu' },
+      }),
+      { extra_roots: [] },
+      expect.any(Function),
+    );
     expect(api.testCalendar).not.toHaveBeenCalled();
+    expect(api.createCalendar).not.toHaveBeenCalled();
   });
 });

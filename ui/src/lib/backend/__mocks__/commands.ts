@@ -85,6 +85,7 @@ export const testServer = vi.fn<typeof Real.testServer>();
 export const testOutgoing = vi.fn<typeof Real.testOutgoing>();
 export const testServerDraft = vi.fn<typeof Real.testServerDraft>();
 export const testAccountDraft = vi.fn<typeof Real.testAccountDraft>();
+export const testCalendarDraft = vi.fn<typeof Real.testCalendarDraft>();
 export const testOutgoingDraft = vi.fn<typeof Real.testOutgoingDraft>();
 export const testAccount = vi.fn<typeof Real.testAccount>();
 export const testCalendar = vi.fn<typeof Real.testCalendar>();
