@@ -228,7 +228,8 @@ pub struct TemplatedAdd<F: Args> {
     #[arg(long)]
     template: Option<String>,
     /// Test the new record as given first (its steps on stderr); it is saved only when the
-    /// test passes — the window's test before saving.
+    /// test passes — the window's test before saving. Always so while the setting
+    /// `save_only_tested` is on (`mbadmin settings set --save-only-tested true`).
     #[arg(long)]
     test_first: bool,
     /// With --test-first: also trust these CA certificates (PEM file; repeatable).
@@ -256,8 +257,8 @@ impl<F: Args> TemplatedAdd<F> {
         };
         *input.name() = self.name;
         self.f.fill(app, &mut input)?;
-        if self.test_first {
-            crate::drafts::test_before_save(app, &input, &self.ca_file)?;
+        if self.test_first || crate::drafts::save_only_tested(app, &input)? {
+            crate::drafts::test_before_save(app, &input, &self.ca_file, self.test_first)?;
         }
         Ok(input)
     }

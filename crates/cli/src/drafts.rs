@@ -19,6 +19,12 @@ pub trait DraftTest {
         progress: Progress<'_>,
         cancel: &CancellationToken,
     ) -> impl Future<Output = Result<TestReport, Error>>;
+
+    /// Whether the setting save_only_tested asks for a test of this input (a disabled
+    /// outgoing server is saved untested, as in the window).
+    fn gated_by_save_only_tested(&self) -> bool {
+        true
+    }
 }
 
 impl DraftTest for ServerInput {
@@ -34,6 +40,10 @@ impl DraftTest for ServerInput {
 }
 
 impl DraftTest for OutgoingInput {
+    fn gated_by_save_only_tested(&self) -> bool {
+        self.enabled
+    }
+
     fn test(
         app: &App,
         input: &Self,
@@ -61,9 +71,25 @@ impl DraftTest for AccountInput {
     }
 }
 
+/// True when the general setting save_only_tested makes `add` test `input` before saving
+/// it, as with --test-first.
+pub fn save_only_tested<I: DraftTest>(app: &App, input: &I) -> Result<bool, ApiError> {
+    let on = app
+        .get_settings()
+        .map_err(|e| app.api_error(&e))?
+        .save_only_tested;
+    Ok(on && input.gated_by_save_only_tested())
+}
+
 /// Tests `input` with its steps on stderr (stdout keeps the command's own answer); a failed
-/// test is an error on --test-first, and nothing is saved.
-pub fn test_before_save<I: DraftTest>(app: &App, input: &I, ca_file: &[PathBuf]) -> Result<(), ApiError> {
+/// test is an error (of --test-first, or of the setting save_only_tested when
+/// `!test_first`), and nothing is saved.
+pub fn test_before_save<I: DraftTest>(
+    app: &App,
+    input: &I,
+    ca_file: &[PathBuf],
+    test_first: bool,
+) -> Result<(), ApiError> {
     let lang = app.lang();
     let opts = TestOptions {
         extra_roots: read_roots(ca_file)?,
@@ -84,10 +110,20 @@ pub fn test_before_save<I: DraftTest>(app: &App, input: &I, ca_file: &[PathBuf])
         Lang::De => format!("Der Test ist fehlgeschlagen ({codes}) – nichts wurde gespeichert."),
         Lang::En => format!("the test failed ({codes}) – nothing was saved."),
     };
+    // Without --test-first the setting asked for the test: say which one (save_only_tested).
+    let (field, message) = if test_first {
+        ("test_first", format!("--test-first: {message}"))
+    } else {
+        let setting = match lang {
+            Lang::De => "Einstellung „Nur speichern, wenn der Verbindungstest besteht“",
+            Lang::En => "setting \"save only when the connection test passes\"",
+        };
+        ("save_only_tested", format!("{message} ({setting})"))
+    };
     Err(ApiError {
         code: ErrorCode::Validation,
-        message: format!("--test-first: {message}"),
-        field: Some("test_first".into()),
+        message,
+        field: Some(field.into()),
         fields: Vec::new(),
     })
 }

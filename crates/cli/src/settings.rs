@@ -96,6 +96,10 @@ pub struct SettingsSet {
     /// Detection may send the address to the domain's own autoconfig server.
     #[arg(long)]
     detect_send_address: Option<bool>,
+    /// Save only when the connection test passes: the window's forms and `add` test a new
+    /// server or account first (as `add --test-first`) and save nothing when it fails.
+    #[arg(long)]
+    save_only_tested: Option<bool>,
 }
 
 #[derive(Subcommand)]
@@ -214,7 +218,8 @@ pub fn settings(app: &App, cmd: SettingsCmd) -> R {
                  users_may_redownload => users_may_redownload, lock_after_send => lock_after_send,
                  detect_budget => detect_budget_secs, dns_server => dns_server,
                  provider_db_url => provider_db_url, detect_allow_http => detect_allow_http,
-                 detect_send_address => detect_send_address);
+                 detect_send_address => detect_send_address,
+                 save_only_tested => save_only_tested);
             let s = app.save_settings(&s).map_err(err)?;
             Ok(Output::new(&s, fmt::record(&s)))
         }

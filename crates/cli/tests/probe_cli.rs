@@ -388,3 +388,87 @@ fn add_test_first_saves_only_what_passes_its_test() {
     let o = mbadmin(&db, "--json server list", "");
     assert_eq!(json(&o)[0]["name"], "Richtig");
 }
+
+/// The setting save_only_tested makes every `add` test first, as --test-first does: a failing
+/// test saves nothing and says why; a disabled outgoing server is saved untested; with the
+/// setting off the same add saves untested.
+#[test]
+fn save_only_tested_makes_add_test_first() {
+    let _keyring = support::SecretService::shared();
+    let mail = servers();
+    let (_dir, db, ca) = temp_db_with_ca(&mail.ca_pem);
+    let imaps = mail.ports.imaps.to_string();
+    // The test CA trusted in the store (as the window does), so no --ca-file is needed.
+    all_succeed(
+        &db,
+        &[(&format!("cert add {ca} --name Test-CA --trust"), "")],
+    );
+    let o = mbadmin(&db, "--json settings set --save-only-tested true", "");
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    assert_eq!(json(&o)["save_only_tested"], true);
+    let add = |name: &str| {
+        format!(
+            "server add --name {name} --host {HOST_GOOD} --port {imaps} --user {} --password-stdin",
+            ALICE.name
+        )
+    };
+
+    let o = mbadmin(&db, &add("Falsch"), "not-the-password");
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o.stderr));
+    let err = text(&o.stderr);
+    assert!(err.contains("the test failed (auth.failed)"), "{err}");
+    assert!(
+        err.contains("save only when the connection test passes"),
+        "the setting is named: {err}"
+    );
+    assert!(err.contains("login"), "the steps are shown: {err}");
+    let o = mbadmin(&db, "--json server list", "");
+    assert_eq!(json(&o), serde_json::json!([]));
+
+    let o = mbadmin(&db, &add("Richtig"), ALICE.password);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    assert!(
+        text(&o.stderr).contains("login"),
+        "tested: {}",
+        text(&o.stderr)
+    );
+    assert_no_password(&o);
+
+    // A disabled outgoing server has nothing to test: saved, although nothing listens there.
+    let o = mbadmin(
+        &db,
+        "outgoing add --name Aus --host 127.0.0.1 --port 1 --auth none --enabled false",
+        "",
+    );
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    // An enabled one at the same place is tested and refused.
+    let o = mbadmin(
+        &db,
+        "outgoing add --name An --host 127.0.0.1 --port 1 --auth none",
+        "",
+    );
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o.stderr));
+    assert!(
+        text(&o.stderr).contains("the test failed ("),
+        "{}",
+        text(&o.stderr)
+    );
+    let o = mbadmin(&db, "--json outgoing list", "");
+    let list = json(&o);
+    let names: Vec<&str> = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["Aus"]);
+
+    // Off again: the same wrong password is saved untested (the setting made the test).
+    all_succeed(&db, &[("settings set --save-only-tested false", "")]);
+    let o = mbadmin(&db, &add("Ungetestet"), "not-the-password");
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    assert!(!text(&o.stderr).contains("login"), "{}", text(&o.stderr));
+    let o = mbadmin(&db, "--json server list", "");
+    assert_eq!(json(&o)[0]["name"], "Richtig");
+    assert_eq!(json(&o).as_array().unwrap().len(), 2);
+}

@@ -755,6 +755,45 @@ fn export_import_export_is_identical_and_contains_no_secret() {
     );
 }
 
+/// "Nur speichern, wenn der Verbindungstest besteht" (save_only_tested): off by default,
+/// kept in the database, carried by export/import, off for a file that predates it.
+#[test]
+fn save_only_tested_is_stored_and_travels_with_the_export() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("a.db");
+    {
+        let (a, _) = app_at(&db, Lang::En);
+        let mut st = a.get_settings().unwrap();
+        assert!(!st.save_only_tested, "off by default");
+        st.save_only_tested = true;
+        let saved = a.save_settings(&st).unwrap();
+        assert!(saved.save_only_tested);
+        assert_eq!(saved.version, st.version + 1);
+    }
+    let (a, _) = app_at(&db, Lang::En);
+    assert!(a.get_settings().unwrap().save_only_tested, "reopened");
+    let doc = a.export_config(&ExportOptions::default()).unwrap();
+    assert_eq!(
+        doc["settings"]["save_only_tested"], true,
+        "{}",
+        doc["settings"]
+    );
+
+    let (b, _) = app_at(&dir.path().join("b.db"), Lang::En);
+    b.import_config(&doc, &ImportOptions::default()).unwrap();
+    assert!(b.get_settings().unwrap().save_only_tested, "imported");
+
+    // A file written before the setting existed leaves it off.
+    let mut old = doc.clone();
+    old["settings"]
+        .as_object_mut()
+        .unwrap()
+        .remove("save_only_tested");
+    let (c, _) = app_at(&dir.path().join("c.db"), Lang::En);
+    c.import_config(&old, &ImportOptions::default()).unwrap();
+    assert!(!c.get_settings().unwrap().save_only_tested);
+}
+
 #[test]
 fn an_import_with_conflicts_changes_nothing_unless_told_to_skip() {
     let dir = tempfile::tempdir().unwrap();

@@ -423,6 +423,12 @@ const de = {
   'warn.redownload': 'Beim Neuladen werden bereits abgerufene E-Mails erneut heruntergeladen – das kann Doppel und viel Datenverkehr erzeugen.',
   'hint.lock_after_send': 'Versendete E-Mails können danach nicht mehr geändert oder gelöscht werden.',
   'error.fetch_interval_range': 'Bitte 0 bis 1440 Minuten angeben.',
+  'form.section.save_only_tested': 'Verbindungstest beim Speichern',
+  'field.save_only_tested': 'Nur speichern, wenn der Verbindungstest besteht',
+  'hint.save_only_tested':
+    'Beim Speichern eines Posteingangsservers, Postausgangsservers oder Kontos wird zuerst die Verbindung mit den eingegebenen Werten getestet; schlägt der Test fehl, wird nichts gespeichert. Deaktivierte Postausgangsserver werden ohne Test gespeichert. Gilt auch für „mbadmin … add“.',
+  'error.save_only_tested_failed':
+    'Nicht gespeichert: Der Verbindungstest ist fehlgeschlagen (Einstellung „Nur speichern, wenn der Verbindungstest besteht“). Das Ergebnis steht im Test oben; Werte korrigieren und erneut speichern.',
 
   'company.new': 'Neuer Betrieb',
   'company.new_title': 'Neuer Betrieb',
@@ -1461,6 +1467,12 @@ const en: Messages = {
   'warn.redownload': 'Reloading downloads mail that was already fetched once more – this can create duplicates and a lot of traffic.',
   'hint.lock_after_send': 'Sent mail can no longer be changed or deleted afterwards.',
   'error.fetch_interval_range': 'Please enter 0 to 1440 minutes.',
+  'form.section.save_only_tested': 'Connection test on saving',
+  'field.save_only_tested': 'Save only when the connection test passes',
+  'hint.save_only_tested':
+    'Saving an incoming server, outgoing server or account first tests the connection with the values entered; if the test fails, nothing is saved. Disabled outgoing servers are saved without a test. Applies to "mbadmin … add" too.',
+  'error.save_only_tested_failed':
+    'Not saved: the connection test failed (setting "Save only when the connection test passes"). The result is shown in the test above; correct the values and save again.',
 
   'company.new': 'New company',
   'company.new_title': 'New company',

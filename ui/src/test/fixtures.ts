@@ -273,6 +273,7 @@ export function settings(overrides: Partial<GeneralSettings> = {}): GeneralSetti
     provider_db_url: 'https://autoconfig.thunderbird.net/v1.1/',
     detect_allow_http: false,
     detect_send_address: false,
+    save_only_tested: false,
     updated_at: '2025-01-01T10:00:00Z',
     ...overrides,
   };

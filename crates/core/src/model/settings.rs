@@ -32,6 +32,10 @@ pub struct GeneralSettings {
     pub detect_allow_http: bool,
     /// Send the address to the domain's own autoconfig server (`?emailaddress=`).
     pub detect_send_address: bool,
+    /// Nur speichern, wenn der Verbindungstest besteht: the window's forms (incoming server,
+    /// outgoing server, account) and the CLI's `add` test the draft first and save only
+    /// when the test passes (a disabled outgoing server is saved untested).
+    pub save_only_tested: bool,
     pub updated_at: String,
 }
 
@@ -50,6 +54,7 @@ impl Default for GeneralSettings {
             provider_db_url: crate::kinds::DEFAULT_PROVIDER_DB_URL.into(),
             detect_allow_http: false,
             detect_send_address: false,
+            save_only_tested: false,
             updated_at: String::new(),
         }
     }

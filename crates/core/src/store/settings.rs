@@ -34,6 +34,7 @@ pub fn get(conn: &Tx) -> Result<GeneralSettings> {
                 provider_db_url: r.get("provider_db_url")?,
                 detect_allow_http: r.get("detect_allow_http")?,
                 detect_send_address: r.get("detect_send_address")?,
+                save_only_tested: r.get("save_only_tested")?,
                 updated_at: r.get("updated_at")?,
             })
         })?,
@@ -46,8 +47,8 @@ pub fn save(conn: &Tx, s: &GeneralSettings) -> Result<()> {
         "UPDATE general_settings SET version = version + 1, fetch_interval_minutes = ?2, \
          hide_mailbox = ?3, show_outbox = ?4, no_manual_fetch = ?5, users_may_redownload = ?6, \
          lock_after_send = ?7, updated_at = ?8, detect_budget_secs = ?9, dns_server = ?10, \
-         provider_db_url = ?11, detect_allow_http = ?12, detect_send_address = ?13 \
-         WHERE id = 1 AND version = ?1",
+         provider_db_url = ?11, detect_allow_http = ?12, detect_send_address = ?13, \
+         save_only_tested = ?14 WHERE id = 1 AND version = ?1",
         rusqlite::params![
             s.version,
             s.fetch_interval_minutes,
@@ -61,7 +62,8 @@ pub fn save(conn: &Tx, s: &GeneralSettings) -> Result<()> {
             s.dns_server.trim(),
             s.provider_db_url.trim(),
             s.detect_allow_http,
-            s.detect_send_address
+            s.detect_send_address,
+            s.save_only_tested
         ],
     )?;
     if n == 0 {

@@ -459,7 +459,13 @@ detect_allow_http: boolean,
 /**
  * Send the address to the domain's own autoconfig server (`?emailaddress=`).
  */
-detect_send_address: boolean, updated_at: string, };
+detect_send_address: boolean, 
+/**
+ * Nur speichern, wenn der Verbindungstest besteht: the window's forms (incoming server,
+ * outgoing server, account) and the CLI's `add` test the draft first and save only
+ * when the test passes (a disabled outgoing server is saved untested).
+ */
+save_only_tested: boolean, updated_at: string, };
 
 export type TemplateKind = "incoming" | "outgoing" | "account";
 

@@ -275,6 +275,12 @@ export type EntityOptions<E, D, I> = Omit<FormOptions, 'visible'> & {
   remove: (id: number, version: number) => Promise<Removed>;
   /** Called after a save or a delete went through (e.g. to reload a picker's list). */
   onchange?: () => void;
+  /**
+   * A step between the client checks and the save (setting save_only_tested: the draft's
+   * connection test, see `saveGate`); false stops the save, which the alert then says. A
+   * rejection is shown like the save's.
+   */
+  gate?: (draft: D) => Promise<boolean>;
 };
 
 /** `blank` with the values `stored` has for its fields (arrays copied). */
@@ -342,6 +348,11 @@ export class EntityForm<E extends { id: number; version: number }, D, I = D> ext
     void this.submit(
       o.issues?.(this.draft) ?? [],
       async () => {
+        if (o.gate && !(await o.gate(this.draft))) {
+          this.failure = { key: 'error.save_only_tested_failed' };
+          await this.focusAlert();
+          return;
+        }
         const s = this.stored;
         const saved = asSaved(s ? await o.update(s.id, s.version, input()) : await o.create(input()));
         o.onchange?.();

@@ -841,6 +841,7 @@ pub struct SettingsRow {
     pub provider_db_url: String,
     pub detect_allow_http: bool,
     pub detect_send_address: bool,
+    pub save_only_tested: bool,
 }
 
 impl SettingsRow {
@@ -857,6 +858,7 @@ impl SettingsRow {
             provider_db_url: s.provider_db_url,
             detect_allow_http: s.detect_allow_http,
             detect_send_address: s.detect_send_address,
+            save_only_tested: s.save_only_tested,
         }
     }
     /// The settings to save over `current` (whose version the save checks).
@@ -874,6 +876,7 @@ impl SettingsRow {
             provider_db_url: self.provider_db_url,
             detect_allow_http: self.detect_allow_http,
             detect_send_address: self.detect_send_address,
+            save_only_tested: self.save_only_tested,
             updated_at: current.updated_at.clone(),
         }
     }
