@@ -954,6 +954,7 @@ fn roundtrip_plan(user: &User, incoming: ProbeTarget, address: &str, wait: u64) 
         outgoing: Some(out),
         send_to: None,
         roundtrip: Some(RoundTrip {
+            smime_roots: None,
             address: address.into(),
             wait: Duration::from_secs(wait),
         }),

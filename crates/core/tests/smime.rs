@@ -11,6 +11,7 @@ mod fixtures;
 mod servers;
 
 use mailbox_admin_core::app::probe::{AccountTestOptions, TestOptions, TestTargetKind};
+use mailbox_admin_core::diag::DiagnosisCode;
 use mailbox_admin_core::error::SecretError;
 use mailbox_admin_core::model::*;
 use mailbox_admin_core::probe::{CancellationToken, Role, StepKind, StepStatus, TestReport};
@@ -523,4 +524,72 @@ async fn unusable_certificates_are_diagnosed_before_sending() {
         "{}",
         d.fix
     );
+}
+
+/// The signed test mail's round trip: what arrives in the account's inbox is verified again —
+/// green when the S/MIME CA is trusted, `smime.signature_invalid` (with the reason) when not.
+#[tokio::test]
+async fn the_round_trip_verifies_the_signature_of_what_arrived() {
+    use base64::Engine;
+    for trusted in [true, false] {
+        let s = setup();
+        let (cert, key) = leaf(&s.ca, ALICE.name, Purpose::Smime, VALID_FROM, VALID_TO);
+        let cid = s.import("Alice S/MIME", &cert, &key);
+        if trusted {
+            s.app
+                .import_certificate(&CertImport {
+                    name: "S/MIME-CA".into(),
+                    data_base64: base64::engine::general_purpose::STANDARD
+                        .encode(pem(&s.ca.cert)),
+                    passphrase: None,
+                    trust_root: true,
+                    trust_hosts: Vec::new(),
+                })
+                .unwrap();
+        }
+        let id = s.account(&format!("Alice round trip {trusted}"), cid, true, false);
+        let imap = fixtures::add_server(
+            &s.app,
+            ServerInput {
+                port: Some(servers().ports.imaps as i64),
+                ..fixtures::server_input("Dovecot", HOST_GOOD)
+            },
+        );
+        let mut input = AccountInput::from(&s.app.get_account(id).unwrap());
+        input.incoming_server_id = Some(imap);
+        input.password = SecretUpdate::Keep;
+        let version = s.app.get_account(id).unwrap().version;
+        s.app.update_account(id, version, &input).unwrap();
+        let o = AccountTestOptions {
+            base: TestOptions {
+                extra_roots: vec![servers().ca_pem.clone()],
+            },
+            roundtrip: true,
+            roundtrip_wait_secs: Some(20),
+            ..Default::default()
+        };
+        let r = s
+            .app
+            .test_account(id, &o, &|_| {}, &CancellationToken::new())
+            .await
+            .unwrap();
+        let rt = r
+            .steps
+            .iter()
+            .find(|st| st.kind == StepKind::Roundtrip)
+            .unwrap_or_else(|| panic!("no round trip: {r:#?}"));
+        if trusted {
+            assert_eq!(rt.status, StepStatus::Ok, "{rt:#?}");
+            assert!(rt.summary.contains("signature of"), "{}", rt.summary);
+            assert!(rt.summary.contains(ALICE.name), "{}", rt.summary);
+        } else {
+            let d = rt.diagnosis.as_ref().expect("a diagnosis");
+            assert_eq!(d.code, DiagnosisCode::SmimeSignatureInvalid, "{rt:#?}");
+            assert!(
+                d.evidence.iter().any(|e| e.value.contains("verif")),
+                "{:?}",
+                d.evidence
+            );
+        }
+    }
 }

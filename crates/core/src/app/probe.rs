@@ -478,6 +478,10 @@ impl App {
         if outgoing.is_none() {
             not_checked.push(probe::Role::Outgoing);
         }
+        let signed = outgoing
+            .as_ref()
+            .and_then(|t| t.smime.as_ref())
+            .is_some_and(|s| s.sign);
         let (mut incoming, mut outgoing) = (incoming, outgoing);
         let dns = self.custom_dns();
         for t in [incoming.as_mut(), outgoing.as_mut()].into_iter().flatten() {
@@ -491,6 +495,7 @@ impl App {
             roundtrip: opts.roundtrip.then(|| RoundTrip {
                 address: a.email.clone(),
                 wait: Duration::from_secs(u64::from(opts.roundtrip_wait_secs.unwrap_or(60))),
+                smime_roots: signed.then(|| self.trusted_roots(None)),
             }),
             not_checked,
         })

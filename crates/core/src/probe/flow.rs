@@ -523,23 +523,37 @@ async fn roundtrip_step(
     let limit = rt.wait + inc.timeout * 4;
     let wait = rt.wait;
     let address = rt.address.clone();
+    let roots = rt.smime_roots.clone();
     let lang = r.lang;
     r.step(StepKind::Roundtrip, limit, async move {
         let started = Instant::now();
         let deadline = started + wait;
+        let fetch = roots.is_some();
         let found = match inc.protocol {
-            ProbeProtocol::Pop3 => pop3::take_marked(&mut quiet, inc, token, deadline).await,
-            _ => imap_actions::take_marked(&mut quiet, inc, token, deadline).await,
+            ProbeProtocol::Pop3 => pop3::take_marked(&mut quiet, inc, token, deadline, fetch).await,
+            _ => imap_actions::take_marked(&mut quiet, inc, token, deadline, fetch).await,
         }
         .map_err(|s| s.failure())?;
+        let secs = decimal(lang, started.elapsed().as_secs_f32());
+        // Signed when it left: what arrived must still verify (a gateway may have changed it).
+        if let (Some(message), Some(roots)) = (&found, &roots) {
+            return match super::smime::verify(message, roots) {
+                Ok(signer) => Ok(Done::new((), "roundtrip_signed")
+                    .arg("secs", secs)
+                    .arg("signer", signer)),
+                Err(why) => Err(Failure::new(DiagnosisCode::SmimeSignatureInvalid)
+                    .with(EvidenceKey::Detail, why)
+                    .with(EvidenceKey::Address, address)),
+            };
+        }
         // The summary says what the account's delete procedure did with the mail (POP3: DELE).
         let key = match (inc.protocol, inc.delete_procedure) {
             (ProbeProtocol::Pop3, _) | (_, super::DeleteProcedure::Expunge) => "roundtrip",
             (_, super::DeleteProcedure::MoveToTrash) => "roundtrip_trash",
             (_, super::DeleteProcedure::MarkDeleted) => "roundtrip_marked",
         };
-        if found {
-            Ok(Done::new((), key).arg("secs", decimal(lang, started.elapsed().as_secs_f32())))
+        if found.is_some() {
+            Ok(Done::new((), key).arg("secs", secs))
         } else {
             Err(Failure::new(DiagnosisCode::RoundtripNotReceived)
                 .with(EvidenceKey::Address, address)

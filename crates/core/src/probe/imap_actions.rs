@@ -691,7 +691,8 @@ async fn take_once(
     wire: &WireRef,
     token: &str,
     how: &Cleanup,
-) -> Result<bool, Failure> {
+    fetch: bool,
+) -> Result<Option<Vec<u8>>, Failure> {
     let query = format!("HEADER X-Mailbox-Admin-Test {}", quote(token));
     wire.forget_said();
     let uids = s.uid_search(&query).await.map_err(|e| failure(wire, e))?;
@@ -701,7 +702,7 @@ async fn take_once(
             .with(EvidenceKey::ServerSaid, said));
     }
     if uids.is_empty() {
-        return Ok(false);
+        return Ok(None);
     }
     let mut uids: Vec<u32> = uids.into_iter().collect();
     uids.sort_unstable();
@@ -710,8 +711,38 @@ async fn take_once(
         .map(u32::to_string)
         .collect::<Vec<_>>()
         .join(",");
+    let message = if fetch {
+        fetch_message(s, wire, uids[0]).await?
+    } else {
+        Vec::new()
+    };
     clean_up(s, wire, &set, how).await?;
-    Ok(true)
+    Ok(Some(message))
+}
+
+/// The whole message `uid` as it arrived (BODY.PEEK[]: no \Seen flag), bounded in size.
+async fn fetch_message(s: &mut ImapSession, wire: &WireRef, uid: u32) -> Result<Vec<u8>, Failure> {
+    use futures_util::StreamExt;
+    wire.forget_said();
+    let mut body = Vec::new();
+    {
+        let mut fetched = s
+            .uid_fetch(uid.to_string(), "BODY.PEEK[]")
+            .await
+            .map_err(|e| failure(wire, e))?;
+        while let Some(f) = fetched.next().await {
+            let f = f.map_err(|e| failure(wire, e))?;
+            if let Some(b) = f.body() {
+                body.extend_from_slice(b);
+            }
+        }
+    }
+    if body.is_empty() {
+        return Err(Failure::new(DiagnosisCode::ProtocolInvalidResponse)
+            .with(EvidenceKey::Command, "FETCH BODY.PEEK[]")
+            .with(EvidenceKey::ServerSaid, wire.said()));
+    }
+    Ok(body)
 }
 
 /// Does with the found test mail (`set`, UIDs) what the account's delete procedure says:
@@ -826,7 +857,8 @@ async fn wait_for_marked(
     token: &str,
     t: &ProbeTarget,
     deadline: Instant,
-) -> Result<bool, Failure> {
+    fetch: bool,
+) -> Result<Option<Vec<u8>>, Failure> {
     let select = s.select("INBOX").await;
     if let Err(e) = select {
         let refused = matches!(e, ImapError::No(_) | ImapError::Bad(_));
@@ -851,12 +883,12 @@ async fn wait_for_marked(
         moves,
     };
     loop {
-        if take_once(s, wire, token, &how).await? {
-            return Ok(true);
+        if let Some(message) = take_once(s, wire, token, &how, fetch).await? {
+            return Ok(Some(message));
         }
         let now = Instant::now();
         if now >= deadline {
-            return Ok(false);
+            return Ok(None);
         }
         tokio::time::sleep((deadline - now).min(Duration::from_millis(500))).await;
         s.noop().await.map_err(|e| failure(wire, e))?;
@@ -871,10 +903,11 @@ pub(crate) async fn take_marked(
     t: &ProbeTarget,
     token: &str,
     deadline: Instant,
-) -> Result<bool, Stop> {
+    fetch: bool,
+) -> Result<Option<Vec<u8>>, Stop> {
     let mut o = open(r, t).await?;
     let Open { session, wire } = &mut o;
-    let found = wait_for_marked(session, wire, token, t, deadline).await;
+    let found = wait_for_marked(session, wire, token, t, deadline, fetch).await;
     close(t, o).await;
     found.map_err(Stop::Failed)
 }

@@ -298,6 +298,9 @@ pub struct RoundTrip {
     pub address: String,
     /// How long to poll the incoming server.
     pub wait: Duration,
+    /// The test mail goes out S/MIME-signed: what arrives is verified against these CAs
+    /// (PEM) and the operating system's.
+    pub smime_roots: Option<Vec<String>>,
 }
 
 /// What one test run covers: an incoming server, an outgoing server, or both (an account).

@@ -347,13 +347,15 @@ pub(crate) async fn test(r: &mut Runner<'_>, t: &ProbeTarget) -> Result<(), Stop
 }
 
 /// Round trip: polls the maildrop (a new session each time, as POP3 shows a snapshot) for
-/// the mail marked `token`, deletes it, and says whether it came before `deadline`.
+/// the mail marked `token`, deletes it, and gives it back (with `fetch`, the whole message
+/// as it arrived) if it came before `deadline`.
 pub(crate) async fn take_marked(
     r: &mut Runner<'_>,
     t: &ProbeTarget,
     token: &str,
     deadline: Instant,
-) -> Result<bool, Stop> {
+    fetch: bool,
+) -> Result<Option<Vec<u8>>, Stop> {
     let marker = format!("x-mailbox-admin-test: {}", token.to_ascii_lowercase());
     loop {
         let mut s = flow::establish(r, t, Pop3::new()).await?;
@@ -385,6 +387,17 @@ pub(crate) async fn take_marked(
                 break;
             }
         }
+        let mut message = Vec::new();
+        if let (Some(n), true) = (found, fetch) {
+            conn.write_line(&format!("RETR {n}"))
+                .await
+                .map_err(Stop::Failed)?;
+            if status(conn).await.map_err(Stop::Failed)?.is_ok() {
+                let lines = multiline(conn, false).await.map_err(Stop::Failed)?;
+                message = lines.join("\r\n").into_bytes();
+                message.extend_from_slice(b"\r\n");
+            }
+        }
         if let Some(n) = found {
             conn.write_line(&format!("DELE {n}"))
                 .await
@@ -395,11 +408,11 @@ pub(crate) async fn take_marked(
         let _ = proto.logout(conn).await;
         conn.close().await;
         if found.is_some() {
-            return Ok(true);
+            return Ok(Some(message));
         }
         let now = Instant::now();
         if now >= deadline {
-            return Ok(false);
+            return Ok(None);
         }
         tokio::time::sleep((deadline - now).min(Duration::from_millis(700))).await;
     }

@@ -252,6 +252,8 @@ pub(crate) fn label(s: &SmimeSettings) -> &'static str {
 pub fn verify(message: &[u8], roots: &[String]) -> Result<String, String> {
     let (p7, content) = Pkcs7::from_smime(message).map_err(|e| format!("not S/MIME: {e}"))?;
     let mut store = X509StoreBuilder::new().map_err(|e| e.to_string())?;
+    // The operating system's CAs too: a public S/MIME certificate verifies without more.
+    let _ = store.set_default_paths();
     for pem in roots {
         for c in X509::stack_from_pem(pem.as_bytes()).map_err(|e| e.to_string())? {
             store.add_cert(c).map_err(|e| e.to_string())?;
