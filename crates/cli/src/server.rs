@@ -68,6 +68,10 @@ pub struct FieldArgs {
     allow_plaintext: Option<bool>,
     #[command(flatten)]
     tls: TlsArgs,
+    /// TLS client certificate (name; with its private key), presented when the server asks
+    /// for one; `none` to clear.
+    #[arg(long)]
+    client_cert: Option<String>,
     #[command(flatten)]
     folders: FolderArgs,
     #[arg(long)]
@@ -194,7 +198,8 @@ mirror!(AuthArg => AuthMethod {
 
 impl Fill<ServerInput> for FieldArgs {
     fn fill(self, app: &App, i: &mut ServerInput) -> R<()> {
-        set_refs!(app, self => i; oauth_provider => oauth_provider_id: opt_ref(OauthProvider));
+        set_refs!(app, self => i; oauth_provider => oauth_provider_id: opt_ref(OauthProvider),
+                  client_cert => client_certificate_id: opt_ref(Certificate));
         if self.password_stdin {
             i.password = SecretUpdate::set(crate::common::stdin_secret()?);
         }

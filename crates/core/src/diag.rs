@@ -935,8 +935,8 @@ fn texts(code: DiagnosisCode) -> (Pair, Pair, Pair) {
                 "The server requires a client certificate during the TLS handshake, but none is configured for this server.",
             ),
             (
-                "Das Zertifikat mit privatem Schlüssel (PKCS#12 oder PEM) unter „Zertifikate“ importieren und beim Postausgangsserver als „TLS-Client-Zertifikat“ wählen.",
-                "Import the certificate with its private key (PKCS#12 or PEM) under \"Certificates\" and choose it as the outgoing server's \"TLS client certificate\".",
+                "Das Zertifikat mit privatem Schlüssel (PKCS#12 oder PEM) unter „Zertifikate“ importieren und beim Posteingangs- oder Postausgangsserver als „TLS-Client-Zertifikat“ wählen.",
+                "Import the certificate with its private key (PKCS#12 or PEM) under \"Certificates\" and choose it as the server's \"TLS client certificate\" (incoming or outgoing server).",
             ),
         ),
         TlsClientCertRejected => (
@@ -946,8 +946,8 @@ fn texts(code: DiagnosisCode) -> (Pair, Pair, Pair) {
                 "Mailbox Admin presented the configured client certificate (see evidence) and the server did not accept it – usually because it was not issued by a CA the server trusts, or because it was revoked.",
             ),
             (
-                "Beim Serverbetreiber das richtige Client-Zertifikat (oder die Aufnahme seiner ausstellenden CA) erfragen und beim Postausgangsserver einstellen.",
-                "Ask the server's operator for the right client certificate (or to trust its issuing CA) and choose it for the outgoing server.",
+                "Beim Serverbetreiber das richtige Client-Zertifikat (oder die Aufnahme seiner ausstellenden CA) erfragen und beim Server einstellen.",
+                "Ask the server's operator for the right client certificate (or to trust its issuing CA) and choose it for the server.",
             ),
         ),
         TlsClientCertUnusable => (
@@ -968,8 +968,8 @@ fn texts(code: DiagnosisCode) -> (Pair, Pair, Pair) {
                 "The configured client certificate has expired or is not valid yet (see evidence); the server would refuse it. No connection was made.",
             ),
             (
-                "Ein neues Client-Zertifikat ausstellen lassen, importieren und beim Postausgangsserver wählen.",
-                "Have a new client certificate issued, import it and choose it for the outgoing server.",
+                "Ein neues Client-Zertifikat ausstellen lassen, importieren und beim Server wählen.",
+                "Have a new client certificate issued, import it and choose it for the server.",
             ),
         ),
                 "The server sent something that is not {protocol} (overlong lines, too much data or an answer that makes no sense). A broken server, a proxy or a foreign service may be the cause.",

@@ -476,3 +476,281 @@ async fn an_account_sends_through_the_server_that_wants_a_certificate() {
         &[PASSPHRASE, body.as_str()],
     );
 }
+
+// ---- incoming servers ----------------------------------------------------------------
+// A second Dovecot instance (`Ports::imaps_client_cert`, `pop3s_client_cert`) requires a
+// client certificate of the same client CA. Dovecot completes the handshake whatever the
+// client presents and refuses the login: `NO [ALERT] Client didn't present valid SSL
+// certificate`, for none and for one of another CA alike.
+
+impl Setup {
+    fn incoming_input(&self, label: &str, protocol: Protocol, cert: Option<i64>) -> ServerInput {
+        let ports = &servers().ports;
+        let port = match protocol {
+            Protocol::Pop3 => ports.pop3s_client_cert,
+            _ => ports.imaps_client_cert,
+        };
+        ServerInput {
+            protocol,
+            port: Some(port as i64),
+            security: Security::Tls,
+            login_user: ALICE.name.into(),
+            password: SecretUpdate::Set(ALICE.password.into()),
+            client_certificate_id: cert,
+            ..fixtures::server_input(&format!("Dovecot {label}"), HOST_GOOD)
+        }
+    }
+
+    /// The incoming server on the client-certificate Dovecot, logging in as Alice.
+    fn incoming(&self, label: &str, protocol: Protocol, cert: Option<i64>) -> i64 {
+        fixtures::add_server(&self.app, self.incoming_input(label, protocol, cert))
+    }
+
+    async fn test_incoming(&self, id: i64) -> TestReport {
+        self.app
+            .test_server(id, &Self::opts(), &|_| {}, &CancellationToken::new())
+            .await
+            .unwrap()
+    }
+}
+
+#[tokio::test]
+async fn an_incoming_server_presents_its_certificate_over_imaps_and_pop3s() {
+    let s = setup();
+    let mail = servers();
+    let cid = s.import("Client certificate", &mail.client_cert);
+    let imap = s.incoming("IMAPS right certificate", Protocol::Imap, Some(cid));
+    let r = s.test_incoming(imap).await;
+    assert!(r.ok, "{}", show(&r));
+    assert!(
+        step(&r, StepKind::Tls)
+            .transcript
+            .iter()
+            .any(|l| l.text.contains("asked for a client certificate; presented")),
+        "{}",
+        show(&r)
+    );
+    assert_eq!(step(&r, StepKind::Login).status, StepStatus::Ok);
+
+    let pop3 = s.incoming("POP3S right certificate", Protocol::Pop3, Some(cid));
+    let p = s.test_incoming(pop3).await;
+    assert!(p.ok, "{}", show(&p));
+    assert_eq!(step(&p, StepKind::Login).status, StepStatus::Ok);
+
+    // The certificate is in use: it cannot be deleted.
+    let err = s.app.delete_certificate(cid, None).unwrap_err();
+    assert!(
+        format!("{err:?}").contains("Dovecot IMAPS right certificate"),
+        "{err:?}"
+    );
+    let body = key_body(&mail.client_cert.key_pem);
+    no_secret_anywhere(
+        s,
+        &[&r, &p],
+        TestTargetKind::IncomingServer,
+        imap,
+        &[PASSPHRASE, body.as_str()],
+    );
+}
+
+#[tokio::test]
+async fn an_incoming_server_without_a_certificate_is_told_the_server_requires_one() {
+    let s = setup();
+    for protocol in [Protocol::Imap, Protocol::Pop3] {
+        let id = s.incoming(&format!("{protocol:?} no certificate"), protocol, None);
+        let r = s.test_incoming(id).await;
+        let (st, code) = failure(&r);
+        assert_eq!(code, "tls.client_cert_required", "{}", show(&r));
+        assert_eq!(st.kind, StepKind::Login);
+        assert!(
+            evidence(st, "server_said").contains("Client didn't present valid SSL certificate"),
+            "{}",
+            show(&r)
+        );
+        assert!(step(&r, StepKind::Tls)
+            .transcript
+            .iter()
+            .any(|l| l.text.contains("none is configured")));
+        let d = st.diagnosis.as_ref().unwrap();
+        assert!(d.fix.contains("TLS client certificate"), "{}", d.fix);
+    }
+}
+
+#[tokio::test]
+async fn an_incoming_server_with_a_certificate_of_another_ca_is_refused() {
+    let s = setup();
+    let cid = s.import("Other CA", &servers().other_client_cert);
+    let id = s.incoming("IMAPS other CA", Protocol::Imap, Some(cid));
+    let r = s.test_incoming(id).await;
+    let (st, code) = failure(&r);
+    assert_eq!(code, "tls.client_cert_rejected", "{}", show(&r));
+    assert_eq!(st.kind, StepKind::Login);
+    assert!(
+        evidence(st, "server_said").contains("Client didn't present valid SSL certificate"),
+        "{}",
+        show(&r)
+    );
+}
+
+#[tokio::test]
+async fn incoming_draft_and_account_tests_present_the_certificate() {
+    let s = setup();
+    let mail = servers();
+    let cid = s.import("Client certificate", &mail.client_cert);
+    let opts = Setup::opts();
+    let cancel = CancellationToken::new();
+    let draft = s.incoming_input("draft", Protocol::Imap, Some(cid));
+    let r = s
+        .app
+        .test_server_draft(None, &draft, &opts, &|_| {}, &cancel)
+        .await
+        .unwrap();
+    assert!(r.ok, "{}", show(&r));
+    // The same draft without the certificate: refused at login.
+    let without = ServerInput {
+        client_certificate_id: None,
+        ..draft.clone()
+    };
+    let r = s
+        .app
+        .test_server_draft(None, &without, &opts, &|_| {}, &cancel)
+        .await
+        .unwrap();
+    assert_eq!(failure(&r).1, "tls.client_cert_required", "{}", show(&r));
+
+    // An account on that server: its incoming test presents the server's certificate.
+    let server = s.incoming("account", Protocol::Imap, Some(cid));
+    let user = fixtures::add_user(&s.app, "admin", "");
+    let account = s
+        .app
+        .create_account(&AccountInput {
+            name: "Alice".into(),
+            email: ALICE.name.into(),
+            owner: Some(Owner::User(user)),
+            incoming_server_id: Some(server),
+            password: SecretUpdate::Set(ALICE.password.into()),
+            ..Default::default()
+        })
+        .unwrap()
+        .item
+        .id;
+    let o = AccountTestOptions {
+        base: opts,
+        ..Default::default()
+    };
+    let r = s
+        .app
+        .test_account(account, &o, &|_| {}, &cancel)
+        .await
+        .unwrap();
+    let login = r
+        .steps
+        .iter()
+        .find(|st| st.role == Role::Incoming && st.kind == StepKind::Login)
+        .unwrap_or_else(|| panic!("no incoming login:\n{}", show(&r)));
+    assert_eq!(login.status, StepStatus::Ok, "{}", show(&r));
+}
+
+/// Field rules of an incoming server's certificate, without any server: it must exist and
+/// have a private key; the export names it and an import links it again.
+#[test]
+fn an_incoming_certificate_must_exist_have_a_key_and_survives_export_and_import() {
+    let dir = tempfile::tempdir().unwrap();
+    let keyring = Arc::new(Keyring::default());
+    let app = App::new(
+        Store::open(&dir.path().join("a.db")).unwrap(),
+        keyring.clone(),
+        Lang::En,
+    );
+    let s = Setup { dir, app, keyring };
+    let pki = client_cert_for_model();
+    let cid = s.import("Client Zentrale", &pki);
+    let bare = s.import_file("Nur Zertifikat", &client_cert_for_model().cert_pem, None);
+    let input = |cert| ServerInput {
+        client_certificate_id: cert,
+        ..fixtures::server_input("IMAP Zentrale", "imap.example.com")
+    };
+    let field_of = |e: mailbox_admin_core::Error| e.to_api(Lang::En).field;
+    assert_eq!(
+        field_of(s.app.create_server(&input(Some(bare))).unwrap_err()).as_deref(),
+        Some("client_certificate_id")
+    );
+    assert_eq!(
+        field_of(s.app.create_server(&input(Some(9999))).unwrap_err()).as_deref(),
+        Some("client_certificate_id")
+    );
+    let srv = s.app.create_server(&input(Some(cid))).unwrap().item;
+    assert_eq!(srv.client_certificate_id, Some(cid));
+    // Editing keeps it unless changed; `None` removes it.
+    let edited = s
+        .app
+        .update_server(srv.id, srv.version, &ServerInput::from(&srv))
+        .unwrap()
+        .item;
+    assert_eq!(edited.client_certificate_id, Some(cid));
+
+    let doc = s
+        .app
+        .export_config(&mailbox_admin_core::app::transfer::ExportOptions {
+            include_secrets: true,
+            passphrase: Some("Passphrase-für-Export".into()),
+        })
+        .unwrap();
+    assert_eq!(
+        doc["incoming_servers"][0]["client_certificate"],
+        "Client Zentrale"
+    );
+    let dir_b = tempfile::tempdir().unwrap();
+    let b = App::new(
+        Store::open(&dir_b.path().join("b.db")).unwrap(),
+        Arc::new(Keyring::default()),
+        Lang::En,
+    );
+    b.import_config(
+        &doc,
+        &mailbox_admin_core::app::transfer::ImportOptions {
+            passphrase: Some("Passphrase-für-Export".into()),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let imported = b.list_servers("IMAP Zentrale").unwrap().remove(0);
+    let cert = b
+        .list_certificates("Client Zentrale")
+        .unwrap()
+        .into_iter()
+        .find(|c| c.name == "Client Zentrale")
+        .unwrap();
+    assert_eq!(imported.client_certificate_id, Some(cert.id));
+
+    // Without a certificate the row has no such key (files written before it stay the same).
+    let none = s
+        .app
+        .update_server(edited.id, edited.version, &input(None))
+        .unwrap()
+        .item;
+    assert_eq!(none.client_certificate_id, None);
+    let doc = s
+        .app
+        .export_config(&mailbox_admin_core::app::transfer::ExportOptions::default())
+        .unwrap();
+    assert!(doc["incoming_servers"][0]
+        .get("client_certificate")
+        .is_none());
+}
+
+/// A client certificate with its key, made here (no test servers needed).
+fn client_cert_for_model() -> servers::ClientCert {
+    let key = rcgen::KeyPair::generate().unwrap();
+    let mut p = rcgen::CertificateParams::new(Vec::<String>::new()).unwrap();
+    p.distinguished_name
+        .push(rcgen::DnType::CommonName, "mbtest model client");
+    p.extended_key_usages = vec![rcgen::ExtendedKeyUsagePurpose::ClientAuth];
+    p.not_before = rcgen::date_time_ymd(2020, 1, 1);
+    p.not_after = rcgen::date_time_ymd(2060, 1, 1);
+    let cert = p.self_signed(&key).unwrap();
+    servers::ClientCert {
+        cert_pem: cert.pem(),
+        key_pem: key.serialize_pem(),
+    }
+}

@@ -62,6 +62,7 @@ export function server(overrides: Partial<IncomingServer> = {}): IncomingServer 
     tls_verify: true,
     tls_alt_name: '',
     tls_pin_sha256: '',
+    client_certificate_id: null,
     folder_trash: '',
     folder_junk: '',
     folder_sent: '',

@@ -34,6 +34,9 @@ impl App {
         if let Some(p) = fields.oauth_provider_id {
             self.get_oauth_provider(p)?;
         }
+        if let Some(c) = fields.client_certificate_id {
+            self.get_certificate(c)?;
+        }
         let server = incoming_preview(fields, existing.as_ref(), &input.password);
         let mut t = self.server_target_of(&server, opts);
         use_typed(&mut t, &input.password);
@@ -338,6 +341,7 @@ fn incoming_preview(
         tls_verify: f.tls_verify,
         tls_alt_name: f.tls_alt_name,
         tls_pin_sha256: f.tls_pin_sha256,
+        client_certificate_id: f.client_certificate_id,
         folder_trash: f.folder_trash,
         folder_junk: f.folder_junk,
         folder_sent: f.folder_sent,

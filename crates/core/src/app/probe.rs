@@ -399,6 +399,7 @@ impl App {
             Some(sid) => {
                 let s = self.get_server(sid)?;
                 let mut t = incoming_target(&s, &self.with_roots(&opts.base, &s.host));
+                self.attach_incoming_client_certificate(&mut t, &s);
                 let effective = crate::model::EffectiveLogin::of(
                     &a.username,
                     &a.email,
@@ -828,6 +829,7 @@ impl App {
         let id = server.id;
         let mut t = incoming_target(server, &self.with_roots(opts, &server.host));
         t.dns = self.custom_dns();
+        self.attach_incoming_client_certificate(&mut t, server);
         if matches!(
             server.auth_method,
             AuthMethod::Password | AuthMethod::CramMd5

@@ -1,13 +1,14 @@
 //! Incoming servers (Posteingangsserver): create, edit, delete, and their password in the
 //! keyring.
 
-use super::records::tx;
+use super::records::{refs, tx};
 use super::{App, Removed};
+use crate::diag::FieldCode;
 use crate::error::{Entity, Error, Result};
 use crate::model::{IncomingServer, Saved, ServerInput};
 use crate::store::rows::At;
 use crate::store::Tx;
-use crate::store::{rows, servers};
+use crate::store::{certs, rows, servers};
 
 impl App {
     // ---- incoming servers -------------------------------------------------------------
@@ -63,12 +64,30 @@ impl App {
         let existing = at.id().map(|id| servers::get(c, id)).transpose()?;
         let fields = input.validate(existing.as_ref())?;
         rows::check_unique(c, Entity::IncomingServer, "name", &fields.name, at.id())?;
-        rows::check_ref(
+        refs(
             c,
-            Entity::OauthProvider,
-            "oauth_provider_id",
-            fields.oauth_provider_id,
+            &[
+                (
+                    Entity::OauthProvider,
+                    "oauth_provider_id",
+                    fields.oauth_provider_id,
+                ),
+                (
+                    Entity::Certificate,
+                    "client_certificate_id",
+                    fields.client_certificate_id,
+                ),
+            ],
         )?;
+        if let Some(cid) = fields.client_certificate_id {
+            // Presenting a certificate in the handshake needs its private key.
+            if !certs::get(c, cid)?.has_private_key {
+                return Err(Error::field(
+                    "client_certificate_id",
+                    FieldCode::CertificateNoKey,
+                ));
+            }
+        }
         let mut cols = servers::cols(&fields);
         if at != At::New {
             // The protocol is fixed after creation.

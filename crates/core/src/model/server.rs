@@ -41,6 +41,9 @@ pub struct IncomingServer {
     pub tls_alt_name: String,
     /// Pinned SHA-256 fingerprint of the server certificate, `AB:CD:…`.
     pub tls_pin_sha256: String,
+    /// The TLS client certificate (with key) from the certificate store, presented when the
+    /// server asks for one.
+    pub client_certificate_id: Option<i64>,
     pub folder_trash: String,
     pub folder_junk: String,
     pub folder_sent: String,
@@ -75,6 +78,8 @@ pub struct ServerInput {
     pub tls_insecure_confirmed: bool,
     pub tls_alt_name: String,
     pub tls_pin_sha256: String,
+    /// A certificate of the store with a private key, or `null`.
+    pub client_certificate_id: Option<i64>,
     pub folder_trash: String,
     pub folder_junk: String,
     pub folder_sent: String,
@@ -102,6 +107,7 @@ impl Default for ServerInput {
             tls_insecure_confirmed: false,
             tls_alt_name: String::new(),
             tls_pin_sha256: String::new(),
+            client_certificate_id: None,
             folder_trash: String::new(),
             folder_junk: String::new(),
             folder_sent: String::new(),
@@ -132,6 +138,7 @@ impl From<&IncomingServer> for ServerInput {
             tls_insecure_confirmed: !s.tls_verify,
             tls_alt_name: s.tls_alt_name.clone(),
             tls_pin_sha256: s.tls_pin_sha256.clone(),
+            client_certificate_id: s.client_certificate_id,
             folder_trash: s.folder_trash.clone(),
             folder_junk: s.folder_junk.clone(),
             folder_sent: s.folder_sent.clone(),
@@ -161,6 +168,7 @@ pub struct ServerFields {
     pub tls_verify: bool,
     pub tls_alt_name: String,
     pub tls_pin_sha256: String,
+    pub client_certificate_id: Option<i64>,
     pub folder_trash: String,
     pub folder_junk: String,
     pub folder_sent: String,
@@ -265,6 +273,7 @@ impl ServerInput {
             tls_verify: self.tls_verify,
             tls_alt_name,
             tls_pin_sha256,
+            client_certificate_id: self.client_certificate_id,
             folder_trash: folders[0].1.to_string(),
             folder_junk: folders[1].1.to_string(),
             folder_sent: folders[2].1.to_string(),
@@ -485,6 +494,7 @@ mod tests {
             tls_verify: true,
             tls_alt_name: String::new(),
             tls_pin_sha256: String::new(),
+            client_certificate_id: None,
             folder_trash: String::new(),
             folder_junk: String::new(),
             folder_sent: String::new(),

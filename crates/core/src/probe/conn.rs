@@ -211,6 +211,38 @@ impl Conn {
         self.io.take()
     }
 
+    /// A refused login that is about the TLS client certificate. Dovecot
+    /// (`auth_ssl_require_client_cert`) completes the handshake whatever the client presents
+    /// and refuses the login with `NO [ALERT] Client didn't present valid SSL certificate` —
+    /// for a missing certificate and for one of another CA alike; what we presented tells
+    /// the two apart. Only when the server asked for a certificate in the handshake.
+    pub(crate) fn client_cert_login_refusal(&self, f: Failure) -> Failure {
+        if !self.tls || !self.client_cert.asked {
+            return f;
+        }
+        let said = f
+            .evidence
+            .iter()
+            .find(|e| e.key == EvidenceKey::ServerSaid)
+            .map(|e| e.value.to_ascii_lowercase())
+            .unwrap_or_default();
+        if !said.contains("certificate") {
+            return f;
+        }
+        let code = if self.client_cert.presented {
+            DiagnosisCode::TlsClientCertRejected
+        } else {
+            DiagnosisCode::TlsClientCertRequired
+        };
+        let mut out = Failure::new(code).with(
+            EvidenceKey::Observed,
+            "the server asked for a client certificate in the TLS handshake",
+        );
+        out.evidence.extend(f.evidence);
+        out.tls = f.tls;
+        out
+    }
+
     /// Closes the connection without waiting for the server.
     pub async fn close(&mut self) {
         if let Some(mut io) = self.io.take() {

@@ -330,7 +330,10 @@ pub(crate) async fn login_step<P: Proto>(
     let proto = &mut s.proto;
     r.step(StepKind::Login, t.timeout, async {
         let pw = credentials(t, conn.tls)?;
-        let done = proto.login(conn, t, pw).await?;
+        let done = proto
+            .login(conn, t, pw)
+            .await
+            .map_err(|f| conn.client_cert_login_refusal(f))?;
         Ok(if conn.tls {
             done
         } else {

@@ -128,7 +128,15 @@ pub fn data(conn: &Tx, id: i64) -> Result<Vec<u8>> {
 
 pub fn used_by(conn: &Tx, id: i64) -> Result<Vec<String>> {
     let mut out = rows::labels_where(conn, Entity::OutgoingServer, "smime_certificate_id", id)?;
-    for n in rows::labels_where(conn, Entity::OutgoingServer, "client_certificate_id", id)? {
+    for n in rows::labels_where(conn, Entity::OutgoingServer, "client_certificate_id", id)?
+        .into_iter()
+        .chain(rows::labels_where(
+            conn,
+            Entity::IncomingServer,
+            "client_certificate_id",
+            id,
+        )?)
+    {
         if !out.contains(&n) {
             out.push(n);
         }

@@ -11,7 +11,9 @@
 //! (`tests/aiosmtpd_server.py`); and a Postfix port whose SASL back end dies
 //! (`tests/dead_auth_service.py`).
 //! Postfix also serves SMTP AUTH NTLM through Cyrus SASL (its NTLM plugin, a sasldb) and a
-//! port that requires a TLS client certificate from a client CA made here.
+//! port that requires a TLS client certificate from a client CA made here; a second, small
+//! Dovecot instance requires one from the same CA for IMAPS and POP3S
+//! (`auth_ssl_require_client_cert` is an auth setting: no `local` block can scope it).
 //!
 //! The NTLM port writes NTLM_USER into the system's `/etc/sasldb2` (root:postfix, 0640):
 //! Postfix's Cyrus SASL reads that file whatever `sasldb_path` says. The user's name is
@@ -122,6 +124,13 @@ pub struct Ports {
     /// Postfix SMTPS that requires a client certificate issued by the client CA
     /// (`MailServers::client_cert`); AUTH through Dovecot as on the other ports.
     pub smtps_client_cert: u16,
+    /// Dovecot IMAPS (a second instance, `DOVECOT_CCERT_CONF`) that asks every client for a
+    /// certificate and refuses the login — `NO [ALERT] Client didn't present valid SSL
+    /// certificate` — without one of the client CA (`MailServers::client_cert`). The
+    /// users, passwords and mailboxes of the main instance.
+    pub imaps_client_cert: u16,
+    /// The same instance's POP3S.
+    pub pop3s_client_cert: u16,
 }
 
 /// A client certificate with its key, both PEM.
@@ -986,6 +995,8 @@ fn start() -> Result<MailServers, String> {
         smtps_sasl_down: free_port(HOST_GOOD),
         smtps_ntlm: free_port(HOST_GOOD),
         smtps_client_cert: free_port(HOST_GOOD),
+        imaps_client_cert: free_port(HOST_GOOD),
+        pop3s_client_cert: free_port(HOST_GOOD),
     };
 
     // The OAuth server first: Dovecot's configuration names it.
@@ -1051,6 +1062,8 @@ fn start() -> Result<MailServers, String> {
             std::fs::read_to_string(dir.join("dovecot/dovecot.log")).unwrap_or_default()
         ));
     }
+
+    start_dovecot_ccert(&dir, &ports, deadline)?;
 
     // The dead SASL back end of one Postfix port: up before Postfix asks it for mechanisms.
     start_dead_auth_service(&dir, deadline)?;
@@ -1168,6 +1181,93 @@ fn start() -> Result<MailServers, String> {
         client_cert: pki.client_cert,
         other_client_cert: pki.other_client_cert,
     })
+}
+
+/// The second Dovecot instance: IMAPS and POP3S that require a client certificate of the
+/// client CA (`Ports::imaps_client_cert`). Dovecot completes the handshake whatever the
+/// client presents (it only notes whether the certificate verified) and refuses the login.
+const DOVECOT_CCERT_CONF: &str = r#"
+base_dir = @DIR@/dovecot-ccert/run
+state_dir = @DIR@/dovecot-ccert/state
+instance_name = @INSTANCE@-ccert
+listen = 127.0.0.1
+protocols = imap pop3
+log_path = @DIR@/dovecot-ccert/dovecot.log
+ssl = yes
+ssl_cert = <@DIR@/certs/good-chain.crt
+ssl_key = <@DIR@/certs/good.key
+ssl_min_protocol = TLSv1.2
+# The client CA (no CRL is published for it).
+ssl_ca = <@DIR@/certs/client-ca.crt
+ssl_verify_client_cert = yes
+ssl_require_crl = no
+auth_ssl_require_client_cert = yes
+auth_mechanisms = plain login
+auth_failure_delay = 0
+first_valid_uid = 1
+mail_location = maildir:~/Maildir
+passdb {
+  driver = passwd-file
+  args = scheme=PLAIN username_format=%u @DIR@/dovecot/passwd
+}
+userdb {
+  driver = static
+  args = uid=nobody gid=nogroup home=@DIR@/mail/%u
+}
+service imap-login {
+  inet_listener imap {
+    port = 0
+  }
+  inet_listener imaps {
+    address = 127.0.0.1
+    port = @IMAPS@
+    ssl = yes
+  }
+}
+service pop3-login {
+  inet_listener pop3 {
+    port = 0
+  }
+  inet_listener pop3s {
+    address = 127.0.0.1
+    port = @POP3S@
+    ssl = yes
+  }
+}
+service anvil {
+  unix_listener anvil-auth-penalty {
+    mode = 0
+  }
+}
+"#;
+
+fn start_dovecot_ccert(dir: &Path, ports: &Ports, deadline: Instant) -> Result<(), String> {
+    let conf = DOVECOT_CCERT_CONF
+        .replace("@DIR@", &dir.display().to_string())
+        .replace("@INSTANCE@", &format!("mbtest-{}", std::process::id()))
+        .replace("@IMAPS@", &ports.imaps_client_cert.to_string())
+        .replace("@POP3S@", &ports.pop3s_client_cert.to_string());
+    let home = dir.join("dovecot-ccert");
+    write(&home.join("dovecot.conf"), &conf);
+    chmod(&home, 0o755);
+    let pid = spawn_daemon(
+        Command::new("/usr/sbin/dovecot")
+            .arg("-F")
+            .arg("-c")
+            .arg(home.join("dovecot.conf")),
+        &home.join("stderr.log"),
+    )?;
+    let up = [ports.imaps_client_cert, ports.pop3s_client_cert]
+        .iter()
+        .all(|p| !exited(pid) && wait_for_port(HOST_GOOD, *p, deadline));
+    if !up {
+        return Err(format!(
+            "the client-certificate dovecot did not come up: {}{}",
+            std::fs::read_to_string(home.join("stderr.log")).unwrap_or_default(),
+            std::fs::read_to_string(home.join("dovecot.log")).unwrap_or_default()
+        ));
+    }
+    Ok(())
 }
 
 /// Cyrus SASL for the NTLM port: `smtpd.conf` (passwords from the sasldb) and NTLM_USER

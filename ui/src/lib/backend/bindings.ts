@@ -75,7 +75,12 @@ tls_alt_name: string,
 /**
  * Pinned SHA-256 fingerprint of the server certificate, `AB:CD:…`.
  */
-tls_pin_sha256: string, folder_trash: string, folder_junk: string, folder_sent: string, folder_deleted: string, pop3_delete_after_fetch: boolean, pop3_delete_after_days: number | null, created_at: string, updated_at: string, };
+tls_pin_sha256: string, 
+/**
+ * The TLS client certificate (with key) from the certificate store, presented when the
+ * server asks for one.
+ */
+client_certificate_id: number | null, folder_trash: string, folder_junk: string, folder_sent: string, folder_deleted: string, pop3_delete_after_fetch: boolean, pop3_delete_after_days: number | null, created_at: string, updated_at: string, };
 
 export type ServerInput = { name: string, protocol: Protocol, 
 /**
@@ -93,7 +98,11 @@ oauth_provider_id: number | null, login_user: string, password: SecretUpdate, al
 /**
  * Must be true to save with `tls_verify = false`.
  */
-tls_insecure_confirmed: boolean, tls_alt_name: string, tls_pin_sha256: string, folder_trash: string, folder_junk: string, folder_sent: string, folder_deleted: string, pop3_delete_after_fetch: boolean, pop3_delete_after_days: number | null, };
+tls_insecure_confirmed: boolean, tls_alt_name: string, tls_pin_sha256: string, 
+/**
+ * A certificate of the store with a private key, or `null`.
+ */
+client_certificate_id: number | null, folder_trash: string, folder_junk: string, folder_sent: string, folder_deleted: string, pop3_delete_after_fetch: boolean, pop3_delete_after_days: number | null, };
 
 export type OutgoingKind = "smtp" | "microsoft365";
 

@@ -2,7 +2,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { render, screen, waitFor, within } from '@testing-library/svelte';
 import userEvent from '@testing-library/user-event';
 import ServersTab from './ServersTab.svelte';
-import { GMX, api, apiError, fieldErrors, freshEachTest, oauthProvider, server, serverInput } from '../../test/fixtures';
+import { GMX, api, apiError, certificate, fieldErrors, freshEachTest, oauthProvider, server, serverInput } from '../../test/fixtures';
 import type { ServerInput } from '$lib/backend';
 import { tabDriver } from '../../test/tabs';
 
@@ -145,6 +145,39 @@ describe('creating a server', () => {
     expect(queryField('oauth_provider_id')).toBeNull();
     await save(u);
     await waitFor(() => expect(api.updateServer).toHaveBeenCalledWith(43, 1, expect.objectContaining({ oauth_provider_id: null })));
+  });
+
+  it('client_certificate_comes_from_the_store_and_its_id_is_sent', async () => {
+    api.listCertificates.mockResolvedValue([
+      certificate({ id: 32, name: 'Client Zentrale', expiry_warning: true, days_left: 12 }),
+    ]);
+    const u = await openNewSaving(server({ id: 44, name: 'Hauptserver' }));
+    await fill(u, { name: 'Hauptserver', host: 'imap.example.com' });
+    const pick = field<HTMLSelectElement>('client_certificate_id');
+    expect(screen.getByLabelText('TLS-Client-Zertifikat')).toBe(pick);
+    await waitFor(() => expect(pick.options).toHaveLength(2));
+    expect(pick.options[0]).toHaveTextContent('— kein Zertifikat —');
+    expect(screen.queryByTestId('client-cert-expiry')).not.toBeInTheDocument();
+    await u.selectOptions(pick, within(pick).getByRole('option', { name: /Client Zentrale/ }));
+    expect(screen.getByTestId('client-cert-expiry')).toHaveTextContent('läuft in 12 Tagen ab');
+    await save(u);
+    await waitFor(() => expect(api.createServer).toHaveBeenCalledWith({ ...BASE_INPUT, client_certificate_id: 32 }));
+  });
+
+  it('client_certificate_errors_are_shown_at_the_picker', async () => {
+    api.createServer.mockRejectedValue(
+      fieldErrors('Bitte die markierten Felder korrigieren: client_certificate_id', [
+        'client_certificate_id',
+        'certificate_no_key',
+        'Dieses Zertifikat hat keinen privaten Schlüssel',
+      ]),
+    );
+    const u = await openNew();
+    await fill(u, { name: 'X', host: 'imap.example.com' });
+    await save(u);
+    const err = await screen.findByTestId('field-error-client_certificate_id');
+    expect(err).toHaveTextContent('keinen privaten Schlüssel');
+    expect(field('client_certificate_id').closest('.control')).toContainElement(err);
   });
 
   it('create_sends_manual_port_and_typed_password', async () => {

@@ -32,6 +32,8 @@ export type ServerDraft = EndpointDraft & {
   folder_deleted: string;
   pop3_delete_after_fetch: boolean;
   pop3_delete_after_days: string;
+  /** The TLS client certificate from the certificate store (presented when the server asks). */
+  client_certificate_id: number | null;
 };
 
 const NO_FOLDERS = { folder_trash: '', folder_junk: '', folder_sent: '', folder_deleted: '' };
@@ -46,6 +48,7 @@ export function newDraft(): ServerDraft {
     login_user: '',
     pop3_delete_after_fetch: false,
     pop3_delete_after_days: '',
+    client_certificate_id: null,
   };
 }
 
@@ -56,6 +59,7 @@ export function draftFromServer(s: IncomingServer): ServerDraft {
     ...{ name, protocol, auth_method, login_user, folder_trash, folder_junk, folder_sent, folder_deleted },
     pop3_delete_after_fetch: s.pop3_delete_after_fetch,
     pop3_delete_after_days: s.pop3_delete_after_days === null ? '' : String(s.pop3_delete_after_days),
+    client_certificate_id: s.client_certificate_id,
   };
 }
 
@@ -109,7 +113,7 @@ export const usesPop3Options = (p: Protocol) => p === 'pop3' || p === 'imap_down
 export function visibleFields(d: ServerDraft): Set<string> {
   const f = new Set<string>([
     'name', 'protocol', 'host', 'security', 'port', 'timeout_secs', 'auth_method', 'login_user', 'tls_verify',
-    'tls_alt_name', 'tls_pin_sha256',
+    'tls_alt_name', 'tls_pin_sha256', 'client_certificate_id',
   ]);
   if (d.auth_method === 'ntlm') f.add('ntlm_domain');
   if (d.auth_method !== 'oauth2') f.add('password');
@@ -147,6 +151,7 @@ export function toInput(d: ServerDraft): ServerInput {
     folder_deleted: folder(d.folder_deleted),
     pop3_delete_after_fetch: pop3 && d.pop3_delete_after_fetch,
     pop3_delete_after_days: pop3 && days !== '' ? toInt(days) : null,
+    client_certificate_id: d.client_certificate_id,
   };
 }
 

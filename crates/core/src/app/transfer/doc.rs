@@ -290,6 +290,10 @@ pub struct IncomingServerRow {
     pub tls_insecure_confirmed: bool,
     pub tls_alt_name: String,
     pub tls_pin_sha256: String,
+    /// A certificate's name. Left out when none, so that a file written before it reads and
+    /// writes back the same.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub client_certificate: Option<String>,
     pub folder_trash: String,
     pub folder_junk: String,
     pub folder_sent: String,
@@ -298,8 +302,15 @@ pub struct IncomingServerRow {
     pub pop3_delete_after_days: Option<i64>,
 }
 
+/// The names an incoming server refers to, or their ids.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct IncomingRefs<T> {
+    pub oauth_provider: Option<T>,
+    pub client_certificate: Option<T>,
+}
+
 impl IncomingServerRow {
-    pub fn new(i: ServerInput, oauth_provider: Option<String>) -> Self {
+    pub fn new(i: ServerInput, refs: IncomingRefs<String>) -> Self {
         IncomingServerRow {
             name: i.name,
             protocol: i.protocol,
@@ -309,13 +320,14 @@ impl IncomingServerRow {
             timeout_secs: i.timeout_secs,
             auth_method: i.auth_method,
             ntlm_domain: i.ntlm_domain,
-            oauth_provider,
+            oauth_provider: refs.oauth_provider,
             login_user: i.login_user,
             allow_plaintext: i.allow_plaintext,
             tls_verify: i.tls_verify,
             tls_insecure_confirmed: i.tls_insecure_confirmed,
             tls_alt_name: i.tls_alt_name,
             tls_pin_sha256: i.tls_pin_sha256,
+            client_certificate: refs.client_certificate,
             folder_trash: i.folder_trash,
             folder_junk: i.folder_junk,
             folder_sent: i.folder_sent,
@@ -324,7 +336,7 @@ impl IncomingServerRow {
             pop3_delete_after_days: i.pop3_delete_after_days,
         }
     }
-    pub fn into_input(self, oauth_provider_id: Option<i64>) -> ServerInput {
+    pub fn into_input(self, ids: IncomingRefs<i64>) -> ServerInput {
         ServerInput {
             name: self.name,
             protocol: self.protocol,
@@ -334,7 +346,7 @@ impl IncomingServerRow {
             timeout_secs: self.timeout_secs,
             auth_method: self.auth_method,
             ntlm_domain: self.ntlm_domain,
-            oauth_provider_id,
+            oauth_provider_id: ids.oauth_provider,
             login_user: self.login_user,
             password: SecretUpdate::Keep,
             allow_plaintext: self.allow_plaintext,
@@ -342,6 +354,7 @@ impl IncomingServerRow {
             tls_insecure_confirmed: self.tls_insecure_confirmed,
             tls_alt_name: self.tls_alt_name,
             tls_pin_sha256: self.tls_pin_sha256,
+            client_certificate_id: ids.client_certificate,
             folder_trash: self.folder_trash,
             folder_junk: self.folder_junk,
             folder_sent: self.folder_sent,
@@ -354,7 +367,7 @@ impl IncomingServerRow {
 
 impl Default for IncomingServerRow {
     fn default() -> Self {
-        Self::new(ServerInput::default(), None)
+        Self::new(ServerInput::default(), IncomingRefs::default())
     }
 }
 

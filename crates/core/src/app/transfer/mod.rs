@@ -122,9 +122,12 @@ impl App {
         }
         for s in crate::store::servers::list(c, "")? {
             secret_of(Entity::IncomingServer, &s.name, "password", s.id)?;
-            let provider = label(c, Entity::OauthProvider, s.oauth_provider_id)?;
+            let refs = IncomingRefs {
+                oauth_provider: label(c, Entity::OauthProvider, s.oauth_provider_id)?,
+                client_certificate: label(c, Entity::Certificate, s.client_certificate_id)?,
+            };
             doc.incoming_servers
-                .push(IncomingServerRow::new(ServerInput::from(&s), provider));
+                .push(IncomingServerRow::new(ServerInput::from(&s), refs));
         }
         for s in crate::store::outgoing::list(c, "")? {
             secret_of(Entity::OutgoingServer, &s.name, "password", s.id)?;
@@ -332,8 +335,19 @@ impl App {
             let Some(n) = im.take(Entity::IncomingServer, &r.name) else {
                 continue;
             };
-            let p = im.id_of(Entity::OauthProvider, "oauth_provider", &r.oauth_provider)?;
-            let mut input = r.into_input(p);
+            let ids = IncomingRefs {
+                oauth_provider: im.id_of(
+                    Entity::OauthProvider,
+                    "oauth_provider",
+                    &r.oauth_provider,
+                )?,
+                client_certificate: im.id_of(
+                    Entity::Certificate,
+                    "client_certificate",
+                    &r.client_certificate,
+                )?,
+            };
+            let mut input = r.into_input(ids);
             input.password = im.secret(Entity::IncomingServer, &n, "password");
             let w = self.create_server_in(c, &input)?.warnings;
             im.created("incoming_servers", w);
