@@ -264,9 +264,7 @@ impl<F: Args> TemplatedAdd<F> {
     }
 }
 
-impl<I: Named + TemplateData + crate::drafts::DraftTest, F: Fill<I>> Build<I>
-    for TemplatedAdd<F>
-{
+impl<I: Named + TemplateData + crate::drafts::DraftTest, F: Fill<I>> Build<I> for TemplatedAdd<F> {
     fn build(self, app: &App) -> R<I> {
         self.build_from(app, None)
     }

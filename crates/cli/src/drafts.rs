@@ -67,7 +67,8 @@ impl DraftTest for AccountInput {
             base: opts.clone(),
             ..Default::default()
         };
-        app.test_account_draft(None, input, &o, progress, cancel).await
+        app.test_account_draft(None, input, &o, progress, cancel)
+            .await
     }
 }
 

@@ -375,7 +375,10 @@ fn add_test_first_saves_only_what_passes_its_test() {
     let o = mbadmin(&db, &add("Falsch"), "not-the-password");
     assert_eq!(o.status.code(), Some(1), "{}", text(&o.stderr));
     let err = text(&o.stderr);
-    assert!(err.contains("--test-first: the test failed (auth.failed)"), "{err}");
+    assert!(
+        err.contains("--test-first: the test failed (auth.failed)"),
+        "{err}"
+    );
     assert!(err.contains("login"), "the steps are shown: {err}");
     let o = mbadmin(&db, "--json server list", "");
     assert_eq!(json(&o), serde_json::json!([]));
@@ -383,7 +386,11 @@ fn add_test_first_saves_only_what_passes_its_test() {
     // The right one: tested, then saved.
     let o = mbadmin(&db, &add("Richtig"), ALICE.password);
     assert!(o.status.success(), "{}", text(&o.stderr));
-    assert!(text(&o.stdout).contains("created: Richtig"), "{}", text(&o.stdout));
+    assert!(
+        text(&o.stdout).contains("created: Richtig"),
+        "{}",
+        text(&o.stdout)
+    );
     assert_no_password(&o);
     let o = mbadmin(&db, "--json server list", "");
     assert_eq!(json(&o)[0]["name"], "Richtig");

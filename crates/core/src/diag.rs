@@ -489,12 +489,12 @@ string_enum! {
     TlsLegacyVersion = "tls.legacy_version",
     TlsVerifyDisabled = "tls.verify_disabled",
     TlsExpiresSoon = "tls.expires_soon",
-    ProtocolWrongService = "protocol.wrong_service",
-    ProtocolInvalidResponse = "protocol.invalid_response",
     TlsClientCertRequired = "tls.client_cert_required",
     TlsClientCertRejected = "tls.client_cert_rejected",
     TlsClientCertUnusable = "tls.client_cert_unusable",
     TlsClientCertExpired = "tls.client_cert_expired",
+    ProtocolWrongService = "protocol.wrong_service",
+    ProtocolInvalidResponse = "protocol.invalid_response",
     ProtocolServiceUnavailable = "protocol.service_unavailable",
     AuthFailed = "auth.failed",
     AuthMechanismUnsupported = "auth.mechanism_unsupported",
@@ -502,11 +502,11 @@ string_enum! {
     AuthUnencryptedNotAllowed = "auth.unencrypted_not_allowed",
     AuthPasswordMissing = "auth.password_missing",
     AuthMethodNotAvailable = "auth.method_not_available",
-    AuthPlaintextSent = "auth.plaintext_sent",
-    AuthTemporary = "auth.temporary",
     AuthNtlmNotOffered = "auth.ntlm_not_offered",
     AuthNtlmRefused = "auth.ntlm_refused",
     AuthNtlmDomainMismatch = "auth.ntlm_domain_mismatch",
+    AuthPlaintextSent = "auth.plaintext_sent",
+    AuthTemporary = "auth.temporary",
     AuthPasswordExpired = "auth.password_expired",
     AuthAccountDisabled = "auth.account_disabled",
     AuthAccessDisabled = "auth.access_disabled",
@@ -913,21 +913,6 @@ fn texts(code: DiagnosisCode) -> (Pair, Pair, Pair) {
                 "Ask the server's operator to renew the certificate in time.",
             ),
         ),
-        ProtocolWrongService => (
-            ("Falscher Dienst auf diesem Port", "Wrong service on this port"),
-            (
-                "Auf Port {port} antwortet ein anderer Dienst als {protocol} (siehe Nachweise) – z. B. ein SMTP-Server auf dem IMAP-Port.",
-                "On port {port} a service other than {protocol} answers (see evidence) – e.g. an SMTP server on the IMAP port.",
-            ),
-            (
-                "Port prüfen: üblich für {protocol} sind {implicit_port} (SSL/TLS) und {starttls_port} (STARTTLS). Prüfen, ob Posteingangs- und Postausgangsserver vertauscht sind.",
-                "Check the port: {protocol} usually uses {implicit_port} (SSL/TLS) and {starttls_port} (STARTTLS). Check that incoming and outgoing server are not swapped.",
-            ),
-        ),
-        ProtocolInvalidResponse => (
-            ("Ungültige Antwort des Servers", "Invalid answer from the server"),
-            (
-                "Der Server hat etwas gesendet, das nicht dem Protokoll {protocol} entspricht (zu lange Zeilen, zu viele Daten oder eine unverständliche Antwort). Ein defekter Server, ein Proxy oder ein fremder Dienst kann die Ursache sein.",
         TlsClientCertRequired => (
             ("Server verlangt ein Client-Zertifikat", "The server requires a client certificate"),
             (
@@ -972,6 +957,21 @@ fn texts(code: DiagnosisCode) -> (Pair, Pair, Pair) {
                 "Have a new client certificate issued, import it and choose it for the server.",
             ),
         ),
+        ProtocolWrongService => (
+            ("Falscher Dienst auf diesem Port", "Wrong service on this port"),
+            (
+                "Auf Port {port} antwortet ein anderer Dienst als {protocol} (siehe Nachweise) – z. B. ein SMTP-Server auf dem IMAP-Port.",
+                "On port {port} a service other than {protocol} answers (see evidence) – e.g. an SMTP server on the IMAP port.",
+            ),
+            (
+                "Port prüfen: üblich für {protocol} sind {implicit_port} (SSL/TLS) und {starttls_port} (STARTTLS). Prüfen, ob Posteingangs- und Postausgangsserver vertauscht sind.",
+                "Check the port: {protocol} usually uses {implicit_port} (SSL/TLS) and {starttls_port} (STARTTLS). Check that incoming and outgoing server are not swapped.",
+            ),
+        ),
+        ProtocolInvalidResponse => (
+            ("Ungültige Antwort des Servers", "Invalid answer from the server"),
+            (
+                "Der Server hat etwas gesendet, das nicht dem Protokoll {protocol} entspricht (zu lange Zeilen, zu viele Daten oder eine unverständliche Antwort). Ein defekter Server, ein Proxy oder ein fremder Dienst kann die Ursache sein.",
                 "The server sent something that is not {protocol} (overlong lines, too much data or an answer that makes no sense). A broken server, a proxy or a foreign service may be the cause.",
             ),
             (
@@ -1045,6 +1045,7 @@ fn texts(code: DiagnosisCode) -> (Pair, Pair, Pair) {
                 "Enter the password in the \"Password\" field of the account (or of the tested server) and save. If the account takes its login from the incoming server, enter it there. If the keyring is locked, unlock it.",
             ),
         ),
+        // Only in test runs stored by versions before NTLM was tested; never produced now.
         AuthMethodNotAvailable => (
             ("Anmeldeverfahren damals nicht testbar", "Authentication method not testable then"),
             (
@@ -1093,7 +1094,6 @@ fn texts(code: DiagnosisCode) -> (Pair, Pair, Pair) {
             ("Passwort unverschlüsselt übertragen", "Password sent unencrypted"),
             (
                 "Die Anmeldung hat geklappt, das Passwort ging aber – wie bestätigt – unverschlüsselt über das Netz.",
-        // Only in test runs stored by versions before NTLM was tested; never produced now.
                 "The login worked, but – as confirmed – the password crossed the network unencrypted.",
             ),
             (

@@ -577,7 +577,9 @@ fn a_new_caldav_account_is_tested_as_typed_before_it_is_saved() {
     };
     let green = run(&draft(ANNA_PW)).unwrap();
     assert!(green.ok, "{:#?}", green.codes);
-    assert!(!serde_json::to_string(&green).unwrap().contains("Canary-Kalender"));
+    assert!(!serde_json::to_string(&green)
+        .unwrap()
+        .contains("Canary-Kalender"));
     let red = run(&draft("wrong-Pw-1")).unwrap();
     assert_eq!(red.codes, vec![DiagnosisCode::CaldavAuthFailed]);
     // Nothing saved; a bad URL is a field error before any request.

@@ -539,8 +539,7 @@ async fn the_round_trip_verifies_the_signature_of_what_arrived() {
             s.app
                 .import_certificate(&CertImport {
                     name: "S/MIME-CA".into(),
-                    data_base64: base64::engine::general_purpose::STANDARD
-                        .encode(pem(&s.ca.cert)),
+                    data_base64: base64::engine::general_purpose::STANDARD.encode(pem(&s.ca.cert)),
                     passphrase: None,
                     trust_root: true,
                     trust_hosts: Vec::new(),

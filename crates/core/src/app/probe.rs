@@ -124,8 +124,8 @@ pub fn incoming_target(s: &IncomingServer, opts: &TestOptions) -> ProbeTarget {
     t.timeout = Duration::from_secs(u64::from(s.timeout_secs.clamp(1, 600)));
     t.auth = ProbeAuth::from(s.auth_method);
     t.user = s.login_user.clone();
-    t.allow_plaintext = s.allow_plaintext;
     t.ntlm_domain = s.ntlm_domain.clone();
+    t.allow_plaintext = s.allow_plaintext;
     t.tls = TlsSettings {
         verify: s.tls_verify,
         alt_name: s.tls_alt_name.clone(),
@@ -160,8 +160,8 @@ pub fn outgoing_target(s: &OutgoingServer, opts: &TestOptions) -> ProbeTarget {
     } else {
         s.username.clone()
     };
-    t.allow_plaintext = s.allow_plaintext;
     t.ntlm_domain = s.ntlm_domain.clone();
+    t.allow_plaintext = s.allow_plaintext;
     t.sender = s.sender_address.clone();
     t.app_server_sends = s.send_via_app_server;
     t.tls = TlsSettings {

@@ -1035,17 +1035,24 @@ pub async fn set_subscriptions(
     let out = async {
         let mut o = open(&mut r, t).await?;
         let Open { session, wire } = &mut o;
-        let done = r
-            .step(StepKind::Folders, t.timeout, async {
-                subscribe(session, wire, name, subscribed).await?;
-                Ok(Done::new((), "folders"))
-            })
-            .await;
+        let mut result = Ok(());
+        for (name, on) in wanted {
+            result = r
+                .step(StepKind::Folders, t.timeout, async {
+                    subscribe(session, wire, name, *on).await?;
+                    Ok(Done::new((), "folders"))
+                })
+                .await;
+            if result.is_err() {
+                break;
+            }
+            done += 1;
+        }
         close(t, o).await;
-        done
+        result
     }
     .await;
-    out.map_err(|stop| action_error(&r, stop))
+    (done, out.err().map(|stop| action_error(&r, stop)))
 }
 
 #[cfg(test)]
@@ -1349,9 +1356,10 @@ mod tests {
         let mut t = target(ProbeProtocol::Imap, ProbeAuth::Login);
         t.delete_procedure = DeleteProcedure::MoveToTrash;
         let deadline = Instant::now() + Duration::from_millis(700);
-        assert!(wait_for_marked(&mut s, &wire, "tok8", &t, deadline)
+        assert!(wait_for_marked(&mut s, &wire, "tok8", &t, deadline, false)
             .await
-            .unwrap());
+            .unwrap()
+            .is_some());
         let notes = lines(&wire.lock().transcript.take(), Dir::Info);
         assert_eq!(notes, ["the test mail was moved to \"Gelöschte Elemente\""]);
         peer.finish_with(s).await;
@@ -1378,7 +1386,10 @@ mod tests {
             uidplus: true,
             moves: false,
         };
-        assert!(take_once(&mut s, &wire, "t", &how).await.unwrap());
+        assert!(take_once(&mut s, &wire, "t", &how, false)
+            .await
+            .unwrap()
+            .is_some());
         peer.finish_with(s).await;
     }
 
@@ -1401,7 +1412,10 @@ mod tests {
             uidplus: true,
             moves: true,
         };
-        assert!(take_once(&mut s, &wire, "t", &how).await.unwrap());
+        assert!(take_once(&mut s, &wire, "t", &how, false)
+            .await
+            .unwrap()
+            .is_some());
         s.logout().await.unwrap();
         let notes = lines(&wire.lock().transcript.take(), Dir::Info);
         assert_eq!(
@@ -1435,9 +1449,10 @@ mod tests {
         let deadline = Instant::now() + Duration::from_millis(700);
         let t = target(ProbeProtocol::Imap, ProbeAuth::Login);
         assert_eq!(t.delete_procedure, DeleteProcedure::Expunge);
-        assert!(wait_for_marked(&mut s, &wire, "tok7", &t, deadline)
+        assert!(wait_for_marked(&mut s, &wire, "tok7", &t, deadline, false)
             .await
-            .unwrap());
+            .unwrap()
+            .is_some());
         peer.finish_with(s).await;
     }
 
@@ -1454,9 +1469,10 @@ mod tests {
             MAX_ACTION_BYTES,
         )
         .await;
-        assert!(take_once(&mut s, &wire, "t", &expunge(false))
+        assert!(take_once(&mut s, &wire, "t", &expunge(false), false)
             .await
-            .unwrap());
+            .unwrap()
+            .is_some());
         let notes = lines(&wire.lock().transcript.take(), Dir::Info);
         assert_eq!(
             notes,
@@ -1475,7 +1491,7 @@ mod tests {
         )
         .await;
         let f = expect_code(
-            take_once(&mut s, &wire, "t", &expunge(true)).await,
+            take_once(&mut s, &wire, "t", &expunge(true), false).await,
             DiagnosisCode::ProtocolInvalidResponse,
         );
         assert_eq!(

@@ -8,8 +8,8 @@
 
 mod answer;
 pub mod caldav;
-pub mod graph_calendar;
 mod conn;
+pub mod graph_calendar;
 pub use crate::diag as diagnosis;
 mod flow;
 #[cfg(any(test, feature = "fuzzing"))]
@@ -33,9 +33,9 @@ pub use crate::tls::warm_up;
 pub mod transcript;
 
 pub use caldav::CaldavTarget;
-pub use graph_calendar::GraphCalendarTarget;
 pub use diagnosis::{Diagnosis, Evidence, Severity};
 pub use flow::run;
+pub use graph_calendar::GraphCalendarTarget;
 pub use imap_actions::{folder_tree, set_subscribed, set_subscriptions, ActionError};
 pub use tokio_util::sync::CancellationToken;
 pub use transcript::{Dir, TranscriptLine};

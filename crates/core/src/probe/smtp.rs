@@ -513,7 +513,6 @@ impl Proto for Smtp {
                 Err(f) => Err(sasl::oauth_failed(t, &auth, f)),
             };
         }
-        let has = |m: &str| offered.iter().any(|x| x == m);
         if t.auth == ProbeAuth::Ntlm {
             if !ntlm::is_offered(&offered) {
                 return Err(ntlm::not_offered(&offered));
@@ -526,6 +525,7 @@ impl Proto for Smtp {
                 Err(f) => Err(ntlm::refused(&auth, f, &t.user)),
             };
         }
+        let has = |m: &str| offered.iter().any(|x| x == m);
         let want = match t.auth {
             ProbeAuth::Password if has("PLAIN") => "PLAIN",
             ProbeAuth::Password | ProbeAuth::Login => "LOGIN",
