@@ -126,7 +126,14 @@ export class Session {
     await this.cmd("POST", `/element/${await this.find(css)}/click`, {});
   }
   async clear(css) {
-    await this.cmd("POST", `/element/${await this.find(css)}/clear`, {});
+    const id = await this.find(css);
+    // A person scrolls to a field before editing it; WebKitWebDriver's Element Clear does
+    // not scroll (a field below the fold is "not interactable").
+    await this.cmd("POST", "/execute/sync", {
+      script: "arguments[0].scrollIntoView({ block: 'center' });",
+      args: [{ [ELEMENT]: id }],
+    });
+    await this.cmd("POST", `/element/${id}/clear`, {});
   }
   async type(css, text) {
     await this.cmd("POST", `/element/${await this.find(css)}/value`, { text });
