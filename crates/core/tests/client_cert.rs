@@ -10,44 +10,24 @@
 
 #[path = "support/fixtures.rs"]
 mod fixtures;
+#[path = "support/keyring.rs"]
+mod keyring;
 #[path = "support/servers.rs"]
 mod servers;
 
+use keyring::Keyring;
 use mailbox_admin_core::app::probe::{AccountTestOptions, TestOptions, TestTargetKind};
-use mailbox_admin_core::error::SecretError;
 use mailbox_admin_core::model::*;
 use mailbox_admin_core::probe::{CancellationToken, Role, Step, StepKind, StepStatus, TestReport};
-use mailbox_admin_core::secrets::SecretStore;
 use mailbox_admin_core::store::Store;
 use mailbox_admin_core::{App, Lang};
 use openssl::pkey::PKey;
 use openssl::symm::Cipher;
 use servers::{servers, ALICE, HOST_GOOD};
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 /// The passphrase of the client certificate's key: a canary.
 const PASSPHRASE: &str = "Canary-ClientCert-Passphrase-3vR8";
-
-#[derive(Default)]
-struct Keyring(Mutex<HashMap<String, String>>);
-
-impl SecretStore for Keyring {
-    fn set(&self, key: &str, secret: &str) -> Result<(), SecretError> {
-        self.0.lock().unwrap().insert(key.into(), secret.into());
-        Ok(())
-    }
-    fn get(&self, key: &str) -> Result<Option<String>, SecretError> {
-        Ok(self.0.lock().unwrap().get(key).cloned())
-    }
-    fn delete(&self, key: &str) -> Result<(), SecretError> {
-        self.0.lock().unwrap().remove(key);
-        Ok(())
-    }
-    fn describe(&self) -> String {
-        "test keyring".into()
-    }
-}
 
 impl Keyring {
     /// Replaces every stored `from` with `to` (`None`: removes it), as a keyring that lost or

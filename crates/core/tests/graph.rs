@@ -13,23 +13,23 @@
 mod fixtures;
 #[path = "support/graph.rs"]
 mod graph;
+#[path = "support/keyring.rs"]
+mod keyring;
 #[path = "support/servers.rs"]
 mod servers;
 
 use fixtures::{add_outgoing, add_user};
 use graph::{GraphOptions, GraphStandin};
+use keyring::Keyring;
 use mailbox_admin_core::app::oauth::{ConnectEvent, ConnectOptions};
 use mailbox_admin_core::app::probe::{AccountTestOptions, TestOptions};
-use mailbox_admin_core::error::SecretError;
 use mailbox_admin_core::model::*;
 use mailbox_admin_core::probe::{
     CancellationToken, ProbeProtocol, Role, StepKind, StepStatus, TestReport,
 };
-use mailbox_admin_core::secrets::SecretStore;
 use mailbox_admin_core::store::Store;
 use mailbox_admin_core::{App, Lang};
 use servers::{servers, ALICE, BOB, CAROL, DAVE};
-use std::collections::HashMap;
 use std::sync::{Arc, Mutex, OnceLock};
 
 const PUBLIC_CLIENT: &str = "mailbox-admin";
@@ -54,26 +54,6 @@ fn standin() -> &'static GraphStandin {
 }
 
 /// A keyring that remembers everything (the tokens are the canaries).
-#[derive(Default)]
-struct Keyring(Mutex<HashMap<String, String>>);
-
-impl SecretStore for Keyring {
-    fn set(&self, key: &str, secret: &str) -> Result<(), SecretError> {
-        self.0.lock().unwrap().insert(key.into(), secret.into());
-        Ok(())
-    }
-    fn get(&self, key: &str) -> Result<Option<String>, SecretError> {
-        Ok(self.0.lock().unwrap().get(key).cloned())
-    }
-    fn delete(&self, key: &str) -> Result<(), SecretError> {
-        self.0.lock().unwrap().remove(key);
-        Ok(())
-    }
-    fn describe(&self) -> String {
-        "test keyring".into()
-    }
-}
-
 struct Setup {
     dir: tempfile::TempDir,
     app: Arc<App>,

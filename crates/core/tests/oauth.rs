@@ -12,23 +12,23 @@
 
 #[path = "support/fixtures.rs"]
 mod fixtures;
+#[path = "support/keyring.rs"]
+mod keyring;
 #[path = "support/servers.rs"]
 mod servers;
 
 use fixtures::{add_outgoing, add_user, outgoing_input};
+use keyring::Keyring;
 use mailbox_admin_core::app::oauth::{ConnectEvent, ConnectOptions};
 use mailbox_admin_core::app::probe::{AccountTestOptions, TestOptions};
-use mailbox_admin_core::error::SecretError;
 use mailbox_admin_core::model::*;
 use mailbox_admin_core::probe::{CancellationToken, Role, StepKind, StepStatus, TestReport};
-use mailbox_admin_core::secrets::SecretStore;
 use mailbox_admin_core::store::Store;
 use mailbox_admin_core::{App, ErrorCode, Lang};
 use servers::{
     servers, ALICE, BOB, CAROL, DAVE, HOST_EXPIRED, HOST_GOOD, HOST_NOT_YET_VALID, HOST_OTHER_NAME,
     HOST_SELF_SIGNED, HOST_UNTRUSTED,
 };
-use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
@@ -37,28 +37,8 @@ const SHORT_CLIENT: &str = "mailbox-admin-short";
 const SERVICE_CLIENT: &str = "mailbox-admin-service";
 const SERVICE_SECRET: &str = "Canary-Client-Secret-9fK2";
 
-/// A keyring that remembers everything written to it: the tests read the tokens from here
-/// (to revoke them, and as canaries that must appear nowhere else).
-#[derive(Default)]
-struct Keyring(Mutex<HashMap<String, String>>);
-
-impl SecretStore for Keyring {
-    fn set(&self, key: &str, secret: &str) -> Result<(), SecretError> {
-        self.0.lock().unwrap().insert(key.into(), secret.into());
-        Ok(())
-    }
-    fn get(&self, key: &str) -> Result<Option<String>, SecretError> {
-        Ok(self.0.lock().unwrap().get(key).cloned())
-    }
-    fn delete(&self, key: &str) -> Result<(), SecretError> {
-        self.0.lock().unwrap().remove(key);
-        Ok(())
-    }
-    fn describe(&self) -> String {
-        "test keyring".into()
-    }
-}
-
+// The keyring remembers everything written to it: the tests read the tokens from it (to
+// revoke them, and as canaries that must appear nowhere else).
 impl Keyring {
     /// Every token stored for any account.
     fn tokens(&self) -> Vec<serde_json::Value> {

@@ -7,15 +7,16 @@
 
 #[path = "support/fixtures.rs"]
 mod fixtures;
+#[path = "support/keyring.rs"]
+mod keyring;
 #[path = "support/servers.rs"]
 mod servers;
 
+use keyring::Keyring;
 use mailbox_admin_core::app::probe::{AccountTestOptions, TestOptions, TestTargetKind};
 use mailbox_admin_core::diag::DiagnosisCode;
-use mailbox_admin_core::error::SecretError;
 use mailbox_admin_core::model::*;
 use mailbox_admin_core::probe::{CancellationToken, Role, StepKind, StepStatus, TestReport};
-use mailbox_admin_core::secrets::SecretStore;
 use mailbox_admin_core::store::Store;
 use mailbox_admin_core::{App, Lang};
 use openssl::asn1::Asn1Time;
@@ -29,32 +30,11 @@ use openssl::x509::extension::{
 };
 use openssl::x509::{X509Builder, X509NameBuilder, X509};
 use servers::{servers, ALICE, BOB, HOST_GOOD};
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 /// The passphrase of Alice's key: a canary.
 const PASSPHRASE: &str = "Canary-Smime-Passphrase-5wX9";
-
-#[derive(Default)]
-struct Keyring(Mutex<HashMap<String, String>>);
-
-impl SecretStore for Keyring {
-    fn set(&self, key: &str, secret: &str) -> Result<(), SecretError> {
-        self.0.lock().unwrap().insert(key.into(), secret.into());
-        Ok(())
-    }
-    fn get(&self, key: &str) -> Result<Option<String>, SecretError> {
-        Ok(self.0.lock().unwrap().get(key).cloned())
-    }
-    fn delete(&self, key: &str) -> Result<(), SecretError> {
-        self.0.lock().unwrap().remove(key);
-        Ok(())
-    }
-    fn describe(&self) -> String {
-        "test keyring".into()
-    }
-}
 
 // ---- a small PKI: a CA and S/MIME certificates made here --------------------------------
 
