@@ -43,6 +43,7 @@ pub fn run() {
             std::process::exit(1);
         }
     };
+    marks::mark("app-open");
     // Commands run as tasks on Tauri's tokio runtime. A connection test nests many async
     // steps (TLS, then a second look by the OS's TLS stack over STARTTLS), which in a debug
     // build overflowed the default 2 MiB worker stack (a segfault of the whole window):
@@ -71,6 +72,7 @@ pub fn run() {
         .manage(commands::probe::Running::default())
         .invoke_handler(commands::handler())
         .setup(|app| {
+            marks::mark("setup");
             // Keyring entries left by a save that was killed before its commit; entries
             // younger than an hour may belong to a save running in another process.
             let handle = app.handle().clone();
