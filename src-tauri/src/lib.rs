@@ -73,6 +73,7 @@ pub fn run() {
         .invoke_handler(commands::handler())
         .setup(|app| {
             marks::mark("setup");
+            window::open_main(app)?;
             // Keyring entries left by a save that was killed before its commit; entries
             // younger than an hour may belong to a save running in another process.
             let handle = app.handle().clone();

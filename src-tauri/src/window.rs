@@ -42,3 +42,31 @@ impl Saver {
         });
     }
 }
+
+/// Opens the main window, built from its entry in tauri.conf.json (`"create": false`) with the
+/// answers the page would ask for first — `app_info` and the server list — handed to it in an
+/// initialization script (`window.__MBADMIN_BOOT__`, read by `ui/src/lib/boot.ts`): the first
+/// frame WebKit paints then shows the status line and the first tab without waiting for an
+/// IPC round trip (BENCH.md, "Launch"). Neither holds a secret (a server's password is only
+/// its state). Call in the setup hook, after the core `App` is managed.
+pub fn open_main(app: &tauri::App) -> tauri::Result<()> {
+    use tauri::Manager;
+    let Some(config) = app.config().app.windows.first().cloned() else {
+        return Ok(());
+    };
+    let script = boot_script(&app.state::<mailbox_admin_core::App>());
+    tauri::WebviewWindowBuilder::from_config(app.handle(), &config)?
+        .initialization_script(&script)
+        .build()?;
+    Ok(())
+}
+
+/// `window.__MBADMIN_BOOT__ = {"info":…,"servers":…};`, each `null` when the core could not
+/// answer (the page then asks itself and shows the error where it always does).
+fn boot_script(core: &mailbox_admin_core::App) -> String {
+    let boot = serde_json::json!({
+        "info": core.info().ok(),
+        "servers": core.list_servers("").ok(),
+    });
+    format!("window.__MBADMIN_BOOT__ = {boot};")
+}

@@ -47,11 +47,16 @@ test("a new database offers detection, a preset and an import instead of an empt
     await s.quit();
   }
 
-  // Something configured (from the CLI): the window opens on its tabs.
+  // Something configured (from the CLI): the window opens on its tabs — on the one it was
+  // left on (the detection way opened Accounts), from its first frame on.
   execFileSync(MBADMIN, ["--db", db, "server", "add", "--name", "Zentrale", "--host", "imap.example.com"]);
   const again = await Session.start(driver.base, APP, ["--db", db]);
   try {
-    await again.until(() => visible(again, '[data-testid="server-new"]'), "the server list");
+    await again.until(() => visible(again, '[data-testid="account-new"]'), "the account list");
+    assert.equal(
+      await page(again, "return document.querySelector('[data-testid=\"tab-accounts\"]').getAttribute('aria-selected');"),
+      "true",
+    );
     assert.equal(await visible(again, '[data-testid="welcome"]'), false);
   } finally {
     await again.quit();

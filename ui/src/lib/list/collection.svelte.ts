@@ -3,6 +3,7 @@
 // tab (servers, outgoing, accounts, calendar) and every settings section with a list.
 import { asApiError } from '$lib/backend';
 import type { ApiError, Removed } from '$lib/backend';
+import type { Early } from '$lib/boot';
 import { isMessageKey, t, tn } from '$lib/i18n.svelte';
 import { tick } from 'svelte';
 import type { MessageKey } from '$lib/i18n.svelte';
@@ -65,6 +66,11 @@ export type CollectionOptions<T, L = T> = {
   title: MessageKey;
   /** The "new" button's text (default `<texts>.new`). */
   add?: MessageKey;
+  /**
+   * The unfiltered list, asked for before the page was built (`$lib/boot`): shown at once if
+   * it came, and the first load waits for it instead of asking again.
+   */
+  first?: Early<L[]>;
 };
 
 export class Collection<T extends { id: number }, L extends { id: number } = T> {
@@ -91,8 +97,26 @@ export class Collection<T extends { id: number }, L extends { id: number } = T> 
   #typed: string[] = [];
   #keystrokes = 0;
 
+  /** The early list (`first`), until the first unfiltered load took it. */
+  #first: Promise<L[]> | null = null;
+
   constructor(opts: CollectionOptions<T, L>) {
     this.#opts = opts;
+    if (opts.first) {
+      this.#first = opts.first.promise;
+      if (opts.first.value) {
+        this.items = opts.first.value;
+        this.total = opts.first.value.length;
+        this.loading = false;
+      }
+    }
+  }
+
+  /** The early list for an unfiltered load, once. */
+  #takeFirst(): Promise<L[]> | null {
+    const first = this.#first;
+    this.#first = null;
+    return this.query.trim() === '' ? first : null;
   }
 
   nameOf = (item: T): string => this.#opts.name?.(item) ?? String((item as { name?: unknown }).name);
@@ -125,7 +149,8 @@ export class Collection<T extends { id: number }, L extends { id: number } = T> 
     // The keystrokes so far are answered by this query (it reads the search as it is now).
     const served = this.#typed.length;
     try {
-      const list = await (typing && this.#opts.typed ? this.#opts.typed : this.#opts.list)(this.query);
+      const list = await (this.#takeFirst() ??
+        (typing && this.#opts.typed ? this.#opts.typed : this.#opts.list)(this.query));
       if (mine !== this.#seq) return; // a newer search answered (or will answer) instead
       this.items = list;
       if (this.query.trim() === '') this.total = list.length;
