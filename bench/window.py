@@ -277,6 +277,9 @@ class Session:
     def js(self, script, *args):
         return self.cmd("POST", "/execute/sync", {"script": script, "args": list(args)})
 
+    def js_async(self, script, *args):
+        return self.cmd("POST", "/execute/async", {"script": script, "args": list(args)})
+
     def find(self, css, timeout=30):
         end = time.perf_counter() + timeout
         while True:
@@ -351,6 +354,18 @@ def memory_bench():
 
 # ---- the Accounts tab with many accounts
 
+SETTLED = """
+const done = arguments[arguments.length - 1];
+const started = performance.now();
+const wait = () => {
+  const b = window.__bench, now = performance.now();
+  if (b.input !== null && now - (b.last === null ? b.input : b.last) > 300) return done(true);
+  if (now - started > 10000) return done(false);
+  setTimeout(wait, 20);
+};
+wait();
+"""
+
 OBSERVE = """
 window.__bench = { input: null, last: null };
 const panel = document.getElementById('panel-accounts');
@@ -405,28 +420,24 @@ def accounts_bench(n, query):
             mark_ms = "no mark"
         rendered = s.js("return document.querySelectorAll('[data-testid=\"account-item\"]').length;")
         s.find('[data-testid="account-search"]')
+        s.cmd("POST", "/timeouts", {"script": 30000})
         s.js(OBSERVE)
         keys = []
         for ch in query:
             s.js("window.__bench = { input: null, last: null }; return true;")
             el = s.find('[data-testid="account-search"]')
             s.cmd("POST", f"/element/{el}/value", {"text": ch})
-            # Settled: an input event seen, and no DOM change for 300 ms (at most 10 s).
-            end = time.perf_counter() + 10
-            quiet_since, last_seen = time.perf_counter(), None
-            while time.perf_counter() < end:
-                b = s.js("return window.__bench;")
-                if b["last"] != last_seen:
-                    last_seen, quiet_since = b["last"], time.perf_counter()
-                elif b["input"] is not None and time.perf_counter() - quiet_since > 0.3:
-                    break
-                time.sleep(0.02)
+            # Settled: an input event seen, and no DOM change for 300 ms (at most 10 s). Waited
+            # for inside the page (one asynchronous script per key): polling the page from
+            # here every 20 ms made WebKitWebDriver drop the connection after a few keys.
+            s.js_async(SETTLED)
             b = s.js("return window.__bench;")
             shown = s.js("return document.querySelectorAll('[data-testid=\"account-item\"]').length;")
             lat = (b["last"] - b["input"]) if (b["last"] is not None and b["input"] is not None) else float("nan")
             keys.append((ch, lat, shown))
-            log(f"key {ch!r}: {lat:.0f} ms, {shown} entries shown")
+            log(f"key {ch!r}: {lat:.0f} ms (nan: no DOM change), {shown} entries shown")
         measures = s.js("return performance.getEntriesByType('measure').map(m => ({name: m.name, duration: m.duration}));")
+        own = [m["duration"] for m in measures if m["name"] == "accounts-search"]
         s.quit()
     finally:
         d.stop()
@@ -440,14 +451,19 @@ def accounts_bench(n, query):
     print(f"| click on the tab → `accounts-ready` mark line on stderr | {mark_ms} |")
     print(f"| entries in the DOM after the first render | {rendered} |")
     print()
-    print("| key | typed so far | input event → last DOM change (window) | entries in the DOM | `mbadmin account list --search` (whole process, median of 10) | its matches |")
-    print("|---|---|---|---|---|---|")
+    print("| key | typed so far | the window's own measure: input → list painted | input event → last DOM change (observer) | entries in the DOM | `mbadmin account list --search` (whole process, median of 10) | its matches |")
+    print("|---|---|---|---|---|---|---|")
     for i, ((ch, lat, shown), (q, cli_ms, hits)) in enumerate(zip(keys, cli)):
-        print(f"| {i + 1} | `{q}` | {lat:.0f} ms | {shown} | {cli_ms:.0f} ms | {hits} |")
+        m = f"{own[i]:.0f} ms" if i < len(own) else "–"
+        # No DOM change at all: the rows in view were the same before and after the key.
+        seen = f"{lat:.0f} ms" if lat == lat else "no change"
+        print(f"| {i + 1} | `{q}` | {m} | {seen} | {shown} | {cli_ms:.0f} ms | {hits} |")
     lats = [k[1] for k in keys if k[1] == k[1]]
-    if lats:
+    if own:
         print()
-        print(f"Per keystroke in the window: median {statistics.median(lats):.0f} ms, max {max(lats):.0f} ms (goal < 50 ms).")
+        print(f"Per keystroke, the window's own measure: median {statistics.median(own):.0f} ms, max {max(own):.0f} ms (goal < 50 ms).")
+    if lats:
+        print(f"Per keystroke, input → last DOM change: median {statistics.median(lats):.0f} ms, max {max(lats):.0f} ms.")
     print()
     print("The window's own `performance.measure` entries: " +
           (", ".join(f"{m['name']} {m['duration']:.1f} ms" for m in measures) if measures else "none"))
