@@ -30,6 +30,7 @@ fn db_arg(args: impl Iterator<Item = String>) -> Option<PathBuf> {
 
 pub fn run() {
     marks::start();
+    window::rendering_defaults();
     let db = paths::resolve_db_path(db_arg(std::env::args()));
     let app = match App::open(&db, Lang::from_env()) {
         Ok(app) => app,

@@ -27,10 +27,16 @@ export async function startDriver({ cwd, capture = false, wrap = [], env } = {})
   // `wrap`: a command the driver (and so the app it starts) runs under; `env`: its
   // environment (the app inherits it: WebDriver has no per-session environment).
   const [cmd, ...args] = [...wrap, "tauri-driver", "--port", String(port), "--native-port", String(nativePort)];
+  // WebKitWebDriver's screenshot does not return while WebKitGTK renders without its GL
+  // compositor (the app's default: src-tauri/src/window.rs, `rendering_defaults`); a run that
+  // takes screenshots turns the compositor back on. The page is the same either way.
+  let driverEnv = env ?? process.env;
+  if (process.env.SCREENSHOT_DIR && driverEnv.WEBKIT_DISABLE_COMPOSITING_MODE === undefined)
+    driverEnv = { ...driverEnv, WEBKIT_DISABLE_COMPOSITING_MODE: "0" };
   const proc = spawn(cmd, args, {
     stdio: ["ignore", capture ? "pipe" : "inherit", capture ? "pipe" : "inherit"],
     cwd,
-    env: env ?? process.env,
+    env: driverEnv,
   });
   // With `capture`: everything the driver and the app it starts print, kept for the test
   // (and still shown).
