@@ -21,7 +21,7 @@ describe('language', () => {
     expect(screen.getByTestId('tab-outgoing')).toHaveTextContent('Postausgang');
     expect(screen.getByTestId('tab-settings')).toHaveTextContent('Einstellungen');
     await u.click(screen.getByTestId('server-new'));
-    expect(screen.getByLabelText('Bezeichnung')).toBeInTheDocument();
+    expect(await screen.findByLabelText('Bezeichnung')).toBeInTheDocument();
     expect(screen.getByTestId('server-new')).toHaveTextContent('Neuer Server');
 
     await u.selectOptions(screen.getByTestId('lang-switch'), 'en');

@@ -3,8 +3,10 @@
 // way in the German messages.
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { messagesOf } from './i18n.svelte';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { loadLang, messagesOf } from './i18n.svelte';
+
+beforeAll(() => loadLang('en'));
 
 type Term = { de: string; en: string; not: string[] };
 const glossary = JSON.parse(readFileSync(resolve(__dirname, '../../../docs/glossary.json'), 'utf8')) as {

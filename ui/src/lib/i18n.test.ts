@@ -72,3 +72,33 @@ describe('tn', () => {
     expect(tn('group.members_count', 2)).toBe('2 members');
   });
 });
+
+describe('English, a chunk of its own', () => {
+  // A fresh copy of the module, as the window starts it: only German is loaded.
+  async function fresh(locale: string) {
+    stubLocale(locale);
+    vi.resetModules();
+    return import('./i18n.svelte');
+  }
+
+  it('is loaded before the first render when the locale is English', async () => {
+    const i18n = await fresh('en-US');
+    await i18n.langReady;
+    expect(i18n.lang()).toBe('en');
+    expect(i18n.t('app.language')).toBe('Language');
+  });
+
+  it('is loaded by a switch, and by the OS language the backend reports', async () => {
+    let i18n = await fresh('de-DE');
+    await i18n.langReady;
+    expect(i18n.t('app.language')).toBe('Sprache');
+    await i18n.changeLang('en');
+    expect(i18n.t('app.language')).toBe('Language');
+
+    localStorage.clear();
+    i18n = await fresh('de-DE');
+    await i18n.adoptOsLang('en');
+    expect(i18n.lang()).toBe('en');
+    expect(i18n.t('app.language')).toBe('Language');
+  });
+});

@@ -1,6 +1,6 @@
 // Test data and the mocked backend shared by the component tests.
 import { beforeEach, vi } from 'vitest';
-import { resetLangForTests } from '$lib/i18n.svelte';
+import { loadLang, resetLangForTests } from '$lib/i18n.svelte';
 import type {
   FieldCode,
   Account,
@@ -35,6 +35,10 @@ import type {
   User,
 } from '$lib/backend';
 import * as backend from '$lib/backend';
+
+// The tests switch languages synchronously (`resetLangForTests`): English, a chunk of its own in
+// the app, is loaded up front.
+await loadLang('en');
 
 /** The backend module; test files call `vi.mock('$lib/backend')` (see `__mocks__`). */
 export const api = vi.mocked(backend);
