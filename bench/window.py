@@ -2,8 +2,9 @@
 keyring; see there and BENCH.md). Each mode measures Mailbox Admin and the hello-world Tauri v2
 peer (bench/hello) in the same run and prints Markdown for BENCH.md; progress to stderr.
 
-`launch [RUNS]` — RUNS (10) launches of each, alternating (the order swaps every round), after
-one warm-up launch of each: the wall time from exec to the line `mailbox-admin-mark
+`launch [RUNS]` — RUNS (10) launches of each of Mailbox Admin, the hello app with WebKit's
+defaults and the hello app with `WEBKIT_DISABLE_COMPOSITING_MODE=1` (which Mailbox Admin sets
+for itself), in turn (each first in turn), after one warm-up launch of each: the wall time from exec to the line `mailbox-admin-mark
 first-tab-ready <ms>` (Mailbox Admin, env MAILBOX_ADMIN_MARKS=1) and `mailbox-admin-mark
 first-paint <ms>` (hello) on stderr, and the ms the mark itself names (since process start, by
 the process's own clock). Then, 2 s after each mark, the resident memory of the process and its
@@ -177,8 +178,13 @@ def env_with_marks():
 
 def launch_once(which, db):
     cmd, mark = ([APP, "--db", db], "first-tab-ready") if which == "app" else ([HELLO], "first-paint")
+    env = env_with_marks()
+    if which == "hello-nc":
+        # The app turns WebKitGTK's GL compositor off for itself (src-tauri/src/window.rs,
+        # `rendering_defaults`); the peer once with WebKit's defaults, once with the same setting.
+        env["WEBKIT_DISABLE_COMPOSITING_MODE"] = "1"
     t0 = time.perf_counter()
-    p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env_with_marks())
+    p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
     lines = Lines(p.stderr)
     try:
         t, ms = lines.mark(mark)
@@ -193,29 +199,35 @@ def launch_once(which, db):
 
 def launch_bench(runs):
     db = fresh_db()
-    res = {"app": [], "hello": []}
-    for which in ("app", "hello"):
+    who = ("app", "hello", "hello-nc")
+    res = {w: [] for w in who}
+    for which in who:
         launch_once(which, db)  # warm-up: page cache, fontconfig, WebKit's caches
     for i in range(runs):
-        order = ("app", "hello") if i % 2 == 0 else ("hello", "app")
+        order = who[i % 3:] + who[:i % 3]  # each first in turn
         for which in order:
             r = launch_once(which, db)
             res[which].append(r)
             log(f"run {i + 1} {which}: {r[0]:.0f} ms wall, mark {r[1]:.0f} ms, RSS {r[2] / 1024:.0f} MiB, PSS {r[3] / 1024:.0f} MiB")
     med = {w: [statistics.median(r[k] for r in res[w]) for k in range(4)] for w in res}
-    a, h = med["app"], med["hello"]
-    print(f"{runs} launches of each, alternating, after one warm-up each; Xvfb 1280x900x24; load average at the end {load()}.")
+    a, h, n = med["app"], med["hello"], med["hello-nc"]
+    print(f"{runs} launches of each, in turn, after one warm-up each; Xvfb 1280x900x24; load average at the end {load()}.")
     print()
-    print("| median of runs | Mailbox Admin (first tab ready) | hello-world Tauri v2 (first paint) | ratio | goal |")
-    print("|---|---|---|---|---|")
-    print(f"| exec → mark line on stderr (wall clock, outside) | {a[0]:.0f} ms | {h[0]:.0f} ms | {a[0] / h[0]:.2f}× | ≤ 1.2× |")
-    print(f"| the mark's own ms since process start | {a[1]:.0f} ms | {h[1]:.0f} ms | {a[1] / h[1]:.2f}× | |")
-    print(f"| RSS, process tree, 2 s after the mark | {a[2] / 1024:.0f} MiB | {h[2] / 1024:.0f} MiB | {a[2] / h[2]:.2f}× | |")
-    print(f"| PSS, process tree, 2 s after the mark | {a[3] / 1024:.0f} MiB | {h[3] / 1024:.0f} MiB | {a[3] / h[3]:.2f}× | ≤ 1.15× |")
+    print("| median of runs | Mailbox Admin (first tab ready) | hello-world Tauri v2 (first paint), WebKit's defaults | ratio | hello-world, compositor off as the app | ratio | goal |")
+    print("|---|---|---|---|---|---|---|")
+    rows = [
+        ("exec → mark line on stderr (wall clock, outside)", 0, "ms", "≤ 1.2×"),
+        ("the mark's own ms since process start", 1, "ms", ""),
+        ("RSS, process tree, 2 s after the mark", 2, "MiB", ""),
+        ("PSS, process tree, 2 s after the mark", 3, "MiB", "≤ 1.15×"),
+    ]
+    for label, k, unit, goal in rows:
+        f = (lambda v: v / 1024) if unit == "MiB" else (lambda v: v)
+        print(f"| {label} | {f(a[k]):.0f} {unit} | {f(h[k]):.0f} {unit} | {a[k] / h[k]:.2f}× | {f(n[k]):.0f} {unit} | {a[k] / n[k]:.2f}× | {goal} |")
     print()
     spread = lambda w, k: f"{min(r[k] for r in res[w]):.0f}–{max(r[k] for r in res[w]):.0f}"
-    print(f"Spread (min–max, wall ms): Mailbox Admin {spread('app', 0)}, hello {spread('hello', 0)}.")
-    for w in ("app", "hello"):
+    print(f"Spread (min–max, wall ms): Mailbox Admin {spread('app', 0)}, hello {spread('hello', 0)}, hello with the compositor off {spread('hello-nc', 0)}.")
+    for w in who:
         by = res[w][-1][4]
         print(f"Last {w} run by process (RSS/PSS MiB): " + ", ".join(f"{n} {v[0] / 1024:.0f}/{v[1] / 1024:.0f}" for n, v in sorted(by.items())))
 
@@ -234,10 +246,11 @@ def free_port():
 
 
 class Driver:
-    def __init__(self):
+    def __init__(self, **extra_env):
         port, native = free_port(), free_port()
+        env = {**env_with_marks(), **extra_env}
         self.proc = subprocess.Popen(["tauri-driver", "--port", str(port), "--native-port", str(native)],
-                                     stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env_with_marks())
+                                     stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
         self.lines = Lines(self.proc.stderr)
         self.base = f"http://127.0.0.1:{port}"
         for _ in range(100):
@@ -315,6 +328,17 @@ def panel_has_content(tab):
             "return !!p && !p.hidden && p.querySelectorAll('input,button,select,li,table').length > 0;")
 
 
+def hello_memory(d):
+    """The hello app's process tree 3 s after its page is complete: (by process, RSS, PSS)."""
+    h = d.session(HELLO, [])
+    h.until("return document.readyState === 'complete' && !!document.querySelector('h1');", "hello")
+    time.sleep(3)
+    r = mem(tree(pids_of(HELLO)[0]))
+    h.quit()
+    time.sleep(1)
+    return r
+
+
 def memory_bench():
     db = fresh_db()
     d = Driver()
@@ -333,22 +357,23 @@ def memory_bench():
         by, rss, pss = mem(tree(app_pid))
         s.quit()
         time.sleep(1)
-        h = d.session(HELLO, [])
-        h.until("return document.readyState === 'complete' && !!document.querySelector('h1');", "hello")
-        time.sleep(3)
-        hello_pid = pids_of(HELLO)[0]
-        hby, hrss, hpss = mem(tree(hello_pid))
-        h.quit()
+        hby, hrss, hpss = hello_memory(d)
     finally:
         d.stop()
-    print(f"Through tauri-driver/WebKitWebDriver (both apps in automation mode), the same run; load average {load()}.")
+    # The peer once more with the compositor off, as the app runs (src-tauri/src/window.rs).
+    d = Driver(WEBKIT_DISABLE_COMPOSITING_MODE="1")
+    try:
+        nby, nrss, npss = hello_memory(d)
+    finally:
+        d.stop()
+    print(f"Through tauri-driver/WebKitWebDriver (all in automation mode), the same run; load average {load()}.")
     print()
-    print("| process tree | Mailbox Admin, first tab | Mailbox Admin, every tab opened | hello-world Tauri v2 | ratio (every tab / hello) | goal |")
-    print("|---|---|---|---|---|---|")
-    print(f"| RSS sum | {first_rss / 1024:.0f} MiB | {rss / 1024:.0f} MiB | {hrss / 1024:.0f} MiB | {rss / hrss:.2f}× | |")
-    print(f"| PSS sum | {first_pss / 1024:.0f} MiB | {pss / 1024:.0f} MiB | {hpss / 1024:.0f} MiB | {pss / hpss:.2f}× | ≤ 1.15× |")
+    print("| process tree | Mailbox Admin, first tab | Mailbox Admin, every tab opened | hello-world Tauri v2, WebKit's defaults | ratio (every tab / hello) | hello-world, compositor off as the app | ratio | goal |")
+    print("|---|---|---|---|---|---|---|---|")
+    print(f"| RSS sum | {first_rss / 1024:.0f} MiB | {rss / 1024:.0f} MiB | {hrss / 1024:.0f} MiB | {rss / hrss:.2f}× | {nrss / 1024:.0f} MiB | {rss / nrss:.2f}× | |")
+    print(f"| PSS sum | {first_pss / 1024:.0f} MiB | {pss / 1024:.0f} MiB | {hpss / 1024:.0f} MiB | {pss / hpss:.2f}× | {npss / 1024:.0f} MiB | {pss / npss:.2f}× | ≤ 1.15× |")
     print()
-    for name, b in (("Mailbox Admin, every tab", by), ("hello", hby)):
+    for name, b in (("Mailbox Admin, every tab", by), ("hello", hby), ("hello, compositor off", nby)):
         print(f"{name} by process (RSS/PSS MiB): " + ", ".join(f"{n} {v[0] / 1024:.0f}/{v[1] / 1024:.0f}" for n, v in sorted(b.items())))
 
 

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Window benchmarks, run by hand (not in CI); results go to BENCH.md by hand.
 #   bench/window.sh launch [RUNS]   launch → first tab ready (Mailbox Admin) against launch →
-#                                   first paint (bench/hello), alternating, and the memory of
-#                                   both process trees 2 s later
+#                                   first paint (bench/hello, with WebKit's defaults and with
+#                                   the compositor off as the app), in turn, and the memory of
+#                                   each process tree 2 s later
 #   bench/window.sh memory          memory with every tab opened (tauri-driver) against hello
 #   bench/window.sh accounts [N] [QUERY]   the Accounts tab over N (10000) seeded accounts:
 #                                   list render and search per keystroke (WebDriver), and
