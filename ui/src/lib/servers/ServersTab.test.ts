@@ -557,7 +557,10 @@ describe('fields that depend on protocol, security and auth', () => {
 describe('templates and presets', () => {
   it('a provider preset fills the IMAP server, or its POP3 server when POP3 is chosen', async () => {
     const u = await openNew();
-    await waitFor(() => expect(api.listPresets).toHaveBeenCalled());
+    // The presets are asked for after the list's first paint: wait until they are offered.
+    await waitFor(() =>
+      expect(within(screen.getByTestId('template-select')).getByRole('option', { name: GMX.name })).toBeInTheDocument(),
+    );
     await u.selectOptions(screen.getByTestId('template-select'), GMX.name);
     expect(screen.getByTestId('preset-hint')).toHaveTextContent(GMX.hint_de);
     expect(field('name')).toHaveValue('GMX IMAP');
